@@ -1,0 +1,112 @@
+"""The command line: a thin layer over the Python API.
+
+Each command lives in ``srcscan/commands/<name>.py`` and exposes ``NAME``, ``HELP``,
+``register(parser)`` (adds its options) and ``run(args) -> int``. Commands are found by
+module discovery, so adding one never touches this file.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+
+from . import __version__
+from .errors import SrcscanError
+
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
+
+
+def command_modules():
+    from . import commands
+
+    mods = []
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        mod = importlib.import_module(f"{commands.__name__}.{info.name}")
+        if hasattr(mod, "register") and hasattr(mod, "run"):
+            mods.append(mod)
+    return mods
+
+
+def add_source_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("sources")
+    g.add_argument("--src", action="append", metavar="DIR",
+                   help="source file or folder (repeatable); default: $SRCSCAN_SRC, the VirtualBox "
+                        "checkout containing the current folder, else the bundled sample tree")
+    g.add_argument("--whole-tree", action="store_true",
+                   help="given a checkout root, scan all of it instead of src/VBox/VMM and include")
+    g.add_argument("--rev", metavar="REV",
+                   help="analyse this revision (git ref or id, rNNNNN svn number) instead of the files on disk")
+    g.add_argument("--svn", metavar="URL_OR_WC", help="read --rev through the svn client from this repository")
+    g.add_argument("--cache", metavar="DIR", help="fact cache folder (default: $SRCSCAN_CACHE or $XDG_CACHE_HOME/srcscan)")
+    g.add_argument("--no-cache", action="store_true", help="do not read or write the fact cache")
+    g.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="parser processes (default: all cores)")
+
+
+def add_output_options(p: argparse.ArgumentParser, formats: list[str], default: str = "text") -> None:
+    p.add_argument("--format", "-f", choices=formats, default=default, help=f"output format (default: {default})")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout (written atomically)")
+
+
+def emit(text: str, output: str | None) -> None:
+    """Write a result to stdout or atomically to a file."""
+    from .util import note, write_atomic
+
+    if output:
+        write_atomic(output, text)
+        note(f"wrote {output}")
+    else:
+        sys.stdout.write(text)
+        if text and not text.endswith("\n"):
+            sys.stdout.write("\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="srcscan",
+        description="Where does this value come from, and where does it go? Dataflow tracing "
+                    "over VirtualBox's C/C++ sources. Exit codes: 0 ok, 1 nothing found, 2 usage or input error.",
+    )
+    parser.add_argument("--version", action="version", version=f"srcscan {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the Python traceback on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for mod in command_modules():
+        p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP),
+                           formatter_class=argparse.RawDescriptionHelpFormatter)
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="show the Python traceback on errors")
+        mod.register(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    debug = getattr(args, "debug", False)
+    try:
+        return int(args._run(args) or 0)
+    except SrcscanError as e:
+        if debug:
+            raise
+        print(f"srcscan: error: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("srcscan: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as e:  # last resort: never a traceback without --debug
+        if debug:
+            raise
+        print(f"srcscan: internal error: {type(e).__name__}: {e} (run with --debug for the traceback)", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

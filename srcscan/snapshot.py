@@ -1,0 +1,181 @@
+"""Snapshots: the files of one revision as (path, content key) plus a way to read bytes.
+
+Backends: a directory (key = hash of the bytes); git and svn backends live in
+``gitsnap.py`` / ``svnsnap.py`` and implement the same interface.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .errors import UsageError
+
+SOURCE_SUFFIXES = (".c", ".cpp", ".cc", ".cxx", ".h", ".hpp", ".hh", ".mac")
+# Given a VirtualBox checkout root, the default scope.
+DEFAULT_SCOPE = ("src/VBox/VMM", "include")
+MAX_FILE_BYTES = 8 * 1024 * 1024  # larger "sources" are generated data; skipped with a warning
+
+
+@dataclass
+class Revision:
+    """What we know about the revision a snapshot shows (all optional)."""
+
+    id: str | None = None  # git commit id
+    svn: int | None = None  # svn revision number
+    date: str | None = None
+    author: str | None = None
+    subject: str | None = None
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "svn": self.svn, "date": self.date, "author": self.author, "subject": self.subject}
+
+    def label(self) -> str:
+        parts = []
+        if self.svn is not None:
+            parts.append(f"r{self.svn}")
+        if self.id:
+            parts.append(self.id[:12])
+        return " ".join(parts)
+
+
+@dataclass
+class Snapshot:
+    """Base class. ``files()`` yields (relative posix path, content key)."""
+
+    kind: str = "dir"
+    root: str = ""
+    label: str = ""
+    revision: Revision = field(default_factory=Revision)
+    warnings: list[str] = field(default_factory=list)
+
+    def files(self) -> list[tuple[str, str]]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def read(self, path: str) -> bytes:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        rev = self.revision.label()
+        return f"{self.label or self.root}" + (f" @ {rev}" if rev else "")
+
+
+def is_source(name: str) -> bool:
+    return name.endswith(SOURCE_SUFFIXES)
+
+
+class DirSnapshot(Snapshot):
+    """One or more files/folders on disk. A folder that is a VirtualBox checkout root
+    (holds ``src/VBox/VMM``) is narrowed to the default scope unless ``whole`` is set."""
+
+    def __init__(self, paths: Iterable[str | os.PathLike], whole: bool = False, kind: str = "dir", label: str = ""):
+        super().__init__(kind=kind)
+        self._abs: dict[str, Path] = {}
+        self._keys: dict[str, str] = {}
+        paths = [Path(p) for p in paths]
+        if not paths:
+            raise UsageError("no source folder given")
+        roots = []
+        for p in paths:
+            if not p.exists():
+                raise UsageError(f"--src {p}: no such file or folder")
+            roots.append(p.resolve())
+        self.root = str(roots[0] if len(roots) == 1 and roots[0].is_dir() else Path(os.path.commonpath([r if r.is_dir() else r.parent for r in roots])))
+        self.label = label or self.root
+        base = Path(self.root)
+        for r in roots:
+            scan = [r]
+            if r.is_dir() and not whole and (r / "src/VBox/VMM").is_dir():
+                scan = [r / s for s in DEFAULT_SCOPE if (r / s).is_dir()]
+            for s in scan:
+                for f in _walk(s, self.warnings):
+                    rel = f.relative_to(base).as_posix() if f.is_relative_to(base) else f.as_posix()
+                    self._abs[rel] = f
+        if not self._abs:
+            raise UsageError(f"--src {', '.join(str(p) for p in paths)}: no C/C++ sources found")
+
+    def files(self) -> list[tuple[str, str]]:
+        out = []
+        for rel in sorted(self._abs):
+            key = self._keys.get(rel)
+            if key is None:
+                try:
+                    data = self._abs[rel].read_bytes()
+                except OSError as e:
+                    self.warnings.append(f"{rel}: unreadable ({e.strerror}); skipped")
+                    continue
+                key = "sha1:" + hashlib.sha1(data).hexdigest()
+                self._keys[rel] = key
+            out.append((rel, key))
+        return out
+
+    def read(self, path: str) -> bytes:
+        return self._abs[path].read_bytes()
+
+
+def _walk(start: Path, warnings: list[str]) -> Iterator[Path]:
+    """Source files under ``start`` (or ``start`` itself), symlink loops and unreadable
+    folders reported instead of followed forever."""
+    if start.is_file():
+        if start.stat().st_size > MAX_FILE_BYTES:
+            warnings.append(f"{start}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; skipped")
+        else:
+            yield start
+        return
+    seen: set[tuple[int, int]] = set()
+    stack = [start]
+    while stack:
+        d = stack.pop()
+        try:
+            st = d.stat()
+        except OSError as e:
+            warnings.append(f"{d}: {e.strerror}; skipped")
+            continue
+        if (st.st_dev, st.st_ino) in seen:
+            warnings.append(f"{d}: symlink loop; skipped")
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        try:
+            entries = sorted(os.scandir(d), key=lambda e: e.name)
+        except OSError as e:
+            warnings.append(f"{d}: {e.strerror}; skipped")
+            continue
+        for e in entries:
+            if e.name.startswith(".") and e.name not in (".",):
+                continue
+            p = Path(e.path)
+            try:
+                if e.is_dir():
+                    stack.append(p)
+                elif e.is_file() and is_source(e.name):
+                    if e.stat().st_size > MAX_FILE_BYTES:
+                        warnings.append(f"{p}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; skipped")
+                        continue
+                    yield p
+            except OSError as err:
+                warnings.append(f"{p}: {err.strerror}; skipped")
+
+
+def sample_root() -> Path:
+    """The bundled VirtualBox-like sample tree."""
+    from importlib.resources import files
+
+    return Path(str(files("srcscan.sample") / "tree"))
+
+
+def resolve_sources(src: list[str] | None, whole: bool = False, env: dict | None = None, cwd: str | None = None) -> tuple[Snapshot, str]:
+    """Pick where the sources come from (DESIGN §8) and say why: --src, $SRCSCAN_SRC, the
+    VirtualBox checkout containing the current directory, else the bundled sample tree."""
+    env = os.environ if env is None else env
+    if src:
+        return DirSnapshot(src, whole=whole), "--src"
+    if env.get("SRCSCAN_SRC"):
+        return DirSnapshot(env["SRCSCAN_SRC"].split(os.pathsep), whole=whole), "SRCSCAN_SRC"
+    here = Path(cwd or os.getcwd()).resolve()
+    for d in [here, *here.parents]:
+        if (d / "src/VBox/VMM").is_dir():
+            return DirSnapshot([d], whole=whole), "checkout containing the current directory"
+    snap = DirSnapshot([sample_root()], whole=True, kind="sample", label="bundled sample tree")
+    return snap, "bundled sample tree (no --src given)"
