@@ -1,0 +1,667 @@
+"""Extract Facts from one C/C++ file with tree-sitter (queries/facts.scm).
+
+The query finds the constructs; one pass over the captures in document order keeps a
+stack of what encloses each one (function, if/while/switch, #if block), so every fact
+knows its function, guards and preprocessor conditions without walking parents.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import tree_sitter
+import tree_sitter_cpp
+
+from .datafiles import read_text
+from .macros import default_rewriter
+from .model import (Access, Assign, Call, Define, Expr, FieldDecl, FileFacts, Function, GlobalVar, Guard, Param,
+                    Return, Struct, Typedef)
+
+MAX_EXPR_NODES = 4000  # expression summaries stop here (deeply nested generated code)
+
+
+@lru_cache(maxsize=1)
+def _language():
+    return tree_sitter.Language(tree_sitter_cpp.language())
+
+
+@lru_cache(maxsize=1)
+def _query():
+    return tree_sitter.Query(_language(), read_text("facts.scm"))
+
+
+def parser() -> tree_sitter.Parser:
+    return tree_sitter.Parser(_language())
+
+
+def _t(node) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None else ""
+
+
+def _squash(s: str) -> str:
+    return " ".join(s.split())
+
+
+# --------------------------------------------------------------------------- expressions
+
+def access_of(node) -> Access | None:
+    """The access path a node names (identifier, a->b.c, a[i], *p), or None."""
+    t = node.type
+    if t == "identifier":
+        return Access(_t(node))
+    if t in ("field_expression",):
+        base = node.child_by_field_name("argument")
+        fld = node.child_by_field_name("field")
+        op = node.child_by_field_name("operator")
+        if base is None or fld is None:
+            return None
+        inner = access_of(base)
+        if inner is None:
+            inner = Access("()")  # field of a call result or other expression
+        opt = _t(op) if op is not None else ("->" if b"->" in node.text else ".")
+        inner.steps.append((opt if opt in ("->", ".") else ".", _t(fld)))
+        return inner
+    if t == "subscript_expression":
+        base = node.child_by_field_name("argument")
+        inner = access_of(base) if base is not None else None
+        if inner is not None:
+            inner.steps.append(("[]", ""))
+        return inner
+    if t == "pointer_expression":
+        op = node.child_by_field_name("operator")
+        arg = node.child_by_field_name("argument")
+        if arg is not None and op is not None and _t(op) == "*":
+            inner = access_of(arg)
+            if inner is not None and not inner.steps:
+                inner.deref = True
+            return inner
+        return None
+    if t in ("parenthesized_expression",):
+        kids = [c for c in node.named_children if c.type != "comment"]
+        return access_of(kids[0]) if len(kids) == 1 else None
+    if t == "cast_expression":
+        v = node.child_by_field_name("value")
+        return access_of(v) if v is not None else None
+    if t == "qualified_identifier":
+        return Access(_t(node))
+    return None
+
+
+_NO_VALUE = {"sizeof_expression", "alignof_expression", "offsetof_expression", "string_literal",
+             "concatenated_string", "char_literal", "number_literal", "true", "false", "null", "nullptr",
+             "lambda_expression", "comment", "type_descriptor", "raw_string_literal"}
+
+
+def _string_value(node) -> str | None:
+    if node.type == "string_literal":
+        out = []
+        for c in node.named_children:
+            if c.type == "string_content":
+                out.append(_t(c))
+            elif c.type == "escape_sequence":
+                out.append(_unescape(_t(c)))
+        return "".join(out)
+    if node.type == "concatenated_string":
+        parts = []
+        for c in node.named_children:
+            if c.type == "string_literal":
+                parts.append(_string_value(c) or "")
+            elif c.type == "identifier":  # "a" PRIx64 "b": keep the macro name visible
+                parts.append("%{" + _t(c) + "}")
+        return "".join(parts)
+    if node.type == "parenthesized_expression" and node.named_child_count == 1:
+        return _string_value(node.named_children[0])
+    return None
+
+
+_ESC = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "\\": "\\", '"': '"', "'": "'", "a": "\a", "b": "\b",
+        "f": "\f", "v": "\v", "?": "?"}
+
+
+def _unescape(s: str) -> str:
+    if len(s) >= 2 and s[0] == "\\":
+        if s[1] in _ESC and len(s) == 2:
+            return _ESC[s[1]]
+        if s[1] == "x":
+            try:
+                return chr(int(s[2:], 16))
+            except ValueError:
+                return s
+        if s[1].isdigit():
+            try:
+                return chr(int(s[1:], 8))
+            except ValueError:
+                return s
+    return s
+
+
+class _ExprBuilder:
+    """Summarises expressions of one function: which access paths they read and which calls
+    feed their value (calls are referenced by their byte span, resolved to indexes later)."""
+
+    def __init__(self, call_index: dict[tuple[int, int], int]):
+        self.call_index = call_index
+
+    def expr(self, node, arg_context: bool = False) -> Expr:
+        e = Expr(_squash(_t(node))[:300])
+        s = _string_value(node)
+        if s is not None:
+            e.string = s
+            return e
+        if node.type == "number_literal":
+            e.number = _t(node)
+            return e
+        if arg_context and node.type == "pointer_expression":
+            op = node.child_by_field_name("operator")
+            if op is not None and _t(op) == "&":
+                arg = node.child_by_field_name("argument")
+                e.addr_of = access_of(arg) if arg is not None else None
+                if e.addr_of is not None:
+                    return e
+        budget = [MAX_EXPR_NODES]
+        self._walk(node, e, budget)
+        return e
+
+    def _walk(self, node, e: Expr, budget: list[int]) -> None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return
+        t = node.type
+        if t in _NO_VALUE:
+            return
+        if t == "call_expression":
+            idx = self.call_index.get((node.start_byte, node.end_byte))
+            if idx is not None:
+                e.calls.append(idx)
+            return
+        if t in ("identifier", "field_expression", "subscript_expression", "qualified_identifier"):
+            a = access_of(node)
+            if a is not None:
+                e.reads.append(a)
+                if t == "subscript_expression":  # the index does not flow, the element does
+                    return
+                if a.root != "()":
+                    return
+            # field of an expression: look inside the base too
+        if t == "pointer_expression":
+            a = access_of(node)
+            if a is not None:
+                e.reads.append(a)
+                return
+        if t == "conditional_expression":
+            for f in ("consequence", "alternative"):
+                c = node.child_by_field_name(f)
+                if c is not None:
+                    self._walk(c, e, budget)
+            return
+        if t == "cast_expression":
+            v = node.child_by_field_name("value")
+            if v is not None:
+                self._walk(v, e, budget)
+            return
+        if t == "assignment_expression":  # a = b = c: the value is a's
+            left = node.child_by_field_name("left")
+            a = access_of(left) if left is not None else None
+            if a is not None:
+                e.reads.append(a)
+            return
+        for c in node.named_children:
+            self._walk(c, e, budget)
+
+
+# --------------------------------------------------------------------------- declarations
+
+def _declarator_name(d) -> tuple[str | None, bool, bool]:
+    """(name, is_pointer, is_array) of a declarator node."""
+    pointer = array = False
+    while d is not None:
+        t = d.type
+        if t in ("identifier", "field_identifier", "type_identifier"):
+            return _t(d), pointer, array
+        if t == "pointer_declarator" or t == "reference_declarator":
+            pointer = True
+        elif t == "array_declarator":
+            array = True
+        elif t == "function_declarator":
+            pointer = True  # function pointer member / prototype
+        elif t == "qualified_identifier":
+            return _t(d), pointer, array
+        nxt = d.child_by_field_name("declarator")
+        if nxt is None:
+            named = [c for c in d.named_children if c.type not in ("comment", "type_qualifier")]
+            nxt = named[0] if named else None
+        d = nxt
+    return None, pointer, array
+
+
+def _type_text(node) -> str:
+    t = node.child_by_field_name("type")
+    if t is None:
+        return ""
+    if t.type in ("struct_specifier", "union_specifier", "enum_specifier", "class_specifier"):
+        name = t.child_by_field_name("name")
+        return _t(name) if name is not None else ""
+    quals = [_t(c) for c in node.named_children if c.type == "type_qualifier"]
+    base = _squash(_t(t))
+    return " ".join([*quals, base]) if quals else base
+
+
+def _params(fdecl) -> list[Param]:
+    out = []
+    plist = fdecl.child_by_field_name("parameters")
+    if plist is None:
+        return out
+    for p in plist.named_children:
+        if p.type not in ("parameter_declaration", "optional_parameter_declaration"):
+            if p.type == "variadic_parameter":
+                out.append(Param("...", "...", False))
+            continue
+        typ = _type_text(p)
+        d = p.child_by_field_name("declarator")
+        name, ptr, arr = _declarator_name(d) if d is not None else (None, False, False)
+        if name is None:
+            if typ in ("void", ""):
+                continue
+            name = f"#{len(out)}"
+        out.append(Param(name, typ + (" *" if ptr or arr else ""), ptr or arr))
+    return out
+
+
+def _function_declarator(node):
+    d = node.child_by_field_name("declarator")
+    while d is not None and d.type != "function_declarator":
+        d = d.child_by_field_name("declarator")
+    return d
+
+
+# --------------------------------------------------------------------------- extraction
+
+class _Ctx:
+    """An open enclosing construct while sweeping captures in document order."""
+
+    __slots__ = ("end", "kind", "node", "data")
+
+    def __init__(self, end, kind, node, data=None):
+        self.end, self.kind, self.node, self.data = end, kind, node, data
+
+
+def _pp_condition(node) -> str:
+    t = node.type
+    if t == "preproc_ifdef":
+        name = node.child_by_field_name("name")
+        neg = node.children[0].type == "#ifndef" or node.text.startswith(b"#ifndef")
+        return ("!" if neg else "") + f"defined({_t(name)})"
+    if t in ("preproc_if", "preproc_elif"):
+        c = node.child_by_field_name("condition")
+        return _squash(_t(c))
+    if t == "preproc_elifdef":
+        name = node.child_by_field_name("name")
+        neg = node.text.startswith(b"#elifndef")
+        return ("!" if neg else "") + f"defined({_t(name)})"
+    return ""
+
+
+def _negate(c: str) -> str:
+    if c.startswith("!") and c[1:].startswith("defined(") and c.endswith(")") and c.count("(") == 1:
+        return c[1:]
+    if c.startswith("defined(") and c.endswith(")") and c.count("(") == 1:
+        return "!" + c
+    return f"!({c})"
+
+
+class Extractor:
+    def __init__(self):
+        self.parser = parser()
+        self.query = _query()
+        self.rewriter = default_rewriter()
+
+    def extract(self, path: str, data: bytes, key: str = "") -> FileFacts:
+        src, spans = self.rewriter.apply(data)
+        tree = self.parser.parse(src)
+        root = tree.root_node
+        ff = FileFacts(path=path, key=key, bytes=len(data), lines=data.count(b"\n") + 1)
+        lines = src.split(b"\n")
+        cursor = tree_sitter.QueryCursor(self.query)
+        caps = []
+        for name, nodes in cursor.captures(root).items():
+            for n in nodes:
+                caps.append((n.start_byte, -n.end_byte, name, n))
+        caps.sort(key=lambda c: (c[0], c[1]))
+        stack: list[_Ctx] = []
+        # per function: (Function, [(kind, node, guards, preproc)])
+        pending: list[tuple[Function, list]] = []
+        current = None
+        file_items: list = []
+        for start, negend, name, node in caps:
+            end = -negend
+            while stack and stack[-1].end <= start:
+                stack.pop()
+            if name == "error":
+                ff.error_nodes += 1
+                continue
+            func_ctx = next((c for c in reversed(stack) if c.kind == "function"), None)
+            preproc = self._preproc(stack, start)
+            if name == "pp":
+                cond = _pp_condition(node)
+                alt = node.child_by_field_name("alternative")
+                if node.type in ("preproc_if", "preproc_ifdef") and cond == "0":
+                    ff.disabled_blocks += 1
+                stack.append(_Ctx(end, "pp", node, (cond, alt.start_byte if alt is not None else None)))
+                continue
+            if name.startswith("guard."):
+                stack.append(_Ctx(end, name[6:], node, self._guard_data(name[6:], node)))
+                continue
+            if name == "function":
+                fn = self._function(node, path, preproc, spans)
+                if fn is None:
+                    continue
+                stack.append(_Ctx(end, "function", node, fn))
+                current = (fn, [])
+                pending.append(current)
+                ff.functions.append(fn)
+                continue
+            if name == "struct":
+                st = self._struct(node)
+                if st is not None:
+                    ff.structs.extend(st)
+                continue
+            if name == "typedef":
+                ff.typedefs.extend(self._typedefs(node))
+                continue
+            if name == "define":
+                nm = node.child_by_field_name("name")
+                val = node.child_by_field_name("value")
+                if nm is not None:
+                    ff.defines.append(Define(_t(nm), _squash(_t(val))[:200] if val is not None else "",
+                                             node.start_point[0] + 1))
+                continue
+            guards = self._guards(stack, start, lines) if func_ctx is not None else []
+            item = (name, node, guards, preproc)
+            if func_ctx is not None:
+                pending_fn = func_ctx.data
+                # the items list of the innermost open function
+                for fn, items in reversed(pending):
+                    if fn is pending_fn:
+                        items.append(item)
+                        break
+            else:
+                file_items.append(item)
+        for fn, items in pending:
+            self._fill_function(fn, items, lines)
+        self._file_scope(ff, file_items, lines)
+        return ff
+
+    # -- context helpers
+    def _preproc(self, stack, start) -> list[str]:
+        out = []
+        for c in stack:
+            if c.kind != "pp":
+                continue
+            cond, alt = c.data
+            if c.node.type == "preproc_else":
+                continue
+            if alt is not None and start >= alt:
+                out.append(_negate(cond))
+            elif cond:
+                out.append(cond)
+        return out
+
+    def _guard_data(self, kind, node):
+        if kind in ("if", "while", "switch"):
+            c = node.child_by_field_name("condition")
+            body = node.child_by_field_name("consequence") if kind == "if" else node.child_by_field_name("body")
+            alt = node.child_by_field_name("alternative") if kind == "if" else None
+            return (c, c.end_byte if c is not None else node.start_byte, alt.start_byte if alt is not None else None)
+        if kind == "for":
+            c = node.child_by_field_name("condition")
+            body = node.child_by_field_name("body")
+            return (c, body.start_byte if body is not None else node.start_byte, None)
+        if kind == "do":
+            c = node.child_by_field_name("condition")
+            return (c, node.start_byte, None)
+        if kind == "case":
+            v = node.child_by_field_name("value")
+            return (v, v.end_byte if v is not None else node.start_byte, None)
+        if kind == "ternary":
+            c = node.child_by_field_name("condition")
+            return (c, c.end_byte if c is not None else node.start_byte, None)
+        return (None, node.start_byte, None)
+
+    def _guards(self, stack, start, lines) -> list[Guard]:
+        out = []
+        for c in stack:
+            if c.kind in ("function", "pp"):
+                continue
+            cond, body_start, alt = c.data
+            if start < body_start:
+                continue  # inside the condition itself
+            if c.kind == "do" and cond is not None and start >= cond.start_byte:
+                continue
+            ctext = _squash(_t(cond))[:200] if cond is not None else ""
+            reads = []
+            if cond is not None:
+                e = _ExprBuilder({}).expr(cond)
+                reads = e.reads
+            line = c.node.start_point[0] + 1
+            if c.kind == "if":
+                if alt is not None and start >= alt:
+                    out.append(Guard("else", f"else of if {ctext}", line, reads))
+                else:
+                    out.append(Guard("if", f"if {ctext}", line, reads))
+            elif c.kind == "case":
+                out.append(Guard("case", f"case {ctext}:", line, reads))
+            elif c.kind == "ternary":
+                out.append(Guard("ternary", f"{ctext} ?", line, reads))
+            elif c.kind == "for":
+                out.append(Guard("for", f"for (...; {ctext}; ...)", line, reads))
+            else:
+                out.append(Guard(c.kind, f"{c.kind} {ctext}" if c.kind != "do" else f"do ... while {ctext}", line,
+                                 reads))
+        return out
+
+    # -- definitions
+    def _function(self, node, path, preproc, spans) -> Function | None:
+        fdecl = _function_declarator(node)
+        if fdecl is None:
+            return None
+        nd = fdecl.child_by_field_name("declarator")
+        if nd is None:
+            return None
+        name = _t(nd)
+        if nd.type not in ("identifier", "field_identifier", "qualified_identifier", "destructor_name",
+                           "operator_name", "template_function"):
+            return None
+        static = any(c.type == "storage_class_specifier" and _t(c) == "static" for c in node.children)
+        typ = node.child_by_field_name("type")
+        ret = _squash(_t(typ)) if typ is not None else None
+        d = node.child_by_field_name("declarator")
+        if d is not None and d.type == "pointer_declarator" and ret:
+            ret += " *"
+        rule = None
+        for s, e, r in spans:
+            if s <= nd.start_byte < e:
+                rule = r
+                break
+        return Function(name=name, file=path, line=node.start_point[0] + 1, end_line=node.end_point[0] + 1,
+                        static=static, ret_type=ret, params=_params(fdecl), preproc=preproc, name_rule=rule)
+
+    def _struct(self, node) -> list[Struct]:
+        name = node.child_by_field_name("name")
+        sname = _t(name) if name is not None else None
+        if sname is None:
+            p = node.parent
+            if p is not None and p.type == "type_definition":
+                d = p.child_by_field_name("declarator")
+                nm, ptr, _ = _declarator_name(d) if d is not None else (None, False, False)
+                if nm and not ptr:
+                    sname = nm
+            if sname is None:
+                sname = f"<anon@{node.start_point[0] + 1}>"
+        out = [Struct(sname, "union" if node.type == "union_specifier" else "struct", node.start_point[0] + 1)]
+        body = node.child_by_field_name("body")
+        for fd in body.named_children if body is not None else []:
+            if fd.type != "field_declaration":
+                continue
+            t = fd.child_by_field_name("type")
+            nested = None
+            typ = _type_text(fd)
+            if t is not None and t.type in ("struct_specifier", "union_specifier"):
+                if t.child_by_field_name("name") is None:
+                    nested = f"<anon@{t.start_point[0] + 1}>"
+                    typ = nested
+                else:
+                    nested = _t(t.child_by_field_name("name"))
+            decls = [c for i, c in enumerate(fd.children) if fd.field_name_for_child(i) == "declarator"]
+            for d in decls:
+                nm, ptr, arr = _declarator_name(d)
+                if nm:
+                    out[0].fields.append(FieldDecl(nm, typ, fd.start_point[0] + 1, ptr, arr, nested))
+        return out
+
+    def _typedefs(self, node) -> list[Typedef]:
+        typ = _type_text(node)
+        out = []
+        for i, c in enumerate(node.children):
+            if node.field_name_for_child(i) != "declarator":
+                continue
+            nm, ptr, _ = _declarator_name(c)
+            if nm and nm != typ:
+                out.append(Typedef(nm, typ, ptr, node.start_point[0] + 1))
+        return out
+
+    # -- function bodies
+    def _fill_function(self, fn: Function, items: list, lines: list[bytes]) -> None:
+        calls = [it for it in items if it[0] == "call"]
+        index = {}
+        for i, (_, node, guards, preproc) in enumerate(calls):
+            index[(node.start_byte, node.end_byte)] = i
+        eb = _ExprBuilder(index)
+        for _, node, guards, preproc in calls:
+            fn.calls.append(self._call(node, eb, guards, preproc, lines))
+        for p in fn.params:
+            fn.locals.setdefault(p.name, p.type)
+        for kind, node, guards, preproc in items:
+            if kind == "assign":
+                self._assign(node, eb, guards, preproc, lines, fn.assigns)
+            elif kind == "update":
+                arg = node.child_by_field_name("argument")
+                a = access_of(arg) if arg is not None else None
+                if a is not None:
+                    op = "++" if b"++" in node.text else "--"
+                    fn.assigns.append(Assign(a, op, Expr(""), node.start_point[0] + 1, node.start_point[1] + 1,
+                                             _line(lines, node), guards, preproc))
+            elif kind == "return":
+                v = node.named_children[0] if node.named_child_count else None
+                if v is not None and v.type != "comment":
+                    fn.returns.append(Return(eb.expr(v), node.start_point[0] + 1, node.start_point[1] + 1,
+                                             _line(lines, node), guards, preproc))
+            elif kind == "declaration":
+                self._declaration(node, eb, guards, preproc, lines, fn.locals, fn.local_lines, fn.assigns)
+
+    def _call(self, node, eb, guards, preproc, lines) -> Call:
+        f = node.child_by_field_name("function")
+        argl = node.child_by_field_name("arguments")
+        args = [a for a in argl.named_children if a.type != "comment"] if argl is not None else []
+        # LogRel(("fmt", a, b)): flatten the double-parenthesised argument list
+        if len(args) == 1 and args[0].type == "parenthesized_expression":
+            inner = [c for c in args[0].named_children if c.type != "comment"]
+            if len(inner) == 1 and inner[0].type == "comma_expression":
+                flat = []
+                n = inner[0]
+                while n is not None and n.type == "comma_expression":
+                    flat.append(n.child_by_field_name("left"))
+                    n = n.child_by_field_name("right")
+                if n is not None:
+                    flat.append(n)
+                args = [a for a in flat if a is not None]
+        indirect = None
+        if f is None:
+            callee = "?"
+        elif f.type in ("identifier", "qualified_identifier"):
+            callee = _t(f)
+        elif f.type == "template_function":
+            nm = f.child_by_field_name("name")
+            callee = _t(nm) if nm is not None else _t(f)
+        else:
+            indirect = access_of(f)
+            callee = _squash(_t(f))[:120]
+        return Call(callee, [eb.expr(a, arg_context=True) for a in args], node.start_point[0] + 1,
+                    node.start_point[1] + 1, node.end_point[0] + 1, _line(lines, node), guards, preproc,
+                    indirect, node.start_byte)
+
+    def _assign(self, node, eb, guards, preproc, lines, out) -> None:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        op = node.child_by_field_name("operator")
+        a = access_of(left) if left is not None else None
+        if a is None or right is None:
+            return
+        out.append(Assign(a, _t(op) if op is not None else "=", eb.expr(right), node.start_point[0] + 1,
+                          node.start_point[1] + 1, _line(lines, node), guards, preproc))
+
+    def _declaration(self, node, eb, guards, preproc, lines, local_types, local_lines, out) -> None:
+        typ = _type_text(node)
+        for i, c in enumerate(node.children):
+            if node.field_name_for_child(i) != "declarator":
+                continue
+            d = c.child_by_field_name("declarator") if c.type == "init_declarator" else c
+            nm, ptr, arr = _declarator_name(d) if d is not None else (None, False, False)
+            if not nm or (c.type == "function_declarator"):
+                continue
+            t = typ + (" *" if ptr else "") + ("[]" if arr else "")
+            local_types[nm] = t
+            local_lines.setdefault(nm, c.start_point[0] + 1)
+            if c.type == "init_declarator":
+                v = c.child_by_field_name("value")
+                if v is not None:
+                    if v.type == "argument_list":  # C++ direct init T x(a)
+                        e = Expr(_squash(_t(v))[:300])
+                        for a in v.named_children:
+                            sub = eb.expr(a)
+                            e.reads += sub.reads
+                            e.calls += sub.calls
+                    else:
+                        e = eb.expr(v)
+                    out.append(Assign(Access(nm), "init", e, c.start_point[0] + 1, c.start_point[1] + 1,
+                                      _line(lines, c), guards, preproc, type=t))
+
+    def _file_scope(self, ff: FileFacts, items, lines) -> None:
+        eb = _ExprBuilder({})
+        for kind, node, guards, preproc in items:
+            if kind != "declaration":
+                continue
+            static = any(c.type == "storage_class_specifier" and _t(c) == "static" for c in node.children)
+            typ = _type_text(node)
+            for i, c in enumerate(node.children):
+                if node.field_name_for_child(i) != "declarator":
+                    continue
+                d = c.child_by_field_name("declarator") if c.type == "init_declarator" else c
+                if d is None or d.type == "function_declarator":
+                    continue
+                nm, ptr, arr = _declarator_name(d)
+                if not nm:
+                    continue
+                ff.globals.append(GlobalVar(nm, typ + (" *" if ptr else ""), c.start_point[0] + 1, static, ptr))
+                if c.type == "init_declarator":
+                    v = c.child_by_field_name("value")
+                    if v is not None and v.type != "argument_list":
+                        ff.global_assigns.append(Assign(Access(nm), "init", eb.expr(v), c.start_point[0] + 1,
+                                                        c.start_point[1] + 1, _line(lines, c), [], preproc, type=typ))
+
+
+def _line(lines: list[bytes], node) -> str:
+    row = node.start_point[0]
+    if row < len(lines):
+        return lines[row].decode("utf-8", "replace").strip()[:400]
+    return ""
+
+
+_EXTRACTOR: Extractor | None = None
+
+
+def extract(path: str, data: bytes, key: str = "") -> FileFacts:
+    """Facts of one file. Never raises on odd bytes: tree-sitter is error-tolerant and
+    text is decoded with replacement."""
+    global _EXTRACTOR
+    if _EXTRACTOR is None:
+        _EXTRACTOR = Extractor()
+    return _EXTRACTOR.extract(path, data, key)
