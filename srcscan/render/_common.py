@@ -1,0 +1,215 @@
+"""Helpers shared by the report renderers: checking a trace dict, looking things up in it,
+pairing upstream and downstream paths into source-to-sink flows, and the trace as a networkx
+graph. Nothing here re-runs analysis; everything reads the dict (docs/trace-schema.md)."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from ..errors import UsageError
+
+SCHEMA = "srcscan-trace/1"
+TRAC = "https://www.virtualbox.org/browser/vbox/trunk/{path}?rev={rev}#L{line}"
+TRAC_CHANGESET = "https://www.virtualbox.org/changeset/{rev}/vbox"
+
+# Characters XML 1.0 cannot carry (GraphML, SVG): C0 controls except tab/newline/CR, lone
+# surrogates and the two non-characters.
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+# One colour per node kind, used by the DOT output and the HTML page's own layout.
+KIND_STYLE = {
+    "source": ("#fde2c4", "#b35900"),
+    "sink": ("#f9c9c9", "#aa1111"),
+    "field": ("#dbe8fb", "#2456a4"),
+    "local": ("#eeeeee", "#555555"),
+    "param": ("#e8e1f5", "#5b3fa0"),
+    "return": ("#dff2df", "#2a7a2a"),
+    "global": ("#fff4b8", "#8a6d00"),
+}
+
+
+def clean(s) -> str:
+    """Text safe to put in XML: None -> '', XML-illegal characters -> U+FFFD."""
+    if s is None:
+        return ""
+    return _XML_BAD.sub("\ufffd", str(s))
+
+
+def one_line(s, limit: int = 0) -> str:
+    s = " ".join(clean(s).split())
+    if limit and len(s) > limit:
+        s = s[: limit - 1] + "\u2026"
+    return s
+
+
+def check_trace(obj, where: str = "trace") -> dict:
+    """Raise UsageError (one line) unless ``obj`` looks like a srcscan-trace/1 dict whose
+    paths and edges only name nodes and edges it holds."""
+    if not isinstance(obj, dict):
+        raise UsageError(f"{where}: not a srcscan trace (expected a JSON object, got {type(obj).__name__})")
+    schema = obj.get("schema")
+    if schema != SCHEMA:
+        raise UsageError(f"{where}: not a srcscan trace (schema {schema!r}, expected {SCHEMA!r})")
+    for key in ("nodes", "edges", "paths"):
+        if not isinstance(obj.get(key), list):
+            raise UsageError(f"{where}: not a srcscan trace ({key!r} must be a list)")
+    nodes = set()
+    for i, n in enumerate(obj["nodes"]):
+        if not isinstance(n, dict) or not isinstance(n.get("id"), str):
+            raise UsageError(f"{where}: nodes[{i}] has no string 'id'")
+        nodes.add(n["id"])
+    edges = set()
+    for i, e in enumerate(obj["edges"]):
+        if not isinstance(e, dict) or not isinstance(e.get("id"), str):
+            raise UsageError(f"{where}: edges[{i}] has no string 'id'")
+        if e.get("src") not in nodes or e.get("dst") not in nodes:
+            raise UsageError(f"{where}: edge {e['id']!r} names a node the trace does not hold")
+        edges.add(e["id"])
+    for i, p in enumerate(obj["paths"]):
+        if not isinstance(p, dict) or not isinstance(p.get("nodes"), list) or not isinstance(p.get("edges"), list):
+            raise UsageError(f"{where}: paths[{i}] needs 'nodes' and 'edges' lists")
+        if not p["nodes"] or len(p["edges"]) != len(p["nodes"]) - 1:
+            raise UsageError(f"{where}: paths[{i}] must have one edge fewer than nodes")
+        if any(n not in nodes for n in p["nodes"]) or any(e not in edges for e in p["edges"]):
+            raise UsageError(f"{where}: paths[{i}] names a node or edge the trace does not hold")
+    for s in obj.get("start") or []:
+        if s not in nodes:
+            raise UsageError(f"{where}: start node {s!r} is not among the nodes")
+    return obj
+
+
+def trac_url(path: str | None, svn, line) -> str | None:
+    """Link to VirtualBox's Trac source browser at svn revision ``svn``, or None."""
+    if not path or not isinstance(svn, int) or isinstance(svn, bool):
+        return None
+    url = TRAC.format(path=quote(path.lstrip("/"), safe="/"), rev=svn, line=line or 1)
+    return url if line else url.split("#", 1)[0]
+
+
+def svn_of(trace: dict):
+    svn = ((trace.get("source") or {}).get("revision") or {}).get("svn")
+    return svn if isinstance(svn, int) and not isinstance(svn, bool) else None
+
+
+@dataclass
+class Step:
+    """One step of a path: a node, and the edge that carried the value into it (None for the
+    first step)."""
+
+    index: int
+    node: dict
+    edge: dict | None
+
+
+@dataclass
+class Flow:
+    """A source-to-sink flow: an upstream path ending at a start node joined with a
+    downstream path beginning there, or a single path."""
+
+    paths: list = field(default_factory=list)  # the path dicts, in flow order
+    node_ids: list = field(default_factory=list)
+    edge_ids: list = field(default_factory=list)
+
+
+class TraceView:
+    """Read-only lookups over a trace dict."""
+
+    def __init__(self, trace: dict):
+        self.trace = trace
+        self.nodes = {n["id"]: n for n in trace.get("nodes") or []}
+        self.edges = {e["id"]: e for e in trace.get("edges") or []}
+        self.paths = list(trace.get("paths") or [])
+        self.start = list(trace.get("start") or [])
+
+    def steps(self, path: dict) -> list[Step]:
+        out = []
+        for i, nid in enumerate(path["nodes"]):
+            edge = self.edges.get(path["edges"][i - 1]) if i else None
+            out.append(Step(i, self.nodes.get(nid, {"id": nid, "label": nid, "kind": "?"}), edge))
+        return out
+
+    def counts(self) -> dict:
+        kinds = [n.get("kind") for n in self.nodes.values()]
+        return {"sources": kinds.count("source"), "sinks": kinds.count("sink"),
+                "paths": len(self.paths), "nodes": len(self.nodes), "edges": len(self.edges),
+                "files": len({e.get("file") for e in self.edges.values() if e.get("file")})}
+
+    def flows(self, limit: int = 0) -> tuple[list[Flow], int]:
+        """Source-to-sink flows: every upstream path ending at a start node joined with every
+        downstream path beginning there (either side alone when the other has none), then
+        every ``to`` path. Returns (flows, how many were left off because of ``limit``)."""
+        ups, downs = {}, {}
+        for p in self.paths:
+            if p.get("direction") == "upstream":
+                ups.setdefault(p["nodes"][-1], []).append(p)
+            elif p.get("direction") == "downstream":
+                downs.setdefault(p["nodes"][0], []).append(p)
+        combos = []
+        for s in list(dict.fromkeys(self.start + list(ups) + list(downs))):
+            for up in ups.get(s) or [None]:
+                for down in downs.get(s) or [None]:
+                    if up or down:
+                        combos.append([p for p in (up, down) if p])
+        combos += [[p] for p in self.paths if p.get("direction") == "to"]
+        skipped = max(0, len(combos) - limit) if limit else 0
+        if limit:
+            combos = combos[:limit]
+        flows = []
+        for parts in combos:
+            f = Flow(paths=parts)
+            for p in parts:
+                f.node_ids += p["nodes"] if not f.node_ids else p["nodes"][1:]
+                f.edge_ids += p["edges"]
+            flows.append(f)
+        return flows, skipped
+
+
+def node_attrs(n: dict) -> dict:
+    """A node's attributes as GraphML-friendly scalars (no None, lists as JSON)."""
+    out = {}
+    for k in ("kind", "label", "name", "owner", "file", "line", "ambiguous", "role"):
+        v = n.get(k)
+        if v is not None:
+            out[k] = clean(v) if isinstance(v, str) else v
+    m = n.get("model") or {}
+    for k in ("id", "kind", "key", "description", "override"):
+        if m.get(k) is not None:
+            out[f"model_{k}"] = clean(m[k])
+    if n.get("values"):
+        out["values"] = clean(json.dumps(n["values"], ensure_ascii=False))
+    return out
+
+
+def edge_attrs(e: dict) -> dict:
+    out = {}
+    for k in ("kind", "file", "line", "column", "code", "function", "via", "indirect"):
+        v = e.get(k)
+        if v is not None:
+            out[k] = clean(v) if isinstance(v, str) else v
+    for k in ("guards", "preproc"):
+        if e.get(k):
+            out[k] = clean(json.dumps(e[k], ensure_ascii=False))
+    return out
+
+
+def to_networkx(trace: dict):
+    """The trace as a networkx MultiDiGraph: node ids as nodes, edge ids as edge keys."""
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    q, src = trace.get("query") or {}, trace.get("source") or {}
+    rev = src.get("revision") or {}
+    for k, v in (("schema", trace.get("schema")), ("symbol", q.get("symbol")), ("to", q.get("to")),
+                 ("source_kind", src.get("kind")), ("source_root", src.get("root")),
+                 ("revision", rev.get("id")), ("svn", rev.get("svn"))):
+        if v is not None:
+            g.graph[k] = clean(v) if isinstance(v, str) else v
+    if trace.get("start"):
+        g.graph["start"] = clean(json.dumps(trace["start"], ensure_ascii=False))
+    for n in trace.get("nodes") or []:
+        g.add_node(clean(n["id"]), **node_attrs(n))
+    for e in trace.get("edges") or []:
+        g.add_edge(clean(e["src"]), clean(e["dst"]), key=clean(e["id"]), **edge_attrs(e))
+    return g

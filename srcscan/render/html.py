@@ -1,0 +1,97 @@
+"""One self-contained HTML page per trace: summary, the flow graph as inline SVG (clickable
+nodes jump to their step), every path as numbered steps with highlighted code, guards,
+preprocessor conditions and Trac links. Jinja2 with autoescaping; the only markup not
+escaped by Jinja is Pygments' output and the allow-listed SVG. No script, no fetches: the
+page carries a Content-Security-Policy that forbids both."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from markupsafe import Markup
+
+from .. import __version__
+from ._common import TRAC_CHANGESET, TraceView, one_line, svn_of, trac_url
+from ._svg import graph_svg
+
+FORMAT = "html"
+BIG_GRAPH_PT = 1100  # wider than this: keep natural size and scroll instead of shrinking
+
+
+@lru_cache(maxsize=1)
+def _env():
+    from jinja2 import ChainableUndefined, Environment, FileSystemLoader
+
+    env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
+                      autoescape=True, undefined=ChainableUndefined, trim_blocks=True, lstrip_blocks=True)
+    return env
+
+
+@lru_cache(maxsize=1)
+def _pygments():
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import CppLexer
+
+    fmt = HtmlFormatter(nowrap=True, style="default")
+    return CppLexer(stripnl=False, ensurenl=False), fmt, fmt.get_style_defs(".hl")
+
+
+def highlight(code) -> Markup:
+    """One line of C/C++ as Pygments HTML spans (Pygments escapes the text)."""
+    from pygments import highlight as _hl
+
+    lexer, fmt, _ = _pygments()
+    return Markup(_hl(one_line(code), lexer, fmt).rstrip("\n"))
+
+
+def _model_line(n: dict) -> str:
+    m = n.get("model") or {}
+    return " ".join(x for x in (m.get("kind"), m.get("id") and f"model {m['id']}", m.get("key") and f"key {m['key']}") if x)
+
+
+def build_context(trace: dict, layout: str = "auto") -> dict:
+    view = TraceView(trace)
+    svn = svn_of(trace)
+    ids = {nid: f"n{i}" for i, nid in enumerate(view.nodes)}
+    first_step, appearances = {}, {nid: [] for nid in view.nodes}
+    paths = []
+    for pi, p in enumerate(view.paths, 1):
+        steps = []
+        for st in view.steps(p):
+            anchor = f"p{pi}-s{st.index + 1}"
+            nid = st.node["id"]
+            first_step.setdefault(nid, anchor)
+            appearances.setdefault(nid, []).append((anchor, f"{pi}.{st.index + 1}"))
+            e = st.edge
+            where_file, where_line = (e.get("file"), e.get("line")) if e else (st.node.get("file"), st.node.get("line"))
+            steps.append({
+                "anchor": anchor, "number": st.index + 1, "node": st.node, "edge": e,
+                "node_ref": ids.get(nid, ""),
+                "code": highlight(e["code"]) if e and e.get("code") else None,
+                "file": where_file, "line": where_line,
+                "trac": trac_url(where_file, svn, where_line),
+                "model": _model_line(st.node),
+            })
+        paths.append({"number": pi, "path": p, "anchor": f"path-{pi}", "steps": steps,
+                      "from": view.nodes.get(p.get("from") or p["nodes"][0], {}),
+                      "to": view.nodes.get(p.get("to") or p["nodes"][-1], {})})
+    hrefs = {nid: "#" + (first_step.get(nid) or ids[nid]) for nid in view.nodes}
+    graph = graph_svg(trace, ids, hrefs, layout=layout)
+    nodes = [{"n": n, "ref": ids[nid], "appears": appearances.get(nid, []), "model": _model_line(n),
+              "trac": trac_url(n.get("file"), svn, n.get("line"))} for nid, n in view.nodes.items()]
+    q = trace.get("query") or {}
+    src = trace.get("source") or {}
+    return {
+        "trace": trace, "query": q, "source": src, "revision": src.get("revision") or {},
+        "svn": svn, "changeset": TRAC_CHANGESET.format(rev=svn) if svn else None,
+        "stats": trace.get("stats") or {}, "counts": view.counts(), "warnings": trace.get("warnings") or [],
+        "start": [view.nodes[s] for s in view.start if s in view.nodes],
+        "paths": paths, "nodes": nodes, "graph": graph, "graph_svg": Markup(graph["svg"]),
+        "graph_big": graph["width"] > BIG_GRAPH_PT, "pygments_css": Markup(_pygments()[2]),
+        "tool_version": (trace.get("tool") or {}).get("version") or __version__,
+    }
+
+
+def render(trace: dict, **options) -> str:
+    ctx = build_context(trace, layout=options.get("layout", "auto"))
+    return _env().get_template("report.html.j2").render(**ctx)
