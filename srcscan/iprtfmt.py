@@ -14,7 +14,7 @@ What IPRT prints, as far as matching needs it: ``'`` groups decimal thousands wi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 # one conversion: flags, width, precision, then the type
 _SPEC = re.compile(
@@ -186,9 +186,9 @@ def compile_format(fmt: str, prefix: str = "") -> Format:
     """Compile an IPRT format (optionally after a literal prefix such as ``"func: "``) into
     one LinePattern per printed line. Empty lines are dropped."""
     items = parse_format(fmt)
-    if prefix:
-        items.insert(0, prefix)
     specs = [x for x in items if isinstance(x, Spec)]
+    if prefix:  # printed by the macro itself: its conversions match but bind no argument
+        items = [replace(x, arg=-1) if isinstance(x, Spec) else x for x in parse_format(prefix)] + items
     nargs = sum(s.consumes for s in specs)
     # split literal items at newlines into lines
     lines: list[list[str | Spec]] = [[]]
@@ -237,7 +237,9 @@ def _compile_line(items: list[str | Spec], index: int, open_: bool) -> LinePatte
             continue
         pad = "[ \t]*" if kind not in ("str", "char") else ""
         name = it.group
-        if name in seen:  # the same argument printed twice in one line (rare): match, don't bind twice
+        if it.arg < 0:  # a prefix's conversion: matched, bound to nothing
+            parts.append(f"{pad}(?:{rx})")
+        elif name in seen:  # the same argument printed twice in one line (rare): match, don't bind twice
             parts.append(f"{pad}(?:{rx})")
         else:
             seen.add(name)

@@ -1,0 +1,276 @@
+"""From a log line to the statement that printed it, and from its arguments to values.
+
+The index is built from plain ``LogStatement`` records (file, line, function, macro, format,
+argument texts), so it can be fed from facts (``statements_from_facts``) or by hand in
+tests. Which calls are log statements, and where their format argument sits, comes from
+``queries/models/log.toml``.
+
+Matching a line: the candidates are the format lines whose literal start is a prefix of the
+line (looked up by the first four characters, whitespace collapsed), plus the formats that
+start with a conversion and contain a literal word the line contains; the candidate with
+the most literal characters that matches wins; equally specific winners are all reported
+(the same format in two places). A format line that does not end the printed line (no
+``\\n``) may match the start of a line whose rest is printed by a second statement.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Iterator
+
+from .errors import UsageError
+from .iprtfmt import LinePattern, compile_format, parse_format, parse_value
+from .vboxlog import LogLine
+
+KEY_CHARS = 4
+MIN_LITERAL = 3  # format lines with fewer literal characters ("%s\n") match anything: not indexed
+HEAD_CHARS = 256
+MAX_MATCH_CHARS = 4096  # longer lines are matched on their first 4 KiB
+_WS = re.compile(r"\s+")
+
+
+# --------------------------------------------------------------------------- statements
+
+@dataclass(frozen=True)
+class LogStatement:
+    file: str
+    line: int
+    function: str
+    macro: str
+    format: str
+    args: tuple[str, ...] = ()  # argument source texts after the format
+    prefix: str = ""  # printed before the format ("func: "), may hold IPRT conversions
+    release: bool = True
+
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class LogRule:
+    format_arg: int | None
+    prefix: str = ""
+    format: str | None = None
+    release: bool = True
+
+
+_RULE_KEYS = {"names", "format_arg", "prefix", "format", "release", "description"}
+
+
+def load_log_model(doc: dict | None = None, where: str = "queries/models/log.toml") -> dict[str, LogRule]:
+    """Callee name -> LogRule, from log.toml (or a dict with the same shape)."""
+    if doc is None:
+        from .datafiles import load_toml
+
+        doc = load_toml("models/log.toml")
+    rules: dict[str, LogRule] = {}
+    for i, row in enumerate(doc.get("log", [])):
+        at = f"{where} [[log]] #{i + 1}"
+        unknown = set(row) - _RULE_KEYS
+        if unknown:
+            raise UsageError(f"{at}: unknown key(s): {', '.join(sorted(unknown))}")
+        if not row.get("names"):
+            raise UsageError(f"{at}: needs a non-empty 'names' list")
+        fa = row.get("format_arg")
+        if ("format" in row) == (fa is not None):
+            raise UsageError(f"{at}: give exactly one of format_arg and format")
+        if fa is not None and (not isinstance(fa, int) or fa < 0):
+            raise UsageError(f"{at}: format_arg must be an argument position (0, 1, ...)")
+        for n in row["names"]:
+            rules[n] = LogRule(fa, row.get("prefix", ""), row.get("format"), bool(row.get("release", True)))
+    return rules
+
+
+def _squash(s: str) -> str:
+    return " ".join(s.split())
+
+
+def statements_from_facts(facts: Iterable, rules: dict[str, LogRule], stats: dict | None = None) -> Iterator[LogStatement]:
+    """LogStatements from FileFacts. Calls whose format is not a literal string (a
+    variable, a macro) are counted in ``stats['computed_format']`` and skipped."""
+    stats = stats if stats is not None else {}
+    for ff in facts:
+        for fn in ff.functions:
+            for call in fn.calls:
+                rule = rules.get(call.callee)
+                if rule is None:
+                    continue
+                if rule.format is not None:
+                    fmt, args = rule.format, call.args
+                else:
+                    if rule.format_arg >= len(call.args) or call.args[rule.format_arg].string is None:
+                        stats["computed_format"] = stats.get("computed_format", 0) + 1
+                        continue
+                    fmt, args = call.args[rule.format_arg].string, call.args[rule.format_arg + 1:]
+                stats["statements"] = stats.get("statements", 0) + 1
+                yield LogStatement(ff.path, call.line, fn.name, call.callee, fmt,
+                                   tuple(_squash(a.text) for a in args),
+                                   rule.prefix.replace("{function}", fn.name), rule.release)
+
+
+def collect_statements(snapshot, rules: dict[str, LogRule] | None = None, *, cache=None, jobs: int = 0,
+                       stats: dict | None = None) -> list[LogStatement]:
+    """Every log statement of a snapshot. Uses the fact index (and its cache) when there is
+    one, else parses only the files that mention a log macro."""
+    rules = rules if rules is not None else load_log_model()
+    stats = stats if stats is not None else {}
+    try:
+        from .index import index as build_index  # the cached, parallel fact index
+    except ImportError:
+        build_index = None
+    if build_index is not None:
+        facts, _ = build_index(snapshot, cache=cache, jobs=jobs)
+        files = facts.values()
+    else:
+        files = _extract_log_files(snapshot, rules)
+    out = list(statements_from_facts(files, rules, stats))
+    stats["files"] = len({s.file for s in out})
+    return out
+
+
+def _extract_log_files(snapshot, rules) -> Iterator:
+    from .facts import extract
+    from .util import progress
+
+    needles = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(rules, key=len, reverse=True)) + rb")\s*\(")
+    for rel, key in progress(snapshot.files(), desc="parse", unit="file"):
+        data = snapshot.read(rel)
+        if needles.search(data):
+            yield extract(rel, data, key)
+
+
+# --------------------------------------------------------------------------- index and matching
+
+@dataclass
+class Entry:
+    pattern: LinePattern
+    stmts: list[LogStatement] = field(default_factory=list)
+
+
+@dataclass
+class Binding:
+    expr: str  # the argument's source text: "pVM->tm.s.cTSCTicksPerSecond"
+    spec: str  # "%'RU64"
+    text: str  # what was printed: "3 478 274 491"
+    value: Any  # 3478274491
+
+    def to_json(self) -> dict:
+        return {"expr": self.expr, "spec": self.spec, "text": self.text, "value": self.value}
+
+
+@dataclass
+class Candidate:
+    stmt: LogStatement
+    format_line: int  # which printed line of the format (0-based)
+    bindings: list[Binding]
+    partial: bool = False  # the format printed only the start of the line
+
+    def to_json(self) -> dict:
+        s = self.stmt
+        return {"file": s.file, "line": s.line, "function": s.function, "macro": s.macro, "format": s.format,
+                "format_line": self.format_line, "release": s.release, "partial": self.partial,
+                "bindings": [b.to_json() for b in self.bindings]}
+
+
+@dataclass
+class LineMatch:
+    line: LogLine
+    candidates: list[Candidate]  # empty: unmatched; more than one statement: ambiguous
+
+    @property
+    def matched(self) -> bool:
+        return bool(self.candidates)
+
+    @property
+    def ambiguous(self) -> bool:
+        return len({(c.stmt.file, c.stmt.line) for c in self.candidates if not c.partial}) > 1
+
+
+class LogIndex:
+    def __init__(self, statements: Iterable[LogStatement], min_literal: int = MIN_LITERAL):
+        self.buckets: dict[str, list[Entry]] = {}
+        self.loose: list[Entry] = []
+        self.stats = {"statements": 0, "format_lines": 0, "patterns": 0, "generic": 0}
+        by_source: dict[str, Entry] = {}
+        for st in statements:
+            self.stats["statements"] += 1
+            for lp in compile_format(st.format, prefix=st.prefix).lines:
+                self.stats["format_lines"] += 1
+                if lp.literal_chars < min_literal:
+                    self.stats["generic"] += 1
+                    continue
+                e = by_source.get(lp.source)
+                if e is None:
+                    e = by_source[lp.source] = Entry(lp)
+                    if len(lp.literal) >= KEY_CHARS:
+                        self.buckets.setdefault(lp.literal[:KEY_CHARS], []).append(e)
+                    elif len(lp.longest_word) >= min_literal:
+                        self.loose.append(e)
+                    else:
+                        self.stats["generic"] += 1
+                        continue
+                e.stmts.append(st)
+        self.stats["patterns"] = len(by_source)
+        for lst in self.buckets.values():
+            lst.sort(key=lambda e: -e.pattern.literal_chars)
+        self.loose.sort(key=lambda e: -e.pattern.literal_chars)
+
+    def _candidates(self, text: str) -> list[Entry]:
+        head = _WS.sub(" ", text[:HEAD_CHARS]).lstrip()
+        out = [e for e in self.buckets.get(head[:KEY_CHARS], ()) if head.startswith(e.pattern.literal[:HEAD_CHARS - 8])]
+        out.extend(e for e in self.loose if e.pattern.longest_word in text)
+        out.sort(key=lambda e: -e.pattern.literal_chars)
+        return out
+
+    def match(self, text: str, _depth: int = 0) -> list[Candidate]:
+        """The statements that could have printed ``text`` (a log line without timestamp)."""
+        text = text[:MAX_MATCH_CHARS]
+        best: list[Candidate] = []
+        best_chars = -1
+        opens: list[tuple[Entry, re.Match]] = []
+        for e in self._candidates(text):
+            lp = e.pattern
+            if lp.literal_chars < best_chars:
+                break
+            m = lp.regex.match(text)
+            if not m:
+                continue
+            if lp.open:
+                if m.end() < len(text.rstrip()):
+                    opens.append((e, m))
+                    continue
+            best_chars = lp.literal_chars
+            best.extend(_bind(st, lp, m) for st in e.stmts)
+        if best or _depth:
+            return best
+        for e, m in opens:  # a statement that printed the start of the line, another the rest
+            rest = self.match(text[m.end():], _depth + 1)
+            best.extend(_bind(st, e.pattern, m, partial=True) for st in e.stmts)
+            best.extend(rest)
+            if rest:
+                break
+        return best
+
+
+def _bind(st: LogStatement, lp: LinePattern, m: re.Match, partial: bool = False) -> Candidate:
+    out = []
+    for sp in lp.specs:
+        if sp.arg < 0:
+            continue
+        expr = st.args[sp.arg] if sp.arg < len(st.args) else f"<argument {sp.arg + 1}>"
+        text = m.group(sp.group)
+        out.append(Binding(expr, sp.text, text, parse_value(sp.kind, text)))
+    return Candidate(st, lp.index, out, partial)
+
+
+def scan(lines: Iterable[LogLine], index: LogIndex) -> Iterator[LineMatch]:
+    """Match every non-blank log line."""
+    for ln in lines:
+        if not ln.text.strip():
+            continue
+        yield LineMatch(ln, index.match(ln.text))
+
+
+def format_specs(fmt: str) -> list[str]:
+    """The conversions of a format, for display."""
+    return [x.text for x in parse_format(fmt) if not isinstance(x, str)]
