@@ -38,9 +38,20 @@ def open_snapshot(args, env: dict | None = None, cwd: str | None = None) -> tupl
 
 
 def _git_snapshot(src: list[str], rev: str, whole: bool, env, cwd) -> tuple[Snapshot, str]:
-    from . import revisions
     from .gitsnap import GitSnapshot
 
+    repo, paths, why = git_target(src, env, cwd)
+    snap = GitSnapshot(repo, rev, paths=paths or None, whole=whole)
+    return snap, f"{why} at --rev {rev}"
+
+
+def git_target(src: list[str] | None, env=None, cwd: str | None = None, what: str = "--rev"):
+    """The git repository a revision is read from and the scope the ``--src`` folders give
+    (repository-relative; [] = the default scope): (git.Repo, paths, why)."""
+    from . import revisions
+
+    env = os.environ if env is None else env
+    src = list(src or [])
     why = "--src"
     if not src and env.get("SRCSCAN_SRC"):
         src, why = env["SRCSCAN_SRC"].split(os.pathsep), "SRCSCAN_SRC"
@@ -50,7 +61,7 @@ def _git_snapshot(src: list[str], rev: str, whole: bool, env, cwd) -> tuple[Snap
         if top is None:
             top = next((d for d in [here, *here.parents] if (d / ".git").exists()), None)
         if top is None:
-            raise RevisionError("--rev needs a git repository: give --src DIR or run inside a checkout")
+            raise RevisionError(f"{what} needs a git repository: give --src DIR or run inside a checkout")
         src, why = [str(top)], "checkout containing the current directory"
     repo = revisions.open_repo(src[0])
     work = Path(repo.working_tree_dir).resolve() if repo.working_tree_dir else None
@@ -59,19 +70,14 @@ def _git_snapshot(src: list[str], rev: str, whole: bool, env, cwd) -> tuple[Snap
         p = Path(s).resolve()
         if work is None:
             if len(src) > 1:
-                raise UsageError("--rev on a bare repository takes a single --src")
+                raise UsageError(f"{what} on a bare repository takes a single --src")
             continue
         try:
             rel = p.relative_to(work).as_posix()
         except ValueError:
-            raise UsageError(f"--src {s}: not in the repository {work} (with --rev all --src must be in one repository)") from None
+            raise UsageError(f"--src {s}: not in the repository {work} (with {what} all --src must be in one repository)") from None
         if rel == ".":
             has_root = True
         else:
             paths.append(rel)
-    if has_root:
-        paths = []
-    snap = GitSnapshot(repo, rev, paths=paths or None, whole=whole)
-    snap.root = str(work or repo.git_dir)
-    snap.label = snap.root
-    return snap, f"{why} at --rev {rev}"
+    return repo, ([] if has_root else paths), why

@@ -131,14 +131,15 @@ class SvnSnapshot(Snapshot):
     Scope: ``paths`` (relative to the URL) if given, else ``src/VBox/VMM`` + ``include`` when
     the tree has ``src/VBox/VMM`` (unless ``whole``), else the whole tree."""
 
-    def __init__(self, url_or_wc, rev=None, paths=None, whole: bool = False, repo: SvnRepo | None = None):
+    def __init__(self, url_or_wc, rev=None, paths=None, whole: bool = False, repo: SvnRepo | None = None,
+                 revision: Revision | None = None):
         super().__init__(kind="svn")
         self.repo = repo or SvnRepo(url_or_wc)
         n = parse_rev(rev)
         if n is None:
             n = self.repo.wc_rev or self.repo.youngest()
         self.number = n
-        self.revision = self.repo.revision(n)
+        self.revision = revision if revision is not None and revision.svn == n else self.repo.revision(n)
         self.root = self.repo.url
         self.label = self.repo.url
         if paths:

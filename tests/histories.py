@@ -6,7 +6,8 @@ fixed identities and dates so commit ids are stable. A plain module: tests impor
 
 Flow variants of GIMKvm.cpp (the line that sets the TSC frequency the guest is told):
 ``calls`` (from TMCpuTicksPerSecond, the original), ``const`` (a constant), ``cfg``
-(from a CFGM key).
+(from a CFGM key); a ``+shift`` suffix moves the code down three lines (same flow).
+``base=sample_tree_files()`` builds on the bundled sample tree instead of the mini tree.
 """
 from __future__ import annotations
 
@@ -76,7 +77,14 @@ def tree_for(variant: str, i: int, base: dict[str, str] | None = None) -> dict[s
     """The tree of commit ``i``: the base tree, the flow variant, and a file that changes in
     every commit (so every commit touches the default scope)."""
     files = dict(base or MINI_TREE)
-    files["src/VBox/VMM/VMMR3/GIMKvm.cpp"] = gimkvm(variant)
+    variant, _, extra = variant.partition("+")
+    gim = files.get("src/VBox/VMM/VMMR3/GIMKvm.cpp", "")
+    if FLOW_LINES["calls"] in gim:  # a real-looking tree: change just the line
+        files["src/VBox/VMM/VMMR3/GIMKvm.cpp"] = gim.replace(FLOW_LINES["calls"], FLOW_LINES[variant])
+    else:
+        files["src/VBox/VMM/VMMR3/GIMKvm.cpp"] = gimkvm(variant)
+    if extra == "shift":  # the same flow, moved down three lines
+        files["src/VBox/VMM/VMMR3/GIMKvm.cpp"] = "/*\n * moved\n */\n" + files["src/VBox/VMM/VMMR3/GIMKvm.cpp"]
     files["src/VBox/VMM/VMMR3/Churn.cpp"] = f"int vmmR3Churn(void) {{ return {i}; }}\n"
     return files
 

@@ -1,0 +1,35 @@
+"""srcscan history: every revision in a range where a flow changed."""
+from __future__ import annotations
+
+from . import _history
+
+NAME = "history"
+HELP = "list every revision in a range where the flow of a value changed"
+DESCRIPTION = """\
+Trace SYMBOL at every revision of --range A..B (first-parent order for git; svn numbers with
+--svn) that touches the scope and list each one whose flow fingerprint (nodes and edges, no
+line numbers) differs from the previous one, with the edges added and removed. Real
+histories are not monotone: a flow that changes and changes back shows twice.
+
+examples:
+  srcscan history cTscTicksPerSecond --range r55000..r56000
+  srcscan history cTscTicksPerSecond --range v4.3.26..v5.0.0 --format json -o tsc-history.json
+  srcscan history cTscTicksPerSecond --range 2..9 --svn file:///srv/svn/vbox/trunk
+
+exit codes: 0 changes listed, 1 no change in the range, 2 usage or input error."""
+
+
+def register(p) -> None:
+    _history.register_common(p)
+    p.add_argument("--range", required=True, metavar="A..B", help="revisions after A up to and including B")
+
+
+def run(args) -> int:
+    from ..errors import UsageError
+    from ..history import history
+
+    a, sep, b = (args.range or "").partition("..")
+    if not sep or not a or not b or b.startswith("."):
+        raise UsageError(f"--range {args.range!r}: write it as A..B (for example r55000..r56000)")
+    q = _history.query(args)
+    return _history.run_with(args, lambda src, cache: history(src, q, a, b, cache, args.jobs))

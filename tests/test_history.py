@@ -1,0 +1,181 @@
+"""bisect / history / diff on generated git histories and a real local svn repository."""
+from __future__ import annotations
+
+import json
+import math
+import shutil
+
+import pytest
+
+from histories import make_history, make_svn_history, sample_tree_files
+from srcscan.cache import FactCache
+from srcscan.cli import main
+from srcscan.errors import RevisionError, UsageError
+from srcscan.history import (Fingerprint, GitSource, Query, SvnSource, bisect, diff, flow_diff, has_path,
+                             history, parse_path)
+
+SYM = "cTscTicksPerSecond"
+CALLS_EDGE = ("ret:TMCpuTicksPerSecond", "field:GIMKVM.cTscTicksPerSecond")
+
+
+@pytest.fixture(scope="module")
+def base():
+    return sample_tree_files()  # None while the sample tree is missing: the mini tree then
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    c = FactCache(tmp_path_factory.mktemp("cache"))
+    yield c
+    c.close()
+
+
+def bound(n: int) -> int:
+    return math.ceil(math.log2(n)) + 2
+
+
+def removed(change) -> set:
+    return {(e["src"], e["dst"]) for e in change.to_json()["diff"]["edges_removed"]}
+
+
+@pytest.mark.parametrize("k", [1, 2, 13, 30, 31])
+def test_bisect_finds_the_commit(tmp_path, base, cache, k):
+    h = make_history(tmp_path / "r", n=32, flips={k: "const"}, base=base)
+    res = bisect(GitSource(h.path), Query(SYM), f"r{h.commits[0].svn}", f"r{h.commits[-1].svn}", cache)
+    assert res.found.after.revision.id == h.commits[k].id
+    assert res.found.before.revision.id == h.commits[k - 1].id
+    assert res.candidates == 31 and res.stats["evaluations"] <= bound(31) == res.stats["bound"]
+    assert CALLS_EDGE in removed(res.found)
+    assert not res.warnings
+
+
+def test_bisect_sync_xref_history(tmp_path, base, cache):
+    h = make_history(tmp_path / "x", n=40, flips={23: "cfg"}, style="sync-xref", svn_start=90000, svn_step=2, base=base)
+    res = bisect(GitSource(h.path), Query(SYM), "r90000", "r90078", cache)
+    assert res.found.after.revision.svn == 90046 and res.found.after.revision.id == h.commits[23].id
+    assert res.stats["evaluations"] <= bound(39)
+    added = {(e["src"], e["dst"]) for e in res.found.to_json()["diff"]["edges_added"]}
+    assert any(d == "field:GIMKVM.cTscTicksPerSecond" and s.startswith("source:cfgm") for s, d in added)
+
+
+def test_non_monotone(tmp_path, base, cache):
+    flips = {10: "const", 14: "cfg", 28: "const"}
+    h = make_history(tmp_path / "n", n=32, flips=flips, base=base)
+    src = GitSource(h.path)
+    res = bisect(src, Query(SYM), "main~31", "main", cache)
+    assert res.found.after.revision.id == h.commits[10].id
+    assert res.stats["evaluations"] <= bound(31)
+    assert any("also changed" in w for w in res.warnings)
+    hist = history(src, Query(SYM), "main~31", "main", cache, progress=False)
+    assert [c.after.revision.id for c in hist.changes] == [h.commits[k].id for k in sorted(flips)]
+    # back and forth: the flow changes and changes back, endpoints equal
+    h2 = make_history(tmp_path / "b", n=12, flips={4: "const", 8: "calls"}, base=base)
+    res2 = bisect(GitSource(h2.path), Query(SYM), "main~11", "main", cache)
+    assert res2.found is None and "same at both ends" in res2.warnings[0]
+    hist2 = history(GitSource(h2.path), Query(SYM), "main~11", "main", cache, progress=False)
+    assert [c.after.revision.id for c in hist2.changes] == [h2.commits[4].id, h2.commits[8].id]
+
+
+def test_moved_code_is_not_a_change(tmp_path, base, cache):
+    h = make_history(tmp_path / "m", n=8, flips={3: "calls+shift", 6: "const+shift"}, base=base)
+    res = history(GitSource(h.path), Query(SYM), "main~7", "main", cache, progress=False)
+    assert [c.after.revision.id for c in res.changes] == [h.commits[6].id]
+    line_of = {e["line"] for e in res.changes[0].to_json()["diff"]["edges_removed"]}
+    assert line_of  # evidence keeps the line numbers
+
+
+def test_path_and_to_predicates(tmp_path, base, cache):
+    h = make_history(tmp_path / "p", n=20, flips={7: "const", 12: "cfg"}, base=base)
+    src = GitSource(h.path)
+    res = bisect(src, Query(SYM, path=parse_path("TMCpuTicksPerSecond() -> GIMKVM.cTscTicksPerSecond")), "main~19", "main", cache)
+    assert res.found.after.revision.id == h.commits[7].id
+    assert (res.found.before.value, res.found.after.value) == (True, False)
+    res = bisect(src, Query("TMCpuTicksPerSecond()", to="u32TscScale"), "main~19", "main", cache)
+    assert res.found.after.revision.id == h.commits[7].id and res.found.after.value is False
+    with pytest.raises(UsageError):
+        parse_path("just-one")
+
+
+def test_scope_narrows_candidates(tmp_path, base, cache):
+    h = make_history(tmp_path / "s", n=10, flips={5: "const"}, merge_at=3, base=base)
+    src = GitSource(h.path, paths=["src/VBox/VMM/VMMR3"])
+    res = bisect(src, Query(SYM), "main~9", "main", cache)
+    assert res.found.after.revision.id == h.commits[5].id
+    assert h.side[0] not in [p.ref for p in res.evaluated]
+
+
+def test_diff(tmp_path, base, cache):
+    h = make_history(tmp_path / "d", n=6, flips={2: "cfg"}, base=base)
+    src = GitSource(h.path)
+    res = diff(src, Query(SYM), "main~5", "main", cache)
+    assert CALLS_EDGE in removed(res.changes[0])
+    assert diff(src, Query(SYM), "main~5", "main~4", cache).changes == []
+
+
+def test_bad_ranges(tmp_path, base, cache):
+    h = make_history(tmp_path / "e", n=4, base=base)
+    src = GitSource(h.path)
+    with pytest.raises(RevisionError, match="not older"):
+        bisect(src, Query(SYM), "main", "main~2", cache)
+    with pytest.raises(RevisionError, match="start at r1"):
+        bisect(src, Query(SYM), "r0", "main", cache)
+
+
+def test_unknown_symbol_is_a_state(tmp_path, base, cache):
+    h = make_history(tmp_path / "u", n=4, base=base)
+    res = history(GitSource(h.path), Query("noSuchThing"), "main~3", "main", cache, progress=False)
+    assert res.changes == [] and res.evaluated[0].trace.get("missing")
+
+
+def test_fingerprint_and_flow_diff_units():
+    a = {"nodes": [{"id": "x"}, {"id": "y"}], "edges": [{"src": "x", "dst": "y", "kind": "assign", "via": None, "line": 3}]}
+    b = {"nodes": [{"id": "x"}, {"id": "y"}], "edges": [{"src": "x", "dst": "y", "kind": "assign", "via": None, "line": 9}]}
+    assert Fingerprint.of(a) == Fingerprint.of(b) and Fingerprint.of(a).digest() == Fingerprint.of(b).digest()
+    d = flow_diff(a, {"nodes": [{"id": "x"}], "edges": []})
+    assert d["nodes_removed"] == ["y"] and d["edges_removed"][0]["line"] == 3
+    assert has_path(a, ["x", "y"]) and not has_path(a, ["y", "x"])
+
+
+svn_only = pytest.mark.skipif(not shutil.which("svnadmin"), reason="subversion not installed")
+
+
+@svn_only
+def test_svn_bisect_by_numbers(tmp_path, base, cache):
+    sh = make_svn_history(tmp_path, n=12, flips={6: "const", 9: "cfg"}, base=base)
+    src = SvnSource(sh.url)
+    res = bisect(src, Query(SYM), "r1", "r12", cache)
+    assert res.found.after.revision.svn == 7 and res.found.before.revision.svn == 6
+    assert res.stats["evaluations"] <= bound(11)
+    hist = history(SvnSource(str(sh.wc)), Query(SYM), "1", "12", cache, progress=False)
+    assert [c.after.revision.svn for c in hist.changes] == [7, 10]
+    assert hist.changes[0].after.trace["source"]["kind"] == "svn"
+
+
+@svn_only
+def test_svn_bad_range(tmp_path, base, cache):
+    sh = make_svn_history(tmp_path, n=3, base=base)
+    with pytest.raises(RevisionError, match="not older"):
+        bisect(SvnSource(sh.url), Query(SYM), "r3", "r2", cache)
+
+
+def test_cli_json_and_text(tmp_path, base, capsys, monkeypatch):
+    monkeypatch.setenv("SRCSCAN_CACHE", str(tmp_path / "cache"))
+    h = make_history(tmp_path / "c", n=16, flips={9: "const"}, base=base)
+    svn = h.commits
+    rc = main(["bisect", SYM, "--src", str(h.path), "--good", f"r{svn[0].svn}", "--bad", f"r{svn[-1].svn}", "--format", "json"])
+    cap = capsys.readouterr()
+    doc = json.loads(cap.out)
+    assert rc == 0 and doc["schema"] == "srcscan-history/1" and doc["command"] == "bisect"
+    assert doc["found"]["revision"]["id"] == svn[9].id and doc["found"]["revision"]["svn"] == svn[9].svn
+    assert set(doc["stats"]) >= {"evaluations", "bound", "files_parsed", "files_reused", "seconds"}
+    assert "files parsed" in cap.err
+    rc = main(["history", SYM, "--src", str(h.path), "--range", f"r{svn[0].svn}..r{svn[-1].svn}"])
+    out = capsys.readouterr().out
+    assert rc == 0 and "1 change(s)" in out and f"r{svn[9].svn}" in out and "files parsed" in out
+    rc = main(["diff", SYM, "--src", str(h.path), f"r{svn[0].svn}", f"r{svn[1].svn}"])
+    assert rc == 1 and "no flow difference" in capsys.readouterr().out
+    assert main(["history", SYM, "--src", str(h.path), "--range", "nonsense"]) == 2
+    assert "A..B" in capsys.readouterr().err
+    assert main(["bisect", SYM, "--src", str(h.path), "--good", "r1", "--bad", "main"]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[-1].startswith("srcscan: error: r1: no commit") and "Traceback" not in err
