@@ -110,33 +110,55 @@ def statements_from_facts(facts: Iterable, rules: dict[str, LogRule], stats: dic
 
 def collect_statements(snapshot, rules: dict[str, LogRule] | None = None, *, cache=None, jobs: int = 0,
                        stats: dict | None = None) -> list[LogStatement]:
-    """Every log statement of a snapshot. Uses the fact index (and its cache) when there is
-    one, else parses only the files that mention a log macro."""
+    """Every log statement of a snapshot. Only files that mention a log macro are indexed
+    (through the fact index and its cache when there is one)."""
     rules = rules if rules is not None else load_log_model()
     stats = stats if stats is not None else {}
+    snap = _LogFiles(snapshot, rules)
     try:
         from .index import index as build_index  # the cached, parallel fact index
-    except ImportError:
+    except ImportError:  # pragma: no cover - before the index existed
         build_index = None
     if build_index is not None:
-        facts, _ = build_index(snapshot, cache=cache, jobs=jobs)
+        facts, _ = build_index(snap, cache=cache, jobs=jobs)
         files = facts.values()
-    else:
-        files = _extract_log_files(snapshot, rules)
+    else:  # pragma: no cover
+        from .facts import extract
+
+        files = (extract(rel, snap.read(rel), key) for rel, key in snap.files())
     out = list(statements_from_facts(files, rules, stats))
     stats["files"] = len({s.file for s in out})
+    stats["files_scanned"] = snap.scanned
     return out
 
 
-def _extract_log_files(snapshot, rules) -> Iterator:
-    from .facts import extract
-    from .util import progress
+class _LogFiles:
+    """A snapshot narrowed to the files that contain a call to a log macro."""
 
-    needles = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in sorted(rules, key=len, reverse=True)) + rb")\s*\(")
-    for rel, key in progress(snapshot.files(), desc="parse", unit="file"):
-        data = snapshot.read(rel)
-        if needles.search(data):
-            yield extract(rel, data, key)
+    def __init__(self, snapshot, rules):
+        self._snap = snapshot
+        self.warnings = snapshot.warnings
+        self.scanned = 0
+        names = sorted({n.rsplit("->", 1)[-1] for n in rules}, key=len, reverse=True)
+        self._needle = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\s*\(")
+
+    def files(self) -> list[tuple[str, str]]:
+        out = []
+        for rel, key in self._snap.files():
+            self.scanned += 1
+            try:
+                data = self._snap.read(rel)
+            except OSError:
+                continue
+            if self._needle.search(data):
+                out.append((rel, key))
+        return out
+
+    def read(self, path: str) -> bytes:
+        return self._snap.read(path)
+
+    def describe(self) -> str:
+        return self._snap.describe()
 
 
 # --------------------------------------------------------------------------- index and matching
@@ -274,3 +296,128 @@ def scan(lines: Iterable[LogLine], index: LogIndex) -> Iterator[LineMatch]:
 def format_specs(fmt: str) -> list[str]:
     """The conversions of a format, for display."""
     return [x.text for x in parse_format(fmt) if not isinstance(x, str)]
+
+
+# --------------------------------------------------------------------------- aggregation
+
+MAX_VALUES = 20  # distinct values kept per argument of one statement
+MAX_EXAMPLES = 1000  # unmatched lines kept as examples
+
+
+class Summary:
+    """Bounded aggregate of a scan: per statement (and printed line of its format) how
+    often it matched, where first, and the distinct values of each argument; unmatched
+    lines counted, the first ones kept."""
+
+    def __init__(self, max_examples: int = MAX_EXAMPLES):
+        self.lines = self.matched = self.unmatched = self.ambiguous = self.partial = 0
+        self.max_examples = max_examples
+        self.examples: list[LogLine] = []
+        self.unmatched_heads: dict[str, int] = {}
+        self.hits: dict[tuple, dict] = {}
+
+    def add(self, lm: LineMatch) -> None:
+        self.lines += 1
+        if not lm.candidates:
+            self.unmatched += 1
+            if len(self.examples) < self.max_examples:
+                self.examples.append(lm.line)
+            head = lm.line.text.split(":", 1)[0][:24] + ":" if ":" in lm.line.text[:25] else "(other)"
+            if head in self.unmatched_heads or len(self.unmatched_heads) < 500:
+                self.unmatched_heads[head] = self.unmatched_heads.get(head, 0) + 1
+            return
+        self.matched += 1
+        self.ambiguous += lm.ambiguous
+        self.partial += any(c.partial for c in lm.candidates)
+        n = len({(c.stmt.file, c.stmt.line) for c in lm.candidates})
+        for c in lm.candidates:
+            key = (c.stmt, c.format_line)
+            h = self.hits.get(key)
+            if h is None:
+                h = self.hits[key] = {"candidate": c, "count": 0, "first": lm.line.lineno, "time": lm.line.time,
+                                      "alternatives": n, "values": [{} for _ in c.bindings]}
+            h["count"] += 1
+            for vals, b in zip(h["values"], c.bindings):
+                k = repr(b.value)
+                if k in vals:
+                    vals[k][1] += 1
+                elif len(vals) < MAX_VALUES:
+                    vals[k] = [b, 1, lm.line.lineno]
+
+    def statements(self) -> list[dict]:
+        """Per matched statement line, in the order the log first shows them."""
+        out = []
+        for h in sorted(self.hits.values(), key=lambda h: (h["first"], h["candidate"].stmt.file, h["candidate"].stmt.line)):
+            c = h["candidate"]
+            d = c.to_json()
+            d.pop("bindings")
+            d.update(count=h["count"], first_log_line=h["first"], first_time=h["time"],
+                     alternatives=h["alternatives"], arguments=[])
+            for b0, vals in zip(c.bindings, h["values"]):
+                d["arguments"].append({"expr": b0.expr, "spec": b0.spec, "distinct_capped": len(vals) >= MAX_VALUES,
+                                       "values": [{"text": b.text, "value": b.value, "count": n, "first_log_line": ln}
+                                                  for b, n, ln in vals.values()]})
+            out.append(d)
+        return out
+
+    def to_json(self) -> dict:
+        nonblank = self.lines
+        return {"lines": nonblank, "matched": self.matched, "unmatched": self.unmatched, "ambiguous": self.ambiguous,
+                "partial": self.partial, "hit_rate": (self.matched / nonblank) if nonblank else 0.0,
+                "statements": self.statements(),
+                "unmatched_lines": [{"log_line": ln.lineno, "time": ln.time, "text": ln.text} for ln in self.examples],
+                "unmatched_by_prefix": dict(sorted(self.unmatched_heads.items(), key=lambda kv: -kv[1])[:50])}
+
+
+def observed_values(matches: Iterable[LineMatch]) -> dict[str, list[dict]]:
+    """What the log shows each argument expression held.
+
+    Returns ``{expr_text: [observation, ...]}`` where ``expr_text`` is the argument's source
+    text with whitespace collapsed (``"pVM->tm.s.cTSCTicksPerSecond"``) and each
+    observation is one distinct value printed by one statement::
+
+        {"file": "src/VBox/VMM/VMMR3/TM.cpp", "line": 631, "function": "TMR3Init",
+         "macro": "LogRel", "spec": "%'RU64", "text": "3 478 274 491", "value": 3478274491,
+         "count": 1, "log_line": 18, "time": "00:00:01.412080", "ambiguous": False}
+
+    ``value`` is an int (decimal, hex, pointer), float, bool or the printed text;
+    ``count`` is how many log lines printed that value there; ``log_line``/``time`` are the
+    first of them; ``ambiguous`` is True when the line matched statements at more than one
+    place (each of them gets the observation). The same expression printed twice by one
+    statement (``%'RU64 (%#RX64)``) gives one observation. Values per key are bounded
+    (MAX_VALUES distinct per statement)."""
+    out: dict[str, dict[tuple, dict]] = {}
+    last: dict[tuple, int] = {}  # (expr, file, line, value) -> last log line counted
+    per_stmt: dict[tuple, int] = {}  # (expr, file, line) -> distinct values kept
+    for lm in matches:
+        if not lm.candidates:
+            continue
+        amb = lm.ambiguous
+        for c in lm.candidates:
+            s = c.stmt
+            for b in c.bindings:
+                per = out.setdefault(b.expr, {})
+                k = (s.file, s.line, repr(b.value))
+                o = per.get(k)
+                if o is not None:
+                    if last[(b.expr, *k)] != lm.line.lineno:
+                        o["count"] += 1
+                        last[(b.expr, *k)] = lm.line.lineno
+                    continue
+                ks = (b.expr, s.file, s.line)
+                if per_stmt.get(ks, 0) >= MAX_VALUES:
+                    continue
+                per_stmt[ks] = per_stmt.get(ks, 0) + 1
+                last[(b.expr, *k)] = lm.line.lineno
+                per[k] = {"file": s.file, "line": s.line, "function": s.function, "macro": s.macro, "spec": b.spec,
+                          "text": b.text, "value": b.value, "count": 1, "log_line": lm.line.lineno,
+                          "time": lm.line.time, "ambiguous": amb}
+    return {expr: list(per.values()) for expr, per in out.items()}
+
+
+def observe_log(log_path: str, facts: Iterable, *, show_progress: bool = True) -> dict[str, list[dict]]:
+    """Convenience for ``trace --log``: observed_values of a log against FileFacts."""
+    from .vboxlog import open_log
+
+    idx = LogIndex(statements_from_facts(facts, load_log_model()))
+    return observed_values(scan(open_log(log_path, show_progress=show_progress), idx))
