@@ -45,7 +45,7 @@ def parse(html: str) -> Tags:
 
 ALLOWED = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "dl", "dt", "dd", "code",
            "span", "a", "b", "br", "ul", "ol", "li", "nav", "section", "p", "figure", "figcaption", "div", "pre",
-           "table", "thead", "tbody", "tr", "th", "td", "footer",
+           "table", "thead", "tbody", "tr", "th", "td", "footer", "details", "summary", "input", "label",
            # inline SVG (allow-listed by srcscan.render._svg)
            "svg", "g", "title", "path", "polygon", "polyline", "ellipse", "circle", "rect", "line", "text", "tspan",
            "defs", "marker"}
@@ -168,3 +168,16 @@ def test_svg_allow_list_drops_active_content():
     out = ET.tostring(sanitize(svg), encoding="unicode")
     assert "script" not in out and "foreignObject" not in out and "alert" not in out and "http://x" not in out
     assert "#p1-s1" in out
+
+
+def test_big_trace_draws_only_the_nodes_on_paths():
+    trace = load("sample")
+    base = trace["nodes"][0]
+    trace["nodes"] += [dict(base, id=f"x{i}", label=f"extra{i}") for i in range(300)]
+    trace["edges"][0]["evidence"] = [{"file": "a.c", "line": 1}] + [{"file": "b.c", "line": i, "function": "f"}
+                                                                     for i in range(1, 12)]
+    html = render(trace, "html", layout="simple")
+    tags = check_inert(html)
+    assert len([a for t, a in tags.tags if t == "g" and a.get("class") == "node"]) == 14
+    assert "extra7" not in html and "The trace holds 314 nodes" in html
+    assert "seen at 11 more places" in html and "and 3 more" in html

@@ -100,9 +100,14 @@ def test_escapes():
     assert mermaid_text('a"b<c>#;') == "a#34;b#60;c#62;#35;#59;"
 
 
-def test_big_graph_skips_mermaid():
+def test_big_graph_shows_path_nodes_or_skips_mermaid():
     trace = load("sample")
     base = trace["nodes"][0]
-    trace["nodes"] += [dict(base, id=f"x{i}") for i in range(200)]
+    trace["nodes"] += [dict(base, id=f"x{i}") for i in range(300)]
+    md = render(trace, "markdown")
+    mer, _ = split(md)
+    assert len([l for l in mer if NODE_LINE.match(l)]) == 14  # only the nodes on paths
+    assert "The trace holds 314 nodes" in md
+    trace["paths"] += [dict(trace["paths"][0], nodes=[f"x{i}", f"x{i + 1}"], edges=["e1"]) for i in range(0, 300, 2)]
     md = render(trace, "markdown")
     assert "```mermaid" not in md and "too many for a readable Mermaid chart" in md

@@ -136,6 +136,23 @@ class TraceView:
                 "paths": len(self.paths), "nodes": len(self.nodes), "edges": len(self.edges),
                 "files": len({e.get("file") for e in self.edges.values() if e.get("file")})}
 
+    def focus(self, max_nodes: int) -> tuple[dict, str]:
+        """The part of the trace a picture can show: all of it when it has at most
+        ``max_nodes`` nodes, else the start nodes and the nodes and edges of its paths.
+        Returns (trace dict restricted to that part, a sentence saying what was left out or '')."""
+        if len(self.nodes) <= max_nodes:
+            return self.trace, ""
+        keep, edges = dict.fromkeys(self.start), {}
+        for p in self.paths:
+            keep.update(dict.fromkeys(p["nodes"]))
+            edges.update(dict.fromkeys(p["edges"]))
+        sub = dict(self.trace, nodes=[n for n in self.nodes.values() if n["id"] in keep],
+                   edges=[e for e in self.edges.values() if e["id"] in edges])
+        note = (f"The trace holds {len(self.nodes)} nodes and {len(self.edges)} edges; shown here are the "
+                f"{len(sub['nodes'])} nodes and {len(sub['edges'])} edges on its {len(self.paths)} listed paths. "
+                "The JSON, DOT and GraphML reports carry the whole graph.")
+        return sub, note
+
     def flows(self, limit: int = 0) -> tuple[list[Flow], int]:
         """Source-to-sink flows: every upstream path ending at a start node joined with every
         downstream path beginning there (either side alone when the other has none), then

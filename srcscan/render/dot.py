@@ -26,7 +26,7 @@ def _label(n: dict) -> str:
     vals = [str(v.get("value")) for v in n.get("values") or [] if v.get("value") is not None]
     if vals:
         second += " = " + ", ".join(dict.fromkeys(vals))
-    a, b = quote(n.get("label") or n.get("id"), 60), quote(second, 60)
+    a, b = quote(n.get("label") or n.get("id"), 48), quote(second, 48)
     return a[:-1] + "\\n" + b[1:]
 
 

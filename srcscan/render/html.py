@@ -16,6 +16,8 @@ from ._svg import graph_svg
 
 FORMAT = "html"
 BIG_GRAPH_PT = 1100  # wider than this: keep natural size and scroll instead of shrinking
+FOCUS_NODES = 250  # larger traces: the graph and node table show only the nodes on listed paths
+MAX_ALSO = 8  # further evidence places listed per step
 
 
 @lru_cache(maxsize=1)
@@ -49,9 +51,23 @@ def _model_line(n: dict) -> str:
     return " ".join(x for x in (m.get("kind"), m.get("id") and f"model {m['id']}", m.get("key") and f"key {m['key']}") if x)
 
 
+def _also(edge: dict | None, svn) -> list:
+    """Other places the same flow was seen (the engine merges parallel evidence into one edge)."""
+    if not edge:
+        return []
+    out = []
+    for ev in (edge.get("evidence") or [])[1:]:
+        if isinstance(ev, dict) and ev.get("file"):
+            out.append({"file": ev["file"], "line": ev.get("line"), "function": ev.get("function"),
+                        "trac": trac_url(ev["file"], svn, ev.get("line"))})
+    return out
+
+
 def build_context(trace: dict, layout: str = "auto") -> dict:
     view = TraceView(trace)
     svn = svn_of(trace)
+    shown, focus_note = view.focus(FOCUS_NODES)
+    shown_ids = {n["id"] for n in shown["nodes"]}
     ids = {nid: f"n{i}" for i, nid in enumerate(view.nodes)}
     first_step, appearances = {}, {nid: [] for nid in view.nodes}
     paths = []
@@ -70,15 +86,16 @@ def build_context(trace: dict, layout: str = "auto") -> dict:
                 "code": highlight(e["code"]) if e and e.get("code") else None,
                 "file": where_file, "line": where_line,
                 "trac": trac_url(where_file, svn, where_line),
-                "model": _model_line(st.node),
+                "model": _model_line(st.node), "also": _also(e, svn)[:MAX_ALSO],
+                "also_more": max(0, len(_also(e, svn)) - MAX_ALSO),
             })
         paths.append({"number": pi, "path": p, "anchor": f"path-{pi}", "steps": steps,
                       "from": view.nodes.get(p.get("from") or p["nodes"][0], {}),
                       "to": view.nodes.get(p.get("to") or p["nodes"][-1], {})})
-    hrefs = {nid: "#" + (first_step.get(nid) or ids[nid]) for nid in view.nodes}
-    graph = graph_svg(trace, ids, hrefs, layout=layout)
+    hrefs = {nid: "#" + (first_step.get(nid) or ids[nid]) for nid in shown_ids}
+    graph = graph_svg(shown, ids, hrefs, layout=layout)
     nodes = [{"n": n, "ref": ids[nid], "appears": appearances.get(nid, []), "model": _model_line(n),
-              "trac": trac_url(n.get("file"), svn, n.get("line"))} for nid, n in view.nodes.items()]
+              "trac": trac_url(n.get("file"), svn, n.get("line"))} for nid, n in view.nodes.items() if nid in shown_ids]
     q = trace.get("query") or {}
     src = trace.get("source") or {}
     return {
@@ -86,7 +103,7 @@ def build_context(trace: dict, layout: str = "auto") -> dict:
         "svn": svn, "changeset": TRAC_CHANGESET.format(rev=svn) if svn else None,
         "stats": trace.get("stats") or {}, "counts": view.counts(), "warnings": trace.get("warnings") or [],
         "start": [view.nodes[s] for s in view.start if s in view.nodes],
-        "paths": paths, "nodes": nodes, "graph": graph, "graph_svg": Markup(graph["svg"]),
+        "paths": paths, "nodes": nodes, "graph": graph, "focus_note": focus_note, "graph_svg": Markup(graph["svg"]),
         "graph_big": graph["width"] > BIG_GRAPH_PT, "pygments_css": Markup(_pygments()[2]),
         "tool_version": (trace.get("tool") or {}).get("version") or __version__,
     }

@@ -9,7 +9,7 @@ import re
 from ._common import TRAC_CHANGESET, TraceView, one_line, svn_of, trac_url
 
 FORMAT = "markdown"
-MERMAID_MAX_NODES = 150  # GitHub's renderer gives up on much larger charts
+MERMAID_MAX_NODES = 200  # GitHub's renderer gives up on much larger charts
 MERMAID_MAX_EDGES = 400
 _MD_PUNCT = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&:=^$@])")
 _MERMAID_SAFE = re.compile(r"[A-Za-z0-9 _.,:/()=+*-]")
@@ -121,11 +121,12 @@ def render(trace: dict, **options) -> str:
     if trace.get("warnings"):
         out.append("")
     out += ["## Flow graph", ""]
-    if len(view.nodes) > MERMAID_MAX_NODES or len(view.edges) > MERMAID_MAX_EDGES:
+    shown, note = view.focus(MERMAID_MAX_NODES)
+    if len(shown["nodes"]) > MERMAID_MAX_NODES or len(shown["edges"]) > MERMAID_MAX_EDGES:
         out += [f"The graph has {len(view.nodes)} nodes and {len(view.edges)} edges, too many for a readable Mermaid "
                 "chart; see the HTML or DOT report.", ""]
     else:
-        out += mermaid(view) + [""]
+        out += ([text(note), ""] if note else []) + mermaid(TraceView(shown)) + [""]
     out += ["## Paths", ""]
     for pi, p in enumerate(view.paths, 1):
         a, b = view.nodes.get(p["nodes"][0], {}), view.nodes.get(p["nodes"][-1], {})
