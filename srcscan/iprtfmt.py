@@ -235,7 +235,9 @@ def _compile_line(items: list[str | Spec], index: int, open_: bool) -> LinePatte
         rx, kind, _ = _value_regex(m.group("flags"), m.group("conv"), m.group("prec"))
         if kind == "none":
             continue
-        pad = "[ \t]*" if kind not in ("str", "char") else ""
+        left = "-" in m.group("flags")
+        padded = kind not in ("str", "char") or (m.group("width") and not left)
+        pad = "[ \t]*" if padded else ""
         name = it.group
         if it.arg < 0:  # a prefix's conversion: matched, bound to nothing
             parts.append(f"{pad}(?:{rx})")
@@ -245,7 +247,7 @@ def _compile_line(items: list[str | Spec], index: int, open_: bool) -> LinePatte
             seen.add(name)
             parts.append(f"{pad}(?P<{name}>{rx})")
             specs.append(it)
-        if "-" in m.group("flags") and kind not in ("str", "char"):
+        if left and (kind not in ("str", "char") or m.group("width")):
             parts.append("[ \t]*")
     if not open_:
         parts.append(r"[ \t\r]*$")

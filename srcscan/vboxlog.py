@@ -26,7 +26,7 @@ from .util import progress
 
 TIMESTAMP = re.compile(rb"^(\d{2,}:\d{2}:\d{2}\.(\d{9}|\d{6}|\d{3}))(?: |\r?\n?$)")
 _THREAD = re.compile(r"^(\S{1,16}?)( +)(?=\S)")
-_EMBEDDED = {6: re.compile(r"(?<=\S)\d{2,}:\d{2}:\d{2}\.\d{6} "), 9: re.compile(r"(?<=\S)\d{2,}:\d{2}:\d{2}\.\d{9} ")}
+_EMBEDDED = {6: re.compile(r"(?<=\S)\d{2}:\d{2}:\d{2}\.\d{6} "), 9: re.compile(r"(?<=\S)\d{2}:\d{2}:\d{2}\.\d{9} ")}
 
 MAX_LINE = 64 * 1024  # longer lines are cut here (and counted)
 SNIFF_LINES = 200
@@ -255,9 +255,9 @@ def _split_interleaved(text: str, emb: re.Pattern) -> list[tuple[str | None, str
     return out
 
 
-def open_log(path: str, *, show_progress: bool = True) -> LogFile:
+def open_log(path: str, *, show_progress: bool = True, max_line: int = MAX_LINE) -> LogFile:
     """Open ``path`` (``-`` for stdin) as a VBox.log or raise UsageError with one clear line."""
-    return LogFile(path, show_progress=show_progress)
+    return LogFile(path, show_progress=show_progress, max_line=max_line)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
