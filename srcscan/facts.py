@@ -266,6 +266,18 @@ def _params(fdecl) -> list[Param]:
     return out
 
 
+_PP_BLOCKS = {"preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef"}
+
+
+def _field_decls(body):
+    """Field declarations of a struct body, including those inside #if blocks."""
+    for c in body.named_children:
+        if c.type == "field_declaration":
+            yield c
+        elif c.type in _PP_BLOCKS:
+            yield from _field_decls(c)
+
+
 def _function_declarator(node):
     d = node.child_by_field_name("declarator")
     while d is not None and d.type != "function_declarator":
@@ -278,10 +290,11 @@ def _function_declarator(node):
 class _Ctx:
     """An open enclosing construct while sweeping captures in document order."""
 
-    __slots__ = ("end", "kind", "node", "data")
+    __slots__ = ("end", "kind", "node", "data", "memo")
 
     def __init__(self, end, kind, node, data=None):
         self.end, self.kind, self.node, self.data = end, kind, node, data
+        self.memo = None  # (guard text, reads, line), computed once
 
 
 def _pp_condition(node) -> str:
@@ -436,12 +449,11 @@ class Extractor:
                 continue  # inside the condition itself
             if c.kind == "do" and cond is not None and start >= cond.start_byte:
                 continue
-            ctext = _squash(_t(cond))[:200] if cond is not None else ""
-            reads = []
-            if cond is not None:
-                e = _ExprBuilder({}).expr(cond)
-                reads = e.reads
-            line = c.node.start_point[0] + 1
+            if c.memo is None:
+                ctext = _squash(_t(cond))[:200] if cond is not None else ""
+                reads = _ExprBuilder({}).expr(cond).reads if cond is not None else []
+                c.memo = (ctext, reads, c.node.start_point[0] + 1)
+            ctext, reads, line = c.memo
             if c.kind == "if":
                 if alt is not None and start >= alt:
                     out.append(Guard("else", f"else of if {ctext}", line, reads))
@@ -498,9 +510,7 @@ class Extractor:
                 sname = f"<anon@{node.start_point[0] + 1}>"
         out = [Struct(sname, "union" if node.type == "union_specifier" else "struct", node.start_point[0] + 1)]
         body = node.child_by_field_name("body")
-        for fd in body.named_children if body is not None else []:
-            if fd.type != "field_declaration":
-                continue
+        for fd in _field_decls(body) if body is not None else []:
             t = fd.child_by_field_name("type")
             nested = None
             typ = _type_text(fd)

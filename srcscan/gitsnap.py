@@ -29,7 +29,7 @@ class GitSnapshot(Snapshot):
             self.repo, sub = repo_path, ""
         self.commit_id = revisions.resolve(self.repo, rev, tip=tip)
         self.revision = revisions.revision(self.repo, self.commit_id)
-        self.root = str(self.repo.working_tree_dir or self.repo.git_dir)
+        self.root = str(revisions.work_tree(self.repo) or self.repo.git_dir)
         self.label = self.root
         tree = self.repo.commit(self.commit_id).tree
         if paths:
@@ -99,10 +99,11 @@ def _has_dir(tree, path: str) -> bool:
 
 def _subfolder(repo, p: Path) -> str:
     """``p`` relative to the work tree root ('' for the root itself or a bare repo)."""
-    if not repo.working_tree_dir:
+    wt = revisions.work_tree(repo)
+    if not wt:
         return ""
     try:
-        rel = p.resolve().relative_to(Path(repo.working_tree_dir).resolve())
+        rel = p.resolve().relative_to(Path(wt).resolve())
     except ValueError:
         return ""
     return "" if str(rel) == "." else rel.as_posix()

@@ -32,7 +32,7 @@ class GitSource(RevisionSource):
         self.repo = revisions.open_repo(repo) if not hasattr(repo, "git_dir") else repo
         self.paths = list(paths or [])
         self.whole = whole
-        self.root = str(self.repo.working_tree_dir or self.repo.git_dir)
+        self.root = str(revisions.work_tree(self.repo) or self.repo.git_dir)
 
     def resolve(self, arg: str) -> str:
         return revisions.resolve(self.repo, arg)

@@ -12,6 +12,9 @@ from functools import lru_cache
 from .datafiles import load_toml
 
 
+_DIRECTIVE = re.compile(rb"(#\s*(define|undef|ifdef|ifndef)\s+|defined\s*\(?\s*)$")
+
+
 @dataclass
 class Rule:
     rule: str
@@ -45,6 +48,9 @@ class Rewriter:
             if m.start() < pos:
                 continue
             name = m.group(1)
+            line_start = data.rfind(b"\n", 0, m.start()) + 1
+            if _DIRECTIVE.search(data[line_start:m.start()]):
+                continue  # the macro's own #define/#ifdef line, or defined(NAME)
             rule = self.rules[name]
             start, end = m.start(), m.end()
             if rule.template is None and name not in self.blank_args:

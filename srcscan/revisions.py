@@ -49,8 +49,18 @@ def open_repo(path: str | os.PathLike):
         repo = git.Repo(p if p.is_dir() else p.parent, search_parent_directories=True)
     except (git.InvalidGitRepositoryError, git.NoSuchPathError):
         raise RevisionError(f"{p}: not inside a git repository (--rev reads git history; use --svn for svn)") from None
-    repo.git.update_environment(**_GIT_ENV)
+    # GIT_DIR: a bare repository without core.bare set looks non-bare to GitPython, which
+    # would then run git in the folder above it
+    repo.git.update_environment(GIT_DIR=os.path.abspath(repo.git_dir), **_GIT_ENV)
     return repo
+
+
+def work_tree(repo) -> str | None:
+    """The work tree's root, or None for a bare repository (also one GitPython misjudges)."""
+    wt = repo.working_tree_dir
+    if wt and Path(wt, ".git").exists():
+        return str(wt)
+    return None
 
 
 def is_shallow(repo) -> bool:
@@ -74,7 +84,7 @@ def rev_parse(repo, arg: str) -> str:
 
 
 def _where(repo) -> str:
-    return repo.working_tree_dir or repo.git_dir
+    return work_tree(repo) or repo.git_dir
 
 
 def resolve(repo, arg: str, tip: str = "HEAD") -> str:

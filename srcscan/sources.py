@@ -64,7 +64,7 @@ def git_target(src: list[str] | None, env=None, cwd: str | None = None, what: st
             raise RevisionError(f"{what} needs a git repository: give --src DIR or run inside a checkout")
         src, why = [str(top)], "checkout containing the current directory"
     repo = revisions.open_repo(src[0])
-    work = Path(repo.working_tree_dir).resolve() if repo.working_tree_dir else None
+    work = Path(revisions.work_tree(repo)).resolve() if revisions.work_tree(repo) else None
     paths, has_root = [], False
     for s in src:
         p = Path(s).resolve()

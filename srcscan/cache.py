@@ -1,0 +1,161 @@
+"""The fact cache: SQLite, keyed by (content key, extractor version + query hash).
+
+Written in WAL mode inside short transactions, so a killed run leaves a usable cache and
+two runs can share one. A cache file that is not a readable database is moved aside
+(`facts.sqlite.corrupt-<time>`) and rebuilt, with a warning — never a manual step."""
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import sqlite3
+import time
+import zlib
+from pathlib import Path
+
+from .datafiles import queries_hash
+from .model import FACTS_VERSION, FileFacts
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS facts (
+    key TEXT NOT NULL,
+    version TEXT NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (key, version)
+);
+CREATE TABLE IF NOT EXISTS blobs (
+    name TEXT PRIMARY KEY,
+    data BLOB NOT NULL
+);
+"""
+
+
+def default_cache_dir() -> Path:
+    if os.environ.get("SRCSCAN_CACHE"):
+        return Path(os.environ["SRCSCAN_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "srcscan"
+
+
+def version_key() -> str:
+    return f"{FACTS_VERSION}:{queries_hash()}"
+
+
+class FactCache:
+    def __init__(self, folder: str | os.PathLike | None = None):
+        self.folder = Path(folder) if folder else default_cache_dir()
+        self.path = self.folder / "facts.sqlite"
+        self.version = version_key()
+        self.warnings: list[str] = []
+        self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            from .errors import UsageError
+
+            raise UsageError(f"cache folder {self.folder}: {e.strerror or e}") from e
+        for attempt in range(2):
+            try:
+                db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.executescript(SCHEMA)
+                db.execute("SELECT count(*) FROM facts LIMIT 1").fetchone()
+                return db
+            except sqlite3.DatabaseError as e:
+                if attempt:
+                    raise
+                self._move_aside(str(e))
+        raise AssertionError("unreachable")
+
+    def _move_aside(self, why: str) -> None:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        for suffix in ("", "-wal", "-shm"):
+            p = Path(str(self.path) + suffix)
+            if p.exists():
+                try:
+                    p.rename(Path(f"{p}.corrupt-{stamp}"))
+                except OSError:
+                    p.unlink(missing_ok=True)
+        self.warnings.append(f"cache {self.path} was unreadable ({why}); moved aside and rebuilt")
+
+    def get_many(self, keys: list[str]) -> dict[str, FileFacts]:
+        out: dict[str, FileFacts] = {}
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            q = f"SELECT key, data FROM facts WHERE version = ? AND key IN ({','.join('?' * len(chunk))})"
+            try:
+                rows = self.db.execute(q, [self.version, *chunk]).fetchall()
+            except sqlite3.DatabaseError as e:
+                self.warnings.append(f"cache read failed ({e}); re-parsing")
+                return out
+            for key, data in rows:
+                try:
+                    out[key] = decode(data)
+                except Exception:  # damaged entry of any kind: re-parse that file
+                    self.warnings.append(f"cache entry for {key} was damaged; re-parsing")
+        return out
+
+    def put_many(self, items: list[tuple[str, bytes]]) -> None:
+        """Store already-encoded facts (see ``encode``) in one transaction."""
+        if not items:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("INSERT OR REPLACE INTO facts (key, version, data) VALUES (?, ?, ?)",
+                                [(k, self.version, d) for k, d in items])
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError as e:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.DatabaseError:
+                pass
+            self.warnings.append(f"cache write failed ({e}); results are fine, the next run re-parses")
+
+    def get_blob(self, name: str) -> bytes | None:
+        try:
+            row = self.db.execute("SELECT data FROM blobs WHERE name = ?", (name,)).fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        return row[0] if row else None
+
+    def put_blob(self, name: str, data: bytes) -> None:
+        try:
+            self.db.execute("INSERT OR REPLACE INTO blobs (name, data) VALUES (?, ?)", (name, data))
+        except sqlite3.DatabaseError as e:
+            self.warnings.append(f"cache write failed ({e})")
+
+    def close(self) -> None:
+        try:
+            self.db.close()
+        except sqlite3.Error:
+            pass
+
+
+def encode(ff: FileFacts) -> bytes:
+    return zlib.compress(pickle.dumps(ff, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+class _FactsUnpickler(pickle.Unpickler):
+    """Only srcscan's own fact classes (and plain containers) may be loaded from the cache,
+    so a tampered cache file cannot make srcscan run code."""
+
+    def find_class(self, module: str, name: str):
+        if module == "srcscan.model" and name[:1].isupper():
+            from . import model
+
+            return getattr(model, name)
+        if module == "builtins" and name in ("tuple", "list", "dict", "set", "frozenset"):
+            import builtins
+
+            return getattr(builtins, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the fact cache")
+
+
+def decode(blob: bytes):
+    obj = _FactsUnpickler(io.BytesIO(zlib.decompress(blob))).load()
+    if not isinstance(obj, FileFacts):
+        raise pickle.UnpicklingError("not a FileFacts")
+    return obj

@@ -1,0 +1,88 @@
+"""srcscan trace: where a value comes from and where it goes."""
+from __future__ import annotations
+
+from .. import cli
+from ..render import FORMAT_NAMES, formats, render
+from ..util import note
+
+NAME = "trace"
+HELP = "trace where a value comes from and where it goes"
+DESCRIPTION = """Trace SYMBOL through the sources: upstream to where its value comes from (config
+keys, saved state, hardware, calibration functions) and downstream to where it goes (guest
+memory, the log, other fields). SYMBOL is a bare name (cTscTicksPerSecond), Struct.field
+(GIMKVM.cTscTicksPerSecond), a function's result (TMCpuTicksPerSecond()), function:local
+(gimR3KvmUpdateSystemTime:u64TscFreq) or a model key (cfgm:/TM/TSCTicksPerSecond).
+
+examples:
+  srcscan trace cTscTicksPerSecond
+  srcscan trace cTscTicksPerSecond --to u32TscScale
+  srcscan trace cTscTicksPerSecond --src ~/vbox --format html -o reports/tsc.html
+  srcscan trace cTscTicksPerSecond --define IN_RING3 --format json
+
+exit codes: 0 flows shown, 1 symbol not found or no path to --to, 2 usage or input error."""
+
+
+def register(p) -> None:
+    p.add_argument("symbol", metavar="SYMBOL", help="the value to trace")
+    p.add_argument("--to", metavar="TARGET", help="list every path from SYMBOL to TARGET")
+    p.add_argument("--direction", choices=["up", "down", "both"], default="both",
+                   help="upstream, downstream or both (default: both)")
+    p.add_argument("-i", "--ignore-case", action="store_true", help="match SYMBOL and TARGET ignoring case")
+    p.add_argument("-D", "--define", action="append", metavar="NAME[=VALUE]",
+                   help="restrict to the preprocessor configuration where NAME is defined (repeatable)")
+    p.add_argument("-U", "--undef", action="append", metavar="NAME", help="NAME is not defined (repeatable)")
+    p.add_argument("--keep-if0", action="store_true", help="also analyse '#if 0' blocks (excluded by default)")
+    p.add_argument("--no-control", action="store_true", help="leave out control-dependence edges")
+    p.add_argument("--log", metavar="VBOX_LOG", help="put values observed in this VBox.log on the trace's nodes")
+    cli.add_source_options(p)
+    cli.add_output_options(p, FORMAT_NAMES)
+
+
+def open_snapshot(args):
+    """--src/--rev/--svn to a Snapshot (the history backends plug in through srcscan.sources)."""
+    try:
+        from ..sources import open_snapshot as _open
+    except ImportError:
+        _open = None
+    if _open is not None:
+        return _open(args)
+    from ..snapshot import resolve_sources
+
+    if getattr(args, "rev", None) or getattr(args, "svn", None):
+        from ..errors import UsageError
+
+        raise UsageError("--rev/--svn need the history backend, which is not installed")
+    return resolve_sources(args.src, whole=args.whole_tree)
+
+
+def run(args) -> int:
+    from ..api import analyse_sources, open_cache
+    from ..errors import NotFound
+    from ..tracing import analyse, trace
+
+    if args.format not in formats():
+        from ..errors import UsageError
+
+        raise UsageError(f"--format {args.format} is not available in this installation")
+    snap, why = open_snapshot(args)
+    note(f"sources: {snap.describe()} ({why})")
+    from ..ppcond import Config
+
+    config = Config.from_args(args.define, args.undef, args.keep_if0)
+    cache = None if args.no_cache else open_cache(args.cache or None)
+    try:
+        analysis = analyse(snap, cache, args.jobs, config, not args.no_control, why, need_program=bool(args.log))
+    finally:
+        if cache is not None:
+            cache.close()
+    tr = trace(analysis, args.symbol, to=args.to, direction=args.direction, ignore_case=args.ignore_case,
+               config=config)
+    doc = tr.to_json()
+    if args.log:
+        from ..observe import attach_log_values
+
+        attach_log_values(doc, analysis, args.log)
+    cli.emit(render(doc, args.format), args.output)
+    if args.to and not doc["paths"]:
+        raise NotFound(f"no path from {args.symbol} to {args.to}")
+    return 0

@@ -1,0 +1,349 @@
+"""FlowGraph: a networkx DiGraph of value nodes and flow edges built from a Program
+(DESIGN §3-§4). Sources, sinks and propagators come from the models (queries/models)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from .model import Access, Assign, Call, Expr, Function
+from .models import Models, SinkModel, SourceModel, load_models
+from .ppcond import Config
+from .program import Program
+
+
+@dataclass
+class BuildOptions:
+    config: Config = field(default_factory=Config)
+    control: bool = True  # add control-dependence edges
+
+
+class FlowBuilder:
+    def __init__(self, program: Program, models: Models | None = None, options: BuildOptions | None = None):
+        self.p = program
+        self.m = models or load_models()
+        self.o = options or BuildOptions()
+        self.g = nx.DiGraph()
+        self.excluded = 0  # facts dropped by preprocessor configuration
+        self.fp_targets: dict[str, set[str]] = {}  # node id of a function-pointer slot -> function keys
+        self._results: dict = {}
+        self._cur_file: str | None = None
+
+    # ------------------------------------------------------------------ nodes
+    def _node(self, nid: str, **attrs) -> str:
+        if nid not in self.g:
+            self.g.add_node(nid, **attrs)
+        return nid
+
+    def fn_node_key(self, fn: Function) -> str:
+        return fn.key
+
+    def var_node(self, acc: Access, fn: Function | None, file: str) -> str | None:
+        steps = [s for s in acc.steps if s[0] in ("->", ".")]
+        if steps:
+            owner, name, decl = self.p.field_owner(acc, fn, file)
+            o = owner or "?"
+            return self._node(f"field:{o}.{name}", kind="field", label=f"{o}.{name}", name=name, owner=owner,
+                              ambiguous=owner is None,
+                              file=self.p.struct_files.get(owner) if owner else None,
+                              line=decl.line if decl is not None else None)
+        scope, typ = self.p.var_type(acc.root, fn, file)
+        if scope == "param":
+            i = next(i for i, p in enumerate(fn.params) if p.name == acc.root)
+            if acc.deref:
+                return self.out_param(fn, i)
+            return self._node(f"param:{fn.key}#{i}", kind="param", label=f"{fn.name}#{i} ({acc.root})",
+                              name=acc.root, owner=fn.key, file=fn.file, line=fn.line, ambiguous=False)
+        if scope == "local":
+            return self._node(f"local:{fn.file}:{fn.name}:{acc.root}", kind="local",
+                              label=f"{fn.name}:{acc.root}", name=acc.root, owner=fn.key, file=fn.file,
+                              line=fn.local_lines.get(acc.root, fn.line), ambiguous=False)
+        if scope == "static":
+            g = self.p.static_globals[(file, acc.root)]
+            return self._node(f"global:{file}:{acc.root}", kind="global", label=acc.root, name=acc.root, owner=None,
+                              file=file, line=g.line, ambiguous=False)
+        if scope == "global":
+            g = self.p.globals[acc.root]
+            return self._node(f"global:{acc.root}", kind="global", label=acc.root, name=acc.root, owner=None,
+                              file=self.p.global_files.get(acc.root), line=g.line, ambiguous=False)
+        return None  # a constant, enum value or something we cannot see
+
+    def out_param(self, fn: Function, i: int) -> str:
+        p = fn.params[i]
+        return self._node(f"param:{fn.key}#{i}*", kind="param", label=f"*{p.name} ({fn.name}#{i} out)", name=p.name,
+                          owner=fn.key, file=fn.file, line=fn.line, ambiguous=False)
+
+    def ret_node(self, key: str) -> str:
+        fn = self.p.functions[key][0]
+        return self._node(f"ret:{key}", kind="return", label=f"{fn.name}()", name=fn.name, owner=key, file=fn.file,
+                          line=fn.line, ambiguous=False)
+
+    def model_node(self, role: str, model: SourceModel | SinkModel, key: str, function: str) -> str:
+        nid = f"{role}:{model.id}:{key}"
+        info = {"id": model.id, "kind": role, "key": key, "description": model.description, "function": function,
+                "origin": f"queries/{model.origin}"}
+        if role == "source" and getattr(model, "override", None) and "{node}" in model.key:
+            node, _, k = key.rpartition("/")
+            info["override"] = model.override.format(node=node, key=k, function=function)
+        return self._node(nid, kind=role, label=f"{model.id}:{key}", name=key, owner=None, file=None, line=None,
+                          ambiguous=False, model=info)
+
+    # ------------------------------------------------------------------ edges
+    def _edge(self, src: str | None, dst: str | None, kind: str, fn: Function | None, stmt, via: str | None = None,
+              indirect: bool = False) -> None:
+        if src is None or dst is None or src == dst:
+            return
+        ev = {"kind": kind, "file": fn.file if fn else self._cur_file, "line": stmt.line,
+              "column": getattr(stmt, "col", 0), "code": stmt.code, "function": fn.name if fn else None,
+              "guards": [g.text for g in stmt.guards], "preproc": list(stmt.preproc), "via": via,
+              "indirect": indirect}
+        if self.g.has_edge(src, dst):
+            evs = self.g[src][dst]["evidence"]
+            if len(evs) < 20 and not any(e["file"] == ev["file"] and e["line"] == ev["line"] for e in evs):
+                evs.append(ev)
+        else:
+            self.g.add_edge(src, dst, kind=kind, evidence=[ev])
+
+    def build(self) -> nx.DiGraph:
+        cfg = self.o.config
+        for defs in self.p.functions.values():
+            for fn in defs:
+                if cfg.excludes(fn.preproc):
+                    self.excluded += 1
+                    continue
+                self._collect_fp(fn)
+        for path, ff in self.p.files.items():
+            for a in ff.global_assigns:
+                self._collect_fp_assign(a, None, path)
+        for defs in self.p.functions.values():
+            for fn in defs:
+                if not cfg.excludes(fn.preproc):
+                    self._function(fn)
+        for path, ff in self.p.files.items():
+            self._cur_file = path
+            for a in ff.global_assigns:
+                if not cfg.excludes(a.preproc):
+                    self._assign(a, None, path, [])
+        return self.g
+
+    def _collect_fp(self, fn: Function) -> None:
+        for a in fn.assigns:
+            self._collect_fp_assign(a, fn, fn.file)
+
+    def _collect_fp_assign(self, a: Assign, fn: Function | None, file: str) -> None:
+        """pReg->pfnFoo = fooFunc: remember which functions a pointer slot may hold."""
+        if len(a.value.reads) != 1 or a.value.calls or a.value.reads[0].steps:
+            return
+        name = a.value.reads[0].root
+        keys = self.p.resolve_function(name, file)
+        if not keys or self.p.var_type(name, fn, file)[0] != "unknown":
+            return
+        slot = self.var_node(a.target, fn, file)
+        if slot is not None:
+            self.fp_targets.setdefault(slot, set()).update(keys)
+
+    def _function(self, fn: Function) -> None:
+        cfg = self.o.config
+        results: dict[int, list[tuple[str, str, str | None, bool]]] = {}
+        for i, c in enumerate(fn.calls):
+            if cfg.excludes(c.preproc):
+                self.excluded += 1
+                results[i] = []
+                continue
+            results[i] = self._call(fn, c, i)
+        self._results = results
+        for a in fn.assigns:
+            if cfg.excludes(a.preproc):
+                self.excluded += 1
+                continue
+            self._assign(a, fn, fn.file, fn.calls)
+        if fn.returns:
+            ret = self.ret_node(fn.key)
+            for r in fn.returns:
+                if cfg.excludes(r.preproc):
+                    self.excluded += 1
+                    continue
+                self._flow_expr(r.value, fn, fn.file, ret, "return", r, via=None)
+
+    def _flow_expr(self, e: Expr, fn: Function | None, file: str, dst: str, kind: str, stmt, via=None) -> None:
+        for acc in e.reads:
+            src = self.var_node(acc, fn, file)
+            if src is None:
+                continue
+            k = kind
+            if kind == "assign":
+                if self.g.nodes[dst].get("kind") == "field":
+                    k = "field-store"
+                elif self.g.nodes[src].get("kind") == "field":
+                    k = "field-load"
+            self._edge(src, dst, k, fn, stmt, via)
+        for ci in e.calls:
+            for src, k, v, ind in self._results.get(ci, []) if fn is not None else []:
+                self._edge(src, dst, k if kind != "return" else ("return" if k == "return" else k), fn, stmt, v, ind)
+
+    def _assign(self, a: Assign, fn: Function | None, file: str, calls) -> None:
+        dst = self.var_node(a.target, fn, file)
+        if dst is None:
+            return
+        self._flow_expr(a.value, fn, file, dst, "assign", a)
+        steps = [s for s in a.target.steps if s[0] in ("->", ".")]
+        if fn is not None and steps and a.target.steps[0][0] == "." and not a.target.deref:
+            # s.f = v on a struct held by value: the value is now part of s (e.g. passed as &s later)
+            scope, _ = self.p.var_type(a.target.root, fn, file)
+            if scope in ("local", "param"):
+                whole = self.var_node(Access(a.target.root), fn, file)
+                self._edge(dst, whole, "field-store", fn, a, via=f"part of {a.target.root}")
+        if self.o.control and fn is not None:
+            for g in a.guards:
+                for acc in g.reads:
+                    src = self.var_node(acc, fn, file)
+                    if src is not None and src != dst:
+                        self._edge(src, dst, "control", fn, a, via=g.text)
+
+    # ------------------------------------------------------------------ calls
+    def _arg_sources(self, fn: Function, arg: Expr, skip_pointers: bool = False) -> list[tuple[str, str | None]]:
+        out = []
+        for acc in arg.reads:
+            if skip_pointers and self._is_pointer_access(acc, fn):
+                continue
+            n = self.var_node(acc, fn, fn.file)
+            if n is not None:
+                out.append((n, None))
+        for ci in arg.calls:
+            for src, k, v, ind in self._results.get(ci, []):
+                out.append((src, v))
+        return out
+
+    def _is_pointer_access(self, acc: Access, fn: Function) -> bool:
+        if acc.deref:
+            return False
+        steps = [s for s in acc.steps if s[0] in ("->", ".")]
+        if steps:
+            _, _, decl = self.p.field_owner(acc, fn, fn.file)
+            return decl is not None and (decl.pointer or self.p.is_pointer(decl.type))
+        _, typ = self.p.var_type(acc.root, fn, fn.file)
+        return self.p.is_pointer(typ)
+
+    def _call(self, fn: Function, c: Call, idx: int) -> list[tuple[str, str, str | None, bool]]:
+        """Add the edges a call makes and return where its result comes from:
+        [(node, edge kind, via, indirect)]."""
+        m = self.m
+        results: list[tuple[str, str, str | None, bool]] = []
+        name = c.callee
+        src_model = m.sources.get(name)
+        if src_model is not None:
+            key = self._model_key(src_model, fn, c)
+            node = self.model_node("source", src_model, key, name)
+            if src_model.returns:
+                results.append((node, "model", name, False))
+            if src_model.out_arg is not None and src_model.out_arg < len(c.args):
+                out = c.args[src_model.out_arg].addr_of
+                if out is not None:
+                    self._edge(node, self.var_node(out, fn, fn.file), "model", fn, c, via=name)
+            return results
+        sink = m.sinks.get(name)
+        if sink is not None:
+            node = self.model_node("sink", sink, sink.key.format(function=name), name)
+            positions = range(len(c.args)) if sink.args == "all" else [i for i in sink.args if i < len(c.args)]
+            for i in positions:
+                arg = c.args[i]
+                srcs = self._arg_sources(fn, arg)
+                if arg.addr_of is not None:
+                    n = self.var_node(arg.addr_of, fn, fn.file)
+                    if n is not None:
+                        srcs.append((n, None))
+                for s, _ in srcs:
+                    self._edge(s, node, "model", fn, c, via=name)
+            return results
+        prop = m.propagators.get(name)
+        if prop is not None:
+            positions = range(len(c.args)) if prop == "all" else [i for i in prop if i < len(c.args)]
+            for i in positions:
+                for s, _ in self._arg_sources(fn, c.args[i]):
+                    results.append((s, "model", name, False))
+                if c.args[i].addr_of is not None:
+                    n = self.var_node(c.args[i].addr_of, fn, fn.file)
+                    if n is not None:
+                        results.append((n, "model", name, False))
+            return results
+        if name in m.handles:
+            return results
+        keys = self.p.resolve_function(name, fn.file) if c.indirect is None else []
+        indirect = False
+        if c.indirect is not None:
+            slot = self.var_node(c.indirect, fn, fn.file)
+            keys = sorted(self.fp_targets.get(slot, ())) if slot else []
+            indirect = True
+        if keys:
+            for key in keys:
+                callee = self.p.functions[key][0]
+                for i, arg in enumerate(c.args):
+                    if i >= len(callee.params) or callee.params[i].name == "...":
+                        break
+                    pnode = self._node(f"param:{key}#{i}", kind="param",
+                                       label=f"{callee.name}#{i} ({callee.params[i].name})",
+                                       name=callee.params[i].name, owner=key, file=callee.file, line=callee.line,
+                                       ambiguous=False)
+                    for s, v in self._arg_sources(fn, arg):
+                        self._edge(s, pnode, "arg", fn, c, via=callee.name, indirect=indirect)
+                    if arg.addr_of is not None and self._writes_through(key, i):
+                        self._edge(self.out_param(callee, i), self.var_node(arg.addr_of, fn, fn.file), "out", fn, c,
+                                   via=callee.name, indirect=indirect)
+                if any(d.returns for d in self.p.functions[key]):
+                    results.append((self.ret_node(key), "return", callee.name, indirect))
+            return results
+        # unknown or external: its arguments flow to its result (pointer handles excluded)
+        for arg in c.args:
+            if arg.string is not None:
+                continue
+            for s, v in self._arg_sources(fn, arg, skip_pointers=True):
+                results.append((s, "through", name, indirect))
+        return results
+
+    def _writes_through(self, key: str, i: int) -> bool:
+        for fn in self.p.functions[key]:
+            if i < len(fn.params):
+                nm = fn.params[i].name
+                if any(a.target.root == nm and a.target.deref for a in fn.assigns):
+                    return True
+        return False
+
+    def _model_key(self, model: SourceModel, fn: Function, c: Call) -> str:
+        key = "?"
+        if model.key_arg is not None and model.key_arg < len(c.args):
+            s = c.args[model.key_arg].string
+            key = s if s is not None else c.args[model.key_arg].text
+        node = ""
+        if model.node_arg is not None and model.node_arg < len(c.args):
+            node = self._handle_path(fn, c.args[model.node_arg], 0)
+        return model.key.format(node=node, key=key, function=c.callee)
+
+    def _handle_path(self, fn: Function, e: Expr, depth: int) -> str:
+        """Resolve a configuration node handle to its path (CFGMR3GetChild(CFGMR3GetRoot(pVM), "TM") -> /TM)."""
+        if depth > 8:
+            return "/?"
+        if e.calls:
+            c = fn.calls[e.calls[0]]
+            h = self.m.handles.get(c.callee)
+            if h is None:
+                return "/?"
+            if h.root:
+                return ""
+            parent = self._handle_path(fn, c.args[h.parent_arg], depth + 1) if h.parent_arg is not None and \
+                h.parent_arg < len(c.args) else "/?"
+            name = "?"
+            if h.name_arg is not None and h.name_arg < len(c.args):
+                name = c.args[h.name_arg].string or c.args[h.name_arg].text
+            return f"{parent}/{name}"
+        if len(e.reads) == 1 and not e.reads[0].steps:
+            var = e.reads[0].root
+            for a in reversed(fn.assigns):
+                if a.target.root == var and not a.target.steps and a.op in ("=", "init"):
+                    return self._handle_path(fn, a.value, depth + 1)
+        return "/?"
+
+
+def build_graph(program: Program, models: Models | None = None, options: BuildOptions | None = None) -> FlowBuilder:
+    b = FlowBuilder(program, models, options)
+    b.build()
+    return b

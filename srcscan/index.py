@@ -1,0 +1,121 @@
+"""Index a snapshot: facts for every file, from the cache when its content was seen before,
+else parsed (in a process pool for larger trees) and streamed into the cache."""
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from .cache import FactCache, decode, encode
+from .model import FileFacts
+from .snapshot import Snapshot
+from .util import progress
+
+PARALLEL_MIN_FILES = 24
+BATCH = 64
+
+
+@dataclass
+class IndexStats:
+    files: int = 0
+    parsed: int = 0
+    reused: int = 0
+    bytes_parsed: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"files": self.files, "parsed": self.parsed, "reused": self.reused,
+                "bytes_parsed": self.bytes_parsed, "seconds": round(self.seconds, 3)}
+
+
+def _work(item: tuple[str, bytes, str]) -> bytes:
+    """Parse one file in a worker; facts cross the process boundary once, as the same
+    compressed pickle the cache stores."""
+    from .facts import extract
+
+    path, data, key = item
+    return encode(extract(path, data, key))
+
+
+def _jobs(jobs: int) -> int:
+    if jobs and jobs > 0:
+        return jobs
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover
+        return os.cpu_count() or 1
+
+
+def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0) -> tuple[dict[str, FileFacts], IndexStats]:
+    t0 = time.perf_counter()
+    stats = IndexStats()
+    files = snapshot.files()
+    stats.files = len(files)
+    facts: dict[str, FileFacts] = {}
+    keys = {}
+    for path, key in files:
+        keys.setdefault(key, []).append(path)
+    cached = cache.get_many(list(keys)) if cache is not None else {}
+    todo = []
+    for path, key in files:
+        ff = cached.get(key)
+        if ff is not None:
+            if ff.path != path:  # same content seen under another path
+                ff.path = path
+                for fn in ff.functions:
+                    fn.file = path
+            facts[path] = ff
+            stats.reused += 1
+        else:
+            todo.append((path, key))
+    stats.parsed = len(todo)
+
+    def items():
+        for path, key in todo:
+            try:
+                data = snapshot.read(path)
+            except OSError as e:
+                stats.warnings.append(f"{path}: unreadable ({e.strerror or e}); skipped")
+                continue
+            stats.bytes_parsed += len(data)
+            yield path, data, key
+
+    pending: list[tuple[str, bytes]] = []
+
+    def take(ff: FileFacts, blob: bytes) -> None:
+        facts[ff.path] = ff
+        if cache is not None:
+            pending.append((ff.key, blob))
+            if len(pending) >= BATCH:
+                cache.put_many(pending)
+                pending.clear()
+
+    n = _jobs(jobs)
+    bar = progress(total=len(todo), desc="parsing", unit="file")
+    try:
+        if n > 1 and len(todo) >= PARALLEL_MIN_FILES:
+            import multiprocessing
+
+            ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+            with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
+                for blob in pool.map(_work, items(), chunksize=4):
+                    take(decode(blob), blob)
+                    bar.update(1)
+        else:
+            from .facts import extract
+
+            for path, data, key in items():
+                ff = extract(path, data, key)
+                take(ff, encode(ff) if cache is not None else b"")
+                bar.update(1)
+    finally:
+        bar.close()
+        if cache is not None and pending:
+            cache.put_many(pending)
+    if cache is not None:
+        stats.warnings.extend(cache.warnings)
+    stats.warnings.extend(snapshot.warnings)
+    stats.seconds = time.perf_counter() - t0
+    return facts, stats
