@@ -132,7 +132,7 @@ def render_text(r: dict) -> str:
         agree = ""
         if "ppm_vs_told" in k:
             agree = " - agrees" if abs(k["ppm_vs_told"]) <= 1 else " - DISAGREES"
-            agree += f" ({k['ppm_vs_told']:+.3f} ppm)"
+            agree += f" ({k['ppm_vs_told'] + 0.0:+.3f} ppm)".replace("-0.000", "+0.000")
         out.append(f"  KVM system time:  {group_thousands(k['hz']):>17} Hz  (u32TscScale={k['scale']:#x} "
                    f"i8TscShift={k['shift']}, line {k['log_line']}){agree}")
     if r["actual"]:
