@@ -128,3 +128,24 @@ def test_fallback_layout_in_browser(browser, tmp_path, monkeypatch):
     page.wait_for_function(f"location.hash === {json.dumps(href)}")
     assert in_viewport(page, href)
     page.screenshot(path=str(tmp_path / "fallback.png"))
+
+
+def test_hostile_source_tree_through_the_engine_runs_no_script(browser, tmp_path):
+    pytest.importorskip("srcscan.tracing", reason="the trace engine is not installed")
+    from test_render_engine import engine_trace, write_hostile_tree
+
+    trace = engine_trace(tmp_path, write_hostile_tree(tmp_path / "tree"))
+    page, events = open_page(browser, write(tmp_path, "hostile-engine", trace))
+    page.wait_for_timeout(300)
+    assert events["dialogs"] == [] and events["errors"] == []
+    assert page.evaluate("document.querySelectorAll('script, img, iframe, object, embed').length") == 0
+    body = page.inner_text("body")
+    assert "</script><script>alert(1)</script>" in body and "{{7*7}}" in body
+    for a in page.locator("figure.graph g.node a").all():
+        a.click()
+    for link in page.locator("a.trac, li.step a").all()[:10]:
+        if (link.get_attribute("href") or "").startswith("#"):
+            link.click()
+    assert events["dialogs"] == []
+    assert all(u.startswith("file://") for u in events["requests"]), events["requests"]
+    page.screenshot(path=str(tmp_path / "hostile-engine.png"), full_page=True)
