@@ -26,6 +26,8 @@ SCHEMA = "srcscan-trace/1"
 MAX_SLICE = 4000
 MAX_PATHS = 60
 MAX_TO_PATHS = 20
+MAX_TERMINALS = 12  # sources/sinks a slice's leaves are extended to
+TERMINALS_PER_LEAF = 3
 
 
 @dataclass
@@ -124,21 +126,38 @@ def suggestions(g: nx.DiGraph, symbol: str, n: int = 5) -> list[str]:
 
 # ---------------------------------------------------------------------- slicing
 
-def _bfs(g: nx.DiGraph, starts: list[str], forward: bool, limit: int, control: bool = True) -> dict[str, str | None]:
-    """Shortest-path tree: node -> the neighbour one step closer to a start. Control edges
-    are followed only when ``control`` is set."""
-    parent: dict[str, str | None] = {s: None for s in starts}
-    q = deque(starts)
+# Path preference: a data flow is a better explanation than a guess through an unknown
+# call, which is better than a control dependence.
+EDGE_COST = {"control": 6, "through": 3}
+
+
+def _bfs(g: nx.DiGraph, starts: list[str], forward: bool, limit: int, control: bool = True,
+         allowed: set[str] | dict | None = None) -> dict[str, str | None]:
+    """Cheapest-path tree (Dijkstra with EDGE_COST): node -> the neighbour one step closer to a
+    start. Control edges are followed only when ``control`` is set."""
+    import heapq
+
+    parent: dict[str, str | None] = {}
+    best: dict[str, int] = {s: 0 for s in starts}
+    heap = [(0, i, s, None) for i, s in enumerate(starts)]
+    counter = len(heap)
     nxt = g.successors if forward else g.predecessors
-    while q and len(parent) < limit:
-        u = q.popleft()
+    while heap and len(parent) < limit:
+        cost, _, u, par = heapq.heappop(heap)
+        if u in parent:
+            continue
+        parent[u] = par
         for v in nxt(u):
-            if v not in parent:
-                if not control and g[u][v]["kind"] == "control" if forward else (
-                        not control and g[v][u]["kind"] == "control"):
-                    continue
-                parent[v] = u
-                q.append(v)
+            if v in parent or (allowed is not None and v not in allowed):
+                continue
+            kind = (g[u][v] if forward else g[v][u])["kind"]
+            if kind == "control" and not control:
+                continue
+            c = cost + EDGE_COST.get(kind, 1)
+            if c < best.get(v, 1 << 30):
+                best[v] = c
+                counter += 1
+                heapq.heappush(heap, (c, counter, v, u))
     return parent
 
 
@@ -154,6 +173,39 @@ def _ends(g: nx.DiGraph, tree: dict[str, str | None], forward: bool, starts: set
         elif deg(n) == 0:
             out.append((n, "leaf" if forward else "root"))
     return out
+
+
+def _tree_paths(g: nx.DiGraph, tree: dict[str, str | None], start: str, forward: bool, want: str):
+    """One path per leaf of the cheapest-path tree, so every node of the slice is on some
+    path; a leaf that is not a source/sink is extended along the cheapest way on to one
+    (a value that reaches guest memory through a struct already reached another way)."""
+    has_child = {p for p in tree.values() if p is not None}
+    leaves = [n for n in tree if n not in has_child and n != start]
+    terms = sorted(n for n in tree if g.nodes[n].get("kind") == want)[:MAX_TERMINALS]
+    hops = [_bfs(g, [t], not forward, MAX_SLICE, control=forward, allowed=tree) for t in terms]
+    seen = set()
+    for leaf in leaves:
+        base = list(reversed(_walk_back(tree, leaf)))  # start .. leaf (in search order)
+        chains = []
+        if g.nodes[leaf].get("kind") != want:
+            for hop in hops:  # on to each source/sink this leaf can reach
+                chain, on, n = list(base), set(base), leaf
+                while hop.get(n) is not None and hop[n] not in on and len(chain) < 40:
+                    n = hop[n]
+                    chain.append(n)
+                    on.add(n)
+                if len(chain) > len(base) and g.nodes[chain[-1]].get("kind") == want:
+                    chains.append(chain)
+            chains = sorted(chains, key=len)[:TERMINALS_PER_LEAF]
+        for chain in chains or [base]:
+            kind = g.nodes[chain[-1]].get("kind")
+            end_deg = g.out_degree(chain[-1]) if forward else g.in_degree(chain[-1])
+            why = want if kind == want else (("leaf" if forward else "root") if end_deg == 0 else "cut")
+            path = chain if forward else list(reversed(chain))
+            key = tuple(path)
+            if key not in seen:
+                seen.add(key)
+                yield path, why
 
 
 def _walk_back(tree: dict[str, str | None], end: str) -> list[str]:
@@ -217,6 +269,7 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
             if direction not in (direction_name[:-6] if False else ("up" if not forward else "down"), "both"):
                 continue
             ends_all = []
+            want = "sink" if forward else "source"
             for s in start:
                 # upstream follows data only; control dependence is shown downstream
                 tree = _bfs(g, [s], forward=forward, limit=MAX_SLICE, control=forward)
@@ -228,10 +281,8 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
                         tr.nodes[n] = direction_name
                     elif role not in ("start", direction_name):
                         tr.nodes[n] = "both"
-                want = "sink" if forward else "source"
-                for end, why in _ends(g, tree, forward, starts):
-                    p = _walk_back(tree, end)
-                    ends_all.append((why != want, len(p), end, s, why, p if not forward else list(reversed(p))))
+                for p, why in _tree_paths(g, tree, s, forward, want):
+                    ends_all.append((why != want, len(p), p[-1] if forward else p[0], s, why, p))
             ends_all.sort(key=lambda e: (e[3], e[0], e[1], e[2]))
             for *_, why, p in ends_all[:MAX_PATHS]:
                 _add_path(tr, g, p, direction_name, why)

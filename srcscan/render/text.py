@@ -32,7 +32,7 @@ def _node_line(n: dict) -> str:
     kind = n["kind"]
     text = f"{n['label']}  [{kind}{', ambiguous owner' if n.get('ambiguous') else ''}]"
     if n.get("values"):
-        vals = ", ".join(str(v.get("value")) for v in n["values"][:3])
+        vals = ", ".join(list(dict.fromkeys(str(v.get("value")) for v in n["values"]))[:3])
         text += f"  observed: {vals}"
     return text
 

@@ -1,0 +1,110 @@
+"""Fact extraction, one feature per test, on small inline C/C++ snippets."""
+from srcscan.facts import extract
+
+
+def fx(src: str):
+    return extract("t.cpp", src.encode())
+
+
+def fn(ff, name):
+    return next(f for f in ff.functions if f.name == name)
+
+
+def test_declaration_macros_give_name_params_and_return_type():
+    ff = fx("VMMR3_INT_DECL(int) TMR3Init(PVM pVM, uint32_t cb)\n{ return 0; }\n"
+            "VMMDECL(uint64_t) TMCpuTicksPerSecond(PVMCC pVM) { return 1; }\n"
+            "static DECLCALLBACK(int) tmR3Load(PVM pVM, PSSMHANDLE pSSM) { return 0; }\n")
+    f = fn(ff, "TMR3Init")
+    assert (f.ret_type, [p.name for p in f.params], f.line) == ("int", ["pVM", "cb"], 1)
+    assert fn(ff, "TMCpuTicksPerSecond").ret_type == "uint64_t"
+    load = fn(ff, "tmR3Load")
+    assert load.static and load.ret_type == "int" and [p.type for p in load.params] == ["PVM", "PSSMHANDLE"]
+    assert ff.error_nodes == 0
+
+
+def test_macro_rule_named_functions_are_reported():
+    ff = fx("FNIEMOP_DEF(iemOp_nop)\n{\n    return VINF_SUCCESS;\n}\n")
+    f = fn(ff, "iemOp_nop")
+    assert f.name_rule == "iem-opcode" and f.params[0].name == "pVCpu" and f.line == 1
+
+
+def test_assignments_compound_and_initialised_declarations():
+    ff = fx("void f(void) {\n uint64_t u = pKvm->cTscTicksPerSecond;\n u >>= 1;\n"
+            " uint32_t lo = (uint32_t)u;\n s.x = lo + 1;\n}\n")
+    a = fn(ff, "f").assigns
+    assert [(x.target.text(), x.op, [r.text() for r in x.value.reads]) for x in a] == [
+        ("u", "init", ["pKvm->cTscTicksPerSecond"]), ("u", ">>=", []), ("lo", "init", ["u"]), ("s.x", "=", ["lo"])]
+    assert [x.line for x in a] == [2, 3, 4, 5]
+
+
+def test_calls_arguments_out_arguments_and_strings():
+    ff = fx('int f(PVM pVM) {\n int rc = CFGMR3QueryU64(pCfg, "TSCTicksPerSecond", &pVM->tm.s.cTSCTicksPerSecond);\n'
+            ' return rc;\n}\n')
+    c = fn(ff, "f").calls[0]
+    assert c.callee == "CFGMR3QueryU64"
+    assert c.args[1].string == "TSCTicksPerSecond"
+    assert c.args[2].addr_of.text() == "pVM->tm.s.cTSCTicksPerSecond"
+    init = fn(ff, "f").assigns[0]
+    assert init.value.calls == [0]
+
+
+def test_double_parenthesised_log_arguments_are_flattened():
+    ff = fx('void f(void) { LogRel(("TM: hz=%RU64 " "x=%d\\n", pVM->tm.s.cTSCTicksPerSecond, x)); }')
+    c = fn(ff, "f").calls[0]
+    assert c.callee == "LogRel" and len(c.args) == 3
+    assert c.args[0].string == "TM: hz=%RU64 x=%d\n"
+    assert c.args[1].reads[0].text() == "pVM->tm.s.cTSCTicksPerSecond"
+
+
+def test_guards_if_else_loops_and_conditions_excluded():
+    ff = fx("void f(void) {\n if (rc == VERR_CFGM_VALUE_NOT_FOUND)\n  a = 1;\n else\n  b = 2;\n"
+            " while (u > 2)\n  u--;\n}\n")
+    a = {x.target.text(): x for x in fn(ff, "f").assigns}
+    assert [g.text for g in a["a"].guards] == ["if (rc == VERR_CFGM_VALUE_NOT_FOUND)"]
+    assert [g.text for g in a["b"].guards] == ["else of if (rc == VERR_CFGM_VALUE_NOT_FOUND)"]
+    assert a["u"].guards[0].kind == "while" and [r.text() for r in a["u"].guards[0].reads] == ["u"]
+
+
+def test_preprocessor_branches_are_all_seen_with_their_conditions():
+    ff = fx("uint64_t f(void) {\n#ifdef IN_RING3\n uint64_t c = a();\n#elif defined(IN_RING0)\n uint64_t c = b();\n"
+            "#else\n uint64_t c = d();\n#endif\n return c;\n}\n")
+    pp = [x.preproc for x in fn(ff, "f").assigns]
+    assert pp == [["defined(IN_RING3)"], ["!defined(IN_RING3)", "defined(IN_RING0)"],
+                  ["!defined(IN_RING3)", "!defined(IN_RING0)"]]
+
+
+def test_if0_blocks_are_counted():
+    ff = fx("void f(void) {\n#if 0\n x = 1;\n#endif\n}\n")
+    assert ff.disabled_blocks == 1 and fn(ff, "f").assigns[0].preproc == ["0"]
+
+
+def test_structs_unions_fields_in_ifdef_and_typedefs():
+    ff = fx("typedef struct GIMKVM { uint64_t cTscTicksPerSecond; } GIMKVM;\ntypedef GIMKVM *PGIMKVM;\n"
+            "typedef struct VM {\n union {\n#ifdef X\n  struct TM s;\n#endif\n  uint8_t padding[64];\n } tm;\n} VM;\n"
+            "#define _4G 0x100000000\n")
+    st = {s.name: s for s in ff.structs}
+    assert [f.name for f in st["GIMKVM"].fields] == ["cTscTicksPerSecond"]
+    vm_tm = st["VM"].fields[0]
+    assert vm_tm.name == "tm" and vm_tm.nested.startswith("<anon@")
+    assert [f.name for f in st[vm_tm.nested].fields] == ["s", "padding"]
+    td = {t.name: t for t in ff.typedefs}
+    assert td["PGIMKVM"].target == "GIMKVM" and td["PGIMKVM"].pointer
+    assert ff.defines[0].name == "_4G" and ff.defines[0].value == "0x100000000"
+
+
+def test_globals_and_statics():
+    ff = fx("extern PSUPGLOBALINFOPAGE g_pSUPGlobalInfoPage;\nstatic uint32_t g_cCalls = 0;\n")
+    g = {x.name: x for x in ff.globals}
+    assert not g["g_pSUPGlobalInfoPage"].static and g["g_cCalls"].static
+
+
+def test_non_utf8_bytes_do_not_break_extraction():
+    data = b"/* caf\xe9 \xff\xfe */\nint f(void) { const char *s = \"\xe9t\xe9\"; x = y; return 0; }\n"
+    ff = extract("t.cpp", data)
+    assert ff.functions[0].name == "f" and ff.functions[0].assigns[-1].target.text() == "x"
+
+
+def test_function_pointer_call_is_recorded_as_indirect():
+    ff = fx("void f(PPDMDEVINS pDevIns) { pDevIns->pHlpR3->pfnTimerCreate(pDevIns, 1); }")
+    c = fn(ff, "f").calls[0]
+    assert c.indirect is not None and c.indirect.last == "pfnTimerCreate"
