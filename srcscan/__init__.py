@@ -6,6 +6,12 @@
 """
 __version__ = "0.1.0"
 
-from .api import analyse_sources, trace  # noqa: E402
-
 __all__ = ["trace", "analyse_sources", "__version__"]
+
+
+def __getattr__(name):  # lazy: `import srcscan` stays cheap for the CLI
+    if name in ("trace", "analyse_sources"):
+        from . import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'srcscan' has no attribute {name!r}")

@@ -5,18 +5,14 @@ from __future__ import annotations
 import difflib
 import gc
 import hashlib
-import pickle
 import time
 from collections import deque
 from dataclasses import dataclass, field
 
-import networkx as nx
-
-from . import __version__
+from . import __version__, graphstore
 from .cache import FactCache, version_key
 from .datafiles import model_files, read_text
 from .errors import NotFound, UsageError
-from .flow import BuildOptions, build_graph
 from .index import IndexStats, index
 from .ppcond import Config
 from .program import Program
@@ -35,7 +31,7 @@ class Analysis:
     """A snapshot indexed and turned into a flow graph (reusable across several queries)."""
 
     snapshot: Snapshot
-    graph: nx.DiGraph
+    graph: "graphstore.CompactGraph"
     stats: IndexStats
     why: str = ""
     functions: int = 0
@@ -73,23 +69,29 @@ def _analyse(snapshot, cache, jobs, config, control, why, need_program) -> Analy
     files = snapshot.files()
     gkey = _graph_key(files, config, control)
     if cache is not None and not need_program:
-        blob = cache.get_blob(gkey)
-        if blob is not None:
-            try:
-                g, functions, excluded = pickle.loads(blob)
-                st = IndexStats(files=len(files), reused=len(files), seconds=time.perf_counter() - t0,
-                                warnings=list(snapshot.warnings) + cache.warnings)
-                return Analysis(snapshot, g, st, why, functions, excluded)
-            except Exception:  # a damaged blob: rebuild below
-                pass
+        try:
+            got = graphstore.load(cache.db, str(cache.path), gkey)
+        except Exception:  # a damaged or foreign entry: rebuild below
+            got = None
+        if got is not None:
+            g, (functions, excluded) = got
+            st = IndexStats(files=len(files), reused=len(files), seconds=time.perf_counter() - t0,
+                            warnings=list(snapshot.warnings) + cache.warnings)
+            return Analysis(snapshot, g, st, why, functions, excluded)
+    from .flow import BuildOptions, build_graph
+
     facts, st = index(snapshot, cache, jobs)
     program = Program(facts)
     builder = build_graph(program, options=BuildOptions(config=config, control=control))
     functions = program.stats()["functions"]
+    g = graphstore.CompactGraph.from_networkx(builder.g)
     if cache is not None:
-        cache.put_blob(gkey, pickle.dumps((builder.g, functions, builder.excluded), protocol=pickle.HIGHEST_PROTOCOL))
+        try:
+            graphstore.save(cache.db, gkey, g, (functions, builder.excluded))
+        except Exception as e:  # the trace is fine without a cached graph
+            st.warnings.append(f"could not cache the flow graph ({e})")
     st.seconds = time.perf_counter() - t0
-    return Analysis(snapshot, builder.g, st, why, functions, builder.excluded, program)
+    return Analysis(snapshot, g, st, why, functions, builder.excluded, program)
 
 
 # ---------------------------------------------------------------------- matching
@@ -105,9 +107,8 @@ def match_nodes(g: nx.DiGraph, symbol: str, ignore_case: bool = False) -> list[s
     if s in g:
         return [s]
     out = []
-    for n, d in g.nodes(data=True):
-        label = d.get("label") or ""
-        if norm(d.get("name") or "") == want and d.get("kind") not in ("source", "sink"):
+    for n, (kind, label, name) in zip(g.ids, ((a[0], a[1] or "", a[2] or "") for a in g.attrs)):
+        if norm(name) == want and kind not in ("source", "sink"):
             out.append(n)
         elif norm(label) == want or norm(n.split(":", 1)[-1]) == want:
             out.append(n)
@@ -115,8 +116,8 @@ def match_nodes(g: nx.DiGraph, symbol: str, ignore_case: bool = False) -> list[s
 
 
 def suggestions(g: nx.DiGraph, symbol: str, n: int = 5) -> list[str]:
-    names = {d.get("name") for _, d in g.nodes(data=True) if d.get("name")}
-    labels = {d.get("label") for _, d in g.nodes(data=True) if d.get("label")}
+    names = {a[2] for a in g.attrs if a[2]}
+    labels = {a[1] for a in g.attrs if a[1]}
     cands = sorted(names | labels)
     close = difflib.get_close_matches(symbol, cands, n=n, cutoff=0.6)
     low = symbol.casefold()
@@ -141,16 +142,15 @@ def _bfs(g: nx.DiGraph, starts: list[str], forward: bool, limit: int, control: b
     best: dict[str, int] = {s: 0 for s in starts}
     heap = [(0, i, s, None) for i, s in enumerate(starts)]
     counter = len(heap)
-    nxt = g.successors if forward else g.predecessors
+    nxt = g.out_edges_kind if forward else g.in_edges_kind
     while heap and len(parent) < limit:
         cost, _, u, par = heapq.heappop(heap)
         if u in parent:
             continue
         parent[u] = par
-        for v in nxt(u):
+        for v, kind in nxt(u):
             if v in parent or (allowed is not None and v not in allowed):
                 continue
-            kind = (g[u][v] if forward else g[v][u])["kind"]
             if kind == "control" and not control:
                 continue
             c = cost + EDGE_COST.get(kind, 1)
@@ -167,7 +167,7 @@ def _ends(g: nx.DiGraph, tree: dict[str, str | None], forward: bool, starts: set
     for n in tree:
         if n in starts:
             continue
-        kind = g.nodes[n].get("kind")
+        kind = g.kind(n)
         if kind == ("sink" if forward else "source"):
             out.append((n, kind))
         elif deg(n) == 0:
@@ -175,37 +175,70 @@ def _ends(g: nx.DiGraph, tree: dict[str, str | None], forward: bool, starts: set
     return out
 
 
-def _tree_paths(g: nx.DiGraph, tree: dict[str, str | None], start: str, forward: bool, want: str):
+def _tree_paths(g, tree: dict[str, str | None], start: str, forward: bool, want: str, limit: int):
     """One path per leaf of the cheapest-path tree, so every node of the slice is on some
     path; a leaf that is not a source/sink is extended along the cheapest way on to one
-    (a value that reaches guest memory through a struct already reached another way)."""
+    (a value that reaches guest memory through a struct already reached another way).
+    Paths are ranked (ending at a source/sink first, then shorter) and only the best
+    ``limit`` are built."""
     has_child = {p for p in tree.values() if p is not None}
-    leaves = [n for n in tree if n not in has_child and n != start]
-    terms = sorted(n for n in tree if g.nodes[n].get("kind") == want)[:MAX_TERMINALS]
+    depth: dict[str, int] = {}
+
+    def dep(n):
+        d, m, trail = 0, n, []
+        while m is not None and m not in depth:
+            trail.append(m)
+            m = tree[m]
+        d = depth[m] if m is not None else -1
+        for x in reversed(trail):
+            d += 1
+            depth[x] = d
+        return depth[n]
+
+    terms = sorted(n for n in tree if g.kind(n) == want)[:MAX_TERMINALS]
     hops = [_bfs(g, [t], not forward, MAX_SLICE, control=forward, allowed=tree) for t in terms]
+    hop_depth = []
+    for hop in hops:
+        hd: dict[str, int] = {}
+        for n in hop:
+            d, m = 0, n
+            while hop.get(m) is not None and d < 40:
+                m, d = hop[m], d + 1
+            hd[n] = d
+        hop_depth.append(hd)
+    ranked = []
+    for leaf in tree:
+        if leaf in has_child or leaf == start:
+            continue
+        base = dep(leaf)
+        if g.kind(leaf) == want:
+            ranked.append((0, base, leaf, -1))
+            continue
+        ext = sorted((hd[leaf], i) for i, hd in enumerate(hop_depth) if hd.get(leaf, 0) > 0)[:TERMINALS_PER_LEAF]
+        if ext:
+            ranked += [(0, base + d, leaf, i) for d, i in ext]
+        else:
+            ranked.append((1, base, leaf, -1))
+    ranked.sort()
     seen = set()
-    for leaf in leaves:
-        base = list(reversed(_walk_back(tree, leaf)))  # start .. leaf (in search order)
-        chains = []
-        if g.nodes[leaf].get("kind") != want:
-            for hop in hops:  # on to each source/sink this leaf can reach
-                chain, on, n = list(base), set(base), leaf
-                while hop.get(n) is not None and hop[n] not in on and len(chain) < 40:
-                    n = hop[n]
-                    chain.append(n)
-                    on.add(n)
-                if len(chain) > len(base) and g.nodes[chain[-1]].get("kind") == want:
-                    chains.append(chain)
-            chains = sorted(chains, key=len)[:TERMINALS_PER_LEAF]
-        for chain in chains or [base]:
-            kind = g.nodes[chain[-1]].get("kind")
-            end_deg = g.out_degree(chain[-1]) if forward else g.in_degree(chain[-1])
-            why = want if kind == want else (("leaf" if forward else "root") if end_deg == 0 else "cut")
-            path = chain if forward else list(reversed(chain))
-            key = tuple(path)
-            if key not in seen:
-                seen.add(key)
-                yield path, why
+    for _, _, leaf, hi in ranked:
+        if len(seen) >= limit:
+            break
+        chain = list(reversed(_walk_back(tree, leaf)))  # start .. leaf (in search order)
+        if hi >= 0:
+            hop, on, n = hops[hi], set(chain), leaf
+            while hop.get(n) is not None and hop[n] not in on and len(chain) < 60:
+                n = hop[n]
+                chain.append(n)
+                on.add(n)
+        kind = g.kind(chain[-1])
+        end_deg = g.out_degree(chain[-1]) if forward else g.in_degree(chain[-1])
+        why = want if kind == want else (("leaf" if forward else "root") if end_deg == 0 else "cut")
+        path = chain if forward else list(reversed(chain))
+        key = tuple(path)
+        if key not in seen:
+            seen.add(key)
+            yield path, why
 
 
 def _walk_back(tree: dict[str, str | None], end: str) -> list[str]:
@@ -234,8 +267,10 @@ class Trace:
     def graph(self) -> nx.DiGraph:
         return self.analysis.graph
 
-    def to_json(self) -> dict:
-        return to_json(self)
+    def to_json(self, full: bool = True) -> dict:
+        """The documented JSON. ``full=False`` keeps only the nodes and edges on listed paths
+        (enough for the text view, much cheaper on big slices)."""
+        return to_json(self, full)
 
 
 def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str = "both",
@@ -281,13 +316,24 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
                         tr.nodes[n] = direction_name
                     elif role not in ("start", direction_name):
                         tr.nodes[n] = "both"
-                for p, why in _tree_paths(g, tree, s, forward, want):
+                for p, why in _tree_paths(g, tree, s, forward, want, MAX_PATHS):
                     ends_all.append((why != want, len(p), p[-1] if forward else p[0], s, why, p))
-            ends_all.sort(key=lambda e: (e[3], e[0], e[1], e[2]))
-            for *_, why, p in ends_all[:MAX_PATHS]:
+            # fair share: the best paths of each start node, round-robin, sources/sinks first
+            per_start: dict[str, list] = {}
+            for e in sorted(ends_all, key=lambda e: e[:3]):
+                per_start.setdefault(e[3], []).append(e)
+            chosen = []
+            queues = [per_start[s] for s in sorted(per_start)]
+            i = 0
+            while len(chosen) < MAX_PATHS and any(i < len(q) for q in queues):
+                chosen += [q[i] for q in queues if i < len(q)][:MAX_PATHS - len(chosen)]
+                i += 1
+            chosen.sort(key=lambda e: (e[3], e[0], e[1], e[2]))
+            for *_, why, p in chosen:
                 _add_path(tr, g, p, direction_name, why)
-            if len(ends_all) > MAX_PATHS:
-                tr.warnings.append(f"{len(ends_all) - MAX_PATHS} more {direction_name} paths not listed")
+            if len(ends_all) > len(chosen):
+                tr.warnings.append(f"{len(ends_all) - len(chosen)} more {direction_name} paths not listed "
+                                   "(use --to TARGET or --format json/html for the whole slice)")
     tr.seconds = time.perf_counter() - t0
     return tr
 
@@ -295,7 +341,9 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
 def _to_paths(tr: Trace, g: nx.DiGraph, start: list[str], targets: list[str]) -> None:
     down = set(_bfs(g, start, True, 10 ** 6))
     up = set(_bfs(g, targets, False, 10 ** 6))
-    sub = g.subgraph(down & up)
+    import networkx as nx
+
+    sub = g.subgraph_nx(down & up)
     for t in targets:
         tr.nodes.setdefault(t, "target")
     for s in start:
@@ -320,19 +368,27 @@ def _add_path(tr: Trace, g: nx.DiGraph, nodes: list[str], direction: str, ends_a
 
 # ---------------------------------------------------------------------- JSON
 
-def to_json(tr: Trace) -> dict:
+def to_json(tr: Trace, full: bool = True) -> dict:
     g = tr.graph
     a = tr.analysis
     snap = a.snapshot
-    keep = set(tr.nodes)
+    if full:
+        keep = set(tr.nodes)
+    else:
+        keep = set(tr.start) | {n for p in tr.paths for n in p["nodes"]}
     edge_ids: dict[tuple[str, str], str] = {}
     edges = []
+    wanted = set(g.edges_among(keep)) if full else set()
+    for p in tr.paths:
+        ns = p["nodes"]
+        wanted.update(zip(ns, ns[1:]))
+    evidence = g.evidence_many(sorted(wanted))
 
     def edge(u: str, v: str) -> str:
         if (u, v) in edge_ids:
             return edge_ids[(u, v)]
-        d = g[u][v]
-        ev = d["evidence"]
+        ev = evidence.get((u, v)) or [{"kind": "assign", "file": None, "line": None, "code": "", "function": None,
+                                        "guards": [], "preproc": [], "via": None}]
         eid = f"e{len(edges) + 1}"
         first = ev[0]
         edges.append({"id": eid, "src": u, "dst": v, "kind": first["kind"], "file": first["file"],
@@ -350,14 +406,15 @@ def to_json(tr: Trace) -> dict:
         eids = [edge(ns[j], ns[j + 1]) for j in range(len(ns) - 1)]
         paths.append({"id": f"p{i + 1}", "direction": p["direction"], "nodes": ns, "edges": eids, "from": ns[0],
                       "to": ns[-1], "ends_at": p["ends_at"]})
-    for u, v in g.subgraph(keep).edges():
+    for u, v in sorted(wanted):
         edge(u, v)
     nodes = []
     for n in sorted(keep):
         d = g.nodes[n]
         nodes.append({"id": n, "kind": d.get("kind"), "label": d.get("label"), "name": d.get("name"),
                       "owner": d.get("owner"), "file": d.get("file"), "line": d.get("line"),
-                      "ambiguous": bool(d.get("ambiguous")), "role": tr.nodes[n], "model": d.get("model"),
+                      "ambiguous": bool(d.get("ambiguous")), "role": tr.nodes.get(n, "upstream"),
+                      "model": d.get("model"),
                       "values": []})
     st = a.stats
     n_sources = sum(1 for x in nodes if x["kind"] == "source")
@@ -374,7 +431,7 @@ def to_json(tr: Trace) -> dict:
                   "graph_nodes": g.number_of_nodes(), "graph_edges": g.number_of_edges(), "nodes": len(nodes),
                   "edges": len(edges), "paths": len(paths), "sources": n_sources, "sinks": n_sinks,
                   "excluded_by_preprocessor": a.excluded, "seconds": round(st.seconds + tr.seconds, 3),
-                  "scope": "full"},
+                  "scope": "full", "slice_nodes": len(tr.nodes)},
         "start": tr.start,
         "nodes": nodes,
         "edges": edges,

@@ -77,7 +77,7 @@ def run(args) -> int:
             cache.close()
     tr = trace(analysis, args.symbol, to=args.to, direction=args.direction, ignore_case=args.ignore_case,
                config=config)
-    doc = tr.to_json()
+    doc = tr.to_json(full=args.format != "text")
     if args.log:
         from ..observe import attach_log_values
 

@@ -1,0 +1,286 @@
+"""A compact, read-only form of the flow graph for tracing, and its cache format.
+
+The flow graph is built as a networkx DiGraph (flow.py). For tracing it is frozen into
+integer adjacency lists — small to pickle, fast to load — while the bulky evidence of each
+edge (file, line, code, guards) is kept apart and looked up only for the edges a trace shows.
+A warm trace therefore loads a few MB instead of the whole graph with its evidence.
+
+The class offers the part of networkx's DiGraph API the tracer and its helpers use
+(``successors``, ``predecessors``, ``g.nodes[n]``, ``g.nodes(data=True)``, ``g[u][v]``,
+``in_degree``/``out_degree``, ``edges``) and ``to_networkx()`` for everything else.
+"""
+from __future__ import annotations
+
+import io
+import pickle
+import sqlite3
+import zlib
+from typing import Callable, Iterator
+
+NODE_FIELDS = ("kind", "label", "name", "owner", "file", "line", "ambiguous", "model")
+KINDS = ("assign", "arg", "return", "out", "field-store", "field-load", "model", "through", "control")
+_KCODE = {k: i for i, k in enumerate(KINDS)}
+
+
+class _Nodes:
+    def __init__(self, g: "CompactGraph"):
+        self._g = g
+
+    def __getitem__(self, n: str) -> dict:
+        g = self._g
+        return dict(zip(NODE_FIELDS, g.attrs[g.index[n]]))
+
+    def __call__(self, data: bool = False):
+        g = self._g
+        if not data:
+            return iter(g.ids)
+        return ((n, dict(zip(NODE_FIELDS, a))) for n, a in zip(g.ids, g.attrs))
+
+    def __iter__(self):
+        return iter(self._g.ids)
+
+    def __len__(self):
+        return len(self._g.ids)
+
+    def __contains__(self, n):
+        return n in self._g.index
+
+
+class _Adj:
+    """g[u] -> {v: {"kind": ..., "evidence": [...]}} (evidence looked up lazily)."""
+
+    def __init__(self, g: "CompactGraph", u: int):
+        self._g, self._u = g, u
+
+    def __getitem__(self, v: str) -> dict:
+        g = self._g
+        vi = g.index[v]
+        for w, k in g.succ[self._u]:
+            if w == vi:
+                return _EdgeData(g, self._u, vi, KINDS[k])
+        raise KeyError(v)
+
+    def __contains__(self, v: str) -> bool:
+        vi = self._g.index.get(v)
+        return vi is not None and any(w == vi for w, _ in self._g.succ[self._u])
+
+    def __iter__(self):
+        return (self._g.ids[w] for w, _ in self._g.succ[self._u])
+
+
+class _EdgeData(dict):
+    def __init__(self, g, u, v, kind):
+        super().__init__(kind=kind)
+        self._g, self._uv = g, (u, v)
+
+    def __getitem__(self, key):
+        if key == "evidence" and not dict.__contains__(self, "evidence"):
+            dict.__setitem__(self, "evidence", self._g.evidence_of(*self._uv))
+        return dict.__getitem__(self, key)
+
+    def get(self, key, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
+class CompactGraph:
+    def __init__(self, ids: list[str], attrs: list[tuple], succ: list[list[tuple[int, int]]],
+                 evidence: Callable[[int, int], list] | dict | None = None):
+        self.ids = ids
+        self.attrs = attrs
+        self.succ = succ
+        self.index = {n: i for i, n in enumerate(ids)}
+        self.pred: list[list[tuple[int, int]]] = [[] for _ in ids]
+        for u, lst in enumerate(succ):
+            for v, k in lst:
+                self.pred[v].append((u, k))
+        self._evidence = evidence if evidence is not None else {}
+        self.nodes = _Nodes(self)
+
+    # ---------------------------------------------------------------- building
+    @staticmethod
+    def from_networkx(g) -> "CompactGraph":
+        ids = list(g.nodes())
+        index = {n: i for i, n in enumerate(ids)}
+        attrs = [tuple(d.get(f) for f in NODE_FIELDS) for _, d in g.nodes(data=True)]
+        succ: list[list[tuple[int, int]]] = [[] for _ in ids]
+        ev: dict[tuple[int, int], list] = {}
+        for u, v, d in g.edges(data=True):
+            ui, vi = index[u], index[v]
+            succ[ui].append((vi, _KCODE[d["kind"]]))
+            ev[(ui, vi)] = d["evidence"]
+        return CompactGraph(ids, attrs, succ, ev)
+
+    def to_networkx(self):
+        import networkx as nx
+
+        g = nx.DiGraph()
+        for n, a in zip(self.ids, self.attrs):
+            g.add_node(n, **dict(zip(NODE_FIELDS, a)))
+        for u, lst in enumerate(self.succ):
+            for v, k in lst:
+                g.add_edge(self.ids[u], self.ids[v], kind=KINDS[k], evidence=self.evidence_of(u, v))
+        return g
+
+    # ---------------------------------------------------------------- queries
+    def __contains__(self, n) -> bool:
+        return n in self.index
+
+    def __getitem__(self, u: str) -> _Adj:
+        return _Adj(self, self.index[u])
+
+    def successors(self, n: str) -> Iterator[str]:
+        ids = self.ids
+        return (ids[v] for v, _ in self.succ[self.index[n]])
+
+    def predecessors(self, n: str) -> Iterator[str]:
+        ids = self.ids
+        return (ids[u] for u, _ in self.pred[self.index[n]])
+
+    def out_edges_kind(self, n: str) -> Iterator[tuple[str, str]]:
+        ids = self.ids
+        return ((ids[v], KINDS[k]) for v, k in self.succ[self.index[n]])
+
+    def in_edges_kind(self, n: str) -> Iterator[tuple[str, str]]:
+        ids = self.ids
+        return ((ids[u], KINDS[k]) for u, k in self.pred[self.index[n]])
+
+    def kind(self, n: str) -> str:
+        return self.attrs[self.index[n]][0]
+
+    def out_degree(self, n: str) -> int:
+        return len(self.succ[self.index[n]])
+
+    def in_degree(self, n: str) -> int:
+        return len(self.pred[self.index[n]])
+
+    def has_edge(self, u: str, v: str) -> bool:
+        return u in self.index and v in self[u]
+
+    def number_of_nodes(self) -> int:
+        return len(self.ids)
+
+    def number_of_edges(self) -> int:
+        return sum(len(s) for s in self.succ)
+
+    def edges_among(self, keep: set[str]) -> Iterator[tuple[str, str]]:
+        idx = self.index
+        ks = {idx[n] for n in keep if n in idx}
+        for u in ks:
+            for v, _ in self.succ[u]:
+                if v in ks:
+                    yield self.ids[u], self.ids[v]
+
+    def edges(self, data: bool = False):
+        for u, lst in enumerate(self.succ):
+            for v, k in lst:
+                if data:
+                    yield self.ids[u], self.ids[v], _EdgeData(self, u, v, KINDS[k])
+                else:
+                    yield self.ids[u], self.ids[v]
+
+    def evidence_of(self, u: int, v: int) -> list:
+        ev = self._evidence
+        if isinstance(ev, dict):
+            return ev.get((u, v), [])
+        return ev(u, v)
+
+    def evidence_many(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list]:
+        """Evidence of many edges at once (one database query on a warm load)."""
+        idx = self.index
+        ip = [(idx[u], idx[v]) for u, v in pairs]
+        ev = self._evidence
+        if hasattr(ev, "many"):
+            got = ev.many(ip)
+        else:
+            got = {p: self.evidence_of(*p) for p in ip}
+        return {(self.ids[a], self.ids[b]): got.get((a, b), []) for a, b in ip}
+
+    def subgraph_nx(self, keep: set[str]):
+        """A networkx DiGraph of the nodes in ``keep`` (for algorithms networkx has)."""
+        import networkx as nx
+
+        h = nx.DiGraph()
+        h.add_nodes_from(keep)
+        h.add_edges_from(self.edges_among(keep))
+        return h
+
+
+# -------------------------------------------------------------------- cache format
+
+class _DbEvidence:
+    """Evidence rows of one cached graph, read on demand through a connection of its own
+    (the caller may close its cache meanwhile)."""
+
+    def __init__(self, path: str, gkey: str):
+        self.path, self.gkey = path, gkey
+        self._db: sqlite3.Connection | None = None
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._db = sqlite3.connect(self.path, timeout=30)
+        return self._db
+
+    def __call__(self, u: int, v: int) -> list:
+        return self.many([(u, v)]).get((u, v), [])
+
+    def many(self, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], list]:
+        out = {}
+        us = sorted({u for u, _ in pairs})
+        want = set(pairs)
+        for i in range(0, len(us), 500):
+            chunk = us[i:i + 500]
+            rows = self.db.execute(
+                f"SELECT u, data FROM graph_evidence WHERE gkey = ? AND u IN ({','.join('?' * len(chunk))})",
+                [self.gkey, *chunk]).fetchall()
+            for u, data in rows:
+                for v, ev in _GraphUnpickler(io.BytesIO(zlib.decompress(data))).load():
+                    if (u, v) in want:
+                        out[(u, v)] = ev
+        return out
+
+
+EVIDENCE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS graph_evidence (
+    gkey TEXT NOT NULL,
+    u INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (gkey, u)
+);
+"""
+
+
+def save(db: sqlite3.Connection, gkey: str, g: CompactGraph, extra: tuple) -> None:
+    """Store the graph: adjacency and node attributes as one blob, evidence per source node."""
+    db.executescript(EVIDENCE_SCHEMA)
+    core = zlib.compress(pickle.dumps((g.ids, g.attrs, g.succ, extra), protocol=pickle.HIGHEST_PROTOCOL), 1)
+    rows = []
+    for u, lst in enumerate(g.succ):
+        if lst:
+            rows.append((gkey, u, zlib.compress(pickle.dumps([(v, g.evidence_of(u, v)) for v, _ in lst],
+                                                             protocol=pickle.HIGHEST_PROTOCOL), 1)))
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        db.execute("DELETE FROM graph_evidence WHERE gkey = ?", (gkey,))
+        db.executemany("INSERT INTO graph_evidence (gkey, u, data) VALUES (?, ?, ?)", rows)
+        db.execute("INSERT OR REPLACE INTO blobs (name, data) VALUES (?, ?)", (gkey, core))
+        db.execute("COMMIT")
+    except sqlite3.DatabaseError:
+        db.execute("ROLLBACK")
+        raise
+
+
+class _GraphUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):  # plain data only: lists, tuples, dicts, str, int
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cached graph")
+
+
+def load(db: sqlite3.Connection, path: str, gkey: str) -> tuple[CompactGraph, tuple] | None:
+    row = db.execute("SELECT data FROM blobs WHERE name = ?", (gkey,)).fetchone()
+    if row is None:
+        return None
+    ids, attrs, succ, extra = _GraphUnpickler(io.BytesIO(zlib.decompress(row[0]))).load()
+    return CompactGraph(ids, attrs, succ, _DbEvidence(path, gkey)), extra
