@@ -322,10 +322,10 @@ def _negate(c: str) -> str:
 
 
 class Extractor:
-    def __init__(self):
+    def __init__(self, rewriter=None):
         self.parser = parser()
         self.query = _query()
-        self.rewriter = default_rewriter()
+        self.rewriter = rewriter if rewriter is not None else default_rewriter()
 
     def extract(self, path: str, data: bytes, key: str = "") -> FileFacts:
         src, spans = self.rewriter.apply(data)
@@ -350,6 +350,9 @@ class Extractor:
                 stack.pop()
             if name == "error":
                 ff.error_nodes += 1
+                continue
+            if name == "missing":
+                ff.missing_nodes += 1
                 continue
             func_ctx = next((c for c in reversed(stack) if c.kind == "function"), None)
             preproc = self._preproc(stack, start)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-FACTS_VERSION = 1  # bump when extraction changes; part of the cache key
+FACTS_VERSION = 2  # bump when extraction changes; part of the cache key
 
 
 @dataclass
@@ -171,6 +171,7 @@ class FileFacts:
     globals: list[GlobalVar] = field(default_factory=list)
     global_assigns: list[Assign] = field(default_factory=list)  # initializers at file scope
     error_nodes: int = 0
+    missing_nodes: int = 0  # tokens the parser had to invent (MISSING)
     bytes: int = 0
     lines: int = 0
     disabled_blocks: int = 0  # "#if 0" blocks seen
@@ -214,5 +215,5 @@ class FileFacts:
             globals=[GlobalVar(**g) for g in d["globals"]],
             global_assigns=[Assign(acc(a["target"]), a["op"], expr(a["value"]), a["line"], a["col"], a["code"],
                                    type=a.get("type"), **common(a)) for a in d.get("global_assigns", [])],
-            error_nodes=d.get("error_nodes", 0), bytes=d.get("bytes", 0), lines=d.get("lines", 0),
+            error_nodes=d.get("error_nodes", 0), missing_nodes=d.get("missing_nodes", 0), bytes=d.get("bytes", 0), lines=d.get("lines", 0),
             disabled_blocks=d.get("disabled_blocks", 0))
