@@ -1,0 +1,48 @@
+"""Opt-in checks on a real VirtualBox tree: SRCSCAN_VBOX_SRC=<checkout> pytest -m real"""
+import os
+
+import pytest
+
+import srcscan
+
+pytestmark = pytest.mark.real
+
+
+def real_tree():
+    d = os.environ.get("SRCSCAN_VBOX_SRC")
+    if not d:
+        pytest.skip("set SRCSCAN_VBOX_SRC to a VirtualBox checkout to run tests on the real tree")
+    return d
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory):
+    src = real_tree()
+    cache = tmp_path_factory.mktemp("real-cache")
+    return src, cache
+
+
+def _labels(doc, p):
+    nodes = {n["id"]: n for n in doc["nodes"]}
+    return [nodes[n]["label"] for n in p["nodes"]]
+
+
+def test_real_tsc_story(real):
+    src, cache = real
+    doc = srcscan.trace("cTscTicksPerSecond", src, cache=cache).to_json()
+    assert "field:GIMKVM.cTscTicksPerSecond" in doc["start"] and "field:GIMHV.cTscTicksPerSecond" in doc["start"]
+    up = [_labels(doc, p) for p in doc["paths"] if p["direction"] == "upstream"]
+    assert ["cfgm:/TM/TSCTicksPerSecond", "TM.cTSCTicksPerSecond", "TMCpuTicksPerSecond()",
+            "GIMKVM.cTscTicksPerSecond"] in up
+    assert any(p[0] == "ssm:SSMR3GetU64" and "TM.cTSCTicksPerSecond" in p for p in up)
+    assert any("tmR3CalibrateTSC()" in p for p in up)
+    down = [_labels(doc, p) for p in doc["paths"] if p["direction"] == "downstream"]
+    flat = {x for p in down for x in p}
+    assert "GIMKVMSYSTEMTIME.u32TscScale" in flat and "guest-memory:PGMPhysSimpleWriteGCPhys" in flat
+
+
+def test_real_to_scale(real):
+    src, cache = real
+    doc = srcscan.trace("GIMKVM.cTscTicksPerSecond", src, to="GIMKVMSYSTEMTIME.u32TscScale", cache=cache).to_json()
+    assert any(_labels(doc, p)[1:3] == ["gimR3KvmUpdateSystemTime:u64TscFreq", "gimR3KvmUpdateSystemTime:uTscFreqLo"]
+               for p in doc["paths"])
