@@ -41,6 +41,33 @@ def version_key() -> str:
     return f"{FACTS_VERSION}:{queries_hash()}"
 
 
+def _busy(e: sqlite3.Error) -> bool:
+    name = getattr(e, "sqlite_errorname", "") or ""
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(e) or "busy" in str(e)
+
+
+def _memory_db() -> sqlite3.Connection:
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    db.executescript(SCHEMA)
+    return db
+
+
+def move_aside(path: str | os.PathLike) -> None:
+    """Rename a damaged cache database (and its WAL files) to ``<name>.corrupt-<time>``
+    (deleted if it cannot be renamed), so the next open starts a fresh one."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for suffix in ("", "-wal", "-shm"):
+        p = Path(str(path) + suffix)
+        if p.exists() or p.is_symlink():
+            try:
+                p.rename(Path(f"{p}.corrupt-{stamp}-{os.getpid()}"))
+            except OSError:
+                try:
+                    p.unlink()
+                except OSError:
+                    pass
+
+
 class FactCache:
     def __init__(self, folder: str | os.PathLike | None = None):
         self.folder = Path(folder) if folder else default_cache_dir()
@@ -57,32 +84,34 @@ class FactCache:
 
             raise UsageError(f"cache folder {self.folder}: {e.strerror or e}") from e
         for attempt in range(2):
+            db = None
             try:
                 db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
                 db.executescript(SCHEMA)
-                db.execute("SELECT count(*) FROM facts LIMIT 1").fetchone()
+                # a database of another program (or an older layout) is moved aside too
+                db.execute("SELECT key, version, data FROM facts LIMIT 1").fetchone()
+                db.execute("SELECT name, data FROM blobs LIMIT 1").fetchone()
                 return db
             except sqlite3.DatabaseError as e:
+                if db is not None:
+                    db.close()
+                if _busy(e):  # another run holds it: a healthy cache, never moved aside
+                    self.warnings.append(f"cache {self.path} is busy ({e}); running without it")
+                    return _memory_db()
                 if attempt:
                     raise
                 self._move_aside(str(e))
         raise AssertionError("unreachable")
 
     def _move_aside(self, why: str) -> None:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        for suffix in ("", "-wal", "-shm"):
-            p = Path(str(self.path) + suffix)
-            if p.exists():
-                try:
-                    p.rename(Path(f"{p}.corrupt-{stamp}"))
-                except OSError:
-                    p.unlink(missing_ok=True)
+        move_aside(self.path)
         self.warnings.append(f"cache {self.path} was unreadable ({why}); moved aside and rebuilt")
 
     def get_many(self, keys: list[str]) -> dict[str, FileFacts]:
         out: dict[str, FileFacts] = {}
+        damaged = 0
         for i in range(0, len(keys), 500):
             chunk = keys[i:i + 500]
             q = f"SELECT key, data FROM facts WHERE version = ? AND key IN ({','.join('?' * len(chunk))})"
@@ -90,12 +119,15 @@ class FactCache:
                 rows = self.db.execute(q, [self.version, *chunk]).fetchall()
             except sqlite3.DatabaseError as e:
                 self.warnings.append(f"cache read failed ({e}); re-parsing")
-                return out
+                break
             for key, data in rows:
                 try:
                     out[key] = decode(data)
                 except Exception:  # damaged entry of any kind: re-parse that file
-                    self.warnings.append(f"cache entry for {key} was damaged; re-parsing")
+                    damaged += 1
+        if damaged:
+            self.warnings.append(f"{damaged} cache entr{'y was' if damaged == 1 else 'ies were'} damaged; "
+                                 "re-parsed and replaced")
         return out
 
     def put_many(self, items: list[tuple[str, bytes]]) -> None:

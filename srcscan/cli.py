@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 
@@ -15,6 +16,10 @@ from . import __version__
 from .errors import SrcscanError
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
+# Deeply nested generated code (10 000 parentheses) is walked recursively by tree-sitter
+# consumers; from Python 3.11 on, Python-to-Python calls do not use the C stack, so a high
+# limit is safe there. Deeper input still ends in one clear error line (see main()).
+RECURSION_LIMIT = 100_000
 
 
 def command_modules():
@@ -82,7 +87,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _raise_recursion_limit() -> None:
+    if sys.version_info >= (3, 11) and sys.getrecursionlimit() < RECURSION_LIMIT:
+        sys.setrecursionlimit(RECURSION_LIMIT)
+
+
+def _os_error(e: OSError) -> str:
+    """One line for an operating-system failure that reached the top (disk full, permission
+    denied, a file that vanished): the file and the system's words, no traceback."""
+    what = e.strerror or str(e) or type(e).__name__
+    names = [n for n in (e.filename, getattr(e, "filename2", None)) if n]
+    return (": ".join(str(n) for n in names) + ": " if names else "") + what
+
+
 def main(argv: list[str] | None = None) -> int:
+    _raise_recursion_limit()
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
@@ -100,12 +119,53 @@ def main(argv: list[str] | None = None) -> int:
         print("srcscan: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        _quiet_stdout()
         return 0
     except Exception as e:  # last resort: never a traceback without --debug
         if debug:
             raise
-        print(f"srcscan: internal error: {type(e).__name__}: {e} (run with --debug for the traceback)", file=sys.stderr)
-        return 3
+        line, code = _last_resort(args, e)
+        print(f"srcscan: {line}", file=sys.stderr)
+        return code
+
+
+def _last_resort(args, e: BaseException) -> tuple[str, int]:
+    """The one line (after ``srcscan: ``) and exit code for an exception that is not a
+    SrcscanError. Environment trouble gets a plain error; anything else is a bug."""
+    import sqlite3
+
+    if isinstance(e, RecursionError):
+        return ("error: input nested too deeply to analyse (Python recursion limit "
+                f"{sys.getrecursionlimit()}); run with --debug to see which file", EXIT_USAGE)
+    if isinstance(e, MemoryError):
+        return "error: out of memory (try fewer --jobs or a narrower --src)", EXIT_USAGE
+    if isinstance(e, sqlite3.DatabaseError):
+        return _damaged_cache(args, e), EXIT_USAGE
+    if isinstance(e, OSError):  # disk full, permissions, a file that vanished
+        return f"error: {_os_error(e)}", EXIT_USAGE
+    return f"internal error: {type(e).__name__}: {e} (run with --debug for the traceback)", 3
+
+
+def _damaged_cache(args, e) -> str:
+    """A cache database that turned out damaged after it was opened (a bad page deep in the
+    file): move it aside so the next run rebuilds it, and say so."""
+    from .cache import default_cache_dir, move_aside
+
+    if getattr(args, "no_cache", False):
+        return f"internal error: sqlite3: {e} (run with --debug for the traceback)"
+    path = os.path.join(getattr(args, "cache", None) or str(default_cache_dir()), "facts.sqlite")
+    move_aside(path)
+    return f"error: the fact cache {path} is damaged ({e}); it was moved aside: run the command again"
+
+
+def _quiet_stdout() -> None:
+    """After a closed pipe (``srcscan ... | head``), point stdout at /dev/null so the
+    interpreter's final flush does not print a second error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -66,6 +66,32 @@ def is_source(name: str) -> bool:
     return name.endswith(SOURCE_SUFFIXES)
 
 
+_BOMS = ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
+
+
+def source_problem(data: bytes) -> str | None:
+    """Why bytes named like a source file cannot be one (a reason for a skip warning), or
+    None. UTF-16 with a byte-order mark is fine (see ``source_text``); other NUL bytes near
+    the start mean binary data (an object file, an image, UTF-16 without a BOM)."""
+    if data.startswith(tuple(b for b, _ in _BOMS)):
+        return None
+    if b"\0" in data[:8192]:
+        return "binary data (NUL bytes), not C/C++ source; skipped"
+    return None
+
+
+def source_text(data: bytes) -> bytes:
+    """The bytes the parser should see: UTF-16 (with a byte-order mark) re-encoded as UTF-8,
+    line for line; anything else unchanged (invalid UTF-8 is tolerated by the parser)."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(enc).encode("utf-8")
+            except UnicodeDecodeError:
+                return data[len(bom):].decode(enc, "replace").encode("utf-8")
+    return data
+
+
 class DirSnapshot(Snapshot):
     """One or more files/folders on disk. A folder that is a VirtualBox checkout root
     (holds ``src/VBox/VMM``) is narrowed to the default scope unless ``whole`` is set."""
@@ -93,12 +119,18 @@ class DirSnapshot(Snapshot):
                 for f in _walk(s, self.warnings):
                     rel = f.relative_to(base).as_posix() if f.is_relative_to(base) else f.as_posix()
                     self._abs[rel] = f
+        self._given = ", ".join(str(p) for p in paths)
         if not self._abs:
-            raise UsageError(f"--src {', '.join(str(p) for p in paths)}: no C/C++ sources found")
+            raise self._nothing()
+
+    def _nothing(self) -> UsageError:
+        why = f" ({len(self.warnings)} skipped: {'; '.join(self.warnings[:3])}" \
+              f"{'; ...' if len(self.warnings) > 3 else ''})" if self.warnings else ""
+        return UsageError(f"--src {self._given}: no C/C++ sources found{why}")
 
     def files(self) -> list[tuple[str, str]]:
         out = []
-        for rel in sorted(self._abs):
+        for rel in sorted(list(self._abs)):
             key = self._keys.get(rel)
             if key is None:
                 try:
@@ -106,13 +138,20 @@ class DirSnapshot(Snapshot):
                 except OSError as e:
                     self.warnings.append(f"{rel}: unreadable ({e.strerror}); skipped")
                     continue
+                why = source_problem(data)
+                if why:
+                    self.warnings.append(f"{rel}: {why}")
+                    self._abs.pop(rel)
+                    continue
                 key = "sha1:" + hashlib.sha1(data).hexdigest()
                 self._keys[rel] = key
             out.append((rel, key))
+        if not out:  # every file was skipped (binary, unreadable)
+            raise self._nothing()
         return out
 
     def read(self, path: str) -> bytes:
-        return self._abs[path].read_bytes()
+        return source_text(self._abs[path].read_bytes())
 
 
 def _walk(start: Path, warnings: list[str]) -> Iterator[Path]:

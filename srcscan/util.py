@@ -11,14 +11,29 @@ from .errors import UsageError
 
 def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
     """Write ``data`` to ``path`` through a temp file in the same folder and a rename, so a
-    crash or a full disk never leaves a half-written file behind."""
+    crash or a full disk never leaves a half-written file behind (the old file stays intact
+    and the temp file is removed). A symlink is followed (its target is replaced, the link
+    stays); a pipe or a device (``-o /dev/stdout``) is written to directly, since it cannot be
+    renamed over."""
     p = Path(path)
     if p.is_dir():
         raise UsageError(f"--output {p}: is a folder")
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if p.exists() and not p.is_file():  # FIFO, character device, socket
+        try:
+            with open(p, "wb") as f:
+                f.write(raw)
+        except OSError as e:
+            raise UsageError(f"--output {p}: {e.strerror or e}") from e
+        return
+    if p.is_symlink():
+        p = Path(os.path.realpath(p))
     if not p.parent.is_dir():
         raise UsageError(f"--output {p}: folder {p.parent} does not exist")
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=str(p.parent))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=str(p.parent))
+    except OSError as e:
+        raise UsageError(f"--output {p}: {e.strerror or e}") from e
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
@@ -28,12 +43,14 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
         os.umask(mask)
         os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600; a report is an ordinary file
         os.replace(tmp, p)
-    except OSError as e:
+    except BaseException as e:  # full disk, permissions, Ctrl-C: no temp file left behind
         try:
             os.unlink(tmp)
         except OSError:
             pass
-        raise UsageError(f"--output {p}: {e.strerror or e}") from e
+        if isinstance(e, OSError):
+            raise UsageError(f"--output {p}: {e.strerror or e}") from e
+        raise
 
 
 def progress(iterable=None, total=None, desc: str = "", unit: str = "it"):

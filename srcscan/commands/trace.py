@@ -55,6 +55,21 @@ def open_snapshot(args):
     return resolve_sources(args.src, whole=args.whole_tree)
 
 
+MAX_WARNINGS = 10
+
+
+def warn_all(warnings: list[str]) -> None:
+    """Problems with the input (skipped files, a cache that was rebuilt) on stderr, where a
+    user sees them whatever the format and whether or not the trace finds anything."""
+    from ..util import note
+
+    uniq = list(dict.fromkeys(warnings))
+    for w in uniq[:MAX_WARNINGS]:
+        note(f"warning: {w}")
+    if len(uniq) > MAX_WARNINGS:
+        note(f"warning: {len(uniq) - MAX_WARNINGS} more warning(s); see the report's warnings")
+
+
 def run(args) -> int:
     from ..api import analyse_sources, open_cache
     from ..errors import NotFound
@@ -75,6 +90,7 @@ def run(args) -> int:
     finally:
         if cache is not None:
             cache.close()
+    warn_all(list(analysis.stats.warnings) + list(analysis.warnings))
     tr = trace(analysis, args.symbol, to=args.to, direction=args.direction, ignore_case=args.ignore_case,
                config=config)
     doc = tr.to_json(full=args.format != "text")
