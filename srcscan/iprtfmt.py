@@ -60,6 +60,7 @@ class LinePattern:
     longest_word: str  # longest literal run without spaces (a cheap pre-filter)
     open: bool  # the format did not end the line here (next output continues it)
     index: int  # which line of the format (0-based)
+    whole_word: str = ""  # longest literal word printed between blanks: a token of every matching line
     _regex: re.Pattern | None = field(default=None, repr=False)
 
     @property
@@ -220,14 +221,19 @@ def _compile_line(items: list[str | Spec], index: int, open_: bool) -> LinePatte
     in_prefix = True
     longest = ""
     chars = 0
-    for it in items:
+    whole = ""
+    for k, it in enumerate(items):
         if isinstance(it, str):
             if in_prefix:
                 literal_before.append(it)
             chars += sum(1 for ch in it if not ch.isspace())
-            for w in it.split():
-                if len(w) > len(longest):
-                    longest = w
+            for w in re.finditer(r"\S+", it):
+                if len(w.group()) > len(longest):
+                    longest = w.group()
+                starts = w.start() > 0 or k == 0
+                ends = w.end() < len(it) or (k == len(items) - 1 and not open_)
+                if starts and ends and len(w.group()) > len(whole):
+                    whole = w.group()
             parts.append(_literal(it, start=len(parts) == 1))
             continue
         in_prefix = False
@@ -252,7 +258,7 @@ def _compile_line(items: list[str | Spec], index: int, open_: bool) -> LinePatte
     if not open_:
         parts.append(r"[ \t\r]*$")
     literal = " ".join("".join(literal_before).split())
-    return LinePattern("".join(parts), specs, literal, chars, longest, open_, index)
+    return LinePattern("".join(parts), specs, literal, chars, longest, open_, index, whole_word=whole)
 
 
 def parse_value(kind: str, text: str):

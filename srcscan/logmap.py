@@ -23,6 +23,7 @@ from .iprtfmt import LinePattern, compile_format, parse_format, parse_value
 from .vboxlog import LogLine
 
 KEY_CHARS = 4
+LONG_KEY = 8
 MIN_LITERAL = 3  # format lines with fewer literal characters ("%s\n") match anything: not indexed
 HEAD_CHARS = 256
 MAX_MATCH_CHARS = 4096  # longer lines are matched on their first 4 KiB
@@ -210,8 +211,10 @@ class LineMatch:
 
 class LogIndex:
     def __init__(self, statements: Iterable[LogStatement], min_literal: int = MIN_LITERAL):
-        self.buckets: dict[str, list[Entry]] = {}
-        self.loose: list[Entry] = []
+        self.by_head: dict[str, list[Entry]] = {}  # first LONG_KEY characters of the literal start
+        self.by_short_head: dict[str, list[Entry]] = {}  # first KEY_CHARS, for shorter literal starts
+        self.by_word: dict[str, list[Entry]] = {}  # formats that start with a conversion: a whole word
+        self.loose: list[Entry] = []  # ... or, failing that, any literal run
         self.stats = {"statements": 0, "format_lines": 0, "patterns": 0, "generic": 0}
         by_source: dict[str, Entry] = {}
         for st in statements:
@@ -224,8 +227,12 @@ class LogIndex:
                 e = by_source.get(lp.source)
                 if e is None:
                     e = by_source[lp.source] = Entry(lp)
-                    if len(lp.literal) >= KEY_CHARS:
-                        self.buckets.setdefault(lp.literal[:KEY_CHARS], []).append(e)
+                    if len(lp.literal) >= LONG_KEY:
+                        self.by_head.setdefault(lp.literal[:LONG_KEY], []).append(e)
+                    elif len(lp.literal) >= KEY_CHARS:
+                        self.by_short_head.setdefault(lp.literal[:KEY_CHARS], []).append(e)
+                    elif len(lp.whole_word) >= min_literal:
+                        self.by_word.setdefault(lp.whole_word, []).append(e)
                     elif len(lp.longest_word) >= min_literal:
                         self.loose.append(e)
                     else:
@@ -233,14 +240,21 @@ class LogIndex:
                         continue
                 e.stmts.append(st)
         self.stats["patterns"] = len(by_source)
-        for lst in self.buckets.values():
-            lst.sort(key=lambda e: -e.pattern.literal_chars)
         self.loose.sort(key=lambda e: -e.pattern.literal_chars)
+        self._has_short = bool(self.by_short_head)
 
     def _candidates(self, text: str) -> list[Entry]:
-        head = _WS.sub(" ", text[:HEAD_CHARS]).lstrip()
-        out = [e for e in self.buckets.get(head[:KEY_CHARS], ()) if head.startswith(e.pattern.literal[:HEAD_CHARS - 8])]
-        out.extend(e for e in self.loose if e.pattern.longest_word in text)
+        head = text[:HEAD_CHARS].lstrip()
+        if "  " in head or "\t" in head:
+            head = _WS.sub(" ", head)
+        out = [e for e in self.by_head.get(head[:LONG_KEY], ()) if head.startswith(e.pattern.literal[:HEAD_CHARS - 8])]
+        if self._has_short:
+            out.extend(e for e in self.by_short_head.get(head[:KEY_CHARS], ()) if head.startswith(e.pattern.literal))
+        if self.by_word:
+            for w in set(text.split()):
+                lst = self.by_word.get(w)
+                if lst:
+                    out.extend(lst)
         out.sort(key=lambda e: -e.pattern.literal_chars)
         return out
 
@@ -248,21 +262,10 @@ class LogIndex:
         """The statements that could have printed ``text`` (a log line without timestamp)."""
         text = text[:MAX_MATCH_CHARS]
         best: list[Candidate] = []
-        best_chars = -1
         opens: list[tuple[Entry, re.Match]] = []
-        for e in self._candidates(text):
-            lp = e.pattern
-            if lp.literal_chars < best_chars:
-                break
-            m = lp.regex.match(text)
-            if not m:
-                continue
-            if lp.open:
-                if m.end() < len(text.rstrip()):
-                    opens.append((e, m))
-                    continue
-            best_chars = lp.literal_chars
-            best.extend(_bind(st, lp, m) for st in e.stmts)
+        best_chars = self._try(text, self._candidates(text), best, opens, -1)
+        if self.loose:  # only those that could beat what matched so far
+            best_chars = self._try(text, self._loose(text, best_chars), best, opens, best_chars)
         if best or _depth:
             return best
         for e, m in opens:  # a statement that printed the start of the line, another the rest
@@ -272,6 +275,32 @@ class LogIndex:
             if rest:
                 break
         return best
+
+    def _loose(self, text: str, floor: int) -> Iterator[Entry]:
+        for e in self.loose:  # most specific first
+            if e.pattern.literal_chars < floor:
+                return
+            if e.pattern.longest_word in text:
+                yield e
+
+    @staticmethod
+    def _try(text: str, entries, best: list, opens: list, best_chars: int) -> int:
+        """Match entries (most specific first) until they get less specific than a match."""
+        for e in entries:
+            lp = e.pattern
+            if lp.literal_chars < best_chars:
+                break
+            m = lp.regex.match(text)
+            if not m:
+                continue
+            if lp.open and m.end() < len(text.rstrip()):
+                opens.append((e, m))
+                continue
+            if lp.literal_chars > best_chars:
+                best.clear()
+                best_chars = lp.literal_chars
+            best.extend(_bind(st, lp, m) for st in e.stmts)
+        return best_chars
 
 
 def _bind(st: LogStatement, lp: LinePattern, m: re.Match, partial: bool = False) -> Candidate:
