@@ -332,7 +332,7 @@ class Extractor:
         tree = self.parser.parse(src)
         root = tree.root_node
         ff = FileFacts(path=path, key=key, bytes=len(data), lines=data.count(b"\n") + 1)
-        lines = src.split(b"\n")
+        lines = data.split(b"\n")  # the original text: evidence shows what the user wrote
         cursor = tree_sitter.QueryCursor(self.query)
         caps = []
         for name, nodes in cursor.captures(root).items():
@@ -656,9 +656,52 @@ class Extractor:
                 ff.globals.append(GlobalVar(nm, typ + (" *" if ptr else ""), c.start_point[0] + 1, static, ptr))
                 if c.type == "init_declarator":
                     v = c.child_by_field_name("value")
-                    if v is not None and v.type != "argument_list":
+                    if v is not None and v.type == "initializer_list":
+                        # registration tables: one fact per member (.pfnConstruct = fooConstruct);
+                        # positional members are "#i", resolved against the struct's field order later
+                        for acc, val in _init_parts(Access(nm), v, arr):
+                            ff.global_assigns.append(Assign(acc, "init", eb.expr(val), val.start_point[0] + 1,
+                                                            val.start_point[1] + 1, _line(lines, val), [], preproc,
+                                                            type=typ))
+                    elif v is not None and v.type != "argument_list":
                         ff.global_assigns.append(Assign(Access(nm), "init", eb.expr(v), c.start_point[0] + 1,
                                                         c.start_point[1] + 1, _line(lines, c), [], preproc, type=typ))
+
+
+MAX_INIT_PARTS = 4096  # members of one initializer (huge generated tables stop here)
+
+
+def _init_parts(acc: Access, node, is_array: bool, depth: int = 0, budget: list | None = None):
+    """(member access, value node) of each leaf of an initializer list: ``.a.b = x`` gives
+    ``g.a.b``; the i-th positional member of a struct gives ``g.#i``, of an array ``g[]``."""
+    budget = [MAX_INIT_PARTS] if budget is None else budget
+    pos = 0
+    for c in node.named_children:
+        if c.type == "comment":
+            continue
+        budget[0] -= 1
+        if budget[0] < 0:
+            return
+        if c.type == "initializer_pair":
+            steps = []
+            for d in c.children_by_field_name("designator"):
+                if d.type == "field_designator":
+                    steps.append((".", _t(d).lstrip(".").strip()))
+                elif d.type == "subscript_designator":
+                    steps.append(("[]", ""))
+            val = c.child_by_field_name("value")
+            if val is None or not steps:
+                continue
+        else:
+            steps = [("[]", "")] if is_array else [(".", f"#{pos}")]
+            pos += 1
+            val = c
+        sub = Access(acc.root, acc.steps + steps, acc.deref)
+        if val.type == "initializer_list":
+            if depth < 4:
+                yield from _init_parts(sub, val, False, depth + 1, budget)
+        else:
+            yield sub, val
 
 
 def _line(lines: list[bytes], node) -> str:

@@ -26,6 +26,8 @@ class FlowBuilder:
         self.g = nx.DiGraph()
         self.excluded = 0  # facts dropped by preprocessor configuration
         self.fp_targets: dict[str, set[str]] = {}  # node id of a function-pointer slot -> function keys
+        self.fp_by_field: dict[str, set[str]] = {}  # field name -> functions stored in any such field
+        self.unresolved_indirect: list[tuple[str, Call]] = []  # (function key, call) with no known target
         self._results: dict = {}
         self._cur_file: str | None = None
 
@@ -131,16 +133,45 @@ class FlowBuilder:
             self._collect_fp_assign(a, fn, fn.file)
 
     def _collect_fp_assign(self, a: Assign, fn: Function | None, file: str) -> None:
-        """pReg->pfnFoo = fooFunc: remember which functions a pointer slot may hold."""
+        """pReg->pfnFoo = fooFunc, and members of registration tables (``{ .pfnFoo = fooFunc }``,
+        positional members by the struct's field order): which functions a slot may hold."""
         if len(a.value.reads) != 1 or a.value.calls or a.value.reads[0].steps:
             return
         name = a.value.reads[0].root
         keys = self.p.resolve_function(name, file)
         if not keys or self.p.var_type(name, fn, file)[0] != "unknown":
             return
-        slot = self.var_node(a.target, fn, file)
+        target = self.resolve_positional(a.target, fn, file)
+        slot = self.var_node(target, fn, file) if target is not None else None
         if slot is not None:
             self.fp_targets.setdefault(slot, set()).update(keys)
+            if self.g.nodes[slot].get("kind") == "field":
+                self.fp_by_field.setdefault(self.g.nodes[slot]["name"], set()).update(keys)
+
+    def resolve_positional(self, acc: Access, fn: Function | None, file: str) -> Access | None:
+        """``g.#2`` (the third positional member of an initializer) to ``g.<third field>``, from
+        the declared type's field order; None when the type or field is unknown."""
+        if not any(op == "." and n.startswith("#") for op, n in acc.steps):
+            return acc
+        _, typ = self.p.var_type(acc.root, fn, file)
+        cur = self.p.struct_of(typ)
+        steps = []
+        for op, name in acc.steps:
+            if op not in ("->", "."):
+                steps.append((op, name))
+                continue
+            fields = self.p.struct_fields.get(cur, {}) if cur else {}
+            if name.startswith("#"):
+                i = int(name[1:])
+                names = list(fields)
+                if i >= len(names):
+                    return None
+                name = names[i]
+            decl = fields.get(name)
+            cur = None if decl is None else (
+                decl.nested if decl.nested and decl.nested in self.p.struct_fields else self.p.struct_of(decl.type))
+            steps.append((op, name))
+        return Access(acc.root, steps, acc.deref)
 
     def _function(self, fn: Function) -> None:
         cfg = self.o.config
@@ -182,6 +213,11 @@ class FlowBuilder:
                 self._edge(src, dst, k if kind != "return" else ("return" if k == "return" else k), fn, stmt, v, ind)
 
     def _assign(self, a: Assign, fn: Function | None, file: str, calls) -> None:
+        target = self.resolve_positional(a.target, fn, file)
+        if target is None:
+            return
+        if target is not a.target:
+            a = Assign(target, a.op, a.value, a.line, a.col, a.code, a.guards, a.preproc, a.type)
         dst = self.var_node(a.target, fn, file)
         if dst is None:
             return
@@ -273,6 +309,11 @@ class FlowBuilder:
         if c.indirect is not None:
             slot = self.var_node(c.indirect, fn, fn.file)
             keys = sorted(self.fp_targets.get(slot, ())) if slot else []
+            if not keys and slot is not None and self.g.nodes[slot].get("ambiguous"):
+                # owner unknown (?.pfnFoo): every function stored in a field of that name
+                keys = sorted(self.fp_by_field.get(self.g.nodes[slot]["name"], ()))
+            if not keys:
+                self.unresolved_indirect.append((fn.key, c))
             indirect = True
         if keys:
             for key in keys:

@@ -1,0 +1,103 @@
+"""srcscan stats: parse health of a source tree."""
+from __future__ import annotations
+
+import json
+
+from .. import cli
+from ..util import note
+
+NAME = "stats"
+HELP = "parse health: files, parse errors, functions recovered, macro-named functions"
+DESCRIPTION = """Parse the sources and report how well srcscan reads them: files, files whose
+parse has ERROR or MISSING nodes, functions recovered, functions whose name came from a
+macro rule (queries/macros.toml), functions with an unknown return type, and '#if 0' blocks
+(excluded from traces unless --keep-if0).
+
+examples:
+  srcscan stats --src ~/vbox
+  srcscan stats --src ~/vbox --format json --top 20
+
+exit codes: 0 ok, 2 usage or input error."""
+
+
+def register(p) -> None:
+    p.add_argument("--top", type=int, default=10, metavar="N",
+                   help="list the N files with the most parse errors (default: 10)")
+    cli.add_source_options(p)
+    cli.add_output_options(p, ["text", "json"])
+
+
+def compute(facts: dict) -> dict:
+    """Parse-health numbers of a dict path -> FileFacts."""
+    fns = [f for ff in facts.values() for f in ff.functions]
+    rules: dict[str, int] = {}
+    for f in fns:
+        if f.name_rule:
+            rules[f.name_rule] = rules.get(f.name_rule, 0) + 1
+    worst = sorted(((ff.error_nodes + ff.missing_nodes, p) for p, ff in facts.items()
+                    if ff.error_nodes or ff.missing_nodes), reverse=True)
+    return {
+        "files": len(facts),
+        "lines": sum(ff.lines for ff in facts.values()),
+        "files_with_errors": sum(1 for ff in facts.values() if ff.error_nodes or ff.missing_nodes),
+        "files_with_error_nodes": sum(1 for ff in facts.values() if ff.error_nodes),
+        "error_nodes": sum(ff.error_nodes for ff in facts.values()),
+        "missing_nodes": sum(ff.missing_nodes for ff in facts.values()),
+        "functions": len(fns),
+        "functions_named_by_rule": sum(rules.values()),
+        "functions_by_rule": dict(sorted(rules.items())),
+        "functions_unknown_return_type": sum(1 for f in fns if not f.ret_type),
+        "if0_blocks": sum(ff.disabled_blocks for ff in facts.values()),
+        "worst_files": [{"file": p, "errors": n} for n, p in worst],
+    }
+
+
+def _pct(a: int, b: int) -> str:
+    return f"{100 * a / b:.1f}%" if b else "-"
+
+
+def render_text(s: dict, top: int) -> str:
+    n, f = s["files"], s["functions"]
+    out = [
+        f"files                         {n} ({s['lines']} lines)",
+        f"files with parse errors       {s['files_with_errors']} ({_pct(s['files_with_errors'], n)}; "
+        f"{s['error_nodes']} ERROR, {s['missing_nodes']} MISSING nodes)",
+        f"functions recovered           {f}",
+        f"  named by a macro rule       {s['functions_named_by_rule']} ({_pct(s['functions_named_by_rule'], f)})",
+    ]
+    for rule, k in s["functions_by_rule"].items():
+        out.append(f"    {rule:<26}{k}")
+    out += [
+        f"  unknown return type         {s['functions_unknown_return_type']} "
+        f"({_pct(s['functions_unknown_return_type'], f)})",
+        f"'#if 0' blocks (excluded)     {s['if0_blocks']}",
+    ]
+    if top and s["worst_files"]:
+        out.append(f"files with the most parse errors (first {min(top, len(s['worst_files']))}):")
+        for w in s["worst_files"][:top]:
+            out.append(f"  {w['errors']:>6}  {w['file']}")
+    return "\n".join(out) + "\n"
+
+
+def run(args) -> int:
+    from ..api import open_cache
+    from ..index import index
+    from .trace import open_snapshot
+
+    snap, why = open_snapshot(args)
+    note(f"sources: {snap.describe()} ({why})")
+    cache = None if args.no_cache else open_cache(args.cache or None)
+    try:
+        facts, st = index(snap, cache, args.jobs)
+    finally:
+        if cache is not None:
+            cache.close()
+    s = compute(facts)
+    if args.format == "json":
+        doc = {"schema": "srcscan-stats/1", "source": {"label": snap.describe(), "why": why}, **s,
+               "worst_files": s["worst_files"][: max(args.top, 0)], "index": st.to_json()}
+        text = json.dumps(doc, indent=2) + "\n"
+    else:
+        text = render_text(s, args.top)
+    cli.emit(text, args.output)
+    return 0
