@@ -110,24 +110,30 @@ def statements_from_facts(facts: Iterable, rules: dict[str, LogRule], stats: dic
 
 
 def collect_statements(snapshot, rules: dict[str, LogRule] | None = None, *, cache=None, jobs: int = 0,
-                       stats: dict | None = None) -> list[LogStatement]:
+                       stats: dict | None = None, batch: int = 48) -> list[LogStatement]:
     """Every log statement of a snapshot. Only files that mention a log macro are indexed
-    (through the fact index and its cache when there is one)."""
+    (through the fact index and its cache), ``batch`` files at a time so that the facts of
+    a whole tree are never in memory at once."""
     rules = rules if rules is not None else load_log_model()
     stats = stats if stats is not None else {}
     snap = _LogFiles(snapshot, rules)
+    files = snap.files()
     try:
         from .index import index as build_index  # the cached, parallel fact index
     except ImportError:  # pragma: no cover - before the index existed
         build_index = None
-    if build_index is not None:
-        facts, _ = build_index(snap, cache=cache, jobs=jobs)
-        files = facts.values()
-    else:  # pragma: no cover
-        from .facts import extract
+    out: list[LogStatement] = []
+    for i in range(0, len(files), batch):
+        part = _LogFiles(snapshot, rules, files[i:i + batch])
+        if build_index is not None:
+            facts, _ = build_index(part, cache=cache, jobs=jobs)
+            ffs = facts.values()
+        else:  # pragma: no cover
+            from .facts import extract
 
-        files = (extract(rel, snap.read(rel), key) for rel, key in snap.files())
-    out = list(statements_from_facts(files, rules, stats))
+            ffs = [extract(rel, part.read(rel), key) for rel, key in part.files()]
+        out.extend(statements_from_facts(ffs, rules, stats))
+        del ffs
     stats["files"] = len({s.file for s in out})
     stats["files_scanned"] = snap.scanned
     return out
@@ -136,14 +142,17 @@ def collect_statements(snapshot, rules: dict[str, LogRule] | None = None, *, cac
 class _LogFiles:
     """A snapshot narrowed to the files that contain a call to a log macro."""
 
-    def __init__(self, snapshot, rules):
+    def __init__(self, snapshot, rules, files: list[tuple[str, str]] | None = None):
         self._snap = snapshot
-        self.warnings = snapshot.warnings
+        self._files = files
+        self.warnings = snapshot.warnings if files is None else []
         self.scanned = 0
         names = sorted({n.rsplit("->", 1)[-1] for n in rules}, key=len, reverse=True)
         self._needle = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\s*\(")
 
     def files(self) -> list[tuple[str, str]]:
+        if self._files is not None:
+            return self._files
         out = []
         for rel, key in self._snap.files():
             self.scanned += 1
