@@ -117,16 +117,16 @@ def test_printable_neutralises_terminal_escapes():
 
 @pytest.mark.slow
 def test_large_log_streams_in_bounded_memory(tmp_path):
-    """64 MB of log read by a child process: its peak RSS stays far below the file size."""
+    """48 MB of log read by a child process: its peak RSS stays well below the file size."""
     p = tmp_path / "big.log"
     line = f"00:00:01.412080 {TM}\n".encode()
     with open(p, "wb") as f:
         chunk = line * 10000
-        while f.tell() < 64 * 1024 * 1024:
+        while f.tell() < 48 * 1024 * 1024:
             f.write(chunk)
     code = ("import resource,sys;from srcscan.vboxlog import open_log;"
             "lf=open_log(sys.argv[1],show_progress=False);n=sum(1 for _ in lf);"
             "print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     out = subprocess.run([sys.executable, "-c", code, str(p)], capture_output=True, text=True, check=True).stdout.split()
     assert int(out[0]) == os.path.getsize(p) // len(line)
-    assert int(out[1]) < 60 * 1024  # KiB: well under the 64 MB read
+    assert int(out[1]) < 36 * 1024  # KiB: the interpreter (~15 MB) plus bounded buffers, never the 48 MB file
