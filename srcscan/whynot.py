@@ -126,17 +126,35 @@ class WhyNot:
                  models=None):
         self.p, self.b, self.g, self.config, self.control = program, builder, builder.g, config, control
         self.models = models or builder.m
+        self._wide_graph = None
+        self._wide_a = self._wide_b = None
+
+    def _wide(self) -> nx.DiGraph:
+        """The graph with every #if branch kept (for the preprocessor reason)."""
+        if self._wide_graph is None:
+            self._wide_graph = build_graph(self.p, models=self.models, options=BuildOptions(
+                config=Config(keep_if0=True), control=self.control)).g
+        return self._wide_graph
 
     def explain(self, a: str, b: str, ignore_case: bool = False) -> dict:
         g = self.g
-        starts, targets = _match(g, a, ignore_case), _match(g, b, ignore_case)
+        try:
+            starts, targets = _match(g, a, ignore_case), _match(g, b, ignore_case)
+        except NotFound:
+            if not self.b.excluded:
+                raise
+            wide = self._wide()  # the name may exist only in excluded branches
+            _match(wide, a, ignore_case), _match(wide, b, ignore_case)
+            starts = [n for n in _match(wide, a, ignore_case) if n in g] or []
+            targets = [n for n in _match(wide, b, ignore_case) if n in g] or []
+            self._wide_a, self._wide_b = _match(wide, a, ignore_case), _match(wide, b, ignore_case)
         fwd = _slice(g, starts, True, self.control)
         bwd = _slice(g, targets, False, self.control)
         doc = {"schema": SCHEMA, "query": {"from": a, "to": b, "defines": sorted(self.config.defines),
                                            "undefs": sorted(self.config.undefs), "control": self.control},
                "from": {"nodes": starts, "reach": len(fwd) - len(starts), "ends": self._ends(fwd, True)},
                "to": {"nodes": targets, "reach": len(bwd) - len(targets), "ends": self._ends(bwd, False)}}
-        path = _path(g, starts, set(targets), self.control)
+        path = _path(g, starts, set(targets), self.control) if starts and targets else None
         if path is not None:
             doc.update(path_exists=True, path=path, closest=None, reasons=[])
             return doc
@@ -254,10 +272,10 @@ class WhyNot:
             return []
         if self.b.excluded == 0:
             return []
-        wide = build_graph(self.p, models=self.models, options=BuildOptions(config=Config(keep_if0=True),
-                                                                            control=self.control)).g
-        s = [n for n in starts if n in wide]
-        path = _path(wide, s, set(targets), self.control)
+        wide = self._wide()
+        s = self._wide_a or [n for n in starts if n in wide]
+        t = self._wide_b or [n for n in targets if n in wide]
+        path = _path(wide, s, set(t), self.control)
         if path is None:
             return []
         cut = []

@@ -1,0 +1,43 @@
+/* Why-not answers: where a flow stops and why. */
+#define DO_SCALE(a_u) ((a_u) * 2)
+typedef struct GIMA { uint64_t uFreq; } GIMA;
+typedef struct GIMB { uint64_t uFreq; uint64_t uOut; } GIMB;
+typedef struct OPS { DECLCALLBACKMEMBER(void, pfnSet, (uint64_t u)); } OPS;
+
+void gimSetExternal(uint64_t uHz)
+{
+    RTExternalSetFrequency(uHz);
+}
+
+uint64_t gimFromExternal(void)
+{
+    uint64_t uGot = 0;
+    RTExternalGetFrequency(&uGot);
+    return uGot;
+}
+
+void gimSetMacro(uint64_t uHz2)
+{
+    DO_SCALE(uHz2);
+}
+
+void gimStoreAmbiguous(void *pv, uint64_t uHz3)
+{
+    pUnknown->uFreq = uHz3;
+}
+
+void gimReadAmbiguous(GIMB *pB)
+{
+    pB->uOut = pB->uFreq;
+}
+
+void gimCallIndirect(OPS *pOps, uint64_t uHz4)
+{
+    pOps->pfnSet(uHz4);
+}
+
+// why-not: gimSetExternal#0 (uHz) -> gimFromExternal() : external-function
+// why-not: gimSetMacro#0 (uHz2) -> gimFromExternal() : macro-hidden
+// why-not: gimStoreAmbiguous#1 (uHz3) -> GIMB.uOut : ambiguous-field
+// why-not: gimCallIndirect#1 (uHz4) -> gimFromExternal() : indirect-call
+// known miss: gimSetExternal#0 (uHz) -> gimFromExternal() (values through external functions are not modelled)
