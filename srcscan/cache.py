@@ -130,6 +130,17 @@ class FactCache:
                                  "re-parsed and replaced")
         return out
 
+    def has_many(self, keys: list[str]) -> set[str]:
+        out: set[str] = set()
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            q = f"SELECT key FROM facts WHERE version = ? AND key IN ({','.join('?' * len(chunk))})"
+            try:
+                out.update(k for (k,) in self.db.execute(q, [self.version, *chunk]))
+            except sqlite3.DatabaseError:
+                return out
+        return out
+
     def put_many(self, items: list[tuple[str, bytes]]) -> None:
         """Store already-encoded facts (see ``encode``) in one transaction."""
         if not items:

@@ -30,13 +30,13 @@ class IndexStats:
                 "bytes_parsed": self.bytes_parsed, "seconds": round(self.seconds, 3)}
 
 
-def _work(item: tuple[str, bytes, str]) -> bytes:
+def _work(item: tuple[str, bytes, str]) -> tuple[str, bytes]:
     """Parse one file in a worker; facts cross the process boundary once, as the same
     compressed pickle the cache stores."""
     from .facts import extract
 
     path, data, key = item
-    return encode(extract(path, data, key))
+    return key, encode(extract(path, data, key))
 
 
 def _jobs(jobs: int) -> int:
@@ -48,18 +48,29 @@ def _jobs(jobs: int) -> int:
         return os.cpu_count() or 1
 
 
-def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0) -> tuple[dict[str, FileFacts], IndexStats]:
+def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, only: set[str] | None = None,
+          keep: bool = True) -> tuple[dict[str, FileFacts], IndexStats]:
+    """Facts of every file of ``snapshot`` (or of the paths in ``only``). With ``keep=False``
+    facts only go into the cache (bounded memory: nothing is kept in this process)."""
     t0 = time.perf_counter()
     stats = IndexStats()
     files = snapshot.files()
+    if only is not None:
+        files = [(p, k) for p, k in files if p in only]
     stats.files = len(files)
     facts: dict[str, FileFacts] = {}
     keys = {}
     for path, key in files:
         keys.setdefault(key, []).append(path)
-    cached = cache.get_many(list(keys)) if cache is not None else {}
+    if keep or cache is None:
+        cached = cache.get_many(list(keys)) if cache is not None else {}
+    else:  # only learn which keys are there
+        cached = {k: None for k in cache.has_many(list(keys))}
     todo = []
     for path, key in files:
+        if not keep and key in cached:
+            stats.reused += 1
+            continue
         ff = cached.get(key)
         if ff is not None:
             if ff.path != path:  # same content seen under another path
@@ -85,7 +96,8 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0) -> 
     pending: list[tuple[str, bytes]] = []
 
     def take(ff: FileFacts, blob: bytes) -> None:
-        facts[ff.path] = ff
+        if keep:
+            facts[ff.path] = ff
         if cache is not None:
             pending.append((ff.key, blob))
             if len(pending) >= BATCH:
@@ -100,8 +112,14 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0) -> 
 
             ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
             with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
-                for blob in pool.map(_work, items(), chunksize=4):
-                    take(decode(blob), blob)
+                for key, blob in pool.map(_work, items(), chunksize=4):
+                    if keep:
+                        take(decode(blob), blob)
+                    elif cache is not None:
+                        pending.append((key, blob))
+                        if len(pending) >= BATCH:
+                            cache.put_many(pending)
+                            pending.clear()
                     bar.update(1)
         else:
             from .facts import extract

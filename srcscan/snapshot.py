@@ -217,4 +217,4 @@ def resolve_sources(src: list[str] | None, whole: bool = False, env: dict | None
         if (d / "src/VBox/VMM").is_dir():
             return DirSnapshot([d], whole=whole), "checkout containing the current directory"
     snap = DirSnapshot([sample_root()], whole=True, kind="sample", label="bundled sample tree")
-    return snap, "bundled sample tree (no --src given)"
+    return snap, "no --src, no $SRCSCAN_SRC, no checkout around the current folder"

@@ -38,6 +38,7 @@ class Analysis:
     excluded: int = 0
     program: Program | None = None
     warnings: list[str] = field(default_factory=list)
+    scope: str = "full"
 
 
 def _graph_key(keys: list[tuple[str, str]], config: Config, control: bool) -> str:
@@ -64,7 +65,8 @@ def analyse(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, c
             gc.enable()
 
 
-def _analyse(snapshot, cache, jobs, config, control, why, need_program) -> Analysis:
+def _analyse(snapshot, cache, jobs, config, control, why, need_program, cache_facts=None) -> Analysis:
+    """``cache`` holds facts and the graph; ``cache_facts`` (lazy scope) holds facts only."""
     t0 = time.perf_counter()
     files = snapshot.files()
     gkey = _graph_key(files, config, control)
@@ -80,7 +82,7 @@ def _analyse(snapshot, cache, jobs, config, control, why, need_program) -> Analy
             return Analysis(snapshot, g, st, why, functions, excluded)
     from .flow import BuildOptions, build_graph
 
-    facts, st = index(snapshot, cache, jobs)
+    facts, st = index(snapshot, cache if cache is not None else cache_facts, jobs)
     program = Program(facts)
     builder = build_graph(program, options=BuildOptions(config=config, control=control))
     functions = program.stats()["functions"]
@@ -431,10 +433,179 @@ def to_json(tr: Trace, full: bool = True) -> dict:
                   "graph_nodes": g.number_of_nodes(), "graph_edges": g.number_of_edges(), "nodes": len(nodes),
                   "edges": len(edges), "paths": len(paths), "sources": n_sources, "sinks": n_sinks,
                   "excluded_by_preprocessor": a.excluded, "seconds": round(st.seconds + tr.seconds, 3),
-                  "scope": "full", "slice_nodes": len(tr.nodes)},
+                  "scope": a.scope, "slice_nodes": len(tr.nodes)},
         "start": tr.start,
         "nodes": nodes,
         "edges": edges,
         "paths": paths,
         "warnings": list(dict.fromkeys(a.warnings + st.warnings + tr.warnings)),
     }
+
+
+# ---------------------------------------------------------------------- lazy scope
+
+LAZY_MAX_ROUNDS = 8
+LAZY_MAX_SHARE = 0.5  # beyond this share of the files, a full index is as cheap
+
+
+def _query_names(symbol: str) -> set[str]:
+    """Identifiers a query names: 'GIMKVM.cTscTicksPerSecond' -> {GIMKVM, cTscTicksPerSecond}."""
+    import re
+
+    s = symbol.split(":", 1)[1] if symbol.split(":", 1)[0] in ("field", "local", "param", "ret", "global",
+                                                                 "source", "sink") else symbol
+    return {t for t in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", s) if len(t) > 2}
+
+
+def _slice_names(analysis: "Analysis", tr: "Trace") -> tuple[set[str], set[str]]:
+    """(names, type names) to look for next: the functions, fields and globals on the slice
+    (their other definitions and uses join the scope), and the declared types of its locals
+    and parameters (the headers declaring them resolve field owners)."""
+    from .program import _base_type
+
+    g = analysis.graph
+    prog = analysis.program
+    names: set[str] = set()
+    types: set[str] = set()
+    for n in tr.nodes:
+        if n not in g:
+            continue
+        d = g.nodes[n]
+        kind = d["kind"]
+        if kind in ("field", "global"):
+            names.add(d["name"])
+        elif kind in ("return", "param"):
+            names.add((d.get("owner") or "").rsplit(":", 1)[-1])
+        if kind in ("local", "param") and prog is not None:
+            for fn in prog.functions.get(d.get("owner") or "", []):
+                t = fn.locals.get(d["name"])
+                b = _base_type(t) if t else None
+                if b:
+                    types.add(b)
+    # calls the slice's functions make to functions not in scope yet (unknown callees may be
+    # where a value comes from, e.g. TMCpuTicksPerSecond() defined in another file)
+    if prog is not None:
+        from .models import load_models
+
+        models = load_models()
+        known = set(models.sources) | set(models.sinks) | set(models.propagators) | set(models.handles)
+        fnames: set[str] = set()
+        for n in tr.nodes:
+            if n in g:
+                d = g.nodes[n]
+                if d["kind"] in ("local", "param", "return") and d.get("owner"):
+                    fnames.add(d["owner"])
+        for u in tr.nodes:
+            if u not in g:
+                continue
+            for v in g.successors(u):
+                for ev in g[u][v]["evidence"]:
+                    if ev.get("function"):
+                        fnames.add(ev["function"])
+        slice_fields = {g.nodes[n]["name"] for n in tr.nodes if n in g and g.kind(n) in ("field", "global")}
+        for key, defs in prog.functions.items():  # functions that store into a field on the slice
+            if any(a.target.last in slice_fields for fn in defs for a in fn.assigns):
+                fnames.add(key)
+        for key in fnames:
+            for fn in prog.functions.get(key, []) + prog.functions.get(key.rsplit(":", 1)[-1], []):
+                for c in fn.calls:
+                    if c.indirect is None and c.callee not in known and c.callee not in prog.functions:
+                        names.add(c.callee)
+    return {x for x in names if len(x) > 2}, {x for x in types if len(x) > 2}
+
+
+def analyse_lazy(snapshot: Snapshot, symbol: str, to: str | None = None, cache: FactCache | None = None,
+                 jobs: int = 0, config: Config | None = None, control: bool = True, why: str = "",
+                 ignore_case: bool = False) -> Analysis:
+    """Analyse only the files a trace needs: start with files mentioning the query's names
+    (a byte scan), trace, add files mentioning the names the slice reaches, until nothing
+    new is needed. Falls back to the full index when the scope grows past half the tree.
+    The result's stats say which scope was used."""
+    import re
+
+    config = config or Config()
+    t0 = time.perf_counter()
+    files = snapshot.files()
+    if cache is not None:  # a full graph of this exact snapshot is already cached: use it
+        gkey = _graph_key(files, config, control)
+        try:
+            got = graphstore.load(cache.db, str(cache.path), gkey)
+        except Exception:
+            got = None
+        if got is not None:
+            return analyse(snapshot, cache, jobs, config, control, why)
+    texts: dict[str, bytes] = {}
+
+    def data(path: str) -> bytes:
+        b = texts.get(path)
+        if b is None:
+            b = texts[path] = snapshot.read(path)
+        return b
+
+    wanted = _query_names(symbol) | (_query_names(to) if to else set())
+    wanted_types: set[str] = set()
+    flags = re.IGNORECASE if ignore_case else 0
+    scope: set[str] = set()
+    searched: set[str] = set()
+    rounds = 0
+    analysis = None
+    headers = [p for p, _ in files if p.endswith((".h", ".hpp", ".hh", ".mac"))]
+    while rounds < LAZY_MAX_ROUNDS:
+        new = sorted(wanted - searched)
+        new_types = sorted(wanted_types - searched)
+        if not new and not new_types:
+            break
+        rounds += 1
+        searched |= set(new) | set(new_types)
+        for names, paths in ((new, [p for p, _ in files]), (new_types, headers)):
+            if not names:
+                continue
+            rx = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b", flags)
+            for path in paths:
+                if path not in scope and rx.search(data(path)):
+                    scope.add(path)
+        if len(scope) > LAZY_MAX_SHARE * len(files):
+            full = analyse(snapshot, cache, jobs, config, control, why, need_program=True)
+            full.stats.warnings.append(f"lazy scope grew past {int(LAZY_MAX_SHARE * 100)}% of the files; "
+                                       "used the full index")
+            return full
+        sub = _Subset(snapshot, scope)
+        gc_on = gc.isenabled()
+        gc.disable()
+        try:
+            analysis = _analyse(sub, None, jobs, config, control, why, True, cache_facts=cache)
+        finally:
+            if gc_on:
+                gc.enable()
+        try:
+            tr = trace(analysis, symbol, to=to, ignore_case=ignore_case, config=config)
+        except NotFound:
+            tr = None
+            if match_nodes(analysis.graph, symbol, ignore_case):
+                break  # the symbol is there but --to is not (yet): nothing more to follow
+            break
+        more, more_types = _slice_names(analysis, tr)
+        wanted |= more
+        wanted_types |= more_types
+    if analysis is None:
+        analysis = _analyse(_Subset(snapshot, scope or {files[0][0]}), None, jobs, config, control, why, True,
+                            cache_facts=cache)
+    analysis.snapshot = snapshot
+    analysis.scope = f"lazy: {len(scope)} of {len(files)} files, {rounds} round(s)"
+    analysis.stats.seconds = time.perf_counter() - t0
+    return analysis
+
+
+class _Subset(Snapshot):
+    """The files of a snapshot restricted to a set of paths."""
+
+    def __init__(self, base: Snapshot, paths: set[str]):
+        super().__init__(kind=base.kind, root=base.root, label=base.label, revision=base.revision)
+        self.base, self.paths = base, paths
+        self.warnings = base.warnings
+
+    def files(self):
+        return [(p, k) for p, k in self.base.files() if p in self.paths]
+
+    def read(self, path: str) -> bytes:
+        return self.base.read(path)

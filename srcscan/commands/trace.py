@@ -5,6 +5,7 @@ from .. import cli
 from ..render import FORMAT_NAMES, formats, render
 from ..util import note
 
+LAZY_AUTO_FILES = 3000
 NAME = "trace"
 HELP = "trace where a value comes from and where it goes"
 DESCRIPTION = """Trace SYMBOL through the sources: upstream to where its value comes from (config
@@ -34,6 +35,10 @@ def register(p) -> None:
     p.add_argument("--keep-if0", action="store_true", help="also analyse '#if 0' blocks (excluded by default)")
     p.add_argument("--no-control", action="store_true", help="leave out control-dependence edges")
     p.add_argument("--log", metavar="VBOX_LOG", help="put values observed in this VBox.log on the trace's nodes")
+    p.add_argument("--scope", choices=["auto", "full", "lazy"], default="auto",
+                   help="full: index every file; lazy: only files that mention the names the trace follows "
+                        "(grown round by round); auto (default): full, or lazy for trees of more than "
+                        "3000 files without a cached graph")
     cli.add_source_options(p)
     cli.add_output_options(p, FORMAT_NAMES)
 
@@ -86,7 +91,17 @@ def run(args) -> int:
     config = Config.from_args(args.define, args.undef, args.keep_if0)
     cache = None if args.no_cache else open_cache(args.cache or None)
     try:
-        analysis = analyse(snap, cache, args.jobs, config, not args.no_control, why, need_program=bool(args.log))
+        scope = getattr(args, "scope", "auto")
+        if scope == "auto":
+            scope = "lazy" if len(snap.files()) > LAZY_AUTO_FILES else "full"
+        if scope == "lazy":
+            from ..tracing import analyse_lazy
+
+            analysis = analyse_lazy(snap, args.symbol, args.to, cache, args.jobs, config, not args.no_control, why,
+                                    args.ignore_case)
+            note(f"scope: {analysis.scope}")
+        else:
+            analysis = analyse(snap, cache, args.jobs, config, not args.no_control, why, need_program=bool(args.log))
     finally:
         if cache is not None:
             cache.close()

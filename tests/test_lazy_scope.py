@@ -1,0 +1,45 @@
+"""Lazy scope: a trace reads only the files that mention what it follows, and gets the same
+answer as the full index."""
+import shutil
+
+from srcscan.cache import FactCache
+from srcscan.snapshot import DirSnapshot
+from srcscan.tracing import analyse, analyse_lazy, trace
+
+from conftest import SAMPLE
+
+
+def _tree(tmp_path):
+    root = tmp_path / "tree"
+    shutil.copytree(SAMPLE, root)
+    other = root / "src" / "VBox" / "Devices"
+    other.mkdir(parents=True)
+    for i in range(40):  # unrelated code the TSC trace never needs
+        (other / f"Dev{i}.cpp").write_text(
+            f"static int devConstruct{i}(int iInstance)\n{{\n    int cItems = iInstance * {i};\n"
+            f"    return cItems + 1;\n}}\n")
+    return root
+
+
+def _paths(doc):
+    nodes = {n["id"]: n["label"] for n in doc["nodes"]}
+    return sorted(" -> ".join(nodes[x] for x in p["nodes"]) for p in doc["paths"])
+
+
+def test_lazy_reads_fewer_files_with_the_same_answer(tmp_path):
+    root = _tree(tmp_path)
+    snap = DirSnapshot([root], whole=True)
+    lazy = analyse_lazy(snap, "cTscTicksPerSecond", cache=FactCache(tmp_path / "c1"))
+    assert lazy.scope.startswith("lazy: ")
+    used, total = [int(x) for x in lazy.scope.split()[1:4:2]]
+    assert total == len(snap.files()) and used <= total - 40
+    full = analyse(DirSnapshot([root], whole=True), FactCache(tmp_path / "c2"))
+    assert _paths(trace(lazy, "cTscTicksPerSecond").to_json()) == _paths(trace(full, "cTscTicksPerSecond").to_json())
+
+
+def test_lazy_uses_a_cached_full_graph(tmp_path):
+    root = _tree(tmp_path)
+    cache = FactCache(tmp_path / "c")
+    analyse(DirSnapshot([root], whole=True), cache)
+    again = analyse_lazy(DirSnapshot([root], whole=True), "cTscTicksPerSecond", cache=cache)
+    assert again.scope == "full" and again.stats.parsed == 0
