@@ -68,8 +68,18 @@ def emit(text: str, output: str | None) -> None:
             sys.stdout.write("\n")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line usage errors (``srcscan: error: ...``, exit 2), like every
+    other error; the usage text stays one ``--help`` away."""
+
+    def error(self, message: str):
+        cmd = self.prog[len("srcscan"):].strip() if self.prog.startswith("srcscan") else self.prog
+        where = f"{cmd}: " if cmd else ""
+        self.exit(EXIT_USAGE, f"srcscan: error: {where}{message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="srcscan",
         description="Where does this value come from, and where does it go? Dataflow tracing "
                     "over VirtualBox's C/C++ sources. Exit codes: 0 ok, 1 nothing found, 2 usage or input error.",
