@@ -229,19 +229,21 @@ class _DbEvidence:
 
     def many(self, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], list]:
         out = {}
-        us = sorted({u for u, _ in pairs})
+        buckets = sorted({u // BUCKET for u, _ in pairs})
         want = set(pairs)
-        for i in range(0, len(us), 500):
-            chunk = us[i:i + 500]
+        for i in range(0, len(buckets), 500):
+            chunk = buckets[i:i + 500]
             rows = self.db.execute(
                 f"SELECT u, data FROM graph_evidence WHERE gkey = ? AND u IN ({','.join('?' * len(chunk))})",
                 [self.gkey, *chunk]).fetchall()
-            for u, data in rows:
-                for v, ev in _GraphUnpickler(io.BytesIO(zlib.decompress(data))).load():
+            for _, data in rows:
+                for u, v, ev in _GraphUnpickler(io.BytesIO(zlib.decompress(data))).load():
                     if (u, v) in want:
                         out[(u, v)] = ev
         return out
 
+
+BUCKET = 64  # evidence of this many consecutive source nodes is stored in one row
 
 EVIDENCE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS graph_evidence (
@@ -258,10 +260,10 @@ def save(db: sqlite3.Connection, gkey: str, g: CompactGraph, extra: tuple) -> No
     db.executescript(EVIDENCE_SCHEMA)
     core = zlib.compress(pickle.dumps((g.ids, g.attrs, g.succ, extra), protocol=pickle.HIGHEST_PROTOCOL), 1)
     rows = []
-    for u, lst in enumerate(g.succ):
-        if lst:
-            rows.append((gkey, u, zlib.compress(pickle.dumps([(v, g.evidence_of(u, v)) for v, _ in lst],
-                                                             protocol=pickle.HIGHEST_PROTOCOL), 1)))
+    for b in range(0, len(g.succ), BUCKET):
+        items = [(u, v, g.evidence_of(u, v)) for u in range(b, min(b + BUCKET, len(g.succ))) for v, _ in g.succ[u]]
+        if items:
+            rows.append((gkey, b // BUCKET, zlib.compress(pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL), 1)))
     db.execute("BEGIN IMMEDIATE")
     try:
         db.execute("DELETE FROM graph_evidence WHERE gkey = ?", (gkey,))
