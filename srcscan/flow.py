@@ -30,6 +30,7 @@ class FlowBuilder:
         self.unresolved_indirect: list[tuple[str, Call]] = []  # (function key, call) with no known target
         self._results: dict = {}
         self._cur_file: str | None = None
+        self._vn_memo: dict = {}
 
     # ------------------------------------------------------------------ nodes
     def _node(self, nid: str, **attrs) -> str:
@@ -41,6 +42,15 @@ class FlowBuilder:
         return fn.key
 
     def var_node(self, acc: Access, fn: Function | None, file: str) -> str | None:
+        """The node an access path names in ``fn`` (memoised: the same path recurs a lot)."""
+        key = (id(fn) if fn is not None else file, acc.root, tuple(acc.steps), acc.deref)
+        memo = self._vn_memo
+        if key in memo:
+            return memo[key]
+        n = memo[key] = self._var_node(acc, fn, file)
+        return n
+
+    def _var_node(self, acc: Access, fn: Function | None, file: str) -> str | None:
         steps = [s for s in acc.steps if s[0] in ("->", ".")]
         if steps:
             owner, name, decl = self.p.field_owner(acc, fn, file)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
 from dataclasses import dataclass, field
 
 from .cache import FactCache, decode, encode
@@ -14,6 +16,8 @@ from .util import progress
 
 PARALLEL_MIN_FILES = 24
 BATCH = 64
+CHUNK = 8  # files per worker task
+WINDOW = 3  # tasks in flight per worker
 
 
 @dataclass
@@ -37,6 +41,24 @@ def _work(item: tuple[str, bytes, str]) -> tuple[str, bytes]:
 
     path, data, key = item
     return key, encode(extract(path, data, key))
+
+
+def _work_many(items: list[tuple[str, bytes, str]]) -> list[tuple[str, bytes]]:
+    return [_work(i) for i in items]
+
+
+def _worker_init() -> None:
+    """Workers die with their parent (a killed srcscan leaves no orphans parsing on)."""
+    import gc
+
+    gc.disable()  # short-lived facts; the cyclic collector only costs time here
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _jobs(jobs: int) -> int:
@@ -111,16 +133,30 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
             import multiprocessing
 
             ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-            with ProcessPoolExecutor(max_workers=n, mp_context=ctx) as pool:
-                for key, blob in pool.map(_work, items(), chunksize=4):
-                    if keep:
-                        take(decode(blob), blob)
-                    elif cache is not None:
-                        pending.append((key, blob))
-                        if len(pending) >= BATCH:
-                            cache.put_many(pending)
-                            pending.clear()
-                    bar.update(1)
+            it = iter(items())
+            in_flight: deque = deque()
+            with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init) as pool:
+
+                def submit() -> bool:
+                    chunk = list(islice(it, CHUNK))
+                    if chunk:
+                        in_flight.append(pool.submit(_work_many, chunk))
+                    return bool(chunk)
+
+                for _ in range(n * WINDOW):  # bounded: only a few chunks of file bytes in memory
+                    if not submit():
+                        break
+                while in_flight:
+                    for key, blob in in_flight.popleft().result():
+                        if keep:
+                            take(decode(blob), blob)
+                        elif cache is not None:
+                            pending.append((key, blob))
+                            if len(pending) >= BATCH:
+                                cache.put_many(pending)
+                                pending.clear()
+                        bar.update(1)
+                    submit()
         else:
             from .facts import extract
 

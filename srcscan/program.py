@@ -3,6 +3,7 @@ their file), structs and typedefs, globals, macros — plus type and field-owner
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections import defaultdict
 
 from .model import Access, FieldDecl, FileFacts, Function, GlobalVar, Struct
@@ -12,6 +13,7 @@ _TYPE_NOISE = {"const", "volatile", "struct", "union", "enum", "class", "unsigne
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_:]*")
 
 
+@lru_cache(maxsize=65536)
 def _base_type(typ: str) -> str | None:
     """The type name in a declared type text: 'PGIMKVM' from 'PGIMKVM const', 'TM' from 'struct TM *'."""
     if typ and typ.startswith("<anon"):
