@@ -149,11 +149,19 @@ def _last_resort(args, e: BaseException) -> tuple[str, int]:
                 f"{sys.getrecursionlimit()}); run with --debug to see which file", EXIT_USAGE)
     if isinstance(e, MemoryError):
         return "error: out of memory (try fewer --jobs or a narrower --src)", EXIT_USAGE
-    if isinstance(e, sqlite3.DatabaseError):
+    if isinstance(e, sqlite3.DatabaseError) or _from_cache_decoding(e):
         return _damaged_cache(args, e), EXIT_USAGE
     if isinstance(e, OSError):  # disk full, permissions, a file that vanished
         return f"error: {_os_error(e)}", EXIT_USAGE
     return f"internal error: {type(e).__name__}: {e} (run with --debug for the traceback)", 3
+
+
+def _from_cache_decoding(e: BaseException) -> bool:
+    """zlib and unpickling errors only come from decoding cache entries (facts, graph)."""
+    import pickle
+    import zlib
+
+    return isinstance(e, (zlib.error, pickle.UnpicklingError))
 
 
 def _damaged_cache(args, e) -> str:
@@ -162,10 +170,10 @@ def _damaged_cache(args, e) -> str:
     from .cache import default_cache_dir, move_aside
 
     if getattr(args, "no_cache", False):
-        return f"internal error: sqlite3: {e} (run with --debug for the traceback)"
+        return f"internal error: {type(e).__name__}: {e} (run with --debug for the traceback)"
     path = os.path.join(getattr(args, "cache", None) or str(default_cache_dir()), "facts.sqlite")
     move_aside(path)
-    return f"error: the fact cache {path} is damaged ({e}); it was moved aside: run the command again"
+    return f"error: the fact cache {path} is damaged ({type(e).__name__}: {e}); it was moved aside: run the command again"
 
 
 def _quiet_stdout() -> None:
