@@ -1,10 +1,10 @@
 """Shared parts of the history commands (bisect, history, diff): options, the query, the
-revision source, the cache, and the text rendering. Not a command itself (leading _)."""
+revision source, the cache, and the text rendering (HTML: srcscan.render.history_html). Not a command itself (leading _)."""
 from __future__ import annotations
 
 from .. import cli
 
-FORMATS = ["text", "json"]
+FORMATS = ["text", "json", "html"]
 
 
 def register_common(p) -> None:
@@ -51,18 +51,26 @@ def run_with(args, fn) -> int:
     finally:
         if cache is not None:
             cache.close()
-    if args.format == "json":
-        import json
-
-        text = json.dumps(res.to_json(), indent=2, sort_keys=False)
-    else:
-        text = render_text(res.to_json())
+    text = render(res.to_json(), args.format)
     cli.emit(text, args.output)
     st = res.stats
     if args.format != "text" or args.output:
         note(f"{st['evaluations']} trace evaluation(s), files parsed {st['files_parsed']}, reused {st['files_reused']}, "
              f"{st['seconds']:.2f} s")
     return 0 if res.changes else 1
+
+
+def render(doc: dict, fmt: str) -> str:
+    """A history document (docs/history-schema.md) as text, JSON or the HTML timeline."""
+    if fmt == "json":
+        import json
+
+        return json.dumps(doc, indent=2, sort_keys=False)
+    if fmt == "html":
+        from ..render.history_html import render as render_html
+
+        return render_html(doc)
+    return render_text(doc)
 
 
 # --- text --------------------------------------------------------------------------------
