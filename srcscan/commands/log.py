@@ -113,6 +113,9 @@ class _Sink:
             if not os.path.isdir(d):
                 raise UsageError(f"--output {output}: folder {d} does not exist")
             fd, self.tmp = tempfile.mkstemp(prefix=".srcscan-log.", dir=d)
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(self.tmp, 0o666 & ~mask)  # like any file the user writes, not mkstemp's 0600
             self.f = os.fdopen(fd, "w", encoding="utf-8")
         else:
             self.f = sys.stdout
