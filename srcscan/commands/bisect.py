@@ -11,7 +11,8 @@ revision numbers (--svn), for the first revision whose trace of SYMBOL differs f
 its fingerprint (nodes and edges, no line numbers), or with --to whether a path to TARGET
 exists, or with --path whether the flow 'A -> B' exists. Only revisions that touch the scope
 are candidates. At most ceil(log2 N) + 2 trace evaluations; files seen before are not parsed
-again. Prints the revision (svn number, git id, date, author, subject) and the flow diff.
+again. Prints the revision (svn number, git id, date, author, subject) and the flow diff;
+--format html draws the revisions it traced as a timeline with the result highlighted.
 
 examples:
   srcscan bisect cTscTicksPerSecond --good r55000 --bad r56000

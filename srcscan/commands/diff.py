@@ -13,6 +13,7 @@ change).
 examples:
   srcscan diff cTscTicksPerSecond r55000 r56000
   srcscan diff cTscTicksPerSecond HEAD~10 HEAD --format json
+  srcscan diff cTscTicksPerSecond r55000 r56000 --format html -o reports/tsc-diff.html
 
 exit codes: 0 the flows differ, 1 they are the same, 2 usage or input error."""
 

@@ -9,12 +9,14 @@ DESCRIPTION = """\
 Trace SYMBOL at every revision of --range A..B (first-parent order for git; svn numbers with
 --svn) that touches the scope and list each one whose flow fingerprint (nodes and edges, no
 line numbers) differs from the previous one, with the edges added and removed. Real
-histories are not monotone: a flow that changes and changes back shows twice.
+histories are not monotone: a flow that changes and changes back shows twice. --format html
+writes one self-contained page: a timeline of the range with each change's flow diff.
 
 examples:
   srcscan history cTscTicksPerSecond --range r55000..r56000
   srcscan history cTscTicksPerSecond --range v4.3.26..v5.0.0 --format json -o tsc-history.json
   srcscan history cTscTicksPerSecond --range 2..9 --svn file:///srv/svn/vbox/trunk
+  srcscan history cTscTicksPerSecond --range r55000..r56000 --format html -o reports/tsc-history.html
 
 exit codes: 0 changes listed, 1 no change in the range, 2 usage or input error."""
 
