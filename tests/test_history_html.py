@@ -299,3 +299,22 @@ def test_timeline_in_browser(pages, tmp_path):
         finally:
             b.close()
     assert (tmp_path / "history-1280.png").stat().st_size > 10_000
+
+
+def test_no_change_and_svn_only_revisions():
+    """A bisect that found nothing, over svn revisions (no git ids): the page says so and
+    still links every revision to its changeset."""
+    revs = [{"id": None, "svn": n, "date": "2015-01-01T00:00:00+00:00", "author": "dev", "subject": f"change {n}"}
+            for n in (2, 5, 9)]
+    doc = {"schema": "srcscan-history/1", "command": "bisect", "query": {"symbol": SYM, "predicate": "changed"},
+           "source": {"kind": "svn", "root": "file:///srv/svn/trunk"},
+           "range": {"good": revs[0], "bad": revs[-1], "candidates": 7}, "found": None, "changes": [],
+           "evaluations": [{"revision": r, "fingerprint": "f", "value": "f", "nodes": 3, "edges": 2} for r in revs],
+           "stats": {"evaluations": 2, "bound": 5, "files_parsed": 4, "files_reused": 4, "seconds": 0.1},
+           "warnings": ["the flow fingerprint is the same at both ends"]}
+    t = check_inert(render(doc))
+    assert "No change found" in t.root.by_id("result").text()
+    hrefs = {a.attrs.get("href") for a in t.root.find_all("a")}
+    assert {f"https://www.virtualbox.org/changeset/{n}/vbox" for n in (2, 5, 9)} <= hrefs
+    assert not t.root.find_all("li", "changed") and "same at both ends" in t.root.text()
+    assert "50% from the fact cache" in t.root.text()
