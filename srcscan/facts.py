@@ -332,7 +332,7 @@ class Extractor:
         tree = self.parser.parse(src)
         root = tree.root_node
         ff = FileFacts(path=path, key=key, bytes=len(data), lines=data.count(b"\n") + 1)
-        lines = data.split(b"\n")  # the original text: evidence shows what the user wrote
+        lines = _Lines(data.split(b"\n"))  # the original text: evidence shows what the user wrote
         cursor = tree_sitter.QueryCursor(self.query)
         caps = []
         for name, nodes in cursor.captures(root).items():
@@ -453,25 +453,29 @@ class Extractor:
             if c.kind == "do" and cond is not None and start >= cond.start_byte:
                 continue
             if c.memo is None:
-                ctext = _squash(_t(cond))[:200] if cond is not None else ""
-                reads = _ExprBuilder({}).expr(cond).reads if cond is not None else []
-                c.memo = (ctext, reads, c.node.start_point[0] + 1)
-            ctext, reads, line = c.memo
-            if c.kind == "if":
-                if alt is not None and start >= alt:
-                    out.append(Guard("else", f"else of if {ctext}", line, reads))
-                else:
-                    out.append(Guard("if", f"if {ctext}", line, reads))
-            elif c.kind == "case":
-                out.append(Guard("case", f"case {ctext}:", line, reads))
-            elif c.kind == "ternary":
-                out.append(Guard("ternary", f"{ctext} ?", line, reads))
-            elif c.kind == "for":
-                out.append(Guard("for", f"for (...; {ctext}; ...)", line, reads))
-            else:
-                out.append(Guard(c.kind, f"{c.kind} {ctext}" if c.kind != "do" else f"do ... while {ctext}", line,
-                                 reads))
+                c.memo = {}
+            branch = c.kind == "if" and alt is not None and start >= alt
+            g = c.memo.get(branch)
+            if g is None:  # one Guard object per condition and branch, shared by the facts under it
+                g = c.memo[branch] = self._make_guard(c, cond, branch)
+            out.append(g)
         return out
+
+    @staticmethod
+    def _make_guard(c, cond, in_else: bool) -> Guard:
+        ctext = _squash(_t(cond))[:200] if cond is not None else ""
+        reads = _ExprBuilder({}).expr(cond).reads if cond is not None else []
+        line = c.node.start_point[0] + 1
+        if c.kind == "if":
+            return Guard("else", f"else of if {ctext}", line, reads) if in_else else Guard("if", f"if {ctext}", line,
+                                                                                          reads)
+        if c.kind == "case":
+            return Guard("case", f"case {ctext}:", line, reads)
+        if c.kind == "ternary":
+            return Guard("ternary", f"{ctext} ?", line, reads)
+        if c.kind == "for":
+            return Guard("for", f"for (...; {ctext}; ...)", line, reads)
+        return Guard(c.kind, f"{c.kind} {ctext}" if c.kind != "do" else f"do ... while {ctext}", line, reads)
 
     # -- definitions
     def _function(self, node, path, preproc, spans) -> Function | None:
@@ -704,11 +708,23 @@ def _init_parts(acc: Access, node, is_array: bool, depth: int = 0, budget: list 
             yield sub, val
 
 
-def _line(lines: list[bytes], node) -> str:
+class _Lines(list):
+    """Source lines, each decoded once on first use."""
+
+    def __init__(self, raw: list[bytes]):
+        super().__init__(raw)
+        self.text: dict[int, str] = {}
+
+
+def _line(lines, node) -> str:
     row = node.start_point[0]
-    if row < len(lines):
-        return lines[row].decode("utf-8", "replace").strip()[:400]
-    return ""
+    memo = getattr(lines, "text", None)
+    if memo is not None and row in memo:
+        return memo[row]
+    t = lines[row].decode("utf-8", "replace").strip()[:400] if row < len(lines) else ""
+    if memo is not None:
+        memo[row] = t
+    return t
 
 
 _EXTRACTOR: Extractor | None = None
