@@ -41,9 +41,20 @@ def version_key() -> str:
     return f"{FACTS_VERSION}:{queries_hash()}"
 
 
-def _busy(e: sqlite3.Error) -> bool:
+def is_damage(e: BaseException) -> bool:
+    """Does this error mean the cache file itself is bad (corrupt, not a database, another
+    layout, a folder in its place), so moving it aside helps? Busy, locked, full, read-only
+    or I/O trouble say nothing about the file: it is kept."""
+    if not isinstance(e, sqlite3.DatabaseError):
+        return True  # zlib/unpickling errors of an entry
     name = getattr(e, "sqlite_errorname", "") or ""
-    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(e) or "busy" in str(e)
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CANTOPEN")):
+        return True
+    if name.startswith("SQLITE_ERROR") or not name:
+        msg = str(e)
+        return any(w in msg for w in ("no such column", "no such table", "malformed", "not a database",
+                                      "unable to open", "has no column"))
+    return False
 
 
 def _memory_db() -> sqlite3.Connection:
@@ -97,8 +108,8 @@ class FactCache:
             except sqlite3.DatabaseError as e:
                 if db is not None:
                     db.close()
-                if _busy(e):  # another run holds it: a healthy cache, never moved aside
-                    self.warnings.append(f"cache {self.path} is busy ({e}); running without it")
+                if not is_damage(e):  # busy, disk full, read-only: a healthy cache, never moved aside
+                    self.warnings.append(f"cache {self.path} is not usable ({e}); running without it")
                     return _memory_db()
                 if attempt:
                     raise

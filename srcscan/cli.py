@@ -167,11 +167,13 @@ def _from_cache_decoding(e: BaseException) -> bool:
 def _damaged_cache(args, e) -> str:
     """A cache database that turned out damaged after it was opened (a bad page deep in the
     file): move it aside so the next run rebuilds it, and say so."""
-    from .cache import default_cache_dir, move_aside
+    from .cache import default_cache_dir, is_damage, move_aside
 
     if getattr(args, "no_cache", False):
         return f"internal error: {type(e).__name__}: {e} (run with --debug for the traceback)"
     path = os.path.join(getattr(args, "cache", None) or str(default_cache_dir()), "facts.sqlite")
+    if not is_damage(e):  # disk full, read-only, locked: the file is fine, the environment is not
+        return f"error: the fact cache {path}: {e} (--no-cache runs without it)"
     move_aside(path)
     return f"error: the fact cache {path} is damaged ({type(e).__name__}: {e}); it was moved aside: run the command again"
 
