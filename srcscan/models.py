@@ -101,6 +101,16 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
                 else:
                     m.handles[row["function"]] = HandleModel(row["model"], bool(row.get("root", False)),
                                                              row.get("parent_arg"), row.get("name_arg"))
+        # log statements (queries/models/log.toml, shared with `srcscan log`) are sinks too
+        rows = doc.get("log", []) if name.endswith("log.toml") else []
+        for i, row in enumerate(rows):
+            names = row.get("names") if isinstance(row, dict) else None
+            if not isinstance(names, list) or not names:
+                raise UsageError(f"queries/{name} [[log]] #{i + 1}: needs a non-empty 'names' list")
+            desc = ("printed to the release log (VBox.log)" if row.get("release") else
+                    "printed to a debug log (not in release builds)")
+            for f in names:
+                m.sinks.setdefault(f, SinkModel("log", desc, "all", "{function}", name))
     return m
 
 
