@@ -111,7 +111,15 @@ def _os_error(e: OSError) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    limit = sys.getrecursionlimit()
     _raise_recursion_limit()
+    try:
+        return _main(argv)
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
