@@ -75,7 +75,9 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str):
         cmd = self.prog[len("srcscan"):].strip() if self.prog.startswith("srcscan") else self.prog
         where = f"{cmd}: " if cmd else ""
-        self.exit(EXIT_USAGE, f"srcscan: error: {where}{message} (see '{self.prog} --help')\n")
+        from .util import one_line
+
+        self.exit(EXIT_USAGE, f"srcscan: error: {one_line(where + message)} (see '{self.prog} --help')\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -120,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
+    from .util import one_line
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
@@ -131,7 +135,7 @@ def _main(argv: list[str] | None) -> int:
     except SrcscanError as e:
         if debug:
             raise
-        print(f"srcscan: error: {e}", file=sys.stderr)
+        print(f"srcscan: error: {one_line(str(e))}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         print("srcscan: interrupted", file=sys.stderr)
@@ -143,7 +147,7 @@ def _main(argv: list[str] | None) -> int:
         if debug:
             raise
         line, code = _last_resort(args, e)
-        print(f"srcscan: {line}", file=sys.stderr)
+        print(f"srcscan: {one_line(line)}", file=sys.stderr)
         return code
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 from pathlib import Path
@@ -66,6 +67,16 @@ def use_color(stream=None) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ
 
 
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def one_line(msg: str) -> str:
+    """``msg`` made safe as one terminal line: newlines, escape sequences and bidi overrides
+    (a file name or a git message can carry any of them) shown as \\xNN / \\uNNNN."""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+                       str(msg))
+
+
 def note(msg: str) -> None:
     """A status line on stderr (never on stdout, which carries results)."""
-    print(f"srcscan: {msg}", file=sys.stderr)
+    print(f"srcscan: {one_line(msg)}", file=sys.stderr)
