@@ -17,9 +17,19 @@ import sqlite3
 import zlib
 from typing import Callable, Iterator
 
+from .errors import SrcscanError
+
 NODE_FIELDS = ("kind", "label", "name", "owner", "file", "line", "ambiguous", "model")
 KINDS = ("assign", "arg", "return", "out", "field-store", "field-load", "model", "through", "control")
 _KCODE = {k: i for i, k in enumerate(KINDS)}
+
+
+class DamagedGraph(SrcscanError):
+    """A cached graph whose evidence cannot be read back."""
+
+    def __init__(self, gkey: str, why: str):
+        super().__init__(f"the cached flow graph is damaged ({why})")
+        self.gkey = gkey
 
 
 class _Nodes:
@@ -237,9 +247,13 @@ class _DbEvidence:
                 f"SELECT u, data FROM graph_evidence WHERE gkey = ? AND u IN ({','.join('?' * len(chunk))})",
                 [self.gkey, *chunk]).fetchall()
             for _, data in rows:
-                for u, v, ev in _GraphUnpickler(io.BytesIO(zlib.decompress(data))).load():
-                    if (u, v) in want:
-                        out[(u, v)] = ev
+                try:
+                    items = _GraphUnpickler(io.BytesIO(zlib.decompress(data))).load()
+                    for u, v, ev in items:
+                        if (u, v) in want:
+                            out[(u, v)] = ev
+                except (zlib.error, pickle.UnpicklingError, EOFError, ValueError, TypeError) as e:
+                    raise DamagedGraph(self.gkey, f"{type(e).__name__}: {e}") from e
         return out
 
 
@@ -253,6 +267,14 @@ CREATE TABLE IF NOT EXISTS graph_evidence (
     PRIMARY KEY (gkey, u)
 );
 """
+
+
+def drop(db: sqlite3.Connection, gkey: str) -> None:
+    try:
+        db.execute("DELETE FROM blobs WHERE name = ?", (gkey,))
+        db.execute("DELETE FROM graph_evidence WHERE gkey = ?", (gkey,))
+    except sqlite3.DatabaseError:
+        pass
 
 
 def save(db: sqlite3.Connection, gkey: str, g: CompactGraph, extra: tuple) -> None:

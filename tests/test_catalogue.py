@@ -252,13 +252,8 @@ CASES = [
     Case("cache-fact-rows-tampered", lambda t: ["trace", SYM, "--cache", str(tampered_cache(t, "facts", "blobs")), "-j", "1"], 0,
          r"warning: \d+ cache entries were damaged; re-parsed and replaced", out=r"cfgm:/TM/TSCTicksPerSecond"),
     Case("cache-graph-evidence-tampered",
-         lambda t: ["trace", SYM, "--cache", str(tampered_cache(t, "graph_evidence"))], 0, r"warning: ",
-         out=r"cfgm:/TM/TSCTicksPerSecond",
-         marks=[pytest.mark.xfail(strict=True, reason="graphstore._DbEvidence.many: a damaged graph_evidence row "
-                                  "raises zlib.error (or UnpicklingError) out of Trace.to_json; the cli fallback now "
-                                  "moves the cache aside and exits 2 ('run the command again'), but the run itself "
-                                  "should rebuild the graph with a warning and succeed (catch it in graphstore/"
-                                  "tracing and re-run the analysis without the cached graph)")]),
+         lambda t: ["trace", SYM, "--cache", str(tampered_cache(t, "graph_evidence"))], 0,
+         r"warning: the cached flow graph is damaged .*; rebuilt the flow graph", out=r"cfgm:/TM/TSCTicksPerSecond"),
     Case("cache-folder-is-a-file", lambda t: ["trace", SYM, "--cache", str(_w(t / "cachefile", "x"))], 2,
          r"cache folder .*cachefile: "),
     # --- saved traces

@@ -76,7 +76,9 @@ def warn_all(warnings: list[str]) -> None:
 
 
 def run(args) -> int:
-    from ..api import analyse_sources, open_cache
+    from .. import graphstore
+    from ..api import open_cache
+    from ..graphstore import DamagedGraph
     from ..errors import NotFound
     from ..tracing import analyse, trace
 
@@ -102,13 +104,27 @@ def run(args) -> int:
             note(f"scope: {analysis.scope}")
         else:
             analysis = analyse(snap, cache, args.jobs, config, not args.no_control, why, need_program=bool(args.log))
+        warn_all(list(analysis.stats.warnings) + list(analysis.warnings))
+        tr = trace(analysis, args.symbol, to=args.to, direction=args.direction, ignore_case=args.ignore_case,
+                   config=config)
+        try:
+            doc = tr.to_json(full=args.format != "text")
+        except DamagedGraph as e:
+            # the cached graph's evidence is unreadable: drop it, rebuild from the facts
+            note(f"warning: {e}; rebuilt the flow graph")
+            if cache is not None:
+                graphstore.drop(cache.db, e.gkey)
+            from ..tracing import _analyse
+
+            analysis = _analyse(snap, None, args.jobs, config, not args.no_control, why, bool(args.log),
+                                cache_facts=cache)
+            tr = trace(analysis, args.symbol, to=args.to, direction=args.direction, ignore_case=args.ignore_case,
+                       config=config)
+            doc = tr.to_json(full=args.format != "text")
+            doc["warnings"].append(f"{e}; rebuilt the flow graph")
     finally:
         if cache is not None:
             cache.close()
-    warn_all(list(analysis.stats.warnings) + list(analysis.warnings))
-    tr = trace(analysis, args.symbol, to=args.to, direction=args.direction, ignore_case=args.ignore_case,
-               config=config)
-    doc = tr.to_json(full=args.format != "text")
     if args.log:
         from ..observe import attach_log_values
 
