@@ -282,12 +282,7 @@ CASES = [
     Case("report-output-over-a-folder", lambda t: ["report", str(trace_json(t)), "-f", "html", "-o", str(t)], 2,
          r"is a folder"),
     Case("log-each-output-over-a-folder", lambda t: ["log", str(SAMPLE_LOG), "--each", "-o", str(t)], 2,
-         r"is a folder",
-         marks=[pytest.mark.xfail(strict=True, reason="commands/log.py _Sink: `log --each -o DIR` maps the whole log into a "
-                                  "temp file beside DIR, then os.replace(tmp, DIR) raises IsADirectoryError; the cli's "
-                                  "OSError fallback turns it into 'error: <dir>/.srcscan-log.XXXX: <dir>: Is a "
-                                  "directory' (exit 2) after all the work; check Path(output).is_dir() up front "
-                                  "like util.write_atomic ('--output DIR: is a folder')")]),
+         r"is a folder"),
     # --- options
     Case("bad-format", lambda t: ["trace", SYM, "--format", "pdf"], 2, r"trace: argument --format/-f: invalid choice: 'pdf'",
          subprocess=True),

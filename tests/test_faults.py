@@ -276,9 +276,6 @@ def test_output_into_a_pipe_is_written_not_replaced(tmp_path, capsys):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
 
 
-@pytest.mark.xfail(strict=True, reason="commands/log.py _Sink (log --each -o FILE): when a write fails (disk full), "
-                   "finish(False) calls self.f.close(), which flushes and raises ENOSPC again before os.unlink, so "
-                   "the .srcscan-log.* temp file stays behind; close in try/finally and unlink regardless")
 def test_log_each_full_disk_leaves_no_temp_file(tmp_path, capsys, monkeypatch):
     from srcscan.commands import log as log_cmd
 

@@ -197,9 +197,6 @@ def test_terminal_escapes_in_file_names_are_neutralised_on_stderr(tmp_path, caps
     assert code == 1 and "\x1b" not in err and len(err.strip().splitlines()) == 2
 
 
-@pytest.mark.xfail(strict=True, reason="render/text.py prints file names and source lines from the tree raw: a "
-                   "file named '\\x1b[2J...c' (or an ESC byte in a source line) reaches the terminal as an escape "
-                   "sequence; pass paths, code and labels through vboxlog.printable as the log/drift commands do")
 def test_terminal_escapes_in_the_text_report(tmp_path, capsys):
     src = tmp_path / "src"
     src.mkdir()

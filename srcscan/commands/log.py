@@ -110,6 +110,8 @@ class _Sink:
         self.output = output
         if output:
             d = os.path.dirname(os.path.abspath(output))
+            if os.path.isdir(output):
+                raise UsageError(f"--output {output}: is a folder")
             if not os.path.isdir(d):
                 raise UsageError(f"--output {output}: folder {d} does not exist")
             fd, self.tmp = tempfile.mkstemp(prefix=".srcscan-log.", dir=d)
@@ -127,12 +129,23 @@ class _Sink:
         if not self.output:
             self.f.flush()
             return
-        self.f.close()
+        try:
+            self.f.close()
+        except OSError:
+            if ok:
+                self._discard()
+                raise
         if ok:
             os.replace(self.tmp, self.output)
             note(f"wrote {self.output}")
         else:
+            self._discard()
+
+    def _discard(self) -> None:
+        try:
             os.unlink(self.tmp)
+        except OSError:
+            pass
 
 
 def render_text(doc: dict, unmatched: int) -> str:

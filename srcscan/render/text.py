@@ -3,9 +3,19 @@ numbered steps with file:line, the code line and its guards."""
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 FORMAT = "text"
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(s: str) -> str:
+    """Text from the tree made safe for a terminal: control characters (escape sequences,
+    bidi overrides) shown as \\xNN. Applied to the data before srcscan adds its own colours."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else
+                        f"\\u{ord(m.group()):04x}", s)
 
 _TITLES = {"upstream": "UPSTREAM: where the value comes from",
            "downstream": "DOWNSTREAM: where the value goes",
@@ -37,7 +47,18 @@ def _node_line(n: dict) -> str:
     return text
 
 
+def _clean(x):
+    if isinstance(x, str):
+        return printable(x)
+    if isinstance(x, dict):
+        return {k: _clean(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_clean(v) for v in x]
+    return x
+
+
 def render(trace: dict, color: bool | None = None, **options) -> str:
+    trace = _clean(trace)
     if color is None:
         color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     bold, dim = _style(bool(color))
