@@ -260,6 +260,14 @@ def _endpoints(source: RevisionSource, good: str, bad: str):
     return g, b, refs
 
 
+def _require_symbol(points: list) -> None:
+    """A symbol (or --to target) missing at every end point is a typo, not history: say so
+    like trace does (with suggestions), instead of reporting 'no change'."""
+    missing = [p.trace.get("missing") for p in points]
+    if missing and all(missing):
+        raise NotFound(f"{missing[-1]} (at {', '.join(_name(p) for p in points)})")
+
+
 def bisect(source: RevisionSource, query: Query, good: str, bad: str, cache=None, jobs: int = 0) -> HistoryResult:
     """The first revision after ``good`` (up to ``bad``) whose predicate value differs from
     ``good``'s: the fingerprint (default), whether a ``--to`` path exists, or whether the
@@ -269,6 +277,7 @@ def bisect(source: RevisionSource, query: Query, good: str, bad: str, cache=None
     bound = math.ceil(math.log2(len(refs))) + 2 if refs else 2
     pg = ev.at(g)
     pb = ev.at(b) if refs else pg
+    _require_symbol([pg, pb])
     warnings = []
     found = None
     if pg.value == pb.value:
@@ -312,6 +321,7 @@ def history(source: RevisionSource, query: Query, start: str, end: str, cache=No
             changes.append(Change(prev, cur))
         prev = cur
     seen = [ev.points[r] for r in [g, *refs]]
+    _require_symbol(seen)
     return HistoryResult("history", query, source, seen[0], seen[-1], len(refs), changes, seen, ev.stats())
 
 
@@ -319,6 +329,7 @@ def diff(source: RevisionSource, query: Query, rev1: str, rev2: str, cache=None,
     """The flow difference between two revisions (any two: no range needed)."""
     ev = Evaluator(source, query, cache, jobs)
     a, b = ev.at(source.resolve(rev1)), ev.at(source.resolve(rev2))
+    _require_symbol([a, b])
     changes = [Change(a, b)] if a.fingerprint != b.fingerprint else []
     return HistoryResult("diff", query, source, a, b, 1, changes, [a, b], ev.stats())
 

@@ -238,10 +238,7 @@ CASES = [
     Case("shallow-clone-lacks-revision", lambda t: (lambda d, n: ["trace", SYM, "--src", str(d), "--rev", f"r{n}"])(*shallow_clone(t)),
          2, r"the clone is shallow: run 'git fetch --unshallow'"),
     Case("diff-unknown-symbol", lambda t: ["diff", "cTscTicksPerSecnd", "HEAD~1", "HEAD", "--src", str(history_repo(t))],
-         1, r"no value named 'cTscTicksPerSecnd'.*did you mean: cTscTicksPerSecond",
-         marks=[pytest.mark.xfail(strict=True, reason="history/diff/bisect: a misspelt SYMBOL that exists at neither "
-                                  "revision exits 1 with 'no flow difference' on stdout and no error line; it should "
-                                  "say 'no value named ...; did you mean: ...' like trace (history.py)")]),
+         1, r"no value named 'cTscTicksPerSecnd'.*did you mean: cTscTicksPerSecond"),
     Case("history-range-malformed", lambda t: ["history", SYM, "--src", str(history_repo(t)), "--range", "r1"], 2,
          r"--range 'r1': write it as A\.\.B"),
     Case("svn-working-copy-missing", lambda t: ["trace", SYM, "--svn", str(t / "no-wc")], 2, r"no such svn working copy"),

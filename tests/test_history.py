@@ -121,10 +121,14 @@ def test_bad_ranges(tmp_path, base, cache):
         bisect(src, Query(SYM), "r0", "main", cache)
 
 
-def test_unknown_symbol_is_a_state(tmp_path, base, cache):
+def test_symbol_missing_at_every_revision_is_an_error_with_suggestions(tmp_path, base, cache):
+    """Missing at some revisions is a state (a flow that appears); missing at all is a typo."""
+    from srcscan.errors import NotFound
+
     h = make_history(tmp_path / "u", n=4, base=base)
-    res = history(GitSource(h.path), Query("noSuchThing"), "main~3", "main", cache, progress=False)
-    assert res.changes == [] and res.evaluated[0].trace.get("missing")
+    with pytest.raises(NotFound) as e:
+        history(GitSource(h.path), Query("cTscTicksPerSecnd"), "main~3", "main", cache, progress=False)
+    assert "no value named 'cTscTicksPerSecnd'" in str(e.value) and "did you mean" in str(e.value)
 
 
 def test_fingerprint_and_flow_diff_units():
