@@ -160,6 +160,23 @@ class CompactGraph:
     def kind(self, n: str) -> str:
         return self.attrs[self.index[n]][0]
 
+    def find(self, want: str, ignore_case: bool) -> list[str]:
+        """Nodes whose name (not for sources/sinks), label or id without its prefix is ``want``."""
+        norm = (lambda x: x.casefold()) if ignore_case else (lambda x: x)
+        w = norm(want)
+        out = []
+        for n, a in zip(self.ids, self.attrs):
+            if (norm(a[2] or "") == w and a[0] not in ("source", "sink")) or norm(a[1] or "") == w or \
+                    norm(n.split(":", 1)[-1]) == w:
+                out.append(n)
+        return out
+
+    def all_names(self) -> set[str]:
+        return {a[2] for a in self.attrs if a[2]} | {a[1] for a in self.attrs if a[1]}
+
+    def nodes_of_kind(self, kind: str) -> list[str]:
+        return [n for n, a in zip(self.ids, self.attrs) if a[0] == kind]
+
     def out_degree(self, n: str) -> int:
         return len(self.succ[self.index[n]])
 
@@ -277,10 +294,57 @@ def drop(db: sqlite3.Connection, gkey: str) -> None:
         pass
 
 
+GRAPH_SCHEMA = """
+CREATE TABLE IF NOT EXISTS graphs (
+    gid INTEGER PRIMARY KEY,
+    gkey TEXT UNIQUE NOT NULL,
+    nodes INTEGER NOT NULL,
+    edges INTEGER NOT NULL,
+    extra BLOB
+);
+CREATE TABLE IF NOT EXISTS gnodes (
+    gid INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    kind TEXT,
+    label TEXT,
+    name TEXT,
+    short TEXT,
+    attrs TEXT,
+    PRIMARY KEY (gid, idx)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS gnodes_key ON gnodes (gid, key);
+CREATE INDEX IF NOT EXISTS gnodes_name ON gnodes (gid, name COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS gnodes_label ON gnodes (gid, label COLLATE NOCASE);
+CREATE INDEX IF NOT EXISTS gnodes_short ON gnodes (gid, short COLLATE NOCASE);
+CREATE TABLE IF NOT EXISTS gedges (
+    gid INTEGER NOT NULL,
+    u INTEGER NOT NULL,
+    v INTEGER NOT NULL,
+    kind INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS gedges_u ON gedges (gid, u);
+CREATE INDEX IF NOT EXISTS gedges_v ON gedges (gid, v);
+"""
+
+
+def drop(db: sqlite3.Connection, gkey: str) -> None:
+    try:
+        row = db.execute("SELECT gid FROM graphs WHERE gkey = ?", (gkey,)).fetchone()
+        db.execute("DELETE FROM graph_evidence WHERE gkey = ?", (gkey,))
+        if row is not None:
+            for t in ("gnodes", "gedges", "graphs"):
+                db.execute(f"DELETE FROM {t} WHERE gid = ?", (row[0],))
+    except sqlite3.DatabaseError:
+        pass
+
+
 def save(db: sqlite3.Connection, gkey: str, g: CompactGraph, extra: tuple) -> None:
-    """Store the graph: adjacency and node attributes as one blob, evidence per source node."""
-    db.executescript(EVIDENCE_SCHEMA)
-    core = zlib.compress(pickle.dumps((g.ids, g.attrs, g.succ, extra), protocol=pickle.HIGHEST_PROTOCOL), 1)
+    """Store the graph in indexed tables (a warm trace reads only the nodes it visits) and
+    the evidence in buckets of source nodes."""
+    import json
+
+    db.executescript(EVIDENCE_SCHEMA + GRAPH_SCHEMA)
     rows = []
     for b in range(0, len(g.succ), BUCKET):
         items = [(u, v, g.evidence_of(u, v)) for u in range(b, min(b + BUCKET, len(g.succ))) for v, _ in g.succ[u]]
@@ -288,9 +352,16 @@ def save(db: sqlite3.Connection, gkey: str, g: CompactGraph, extra: tuple) -> No
             rows.append((gkey, b // BUCKET, zlib.compress(pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL), 1)))
     db.execute("BEGIN IMMEDIATE")
     try:
-        db.execute("DELETE FROM graph_evidence WHERE gkey = ?", (gkey,))
+        drop(db, gkey)
+        cur = db.execute("INSERT INTO graphs (gkey, nodes, edges, extra) VALUES (?, ?, ?, ?)",
+                         (gkey, len(g.ids), g.number_of_edges(), json.dumps(list(extra))))
+        gid = cur.lastrowid
+        db.executemany("INSERT INTO gnodes (gid, idx, key, kind, label, name, short, attrs) VALUES (?,?,?,?,?,?,?,?)",
+                       ((gid, i, n, a[0], a[1], a[2], n.split(":", 1)[-1], json.dumps(a[3:]))
+                        for i, (n, a) in enumerate(zip(g.ids, g.attrs))))
+        db.executemany("INSERT INTO gedges (gid, u, v, kind) VALUES (?,?,?,?)",
+                       ((gid, u, v, k) for u, lst in enumerate(g.succ) for v, k in lst))
         db.executemany("INSERT INTO graph_evidence (gkey, u, data) VALUES (?, ?, ?)", rows)
-        db.execute("INSERT OR REPLACE INTO blobs (name, data) VALUES (?, ?)", (gkey, core))
         db.execute("COMMIT")
     except sqlite3.DatabaseError:
         db.execute("ROLLBACK")
@@ -302,9 +373,204 @@ class _GraphUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cached graph")
 
 
-def load(db: sqlite3.Connection, path: str, gkey: str) -> tuple[CompactGraph, tuple] | None:
-    row = db.execute("SELECT data FROM blobs WHERE name = ?", (gkey,)).fetchone()
+def load(db: sqlite3.Connection, path: str, gkey: str) -> tuple["SqliteGraph", tuple] | None:
+    import json
+
+    try:
+        row = db.execute("SELECT gid, nodes, edges, extra FROM graphs WHERE gkey = ?", (gkey,)).fetchone()
+    except sqlite3.OperationalError:  # no graph tables yet
+        return None
     if row is None:
         return None
-    ids, attrs, succ, extra = _GraphUnpickler(io.BytesIO(zlib.decompress(row[0]))).load()
-    return CompactGraph(ids, attrs, succ, _DbEvidence(path, gkey)), extra
+    gid, n, e, extra = row
+    return SqliteGraph(path, gkey, gid, n, e), tuple(json.loads(extra))
+
+
+class SqliteGraph:
+    """The cached flow graph, read node by node from SQLite: a warm trace touches only the
+    nodes of its slices, so its cost does not grow with the tree (same API as CompactGraph)."""
+
+    def __init__(self, path: str, gkey: str, gid: int, n_nodes: int, n_edges: int):
+        self.path, self.gkey, self.gid = path, gkey, gid
+        self.db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        self._n, self._e = n_nodes, n_edges
+        self._row: dict[str, tuple] = {}  # key -> (idx, kind, label, name, attrs json)
+        self._key: dict[int, str] = {}
+        self._out: dict[int, list] = {}
+        self._in: dict[int, list] = {}
+        self._evidence = _DbEvidence(path, gkey)
+        self.nodes = _SqlNodes(self)
+
+    # ---------------------------------------------------------------- rows
+    def _load_keys(self, keys) -> None:
+        want = [k for k in keys if k not in self._row]
+        for i in range(0, len(want), 500):
+            chunk = want[i:i + 500]
+            for idx, key, kind, label, name, attrs in self.db.execute(
+                    f"SELECT idx, key, kind, label, name, attrs FROM gnodes WHERE gid = ? AND key IN "
+                    f"({','.join('?' * len(chunk))})", [self.gid, *chunk]):
+                self._row[key] = (idx, kind, label, name, attrs)
+                self._key[idx] = key
+
+    def _load_idx(self, idxs) -> None:
+        want = [i for i in idxs if i not in self._key]
+        for j in range(0, len(want), 500):
+            chunk = want[j:j + 500]
+            for idx, key, kind, label, name, attrs in self.db.execute(
+                    f"SELECT idx, key, kind, label, name, attrs FROM gnodes WHERE gid = ? AND idx IN "
+                    f"({','.join('?' * len(chunk))})", [self.gid, *chunk]):
+                self._row[key] = (idx, kind, label, name, attrs)
+                self._key[idx] = key
+
+    def _r(self, n: str) -> tuple:
+        r = self._row.get(n)
+        if r is None:
+            self._load_keys([n])
+            r = self._row.get(n)
+            if r is None:
+                raise KeyError(n)
+        return r
+
+    def _adj(self, n: str, out: bool) -> list[tuple[str, str]]:
+        idx = self._r(n)[0]
+        memo = self._out if out else self._in
+        got = memo.get(idx)
+        if got is None:
+            col, other = ("u", "v") if out else ("v", "u")
+            got = []
+            for oidx, key, kind, label, name, attrs, ek in self.db.execute(
+                    f"SELECT n.idx, n.key, n.kind, n.label, n.name, n.attrs, e.kind FROM gedges e "
+                    f"JOIN gnodes n ON n.gid = e.gid AND n.idx = e.{other} WHERE e.gid = ? AND e.{col} = ?",
+                    (self.gid, idx)):
+                if key not in self._row:
+                    self._row[key] = (oidx, kind, label, name, attrs)
+                    self._key[oidx] = key
+                got.append((key, KINDS[ek]))
+            memo[idx] = got
+        return got
+
+    # ---------------------------------------------------------------- API
+    def __contains__(self, n) -> bool:
+        try:
+            self._r(n)
+            return True
+        except KeyError:
+            return False
+
+    def attrs_of(self, n: str) -> dict:
+        import json
+
+        idx, kind, label, name, attrs = self._r(n)
+        rest = json.loads(attrs)
+        return dict(zip(NODE_FIELDS, (kind, label, name, *rest)))
+
+    def kind(self, n: str) -> str:
+        return self._r(n)[1]
+
+    def out_edges_kind(self, n: str):
+        return iter(self._adj(n, True))
+
+    def in_edges_kind(self, n: str):
+        return iter(self._adj(n, False))
+
+    def successors(self, n: str):
+        return (v for v, _ in self._adj(n, True))
+
+    def predecessors(self, n: str):
+        return (u for u, _ in self._adj(n, False))
+
+    def out_degree(self, n: str) -> int:
+        return len(self._adj(n, True))
+
+    def in_degree(self, n: str) -> int:
+        return len(self._adj(n, False))
+
+    def number_of_nodes(self) -> int:
+        return self._n
+
+    def number_of_edges(self) -> int:
+        return self._e
+
+    def edges_among(self, keep: set[str]):
+        for u in keep:
+            if u in self:
+                for v, _ in self._adj(u, True):
+                    if v in keep:
+                        yield u, v
+
+    def evidence_many(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list]:
+        ip = [(self._r(u)[0], self._r(v)[0]) for u, v in pairs]
+        got = self._evidence.many(ip)
+        return {(self._key[a], self._key[b]): got.get((a, b), []) for a, b in ip}
+
+    def __getitem__(self, u: str):
+        g = self
+
+        class _A:
+            def __getitem__(self, v):
+                for w, k in g._adj(u, True):
+                    if w == v:
+                        d = _LazyEdge(kind=k)
+                        d.loader = lambda: g.evidence_many([(u, v)])[(u, v)]
+                        return d
+                raise KeyError(v)
+
+            def __contains__(self, v):
+                return any(w == v for w, _ in g._adj(u, True))
+
+        return _A()
+
+    def has_edge(self, u: str, v: str) -> bool:
+        return u in self and v in self[u]
+
+    def find(self, want: str, ignore_case: bool) -> list[str]:
+        out = set()
+        for col in ("name", "label", "short"):
+            for key, kind, val in self.db.execute(
+                    f"SELECT key, kind, {col} FROM gnodes WHERE gid = ? AND {col} = ? COLLATE NOCASE", (self.gid, want)):
+                if col == "name" and kind in ("source", "sink"):
+                    continue
+                if ignore_case or val == want:
+                    out.add(key)
+        return sorted(out)
+
+    def all_names(self) -> set[str]:
+        names = set()
+        for col in ("name", "label"):
+            names.update(v for (v,) in self.db.execute(f"SELECT DISTINCT {col} FROM gnodes WHERE gid = ?", (self.gid,))
+                         if v)
+        return names
+
+    def nodes_of_kind(self, kind: str) -> list[str]:
+        return [k for (k,) in self.db.execute("SELECT key FROM gnodes WHERE gid = ? AND kind = ?", (self.gid, kind))]
+
+    def subgraph_nx(self, keep: set[str]):
+        import networkx as nx
+
+        h = nx.DiGraph()
+        h.add_nodes_from(keep)
+        h.add_edges_from(self.edges_among(keep))
+        return h
+
+
+class _LazyEdge(dict):
+    loader = None
+
+    def __getitem__(self, key):
+        if key == "evidence" and not dict.__contains__(self, "evidence"):
+            dict.__setitem__(self, "evidence", self.loader())
+        return dict.__getitem__(self, key)
+
+
+class _SqlNodes:
+    def __init__(self, g: SqliteGraph):
+        self._g = g
+
+    def __getitem__(self, n: str) -> dict:
+        return self._g.attrs_of(n)
+
+    def __contains__(self, n) -> bool:
+        return n in self._g
+
+    def __len__(self) -> int:
+        return self._g.number_of_nodes()

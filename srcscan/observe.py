@@ -26,7 +26,7 @@ def attach_log_values(doc: dict, analysis, log_path: str) -> int:
     observed = observe_log(log_path, analysis.program.files.values(), show_progress=True)
     g = analysis.graph
     by_site: dict[tuple[str, int], list[str]] = {}
-    into_sinks = [(u, v) for v in g.nodes() if g.kind(v) == "sink" for u in g.predecessors(v)]
+    into_sinks = [(u, v) for v in g.nodes_of_kind("sink") for u in g.predecessors(v)]
     for (u, v), evs in g.evidence_many(into_sinks).items():
         for ev in evs:
             by_site.setdefault((ev["file"], ev["line"]), []).append(u)

@@ -108,19 +108,11 @@ def match_nodes(g: nx.DiGraph, symbol: str, ignore_case: bool = False) -> list[s
     want = norm(s)
     if s in g:
         return [s]
-    out = []
-    for n, (kind, label, name) in zip(g.ids, ((a[0], a[1] or "", a[2] or "") for a in g.attrs)):
-        if norm(name) == want and kind not in ("source", "sink"):
-            out.append(n)
-        elif norm(label) == want or norm(n.split(":", 1)[-1]) == want:
-            out.append(n)
-    return sorted(set(out))
+    return sorted(set(g.find(s, ignore_case)))
 
 
 def suggestions(g: nx.DiGraph, symbol: str, n: int = 5) -> list[str]:
-    names = {a[2] for a in g.attrs if a[2]}
-    labels = {a[1] for a in g.attrs if a[1]}
-    cands = sorted(names | labels)
+    cands = sorted(g.all_names())
     close = difflib.get_close_matches(symbol, cands, n=n, cutoff=0.6)
     low = symbol.casefold()
     ci = [c for c in cands if c.casefold() == low and c != symbol]
@@ -445,7 +437,9 @@ def to_json(tr: Trace, full: bool = True) -> dict:
 # ---------------------------------------------------------------------- lazy scope
 
 LAZY_MAX_ROUNDS = 8
+_debug_lazy = bool(__import__("os").environ.get("SRCSCAN_DEBUG_LAZY"))
 LAZY_MAX_SHARE = 0.5  # beyond this share of the files, a full index is as cheap
+LAZY_FULL_FALLBACK_FILES = 5000  # ...unless the tree is so big that a full graph does not fit the memory goal
 
 
 def _query_names(symbol: str) -> set[str]:
@@ -506,12 +500,48 @@ def _slice_names(analysis: "Analysis", tr: "Trace") -> tuple[set[str], set[str]]
         for key, defs in prog.functions.items():  # functions that store into a field on the slice
             if any(a.target.last in slice_fields for fn in defs for a in fn.assigns):
                 fnames.add(key)
+        slice_locals = {(g.nodes[n].get("owner"), g.nodes[n]["name"]) for n in tr.nodes
+                        if n in g and g.kind(n) == "local"}
+        slice_rets = {g.nodes[n].get("owner") for n in tr.nodes if n in g and g.kind(n) == "return"}
+
+        def callees(fn, expr, depth=0):
+            for ci in expr.calls:
+                c = fn.calls[ci]
+                if c.indirect is None and c.callee not in known and c.callee not in prog.functions:
+                    names.add(c.callee)
+                if depth < 3:  # f(g(x)): an unknown f passes g's result through
+                    for a in c.args:
+                        callees(fn, a, depth + 1)
+
         for key in fnames:
             for fn in prog.functions.get(key, []) + prog.functions.get(key.rsplit(":", 1)[-1], []):
-                for c in fn.calls:
-                    if c.indirect is None and c.callee not in known and c.callee not in prog.functions:
-                        names.add(c.callee)
+                # only calls whose result reaches a value on the slice
+                for a in fn.assigns:
+                    if a.target.last in slice_fields or (fn.key, a.target.root) in slice_locals:
+                        callees(fn, a.value)
+                if fn.key in slice_rets:
+                    for r in fn.returns:
+                        callees(fn, r.value)
     return {x for x in names if len(x) > 2}, {x for x in types if len(x) > 2}
+
+
+_IDENT_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+
+
+def _mentions(data: bytes, needles: list[bytes], ignore_case: bool = False) -> bool:
+    """Whether ``data`` contains one of the identifiers as a whole word (bytes.find is a
+    C-speed substring search; a regex alternation over hundreds of MB is not)."""
+    if ignore_case:
+        data = data.lower()
+        needles = [n.lower() for n in needles]
+    for n in needles:
+        i = data.find(n)
+        while i != -1:
+            j = i + len(n)
+            if (i == 0 or data[i - 1] not in _IDENT_BYTES) and (j >= len(data) or data[j] not in _IDENT_BYTES):
+                return True
+            i = data.find(n, i + 1)
+    return False
 
 
 def analyse_lazy(snapshot: Snapshot, symbol: str, to: str | None = None, cache: FactCache | None = None,
@@ -544,7 +574,6 @@ def analyse_lazy(snapshot: Snapshot, symbol: str, to: str | None = None, cache: 
 
     wanted = _query_names(symbol) | (_query_names(to) if to else set())
     wanted_types: set[str] = set()
-    flags = re.IGNORECASE if ignore_case else 0
     scope: set[str] = set()
     searched: set[str] = set()
     rounds = 0
@@ -560,15 +589,26 @@ def analyse_lazy(snapshot: Snapshot, symbol: str, to: str | None = None, cache: 
         for names, paths in ((new, [p for p, _ in files]), (new_types, headers)):
             if not names:
                 continue
-            rx = re.compile(rb"\b(?:" + b"|".join(re.escape(n.encode()) for n in names) + rb")\b", flags)
+            needles = [n.encode() for n in names]
             for path in paths:
-                if path not in scope and rx.search(data(path)):
+                if path not in scope and _mentions(data(path), needles, ignore_case):
                     scope.add(path)
+        if _debug_lazy:
+            import resource
+            import sys as _s
+
+            print(f"lazy round {rounds}: {len(scope)} files, {len(new)} names, {len(new_types)} types, "
+                  f"{time.perf_counter() - t0:.1f} s, rss {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB",
+                  file=_s.stderr)
         if len(scope) > LAZY_MAX_SHARE * len(files):
-            full = analyse(snapshot, cache, jobs, config, control, why, need_program=True)
-            full.stats.warnings.append(f"lazy scope grew past {int(LAZY_MAX_SHARE * 100)}% of the files; "
-                                       "used the full index")
-            return full
+            if len(files) <= LAZY_FULL_FALLBACK_FILES:
+                full = analyse(snapshot, cache, jobs, config, control, why, need_program=True)
+                full.stats.warnings.append(f"lazy scope grew past {int(LAZY_MAX_SHARE * 100)}% of the files; "
+                                           "used the full index")
+                return full
+            capped = True  # a huge tree: keep the scope we have rather than load everything
+        else:
+            capped = False
         sub = _Subset(snapshot, scope)
         gc_on = gc.isenabled()
         gc.disable()
@@ -583,6 +623,10 @@ def analyse_lazy(snapshot: Snapshot, symbol: str, to: str | None = None, cache: 
             tr = None
             if match_nodes(analysis.graph, symbol, ignore_case):
                 break  # the symbol is there but --to is not (yet): nothing more to follow
+            break
+        if capped:
+            analysis.warnings.append(f"lazy scope reached {len(scope)} of {len(files)} files and stopped growing; "
+                                    "flows through files outside it are not shown (use --scope full)")
             break
         more, more_types = _slice_names(analysis, tr)
         wanted |= more
