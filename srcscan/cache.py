@@ -181,6 +181,34 @@ class FactCache:
         except sqlite3.DatabaseError as e:
             self.warnings.append(f"cache write failed ({e})")
 
+    def load_stat_keys(self, snapshot) -> None:
+        """Give a folder snapshot the content keys of files unchanged since an earlier run."""
+        if not hasattr(snapshot, "stat_keys"):
+            return
+        try:
+            self.db.execute("CREATE TABLE IF NOT EXISTS stat_keys (path TEXT PRIMARY KEY, size INTEGER, "
+                            "mtime_ns INTEGER, ino INTEGER, key TEXT)")
+            snapshot.stat_keys = {p: (sz, mt, ino, k) for p, sz, mt, ino, k in
+                                  self.db.execute("SELECT path, size, mtime_ns, ino, key FROM stat_keys")}
+        except sqlite3.DatabaseError:
+            snapshot.stat_keys = {}
+
+    def save_stat_keys(self, snapshot) -> None:
+        new = getattr(snapshot, "new_stat_keys", None)
+        if not new:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("INSERT OR REPLACE INTO stat_keys (path, size, mtime_ns, ino, key) VALUES (?,?,?,?,?)",
+                                [(p, *v) for p, v in new.items()])
+            self.db.execute("COMMIT")
+            new.clear()
+        except sqlite3.DatabaseError:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.DatabaseError:
+                pass
+
     def close(self) -> None:
         try:
             self.db.close()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -128,10 +129,28 @@ class DirSnapshot(Snapshot):
               f"{'; ...' if len(self.warnings) > 3 else ''})" if self.warnings else ""
         return UsageError(f"--src {self._given}: no C/C++ sources found{why}")
 
+    # (abs path) -> (size, mtime_ns, inode, key) of files hashed by an earlier run; set by
+    # the caller from the cache, so unchanged files are not read and hashed again
+    stat_keys: dict | None = None
+    new_stat_keys: dict
+
     def files(self) -> list[tuple[str, str]]:
         out = []
+        known = self.stat_keys or {}
+        if not hasattr(self, "new_stat_keys"):
+            self.new_stat_keys = {}
+        racy = time.time_ns() - 2_000_000_000  # files changed in the last 2 s are always re-hashed
         for rel in sorted(list(self._abs)):
             key = self._keys.get(rel)
+            st = None
+            if key is None and self.stat_keys is not None:
+                try:
+                    st = os.stat(self._abs[rel])
+                    hit = known.get(str(self._abs[rel]))
+                    if hit is not None and hit[:3] == (st.st_size, st.st_mtime_ns, st.st_ino):
+                        key = self._keys[rel] = hit[3]
+                except OSError:
+                    st = None
             if key is None:
                 try:
                     data = self._abs[rel].read_bytes()
@@ -145,6 +164,8 @@ class DirSnapshot(Snapshot):
                     continue
                 key = "sha1:" + hashlib.sha1(data).hexdigest()
                 self._keys[rel] = key
+                if st is not None and st.st_mtime_ns < racy:
+                    self.new_stat_keys[str(self._abs[rel])] = (st.st_size, st.st_mtime_ns, st.st_ino, key)
             out.append((rel, key))
         if not out:  # every file was skipped (binary, unreadable)
             raise self._nothing()

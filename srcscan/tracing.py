@@ -65,10 +65,20 @@ def analyse(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, c
             gc.enable()
 
 
+def _snapshot_files(snapshot: Snapshot, cache: FactCache | None) -> list[tuple[str, str]]:
+    """The snapshot's (path, key) list; a folder's unchanged files are not re-hashed."""
+    if cache is not None and getattr(snapshot, "stat_keys", 0) is None:
+        cache.load_stat_keys(snapshot)
+    files = snapshot.files()
+    if cache is not None:
+        cache.save_stat_keys(snapshot)
+    return files
+
+
 def _analyse(snapshot, cache, jobs, config, control, why, need_program, cache_facts=None) -> Analysis:
     """``cache`` holds facts and the graph; ``cache_facts`` (lazy scope) holds facts only."""
     t0 = time.perf_counter()
-    files = snapshot.files()
+    files = _snapshot_files(snapshot, cache if cache is not None else cache_facts)
     gkey = _graph_key(files, config, control)
     if cache is not None and not need_program:
         try:
@@ -439,7 +449,8 @@ def to_json(tr: Trace, full: bool = True) -> dict:
 LAZY_MAX_ROUNDS = 8
 _debug_lazy = bool(__import__("os").environ.get("SRCSCAN_DEBUG_LAZY"))
 LAZY_MAX_SHARE = 0.5  # beyond this share of the files, a full index is as cheap
-LAZY_FULL_FALLBACK_FILES = 5000  # ...unless the tree is so big that a full graph does not fit the memory goal
+LAZY_FULL_FALLBACK_FILES = 5000
+LAZY_MAX_NEW_NAMES = 40  # on huge trees, a round needing more names than this ends the growth  # ...unless the tree is so big that a full graph does not fit the memory goal
 
 
 def _query_names(symbol: str) -> set[str]:
@@ -507,7 +518,8 @@ def _slice_names(analysis: "Analysis", tr: "Trace") -> tuple[set[str], set[str]]
         def callees(fn, expr, depth=0):
             for ci in expr.calls:
                 c = fn.calls[ci]
-                if c.indirect is None and c.callee not in known and c.callee not in prog.functions:
+                if c.indirect is None and c.callee not in known and c.callee not in prog.functions \
+                        and not c.callee.isupper():  # ALL_CAPS: a macro, no function body to find
                     names.add(c.callee)
                 if depth < 3:  # f(g(x)): an unknown f passes g's result through
                     for a in c.args:
@@ -525,28 +537,47 @@ def _slice_names(analysis: "Analysis", tr: "Trace") -> tuple[set[str], set[str]]
     return {x for x in names if len(x) > 2}, {x for x in types if len(x) > 2}
 
 
-_IDENT_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_WORD = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
-def _mentions(data: bytes, needles: list[bytes], ignore_case: bool = False) -> bool:
-    """Whether ``data`` contains one of the identifiers as a whole word (bytes.find is a
-    C-speed substring search; a regex alternation over hundreds of MB is not)."""
-    if ignore_case:
-        data = data.lower()
-        needles = [n.lower() for n in needles]
-    for n in needles:
-        i = data.find(n)
-        while i != -1:
-            j = i + len(n)
-            if (i == 0 or data[i - 1] not in _IDENT_BYTES) and (j >= len(data) or data[j] not in _IDENT_BYTES):
+def _word_patterns(names: list[str], ignore_case: bool, after: bytes = rb"(?![A-Za-z0-9_])") -> list:
+    """Per identifier: its bytes and a pattern that starts with the literal (so the regex
+    engine scans for it at C speed) and checks what follows; the word start is checked on
+    each hit."""
+    import re
+
+    flags = re.IGNORECASE if ignore_case else 0
+    return [(n.encode().lower() if ignore_case else n.encode(),
+             re.compile(re.escape(n.encode()) + after, flags)) for n in names]
+
+
+# A type name is looked for where a header defines it: `typedef ... PVM;`, `} GIMKVM;`.
+_TYPE_DEF_END = rb"\s*[;,]"
+_BUILTIN_TYPES = {"int", "unsigned", "signed", "char", "short", "long", "bool", "float", "double", "void", "size_t",
+                  "ssize_t", "uintptr_t", "intptr_t", "ptrdiff_t", "int8_t", "int16_t", "int32_t", "int64_t",
+                  "uint8_t", "uint16_t", "uint32_t", "uint64_t", "wchar_t", "off_t"}
+MAX_HITS_PER_NAME = 2000  # a name hit this often inside other words in one file counts as mentioned
+
+
+def _mentions(data: bytes, patterns: list) -> bool:
+    low = None
+    for lit, pat in patterns:
+        if pat.flags & 2:  # re.IGNORECASE
+            low = data.lower() if low is None else low
+            if lit not in low:
+                continue
+        elif lit not in data:  # the common case: not there at all (memmem)
+            continue
+        for k, m in enumerate(pat.finditer(data)):
+            i = m.start()
+            if i == 0 or data[i - 1] not in _WORD or k >= MAX_HITS_PER_NAME:
                 return True
-            i = data.find(n, i + 1)
     return False
 
 
 def analyse_lazy(snapshot: Snapshot, symbol: str, to: str | None = None, cache: FactCache | None = None,
                  jobs: int = 0, config: Config | None = None, control: bool = True, why: str = "",
-                 ignore_case: bool = False) -> Analysis:
+                 ignore_case: bool = False, need_program: bool = False) -> Analysis:
     """Analyse only the files a trace needs: start with files mentioning the query's names
     (a byte scan), trace, add files mentioning the names the slice reaches, until nothing
     new is needed. Falls back to the full index when the scope grows past half the tree.
@@ -555,7 +586,7 @@ def analyse_lazy(snapshot: Snapshot, symbol: str, to: str | None = None, cache: 
 
     config = config or Config()
     t0 = time.perf_counter()
-    files = snapshot.files()
+    files = _snapshot_files(snapshot, cache)
     if cache is not None:  # a full graph of this exact snapshot is already cached: use it
         gkey = _graph_key(files, config, control)
         try:
@@ -563,7 +594,25 @@ def analyse_lazy(snapshot: Snapshot, symbol: str, to: str | None = None, cache: 
         except Exception:
             got = None
         if got is not None:
-            return analyse(snapshot, cache, jobs, config, control, why)
+            return analyse(snapshot, cache, jobs, config, control, why, need_program)
+    lazykey = "lazy:" + hashlib.sha1(repr((_graph_key(files, config, control), symbol, to, ignore_case)).encode()
+                                     ).hexdigest()
+    if cache is not None:  # this query ran before on this snapshot: reuse its scope and graph
+        import json
+
+        blob = cache.get_blob(lazykey)
+        if blob is not None:
+            try:
+                scope, rounds, notes = json.loads(blob)
+                sub = _Subset(snapshot, set(scope))
+                analysis = analyse(sub, cache, jobs, config, control, why, need_program)
+                analysis.snapshot = snapshot
+                analysis.warnings.extend(notes)
+                analysis.scope = f"lazy: {len(scope)} of {len(files)} files, {rounds} round(s), reused"
+                analysis.stats.seconds = time.perf_counter() - t0
+                return analysis
+            except (ValueError, TypeError):
+                pass
     texts: dict[str, bytes] = {}
 
     def data(path: str) -> bytes:
@@ -584,20 +633,27 @@ def analyse_lazy(snapshot: Snapshot, symbol: str, to: str | None = None, cache: 
         new_types = sorted(wanted_types - searched)
         if not new and not new_types:
             break
+        if len(files) > LAZY_FULL_FALLBACK_FILES and len(new) > LAZY_MAX_NEW_NAMES:
+            # each name costs a scan of the whole tree: on a huge tree, stop growing here
+            analysis.warnings.append(f"lazy scope stopped after {rounds} round(s) with {len(new)} more names to "
+                                     f"follow ({', '.join(new[:5])}, ...); flows through files outside the "
+                                     f"{len(scope)} read are not shown (use --scope full)")
+            break
         rounds += 1
         searched |= set(new) | set(new_types)
-        for names, paths in ((new, [p for p, _ in files]), (new_types, headers)):
+        for names, paths, after in ((new, [p for p, _ in files], rb"(?![A-Za-z0-9_])"),
+                                    ([t for t in new_types if t not in _BUILTIN_TYPES], headers, _TYPE_DEF_END)):
             if not names:
                 continue
-            needles = [n.encode() for n in names]
+            pats = _word_patterns(names, ignore_case, after)
             for path in paths:
-                if path not in scope and _mentions(data(path), needles, ignore_case):
+                if path not in scope and _mentions(data(path), pats):
                     scope.add(path)
         if _debug_lazy:
             import resource
             import sys as _s
 
-            print(f"lazy round {rounds}: {len(scope)} files, {len(new)} names, {len(new_types)} types, "
+            print(f"lazy round {rounds}: {len(scope)} files, {len(new)} names {new[:40]}, {len(new_types)} types {new_types[:10]}, "
                   f"{time.perf_counter() - t0:.1f} s, rss {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB",
                   file=_s.stderr)
         if len(scope) > LAZY_MAX_SHARE * len(files):
@@ -634,6 +690,16 @@ def analyse_lazy(snapshot: Snapshot, symbol: str, to: str | None = None, cache: 
     if analysis is None:
         analysis = _analyse(_Subset(snapshot, scope or {files[0][0]}), None, jobs, config, control, why, True,
                             cache_facts=cache)
+    if cache is not None and scope:
+        import json
+
+        sub = _Subset(snapshot, scope)
+        try:
+            graphstore.save(cache.db, _graph_key(sub.files(), config, control), analysis.graph,
+                            (analysis.functions, analysis.excluded))
+            cache.put_blob(lazykey, json.dumps([sorted(scope), rounds, analysis.warnings]).encode())
+        except Exception as e:  # the trace is fine without it
+            analysis.warnings.append(f"could not cache the lazy scope ({e})")
     analysis.snapshot = snapshot
     analysis.scope = f"lazy: {len(scope)} of {len(files)} files, {rounds} round(s)"
     analysis.stats.seconds = time.perf_counter() - t0

@@ -43,3 +43,12 @@ def test_lazy_uses_a_cached_full_graph(tmp_path):
     analyse(DirSnapshot([root], whole=True), cache)
     again = analyse_lazy(DirSnapshot([root], whole=True), "cTscTicksPerSecond", cache=cache)
     assert again.scope == "full" and again.stats.parsed == 0
+
+
+def test_second_lazy_trace_reuses_scope_and_graph(tmp_path):
+    root = _tree(tmp_path)
+    cache = FactCache(tmp_path / "c")
+    first = analyse_lazy(DirSnapshot([root], whole=True), "cTscTicksPerSecond", cache=cache)
+    again = analyse_lazy(DirSnapshot([root], whole=True), "cTscTicksPerSecond", cache=cache)
+    assert again.scope.endswith("reused") and again.stats.parsed == 0
+    assert _paths(trace(again, "cTscTicksPerSecond").to_json()) == _paths(trace(first, "cTscTicksPerSecond").to_json())

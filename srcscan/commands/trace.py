@@ -93,6 +93,8 @@ def run(args) -> int:
     config = Config.from_args(args.define, args.undef, args.keep_if0)
     cache = None if args.no_cache else open_cache(args.cache or None)
     try:
+        if cache is not None:
+            cache.load_stat_keys(snap)  # before the first files(): unchanged files are not re-hashed
         scope = getattr(args, "scope", "auto")
         if scope == "auto":
             scope = "lazy" if len(snap.files()) > LAZY_AUTO_FILES else "full"
@@ -100,7 +102,7 @@ def run(args) -> int:
             from ..tracing import analyse_lazy
 
             analysis = analyse_lazy(snap, args.symbol, args.to, cache, args.jobs, config, not args.no_control, why,
-                                    args.ignore_case)
+                                    args.ignore_case, need_program=bool(args.log))
             note(f"scope: {analysis.scope}")
         else:
             analysis = analyse(snap, cache, args.jobs, config, not args.no_control, why, need_program=bool(args.log))
