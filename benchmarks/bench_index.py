@@ -58,7 +58,12 @@ def run(cmd: list[str], env=None) -> tuple[float, int, str]:
 
 
 def peak_rss_mb(cmd: list[str], env=None) -> float:
-    """Peak RSS of one child process (wait4's rusage)."""
+    """Peak RSS of the srcscan process itself (GNU time's %M when installed, else wait4's
+    rusage), in MB. Parser worker processes are separate and smaller."""
+    if shutil.which("time") or os.path.exists("/usr/bin/time"):
+        p = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           text=True, env=env)
+        return int(p.stderr.strip().splitlines()[-1]) / 1024
     p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, _, ru = os.wait4(p.pid, 0)
     return ru.ru_maxrss / 1024
