@@ -14,8 +14,20 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 
+@lru_cache(maxsize=1)
 def query_dir():
-    return files("srcscan.queries")
+    """The queries folder: inside an installed package it is ``srcscan.queries``; run from a
+    source checkout without installing (``python -m srcscan`` in the repository, where the
+    package folder shadows the installed one) it is the checkout's top-level ``queries/``."""
+    try:
+        return files("srcscan.queries")
+    except ModuleNotFoundError:
+        from pathlib import Path
+
+        here = Path(__file__).resolve().parent.parent / "queries"
+        if (here / "facts.scm").is_file():
+            return here
+        raise
 
 
 def read_text(name: str) -> str:
