@@ -43,6 +43,33 @@ def _work(item: tuple[str, bytes, str]) -> tuple[str, bytes]:
     return key, encode(extract(path, data, key))
 
 
+_SNAPSHOT = None  # set in the parent before forking workers of a streaming index
+_CACHE_DIR = None
+_WORKER_CACHE = None
+
+
+def _index_chunk(chunk: list[tuple[str, str]]) -> tuple[int, int, list[str]]:
+    """In a worker: read, parse and store a chunk of files; return (files, bytes, warnings)."""
+    global _WORKER_CACHE
+    from .facts import extract
+
+    if _WORKER_CACHE is None:
+        _WORKER_CACHE = FactCache(_CACHE_DIR)
+    out, nbytes, warns = [], 0, []
+    for path, key in chunk:
+        try:
+            data = _SNAPSHOT.read(path)
+        except OSError as e:
+            warns.append(f"{path}: unreadable ({e.strerror or e}); skipped")
+            continue
+        nbytes += len(data)
+        out.append((key, encode(extract(path, data, key))))
+    _WORKER_CACHE.put_many(out)
+    warns.extend(_WORKER_CACHE.warnings)
+    _WORKER_CACHE.warnings.clear()
+    return len(chunk), nbytes, warns
+
+
 def _work_many(items: list[tuple[str, bytes, str]]) -> list[tuple[str, bytes]]:
     return [_work(i) for i in items]
 
@@ -129,8 +156,29 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
     n = _jobs(jobs)
     bar = progress(total=len(todo), desc="parsing", unit="file")
     try:
-        if n > 1 and len(todo) >= PARALLEL_MIN_FILES:
+        if (not keep and cache is not None and n > 1 and len(todo) >= PARALLEL_MIN_FILES
+                and getattr(snapshot, "fork_safe_read", False) and hasattr(os, "fork")):
+            # streaming index: workers read, parse and write to the cache themselves; the
+            # parent only hands out paths (no file bytes or facts cross a pipe)
             import multiprocessing
+
+            global _SNAPSHOT, _CACHE_DIR
+            _SNAPSHOT, _CACHE_DIR = snapshot, str(cache.folder)
+            ctx = multiprocessing.get_context("fork")
+            sizes = getattr(snapshot, "size_of", None)
+            order = sorted(todo, key=lambda pk: -sizes(pk[0])) if sizes else todo  # biggest first: no long tail
+            chunks = [order[i:i + CHUNK] for i in range(0, len(order), CHUNK)]
+            with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init) as pool:
+                for done, nbytes, warns in pool.map(_index_chunk, chunks, chunksize=1):
+                    stats.bytes_parsed += nbytes
+                    stats.warnings.extend(warns)
+                    bar.update(done)
+        elif n > 1 and len(todo) >= PARALLEL_MIN_FILES:
+            import multiprocessing
+
+            sizes = getattr(snapshot, "size_of", None)
+            if sizes:  # biggest files first, so no worker is left with a long tail
+                todo.sort(key=lambda pk: -sizes(pk[0]))
 
             ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
             it = iter(items())

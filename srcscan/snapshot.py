@@ -129,6 +129,8 @@ class DirSnapshot(Snapshot):
               f"{'; ...' if len(self.warnings) > 3 else ''})" if self.warnings else ""
         return UsageError(f"--src {self._given}: no C/C++ sources found{why}")
 
+    fork_safe_read = True  # read() is plain file I/O: forked parser workers may call it
+
     # (abs path) -> (size, mtime_ns, inode, key) of files hashed by an earlier run; set by
     # the caller from the cache, so unchanged files are not read and hashed again
     stat_keys: dict | None = None
@@ -173,6 +175,12 @@ class DirSnapshot(Snapshot):
 
     def read(self, path: str) -> bytes:
         return source_text(self._abs[path].read_bytes())
+
+    def size_of(self, path: str) -> int:
+        try:
+            return self._abs[path].stat().st_size
+        except OSError:
+            return 0
 
 
 def _walk(start: Path, warnings: list[str]) -> Iterator[Path]:
