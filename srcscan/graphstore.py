@@ -449,6 +449,33 @@ class SqliteGraph:
             memo[idx] = got
         return got
 
+    def prefetch(self, n: str, frontier: list, out: bool) -> None:
+        """Load the neighbours of ``n`` and of the next nodes of the search frontier (heap
+        entries ``(cost, i, node, parent)``) with one query instead of one per node."""
+        memo = self._out if out else self._in
+        r = self._row.get(n)
+        if r is None or r[0] in memo:
+            return
+        idxs = {r[0]}
+        for e in frontier[:256]:
+            rm = self._row.get(e[2])
+            if rm is not None and rm[0] not in memo:
+                idxs.add(rm[0])
+        col, other = ("u", "v") if out else ("v", "u")
+        got: dict[int, list] = {i: [] for i in idxs}
+        ids = sorted(idxs)
+        for j in range(0, len(ids), 500):
+            chunk = ids[j:j + 500]
+            for me, oidx, key, kind, label, name, attrs, ek in self.db.execute(
+                    f"SELECT e.{col}, n.idx, n.key, n.kind, n.label, n.name, n.attrs, e.kind FROM gedges e "
+                    f"JOIN gnodes n ON n.gid = e.gid AND n.idx = e.{other} WHERE e.gid = ? AND e.{col} IN "
+                    f"({','.join('?' * len(chunk))})", [self.gid, *chunk]):
+                if key not in self._row:
+                    self._row[key] = (oidx, kind, label, name, attrs)
+                    self._key[oidx] = key
+                got[me].append((key, KINDS[ek]))
+        memo.update(got)
+
     # ---------------------------------------------------------------- API
     def __contains__(self, n) -> bool:
         try:

@@ -147,11 +147,14 @@ def _bfs(g: nx.DiGraph, starts: list[str], forward: bool, limit: int, control: b
     heap = [(0, i, s, None) for i, s in enumerate(starts)]
     counter = len(heap)
     nxt = g.out_edges_kind if forward else g.in_edges_kind
+    prefetch = getattr(g, "prefetch", None)  # a database-backed graph loads neighbours in batches
     while heap and len(parent) < limit:
         cost, _, u, par = heapq.heappop(heap)
         if u in parent:
             continue
         parent[u] = par
+        if prefetch is not None:
+            prefetch(u, heap, forward)
         for v, kind in nxt(u):
             if v in parent or (allowed is not None and v not in allowed):
                 continue
