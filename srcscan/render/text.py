@@ -121,7 +121,7 @@ def render(trace: dict, color: bool | None = None, **options) -> str:
     out.append("")
     out.append(dim(f"{st['files']} files ({st['parsed']} parsed, {st['reused']} from cache), {st['functions']} functions, "
                    f"graph {st['graph_nodes']} nodes / {st['graph_edges']} edges; trace {st['nodes']} nodes, "
-                   f"{st['paths']} paths; {st['seconds']:.2f} s"))
+                   f"{st['paths']} path{'' if st['paths'] == 1 else 's'}; {st['seconds']:.2f} s"))
     for w in trace.get("warnings") or []:
         out.append(f"warning: {w}")
     return "\n".join(out) + "\n"
