@@ -50,6 +50,42 @@ def add_source_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="parser processes (default: all cores)")
 
 
+def add_config_options(p: argparse.ArgumentParser, control: bool = True) -> None:
+    """Preprocessor configuration (and control dependence) options shared by the analysis commands."""
+    p.add_argument("-D", "--define", action="append", metavar="NAME[=VALUE]",
+                   help="restrict to the preprocessor configuration where NAME is defined (repeatable)")
+    p.add_argument("-U", "--undef", action="append", metavar="NAME", help="NAME is not defined (repeatable)")
+    p.add_argument("--keep-if0", action="store_true", help="also analyse '#if 0' blocks (excluded by default)")
+    if control:
+        p.add_argument("--no-control", action="store_true", help="leave out control-dependence edges")
+
+
+def config_from(args):
+    """The preprocessor configuration named by ``add_config_options``."""
+    from .ppcond import Config
+
+    return Config.from_args(args.define, args.undef, getattr(args, "keep_if0", False))
+
+
+def open_sources(args):
+    """The snapshot the source options name, said on stderr: (snapshot, why)."""
+    from .sources import open_snapshot
+    from .util import note
+
+    snap, why = open_snapshot(args)
+    note(f"sources: {snap.describe()} ({why})")
+    return snap, why
+
+
+def open_cache(args):
+    """The fact cache the source options name, or None with --no-cache."""
+    if getattr(args, "no_cache", False):
+        return None
+    from .api import open_cache as _open
+
+    return _open(args.cache or None)
+
+
 def add_output_options(p: argparse.ArgumentParser, formats: list[str], default: str = "text") -> None:
     p.add_argument("--format", "-f", choices=formats, default=default, help=f"output format (default: {default})")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout (written atomically)")

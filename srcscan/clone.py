@@ -15,9 +15,9 @@ from pathlib import Path, PurePosixPath
 
 from . import revisions
 from .errors import SrcscanError, UsageError
-from .snapshot import DEFAULT_SCOPE, Revision
+from .snapshot import DEFAULT_CLONE_URL, DEFAULT_SCOPE, Revision
 
-DEFAULT_URL = "https://github.com/VirtualBox/virtualbox.git"
+DEFAULT_URL = DEFAULT_CLONE_URL
 DEFAULT_PATHS = DEFAULT_SCOPE
 REFUSED_TRANSPORTS = ("ext", "fd")
 GIT_ENV = {

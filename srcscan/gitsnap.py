@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 
 from . import revisions
 from .errors import RevisionError
-from .snapshot import DEFAULT_SCOPE, MAX_FILE_BYTES, Snapshot, is_source
+from .snapshot import CHECKOUT_MARKER, DEFAULT_SCOPE, MAX_FILE_BYTES, Snapshot, is_source
 
 
 class GitSnapshot(Snapshot):
@@ -16,7 +16,7 @@ class GitSnapshot(Snapshot):
 
     Scope: ``paths`` (repository-relative) if given; else, when ``repo_path`` is a folder
     below the repository root, that folder; else the whole tree with ``whole``; else
-    ``src/VBox/VMM`` + ``include`` when the tree has ``src/VBox/VMM``, else the whole tree.
+    DEFAULT_SCOPE when the tree holds CHECKOUT_MARKER (queries/config.toml), else the whole tree.
     ``repo_path`` may also be an open ``git.Repo`` (shared by history walks).
     """
 
@@ -36,7 +36,7 @@ class GitSnapshot(Snapshot):
             scope = [_clean(p) for p in paths]
         elif sub:
             scope = [sub]
-        elif not whole and _has_dir(tree, "src/VBox/VMM"):
+        elif not whole and _has_dir(tree, CHECKOUT_MARKER):
             scope = [s for s in DEFAULT_SCOPE if _has_dir(tree, s)]
         else:
             scope = []

@@ -1,13 +1,13 @@
-"""A compact, read-only form of the flow graph for tracing, and its cache format.
+"""Read-only forms of the flow graph for tracing, and its cache format.
 
-The flow graph is built as a networkx DiGraph (flow.py). For tracing it is frozen into
-integer adjacency lists — small to pickle, fast to load — while the bulky evidence of each
-edge (file, line, code, guards) is kept apart and looked up only for the edges a trace shows.
-A warm trace therefore loads a few MB instead of the whole graph with its evidence.
+The flow graph is built as a networkx DiGraph (flow.py). For tracing it is frozen into a
+``CompactGraph`` (integer adjacency lists, evidence kept apart) and saved in indexed SQLite
+tables; a warm run reads it back as a ``SqliteGraph`` that loads only the nodes a trace visits
+and the evidence of the edges it shows.
 
-The class offers the part of networkx's DiGraph API the tracer and its helpers use
-(``successors``, ``predecessors``, ``g.nodes[n]``, ``g.nodes(data=True)``, ``g[u][v]``,
-``in_degree``/``out_degree``, ``edges``) and ``to_networkx()`` for everything else.
+Both offer the same small API the tracer uses: ``successors``/``predecessors``,
+``out_edges_kind``/``in_edges_kind``, ``kind``, ``g.nodes[n]``, ``in_degree``/``out_degree``,
+``edges_among``, ``evidence_many``, ``find``, ``all_names``, ``nodes_of_kind``, ``subgraph_nx``.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import io
 import pickle
 import sqlite3
 import zlib
-from typing import Callable, Iterator
+from typing import Iterator
 
 from .errors import SrcscanError
 
@@ -33,71 +33,24 @@ class DamagedGraph(SrcscanError):
 
 
 class _Nodes:
-    def __init__(self, g: "CompactGraph"):
+    """``g.nodes[n]``: a node's attributes as a dict."""
+
+    def __init__(self, g):
         self._g = g
 
     def __getitem__(self, n: str) -> dict:
-        g = self._g
-        return dict(zip(NODE_FIELDS, g.attrs[g.index[n]]))
+        return self._g.attrs_of(n)
 
-    def __call__(self, data: bool = False):
-        g = self._g
-        if not data:
-            return iter(g.ids)
-        return ((n, dict(zip(NODE_FIELDS, a))) for n, a in zip(g.ids, g.attrs))
+    def __contains__(self, n) -> bool:
+        return n in self._g
 
-    def __iter__(self):
-        return iter(self._g.ids)
-
-    def __len__(self):
-        return len(self._g.ids)
-
-    def __contains__(self, n):
-        return n in self._g.index
-
-
-class _Adj:
-    """g[u] -> {v: {"kind": ..., "evidence": [...]}} (evidence looked up lazily)."""
-
-    def __init__(self, g: "CompactGraph", u: int):
-        self._g, self._u = g, u
-
-    def __getitem__(self, v: str) -> dict:
-        g = self._g
-        vi = g.index[v]
-        for w, k in g.succ[self._u]:
-            if w == vi:
-                return _EdgeData(g, self._u, vi, KINDS[k])
-        raise KeyError(v)
-
-    def __contains__(self, v: str) -> bool:
-        vi = self._g.index.get(v)
-        return vi is not None and any(w == vi for w, _ in self._g.succ[self._u])
-
-    def __iter__(self):
-        return (self._g.ids[w] for w, _ in self._g.succ[self._u])
-
-
-class _EdgeData(dict):
-    def __init__(self, g, u, v, kind):
-        super().__init__(kind=kind)
-        self._g, self._uv = g, (u, v)
-
-    def __getitem__(self, key):
-        if key == "evidence" and not dict.__contains__(self, "evidence"):
-            dict.__setitem__(self, "evidence", self._g.evidence_of(*self._uv))
-        return dict.__getitem__(self, key)
-
-    def get(self, key, default=None):
-        try:
-            return self[key]
-        except KeyError:
-            return default
+    def __len__(self) -> int:
+        return self._g.number_of_nodes()
 
 
 class CompactGraph:
     def __init__(self, ids: list[str], attrs: list[tuple], succ: list[list[tuple[int, int]]],
-                 evidence: Callable[[int, int], list] | dict | None = None):
+                 evidence: dict[tuple[int, int], list] | None = None):
         self.ids = ids
         self.attrs = attrs
         self.succ = succ
@@ -123,23 +76,12 @@ class CompactGraph:
             ev[(ui, vi)] = d["evidence"]
         return CompactGraph(ids, attrs, succ, ev)
 
-    def to_networkx(self):
-        import networkx as nx
-
-        g = nx.DiGraph()
-        for n, a in zip(self.ids, self.attrs):
-            g.add_node(n, **dict(zip(NODE_FIELDS, a)))
-        for u, lst in enumerate(self.succ):
-            for v, k in lst:
-                g.add_edge(self.ids[u], self.ids[v], kind=KINDS[k], evidence=self.evidence_of(u, v))
-        return g
-
     # ---------------------------------------------------------------- queries
     def __contains__(self, n) -> bool:
         return n in self.index
 
-    def __getitem__(self, u: str) -> _Adj:
-        return _Adj(self, self.index[u])
+    def attrs_of(self, n: str) -> dict:
+        return dict(zip(NODE_FIELDS, self.attrs[self.index[n]]))
 
     def successors(self, n: str) -> Iterator[str]:
         ids = self.ids
@@ -183,9 +125,6 @@ class CompactGraph:
     def in_degree(self, n: str) -> int:
         return len(self.pred[self.index[n]])
 
-    def has_edge(self, u: str, v: str) -> bool:
-        return u in self.index and v in self[u]
-
     def number_of_nodes(self) -> int:
         return len(self.ids)
 
@@ -200,30 +139,13 @@ class CompactGraph:
                 if v in ks:
                     yield self.ids[u], self.ids[v]
 
-    def edges(self, data: bool = False):
-        for u, lst in enumerate(self.succ):
-            for v, k in lst:
-                if data:
-                    yield self.ids[u], self.ids[v], _EdgeData(self, u, v, KINDS[k])
-                else:
-                    yield self.ids[u], self.ids[v]
-
     def evidence_of(self, u: int, v: int) -> list:
-        ev = self._evidence
-        if isinstance(ev, dict):
-            return ev.get((u, v), [])
-        return ev(u, v)
+        return self._evidence.get((u, v), [])
 
     def evidence_many(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list]:
-        """Evidence of many edges at once (one database query on a warm load)."""
+        """Evidence of many edges (each a list of places, the first the one shown)."""
         idx = self.index
-        ip = [(idx[u], idx[v]) for u, v in pairs]
-        ev = self._evidence
-        if hasattr(ev, "many"):
-            got = ev.many(ip)
-        else:
-            got = {p: self.evidence_of(*p) for p in ip}
-        return {(self.ids[a], self.ids[b]): got.get((a, b), []) for a, b in ip}
+        return {(u, v): self.evidence_of(idx[u], idx[v]) for u, v in pairs}
 
     def subgraph_nx(self, keep: set[str]):
         """A networkx DiGraph of the nodes in ``keep`` (for algorithms networkx has)."""
@@ -250,9 +172,6 @@ class _DbEvidence:
         if self._db is None:
             self._db = sqlite3.connect(self.path, timeout=30)
         return self._db
-
-    def __call__(self, u: int, v: int) -> list:
-        return self.many([(u, v)]).get((u, v), [])
 
     def many(self, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], list]:
         out = {}
@@ -284,14 +203,6 @@ CREATE TABLE IF NOT EXISTS graph_evidence (
     PRIMARY KEY (gkey, u)
 );
 """
-
-
-def drop(db: sqlite3.Connection, gkey: str) -> None:
-    try:
-        db.execute("DELETE FROM blobs WHERE name = ?", (gkey,))
-        db.execute("DELETE FROM graph_evidence WHERE gkey = ?", (gkey,))
-    except sqlite3.DatabaseError:
-        pass
 
 
 GRAPH_SCHEMA = """
@@ -373,6 +284,13 @@ class _GraphUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cached graph")
 
 
+def exists(db: sqlite3.Connection, gkey: str) -> bool:
+    try:
+        return db.execute("SELECT 1 FROM graphs WHERE gkey = ?", (gkey,)).fetchone() is not None
+    except sqlite3.DatabaseError:  # no graph tables yet, or an unreadable cache
+        return False
+
+
 def load(db: sqlite3.Connection, path: str, gkey: str) -> tuple["SqliteGraph", tuple] | None:
     import json
 
@@ -399,33 +317,29 @@ class SqliteGraph:
         self._out: dict[int, list] = {}
         self._in: dict[int, list] = {}
         self._evidence = _DbEvidence(path, gkey)
-        self.nodes = _SqlNodes(self)
+        self.nodes = _Nodes(self)
 
     # ---------------------------------------------------------------- rows
-    def _load_keys(self, keys) -> None:
-        want = [k for k in keys if k not in self._row]
+    def _load(self, col: str, values) -> None:
+        """Load node rows by ``key`` or ``idx`` (only those not loaded yet)."""
+        have = self._row if col == "key" else self._key
+        want = [x for x in values if x not in have]
         for i in range(0, len(want), 500):
             chunk = want[i:i + 500]
             for idx, key, kind, label, name, attrs in self.db.execute(
-                    f"SELECT idx, key, kind, label, name, attrs FROM gnodes WHERE gid = ? AND key IN "
+                    f"SELECT idx, key, kind, label, name, attrs FROM gnodes WHERE gid = ? AND {col} IN "
                     f"({','.join('?' * len(chunk))})", [self.gid, *chunk]):
-                self._row[key] = (idx, kind, label, name, attrs)
-                self._key[idx] = key
+                self._remember(idx, key, kind, label, name, attrs)
 
-    def _load_idx(self, idxs) -> None:
-        want = [i for i in idxs if i not in self._key]
-        for j in range(0, len(want), 500):
-            chunk = want[j:j + 500]
-            for idx, key, kind, label, name, attrs in self.db.execute(
-                    f"SELECT idx, key, kind, label, name, attrs FROM gnodes WHERE gid = ? AND idx IN "
-                    f"({','.join('?' * len(chunk))})", [self.gid, *chunk]):
-                self._row[key] = (idx, kind, label, name, attrs)
-                self._key[idx] = key
+    def _remember(self, idx, key, kind, label, name, attrs) -> None:
+        if key not in self._row:
+            self._row[key] = (idx, kind, label, name, attrs)
+            self._key[idx] = key
 
     def _r(self, n: str) -> tuple:
         r = self._row.get(n)
         if r is None:
-            self._load_keys([n])
+            self._load("key", [n])
             r = self._row.get(n)
             if r is None:
                 raise KeyError(n)
@@ -442,9 +356,7 @@ class SqliteGraph:
                     f"SELECT n.idx, n.key, n.kind, n.label, n.name, n.attrs, e.kind FROM gedges e "
                     f"JOIN gnodes n ON n.gid = e.gid AND n.idx = e.{other} WHERE e.gid = ? AND e.{col} = ?",
                     (self.gid, idx)):
-                if key not in self._row:
-                    self._row[key] = (oidx, kind, label, name, attrs)
-                    self._key[oidx] = key
+                self._remember(oidx, key, kind, label, name, attrs)
                 got.append((key, KINDS[ek]))
             memo[idx] = got
         return got
@@ -470,9 +382,7 @@ class SqliteGraph:
                     f"SELECT e.{col}, n.idx, n.key, n.kind, n.label, n.name, n.attrs, e.kind FROM gedges e "
                     f"JOIN gnodes n ON n.gid = e.gid AND n.idx = e.{other} WHERE e.gid = ? AND e.{col} IN "
                     f"({','.join('?' * len(chunk))})", [self.gid, *chunk]):
-                if key not in self._row:
-                    self._row[key] = (oidx, kind, label, name, attrs)
-                    self._key[oidx] = key
+                self._remember(oidx, key, kind, label, name, attrs)
                 got[me].append((key, KINDS[ek]))
         memo.update(got)
 
@@ -530,26 +440,6 @@ class SqliteGraph:
         got = self._evidence.many(ip)
         return {(self._key[a], self._key[b]): got.get((a, b), []) for a, b in ip}
 
-    def __getitem__(self, u: str):
-        g = self
-
-        class _A:
-            def __getitem__(self, v):
-                for w, k in g._adj(u, True):
-                    if w == v:
-                        d = _LazyEdge(kind=k)
-                        d.loader = lambda: g.evidence_many([(u, v)])[(u, v)]
-                        return d
-                raise KeyError(v)
-
-            def __contains__(self, v):
-                return any(w == v for w, _ in g._adj(u, True))
-
-        return _A()
-
-    def has_edge(self, u: str, v: str) -> bool:
-        return u in self and v in self[u]
-
     def find(self, want: str, ignore_case: bool) -> list[str]:
         out = set()
         for col in ("name", "label", "short"):
@@ -578,26 +468,3 @@ class SqliteGraph:
         h.add_nodes_from(keep)
         h.add_edges_from(self.edges_among(keep))
         return h
-
-
-class _LazyEdge(dict):
-    loader = None
-
-    def __getitem__(self, key):
-        if key == "evidence" and not dict.__contains__(self, "evidence"):
-            dict.__setitem__(self, "evidence", self.loader())
-        return dict.__getitem__(self, key)
-
-
-class _SqlNodes:
-    def __init__(self, g: SqliteGraph):
-        self._g = g
-
-    def __getitem__(self, n: str) -> dict:
-        return self._g.attrs_of(n)
-
-    def __contains__(self, n) -> bool:
-        return n in self._g
-
-    def __len__(self) -> int:
-        return self._g.number_of_nodes()

@@ -34,13 +34,12 @@ class IndexStats:
                 "bytes_parsed": self.bytes_parsed, "seconds": round(self.seconds, 3)}
 
 
-def _work(item: tuple[str, bytes, str]) -> tuple[str, bytes]:
-    """Parse one file in a worker; facts cross the process boundary once, as the same
+def _work_many(items: list[tuple[str, bytes, str]]) -> list[tuple[str, bytes]]:
+    """Parse files in a worker; facts cross the process boundary once, as the same
     compressed pickle the cache stores."""
     from .facts import extract
 
-    path, data, key = item
-    return key, encode(extract(path, data, key))
+    return [(key, encode(extract(path, data, key))) for path, data, key in items]
 
 
 _SNAPSHOT = None  # set in the parent before forking workers of a streaming index
@@ -68,10 +67,6 @@ def _index_chunk(chunk: list[tuple[str, str]]) -> tuple[int, int, list[str]]:
     warns.extend(_WORKER_CACHE.warnings)
     _WORKER_CACHE.warnings.clear()
     return len(chunk), nbytes, warns
-
-
-def _work_many(items: list[tuple[str, bytes, str]]) -> list[tuple[str, bytes]]:
-    return [_work(i) for i in items]
 
 
 def _worker_init() -> None:
@@ -144,20 +139,26 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
 
     pending: list[tuple[str, bytes]] = []
 
-    def take(ff: FileFacts, blob: bytes) -> None:
+    def take(key: str, blob: bytes, ff: FileFacts | None = None) -> None:
+        """Keep a file's facts (when ``keep``) and queue its blob for the cache."""
         if keep:
+            ff = ff if ff is not None else decode(blob)
             facts[ff.path] = ff
         if cache is not None:
-            pending.append((ff.key, blob))
+            pending.append((key, blob))
             if len(pending) >= BATCH:
                 cache.put_many(pending)
                 pending.clear()
 
     n = _jobs(jobs)
+    parallel = n > 1 and len(todo) >= PARALLEL_MIN_FILES
+    sizes = getattr(snapshot, "size_of", None)
+    if parallel and sizes:  # biggest files first, so no worker is left with a long tail
+        todo.sort(key=lambda pk: -sizes(pk[0]))
     bar = progress(total=len(todo), desc="parsing", unit="file")
     try:
-        if (not keep and cache is not None and n > 1 and len(todo) >= PARALLEL_MIN_FILES
-                and getattr(snapshot, "fork_safe_read", False) and hasattr(os, "fork")):
+        if (parallel and not keep and cache is not None and getattr(snapshot, "fork_safe_read", False)
+                and hasattr(os, "fork")):
             # streaming index: workers read, parse and write to the cache themselves; the
             # parent only hands out paths (no file bytes or facts cross a pipe)
             import multiprocessing
@@ -165,20 +166,14 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
             global _SNAPSHOT, _CACHE_DIR
             _SNAPSHOT, _CACHE_DIR = snapshot, str(cache.folder)
             ctx = multiprocessing.get_context("fork")
-            sizes = getattr(snapshot, "size_of", None)
-            order = sorted(todo, key=lambda pk: -sizes(pk[0])) if sizes else todo  # biggest first: no long tail
-            chunks = [order[i:i + CHUNK] for i in range(0, len(order), CHUNK)]
+            chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
             with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init) as pool:
                 for done, nbytes, warns in pool.map(_index_chunk, chunks, chunksize=1):
                     stats.bytes_parsed += nbytes
                     stats.warnings.extend(warns)
                     bar.update(done)
-        elif n > 1 and len(todo) >= PARALLEL_MIN_FILES:
+        elif parallel:
             import multiprocessing
-
-            sizes = getattr(snapshot, "size_of", None)
-            if sizes:  # biggest files first, so no worker is left with a long tail
-                todo.sort(key=lambda pk: -sizes(pk[0]))
 
             ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
             it = iter(items())
@@ -196,13 +191,7 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
                         break
                 while in_flight:
                     for key, blob in in_flight.popleft().result():
-                        if keep:
-                            take(decode(blob), blob)
-                        elif cache is not None:
-                            pending.append((key, blob))
-                            if len(pending) >= BATCH:
-                                cache.put_many(pending)
-                                pending.clear()
+                        take(key, blob)
                         bar.update(1)
                     submit()
         else:
@@ -210,7 +199,7 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
 
             for path, data, key in items():
                 ff = extract(path, data, key)
-                take(ff, encode(ff) if cache is not None else b"")
+                take(key, encode(ff) if cache is not None else b"", ff)
                 bar.update(1)
     finally:
         bar.close()

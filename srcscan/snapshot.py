@@ -16,7 +16,16 @@ from .errors import UsageError
 
 SOURCE_SUFFIXES = (".c", ".cpp", ".cc", ".cxx", ".h", ".hpp", ".hh", ".mac")
 # Given a VirtualBox checkout root, the default scope.
-DEFAULT_SCOPE = ("src/VBox/VMM", "include")
+def _checkout() -> dict:
+    from .datafiles import load_toml
+
+    return load_toml("config.toml").get("checkout", {})
+
+
+_CHECKOUT = _checkout()
+CHECKOUT_MARKER: str = _CHECKOUT.get("marker", "src")  # a folder holding this is a checkout root
+DEFAULT_SCOPE: tuple[str, ...] = tuple(_CHECKOUT.get("scope", ()))  # what a checkout root is narrowed to
+DEFAULT_CLONE_URL: str | None = _CHECKOUT.get("clone_url")
 MAX_FILE_BYTES = 8 * 1024 * 1024  # larger "sources" are generated data; skipped with a warning
 
 
@@ -95,7 +104,7 @@ def source_text(data: bytes) -> bytes:
 
 class DirSnapshot(Snapshot):
     """One or more files/folders on disk. A folder that is a VirtualBox checkout root
-    (holds ``src/VBox/VMM``) is narrowed to the default scope unless ``whole`` is set."""
+    (holds CHECKOUT_MARKER, queries/config.toml) is narrowed to the default scope unless ``whole`` is set."""
 
     def __init__(self, paths: Iterable[str | os.PathLike], whole: bool = False, kind: str = "dir", label: str = ""):
         super().__init__(kind=kind)
@@ -114,7 +123,7 @@ class DirSnapshot(Snapshot):
         base = Path(self.root)
         for r in roots:
             scan = [r]
-            if r.is_dir() and not whole and (r / "src/VBox/VMM").is_dir():
+            if r.is_dir() and not whole and (r / CHECKOUT_MARKER).is_dir():
                 scan = [r / s for s in DEFAULT_SCOPE if (r / s).is_dir()]
             for s in scan:
                 for f in _walk(s, self.warnings):
@@ -243,7 +252,7 @@ def resolve_sources(src: list[str] | None, whole: bool = False, env: dict | None
         return DirSnapshot(env["SRCSCAN_SRC"].split(os.pathsep), whole=whole), "SRCSCAN_SRC"
     here = Path(cwd or os.getcwd()).resolve()
     for d in [here, *here.parents]:
-        if (d / "src/VBox/VMM").is_dir():
+        if (d / CHECKOUT_MARKER).is_dir():
             return DirSnapshot([d], whole=whole), "checkout containing the current directory"
     snap = DirSnapshot([sample_root()], whole=True, kind="sample", label="bundled sample tree")
     return snap, "no --src, no $SRCSCAN_SRC, no checkout around the current folder"

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 
 from .errors import RevisionError, UsageError
-from .snapshot import Snapshot, resolve_sources
+from .snapshot import CHECKOUT_MARKER, Snapshot, resolve_sources
 
 
 def open_snapshot(args, env: dict | None = None, cwd: str | None = None) -> tuple[Snapshot, str]:
@@ -57,7 +57,7 @@ def git_target(src: list[str] | None, env=None, cwd: str | None = None, what: st
         src, why = env["SRCSCAN_SRC"].split(os.pathsep), "SRCSCAN_SRC"
     if not src:
         here = Path(cwd or os.getcwd()).resolve()
-        top = next((d for d in [here, *here.parents] if (d / "src/VBox/VMM").is_dir()), None)
+        top = next((d for d in [here, *here.parents] if (d / CHECKOUT_MARKER).is_dir()), None)
         if top is None:
             top = next((d for d in [here, *here.parents] if (d / ".git").exists()), None)
         if top is None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from .errors import RevisionError
-from .snapshot import DEFAULT_SCOPE, MAX_FILE_BYTES, Revision, Snapshot, is_source
+from .snapshot import CHECKOUT_MARKER, DEFAULT_SCOPE, MAX_FILE_BYTES, Revision, Snapshot, is_source
 
 _SVN_ENV = {"LC_ALL": "C", "LANG": "C"}
 
@@ -128,8 +128,8 @@ class SvnSnapshot(Snapshot):
     """The C/C++ sources of svn revision ``rev`` of a URL or working copy (None = the working
     copy's BASE revision, or the youngest revision of a URL). Files are read from the
     repository, never from the working copy's files.
-    Scope: ``paths`` (relative to the URL) if given, else ``src/VBox/VMM`` + ``include`` when
-    the tree has ``src/VBox/VMM`` (unless ``whole``), else the whole tree."""
+    Scope: ``paths`` (relative to the URL) if given, else DEFAULT_SCOPE when the tree holds
+    CHECKOUT_MARKER (unless ``whole``; both in queries/config.toml), else the whole tree."""
 
     def __init__(self, url_or_wc, rev=None, paths=None, whole: bool = False, repo: SvnRepo | None = None,
                  revision: Revision | None = None):
@@ -144,7 +144,7 @@ class SvnSnapshot(Snapshot):
         self.label = self.repo.url
         if paths:
             self.scope = [str(p).strip("/") for p in paths]
-        elif not whole and self.repo.exists("src/VBox/VMM", n):
+        elif not whole and self.repo.exists(CHECKOUT_MARKER, n):
             self.scope = [s for s in DEFAULT_SCOPE if self.repo.exists(s, n)]
         else:
             self.scope = [""]

@@ -6,7 +6,6 @@ import difflib
 import gc
 import hashlib
 import time
-from collections import deque
 from dataclasses import dataclass, field
 
 from . import __version__, graphstore
@@ -108,20 +107,18 @@ def _analyse(snapshot, cache, jobs, config, control, why, need_program, cache_fa
 
 # ---------------------------------------------------------------------- matching
 
-def match_nodes(g: nx.DiGraph, symbol: str, ignore_case: bool = False) -> list[str]:
+def match_nodes(g: "graphstore.CompactGraph | graphstore.SqliteGraph", symbol: str, ignore_case: bool = False) -> list[str]:
     """Nodes a user's symbol names: a bare name (cTscTicksPerSecond), Struct.field, func(),
     func:local, a model key (cfgm:/TM/TSCTicksPerSecond) or a node id."""
     if not symbol or not symbol.strip():
         raise UsageError("empty symbol")
     s = symbol.strip()
-    norm = (lambda x: x.casefold()) if ignore_case else (lambda x: x)
-    want = norm(s)
     if s in g:
         return [s]
     return sorted(set(g.find(s, ignore_case)))
 
 
-def suggestions(g: nx.DiGraph, symbol: str, n: int = 5) -> list[str]:
+def suggestions(g: "graphstore.CompactGraph | graphstore.SqliteGraph", symbol: str, n: int = 5) -> list[str]:
     cands = sorted(g.all_names())
     close = difflib.get_close_matches(symbol, cands, n=n, cutoff=0.6)
     low = symbol.casefold()
@@ -136,7 +133,7 @@ def suggestions(g: nx.DiGraph, symbol: str, n: int = 5) -> list[str]:
 EDGE_COST = {"control": 6, "through": 3}
 
 
-def _bfs(g: nx.DiGraph, starts: list[str], forward: bool, limit: int, control: bool = True,
+def _bfs(g: "graphstore.CompactGraph | graphstore.SqliteGraph", starts: list[str], forward: bool, limit: int, control: bool = True,
          allowed: set[str] | dict | None = None) -> dict[str, str | None]:
     """Cheapest-path tree (Dijkstra with EDGE_COST): node -> the neighbour one step closer to a
     start. Control edges are followed only when ``control`` is set."""
@@ -168,7 +165,7 @@ def _bfs(g: nx.DiGraph, starts: list[str], forward: bool, limit: int, control: b
     return parent
 
 
-def _ends(g: nx.DiGraph, tree: dict[str, str | None], forward: bool, starts: set[str]) -> list[tuple[str, str]]:
+def _ends(g: "graphstore.CompactGraph | graphstore.SqliteGraph", tree: dict[str, str | None], forward: bool, starts: set[str]) -> list[tuple[str, str]]:
     out = []
     deg = g.out_degree if forward else g.in_degree
     for n in tree:
@@ -271,7 +268,7 @@ class Trace:
     targets: list[str] = field(default_factory=list)
 
     @property
-    def graph(self) -> nx.DiGraph:
+    def graph(self):
         return self.analysis.graph
 
     def to_json(self, full: bool = True) -> dict:
@@ -345,7 +342,7 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
     return tr
 
 
-def _to_paths(tr: Trace, g: nx.DiGraph, start: list[str], targets: list[str]) -> None:
+def _to_paths(tr: Trace, g: "graphstore.CompactGraph | graphstore.SqliteGraph", start: list[str], targets: list[str]) -> None:
     down = set(_bfs(g, start, True, 10 ** 6))
     up = set(_bfs(g, targets, False, 10 ** 6))
     import networkx as nx
@@ -369,7 +366,7 @@ def _to_paths(tr: Trace, g: nx.DiGraph, start: list[str], targets: list[str]) ->
                 continue
 
 
-def _add_path(tr: Trace, g: nx.DiGraph, nodes: list[str], direction: str, ends_at: str) -> None:
+def _add_path(tr: Trace, g: "graphstore.CompactGraph | graphstore.SqliteGraph", nodes: list[str], direction: str, ends_at: str) -> None:
     tr.paths.append({"direction": direction, "nodes": nodes, "ends_at": ends_at})
 
 
@@ -450,10 +447,9 @@ def to_json(tr: Trace, full: bool = True) -> dict:
 # ---------------------------------------------------------------------- lazy scope
 
 LAZY_MAX_ROUNDS = 8
-_debug_lazy = bool(__import__("os").environ.get("SRCSCAN_DEBUG_LAZY"))
 LAZY_MAX_SHARE = 0.5  # beyond this share of the files, a full index is as cheap
-LAZY_FULL_FALLBACK_FILES = 5000
-LAZY_MAX_NEW_NAMES = 40  # on huge trees, a round needing more names than this ends the growth  # ...unless the tree is so big that a full graph does not fit the memory goal
+LAZY_FULL_FALLBACK_FILES = 5000  # ...unless the tree is so big that a full graph does not fit in memory
+LAZY_MAX_NEW_NAMES = 40  # on huge trees, a round needing more names than this ends the growth
 
 
 def _query_names(symbol: str) -> set[str]:
@@ -503,13 +499,9 @@ def _slice_names(analysis: "Analysis", tr: "Trace") -> tuple[set[str], set[str]]
                 d = g.nodes[n]
                 if d["kind"] in ("local", "param", "return") and d.get("owner"):
                     fnames.add(d["owner"])
-        for u in tr.nodes:
-            if u not in g:
-                continue
-            for v in g.successors(u):
-                for ev in g[u][v]["evidence"]:
-                    if ev.get("function"):
-                        fnames.add(ev["function"])
+        out_edges = [(u, v) for u in tr.nodes if u in g for v in g.successors(u)]
+        for evs in g.evidence_many(out_edges).values():
+            fnames.update(ev["function"] for ev in evs if ev.get("function"))
         slice_fields = {g.nodes[n]["name"] for n in tr.nodes if n in g and g.kind(n) in ("field", "global")}
         for key, defs in prog.functions.items():  # functions that store into a field on the slice
             if any(a.target.last in slice_fields for fn in defs for a in fn.assigns):
@@ -583,21 +575,14 @@ def analyse_lazy(snapshot: Snapshot, symbol: str, to: str | None = None, cache: 
                  ignore_case: bool = False, need_program: bool = False) -> Analysis:
     """Analyse only the files a trace needs: start with files mentioning the query's names
     (a byte scan), trace, add files mentioning the names the slice reaches, until nothing
-    new is needed. Falls back to the full index when the scope grows past half the tree.
-    The result's stats say which scope was used."""
-    import re
-
+    new is needed. When the scope grows past half the tree, a tree of up to
+    LAZY_FULL_FALLBACK_FILES files is indexed in full instead; a bigger one keeps the scope
+    it has, with a warning. ``analysis.scope`` says which was used."""
     config = config or Config()
     t0 = time.perf_counter()
     files = _snapshot_files(snapshot, cache)
-    if cache is not None:  # a full graph of this exact snapshot is already cached: use it
-        gkey = _graph_key(files, config, control)
-        try:
-            got = graphstore.load(cache.db, str(cache.path), gkey)
-        except Exception:
-            got = None
-        if got is not None:
-            return analyse(snapshot, cache, jobs, config, control, why, need_program)
+    if cache is not None and graphstore.exists(cache.db, _graph_key(files, config, control)):
+        return analyse(snapshot, cache, jobs, config, control, why, need_program)  # a full graph is cached
     lazykey = "lazy:" + hashlib.sha1(repr((_graph_key(files, config, control), symbol, to, ignore_case)).encode()
                                      ).hexdigest()
     if cache is not None:  # this query ran before on this snapshot: reuse its scope and graph
@@ -652,13 +637,6 @@ def analyse_lazy(snapshot: Snapshot, symbol: str, to: str | None = None, cache: 
             for path in paths:
                 if path not in scope and _mentions(data(path), pats):
                     scope.add(path)
-        if _debug_lazy:
-            import resource
-            import sys as _s
-
-            print(f"lazy round {rounds}: {len(scope)} files, {len(new)} names {new[:40]}, {len(new_types)} types {new_types[:10]}, "
-                  f"{time.perf_counter() - t0:.1f} s, rss {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024} MB",
-                  file=_s.stderr)
         if len(scope) > LAZY_MAX_SHARE * len(files):
             if len(files) <= LAZY_FULL_FALLBACK_FILES:
                 full = analyse(snapshot, cache, jobs, config, control, why, need_program=True)

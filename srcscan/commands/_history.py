@@ -12,8 +12,7 @@ def register_common(p) -> None:
     p.add_argument("--direction", choices=["up", "down", "both"], default="both",
                    help="trace upstream, downstream or both (default: both)")
     p.add_argument("-i", "--ignore-case", action="store_true", help="match SYMBOL ignoring case")
-    p.add_argument("-D", "--define", action="append", metavar="NAME[=VALUE]", help="preprocessor NAME defined (repeatable)")
-    p.add_argument("-U", "--undef", action="append", metavar="NAME", help="NAME not defined (repeatable)")
+    cli.add_config_options(p)
     g = p.add_argument_group("sources")
     g.add_argument("--src", action="append", metavar="DIR",
                    help="a folder of the git repository (repeatable; folders below the root narrow the scope); "
@@ -30,7 +29,8 @@ def register_common(p) -> None:
 def query(args, to=None, path=None):
     from ..history import Query, parse_path
 
-    opts = {"defines": args.define, "undefs": args.undef, "ignore_case": args.ignore_case}
+    opts = {"defines": args.define, "undefs": args.undef, "keep_if0": args.keep_if0, "control": not args.no_control,
+            "ignore_case": args.ignore_case}
     return Query(args.symbol, to=to, path=parse_path(path) if path else None, direction=args.direction, options=opts)
 
 
@@ -41,11 +41,7 @@ def run_with(args, fn) -> int:
 
     source = open_source(args)
     note(f"history of {args.symbol} in {source.kind} {source.root}")
-    cache = None
-    if not args.no_cache:
-        from ..cache import FactCache
-
-        cache = FactCache(args.cache or None)
+    cache = cli.open_cache(args)
     try:
         res = fn(source, cache)
     finally:

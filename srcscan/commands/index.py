@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 from .. import cli
-from ..util import note
 
 NAME = "index"
 HELP = "parse sources into the fact cache ahead of traces"
@@ -23,16 +22,13 @@ def register(p) -> None:
 
 
 def run(args) -> int:
-    from ..api import open_cache
     from ..errors import UsageError
     from ..index import index
-    from .trace import open_snapshot
 
     if args.no_cache:
         raise UsageError("srcscan index fills the cache; --no-cache makes it pointless")
-    snap, why = open_snapshot(args)
-    note(f"sources: {snap.describe()} ({why})")
-    cache = open_cache(args.cache or None)
+    snap, why = cli.open_sources(args)
+    cache = cli.open_cache(args)
     try:
         _, st = index(snap, cache, args.jobs, keep=False)
     finally:

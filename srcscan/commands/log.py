@@ -47,26 +47,11 @@ def register(p) -> None:
 def _statements(args):
     from ..logmap import collect_statements, load_log_model
 
-    try:
-        from ..sources import open_snapshot
-    except ImportError:  # pragma: no cover - history backends absent
-        from ..snapshot import resolve_sources
-
-        def open_snapshot(a):
-            return resolve_sources(a.src, whole=a.whole_tree)
     rules = load_log_model()
     if args.release_only:
         rules = {k: r for k, r in rules.items() if r.release}
-    snap, why = open_snapshot(args)
-    note(f"sources: {snap.describe()} ({why})")
-    cache = None
-    if not args.no_cache:
-        try:
-            from ..api import open_cache
-
-            cache = open_cache(args.cache or None)
-        except ImportError:  # pragma: no cover
-            cache = None
+    snap, why = cli.open_sources(args)
+    cache = cli.open_cache(args)
     stats: dict = {}
     try:
         sts = collect_statements(snap, rules, cache=cache, jobs=args.jobs, stats=stats)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 from .. import cli
-from ..util import note
 
 NAME = "stats"
 HELP = "parse health: files, parse errors, functions recovered, macro-named functions"
@@ -80,13 +79,10 @@ def render_text(s: dict, top: int) -> str:
 
 
 def run(args) -> int:
-    from ..api import open_cache
     from ..index import index
-    from .trace import open_snapshot
 
-    snap, why = open_snapshot(args)
-    note(f"sources: {snap.describe()} ({why})")
-    cache = None if args.no_cache else open_cache(args.cache or None)
+    snap, why = cli.open_sources(args)
+    cache = cli.open_cache(args)
     try:
         facts, st = index(snap, cache, args.jobs)
     finally:

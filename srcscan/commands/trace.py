@@ -29,11 +29,7 @@ def register(p) -> None:
     p.add_argument("--direction", choices=["up", "down", "both"], default="both",
                    help="upstream, downstream or both (default: both)")
     p.add_argument("-i", "--ignore-case", action="store_true", help="match SYMBOL and TARGET ignoring case")
-    p.add_argument("-D", "--define", action="append", metavar="NAME[=VALUE]",
-                   help="restrict to the preprocessor configuration where NAME is defined (repeatable)")
-    p.add_argument("-U", "--undef", action="append", metavar="NAME", help="NAME is not defined (repeatable)")
-    p.add_argument("--keep-if0", action="store_true", help="also analyse '#if 0' blocks (excluded by default)")
-    p.add_argument("--no-control", action="store_true", help="leave out control-dependence edges")
+    cli.add_config_options(p)
     p.add_argument("--log", metavar="VBOX_LOG", help="put values observed in this VBox.log on the trace's nodes")
     p.add_argument("--scope", choices=["auto", "full", "lazy"], default="auto",
                    help="full: index every file; lazy: only files that mention the names the trace follows "
@@ -41,23 +37,6 @@ def register(p) -> None:
                         "3000 files without a cached graph")
     cli.add_source_options(p)
     cli.add_output_options(p, FORMAT_NAMES)
-
-
-def open_snapshot(args):
-    """--src/--rev/--svn to a Snapshot (the history backends plug in through srcscan.sources)."""
-    try:
-        from ..sources import open_snapshot as _open
-    except ImportError:
-        _open = None
-    if _open is not None:
-        return _open(args)
-    from ..snapshot import resolve_sources
-
-    if getattr(args, "rev", None) or getattr(args, "svn", None):
-        from ..errors import UsageError
-
-        raise UsageError("--rev/--svn need the history backend, which is not installed")
-    return resolve_sources(args.src, whole=args.whole_tree)
 
 
 MAX_WARNINGS = 10
@@ -77,7 +56,6 @@ def warn_all(warnings: list[str]) -> None:
 
 def run(args) -> int:
     from .. import graphstore
-    from ..api import open_cache
     from ..graphstore import DamagedGraph
     from ..errors import NotFound
     from ..tracing import analyse, trace
@@ -86,12 +64,9 @@ def run(args) -> int:
         from ..errors import UsageError
 
         raise UsageError(f"--format {args.format} is not available in this installation")
-    snap, why = open_snapshot(args)
-    note(f"sources: {snap.describe()} ({why})")
-    from ..ppcond import Config
-
-    config = Config.from_args(args.define, args.undef, args.keep_if0)
-    cache = None if args.no_cache else open_cache(args.cache or None)
+    snap, why = cli.open_sources(args)
+    config = cli.config_from(args)
+    cache = cli.open_cache(args)
     try:
         if cache is not None:
             cache.load_stat_keys(snap)  # before the first files(): unchanged files are not re-hashed

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 
 from .. import cli
-from ..util import note
 
 NAME = "why-not"
 HELP = "explain why no flow path leads from A to B"
@@ -25,26 +24,18 @@ def register(p) -> None:
     p.add_argument("source", metavar="A", help="where the value starts")
     p.add_argument("target", metavar="B", help="where you expected it to arrive")
     p.add_argument("-i", "--ignore-case", action="store_true", help="match A and B ignoring case")
-    p.add_argument("-D", "--define", action="append", metavar="NAME[=VALUE]",
-                   help="restrict to the configuration where NAME is defined (repeatable)")
-    p.add_argument("-U", "--undef", action="append", metavar="NAME", help="NAME is not defined (repeatable)")
-    p.add_argument("--keep-if0", action="store_true", help="also analyse '#if 0' blocks")
-    p.add_argument("--no-control", action="store_true", help="leave out control-dependence edges")
+    cli.add_config_options(p)
     cli.add_source_options(p)
     cli.add_output_options(p, ["text", "json"])
 
 
 def run(args) -> int:
-    from ..api import open_cache
     from ..index import index
-    from ..ppcond import Config
     from ..whynot import render_text, why_not
-    from .trace import open_snapshot
 
-    snap, why = open_snapshot(args)
-    note(f"sources: {snap.describe()} ({why})")
-    config = Config.from_args(args.define, args.undef, args.keep_if0)
-    cache = None if args.no_cache else open_cache(args.cache or None)
+    snap, why = cli.open_sources(args)
+    config = cli.config_from(args)
+    cache = cli.open_cache(args)
     try:
         facts, _ = index(snap, cache, args.jobs)
     finally:
