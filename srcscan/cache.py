@@ -16,6 +16,8 @@ from pathlib import Path
 from .datafiles import queries_hash
 from .model import FACTS_VERSION, FileFacts
 
+OPEN_BUSY_RETRIES = 40  # about 30 s of waiting for another run that is creating the cache
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS facts (
     key TEXT NOT NULL,
@@ -94,7 +96,8 @@ class FactCache:
             from .errors import UsageError
 
             raise UsageError(f"cache folder {self.folder}: {e.strerror or e}") from e
-        for attempt in range(2):
+        attempt = busy = 0
+        while True:
             db = None
             try:
                 db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
@@ -108,13 +111,19 @@ class FactCache:
             except sqlite3.DatabaseError as e:
                 if db is not None:
                     db.close()
+                # Two runs creating one cache at once: switching a new database to WAL takes
+                # a lock that SQLite's busy timeout does not wait for. Wait here instead.
+                if "locked" in str(e) and busy < OPEN_BUSY_RETRIES:
+                    busy += 1
+                    time.sleep(min(0.02 * 2 ** busy, 1.0))
+                    continue
                 if not is_damage(e):  # busy, disk full, read-only: a healthy cache, never moved aside
                     self.warnings.append(f"cache {self.path} is not usable ({e}); running without it")
                     return _memory_db()
                 if attempt:
                     raise
+                attempt += 1
                 self._move_aside(str(e))
-        raise AssertionError("unreachable")
 
     def _move_aside(self, why: str) -> None:
         move_aside(self.path)
