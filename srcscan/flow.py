@@ -109,14 +109,33 @@ class FlowBuilder:
               "column": getattr(stmt, "col", 0), "code": stmt.code, "function": fn.name if fn else None,
               "guards": [g.text for g in stmt.guards], "preproc": list(stmt.preproc), "via": via,
               "indirect": indirect}
-        if self.g.has_edge(src, dst):
-            evs = self.g[src][dst]["evidence"]
-            if len(evs) < 20 and not any(e["file"] == ev["file"] and e["line"] == ev["line"] for e in evs):
-                evs.append(ev)
-        else:
-            self.g.add_edge(src, dst, kind=kind, evidence=[ev])
+        at = (ev["file"], ev["line"])
+        d = self.g.succ[src].get(dst)
+        if d is None:
+            self.g.add_edge(src, dst, ev={at: ev})
+        elif at not in d["ev"]:  # one statement is one piece of evidence
+            d["ev"][at] = ev
+
+    def finish(self) -> nx.DiGraph:
+        """Give every edge its evidence in a fixed order and its kind, independent of the order
+        functions were built in (see ``canonical``)."""
+        for _, _, d in self.g.edges(data=True):
+            if "ev" in d:
+                d["kind"], d["evidence"] = canonical(d.pop("ev"))
+        return self.g
 
     def build(self) -> nx.DiGraph:
+        cfg = self.o.config
+        self.prepare()
+        for defs in self.p.functions.values():
+            for fn in defs:
+                if not cfg.excludes(fn.preproc):
+                    self._function(fn)
+        self.build_file_scope()
+        return self.finish()
+
+    def prepare(self) -> None:
+        """What every function's edges depend on: which functions each pointer slot may hold."""
         cfg = self.o.config
         for defs in self.p.functions.values():
             for fn in defs:
@@ -127,16 +146,15 @@ class FlowBuilder:
         for path, ff in self.p.files.items():
             for a in ff.global_assigns:
                 self._collect_fp_assign(a, None, path)
-        for defs in self.p.functions.values():
-            for fn in defs:
-                if not cfg.excludes(fn.preproc):
-                    self._function(fn)
+
+    def build_file_scope(self) -> None:
+        """Edges of initializers outside functions."""
+        cfg = self.o.config
         for path, ff in self.p.files.items():
             self._cur_file = path
             for a in ff.global_assigns:
                 if not cfg.excludes(a.preproc):
                     self._assign(a, None, path, [])
-        return self.g
 
     def _collect_fp(self, fn: Function) -> None:
         for a in fn.assigns:
@@ -392,6 +410,19 @@ class FlowBuilder:
                 if a.target.root == var and not a.target.steps and a.op in ("=", "init"):
                     return self._handle_path(fn, a.value, depth + 1)
         return "/?"
+
+
+MAX_EVIDENCE = 20
+_KIND_COST = {"control": 6, "through": 3}  # same preference as the tracer's path costs
+
+
+def canonical(ev: dict) -> tuple[str, list[dict]]:
+    """(kind, evidence list) of an edge from its evidence by statement: the best explanation
+    first (a data flow before a guess through an unknown call, before a control dependence),
+    then by file and line; at most MAX_EVIDENCE kept."""
+    evs = sorted(ev.values(), key=lambda e: (_KIND_COST.get(e["kind"], 1), e["file"] or "", e["line"] or 0,
+                                            e.get("column") or 0))[:MAX_EVIDENCE]
+    return evs[0]["kind"], evs
 
 
 def build_graph(program: Program, models: Models | None = None, options: BuildOptions | None = None) -> FlowBuilder:

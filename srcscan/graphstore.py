@@ -19,6 +19,7 @@ from typing import Iterator
 
 from .errors import SrcscanError
 
+GRAPH_VERSION = 2  # bump when graph building changes what a cached graph holds; part of its key
 NODE_FIELDS = ("kind", "label", "name", "owner", "file", "line", "ambiguous", "model")
 KINDS = ("assign", "arg", "return", "out", "field-store", "field-load", "model", "through", "control")
 _KCODE = {k: i for i, k in enumerate(KINDS)}
@@ -152,8 +153,8 @@ class CompactGraph:
         import networkx as nx
 
         h = nx.DiGraph()
-        h.add_nodes_from(keep)
-        h.add_edges_from(self.edges_among(keep))
+        h.add_nodes_from(sorted(keep))
+        h.add_edges_from(sorted(self.edges_among(keep)))  # path enumeration independent of storage order
         return h
 
 
@@ -363,14 +364,14 @@ class SqliteGraph:
 
     def prefetch(self, n: str, frontier: list, out: bool) -> None:
         """Load the neighbours of ``n`` and of the next nodes of the search frontier (heap
-        entries ``(cost, i, node, parent)``) with one query instead of one per node."""
+        entries ``(cost, node, parent)``) with one query instead of one per node."""
         memo = self._out if out else self._in
         r = self._row.get(n)
         if r is None or r[0] in memo:
             return
         idxs = {r[0]}
         for e in frontier[:256]:
-            rm = self._row.get(e[2])
+            rm = self._row.get(e[1])
             if rm is not None and rm[0] not in memo:
                 idxs.add(rm[0])
         col, other = ("u", "v") if out else ("v", "u")
@@ -465,6 +466,6 @@ class SqliteGraph:
         import networkx as nx
 
         h = nx.DiGraph()
-        h.add_nodes_from(keep)
-        h.add_edges_from(self.edges_among(keep))
+        h.add_nodes_from(sorted(keep))
+        h.add_edges_from(sorted(self.edges_among(keep)))  # path enumeration independent of storage order
         return h

@@ -42,7 +42,7 @@ class Analysis:
 
 def _graph_key(keys: list[tuple[str, str]], config: Config, control: bool) -> str:
     h = hashlib.sha1()
-    h.update(version_key().encode())
+    h.update(f"{version_key()}:{graphstore.GRAPH_VERSION}".encode())
     for f in model_files():
         h.update(read_text(f).encode())
     h.update(repr((sorted(config.defines.items()), sorted(config.undefs), config.keep_if0, control)).encode())
@@ -141,12 +141,13 @@ def _bfs(g: "graphstore.CompactGraph | graphstore.SqliteGraph", starts: list[str
 
     parent: dict[str, str | None] = {}
     best: dict[str, int] = {s: 0 for s in starts}
-    heap = [(0, i, s, None) for i, s in enumerate(starts)]
-    counter = len(heap)
+    # ties are broken by node id, never by the order edges were stored in: the same graph
+    # built in another order (cached, or on demand) gives the same slice
+    heap = sorted((0, s, None) for s in set(starts))
     nxt = g.out_edges_kind if forward else g.in_edges_kind
     prefetch = getattr(g, "prefetch", None)  # a database-backed graph loads neighbours in batches
     while heap and len(parent) < limit:
-        cost, _, u, par = heapq.heappop(heap)
+        cost, u, par = heapq.heappop(heap)
         if u in parent:
             continue
         parent[u] = par
@@ -160,8 +161,7 @@ def _bfs(g: "graphstore.CompactGraph | graphstore.SqliteGraph", starts: list[str
             c = cost + EDGE_COST.get(kind, 1)
             if c < best.get(v, 1 << 30):
                 best[v] = c
-                counter += 1
-                heapq.heappush(heap, (c, counter, v, u))
+                heapq.heappush(heap, (c, v, u))
     return parent
 
 
