@@ -87,6 +87,9 @@ class FactCache:
         self.path = self.folder / "facts.sqlite"
         self.version = version_key()
         self.warnings: list[str] = []
+        # decoded facts kept in this process (history: one revision's files, mostly the next
+        # one's too); None: off
+        self.memo: dict[str, FileFacts] | None = None
         self.db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -131,6 +134,9 @@ class FactCache:
 
     def get_many(self, keys: list[str]) -> dict[str, FileFacts]:
         out: dict[str, FileFacts] = {}
+        if self.memo is not None:
+            out = {k: self.memo[k] for k in keys if k in self.memo}
+            keys = [k for k in keys if k not in out]
         damaged = 0
         for i in range(0, len(keys), 500):
             chunk = keys[i:i + 500]

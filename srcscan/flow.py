@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .model import Access, Assign, Call, Expr, Function
+from .model import FLOW_VERSION, Access, Assign, Call, Expr, Function  # noqa: F401
 from .models import Models, SinkModel, SourceModel, load_models
 from .ppcond import Config
 from .program import Program
@@ -29,8 +29,10 @@ class FlowBuilder:
         self.fp_by_field: dict[str, set[str]] = {}  # field name -> functions stored in any such field
         self.unresolved_indirect: list[tuple[str, Call]] = []  # (function key, call) with no known target
         self._results: dict = {}
+        self._fn: Function | None = None
         self._cur_file: str | None = None
         self._vn_memo: dict = {}
+        self._pos_memo: dict = {}
 
     # ------------------------------------------------------------------ nodes
     def _node(self, nid: str, **attrs) -> str:
@@ -64,8 +66,7 @@ class FlowBuilder:
             i = next(i for i, p in enumerate(fn.params) if p.name == acc.root)
             if acc.deref:
                 return self.out_param(fn, i)
-            return self._node(f"param:{fn.key}#{i}", kind="param", label=f"{fn.name}#{i} ({acc.root})",
-                              name=acc.root, owner=fn.key, file=fn.file, line=fn.line, ambiguous=False)
+            return self.param_node(fn.key, i, fn)
         if scope == "local":
             return self._node(f"local:{fn.file}:{fn.name}:{acc.root}", kind="local",
                               label=f"{fn.name}:{acc.root}", name=acc.root, owner=fn.key, file=fn.file,
@@ -80,10 +81,28 @@ class FlowBuilder:
                               file=self.p.global_files.get(acc.root), line=g.line, ambiguous=False)
         return None  # a constant, enum value or something we cannot see
 
+    def _first_def(self, key: str, i: int, fn: Function) -> Function:
+        """The definition a parameter node describes: the first one of the function (whichever
+        definition made the node), unless it has fewer parameters."""
+        return next((d for d in self.p.functions.get(key, ()) if i < len(d.params)), fn)
+
+    def param_node(self, key: str, i: int, fn: Function) -> str:
+        nid = f"param:{key}#{i}"
+        if nid in self.g:
+            return nid
+        d = self._first_def(key, i, fn)
+        p = d.params[i]
+        return self._node(nid, kind="param", label=f"{d.name}#{i} ({p.name})", name=p.name, owner=key, file=d.file,
+                          line=d.line, ambiguous=False)
+
     def out_param(self, fn: Function, i: int) -> str:
-        p = fn.params[i]
-        return self._node(f"param:{fn.key}#{i}*", kind="param", label=f"*{p.name} ({fn.name}#{i} out)", name=p.name,
-                          owner=fn.key, file=fn.file, line=fn.line, ambiguous=False)
+        nid = f"param:{fn.key}#{i}*"
+        if nid in self.g:
+            return nid
+        d = self._first_def(fn.key, i, fn)
+        p = d.params[i]
+        return self._node(nid, kind="param", label=f"*{p.name} ({d.name}#{i} out)", name=p.name,
+                          owner=fn.key, file=d.file, line=d.line, ambiguous=False)
 
     def ret_node(self, key: str) -> str:
         fn = self.p.functions[key][0]
@@ -91,12 +110,20 @@ class FlowBuilder:
                           line=fn.line, ambiguous=False)
 
     def model_node(self, role: str, model: SourceModel | SinkModel, key: str, function: str) -> str:
+        """A source or sink; several model functions may make the same one (CFGMR3QueryU64 and
+        CFGMR3QueryU64Def): it is described by the first of them by name, whatever the order
+        functions are built in."""
         nid = f"{role}:{model.id}:{key}"
+        if nid in self.g and function >= self.g.nodes[nid]["model"]["function"]:
+            return nid
         info = {"id": model.id, "kind": role, "key": key, "description": model.description, "function": function,
                 "origin": f"queries/{model.origin}"}
         if role == "source" and getattr(model, "override", None) and "{node}" in model.key:
             node, _, k = key.rpartition("/")
             info["override"] = model.override.format(node=node, key=k, function=function)
+        if nid in self.g:
+            self.g.nodes[nid]["model"] = info
+            return nid
         return self._node(nid, kind=role, label=f"{model.id}:{key}", name=key, owner=None, file=None, line=None,
                           ambiguous=False, model=info)
 
@@ -181,6 +208,13 @@ class FlowBuilder:
         the declared type's field order; None when the type or field is unknown."""
         if not any(op == "." and n.startswith("#") for op, n in acc.steps):
             return acc
+        key = (id(fn) if fn is not None else file, acc.root, tuple(acc.steps), acc.deref)
+        memo = self._pos_memo
+        if key not in memo:
+            memo[key] = self._resolve_positional(acc, fn, file)
+        return memo[key]
+
+    def _resolve_positional(self, acc: Access, fn: Function | None, file: str) -> Access | None:
         _, typ = self.p.var_type(acc.root, fn, file)
         cur = self.p.struct_of(typ)
         steps = []
@@ -203,14 +237,9 @@ class FlowBuilder:
 
     def _function(self, fn: Function) -> None:
         cfg = self.o.config
-        results: dict[int, list[tuple[str, str, str | None, bool]]] = {}
-        for i, c in enumerate(fn.calls):
-            if cfg.excludes(c.preproc):
-                self.excluded += 1
-                results[i] = []
-                continue
-            results[i] = self._call(fn, c, i)
-        self._results = results
+        self._fn, self._results = fn, {}
+        for i in range(len(fn.calls)):
+            self._result(i)
         for a in fn.assigns:
             if cfg.excludes(a.preproc):
                 self.excluded += 1
@@ -223,6 +252,22 @@ class FlowBuilder:
                     self.excluded += 1
                     continue
                 self._flow_expr(r.value, fn, fn.file, ret, "return", r, via=None)
+
+    def _result(self, ci: int) -> list[tuple[str, str, str | None, bool]]:
+        """Where the value of call ``ci`` of the function being built comes from; a call
+        nested in another's arguments is resolved first, whatever the order of the list."""
+        r = self._results.get(ci)
+        if r is None:
+            fn = self._fn
+            c = fn.calls[ci]
+            self._results[ci] = []  # broken facts where a call contains itself end here
+            if self.o.config.excludes(c.preproc):
+                self.excluded += 1
+                r = []
+            else:
+                r = self._call(fn, c, ci)
+            self._results[ci] = r
+        return r
 
     def _flow_expr(self, e: Expr, fn: Function | None, file: str, dst: str, kind: str, stmt, via=None) -> None:
         for acc in e.reads:
@@ -237,10 +282,13 @@ class FlowBuilder:
                     k = "field-load"
             self._edge(src, dst, k, fn, stmt, via)
         for ci in e.calls:
-            for src, k, v, ind in self._results.get(ci, []) if fn is not None else []:
+            for src, k, v, ind in self._result(ci) if fn is not None else []:
                 self._edge(src, dst, k if kind != "return" else ("return" if k == "return" else k), fn, stmt, v, ind)
 
     def _assign(self, a: Assign, fn: Function | None, file: str, calls) -> None:
+        if fn is None and not any(r.steps or self.p.var_type(r.root, None, file)[0] != "unknown"
+                                  for r in a.value.reads):
+            return  # file scope: constants and function names flow nowhere (tables have thousands)
         target = self.resolve_positional(a.target, fn, file)
         if target is None:
             return
@@ -274,7 +322,7 @@ class FlowBuilder:
             if n is not None:
                 out.append((n, None))
         for ci in arg.calls:
-            for src, k, v, ind in self._results.get(ci, []):
+            for src, k, v, ind in self._result(ci):
                 out.append((src, v))
         return out
 
@@ -349,10 +397,7 @@ class FlowBuilder:
                 for i, arg in enumerate(c.args):
                     if i >= len(callee.params) or callee.params[i].name == "...":
                         break
-                    pnode = self._node(f"param:{key}#{i}", kind="param",
-                                       label=f"{callee.name}#{i} ({callee.params[i].name})",
-                                       name=callee.params[i].name, owner=key, file=callee.file, line=callee.line,
-                                       ambiguous=False)
+                    pnode = self.param_node(key, i, callee)
                     for s, v in self._arg_sources(fn, arg):
                         self._edge(s, pnode, "arg", fn, c, via=callee.name, indirect=indirect)
                     if arg.addr_of is not None and self._writes_through(key, i):

@@ -14,6 +14,7 @@ shared cache, so a file (blob or path@rev) is parsed once over a whole walk.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import math
 import re
@@ -155,6 +156,8 @@ class Evaluator:
 
     def __init__(self, source: RevisionSource, query: Query, cache=None, jobs: int = 0):
         self.source, self.query, self.cache, self.jobs = source, query, cache, jobs
+        if cache is not None and cache.memo is None:
+            cache.memo = {}  # facts of unchanged files stay decoded from one revision to the next
         self.points: dict[object, Point] = {}
         self.by_keys: dict[tuple, Point] = {}
         self.evaluations = 0
@@ -163,19 +166,42 @@ class Evaluator:
 
     def _trace(self, snap) -> tuple[dict, object]:
         """(trace JSON, index stats). A symbol or target the revision does not have gives an
-        empty trace (``"missing"`` set), which is a state like any other."""
-        from .ppcond import Config
-        from .tracing import analyse, trace
+        empty trace (``"missing"`` set), which is a state like any other.
 
-        o = self.query.options
+        The graph is built on demand (only the functions the trace reaches) and not cached;
+        the trace itself is, by the revision's files, configuration and query."""
+        import json
+        import zlib
+
+        from .index import IndexStats
+        from .ppcond import Config
+        from .tracing import _graph_key, analyse_demand, trace
+
+        o, q = self.query.options, self.query
         cfg = Config.from_args(o.get("defines"), o.get("undefs"), bool(o.get("keep_if0")))
-        a = analyse(snap, self.cache, self.jobs, cfg, bool(o.get("control", True)), "history")
+        control = bool(o.get("control", True))
+        rkey = None
+        if self.cache is not None:
+            files = snap.files()
+            what = (_graph_key(files, cfg, control), q.symbol, q.to, q.direction, bool(o.get("ignore_case")))
+            rkey = "trace-result:" + hashlib.sha1(repr(what).encode()).hexdigest()
+            blob = self.cache.get_blob(rkey)
+            if blob is not None:
+                try:
+                    tj = json.loads(zlib.decompress(blob))
+                    if isinstance(tj, dict) and isinstance(tj.get("nodes"), list):
+                        return tj, IndexStats(files=len(files), reused=len(files))
+                except (ValueError, zlib.error):
+                    pass  # a damaged entry: trace again
+        a = analyse_demand(snap, self.cache, self.jobs, cfg, control, "history")
         try:
-            t = trace(a, self.query.symbol, to=self.query.to, direction=self.query.direction,
-                      ignore_case=bool(o.get("ignore_case")), config=cfg)
+            t = trace(a, q.symbol, to=q.to, direction=q.direction, ignore_case=bool(o.get("ignore_case")), config=cfg)
+            tj = t.to_json()
         except NotFound as e:
-            return {"nodes": [], "edges": [], "paths": [], "missing": str(e)}, a.stats
-        return t.to_json(), a.stats
+            tj = {"nodes": [], "edges": [], "paths": [], "missing": str(e)}
+        if rkey is not None:
+            self.cache.put_blob(rkey, zlib.compress(json.dumps(tj).encode()))
+        return tj, a.stats
 
     def value(self, tj: dict, fp: Fingerprint):
         if self.query.path:
@@ -193,7 +219,14 @@ class Evaluator:
         if same is not None:
             p = Point(ref, snap.revision, same.trace, same.fingerprint, same.value, reused_from=same.ref)
         else:
-            tj, st = self._trace(snap)
+            gc_on = gc.isenabled()
+            gc.disable()  # millions of long-lived fact objects: nothing for the cyclic GC to find
+            try:
+                tj, st = self._trace(snap)
+            finally:
+                gc.freeze()  # and never scan the facts kept for the next revision either
+                if gc_on:
+                    gc.enable()
             self.evaluations += 1
             self.parsed += st.parsed
             self.reused += st.reused

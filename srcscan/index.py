@@ -2,6 +2,7 @@
 else parsed (in a process pool for larger trees) and streamed into the cache."""
 from __future__ import annotations
 
+import copy
 import os
 import time
 from collections import deque
@@ -111,12 +112,16 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
     else:  # only learn which keys are there
         cached = {k: None for k in cache.has_many(list(keys))}
     todo = []
+    used: set[int] = set()
     for path, key in files:
         if not keep and key in cached:
             stats.reused += 1
             continue
         ff = cached.get(key)
         if ff is not None:
+            if id(ff) in used:  # the same content twice in this snapshot: facts of its own
+                ff = copy.deepcopy(ff)
+            used.add(id(ff))
             if ff.path != path:  # same content seen under another path
                 ff.path = path
                 for fn in ff.functions:
@@ -205,6 +210,8 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
         bar.close()
         if cache is not None and pending:
             cache.put_many(pending)
+    if cache is not None and cache.memo is not None and keep:
+        cache.memo = {key: facts[path] for path, key in files if path in facts}
     if cache is not None:
         stats.warnings.extend(cache.warnings)
     stats.warnings.extend(snapshot.warnings)

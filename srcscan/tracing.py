@@ -13,6 +13,7 @@ from .cache import FactCache, version_key
 from .datafiles import model_files, read_text
 from .errors import NotFound, UsageError
 from .index import IndexStats, index
+from .model import FLOW_VERSION
 from .ppcond import Config
 from .program import Program
 from .snapshot import Snapshot
@@ -42,7 +43,7 @@ class Analysis:
 
 def _graph_key(keys: list[tuple[str, str]], config: Config, control: bool) -> str:
     h = hashlib.sha1()
-    h.update(f"{version_key()}:{graphstore.GRAPH_VERSION}".encode())
+    h.update(f"{version_key()}:{graphstore.GRAPH_VERSION}:{FLOW_VERSION}".encode())
     for f in model_files():
         h.update(read_text(f).encode())
     h.update(repr((sorted(config.defines.items()), sorted(config.undefs), config.keep_if0, control)).encode())
@@ -105,6 +106,24 @@ def _analyse(snapshot, cache, jobs, config, control, why, need_program, cache_fa
     return Analysis(snapshot, g, st, why, functions, builder.excluded, program)
 
 
+def analyse_demand(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, config: Config | None = None,
+                   control: bool = True, why: str = "") -> Analysis:
+    """Facts of every file, but a flow graph built only as far as traces ask (demand.py): for
+    one-off traces of many revisions (history). Nothing but facts is cached."""
+    from .demand import DemandGraph
+    from .flow import BuildOptions, FlowBuilder
+
+    t0 = time.perf_counter()
+    config = config or Config()
+    facts, st = index(snapshot, cache, jobs)
+    program = Program(facts)
+    g = DemandGraph(FlowBuilder(program, options=BuildOptions(config=config, control=control)))
+    st.seconds = time.perf_counter() - t0
+    a = Analysis(snapshot, g, st, why, program.stats()["functions"], 0, program)
+    a.scope = "full (graph built on demand)"
+    return a
+
+
 # ---------------------------------------------------------------------- matching
 
 def match_nodes(g: "graphstore.CompactGraph | graphstore.SqliteGraph", symbol: str, ignore_case: bool = False) -> list[str]:
@@ -145,6 +164,11 @@ def _bfs(g: "graphstore.CompactGraph | graphstore.SqliteGraph", starts: list[str
     # built in another order (cached, or on demand) gives the same slice
     heap = sorted((0, s, None) for s in set(starts))
     nxt = g.out_edges_kind if forward else g.in_edges_kind
+    if allowed is not None and hasattr(g, "known_edges_kind"):
+        # a graph built on demand: inside a slice every edge is built already
+        import functools
+
+        nxt = functools.partial(g.known_edges_kind, forward)
     prefetch = getattr(g, "prefetch", None)  # a database-backed graph loads neighbours in batches
     while heap and len(parent) < limit:
         cost, u, par = heapq.heappop(heap)

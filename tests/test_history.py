@@ -183,3 +183,19 @@ def test_cli_json_and_text(tmp_path, base, capsys, monkeypatch):
     assert main(["bisect", SYM, "--src", str(h.path), "--good", "r1", "--bad", "main"]) == 2
     err = capsys.readouterr().err
     assert err.splitlines()[-1].startswith("srcscan: error: r1: no commit") and "Traceback" not in err
+
+
+def test_a_second_walk_reuses_traces_and_survives_damaged_ones(tmp_path, base):
+    c = FactCache(tmp_path / "c")
+    h = make_history(tmp_path / "r", n=8, flips={5: "const"}, base=base)
+    args = (GitSource(h.path), Query(SYM), "main~7", "main")
+    first = bisect(*args, c)
+    again = bisect(*args, c)
+    assert again.found.after.revision.id == first.found.after.revision.id == h.commits[5].id
+    assert again.stats["files_parsed"] == 0
+    assert [p.fingerprint for p in again.evaluated] == [p.fingerprint for p in first.evaluated]
+    n = c.db.execute("UPDATE blobs SET data = ? WHERE name LIKE 'trace-result:%'", (b"\x00garbage",)).rowcount
+    assert n >= 3
+    damaged = bisect(*args, c)
+    assert [p.fingerprint for p in damaged.evaluated] == [p.fingerprint for p in first.evaluated]
+    c.close()

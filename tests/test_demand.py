@@ -1,0 +1,124 @@
+"""The flow graph built on demand (history's per-revision traces) gives exactly the traces of
+the fully built graph, and neither depends on the order functions are built in."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from srcscan.cache import FactCache
+from srcscan.demand import DemandGraph
+from srcscan.facts import extract
+from srcscan.flow import FlowBuilder, build_graph
+from srcscan.ppcond import Config
+from srcscan.program import Program
+from srcscan.snapshot import DirSnapshot, sample_root
+from srcscan.tracing import analyse, analyse_demand, trace
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory):
+    cache = FactCache(tmp_path_factory.mktemp("cache"))
+    snap = DirSnapshot([sample_root()])
+    return analyse(snap, cache), snap, cache
+
+
+def _comparable(tj: dict) -> dict:
+    tj = dict(tj)
+    tj.pop("stats")  # graph sizes and timings differ by design
+    tj.pop("source")
+    return tj
+
+
+QUERIES = [
+    dict(symbol="cTscTicksPerSecond"),
+    dict(symbol="u32TscScale"),
+    dict(symbol="cfgm:/TM/TSCTicksPerSecond"),
+    dict(symbol="source:cfgm:/TM/TSCTicksPerSecond"),
+    dict(symbol="TMCpuTicksPerSecond()"),
+    dict(symbol="GIMKVM.cTscTicksPerSecond", direction="up"),
+    dict(symbol="gimR3KvmUpdateSystemTime:u64TscFreq", direction="down"),
+    dict(symbol="cTscTicksPerSecond", to="u32TscScale"),
+    dict(symbol="CTSCTICKSPERSECOND", ignore_case=True),
+    dict(symbol="sink:guest-memory:PGMPhysSimpleWriteGCPhys"),
+]
+
+
+@pytest.mark.parametrize("q", QUERIES, ids=[q["symbol"] + ("->" + q["to"] if "to" in q else "") for q in QUERIES])
+def test_demand_trace_equals_full_trace(both, q):
+    full, snap, cache = both
+    demand = analyse_demand(snap, cache)
+    q = dict(q)
+    symbol = q.pop("symbol")
+    want = trace(full, symbol, **q).to_json()
+    got = trace(demand, symbol, **q).to_json()
+    assert got["nodes"] and _comparable(got) == _comparable(want)
+
+
+def test_demand_builds_only_what_the_trace_reaches(both):
+    _, snap, cache = both
+    a = analyse_demand(snap, cache)
+    trace(a, "u32TscScale", direction="up")
+    g = a.graph
+    built = {fn.name for defs in a.program.functions.values() for fn in defs if id(fn) in g._built}
+    # where the KVM system time comes from (and the writer of Hyper-V's field of the same
+    # name: fields are looked up by name) -- not the Hyper-V TSC page, MSR code or saving
+    assert {"TMCpuTicksPerSecond", "tmR3CalibrateTSC", "gimR3KvmUpdateSystemTime"} <= built
+    assert not built & {"gimR3HvEnableTscPage", "gimR3HvReadMsr", "gimR3KvmWriteMsr", "tmR3Save"}
+    assert g.functions_built == len(built) < g.total_functions
+
+
+def test_unknown_symbol_suggests_without_building_everything(both):
+    from srcscan.errors import NotFound
+
+    _, snap, cache = both
+    a = analyse_demand(snap, cache)
+    with pytest.raises(NotFound, match="did you mean: cTscTicksPerSecond"):
+        trace(a, "cTscTicksPerSecnd")
+    assert a.graph.functions_built < a.graph.total_functions
+
+
+def _edges(g):
+    return {(u, v): (d["kind"], [(e["file"], e["line"], e["kind"]) for e in d["evidence"]])
+            for u, v, d in g.edges(data=True)}
+
+
+def test_graph_does_not_depend_on_build_order():
+    files = {p: extract(p, (sample_root() / p).read_bytes()) for p, _ in DirSnapshot([sample_root()]).files()}
+    want = build_graph(Program(files))
+    for seed in range(3):
+        b = FlowBuilder(Program(files))
+        order = list(b.p.functions.items())
+        random.Random(seed).shuffle(order)
+        b.p.functions.clear()
+        b.p.functions.update(order)
+        b.build()
+        assert _edges(b.g) == _edges(want.g)
+        assert dict(b.g.nodes(data=True)) == dict(want.g.nodes(data=True))
+
+
+def test_a_call_nested_in_an_earlier_call_still_flows():
+    """LogRel(("%RU64", scale(uHz))): the outer call comes first in the statement; the inner
+    call's result must still reach the sink, however the calls are listed."""
+    src = b"""
+static unsigned long long scale(unsigned long long u) { return u * 2; }
+void report(unsigned long long uHz)
+{
+    LogRel(("TM: %RU64\\n", scale(uHz)));
+}
+"""
+    ff = extract("r.c", src)
+    assert [c.callee for c in ff.functions[1].calls] == ["LogRel", "scale"]  # outer first
+    g = build_graph(Program({"r.c": ff})).g
+    assert g.has_edge("ret:r.c:scale", "sink:log:LogRel")
+
+
+def test_demand_graph_answers_only_after_expanding(both):
+    _, snap, cache = both
+    a = analyse_demand(snap, cache, config=Config())
+    g: DemandGraph = a.graph
+    n = "field:GIMKVM.cTscTicksPerSecond"
+    assert n in g
+    ins = dict(g.in_edges_kind(n))
+    assert ins.get("ret:TMCpuTicksPerSecond") == "return"
+    assert g.in_degree(n) == len(ins)
