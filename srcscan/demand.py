@@ -109,7 +109,6 @@ class DemandGraph:
     def __init__(self, builder: FlowBuilder):
         b = self.b = builder
         self.g = b.g
-        self.nodes = _Nodes(self)
         cfg = b.o.config
         b.prepare()
         self._index: dict[str, list[Function]] = defaultdict(list)
@@ -146,6 +145,12 @@ class DemandGraph:
         b.build_file_scope()
         for fn in eager:
             self._build(fn)
+
+    @property
+    def nodes(self) -> _Nodes:
+        """``g.nodes[n]``: made on use, so the graph holds no reference cycle and is freed as
+        soon as its revision is done (history runs with the cyclic GC frozen)."""
+        return _Nodes(self)
 
     # ---------------------------------------------------------------- building
     def _build(self, fn: Function) -> None:

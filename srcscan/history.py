@@ -154,8 +154,9 @@ class Evaluator:
     """Runs the query's trace on revisions of one source, with one fact cache; counts trace
     evaluations and files parsed vs reused."""
 
-    def __init__(self, source: RevisionSource, query: Query, cache=None, jobs: int = 0):
+    def __init__(self, source: RevisionSource, query: Query, cache=None, jobs: int = 0, graph: str = "demand"):
         self.source, self.query, self.cache, self.jobs = source, query, cache, jobs
+        self.graph = graph  # "demand" (default) or "full": each revision's whole graph (benchmarks)
         if cache is not None and cache.memo is None:
             cache.memo = {}  # facts of unchanged files stay decoded from one revision to the next
         self.points: dict[object, Point] = {}
@@ -181,7 +182,7 @@ class Evaluator:
         cfg = Config.from_args(o.get("defines"), o.get("undefs"), bool(o.get("keep_if0")))
         control = bool(o.get("control", True))
         rkey = None
-        if self.cache is not None:
+        if self.cache is not None and self.graph != "full":
             files = snap.files()
             what = (_graph_key(files, cfg, control), q.symbol, q.to, q.direction, bool(o.get("ignore_case")))
             rkey = "trace-result:" + hashlib.sha1(repr(what).encode()).hexdigest()
@@ -193,7 +194,13 @@ class Evaluator:
                         return tj, IndexStats(files=len(files), reused=len(files))
                 except (ValueError, zlib.error):
                     pass  # a damaged entry: trace again
-        a = analyse_demand(snap, self.cache, self.jobs, cfg, control, "history")
+        if self.graph == "full":
+            from .tracing import analyse
+
+            a = analyse(snap, self.cache, self.jobs, cfg, control, "history")
+            rkey = None
+        else:
+            a = analyse_demand(snap, self.cache, self.jobs, cfg, control, "history")
         try:
             t = trace(a, q.symbol, to=q.to, direction=q.direction, ignore_case=bool(o.get("ignore_case")), config=cfg)
             tj = t.to_json()
@@ -301,12 +308,13 @@ def _require_symbol(points: list) -> None:
         raise NotFound(f"{missing[-1]} (at {', '.join(_name(p) for p in points)})")
 
 
-def bisect(source: RevisionSource, query: Query, good: str, bad: str, cache=None, jobs: int = 0) -> HistoryResult:
+def bisect(source: RevisionSource, query: Query, good: str, bad: str, cache=None, jobs: int = 0,
+           graph: str = "demand") -> HistoryResult:
     """The first revision after ``good`` (up to ``bad``) whose predicate value differs from
     ``good``'s: the fingerprint (default), whether a ``--to`` path exists, or whether the
     ``--path`` flow exists. At most ceil(log2 N) + 2 trace evaluations."""
     g, b, refs = _endpoints(source, good, bad)
-    ev = Evaluator(source, query, cache, jobs)
+    ev = Evaluator(source, query, cache, jobs, graph)
     bound = math.ceil(math.log2(len(refs))) + 2 if refs else 2
     pg = ev.at(g)
     pb = ev.at(b) if refs else pg
@@ -339,13 +347,13 @@ def bisect(source: RevisionSource, query: Query, good: str, bad: str, cache=None
 
 
 def history(source: RevisionSource, query: Query, start: str, end: str, cache=None, jobs: int = 0,
-            progress: bool = True) -> HistoryResult:
+            progress: bool = True, graph: str = "demand") -> HistoryResult:
     """Every revision in (start, end] whose trace fingerprint differs from the previous
     candidate's."""
     from .util import progress as bar
 
     g, b, refs = _endpoints(source, start, end)
-    ev = Evaluator(source, query, cache, jobs)
+    ev = Evaluator(source, query, cache, jobs, graph)
     prev = ev.at(g)
     changes = []
     for ref in (bar(refs, desc="history", unit="rev") if progress else refs):
@@ -358,9 +366,10 @@ def history(source: RevisionSource, query: Query, start: str, end: str, cache=No
     return HistoryResult("history", query, source, seen[0], seen[-1], len(refs), changes, seen, ev.stats())
 
 
-def diff(source: RevisionSource, query: Query, rev1: str, rev2: str, cache=None, jobs: int = 0) -> HistoryResult:
+def diff(source: RevisionSource, query: Query, rev1: str, rev2: str, cache=None, jobs: int = 0,
+         graph: str = "demand") -> HistoryResult:
     """The flow difference between two revisions (any two: no range needed)."""
-    ev = Evaluator(source, query, cache, jobs)
+    ev = Evaluator(source, query, cache, jobs, graph)
     a, b = ev.at(source.resolve(rev1)), ev.at(source.resolve(rev2))
     _require_symbol([a, b])
     changes = [Change(a, b)] if a.fingerprint != b.fingerprint else []
