@@ -22,12 +22,13 @@ EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
 RECURSION_LIMIT = 100_000
 
 
-def command_modules():
+def command_modules(only: str | None = None):
+    """The command modules (all, or the one named ``only``)."""
     from . import commands
 
     mods = []
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
+        if info.name.startswith("_") or (only is not None and info.name != only):
             continue
         mod = importlib.import_module(f"{commands.__name__}.{info.name}")
         if hasattr(mod, "register") and hasattr(mod, "run"):
@@ -116,7 +117,22 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"srcscan: error: {one_line(where + message)} (see '{self.prog} --help')\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _chosen_command(argv: list[str]) -> str | None:
+    """The module of the command ``argv`` names, when it names one (the first word that is not
+    an option): only that command's module is then imported (a warm trace is a fraction of a
+    second; importing every command is a noticeable part of it)."""
+    from . import commands
+
+    word = next((a for a in argv if not a.startswith("-")), None)
+    if word is None or "--" in argv[:argv.index(word)]:
+        return None
+    name = word.replace("-", "_")
+    names = {m.name for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_")}
+    return name if name in names else None
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or (given the arguments) just the command they name."""
     parser = _Parser(
         prog="srcscan",
         description="Where does this value come from, and where does it go? Dataflow tracing "
@@ -125,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"srcscan {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the Python traceback on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for mod in command_modules():
+    only = _chosen_command(argv) if argv is not None else None
+    for mod in command_modules(only):
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
@@ -160,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
 def _main(argv: list[str] | None) -> int:
     from .util import one_line
 
-    parser = build_parser()
+    parser = build_parser(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)

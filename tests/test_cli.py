@@ -65,3 +65,15 @@ def test_no_path_to_target_exits_1(capsys):
 def test_python_dash_m_works_and_no_traceback():
     r = subprocess.run([sys.executable, "-m", "srcscan", "trace", "nosuchthing"], capture_output=True, text=True)
     assert r.returncode == 1 and "Traceback" not in r.stderr
+
+
+def test_a_command_imports_only_its_own_module_and_help_lists_all(capsys):
+    code = ("import sys\nfrom srcscan.cli import main\ntry:\n    main(['--debug', 'stats', '--help'])\n"
+            "except SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('srcscan.commands.') and not m.endswith('._history')))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.stdout.strip().splitlines()[-1] == "['srcscan.commands.stats']"
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert all(m.NAME in out for m in command_modules())
