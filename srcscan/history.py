@@ -176,7 +176,7 @@ class Evaluator:
 
         from .index import IndexStats
         from .ppcond import Config
-        from .tracing import _graph_key, analyse_demand, trace
+        from .tracing import TRACE_VERSION, _graph_key, analyse_demand, trace
 
         o, q = self.query.options, self.query
         cfg = Config.from_args(o.get("defines"), o.get("undefs"), bool(o.get("keep_if0")))
@@ -184,7 +184,8 @@ class Evaluator:
         rkey = None
         if self.cache is not None and self.graph != "full":
             files = snap.files()
-            what = (_graph_key(files, cfg, control), q.symbol, q.to, q.direction, bool(o.get("ignore_case")))
+            what = (_graph_key(files, cfg, control), TRACE_VERSION, q.symbol, q.to, q.direction,
+                    bool(o.get("ignore_case")))
             rkey = "trace-result:" + hashlib.sha1(repr(what).encode()).hexdigest()
             blob = self.cache.get_blob(rkey)
             if blob is not None:

@@ -19,6 +19,7 @@ from .program import Program
 from .snapshot import Snapshot
 
 SCHEMA = "srcscan-trace/1"
+TRACE_VERSION = 2  # bump when slicing changes what a trace holds (cached history traces carry it)
 MAX_SLICE = 4000
 MAX_PATHS = 60
 MAX_TO_PATHS = 20
@@ -152,17 +153,40 @@ def suggestions(g: "graphstore.CompactGraph | graphstore.SqliteGraph", symbol: s
 EDGE_COST = {"control": 6, "through": 3}
 
 
+# After a control edge a path goes at most this many data steps: a value computed under a
+# condition that reads the traced value reaches a field, and the field the struct it is part
+# of and where that goes (the KVM shift: loop on the frequency -> local -> field -> guest
+# memory). Beyond that, implicit flows fan out to unrelated data (locks, pointers, counters).
+CONTROL_TAIL = 3
+
+
+class _Tree(dict):
+    """A cheapest-path tree (node -> the neighbour one step closer to a start) and the nodes
+    where a path ends because it came through a control edge (CONTROL_TAIL)."""
+
+    ends: frozenset = frozenset()
+    left: dict = {}  # node -> data steps its path has left (None: no control edge on it)
+
+
+def _budget_key(b: int | None) -> int:
+    return 1 << 30 if b is None else b
+
+
 def _bfs(g: "graphstore.CompactGraph | graphstore.SqliteGraph", starts: list[str], forward: bool, limit: int, control: bool = True,
-         allowed: set[str] | dict | None = None) -> dict[str, str | None]:
-    """Cheapest-path tree (Dijkstra with EDGE_COST): node -> the neighbour one step closer to a
-    start. Control edges are followed only when ``control`` is set."""
+         allowed: set[str] | dict | None = None) -> _Tree:
+    """Cheapest-path tree (Dijkstra with EDGE_COST). Control edges are followed only when
+    ``control`` is set, and only forwards; after one, a path takes at most CONTROL_TAIL more
+    data steps (a node first reached that way is taken again when a path with more steps left
+    reaches it)."""
     import heapq
 
-    parent: dict[str, str | None] = {}
-    best: dict[str, int] = {s: 0 for s in starts}
+    parent = _Tree()
+    left: dict[str, int | None] = {}  # data steps a node's path has left (None: no control edge on it)
+    start_set = set(starts)
+    best: dict[tuple[str, int], int] = {(s, _budget_key(None)): 0 for s in start_set}
     # ties are broken by node id, never by the order edges were stored in: the same graph
-    # built in another order (cached, or on demand) gives the same slice
-    heap = sorted((0, s, None) for s in set(starts))
+    # built in another order (cached, or on demand) gives the same slice; then more steps left first
+    heap = sorted((0, s, -_budget_key(None), None) for s in start_set)
     nxt = g.out_edges_kind if forward else g.in_edges_kind
     if allowed is not None and hasattr(g, "known_edges_kind"):
         # a graph built on demand: inside a slice every edge is built already
@@ -170,22 +194,36 @@ def _bfs(g: "graphstore.CompactGraph | graphstore.SqliteGraph", starts: list[str
 
         nxt = functools.partial(g.known_edges_kind, forward)
     prefetch = getattr(g, "prefetch", None)  # a database-backed graph loads neighbours in batches
-    while heap and len(parent) < limit:
-        cost, u, par = heapq.heappop(heap)
+    while heap and (len(parent) < limit):
+        cost, u, negb, par = heapq.heappop(heap)
+        b = None if -negb == _budget_key(None) else -negb
         if u in parent:
-            continue
+            if _budget_key(b) <= _budget_key(left[u]):
+                continue
         parent[u] = par
+        left[u] = b
+        if b == 0:
+            continue
         if prefetch is not None:
             prefetch(u, heap, forward)
         for v, kind in nxt(u):
-            if v in parent or (allowed is not None and v not in allowed):
+            if allowed is not None and v not in allowed:
                 continue
-            if kind == "control" and not control:
+            if kind == "control":
+                if not control or not forward or b is not None:
+                    continue
+                nb = CONTROL_TAIL
+            else:
+                nb = None if b is None else b - 1
+            if v in parent and _budget_key(nb) <= _budget_key(left[v]):
                 continue
             c = cost + EDGE_COST.get(kind, 1)
-            if c < best.get(v, 1 << 30):
-                best[v] = c
-                heapq.heappush(heap, (c, v, u))
+            k = (v, _budget_key(nb))
+            if c < best.get(k, 1 << 30):
+                best[k] = c
+                heapq.heappush(heap, (c, v, -_budget_key(nb), u))
+    parent.ends = frozenset(n for n, b in left.items() if b == 0)
+    parent.left = left
     return parent
 
 
@@ -224,7 +262,10 @@ def _tree_paths(g, tree: dict[str, str | None], start: str, forward: bool, want:
         return depth[n]
 
     terms = sorted(n for n in tree if g.kind(n) == want)[:MAX_TERMINALS]
-    hops = [_bfs(g, [t], not forward, MAX_SLICE, control=forward, allowed=tree) for t in terms]
+    ends = getattr(tree, "ends", frozenset())
+    left = getattr(tree, "left", {})
+    inner = {n for n in tree if n not in ends}  # a value reached through a condition goes no further
+    hops = [_bfs(g, [t], not forward, MAX_SLICE, control=False, allowed=inner) for t in terms]
     hop_depth = []
     for hop in hops:
         hd: dict[str, int] = {}
@@ -242,7 +283,9 @@ def _tree_paths(g, tree: dict[str, str | None], start: str, forward: bool, want:
         if g.kind(leaf) == want:
             ranked.append((0, base, leaf, -1))
             continue
-        ext = sorted((hd[leaf], i) for i, hd in enumerate(hop_depth) if hd.get(leaf, 0) > 0)[:TERMINALS_PER_LEAF]
+        room = _budget_key(left.get(leaf))  # a path through a control edge has few steps left
+        ext = sorted((hd[leaf], i) for i, hd in enumerate(hop_depth)
+                     if 0 < hd.get(leaf, 0) <= room)[:TERMINALS_PER_LEAF]
         if ext:
             ranked += [(0, base + d, leaf, i) for d, i in ext]
         else:
@@ -261,7 +304,8 @@ def _tree_paths(g, tree: dict[str, str | None], start: str, forward: bool, want:
                 on.add(n)
         kind = g.kind(chain[-1])
         end_deg = g.out_degree(chain[-1]) if forward else g.in_degree(chain[-1])
-        why = want if kind == want else (("leaf" if forward else "root") if end_deg == 0 else "cut")
+        why = want if kind == want else ("control" if left.get(chain[-1]) is not None else
+                                         ("leaf" if forward else "root") if end_deg == 0 else "cut")
         path = chain if forward else list(reversed(chain))
         key = tuple(path)
         if key not in seen:
@@ -271,7 +315,7 @@ def _tree_paths(g, tree: dict[str, str | None], start: str, forward: bool, want:
 
 def _walk_back(tree: dict[str, str | None], end: str) -> list[str]:
     path = [end]
-    while tree[path[-1]] is not None:
+    while tree[path[-1]] is not None and len(path) <= len(tree):
         path.append(tree[path[-1]])
     return path
 
@@ -372,6 +416,7 @@ def _to_paths(tr: Trace, g: "graphstore.CompactGraph | graphstore.SqliteGraph", 
     import networkx as nx
 
     sub = g.subgraph_nx(down & up)
+    control_edges = {(u, v) for u in sub for v, kind in g.out_edges_kind(u) if kind == "control" and v in sub}
     for t in targets:
         tr.nodes.setdefault(t, "target")
     for s in start:
@@ -379,8 +424,14 @@ def _to_paths(tr: Trace, g: "graphstore.CompactGraph | graphstore.SqliteGraph", 
             if s not in sub or t not in sub:
                 continue
             try:
+                found = 0
                 for i, p in enumerate(nx.shortest_simple_paths(sub, s, t)):
-                    if i >= MAX_TO_PATHS:
+                    if not _within_control_tail(p, control_edges):
+                        if i >= 20 * MAX_TO_PATHS:
+                            break
+                        continue
+                    found += 1
+                    if found > MAX_TO_PATHS:
                         tr.warnings.append(f"more paths from {s} to {t} not listed")
                         break
                     for n in p:
@@ -388,6 +439,17 @@ def _to_paths(tr: Trace, g: "graphstore.CompactGraph | graphstore.SqliteGraph", 
                     _add_path(tr, g, p, "to", "target")
             except nx.NetworkXNoPath:
                 continue
+
+
+def _within_control_tail(path: list[str], control_edges: set) -> bool:
+    """A path has no control edge after its first, nor more than CONTROL_TAIL steps after it."""
+    seen_at = None
+    for i, e in enumerate(zip(path, path[1:])):
+        if e in control_edges:
+            if seen_at is not None:
+                return False
+            seen_at = i
+    return seen_at is None or len(path) - 2 - seen_at <= CONTROL_TAIL
 
 
 def _add_path(tr: Trace, g: "graphstore.CompactGraph | graphstore.SqliteGraph", nodes: list[str], direction: str, ends_at: str) -> None:

@@ -11,6 +11,7 @@ import networkx as nx
 
 from .errors import NotFound
 from .flow import BuildOptions, FlowBuilder, build_graph
+from .tracing import CONTROL_TAIL
 from .ppcond import Config
 from .program import Program
 
@@ -63,35 +64,56 @@ def _match(g: nx.DiGraph, symbol: str, ignore_case: bool) -> list[str]:
 
 
 def _slice(g: nx.DiGraph, starts: list[str], forward: bool, control: bool) -> set[str]:
-    seen = set(starts)
+    """What the starts reach (or are reached from), with the tracer's rule for control edges
+    (tracing.CONTROL_TAIL): forwards only, then a few data steps."""
+    inf = CONTROL_TAIL + 1
+    left = {s: inf for s in starts}  # data steps left (inf: no control edge on the path)
     todo = deque(starts)
     while todo:
         u = todo.popleft()
+        b = left[u]
+        if b == 0:
+            continue
         for v in (g.successors(u) if forward else g.predecessors(u)):
-            if v in seen:
-                continue
             kind = (g[u][v] if forward else g[v][u])["kind"]
-            if kind == "control" and not control:
-                continue
-            seen.add(v)
-            todo.append(v)
-    return seen
+            if kind == "control":
+                if not control or not forward or b != inf:
+                    continue
+                nb = CONTROL_TAIL
+            else:
+                nb = b if b == inf else b - 1
+            if left.get(v, -1) < nb:
+                left[v] = nb
+                todo.append(v)
+    return set(left)
 
 
 def _path(g: nx.DiGraph, a: list[str], b: set[str], control: bool) -> list[str] | None:
-    parent = {s: None for s in a}
-    todo = deque(a)
+    """A shortest path from a start to a node of ``b`` under the tracer's rule for control
+    edges (tracing.CONTROL_TAIL)."""
+    inf = CONTROL_TAIL + 1
+    parent: dict[tuple[str, int], tuple[str, int] | None] = {(s, inf): None for s in a}
+    todo = deque(parent)
     while todo:
-        u = todo.popleft()
+        st = todo.popleft()
+        u, left = st
         if u in b:
-            out = [u]
+            out = [st]
             while parent[out[-1]] is not None:
                 out.append(parent[out[-1]])
-            return out[::-1]
+            return [n for n, _ in reversed(out)]
+        if left == 0:
+            continue
         for v in g.successors(u):
-            if v not in parent and (control or g[u][v]["kind"] != "control"):
-                parent[v] = u
-                todo.append(v)
+            if g[u][v]["kind"] == "control":
+                if not control or left != inf:
+                    continue
+                nxt = (v, CONTROL_TAIL)
+            else:
+                nxt = (v, left if left == inf else left - 1)
+            if nxt not in parent:
+                parent[nxt] = st
+                todo.append(nxt)
     return None
 
 

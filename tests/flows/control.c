@@ -17,3 +17,25 @@ void kvmUpdate(uint64_t u64TscFreq, KVMTIME *pTime)
 // flow here: kvmUpdate#0 (u64TscFreq) -> KVMTIME.u32TscScale
 // flow here: kvmUpdate#0 (u64TscFreq) -> KVMTIME.i8TscShift
 // no flow here [--no-control]: kvmUpdate#0 (u64TscFreq) -> KVMTIME.i8TscShift
+
+/* After a control edge, a path goes a few data steps (tracing.CONTROL_TAIL = 3), never
+   through a second control edge: implicit flows fan out into unrelated data. */
+uint64_t kvmChain(uint64_t u64TscFreq)
+{
+    int fBig = 0;
+    uint64_t e = 0;
+    if (u64TscFreq > 1000)
+        fBig = 1;
+    uint64_t a = fBig;
+    uint64_t b = a + 1;
+    uint64_t c = b * 2;
+    uint64_t d = c - 1;
+    if (fBig)
+        e = 5;
+    return d + e;
+}
+
+// flow here: kvmChain#0 (u64TscFreq) -> kvmChain:c
+// no flow here: kvmChain#0 (u64TscFreq) -> kvmChain:d
+// no flow here: kvmChain#0 (u64TscFreq) -> kvmChain:e
+// flow here: kvmChain:fBig -> kvmChain:e
