@@ -274,7 +274,8 @@ class DemandGraph:
         return self.g.number_of_nodes()
 
     def number_of_edges(self) -> int:
-        return self.g.number_of_edges()
+        # not g.number_of_edges(): its cached degree view ties the graph in a reference cycle
+        return sum(len(nbrs) for nbrs in self.g.succ.values())
 
     def edges_among(self, keep: set[str]) -> Iterator[tuple[str, str]]:
         for u in sorted(keep):  # every edge out of a kept node: all edges among them

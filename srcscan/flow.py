@@ -146,8 +146,12 @@ class FlowBuilder:
     def finish(self) -> nx.DiGraph:
         """Give every edge its evidence in a fixed order and its kind, independent of the order
         functions were built in (see ``canonical``)."""
-        for _, _, d in self.g.edges(data=True):
-            if "ev" in d:
+        # through the adjacency dicts: networkx's cached edge view would tie the graph in a
+        # reference cycle (kept alive while the cyclic GC is off during analysis)
+        for nbrs in self.g.adj.values():
+            for d in nbrs.values():
+                if "ev" not in d:
+                    continue
                 d["kind"], d["evidence"] = canonical(d.pop("ev"))
         return self.g
 

@@ -54,7 +54,15 @@ class _Nodes:
         return self._g.number_of_nodes()
 
 
-class CompactGraph:
+class _NodesView:
+    @property
+    def nodes(self) -> "_Nodes":
+        """``g.nodes[n]``; made on use, so a graph holds no reference cycle (it is freed as
+        soon as it is dropped, even with the cyclic GC off or frozen)."""
+        return _Nodes(self)
+
+
+class CompactGraph(_NodesView):
     def __init__(self, ids: list[str], attrs: list[tuple], succ: list[list[tuple[int, int]]],
                  evidence: dict[tuple[int, int], list] | None = None):
         self.ids = ids
@@ -66,7 +74,6 @@ class CompactGraph:
             for v, k in lst:
                 self.pred[v].append((u, k))
         self._evidence = evidence if evidence is not None else {}
-        self.nodes = _Nodes(self)
 
     # ---------------------------------------------------------------- building
     @staticmethod
@@ -76,10 +83,12 @@ class CompactGraph:
         attrs = [tuple(d.get(f) for f in NODE_FIELDS) for _, d in g.nodes(data=True)]
         succ: list[list[tuple[int, int]]] = [[] for _ in ids]
         ev: dict[tuple[int, int], list] = {}
-        for u, v, d in g.edges(data=True):
-            ui, vi = index[u], index[v]
-            succ[ui].append((vi, _KCODE[d["kind"]]))
-            ev[(ui, vi)] = d["evidence"]
+        for u, nbrs in g.adj.items():  # not g.edges: its cached view makes a reference cycle
+            ui = index[u]
+            for v, d in nbrs.items():
+                vi = index[v]
+                succ[ui].append((vi, _KCODE[d["kind"]]))
+                ev[(ui, vi)] = d["evidence"]
         return CompactGraph(ids, attrs, succ, ev)
 
     # ---------------------------------------------------------------- queries
@@ -444,7 +453,7 @@ class _Adjacency:
             raise bad("offsets")
 
 
-class SqliteGraph:
+class SqliteGraph(_NodesView):
     """The cached flow graph: adjacency and node kinds in memory (one compact part, read once),
     node ids decoded when a trace reaches them, node attributes and evidence read from SQLite
     on demand (same API as CompactGraph)."""
@@ -465,7 +474,6 @@ class SqliteGraph:
         self._pending_n = -1
         self._misses, self._ahead, self._used = 0, set(), 0
         self._evidence = _DbEvidence(path, gkey, self.db)
-        self.nodes = _Nodes(self)
 
     def _damaged(self, why: str) -> DamagedGraph:
         return DamagedGraph(self.gkey, why)

@@ -62,8 +62,15 @@ def analyse(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, c
     try:
         return _analyse(snapshot, cache, jobs, config or Config(), control, why, need_program)
     finally:
-        if enabled:
-            gc.enable()
+        _gc_back(enabled)
+
+
+def _gc_back(enabled: bool) -> None:
+    """Turn the cyclic GC back on without letting it walk the analysis just built again and
+    again (it holds millions of objects and no garbage cycles): they are frozen first."""
+    if enabled:
+        gc.freeze()
+        gc.enable()
 
 
 def _snapshot_files(snapshot: Snapshot, cache: FactCache | None) -> list[tuple[str, str]]:
@@ -664,7 +671,16 @@ def analyse_lazy(snapshot: Snapshot, symbol: str, to: str | None = None, cache: 
     new is needed. When the scope grows past half the tree, a tree of up to
     LAZY_FULL_FALLBACK_FILES files is indexed in full instead; a bigger one keeps the scope
     it has, with a warning. ``analysis.scope`` says which was used."""
-    config = config or Config()
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _analyse_lazy(snapshot, symbol, to, cache, jobs, config or Config(), control, why, ignore_case,
+                             need_program)
+    finally:
+        _gc_back(enabled)
+
+
+def _analyse_lazy(snapshot, symbol, to, cache, jobs, config, control, why, ignore_case, need_program) -> Analysis:
     t0 = time.perf_counter()
     files = _snapshot_files(snapshot, cache)
     if cache is not None and graphstore.exists(cache.db, _graph_key(files, config, control)):
@@ -687,13 +703,8 @@ def analyse_lazy(snapshot: Snapshot, symbol: str, to: str | None = None, cache: 
                 return analysis
             except (ValueError, TypeError):
                 pass
-    texts: dict[str, bytes] = {}
-
     def data(path: str) -> bytes:
-        b = texts.get(path)
-        if b is None:
-            b = texts[path] = snapshot.read(path)
-        return b
+        return snapshot.read(path)  # not kept: a whole tree is 430 MB; each round reads from the page cache
 
     wanted = _query_names(symbol) | (_query_names(to) if to else set())
     wanted_types: set[str] = set()
@@ -725,6 +736,7 @@ def analyse_lazy(snapshot: Snapshot, symbol: str, to: str | None = None, cache: 
                     scope.add(path)
         if len(scope) > LAZY_MAX_SHARE * len(files):
             if len(files) <= LAZY_FULL_FALLBACK_FILES:
+                analysis = tr = None
                 full = analyse(snapshot, cache, jobs, config, control, why, need_program=True)
                 full.stats.warnings.append(f"lazy scope grew past {int(LAZY_MAX_SHARE * 100)}% of the files; "
                                            "used the full index")
@@ -733,13 +745,8 @@ def analyse_lazy(snapshot: Snapshot, symbol: str, to: str | None = None, cache: 
         else:
             capped = False
         sub = _Subset(snapshot, scope)
-        gc_on = gc.isenabled()
-        gc.disable()
-        try:
-            analysis = _analyse(sub, None, jobs, config, control, why, True, cache_facts=cache)
-        finally:
-            if gc_on:
-                gc.enable()
+        analysis = tr = None  # the last round's graph and facts go before this round's are built
+        analysis = _analyse(sub, None, jobs, config, control, why, True, cache_facts=cache)
         try:
             tr = trace(analysis, symbol, to=to, ignore_case=ignore_case, config=config)
         except NotFound:

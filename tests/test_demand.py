@@ -122,3 +122,32 @@ def test_demand_graph_answers_only_after_expanding(both):
     ins = dict(g.in_edges_kind(n))
     assert ins.get("ret:TMCpuTicksPerSecond") == "return"
     assert g.in_degree(n) == len(ins)
+
+
+def test_graphs_are_freed_without_the_cyclic_gc(tmp_path):
+    """History and the lazy scope run with the cyclic GC off (and freeze what is left): each
+    revision's or round's graph must go away by reference counting alone."""
+    import gc
+    import weakref
+
+    from srcscan.index import index
+
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        snap = DirSnapshot([sample_root()])
+        facts, _ = index(snap, None)
+        b = build_graph(Program(facts))
+        refs = [weakref.ref(b.g)]
+        del b
+        a = analyse(snap, FactCache(tmp_path / "c"))
+        refs.append(weakref.ref(a.graph))
+        del a
+        d = analyse_demand(snap, None)
+        trace(d, "cTscTicksPerSecond").to_json()
+        refs += [weakref.ref(d.graph), weakref.ref(d.graph.g), weakref.ref(d.program)]
+        del d
+        assert [r() for r in refs] == [None] * len(refs)
+    finally:
+        if was:
+            gc.enable()
