@@ -107,7 +107,10 @@ def render(trace: dict, color: bool | None = None, **options) -> str:
                     conds.append("#if " + " && ".join(e["preproc"]))
                 conds += e.get("guards") or []
                 if e["kind"] == "control" and e.get("via"):
-                    conds.append(f"(control dependence on: {e['via']})")
+                    # the guard the value depends on is marked rather than repeated
+                    conds = [f"{c} (control dependence)" if c == e["via"] else c for c in conds]
+                    if e["via"] not in (e.get("guards") or []):
+                        conds.append(f"(control dependence on: {e['via']})")
                 if conds:
                     out.append(f"       {dim('when: ' + '; '.join(conds))}")
                 more = len(e.get("evidence") or []) - 1
