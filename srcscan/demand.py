@@ -207,8 +207,11 @@ class DemandGraph:
             keys = [k for k in self._index if k.rpartition(":")[2].casefold() in low]
         else:
             keys = [p + t for t in toks for p in ("r:f:", "w:f:", "r:v:", "w:v:", "c:", "k:", "n:", "p:")]
-        if "/" in text or ":" in text:  # a model key such as cfgm:/TM/TSCTicksPerSecond
-            keys += ["c:" + c for cs in self._model_callees.values() for c in cs]
+        bare = text.split(":", 1)[1] if text.startswith(("source:", "sink:")) else text
+        model = bare.split(":", 1)[0] if ":" in bare else None
+        for (_, mid), callees in self._model_callees.items():  # cfgm:/TM/TSCTicksPerSecond
+            if mid == model or (ignore_case and model is not None and mid.casefold() == model.casefold()):
+                keys += ["c:" + c for c in callees]
         for k in sorted(keys):
             if k.startswith("p:"):  # a parameter by name: its function and the callers passing it
                 for fn in list(self._index.get(k, ())):
