@@ -113,7 +113,7 @@ class DemandGraph:
         b.prepare()
         self._index: dict[str, list[Function]] = defaultdict(list)
         self._built: set[int] = set()
-        self._expanded: set[str] = set()
+        self._expanded: set[tuple[str, bool]] = set()
         self._keys_done: set[str] = set()
         self.functions_built = 0
         eager = []

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from .model import FLOW_VERSION, Access, Assign, Call, Expr, Function  # noqa: F401
+from .model import Access, Assign, Call, Expr, Function
 from .models import Models, SinkModel, SourceModel, load_models
 from .ppcond import Config
 from .program import Program
