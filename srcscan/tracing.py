@@ -673,10 +673,15 @@ def analyse_lazy(snapshot: Snapshot, symbol: str, to: str | None = None, cache: 
     it has, with a warning. ``analysis.scope`` says which was used."""
     enabled = gc.isenabled()
     gc.disable()
+    memo = cache is not None and cache.memo is None
+    if memo:
+        cache.memo = {}  # facts decoded in one round are reused by the next
     try:
         return _analyse_lazy(snapshot, symbol, to, cache, jobs, config or Config(), control, why, ignore_case,
                              need_program)
     finally:
+        if memo:
+            cache.memo = None
         _gc_back(enabled)
 
 
@@ -746,7 +751,9 @@ def _analyse_lazy(snapshot, symbol, to, cache, jobs, config, control, why, ignor
             capped = False
         sub = _Subset(snapshot, scope)
         analysis = tr = None  # the last round's graph and facts go before this round's are built
-        analysis = _analyse(sub, None, jobs, config, control, why, True, cache_facts=cache)
+        # rounds trace on a graph built on demand (same answer, a fraction of the building);
+        # the scope's whole graph is built once, at the end, for the cache
+        analysis = analyse_demand(sub, cache, jobs, config, control, why)
         try:
             tr = trace(analysis, symbol, to=to, ignore_case=ignore_case, config=config)
         except NotFound:
@@ -761,9 +768,11 @@ def _analyse_lazy(snapshot, symbol, to, cache, jobs, config, control, why, ignor
         more, more_types = _slice_names(analysis, tr)
         wanted |= more
         wanted_types |= more_types
-    if analysis is None:
-        analysis = _analyse(_Subset(snapshot, scope or {files[0][0]}), None, jobs, config, control, why, True,
-                            cache_facts=cache)
+    notes = analysis.warnings if analysis is not None else []
+    analysis = tr = None
+    analysis = _analyse(_Subset(snapshot, scope or {files[0][0]}), None, jobs, config, control, why, True,
+                        cache_facts=cache)
+    analysis.warnings.extend(notes)
     if cache is not None and scope:
         import json
 
