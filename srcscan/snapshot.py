@@ -108,7 +108,8 @@ class DirSnapshot(Snapshot):
 
     def __init__(self, paths: Iterable[str | os.PathLike], whole: bool = False, kind: str = "dir", label: str = ""):
         super().__init__(kind=kind)
-        self._abs: dict[str, Path] = {}
+        self._abs: dict[str, str] = {}  # relative path -> absolute path
+        self._st: dict[str, os.stat_result] = {}  # the walk's stat of each file (used once, by files())
         self._keys: dict[str, str] = {}
         paths = [Path(p) for p in paths]
         if not paths:
@@ -125,10 +126,14 @@ class DirSnapshot(Snapshot):
             scan = [r]
             if r.is_dir() and not whole and (r / CHECKOUT_MARKER).is_dir():
                 scan = [r / s for s in DEFAULT_SCOPE if (r / s).is_dir()]
+            prefix = str(base).rstrip(os.sep) + os.sep
             for s in scan:
-                for f in _walk(s, self.warnings):
-                    rel = f.relative_to(base).as_posix() if f.is_relative_to(base) else f.as_posix()
+                for f, st in _walk(s, self.warnings):  # plain strings: pathlib costs ~20 us a file
+                    rel = f[len(prefix):] if f.startswith(prefix) else f
+                    if os.sep != "/":
+                        rel = rel.replace(os.sep, "/")
                     self._abs[rel] = f
+                    self._st[rel] = st
         self._given = ", ".join(str(p) for p in paths)
         if not self._abs:
             raise self._nothing()
@@ -156,15 +161,16 @@ class DirSnapshot(Snapshot):
             st = None
             if key is None and self.stat_keys is not None:
                 try:
-                    st = os.stat(self._abs[rel])
-                    hit = known.get(str(self._abs[rel]))
+                    st = self._st.pop(rel, None) or os.stat(self._abs[rel])
+                    hit = known.get(self._abs[rel])
                     if hit is not None and hit[:3] == (st.st_size, st.st_mtime_ns, st.st_ino):
                         key = self._keys[rel] = hit[3]
                 except OSError:
                     st = None
             if key is None:
                 try:
-                    data = self._abs[rel].read_bytes()
+                    with open(self._abs[rel], "rb") as fh:
+                        data = fh.read()
                 except OSError as e:
                     self.warnings.append(f"{rel}: unreadable ({e.strerror}); skipped")
                     continue
@@ -176,30 +182,32 @@ class DirSnapshot(Snapshot):
                 key = "sha1:" + hashlib.sha1(data).hexdigest()
                 self._keys[rel] = key
                 if st is not None and st.st_mtime_ns < racy:
-                    self.new_stat_keys[str(self._abs[rel])] = (st.st_size, st.st_mtime_ns, st.st_ino, key)
+                    self.new_stat_keys[self._abs[rel]] = (st.st_size, st.st_mtime_ns, st.st_ino, key)
             out.append((rel, key))
         if not out:  # every file was skipped (binary, unreadable)
             raise self._nothing()
         return out
 
     def read(self, path: str) -> bytes:
-        return source_text(self._abs[path].read_bytes())
+        with open(self._abs[path], "rb") as fh:
+            return source_text(fh.read())
 
     def size_of(self, path: str) -> int:
         try:
-            return self._abs[path].stat().st_size
+            return os.stat(self._abs[path]).st_size
         except OSError:
             return 0
 
 
-def _walk(start: Path, warnings: list[str]) -> Iterator[Path]:
-    """Source files under ``start`` (or ``start`` itself), symlink loops and unreadable
-    folders reported instead of followed forever."""
+def _walk(start: Path, warnings: list[str]) -> Iterator[tuple[str, os.stat_result]]:
+    """(path, stat) of the source files under ``start`` (or ``start`` itself), symlink loops
+    and unreadable folders reported instead of followed forever."""
     if start.is_file():
-        if start.stat().st_size > MAX_FILE_BYTES:
+        st = start.stat()
+        if st.st_size > MAX_FILE_BYTES:
             warnings.append(f"{start}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; skipped")
         else:
-            yield start
+            yield str(start), st
         return
     seen: set[tuple[int, int]] = set()
     stack = [start]
@@ -222,17 +230,17 @@ def _walk(start: Path, warnings: list[str]) -> Iterator[Path]:
         for e in entries:
             if e.name.startswith(".") and e.name not in (".",):
                 continue
-            p = Path(e.path)
             try:
                 if e.is_dir():
-                    stack.append(p)
-                elif e.is_file() and is_source(e.name):
-                    if e.stat().st_size > MAX_FILE_BYTES:
-                        warnings.append(f"{p}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; skipped")
+                    stack.append(Path(e.path))
+                elif is_source(e.name) and e.is_file():
+                    st = e.stat()
+                    if st.st_size > MAX_FILE_BYTES:
+                        warnings.append(f"{e.path}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; skipped")
                         continue
-                    yield p
+                    yield e.path, st
             except OSError as err:
-                warnings.append(f"{p}: {err.strerror}; skipped")
+                warnings.append(f"{e.path}: {err.strerror}; skipped")
 
 
 def sample_root() -> Path:

@@ -356,20 +356,22 @@ def test_unreadable_folder_and_file(tmp_path, capsys, monkeypatch):
     unreadable.chmod(0)
     try:
         if os.geteuid() == 0:
-            real_scandir, real_read = os.scandir, Path.read_bytes
+            import builtins
+
+            real_scandir, real_open = os.scandir, builtins.open
 
             def scandir(p="."):
                 if Path(p) == locked:
                     raise PermissionError(13, "Permission denied", str(p))
                 return real_scandir(p)
 
-            def read_bytes(self):
-                if self == unreadable:
-                    raise PermissionError(13, "Permission denied", str(self))
-                return real_read(self)
+            def fake_open(file, *a, **k):
+                if isinstance(file, (str, os.PathLike)) and Path(file) == unreadable:
+                    raise PermissionError(13, "Permission denied", str(file))
+                return real_open(file, *a, **k)
 
             monkeypatch.setattr(os, "scandir", scandir)
-            monkeypatch.setattr(Path, "read_bytes", read_bytes)
+            monkeypatch.setattr(builtins, "open", fake_open)
         code, out, err = run_cli(["trace", "gOther", "--src", str(src), "--no-cache"], capsys)
         assert code == 0, err
         check_stderr(err, 0, r"warning: .*locked: Permission denied; skipped")
