@@ -165,13 +165,24 @@ def _os_error(e: OSError) -> str:
     return (": ".join(str(n) for n in names) + ": " if names else "") + what
 
 
+# A command holds millions of small, long-lived objects (facts, graphs) and makes almost no
+# reference cycles: with the default thresholds the cyclic collector walks them again and
+# again (measured: why-not on the VMM tree 31.5 s -> 12.1 s). Collections stay on, just rarer.
+GC_THRESHOLDS = (200_000, 50, 100)
+
+
 def main(argv: list[str] | None = None) -> int:
+    import gc
+
     limit = sys.getrecursionlimit()
+    thresholds = gc.get_threshold()
     _raise_recursion_limit()
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         return _main(argv)
     finally:
         sys.setrecursionlimit(limit)
+        gc.set_threshold(*thresholds)
 
 
 def _main(argv: list[str] | None) -> int:
