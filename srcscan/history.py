@@ -157,7 +157,8 @@ class Evaluator:
     def __init__(self, source: RevisionSource, query: Query, cache=None, jobs: int = 0, graph: str = "demand"):
         self.source, self.query, self.cache, self.jobs = source, query, cache, jobs
         self.graph = graph  # "demand" (default) or "full": each revision's whole graph (benchmarks)
-        if cache is not None and cache.memo is None:
+        self._memo = cache is not None and cache.memo is None
+        if self._memo:
             cache.memo = {}  # facts of unchanged files stay decoded from one revision to the next
         self.points: dict[object, Point] = {}
         self.by_keys: dict[tuple, Point] = {}
@@ -244,6 +245,19 @@ class Evaluator:
         self.points[ref] = p
         return p
 
+    def close(self) -> None:
+        """Let go of the decoded facts and of the GC freeze once the walk is over."""
+        if self._memo:
+            self.cache.memo = None
+            self._memo = False
+        gc.unfreeze()
+
+    def __enter__(self) -> "Evaluator":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
     def stats(self, bound: int | None = None) -> dict:
         out = {"evaluations": self.evaluations, "files_parsed": self.parsed, "files_reused": self.reused,
                "seconds": round(time.perf_counter() - self.t0, 3)}
@@ -315,7 +329,11 @@ def bisect(source: RevisionSource, query: Query, good: str, bad: str, cache=None
     ``good``'s: the fingerprint (default), whether a ``--to`` path exists, or whether the
     ``--path`` flow exists. At most ceil(log2 N) + 2 trace evaluations."""
     g, b, refs = _endpoints(source, good, bad)
-    ev = Evaluator(source, query, cache, jobs, graph)
+    with Evaluator(source, query, cache, jobs, graph) as ev:
+        return _bisect(ev, source, query, g, b, refs)
+
+
+def _bisect(ev: "Evaluator", source: RevisionSource, query: Query, g, b, refs) -> HistoryResult:
     bound = math.ceil(math.log2(len(refs))) + 2 if refs else 2
     pg = ev.at(g)
     pb = ev.at(b) if refs else pg
@@ -351,10 +369,14 @@ def history(source: RevisionSource, query: Query, start: str, end: str, cache=No
             progress: bool = True, graph: str = "demand") -> HistoryResult:
     """Every revision in (start, end] whose trace fingerprint differs from the previous
     candidate's."""
+    g, b, refs = _endpoints(source, start, end)
+    with Evaluator(source, query, cache, jobs, graph) as ev:
+        return _history(ev, source, query, g, b, refs, progress)
+
+
+def _history(ev: "Evaluator", source: RevisionSource, query: Query, g, b, refs, progress: bool) -> HistoryResult:
     from .util import progress as bar
 
-    g, b, refs = _endpoints(source, start, end)
-    ev = Evaluator(source, query, cache, jobs, graph)
     prev = ev.at(g)
     changes = []
     for ref in (bar(refs, desc="history", unit="rev") if progress else refs):
@@ -370,8 +392,8 @@ def history(source: RevisionSource, query: Query, start: str, end: str, cache=No
 def diff(source: RevisionSource, query: Query, rev1: str, rev2: str, cache=None, jobs: int = 0,
          graph: str = "demand") -> HistoryResult:
     """The flow difference between two revisions (any two: no range needed)."""
-    ev = Evaluator(source, query, cache, jobs, graph)
-    a, b = ev.at(source.resolve(rev1)), ev.at(source.resolve(rev2))
+    with Evaluator(source, query, cache, jobs, graph) as ev:
+        a, b = ev.at(source.resolve(rev1)), ev.at(source.resolve(rev2))
     _require_symbol([a, b])
     changes = [Change(a, b)] if a.fingerprint != b.fingerprint else []
     return HistoryResult("diff", query, source, a, b, 1, changes, [a, b], ev.stats())

@@ -190,6 +190,7 @@ def test_a_second_walk_reuses_traces_and_survives_damaged_ones(tmp_path, base):
     h = make_history(tmp_path / "r", n=8, flips={5: "const"}, base=base)
     args = (GitSource(h.path), Query(SYM), "main~7", "main")
     first = bisect(*args, c)
+    assert c.memo is None  # the decoded facts kept between revisions are let go after the walk
     again = bisect(*args, c)
     assert again.found.after.revision.id == first.found.after.revision.id == h.commits[5].id
     assert again.stats["files_parsed"] == 0
