@@ -213,7 +213,9 @@ class DemandGraph:
             if mid == model or (ignore_case and model is not None and mid.casefold() == model.casefold()):
                 keys += ["c:" + c for c in callees]
         for k in sorted(keys):
-            if k.startswith("p:"):  # a parameter by name: its function and the callers passing it
+            if k.startswith(("p:", "n:")):
+                # a parameter (by its name, or its function's: param:f#0) is made by the callers
+                # passing it too, through a pointer or not
                 for fn in list(self._index.get(k, ())):
                     for kk in ["k:" + fn.key] + self._callers(fn.key):
                         self._build_key(kk)

@@ -151,3 +151,18 @@ def test_graphs_are_freed_without_the_cyclic_gc(tmp_path):
     finally:
         if was:
             gc.enable()
+
+
+def test_a_parameter_only_callers_make_is_found_by_its_id(tmp_path):
+    """myGet never reads its parameters: the node param:t.c:myGet#1 exists only because a
+    caller passes an argument through a function-pointer table."""
+    (tmp_path / "t.c").write_text(
+        "typedef struct OPS { int (*pfnGet)(void *pv, int x); } OPS;\n"
+        "static int myGet(void *pv, int x) { return 1; }\n"
+        "static const OPS g_Ops = { myGet };\n"
+        "int caller(OPS *pOps, int v) { return pOps->pfnGet(0, v); }\n")
+    snap = DirSnapshot([tmp_path / "t.c"])
+    want = trace(analyse(snap, None), "param:t.c:myGet#1").to_json()
+    got = trace(analyse_demand(snap, None), "param:t.c:myGet#1").to_json()
+    assert want["start"] == ["param:t.c:myGet#1"]
+    assert _comparable(got) == _comparable(want)
