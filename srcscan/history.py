@@ -177,6 +177,7 @@ class Evaluator:
 
         from .index import IndexStats
         from .ppcond import Config
+        from . import tracing
         from .tracing import TRACE_VERSION, _graph_key, analyse_demand, trace
 
         o, q = self.query.options, self.query
@@ -201,6 +202,10 @@ class Evaluator:
 
             a = analyse(snap, self.cache, self.jobs, cfg, control, "history")
             rkey = None
+        elif len(snap.files()) > tracing.LAZY_AUTO_FILES:
+            # a whole checkout: only the files the trace needs, as `trace --scope auto` does
+            a = tracing.analyse_lazy(snap, q.symbol, q.to, self.cache, self.jobs, cfg, control, "history",
+                                     bool(o.get("ignore_case")))
         else:
             a = analyse_demand(snap, self.cache, self.jobs, cfg, control, "history")
         try:

@@ -539,6 +539,7 @@ def to_json(tr: Trace, full: bool = True) -> dict:
 
 # ---------------------------------------------------------------------- lazy scope
 
+LAZY_AUTO_FILES = 3000  # --scope auto: above this many files (and no cached graph), lazy
 LAZY_MAX_ROUNDS = 8
 LAZY_MAX_SHARE = 0.5  # beyond this share of the files, a full index is as cheap
 LAZY_FULL_FALLBACK_FILES = 5000  # ...unless the tree is so big that a full graph does not fit in memory

@@ -200,3 +200,18 @@ def test_a_second_walk_reuses_traces_and_survives_damaged_ones(tmp_path, base):
     damaged = bisect(*args, c)
     assert [p.fingerprint for p in damaged.evaluated] == [p.fingerprint for p in first.evaluated]
     c.close()
+
+
+def test_big_trees_are_walked_with_the_lazy_scope(tmp_path, base, monkeypatch):
+    """A whole checkout per revision would not fit: above the auto threshold each revision is
+    traced on the files its trace needs (as `trace --scope auto`), and bisect still lands."""
+    import srcscan.tracing as tracing
+
+    monkeypatch.setattr(tracing, "LAZY_AUTO_FILES", 5)
+    c = FactCache(tmp_path / "c")
+    h = make_history(tmp_path / "r", n=8, flips={5: "const"}, base=base)
+    res = bisect(GitSource(h.path), Query(SYM), "main~7", "main", c)
+    assert res.found.after.revision.id == h.commits[5].id
+    assert all(p.trace["stats"]["scope"].startswith("lazy") for p in res.evaluated if p.trace.get("stats"))
+    assert CALLS_EDGE in removed(res.found)
+    c.close()

@@ -5,7 +5,6 @@ from .. import cli
 from ..render import FORMAT_NAMES, formats, render
 from ..util import note
 
-LAZY_AUTO_FILES = 3000
 NAME = "trace"
 HELP = "trace where a value comes from and where it goes"
 DESCRIPTION = """Trace SYMBOL through the sources: upstream to where its value comes from (config
@@ -72,6 +71,8 @@ def run(args) -> int:
             cache.load_stat_keys(snap)  # before the first files(): unchanged files are not re-hashed
         scope = getattr(args, "scope", "auto")
         if scope == "auto":
+            from ..tracing import LAZY_AUTO_FILES
+
             scope = "lazy" if len(snap.files()) > LAZY_AUTO_FILES else "full"
         if scope == "lazy":
             from ..tracing import analyse_lazy
