@@ -33,3 +33,8 @@ class NotFound(SrcscanError):
 
 class RevisionError(SrcscanError):
     """A revision that cannot be resolved or read (exit 2)."""
+
+
+class UnreadableSource(RevisionError):
+    """One file of a revision cannot be read (a blob missing from an incomplete clone): the
+    file is skipped with a warning, like an unreadable file on disk."""

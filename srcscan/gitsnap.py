@@ -7,7 +7,7 @@ import os
 from pathlib import Path, PurePosixPath
 
 from . import revisions
-from .errors import RevisionError
+from .errors import RevisionError, UnreadableSource
 from .snapshot import CHECKOUT_MARKER, DEFAULT_SCOPE, MAX_FILE_BYTES, Snapshot, is_source
 
 
@@ -80,7 +80,7 @@ class GitSnapshot(Snapshot):
         try:
             return self.repo.odb.stream(bytes.fromhex(sha)).read()
         except Exception as e:  # missing blob in a partial clone without network, corrupt pack
-            raise RevisionError(f"{path}: cannot read blob {sha[:12]} ({type(e).__name__}: {e})") from None
+            raise UnreadableSource(f"{path}: cannot read blob {sha[:12]} ({type(e).__name__}: {e})") from None
 
 
 def _clean(p: str) -> str:

@@ -11,6 +11,7 @@ from itertools import islice
 from dataclasses import dataclass, field
 
 from .cache import FactCache, decode, encode
+from .errors import UnreadableSource
 from .model import FileFacts
 from .snapshot import Snapshot
 from .util import progress
@@ -61,6 +62,9 @@ def _index_chunk(chunk: list[tuple[str, str]]) -> tuple[int, int, list[str]]:
             data = _SNAPSHOT.read(path)
         except OSError as e:
             warns.append(f"{path}: unreadable ({e.strerror or e}); skipped")
+            continue
+        except UnreadableSource as e:
+            warns.append(f"{e}; skipped")
             continue
         nbytes += len(data)
         out.append((key, encode(extract(path, data, key))))
@@ -138,6 +142,9 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
                 data = snapshot.read(path)
             except OSError as e:
                 stats.warnings.append(f"{path}: unreadable ({e.strerror or e}); skipped")
+                continue
+            except UnreadableSource as e:
+                stats.warnings.append(f"{e}; skipped")
                 continue
             stats.bytes_parsed += len(data)
             yield path, data, key

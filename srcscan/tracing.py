@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from . import __version__, graphstore
 from .cache import FactCache, version_key
 from .datafiles import model_files, read_text
-from .errors import NotFound, UsageError
+from .errors import NotFound, UnreadableSource, UsageError
 from .index import IndexStats, index
 from .model import FLOW_VERSION
 from .ppcond import Config
@@ -709,8 +709,16 @@ def _analyse_lazy(snapshot, symbol, to, cache, jobs, config, control, why, ignor
                 return analysis
             except (ValueError, TypeError):
                 pass
+    unreadable: dict[str, str] = {}
+
     def data(path: str) -> bytes:
-        return snapshot.read(path)  # not kept: a whole tree is 430 MB; each round reads from the page cache
+        if path in unreadable:
+            return b""
+        try:
+            return snapshot.read(path)  # not kept: a whole tree is 430 MB; each round reads from the page cache
+        except (OSError, UnreadableSource) as e:
+            unreadable[path] = f"{path}: unreadable ({getattr(e, 'strerror', None) or e}); skipped"
+            return b""
 
     wanted = _query_names(symbol) | (_query_names(to) if to else set())
     wanted_types: set[str] = set()
@@ -784,6 +792,7 @@ def _analyse_lazy(snapshot, symbol, to, cache, jobs, config, control, why, ignor
             cache.put_blob(lazykey, json.dumps([sorted(scope), rounds, analysis.warnings]).encode())
         except Exception as e:  # the trace is fine without it
             analysis.warnings.append(f"could not cache the lazy scope ({e})")
+    analysis.warnings.extend(unreadable.values())
     analysis.snapshot = snapshot
     analysis.scope = f"lazy: {len(scope)} of {len(files)} files, {rounds} round(s)"
     analysis.stats.seconds = time.perf_counter() - t0

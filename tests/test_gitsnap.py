@@ -113,3 +113,31 @@ def test_open_snapshot_falls_back_to_files(hist):
     snap, why = open_snapshot(ns(src=[str(hist.path)]), env={})
     assert snap.kind == "dir" and why == "--src"
     assert os.path.isabs(snap.root)
+
+
+def test_a_blob_missing_from_the_clone_is_skipped_with_a_warning(tmp_path, capsys):
+    """An incomplete clone (objects missing, no remote to fetch them from): the file is
+    skipped and said, like an unreadable file on disk; the rest is traced."""
+    from srcscan.cli import main
+    from srcscan.errors import UnreadableSource
+
+    h = make_history(tmp_path / "repo", n=2)
+    victim = "src/VBox/VMM/VMMR3/TM.cpp"
+    sha = git(h.path, "rev-parse", f"HEAD:{victim}").strip()
+    import subprocess
+
+    git(h.path, "repack", "-a", "-d", "-q")  # every object into one pack ...
+    for p in (h.path / ".git" / "objects" / "pack").glob("*.pack"):
+        data = p.read_bytes()
+        for f in p.parent.glob(p.stem + ".*"):
+            f.unlink()
+        # ... and back out as loose objects, so that one of them can be deleted
+        subprocess.run(["git", "-C", str(h.path), "unpack-objects", "-q"], input=data, check=True)
+    (h.path / ".git" / "objects" / sha[:2] / sha[2:]).unlink()
+    snap = GitSnapshot(h.path, "HEAD")
+    with pytest.raises(UnreadableSource):
+        snap.read(victim)
+    code = main(["trace", "cTscTicksPerSecond", "--src", str(h.path), "--rev", "HEAD", "--no-cache", "-j", "1"])
+    err = capsys.readouterr().err
+    assert code == 0
+    assert f"{victim}: cannot read blob {sha[:12]}" in err and "skipped" in err
