@@ -161,6 +161,7 @@ class Evaluator:
         if self._memo:
             cache.memo = {}  # facts of unchanged files stay decoded from one revision to the next
         self.points: dict[object, Point] = {}
+        self.notes: dict[str, None] = {}  # input warnings (files skipped...), once each
         self.by_keys: dict[tuple, Point] = {}
         self.evaluations = 0
         self.parsed = self.reused = 0
@@ -213,6 +214,9 @@ class Evaluator:
             tj = t.to_json()
         except NotFound as e:
             tj = {"nodes": [], "edges": [], "paths": [], "missing": str(e)}
+        for w in list(a.stats.warnings) + list(a.warnings):
+            if "skipped" in w:  # a file that could not be read at this revision
+                self.notes.setdefault(w)
         if rkey is not None:
             self.cache.put_blob(rkey, zlib.compress(json.dumps(tj).encode()))
         return tj, a.stats
@@ -367,7 +371,7 @@ def _bisect(ev: "Evaluator", source: RevisionSource, query: Query, g, b, refs) -
         warnings.append(f"the flow also changed between {_name(a)} and {_name(c)} (not bisected; "
                         "`srcscan history` lists every change)")
     return HistoryResult("bisect", query, source, pg, pb, len(refs), [found] if found else [], seen,
-                         ev.stats(bound), warnings, found)
+                         ev.stats(bound), warnings + list(ev.notes), found)
 
 
 def history(source: RevisionSource, query: Query, start: str, end: str, cache=None, jobs: int = 0,
@@ -391,7 +395,8 @@ def _history(ev: "Evaluator", source: RevisionSource, query: Query, g, b, refs, 
         prev = cur
     seen = [ev.points[r] for r in [g, *refs]]
     _require_symbol(seen)
-    return HistoryResult("history", query, source, seen[0], seen[-1], len(refs), changes, seen, ev.stats())
+    return HistoryResult("history", query, source, seen[0], seen[-1], len(refs), changes, seen, ev.stats(),
+                         list(ev.notes))
 
 
 def diff(source: RevisionSource, query: Query, rev1: str, rev2: str, cache=None, jobs: int = 0,
@@ -401,7 +406,7 @@ def diff(source: RevisionSource, query: Query, rev1: str, rev2: str, cache=None,
         a, b = ev.at(source.resolve(rev1)), ev.at(source.resolve(rev2))
     _require_symbol([a, b])
     changes = [Change(a, b)] if a.fingerprint != b.fingerprint else []
-    return HistoryResult("diff", query, source, a, b, 1, changes, [a, b], ev.stats())
+    return HistoryResult("diff", query, source, a, b, 1, changes, [a, b], ev.stats(), list(ev.notes))
 
 
 def _ref_json(ref):

@@ -141,3 +141,7 @@ def test_a_blob_missing_from_the_clone_is_skipped_with_a_warning(tmp_path, capsy
     err = capsys.readouterr().err
     assert code == 0
     assert f"{victim}: cannot read blob {sha[:12]}" in err and "skipped" in err
+    from srcscan.history import GitSource, Query, diff
+
+    res = diff(GitSource(h.path), Query("cTscTicksPerSecond"), "HEAD~1", "HEAD", None, 1)
+    assert any(f"{victim}: cannot read blob" in w for w in res.warnings)  # said once, not lost
