@@ -11,13 +11,22 @@ DESCRIPTION = """Parse every C/C++ file of the sources into the fact cache, in p
 nothing in memory, so that later traces, bisects and log mappings start warm. Files seen
 before (same content) are not parsed again.
 
+With --graph, the flow graph of the sources is built and cached too (default configuration,
+or the -D/-U/--keep-if0/--no-control given), so the first trace is warm as well; for trees of
+up to 3,000 files (a whole checkout's graph does not fit in memory: traces there use the lazy
+scope).
+
 examples:
   srcscan index --src ~/vbox
+  srcscan index --src ~/vbox --graph
   srcscan index --src ~/vbox --whole-tree -j 2 --format json"""
 
 
 def register(p) -> None:
     cli.add_source_options(p)
+    p.add_argument("--graph", action="store_true", help="also build and cache the flow graph (trees of up to "
+                                                        "3,000 files)")
+    cli.add_config_options(p)
     cli.add_output_options(p, ["text", "json"])
 
 
@@ -28,12 +37,30 @@ def run(args) -> int:
     if args.no_cache:
         raise UsageError("srcscan index fills the cache; --no-cache makes it pointless")
     snap, why = cli.open_sources(args)
+    config = cli.config_from(args)
+    if args.graph:
+        from ..tracing import LAZY_AUTO_FILES
+
+        if len(snap.files()) > LAZY_AUTO_FILES:
+            raise UsageError(f"--graph: {len(snap.files())} files is more than {LAZY_AUTO_FILES}; a whole checkout's "
+                             "flow graph does not fit in memory (traces there read only the files they need)")
     cache = cli.open_cache(args)
+    graph = None
     try:
         _, st = index(snap, cache, args.jobs, keep=False)
+        if args.graph:
+            import time
+
+            from ..tracing import analyse
+
+            t0 = time.perf_counter()
+            a = analyse(snap, cache, args.jobs, config, not args.no_control, "index")
+            graph = {"nodes": a.graph.number_of_nodes(), "edges": a.graph.number_of_edges(),
+                     "functions": a.functions, "seconds": round(time.perf_counter() - t0, 3)}
+            st.warnings.extend(w for w in a.stats.warnings if w not in st.warnings)
     finally:
         cache.close()
-    doc = {**st.to_json(), "cache": str(cache.path), "warnings": st.warnings}
+    doc = {**st.to_json(), "cache": str(cache.path), "graph": graph, "warnings": st.warnings}
     if args.format == "json":
         text = json.dumps(doc, indent=2)
     else:
@@ -41,6 +68,9 @@ def run(args) -> int:
         rate = f", {mb / st.seconds:.1f} MB/s" if st.seconds and mb else ""
         text = (f"{st.files} files: {st.parsed} parsed ({mb:.1f} MB), {st.reused} already cached; "
                 f"{st.seconds:.1f} s{rate}\ncache: {cache.path}")
+        if graph:
+            text += (f"\nflow graph: {graph['nodes']} nodes, {graph['edges']} edges, {graph['functions']} functions; "
+                     f"{graph['seconds']:.1f} s")
         text += "".join(f"\nwarning: {w}" for w in st.warnings)
     cli.emit(text, args.output)
     return 0
