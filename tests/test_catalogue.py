@@ -295,6 +295,8 @@ CASES = [
          r"--each prints text"),
     Case("bad-jobs", lambda t: ["trace", SYM, "-j", "many"], 2, r"invalid int value: 'many'"),
     Case("unknown-command", lambda t: ["tracee", SYM], 2, r"invalid choice: 'tracee'"),
+    Case("unknown-option", lambda t: ["drift", str(SAMPLE_LOG), "--src", "x"], 2,
+         r"drift: unrecognized arguments: --src x \(see 'srcscan drift --help'\)"),
     Case("missing-argument", lambda t: ["trace"], 2, r"required: SYMBOL"),
     Case("clone-ext-transport", lambda t: ["clone", "--", "ext::sh -c touch% /tmp/pwned", str(t / "x")], 2, r"refused"),
 ]
