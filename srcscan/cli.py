@@ -87,6 +87,18 @@ def open_cache(args):
     return _open(args.cache or None)
 
 
+def load_facts(args, snap):
+    """(facts, index stats) of a snapshot, through the cache the source options name."""
+    from .index import index
+
+    cache = open_cache(args)
+    try:
+        return index(snap, cache, args.jobs)
+    finally:
+        if cache is not None:
+            cache.close()
+
+
 def add_output_options(p: argparse.ArgumentParser, formats: list[str], default: str = "text") -> None:
     p.add_argument("--format", "-f", choices=formats, default=default, help=f"output format (default: {default})")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout (written atomically)")

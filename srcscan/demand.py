@@ -31,7 +31,7 @@ from collections import defaultdict
 from typing import Iterator
 
 from .flow import FlowBuilder, canonical
-from .graphstore import NODE_FIELDS, _Nodes
+from .graphstore import NODE_FIELDS, GraphView, names_node
 from .model import Access, Expr, Function
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -102,7 +102,7 @@ def _function_keys(fn: Function) -> frozenset[str]:
     return frozenset(ks)
 
 
-class DemandGraph:
+class DemandGraph(GraphView):
     """Same read API as graphstore.CompactGraph, over a FlowBuilder that builds functions as
     nodes are asked about."""
 
@@ -145,12 +145,6 @@ class DemandGraph:
         b.build_file_scope()
         for fn in eager:
             self._build(fn)
-
-    @property
-    def nodes(self) -> _Nodes:
-        """``g.nodes[n]``: made on use, so the graph holds no reference cycle and is freed as
-        soon as its revision is done (history runs with the cyclic GC frozen)."""
-        return _Nodes(self)
 
     # ---------------------------------------------------------------- building
     def _build(self, fn: Function) -> None:
@@ -297,21 +291,9 @@ class DemandGraph:
         self.expand_names(want, ignore_case)
         norm = (lambda x: x.casefold()) if ignore_case else (lambda x: x)
         w = norm(want)
-        out = []
-        for n, d in self.g.nodes(data=True):
-            if (norm(d.get("name") or "") == w and d.get("kind") not in ("source", "sink")) or \
-                    norm(d.get("label") or "") == w or norm(n.split(":", 1)[-1]) == w:
-                out.append(n)
-        return sorted(out)
+        return sorted(n for n, d in self.g.nodes(data=True)
+                      if names_node(w, n, d.get("kind"), d.get("label"), d.get("name"), norm))
 
     def all_names(self) -> set[str]:
         """Names for 'did you mean' (from the index: no function needs building)."""
         return {k.rpartition(":")[2] for k in self._index if not k.startswith("k:")}
-
-    def subgraph_nx(self, keep: set[str]):
-        import networkx as nx
-
-        h = nx.DiGraph()
-        h.add_nodes_from(sorted(keep))
-        h.add_edges_from(sorted(self.edges_among(keep)))
-        return h

@@ -54,15 +54,33 @@ class _Nodes:
         return self._g.number_of_nodes()
 
 
-class _NodesView:
+def names_node(want: str, nid: str, kind: str | None, label: str | None, name: str | None, norm) -> bool:
+    """Whether a user's symbol (already ``norm``-alised) names this node: its name (not for
+    sources/sinks), its label, or its id without the kind prefix."""
+    return (norm(name or "") == want and kind not in ("source", "sink")) or norm(label or "") == want or \
+        norm(nid.split(":", 1)[-1]) == want
+
+
+class GraphView:
+    """What every read-only form of the flow graph shares, on top of its own ``edges_among``."""
+
     @property
     def nodes(self) -> "_Nodes":
         """``g.nodes[n]``; made on use, so a graph holds no reference cycle (it is freed as
         soon as it is dropped, even with the cyclic GC off or frozen)."""
         return _Nodes(self)
 
+    def subgraph_nx(self, keep: set[str]):
+        """A networkx DiGraph of the nodes in ``keep`` (for algorithms networkx has)."""
+        import networkx as nx
 
-class CompactGraph(_NodesView):
+        h = nx.DiGraph()
+        h.add_nodes_from(sorted(keep))
+        h.add_edges_from(sorted(self.edges_among(keep)))  # path enumeration independent of storage order
+        return h
+
+
+class CompactGraph(GraphView):
     def __init__(self, ids: list[str], attrs: list[tuple], succ: list[list[tuple[int, int]]],
                  evidence: dict[tuple[int, int], list] | None = None):
         self.ids = ids
@@ -121,12 +139,7 @@ class CompactGraph(_NodesView):
         """Nodes whose name (not for sources/sinks), label or id without its prefix is ``want``."""
         norm = (lambda x: x.casefold()) if ignore_case else (lambda x: x)
         w = norm(want)
-        out = []
-        for n, a in zip(self.ids, self.attrs):
-            if (norm(a[2] or "") == w and a[0] not in ("source", "sink")) or norm(a[1] or "") == w or \
-                    norm(n.split(":", 1)[-1]) == w:
-                out.append(n)
-        return out
+        return [n for n, a in zip(self.ids, self.attrs) if names_node(w, n, a[0], a[1], a[2], norm)]
 
     def all_names(self) -> set[str]:
         return {a[2] for a in self.attrs if a[2]} | {a[1] for a in self.attrs if a[1]}
@@ -161,15 +174,6 @@ class CompactGraph(_NodesView):
         """Evidence of many edges (each a list of places, the first the one shown)."""
         idx = self.index
         return {(u, v): self.evidence_of(idx[u], idx[v]) for u, v in pairs}
-
-    def subgraph_nx(self, keep: set[str]):
-        """A networkx DiGraph of the nodes in ``keep`` (for algorithms networkx has)."""
-        import networkx as nx
-
-        h = nx.DiGraph()
-        h.add_nodes_from(sorted(keep))
-        h.add_edges_from(sorted(self.edges_among(keep)))  # path enumeration independent of storage order
-        return h
 
 
 # -------------------------------------------------------------------- cache format
@@ -453,7 +457,7 @@ class _Adjacency:
             raise bad("offsets")
 
 
-class SqliteGraph(_NodesView):
+class SqliteGraph(GraphView):
     """The cached flow graph: adjacency and node kinds in memory (one compact part, read once),
     node ids decoded when a trace reaches them, node attributes and evidence read from SQLite
     on demand (same API as CompactGraph)."""
@@ -692,11 +696,3 @@ class SqliteGraph(_NodesView):
 
     def nodes_of_kind(self, kind: str) -> list[str]:
         return [k for (k,) in self.db.execute("SELECT key FROM gnodes WHERE gid = ? AND kind = ?", (self.gid, kind))]
-
-    def subgraph_nx(self, keep: set[str]):
-        import networkx as nx
-
-        h = nx.DiGraph()
-        h.add_nodes_from(sorted(keep))
-        h.add_edges_from(sorted(self.edges_among(keep)))  # path enumeration independent of storage order
-        return h

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from .errors import NotFound, UsageError
 from .snapshot import Revision
+from .util import paused_gc
 from .history_sources import GitSource, RevisionSource, SvnSource, open_source  # noqa: F401
 
 SCHEMA = "srcscan-history/1"
@@ -237,14 +238,8 @@ class Evaluator:
         if same is not None:
             p = Point(ref, snap.revision, same.trace, same.fingerprint, same.value, reused_from=same.ref)
         else:
-            gc_on = gc.isenabled()
-            gc.disable()  # millions of long-lived fact objects: nothing for the cyclic GC to find
-            try:
+            with paused_gc():  # the facts kept for the next revision are frozen after too
                 tj, st = self._trace(snap)
-            finally:
-                gc.freeze()  # and never scan the facts kept for the next revision either
-                if gc_on:
-                    gc.enable()
             self.evaluations += 1
             self.parsed += st.parsed
             self.reused += st.reused

@@ -97,13 +97,24 @@ def _jobs(jobs: int) -> int:
         return os.cpu_count() or 1
 
 
+def snapshot_files(snapshot: Snapshot, cache: FactCache | None) -> list[tuple[str, str]]:
+    """The snapshot's (path, key) list; a folder's files unchanged since an earlier run (same
+    size, mtime and inode in the cache) are not read and hashed again."""
+    if cache is not None and getattr(snapshot, "stat_keys", 0) is None:
+        cache.load_stat_keys(snapshot)
+    files = snapshot.files()
+    if cache is not None:
+        cache.save_stat_keys(snapshot)
+    return files
+
+
 def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, only: set[str] | None = None,
           keep: bool = True) -> tuple[dict[str, FileFacts], IndexStats]:
     """Facts of every file of ``snapshot`` (or of the paths in ``only``). With ``keep=False``
     facts only go into the cache (bounded memory: nothing is kept in this process)."""
     t0 = time.perf_counter()
     stats = IndexStats()
-    files = snapshot.files()
+    files = snapshot_files(snapshot, cache)
     if only is not None:
         files = [(p, k) for p, k in files if p in only]
     stats.files = len(files)

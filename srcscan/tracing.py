@@ -3,7 +3,6 @@ comes from), downstream (where it goes) and explicit paths to a target."""
 from __future__ import annotations
 
 import difflib
-import gc
 import hashlib
 import time
 from dataclasses import dataclass, field
@@ -12,11 +11,12 @@ from . import __version__, graphstore
 from .cache import FactCache, version_key
 from .datafiles import model_files, read_text
 from .errors import NotFound, UnreadableSource, UsageError
-from .index import IndexStats, index
+from .index import IndexStats, index, snapshot_files
 from .model import FLOW_VERSION
 from .ppcond import Config
 from .program import Program
 from .snapshot import Snapshot
+from .util import paused_gc
 
 SCHEMA = "srcscan-trace/1"
 TRACE_VERSION = 2  # bump when slicing changes what a trace holds (cached history traces carry it)
@@ -55,38 +55,14 @@ def _graph_key(keys: list[tuple[str, str]], config: Config, control: bool) -> st
 
 def analyse(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, config: Config | None = None,
             control: bool = True, why: str = "", need_program: bool = False) -> Analysis:
-    # Facts are millions of small objects that live until the end: the cyclic GC would scan
-    # them again and again for nothing (measured: about a third of cold index time).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _analyse(snapshot, cache, jobs, config or Config(), control, why, need_program)
-    finally:
-        _gc_back(enabled)
-
-
-def _gc_back(enabled: bool) -> None:
-    """Turn the cyclic GC back on without letting it walk the analysis just built again and
-    again (it holds millions of objects and no garbage cycles): they are frozen first."""
-    if enabled:
-        gc.freeze()
-        gc.enable()
-
-
-def _snapshot_files(snapshot: Snapshot, cache: FactCache | None) -> list[tuple[str, str]]:
-    """The snapshot's (path, key) list; a folder's unchanged files are not re-hashed."""
-    if cache is not None and getattr(snapshot, "stat_keys", 0) is None:
-        cache.load_stat_keys(snapshot)
-    files = snapshot.files()
-    if cache is not None:
-        cache.save_stat_keys(snapshot)
-    return files
 
 
 def _analyse(snapshot, cache, jobs, config, control, why, need_program, cache_facts=None) -> Analysis:
     """``cache`` holds facts and the graph; ``cache_facts`` (lazy scope) holds facts only."""
     t0 = time.perf_counter()
-    files = _snapshot_files(snapshot, cache if cache is not None else cache_facts)
+    files = snapshot_files(snapshot, cache if cache is not None else cache_facts)
     gkey = _graph_key(files, config, control)
     if cache is not None and not need_program:
         try:
@@ -672,23 +648,21 @@ def analyse_lazy(snapshot: Snapshot, symbol: str, to: str | None = None, cache: 
     new is needed. When the scope grows past half the tree, a tree of up to
     LAZY_FULL_FALLBACK_FILES files is indexed in full instead; a bigger one keeps the scope
     it has, with a warning. ``analysis.scope`` says which was used."""
-    enabled = gc.isenabled()
-    gc.disable()
     memo = cache is not None and cache.memo is None
     if memo:
         cache.memo = {}  # facts decoded in one round are reused by the next
     try:
-        return _analyse_lazy(snapshot, symbol, to, cache, jobs, config or Config(), control, why, ignore_case,
-                             need_program)
+        with paused_gc():
+            return _analyse_lazy(snapshot, symbol, to, cache, jobs, config or Config(), control, why, ignore_case,
+                                 need_program)
     finally:
         if memo:
             cache.memo = None
-        _gc_back(enabled)
 
 
 def _analyse_lazy(snapshot, symbol, to, cache, jobs, config, control, why, ignore_case, need_program) -> Analysis:
     t0 = time.perf_counter()
-    files = _snapshot_files(snapshot, cache)
+    files = snapshot_files(snapshot, cache)
     if cache is not None and graphstore.exists(cache.db, _graph_key(files, config, control)):
         return analyse(snapshot, cache, jobs, config, control, why, need_program)  # a full graph is cached
     lazykey = "lazy:" + hashlib.sha1(repr((_graph_key(files, config, control), symbol, to, ignore_case)).encode()

@@ -11,6 +11,7 @@ import networkx as nx
 
 from .errors import NotFound
 from .flow import BuildOptions, FlowBuilder, build_graph
+from .graphstore import names_node
 from .tracing import CONTROL_TAIL
 from .ppcond import Config
 from .program import Program
@@ -50,12 +51,7 @@ def _match(g: nx.DiGraph, symbol: str, ignore_case: bool) -> list[str]:
         return [s]
     norm = (lambda x: x.casefold()) if ignore_case else (lambda x: x)
     want = norm(s)
-    out = set()
-    for n, d in g.nodes(data=True):
-        if norm(d.get("name") or "") == want and d.get("kind") not in ("source", "sink"):
-            out.add(n)
-        elif norm(d.get("label") or "") == want or norm(n.split(":", 1)[-1]) == want:
-            out.add(n)
+    out = {n for n, d in g.nodes(data=True) if names_node(want, n, d.get("kind"), d.get("label"), d.get("name"), norm)}
     if not out:
         cands = sorted({d.get(k) for _, d in g.nodes(data=True) for k in ("name", "label") if d.get(k)})
         hint = difflib.get_close_matches(s, cands, n=5, cutoff=0.6)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import random
 import tempfile
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -128,6 +129,23 @@ def fuzz_dir():
         yield Path(d)
 
 
+@contextmanager
+def mutant_tree(fuzz_dir: Path, name: str, victim: str, data: bytes):
+    """A copy of the sample tree (made once per name) with ``victim`` replaced by ``data``
+    for the duration; the original is put back after."""
+    import shutil
+
+    tree = fuzz_dir / name
+    if not tree.exists():
+        shutil.copytree(SAMPLE, tree)
+    target = tree / victim
+    try:
+        target.write_bytes(data)
+        yield tree
+    finally:
+        target.write_bytes(SOURCE_BYTES[victim])
+
+
 @SLOW
 @given(data=mutated(list(SOURCE_BYTES.values()), C_TOKENS, max_ops=4),
        victim=st.sampled_from(["src/VBox/VMM/VMMR3/GIMKvm.cpp", "src/VBox/VMM/VMMR3/TM.cpp",
@@ -137,17 +155,10 @@ def fuzz_dir():
 def test_trace_path_never_raises(fuzz_dir, data, victim, symbol):
     """The whole path (snapshot, facts, program, flow graph, trace, JSON, every renderer) on
     the sample tree with one file replaced by a mutant."""
-    import shutil
-
     import srcscan
     from srcscan.render import formats, render
 
-    tree = fuzz_dir / "tree"
-    if not tree.exists():
-        shutil.copytree(SAMPLE, tree)
-    target = tree / victim
-    try:
-        target.write_bytes(data)
+    with mutant_tree(fuzz_dir, "tree", victim, data) as tree:
         try:
             doc = srcscan.trace(symbol, src=str(tree), cache=False, jobs=1).to_json()
         except SrcscanError:
@@ -155,8 +166,6 @@ def test_trace_path_never_raises(fuzz_dir, data, victim, symbol):
         for fmt in formats():
             if fmt != "html":  # html lays out an SVG with graphviz: covered by the report tests
                 assert isinstance(render(doc, fmt), str)
-    finally:
-        target.write_bytes(SOURCE_BYTES[victim])
 
 
 @SLOW
@@ -167,18 +176,11 @@ def test_trace_path_never_raises(fuzz_dir, data, victim, symbol):
                                "cfgm:/TM/TSCTicksPerSecond"]))
 def test_graph_on_demand_equals_full_graph_on_mutants(fuzz_dir, data, victim, symbol):
     """History's graph built on demand answers exactly like the full graph, whatever the code."""
-    import shutil
-
     from srcscan.errors import NotFound
     from srcscan.snapshot import DirSnapshot
     from srcscan.tracing import analyse, analyse_demand, trace
 
-    tree = fuzz_dir / "tree-demand"
-    if not tree.exists():
-        shutil.copytree(SAMPLE, tree)
-    target = tree / victim
-    try:
-        target.write_bytes(data)
+    with mutant_tree(fuzz_dir, "tree-demand", victim, data) as tree:
         snap = DirSnapshot([tree])
         got = []
         for a in (analyse(snap, None, 1), analyse_demand(snap, None, 1)):
@@ -188,8 +190,6 @@ def test_graph_on_demand_equals_full_graph_on_mutants(fuzz_dir, data, victim, sy
             except NotFound:
                 got.append(None)
         assert got[0] == got[1]
-    finally:
-        target.write_bytes(SOURCE_BYTES[victim])
 
 
 # ----------------------------------------------------------------------------- VBox.log

@@ -32,21 +32,22 @@ def register(p) -> None:
 
 def run(args) -> int:
     from ..errors import UsageError
-    from ..index import index
+    from ..index import index, snapshot_files
 
     if args.no_cache:
         raise UsageError("srcscan index fills the cache; --no-cache makes it pointless")
     snap, why = cli.open_sources(args)
     config = cli.config_from(args)
-    if args.graph:
-        from ..tracing import LAZY_AUTO_FILES
-
-        if len(snap.files()) > LAZY_AUTO_FILES:
-            raise UsageError(f"--graph: {len(snap.files())} files is more than {LAZY_AUTO_FILES}; a whole checkout's "
-                             "flow graph does not fit in memory (traces there read only the files they need)")
     cache = cli.open_cache(args)
     graph = None
     try:
+        if args.graph:
+            from ..tracing import LAZY_AUTO_FILES
+
+            n = len(snapshot_files(snap, cache))
+            if n > LAZY_AUTO_FILES:
+                raise UsageError(f"--graph: {n} files is more than {LAZY_AUTO_FILES}; a whole checkout's flow graph "
+                                 "does not fit in memory (traces there read only the files they need)")
         _, st = index(snap, cache, args.jobs, keep=False)
         if args.graph:
             import time

@@ -79,15 +79,8 @@ def render_text(s: dict, top: int) -> str:
 
 
 def run(args) -> int:
-    from ..index import index
-
     snap, why = cli.open_sources(args)
-    cache = cli.open_cache(args)
-    try:
-        facts, st = index(snap, cache, args.jobs)
-    finally:
-        if cache is not None:
-            cache.close()
+    facts, st = cli.load_facts(args, snap)
     s = compute(facts)
     if args.format == "json":
         doc = {"schema": "srcscan-stats/1", "source": {"label": snap.describe(), "why": why}, **s,

@@ -67,13 +67,12 @@ def run(args) -> int:
     config = cli.config_from(args)
     cache = cli.open_cache(args)
     try:
-        if cache is not None:
-            cache.load_stat_keys(snap)  # before the first files(): unchanged files are not re-hashed
         scope = getattr(args, "scope", "auto")
         if scope == "auto":
+            from ..index import snapshot_files
             from ..tracing import LAZY_AUTO_FILES
 
-            scope = "lazy" if len(snap.files()) > LAZY_AUTO_FILES else "full"
+            scope = "lazy" if len(snapshot_files(snap, cache)) > LAZY_AUTO_FILES else "full"
         if scope == "lazy":
             from ..tracing import analyse_lazy
 

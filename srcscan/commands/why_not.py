@@ -30,17 +30,11 @@ def register(p) -> None:
 
 
 def run(args) -> int:
-    from ..index import index
     from ..whynot import render_text, why_not
 
     snap, why = cli.open_sources(args)
     config = cli.config_from(args)
-    cache = cli.open_cache(args)
-    try:
-        facts, _ = index(snap, cache, args.jobs)
-    finally:
-        if cache is not None:
-            cache.close()
+    facts, _ = cli.load_facts(args, snap)
     doc = why_not(facts, args.source, args.target, config, not args.no_control, args.ignore_case)
     doc["source"] = {"label": snap.describe(), "why": why}
     text = json.dumps(doc, indent=2) + "\n" if args.format == "json" else render_text(doc)
