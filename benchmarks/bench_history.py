@@ -30,8 +30,8 @@ GOAL_BISECT_COLD = 30.0  # issue 6, about 30 revisions of the pop-os 5.0 imports
 def _walk(args_json: str) -> None:
     """In a child process: one bisect/history run; prints its JSON stats."""
     a = json.loads(args_json)
-    from srcscan.cache import FactCache
-    from srcscan.history import GitSource, Query, bisect, history
+    from srcscan.extract.cache import FactCache
+    from srcscan.query.history import GitSource, Query, bisect, history
 
     cache = FactCache(a["cache"])
     src = GitSource(a["repo"])
@@ -75,7 +75,7 @@ def _parse_blob(data: bytes) -> int:
 
 def raw_parse_of(args, refs: list[str]) -> tuple[float, int, float]:
     """Parse every distinct file version of these revisions with tree-sitter alone."""
-    from srcscan.history import GitSource
+    from srcscan.query.history import GitSource
 
     src = GitSource(args.repo)
     seen, blobs = set(), []

@@ -78,7 +78,7 @@ def main() -> int:
     ap.add_argument("--skip-peers", action="store_true")
     args = ap.parse_args()
 
-    from srcscan.snapshot import DirSnapshot
+    from srcscan.sources.snapshot import DirSnapshot
 
     snap = DirSnapshot([args.src], whole=args.whole_tree)
     rels = [r for r, _ in snap.files()]
@@ -109,8 +109,8 @@ def main() -> int:
         warm.append(dt)
     rows.append(("srcscan warm trace (new process, best of 3)", min(warm)))
     # cold index alone, in-process, to compare with raw parse
-    from srcscan.cache import FactCache
-    from srcscan.index import index
+    from srcscan.extract.cache import FactCache
+    from srcscan.extract.index import index
 
     for jobs in sorted({1, args.jobs}):
         for keep in (False, True):

@@ -180,7 +180,7 @@ def reference(path: Path) -> list[tuple[int, str]]:
 
 def _srcscan(args: tuple[str, str, str | None]):
     path, rel, macros = args
-    from srcscan import facts, macros as mac
+    from srcscan.extract import facts, macros as mac
     from srcscan.datafiles import tomllib
 
     if macros is not None and not hasattr(_srcscan, "ex"):

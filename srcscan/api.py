@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import os
 
-from .cache import FactCache
-from .ppcond import Config
-from .snapshot import Snapshot, resolve_sources
-from .tracing import Analysis, Trace, analyse, trace as _trace
+from .extract.cache import FactCache
+from .extract.ppcond import Config
+from .sources.snapshot import Snapshot, resolve_sources
+from .query.analysis import Analysis, analyse
+from .query.trace import Trace, trace as _trace
 
 
 def open_cache(cache: str | os.PathLike | bool | None = None) -> FactCache | None:

@@ -63,14 +63,14 @@ def add_config_options(p: argparse.ArgumentParser, control: bool = True) -> None
 
 def config_from(args):
     """The preprocessor configuration named by ``add_config_options``."""
-    from .ppcond import Config
+    from .extract.ppcond import Config
 
     return Config.from_args(args.define, args.undef, getattr(args, "keep_if0", False))
 
 
 def open_sources(args):
     """The snapshot the source options name, said on stderr: (snapshot, why)."""
-    from .sources import open_snapshot
+    from .sources.resolve import open_snapshot
     from .util import note
 
     snap, why = open_snapshot(args)
@@ -89,7 +89,7 @@ def open_cache(args):
 
 def load_facts(args, snap):
     """(facts, index stats) of a snapshot, through the cache the source options name."""
-    from .index import index
+    from .extract.index import index
 
     cache = open_cache(args)
     try:
@@ -257,7 +257,7 @@ def _from_cache_decoding(e: BaseException) -> bool:
 def _damaged_cache(args, e) -> str:
     """A cache database that turned out damaged after it was opened (a bad page deep in the
     file): move it aside so the next run rebuilds it, and say so."""
-    from .cache import default_cache_dir, is_damage, move_aside
+    from .extract.cache import default_cache_dir, is_damage, move_aside
 
     if getattr(args, "no_cache", False):
         return f"internal error: {type(e).__name__}: {e} (run with --debug for the traceback)"

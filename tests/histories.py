@@ -91,7 +91,7 @@ def tree_for(variant: str, i: int, base: dict[str, str] | None = None) -> dict[s
 
 def sample_tree_files() -> dict[str, str] | None:
     """The bundled sample tree as {relpath: text}, or None while it does not exist."""
-    from srcscan.snapshot import sample_root
+    from srcscan.sources.snapshot import sample_root
 
     root = sample_root()
     if not (root / "src/VBox/VMM").is_dir():

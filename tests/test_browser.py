@@ -131,7 +131,6 @@ def test_fallback_layout_in_browser(browser, tmp_path, monkeypatch):
 
 
 def test_hostile_source_tree_through_the_engine_runs_no_script(browser, tmp_path):
-    pytest.importorskip("srcscan.tracing", reason="the trace engine is not installed")
     from test_render_engine import engine_trace, write_hostile_tree
 
     trace = engine_trace(tmp_path, write_hostile_tree(tmp_path / "tree"))

@@ -86,9 +86,9 @@ def test_index_graph_makes_the_first_trace_warm(tmp_path, capsys, monkeypatch):
     assert main(["trace", "cTscTicksPerSecond", "--cache", cache, "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["stats"]["parsed"] == 0 and doc["stats"]["reused"] == doc["stats"]["files"]
-    import srcscan.tracing
+    import srcscan.query.lazy
 
-    monkeypatch.setattr(srcscan.tracing, "LAZY_AUTO_FILES", 10)
+    monkeypatch.setattr(srcscan.query.lazy, "LAZY_AUTO_FILES", 10)
     assert main(["index", "--graph", "--cache", cache]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("srcscan: error: --graph: 29 files is more than 10")

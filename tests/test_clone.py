@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from histories import git, make_history
-from srcscan import clone as clone_mod
+from srcscan.sources import clone as clone_mod
 from srcscan.cli import main
-from srcscan.clone import check_url, clone, default_dest
+from srcscan.sources.clone import check_url, clone, default_dest
 from srcscan.errors import SrcscanError, UsageError
 
 

@@ -1,7 +1,7 @@
 """Slicing rule for control dependence: a path takes at most CONTROL_TAIL data steps after a
 control edge, and a node first reached that way is followed on when a data path reaches it."""
-from srcscan.graphstore import KINDS, CompactGraph
-from srcscan.tracing import CONTROL_TAIL, _bfs, _tree_paths
+from srcscan.graph.store import KINDS, CompactGraph
+from srcscan.query.slicing import CONTROL_TAIL, _bfs, _tree_paths
 
 
 def graph(edges):

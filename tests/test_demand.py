@@ -6,14 +6,15 @@ import random
 
 import pytest
 
-from srcscan.cache import FactCache
-from srcscan.demand import DemandGraph
-from srcscan.facts import extract
-from srcscan.flow import FlowBuilder, build_graph
-from srcscan.ppcond import Config
-from srcscan.program import Program
-from srcscan.snapshot import DirSnapshot, sample_root
-from srcscan.tracing import analyse, analyse_demand, trace
+from srcscan.extract.cache import FactCache
+from srcscan.graph.demand import DemandGraph
+from srcscan.extract.facts import extract
+from srcscan.graph.flow import FlowBuilder, build_graph
+from srcscan.extract.ppcond import Config
+from srcscan.graph.program import Program
+from srcscan.sources.snapshot import DirSnapshot, sample_root
+from srcscan.query.analysis import analyse, analyse_demand
+from srcscan.query.trace import trace
 
 
 @pytest.fixture(scope="module")
@@ -130,7 +131,7 @@ def test_graphs_are_freed_without_the_cyclic_gc(tmp_path):
     import gc
     import weakref
 
-    from srcscan.index import index
+    from srcscan.extract.index import index
 
     was = gc.isenabled()
     gc.disable()

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from srcscan.cli import main
-from srcscan.drift import Drift, kvm_hz, kvm_scale_shift, load_config, read_dmesg, shell_quote
+from srcscan.logs.drift import Drift, kvm_hz, kvm_scale_shift, load_config, read_dmesg, shell_quote
 
 TOLD, ACTUAL = 3478274491, 3400109000
 SAMPLE = Path(__file__).resolve().parent.parent / "srcscan" / "sample"

@@ -1,5 +1,5 @@
 """Fact extraction, one feature per test, on small inline C/C++ snippets."""
-from srcscan.facts import extract
+from srcscan.extract.facts import extract
 
 
 def fx(src: str):

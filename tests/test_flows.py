@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 
 from srcscan.errors import NotFound
-from srcscan.facts import extract
-from srcscan.flow import BuildOptions, build_graph
-from srcscan.ppcond import Config
-from srcscan.program import Program
-from srcscan.whynot import WhyNot, _match, _path
+from srcscan.extract.facts import extract
+from srcscan.graph.flow import BuildOptions, build_graph
+from srcscan.extract.ppcond import Config
+from srcscan.graph.program import Program
+from srcscan.query.whynot import WhyNot, _match, _path
 
 FLOWS = Path(__file__).parent / "flows"
 LINE = re.compile(r"//\s*(flow here|no flow here|known miss|why-not)\s*(?:\[([^\]]*)\])?:\s*(.+?)\s*->\s*(.+)$")

@@ -111,8 +111,8 @@ LOG_INPUTS = st.one_of(
 @FAST
 @given(data=C_INPUTS, name=st.sampled_from(["a.c", "b.cpp", "c.h", "GIMKvm.cpp"]))
 def test_extract_never_raises(data, name):
-    from srcscan.facts import extract
-    from srcscan.model import FileFacts
+    from srcscan.extract.facts import extract
+    from srcscan.extract.records import FileFacts
 
     try:
         ff = extract(name, data, "k")
@@ -177,8 +177,9 @@ def test_trace_path_never_raises(fuzz_dir, data, victim, symbol):
 def test_graph_on_demand_equals_full_graph_on_mutants(fuzz_dir, data, victim, symbol):
     """History's graph built on demand answers exactly like the full graph, whatever the code."""
     from srcscan.errors import NotFound
-    from srcscan.snapshot import DirSnapshot
-    from srcscan.tracing import analyse, analyse_demand, trace
+    from srcscan.sources.snapshot import DirSnapshot
+    from srcscan.query.analysis import analyse, analyse_demand
+    from srcscan.query.trace import trace
 
     with mutant_tree(fuzz_dir, "tree-demand", victim, data) as tree:
         snap = DirSnapshot([tree])
@@ -204,7 +205,7 @@ def _write(d: Path, data: bytes, name: str = "VBox.log") -> str:
 @FAST
 @given(data=LOG_INPUTS)
 def test_log_reader_never_raises(fuzz_dir, data):
-    from srcscan.vboxlog import open_log, printable
+    from srcscan.logs.vboxlog import open_log, printable
 
     try:
         log = open_log(_write(fuzz_dir, data), show_progress=False)
@@ -219,8 +220,8 @@ def test_log_reader_never_raises(fuzz_dir, data):
 
 @pytest.fixture(scope="module")
 def log_index():
-    from srcscan.logmap import LogIndex, collect_statements
-    from srcscan.snapshot import DirSnapshot
+    from srcscan.logs.logmap import LogIndex, collect_statements
+    from srcscan.sources.snapshot import DirSnapshot
 
     return LogIndex(collect_statements(DirSnapshot([SAMPLE], whole=True)))
 
@@ -228,8 +229,8 @@ def log_index():
 @FAST
 @given(data=LOG_INPUTS)
 def test_log_matcher_never_raises(fuzz_dir, log_index, data):
-    from srcscan.logmap import Summary, observed_values, scan
-    from srcscan.vboxlog import open_log
+    from srcscan.logs.logmap import Summary, observed_values, scan
+    from srcscan.logs.vboxlog import open_log
 
     try:
         log = open_log(_write(fuzz_dir, data), show_progress=False)
@@ -250,8 +251,8 @@ def test_log_matcher_never_raises(fuzz_dir, log_index, data):
        hz=st.text(max_size=30))
 def test_drift_never_raises(fuzz_dir, data, dmesg, hz):
     from srcscan.commands.drift import parse_hz
-    from srcscan.drift import Drift, load_config, read_dmesg, scan_log
-    from srcscan.vboxlog import open_log
+    from srcscan.logs.drift import Drift, load_config, read_dmesg, scan_log
+    from srcscan.logs.vboxlog import open_log
 
     cfg = load_config()
     try:

@@ -8,8 +8,8 @@ import pytest
 
 from histories import git, make_history
 from srcscan.errors import RevisionError, UsageError
-from srcscan.gitsnap import GitSnapshot
-from srcscan.sources import open_snapshot
+from srcscan.sources.git import GitSnapshot
+from srcscan.sources.resolve import open_snapshot
 
 GIM = "src/VBox/VMM/VMMR3/GIMKvm.cpp"
 
@@ -141,7 +141,7 @@ def test_a_blob_missing_from_the_clone_is_skipped_with_a_warning(tmp_path, capsy
     err = capsys.readouterr().err
     assert code == 0
     assert f"{victim}: cannot read blob {sha[:12]}" in err and "skipped" in err
-    from srcscan.history import GitSource, Query, diff
+    from srcscan.query.history import GitSource, Query, diff
 
     res = diff(GitSource(h.path), Query("cTscTicksPerSecond"), "HEAD~1", "HEAD", None, 1)
     assert any(f"{victim}: cannot read blob" in w for w in res.warnings)  # said once, not lost

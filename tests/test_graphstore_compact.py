@@ -7,11 +7,12 @@ import zlib
 
 import pytest
 
-from srcscan import graphstore
-from srcscan.cache import FactCache
-from srcscan.graphstore import CompactGraph, DamagedGraph, SqliteGraph
-from srcscan.snapshot import DirSnapshot, sample_root
-from srcscan.tracing import analyse, trace
+from srcscan.graph import store as graphstore
+from srcscan.extract.cache import FactCache
+from srcscan.graph.store import CompactGraph, DamagedGraph, SqliteGraph
+from srcscan.sources.snapshot import DirSnapshot, sample_root
+from srcscan.query.analysis import analyse
+from srcscan.query.trace import trace
 
 SYM = "cTscTicksPerSecond"
 

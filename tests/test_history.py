@@ -8,10 +8,10 @@ import shutil
 import pytest
 
 from histories import make_history, make_svn_history, sample_tree_files
-from srcscan.cache import FactCache
+from srcscan.extract.cache import FactCache
 from srcscan.cli import main
 from srcscan.errors import RevisionError, UsageError
-from srcscan.history import (Fingerprint, GitSource, Query, SvnSource, bisect, diff, flow_diff, has_path,
+from srcscan.query.history import (Fingerprint, GitSource, Query, SvnSource, bisect, diff, flow_diff, has_path,
                              history, parse_path)
 
 SYM = "cTscTicksPerSecond"
@@ -205,9 +205,9 @@ def test_a_second_walk_reuses_traces_and_survives_damaged_ones(tmp_path, base):
 def test_big_trees_are_walked_with_the_lazy_scope(tmp_path, base, monkeypatch):
     """A whole checkout per revision would not fit: above the auto threshold each revision is
     traced on the files its trace needs (as `trace --scope auto`), and bisect still lands."""
-    import srcscan.tracing as tracing
+    import srcscan.query.lazy as lazy
 
-    monkeypatch.setattr(tracing, "LAZY_AUTO_FILES", 5)
+    monkeypatch.setattr(lazy, "LAZY_AUTO_FILES", 5)
     c = FactCache(tmp_path / "c")
     h = make_history(tmp_path / "r", n=8, flips={5: "const"}, base=base)
     res = bisect(GitSource(h.path), Query(SYM), "main~7", "main", c)

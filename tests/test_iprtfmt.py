@@ -1,7 +1,7 @@
 """IPRT format strings -> regexes: every conversion the VBox.log mapping relies on."""
 import pytest
 
-from srcscan.iprtfmt import compile_format, parse_format, parse_value
+from srcscan.logs.iprtfmt import compile_format, parse_format, parse_value
 
 
 def bind(fmt: str, printed: str) -> dict:

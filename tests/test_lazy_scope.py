@@ -2,9 +2,11 @@
 answer as the full index."""
 import shutil
 
-from srcscan.cache import FactCache
-from srcscan.snapshot import DirSnapshot
-from srcscan.tracing import analyse, analyse_lazy, trace
+from srcscan.extract.cache import FactCache
+from srcscan.sources.snapshot import DirSnapshot
+from srcscan.query.analysis import analyse
+from srcscan.query.lazy import analyse_lazy
+from srcscan.query.trace import trace
 
 from conftest import SAMPLE
 

@@ -8,10 +8,10 @@ import pytest
 
 from srcscan.cli import main
 from srcscan.errors import UsageError
-from srcscan.logmap import (LogIndex, LogStatement, Summary, load_log_model, observed_values, scan,
+from srcscan.logs.logmap import (LogIndex, LogStatement, Summary, load_log_model, observed_values, scan,
                             statements_from_facts)
-from srcscan.model import Call, Expr, FileFacts, Function
-from srcscan.vboxlog import LogLine
+from srcscan.extract.records import Call, Expr, FileFacts, Function
+from srcscan.logs.vboxlog import LogLine
 
 SAMPLE = Path(__file__).resolve().parent.parent / "srcscan" / "sample"
 TM_FMT = ("TM:     cTSCTicksPerSecond=%'RU64 (%#RX64) enmTSCMode=%d (%s)\n"

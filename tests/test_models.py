@@ -3,7 +3,7 @@ import pytest
 
 from srcscan.datafiles import load_toml, model_files
 from srcscan.errors import UsageError
-from srcscan.models import load_models, parse_models
+from srcscan.graph.apimodels import load_models, parse_models
 
 
 def test_every_model_file_and_row_loads():
@@ -33,9 +33,9 @@ def test_bad_rows_are_errors_naming_the_file(row, msg):
 
 def test_a_user_model_row_changes_the_trace(tmp_path):
     """Adding a sink row (no engine change) makes a new sink appear."""
-    from srcscan.flow import build_graph
-    from srcscan.facts import extract
-    from srcscan.program import Program
+    from srcscan.graph.flow import build_graph
+    from srcscan.extract.facts import extract
+    from srcscan.graph.program import Program
 
     src = b"void f(uint64_t u) { uint64_t v = u * 2; MyExport(v); }\n"
     prog = Program({"a.c": extract("a.c", src)})

@@ -64,9 +64,10 @@ def test_real_slice_is_whole_and_fields_resolve(real):
 
 @pytest.mark.parametrize("symbol", ["cTscTicksPerSecond", "TMCpuTicksPerSecond()", "u32TscScale"])
 def test_real_graph_on_demand_equals_full_graph(real, symbol):
-    from srcscan.cache import FactCache
-    from srcscan.snapshot import DirSnapshot
-    from srcscan.tracing import analyse, analyse_demand, trace
+    from srcscan.extract.cache import FactCache
+    from srcscan.sources.snapshot import DirSnapshot
+    from srcscan.query.analysis import analyse, analyse_demand
+    from srcscan.query.trace import trace
 
     src, cache = real
     snap = DirSnapshot([src])

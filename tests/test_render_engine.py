@@ -13,7 +13,6 @@ from srcscan.cli import main
 from srcscan.render import render
 from srcscan.render._common import to_networkx
 
-pytest.importorskip("srcscan.tracing", reason="the trace engine is not installed")
 
 from test_render_html import check_inert  # noqa: E402
 from test_render_markdown import EDGE_LINE, NODE_LINE, split, strip_inline  # noqa: E402

@@ -5,9 +5,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-import pytest
 
-pytest.importorskip("srcscan.tracing", reason="the trace engine is not installed")
 
 REPO = Path(__file__).resolve().parent.parent
 

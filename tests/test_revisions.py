@@ -6,7 +6,7 @@ import subprocess
 import pytest
 
 from histories import EPOCH, git, make_history
-from srcscan import revisions
+from srcscan.sources import revisions
 from srcscan.errors import RevisionError
 
 

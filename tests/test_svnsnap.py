@@ -8,8 +8,8 @@ import pytest
 
 from histories import make_svn_history
 from srcscan.errors import RevisionError
-from srcscan.sources import open_snapshot
-from srcscan.svnsnap import SvnRepo, SvnSnapshot, parse_rev
+from srcscan.sources.resolve import open_snapshot
+from srcscan.sources.svn import SvnRepo, SvnSnapshot, parse_rev
 
 pytestmark = pytest.mark.skipif(not shutil.which("svnadmin"), reason="subversion not installed")
 GIM = "src/VBox/VMM/VMMR3/GIMKvm.cpp"

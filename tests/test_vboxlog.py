@@ -8,7 +8,7 @@ import pytest
 
 from srcscan.cli import main
 from srcscan.errors import UsageError
-from srcscan.vboxlog import open_log, printable
+from srcscan.logs.vboxlog import open_log, printable
 
 TM = "TM: cTSCTicksPerSecond=3 478 274 491 (0xcf5241bb) enmTSCMode=1 (VirtTscEmulated)"
 
@@ -126,7 +126,7 @@ def test_large_log_streams_in_bounded_memory(tmp_path):
         while f.tell() < 48 * 1024 * 1024:
             f.write(chunk)
     # VmHWM: this process's own peak (ru_maxrss would include the pytest parent it forked from)
-    code = ("import re,sys;from srcscan.vboxlog import open_log;"
+    code = ("import re,sys;from srcscan.logs.vboxlog import open_log;"
             "lf=open_log(sys.argv[1],show_progress=False);n=sum(1 for _ in lf);"
             "print(n, re.search(r'VmHWM:\\s*(\\d+)', open('/proc/self/status').read()).group(1))")
     out = subprocess.run([sys.executable, "-c", code, str(p)], capture_output=True, text=True, check=True).stdout.split()

@@ -27,7 +27,7 @@ def register_common(p) -> None:
 
 
 def query(args, to=None, path=None):
-    from ..history import Query, parse_path
+    from ..query.history import Query, parse_path
 
     opts = {"defines": args.define, "undefs": args.undef, "keep_if0": args.keep_if0, "control": not args.no_control,
             "ignore_case": args.ignore_case}
@@ -36,7 +36,7 @@ def query(args, to=None, path=None):
 
 def run_with(args, fn) -> int:
     """Open the source and cache, run ``fn(source, cache)`` -> HistoryResult, print it."""
-    from ..history import open_source
+    from ..query.history import open_source
     from ..util import note
 
     source = open_source(args)

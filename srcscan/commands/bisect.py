@@ -33,7 +33,7 @@ def register(p) -> None:
 
 
 def run(args) -> int:
-    from ..history import bisect
+    from ..query.history import bisect
 
     q = _history.query(args, to=args.to, path=args.path)
     return _history.run_with(args, lambda src, cache: bisect(src, q, args.good, args.bad, cache, args.jobs))

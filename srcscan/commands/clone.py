@@ -16,7 +16,7 @@ examples:
 
 
 def register(p) -> None:
-    from ..clone import DEFAULT_PATHS, DEFAULT_URL
+    from ..sources.clone import DEFAULT_PATHS, DEFAULT_URL
 
     p.add_argument("url", nargs="?", metavar="URL", help=f"repository to clone (default: {DEFAULT_URL})")
     p.add_argument("dest", nargs="?", metavar="DEST", help="folder to clone into (default: the URL's last part)")
@@ -27,7 +27,7 @@ def register(p) -> None:
 
 
 def run(args) -> int:
-    from ..clone import clone
+    from ..sources.clone import clone
     from ..util import note
 
     res = clone(args.url, args.dest, paths=args.paths, rev=args.rev)

@@ -25,7 +25,7 @@ def register(p) -> None:
 
 
 def run(args) -> int:
-    from ..history import diff
+    from ..query.history import diff
 
     q = _history.query(args)
     return _history.run_with(args, lambda src, cache: diff(src, q, args.rev1, args.rev2, cache, args.jobs))

@@ -4,9 +4,9 @@ from __future__ import annotations
 import json
 
 from .. import cli
-from ..drift import Drift, fix_lines, group_thousands, load_config, read_dmesg, scan_log
+from ..logs.drift import Drift, fix_lines, group_thousands, load_config, read_dmesg, scan_log
 from ..errors import NotFound, UsageError
-from ..vboxlog import open_log, printable
+from ..logs.vboxlog import open_log, printable
 
 NAME = "drift"
 HELP = "guest clock drift from the TSC frequency in VBox.log, and the setextradata fix"

@@ -28,7 +28,7 @@ def register(p) -> None:
 
 def run(args) -> int:
     from ..errors import UsageError
-    from ..history import history
+    from ..query.history import history
 
     a, sep, b = (args.range or "").partition("..")
     if not sep or not a or not b or b.startswith("."):

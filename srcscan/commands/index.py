@@ -32,7 +32,7 @@ def register(p) -> None:
 
 def run(args) -> int:
     from ..errors import UsageError
-    from ..index import index, snapshot_files
+    from ..extract.index import index, snapshot_files
 
     if args.no_cache:
         raise UsageError("srcscan index fills the cache; --no-cache makes it pointless")
@@ -42,7 +42,7 @@ def run(args) -> int:
     graph = None
     try:
         if args.graph:
-            from ..tracing import LAZY_AUTO_FILES
+            from ..query.lazy import LAZY_AUTO_FILES
 
             n = len(snapshot_files(snap, cache))
             if n > LAZY_AUTO_FILES:
@@ -52,7 +52,7 @@ def run(args) -> int:
         if args.graph:
             import time
 
-            from ..tracing import analyse
+            from ..query.analysis import analyse
 
             t0 = time.perf_counter()
             a = analyse(snap, cache, args.jobs, config, not args.no_control, "index")

@@ -9,7 +9,7 @@ import tempfile
 from .. import cli
 from ..errors import NotFound, UsageError
 from ..util import note
-from ..vboxlog import open_log, printable
+from ..logs.vboxlog import open_log, printable
 
 NAME = "log"
 HELP = "map VBox.log lines to the LogRel/Log* statements that printed them, with the printed values"
@@ -45,7 +45,7 @@ def register(p) -> None:
 
 
 def _statements(args):
-    from ..logmap import collect_statements, load_log_model
+    from ..logs.logmap import collect_statements, load_log_model
 
     rules = load_log_model()
     if args.release_only:
@@ -176,7 +176,7 @@ def render_text(doc: dict, unmatched: int) -> str:
 
 
 def run(args) -> int:
-    from ..logmap import LogIndex, Summary, scan
+    from ..logs.logmap import LogIndex, Summary, scan
 
     if args.unmatched < 0:
         raise UsageError("--unmatched must be 0 or more")

@@ -54,10 +54,11 @@ def warn_all(warnings: list[str]) -> None:
 
 
 def run(args) -> int:
-    from .. import graphstore
-    from ..graphstore import DamagedGraph
+    from ..graph import store as graphstore
+    from ..graph.store import DamagedGraph
     from ..errors import NotFound
-    from ..tracing import analyse, trace
+    from ..query.analysis import analyse
+    from ..query.trace import trace
 
     if args.format not in formats():
         from ..errors import UsageError
@@ -69,12 +70,12 @@ def run(args) -> int:
     try:
         scope = getattr(args, "scope", "auto")
         if scope == "auto":
-            from ..index import snapshot_files
-            from ..tracing import LAZY_AUTO_FILES
+            from ..extract.index import snapshot_files
+            from ..query.lazy import LAZY_AUTO_FILES
 
             scope = "lazy" if len(snapshot_files(snap, cache)) > LAZY_AUTO_FILES else "full"
         if scope == "lazy":
-            from ..tracing import analyse_lazy
+            from ..query.lazy import analyse_lazy
 
             analysis = analyse_lazy(snap, args.symbol, args.to, cache, args.jobs, config, not args.no_control, why,
                                     args.ignore_case, need_program=bool(args.log))
@@ -91,7 +92,7 @@ def run(args) -> int:
             note(f"warning: {e}; rebuilt the flow graph")
             if cache is not None:
                 graphstore.drop(cache.db, e.gkey)
-            from ..tracing import _analyse
+            from ..query.analysis import _analyse
 
             analysis = _analyse(snap, None, args.jobs, config, not args.no_control, why, bool(args.log),
                                 cache_facts=cache)
@@ -103,7 +104,7 @@ def run(args) -> int:
         if cache is not None:
             cache.close()
     if args.log:
-        from ..observe import attach_log_values
+        from ..logs.observe import attach_log_values
 
         attach_log_values(doc, analysis, args.log)
     cli.emit(render(doc, args.format), args.output)

@@ -30,7 +30,7 @@ def register(p) -> None:
 
 
 def run(args) -> int:
-    from ..whynot import render_text, why_not
+    from ..query.whynot import render_text, why_not
 
     snap, why = cli.open_sources(args)
     config = cli.config_from(args)

@@ -18,7 +18,7 @@ void kvmUpdate(uint64_t u64TscFreq, KVMTIME *pTime)
 // flow here: kvmUpdate#0 (u64TscFreq) -> KVMTIME.i8TscShift
 // no flow here [--no-control]: kvmUpdate#0 (u64TscFreq) -> KVMTIME.i8TscShift
 
-/* After a control edge, a path goes a few data steps (tracing.CONTROL_TAIL = 3), never
+/* After a control edge, a path goes a few data steps (slicing.CONTROL_TAIL = 3), never
    through a second control edge: implicit flows fan out into unrelated data. */
 uint64_t kvmChain(uint64_t u64TscFreq)
 {

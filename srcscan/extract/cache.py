@@ -1,0 +1,258 @@
+"""The fact cache: SQLite, keyed by (content key, extractor version + query hash).
+
+Written in WAL mode inside short transactions, so a killed run leaves a usable cache and
+two runs can share one. A cache file that is not a readable database is moved aside
+(`facts.sqlite.corrupt-<time>`) and rebuilt, with a warning — never a manual step."""
+from __future__ import annotations
+
+import io
+import os
+import pickle
+import sqlite3
+import time
+import zlib
+from pathlib import Path
+
+from ..datafiles import queries_hash
+from .records import FACTS_VERSION, FileFacts
+
+OPEN_BUSY_RETRIES = 40  # about 30 s of waiting for another run that is creating the cache
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS facts (
+    key TEXT NOT NULL,
+    version TEXT NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (key, version)
+);
+CREATE TABLE IF NOT EXISTS blobs (
+    name TEXT PRIMARY KEY,
+    data BLOB NOT NULL
+);
+"""
+
+
+def default_cache_dir() -> Path:
+    if os.environ.get("SRCSCAN_CACHE"):
+        return Path(os.environ["SRCSCAN_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "srcscan"
+
+
+def version_key() -> str:
+    return f"{FACTS_VERSION}:{queries_hash()}"
+
+
+def is_damage(e: BaseException) -> bool:
+    """Does this error mean the cache file itself is bad (corrupt, not a database, another
+    layout, a folder in its place), so moving it aside helps? Busy, locked, full, read-only
+    or I/O trouble say nothing about the file: it is kept."""
+    if not isinstance(e, sqlite3.DatabaseError):
+        return True  # zlib/unpickling errors of an entry
+    name = getattr(e, "sqlite_errorname", "") or ""
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CANTOPEN")):
+        return True
+    if name.startswith("SQLITE_ERROR") or not name:
+        msg = str(e)
+        return any(w in msg for w in ("no such column", "no such table", "malformed", "not a database",
+                                      "unable to open", "has no column"))
+    return False
+
+
+def _memory_db() -> sqlite3.Connection:
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    db.executescript(SCHEMA)
+    return db
+
+
+def move_aside(path: str | os.PathLike) -> None:
+    """Rename a damaged cache database (and its WAL files) to ``<name>.corrupt-<time>``
+    (deleted if it cannot be renamed), so the next open starts a fresh one."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for suffix in ("", "-wal", "-shm"):
+        p = Path(str(path) + suffix)
+        if p.exists() or p.is_symlink():
+            try:
+                p.rename(Path(f"{p}.corrupt-{stamp}-{os.getpid()}"))
+            except OSError:
+                try:
+                    p.unlink()
+                except OSError:
+                    pass
+
+
+class FactCache:
+    def __init__(self, folder: str | os.PathLike | None = None):
+        self.folder = Path(folder) if folder else default_cache_dir()
+        self.path = self.folder / "facts.sqlite"
+        self.version = version_key()
+        self.warnings: list[str] = []
+        # decoded facts kept in this process (history: one revision's files, mostly the next
+        # one's too); None: off
+        self.memo: dict[str, FileFacts] | None = None
+        self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            from ..errors import UsageError
+
+            raise UsageError(f"cache folder {self.folder}: {e.strerror or e}") from e
+        attempt = busy = 0
+        while True:
+            db = None
+            try:
+                db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.executescript(SCHEMA)
+                # a database of another program (or an older layout) is moved aside too
+                db.execute("SELECT key, version, data FROM facts LIMIT 1").fetchone()
+                db.execute("SELECT name, data FROM blobs LIMIT 1").fetchone()
+                return db
+            except sqlite3.DatabaseError as e:
+                if db is not None:
+                    db.close()
+                # Two runs creating one cache at once: switching a new database to WAL takes
+                # a lock that SQLite's busy timeout does not wait for. Wait here instead.
+                if "locked" in str(e) and busy < OPEN_BUSY_RETRIES:
+                    busy += 1
+                    time.sleep(min(0.02 * 2 ** busy, 1.0))
+                    continue
+                if not is_damage(e):  # busy, disk full, read-only: a healthy cache, never moved aside
+                    self.warnings.append(f"cache {self.path} is not usable ({e}); running without it")
+                    return _memory_db()
+                if attempt:
+                    raise
+                attempt += 1
+                self._move_aside(str(e))
+
+    def _move_aside(self, why: str) -> None:
+        move_aside(self.path)
+        self.warnings.append(f"cache {self.path} was unreadable ({why}); moved aside and rebuilt")
+
+    def get_many(self, keys: list[str]) -> dict[str, FileFacts]:
+        out: dict[str, FileFacts] = {}
+        if self.memo is not None:
+            out = {k: self.memo[k] for k in keys if k in self.memo}
+            keys = [k for k in keys if k not in out]
+        damaged = 0
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            q = f"SELECT key, data FROM facts WHERE version = ? AND key IN ({','.join('?' * len(chunk))})"
+            try:
+                rows = self.db.execute(q, [self.version, *chunk]).fetchall()
+            except sqlite3.DatabaseError as e:
+                self.warnings.append(f"cache read failed ({e}); re-parsing")
+                break
+            for key, data in rows:
+                try:
+                    out[key] = decode(data)
+                except Exception:  # damaged entry of any kind: re-parse that file
+                    damaged += 1
+        if damaged:
+            self.warnings.append(f"{damaged} cache entr{'y was' if damaged == 1 else 'ies were'} damaged; "
+                                 "re-parsed and replaced")
+        return out
+
+    def has_many(self, keys: list[str]) -> set[str]:
+        out: set[str] = set()
+        for i in range(0, len(keys), 500):
+            chunk = keys[i:i + 500]
+            q = f"SELECT key FROM facts WHERE version = ? AND key IN ({','.join('?' * len(chunk))})"
+            try:
+                out.update(k for (k,) in self.db.execute(q, [self.version, *chunk]))
+            except sqlite3.DatabaseError:
+                return out
+        return out
+
+    def put_many(self, items: list[tuple[str, bytes]]) -> None:
+        """Store already-encoded facts (see ``encode``) in one transaction."""
+        if not items:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("INSERT OR REPLACE INTO facts (key, version, data) VALUES (?, ?, ?)",
+                                [(k, self.version, d) for k, d in items])
+            self.db.execute("COMMIT")
+        except sqlite3.DatabaseError as e:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.DatabaseError:
+                pass
+            self.warnings.append(f"cache write failed ({e}); results are fine, the next run re-parses")
+
+    def get_blob(self, name: str) -> bytes | None:
+        try:
+            row = self.db.execute("SELECT data FROM blobs WHERE name = ?", (name,)).fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        return row[0] if row else None
+
+    def put_blob(self, name: str, data: bytes) -> None:
+        try:
+            self.db.execute("INSERT OR REPLACE INTO blobs (name, data) VALUES (?, ?)", (name, data))
+        except sqlite3.DatabaseError as e:
+            self.warnings.append(f"cache write failed ({e})")
+
+    def load_stat_keys(self, snapshot) -> None:
+        """Give a folder snapshot the content keys of files unchanged since an earlier run."""
+        if not hasattr(snapshot, "stat_keys"):
+            return
+        try:
+            self.db.execute("CREATE TABLE IF NOT EXISTS stat_keys (path TEXT PRIMARY KEY, size INTEGER, "
+                            "mtime_ns INTEGER, ino INTEGER, key TEXT)")
+            snapshot.stat_keys = {p: (sz, mt, ino, k) for p, sz, mt, ino, k in
+                                  self.db.execute("SELECT path, size, mtime_ns, ino, key FROM stat_keys")}
+        except sqlite3.DatabaseError:
+            snapshot.stat_keys = {}
+
+    def save_stat_keys(self, snapshot) -> None:
+        new = getattr(snapshot, "new_stat_keys", None)
+        if not new:
+            return
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("INSERT OR REPLACE INTO stat_keys (path, size, mtime_ns, ino, key) VALUES (?,?,?,?,?)",
+                                [(p, *v) for p, v in new.items()])
+            self.db.execute("COMMIT")
+            new.clear()
+        except sqlite3.DatabaseError:
+            try:
+                self.db.execute("ROLLBACK")
+            except sqlite3.DatabaseError:
+                pass
+
+    def close(self) -> None:
+        try:
+            self.db.close()
+        except sqlite3.Error:
+            pass
+
+
+def encode(ff: FileFacts) -> bytes:
+    return zlib.compress(pickle.dumps(ff, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+class _FactsUnpickler(pickle.Unpickler):
+    """Only srcscan's own fact classes (and plain containers) may be loaded from the cache,
+    so a tampered cache file cannot make srcscan run code."""
+
+    def find_class(self, module: str, name: str):
+        if module == "srcscan.extract.records" and name[:1].isupper():
+            from . import records as model
+
+            return getattr(model, name)
+        if module == "builtins" and name in ("tuple", "list", "dict", "set", "frozenset"):
+            import builtins
+
+            return getattr(builtins, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the fact cache")
+
+
+def decode(blob: bytes):
+    obj = _FactsUnpickler(io.BytesIO(zlib.decompress(blob))).load()
+    if not isinstance(obj, FileFacts):
+        raise pickle.UnpicklingError("not a FileFacts")
+    return obj

@@ -1,0 +1,468 @@
+"""Extract Facts from one C/C++ file with tree-sitter (queries/facts.scm).
+
+The query finds the constructs; one pass over the captures in document order keeps a
+stack of what encloses each one (function, if/while/switch, #if block), so every fact
+knows its function, guards and preprocessor conditions without walking parents.
+"""
+from __future__ import annotations
+
+import tree_sitter
+
+from .macros import default_rewriter
+from .syntax import (MAX_EXPR_NODES, _declarator_name, _ExprBuilder, _field_decls, _function_declarator,  # noqa: F401
+                     _params, _query, _squash, _t, _type_text, access_of, parser)
+from .records import (Access, Assign, Call, Define, Expr, FieldDecl, FileFacts, Function, GlobalVar, Guard, Return, Struct, Typedef)
+
+
+# --------------------------------------------------------------------------- extraction
+
+class _Ctx:
+    """An open enclosing construct while sweeping captures in document order."""
+
+    __slots__ = ("end", "kind", "node", "data", "memo")
+
+    def __init__(self, end, kind, node, data=None):
+        self.end, self.kind, self.node, self.data = end, kind, node, data
+        self.memo = None  # (guard text, reads, line), computed once
+
+
+def _pp_condition(node) -> str:
+    t = node.type
+    if t == "preproc_ifdef":
+        name = node.child_by_field_name("name")
+        neg = node.children[0].type == "#ifndef" or node.text.startswith(b"#ifndef")
+        return ("!" if neg else "") + f"defined({_t(name)})"
+    if t in ("preproc_if", "preproc_elif"):
+        c = node.child_by_field_name("condition")
+        return _squash(_t(c))
+    if t == "preproc_elifdef":
+        name = node.child_by_field_name("name")
+        neg = node.text.startswith(b"#elifndef")
+        return ("!" if neg else "") + f"defined({_t(name)})"
+    return ""
+
+
+def _negate(c: str) -> str:
+    if c.startswith("!") and c[1:].startswith("defined(") and c.endswith(")") and c.count("(") == 1:
+        return c[1:]
+    if c.startswith("defined(") and c.endswith(")") and c.count("(") == 1:
+        return "!" + c
+    return f"!({c})"
+
+
+class Extractor:
+    def __init__(self, rewriter=None):
+        self.parser = parser()
+        self.query = _query()
+        self.rewriter = rewriter if rewriter is not None else default_rewriter()
+
+    def extract(self, path: str, data: bytes, key: str = "") -> FileFacts:
+        src, spans = self.rewriter.apply(data)
+        tree = self.parser.parse(src)
+        root = tree.root_node
+        ff = FileFacts(path=path, key=key, bytes=len(data), lines=data.count(b"\n") + 1)
+        lines = _Lines(data.split(b"\n"))  # the original text: evidence shows what the user wrote
+        cursor = tree_sitter.QueryCursor(self.query)
+        caps = []
+        for name, nodes in cursor.captures(root).items():
+            for n in nodes:
+                caps.append((n.start_byte, -n.end_byte, name, n))
+        caps.sort(key=lambda c: (c[0], c[1]))
+        stack: list[_Ctx] = []
+        # per function: (Function, [(kind, node, guards, preproc)])
+        pending: list[tuple[Function, list]] = []
+        current = None
+        file_items: list = []
+        for start, negend, name, node in caps:
+            end = -negend
+            while stack and stack[-1].end <= start:
+                stack.pop()
+            if name == "error":
+                ff.error_nodes += 1
+                continue
+            if name == "missing":
+                ff.missing_nodes += 1
+                continue
+            func_ctx = next((c for c in reversed(stack) if c.kind == "function"), None)
+            preproc = self._preproc(stack, start)
+            if name == "pp":
+                cond = _pp_condition(node)
+                alt = node.child_by_field_name("alternative")
+                if node.type in ("preproc_if", "preproc_ifdef") and cond == "0":
+                    ff.disabled_blocks += 1
+                stack.append(_Ctx(end, "pp", node, (cond, alt.start_byte if alt is not None else None)))
+                continue
+            if name.startswith("guard."):
+                stack.append(_Ctx(end, name[6:], node, self._guard_data(name[6:], node)))
+                continue
+            if name == "function":
+                fn = self._function(node, path, preproc, spans)
+                if fn is None:
+                    continue
+                stack.append(_Ctx(end, "function", node, fn))
+                current = (fn, [])
+                pending.append(current)
+                ff.functions.append(fn)
+                continue
+            if name == "struct":
+                st = self._struct(node)
+                if st is not None:
+                    ff.structs.extend(st)
+                continue
+            if name == "typedef":
+                ff.typedefs.extend(self._typedefs(node))
+                continue
+            if name == "define":
+                nm = node.child_by_field_name("name")
+                val = node.child_by_field_name("value")
+                if nm is not None:
+                    ff.defines.append(Define(_t(nm), _squash(_t(val))[:200] if val is not None else "",
+                                             node.start_point[0] + 1))
+                continue
+            guards = self._guards(stack, start, lines) if func_ctx is not None else []
+            item = (name, node, guards, preproc)
+            if func_ctx is not None:
+                pending_fn = func_ctx.data
+                # the items list of the innermost open function
+                for fn, items in reversed(pending):
+                    if fn is pending_fn:
+                        items.append(item)
+                        break
+            else:
+                file_items.append(item)
+        for fn, items in pending:
+            self._fill_function(fn, items, lines)
+        self._file_scope(ff, file_items, lines)
+        return ff
+
+    # -- context helpers
+    def _preproc(self, stack, start) -> list[str]:
+        out = []
+        for c in stack:
+            if c.kind != "pp":
+                continue
+            cond, alt = c.data
+            if c.node.type == "preproc_else":
+                continue
+            if alt is not None and start >= alt:
+                out.append(_negate(cond))
+            elif cond:
+                out.append(cond)
+        return out
+
+    def _guard_data(self, kind, node):
+        if kind in ("if", "while", "switch"):
+            c = node.child_by_field_name("condition")
+            body = node.child_by_field_name("consequence") if kind == "if" else node.child_by_field_name("body")
+            alt = node.child_by_field_name("alternative") if kind == "if" else None
+            return (c, c.end_byte if c is not None else node.start_byte, alt.start_byte if alt is not None else None)
+        if kind == "for":
+            c = node.child_by_field_name("condition")
+            body = node.child_by_field_name("body")
+            return (c, body.start_byte if body is not None else node.start_byte, None)
+        if kind == "do":
+            c = node.child_by_field_name("condition")
+            return (c, node.start_byte, None)
+        if kind == "case":
+            v = node.child_by_field_name("value")
+            return (v, v.end_byte if v is not None else node.start_byte, None)
+        if kind == "ternary":
+            c = node.child_by_field_name("condition")
+            return (c, c.end_byte if c is not None else node.start_byte, None)
+        return (None, node.start_byte, None)
+
+    def _guards(self, stack, start, lines) -> list[Guard]:
+        out = []
+        for c in stack:
+            if c.kind in ("function", "pp"):
+                continue
+            cond, body_start, alt = c.data
+            if start < body_start:
+                continue  # inside the condition itself
+            if c.kind == "do" and cond is not None and start >= cond.start_byte:
+                continue
+            if c.memo is None:
+                c.memo = {}
+            branch = c.kind == "if" and alt is not None and start >= alt
+            g = c.memo.get(branch)
+            if g is None:  # one Guard object per condition and branch, shared by the facts under it
+                g = c.memo[branch] = self._make_guard(c, cond, branch)
+            out.append(g)
+        return out
+
+    @staticmethod
+    def _make_guard(c, cond, in_else: bool) -> Guard:
+        ctext = _squash(_t(cond))[:200] if cond is not None else ""
+        reads = _ExprBuilder({}).expr(cond).reads if cond is not None else []
+        line = c.node.start_point[0] + 1
+        if c.kind == "if":
+            return Guard("else", f"else of if {ctext}", line, reads) if in_else else Guard("if", f"if {ctext}", line,
+                                                                                          reads)
+        if c.kind == "case":
+            return Guard("case", f"case {ctext}:", line, reads)
+        if c.kind == "ternary":
+            return Guard("ternary", f"{ctext} ?", line, reads)
+        if c.kind == "for":
+            return Guard("for", f"for (...; {ctext}; ...)", line, reads)
+        return Guard(c.kind, f"{c.kind} {ctext}" if c.kind != "do" else f"do ... while {ctext}", line, reads)
+
+    # -- definitions
+    def _function(self, node, path, preproc, spans) -> Function | None:
+        fdecl = _function_declarator(node)
+        if fdecl is None:
+            return None
+        nd = fdecl.child_by_field_name("declarator")
+        if nd is None:
+            return None
+        name = _t(nd)
+        if nd.type not in ("identifier", "field_identifier", "qualified_identifier", "destructor_name",
+                           "operator_name", "template_function"):
+            return None
+        static = any(c.type == "storage_class_specifier" and _t(c) == "static" for c in node.children)
+        typ = node.child_by_field_name("type")
+        ret = _squash(_t(typ)) if typ is not None else None
+        d = node.child_by_field_name("declarator")
+        if d is not None and d.type == "pointer_declarator" and ret:
+            ret += " *"
+        rule = None
+        for s, e, r in spans:
+            if s <= nd.start_byte < e:
+                rule = r
+                break
+        return Function(name=name, file=path, line=node.start_point[0] + 1, end_line=node.end_point[0] + 1,
+                        static=static, ret_type=ret, params=_params(fdecl), preproc=preproc, name_rule=rule)
+
+    def _struct(self, node) -> list[Struct]:
+        name = node.child_by_field_name("name")
+        sname = _t(name) if name is not None else None
+        if sname is None:
+            p = node.parent
+            if p is not None and p.type == "type_definition":
+                d = p.child_by_field_name("declarator")
+                nm, ptr, _ = _declarator_name(d) if d is not None else (None, False, False)
+                if nm and not ptr:
+                    sname = nm
+            if sname is None:
+                sname = f"<anon@{node.start_point[0] + 1}>"
+        out = [Struct(sname, "union" if node.type == "union_specifier" else "struct", node.start_point[0] + 1)]
+        body = node.child_by_field_name("body")
+        for fd in _field_decls(body) if body is not None else []:
+            t = fd.child_by_field_name("type")
+            nested = None
+            typ = _type_text(fd)
+            if t is not None and t.type in ("struct_specifier", "union_specifier"):
+                if t.child_by_field_name("name") is None:
+                    nested = f"<anon@{t.start_point[0] + 1}>"
+                    typ = nested
+                else:
+                    nested = _t(t.child_by_field_name("name"))
+            decls = [c for i, c in enumerate(fd.children) if fd.field_name_for_child(i) == "declarator"]
+            for d in decls:
+                nm, ptr, arr = _declarator_name(d)
+                if nm:
+                    out[0].fields.append(FieldDecl(nm, typ, fd.start_point[0] + 1, ptr, arr, nested))
+        return out
+
+    def _typedefs(self, node) -> list[Typedef]:
+        typ = _type_text(node)
+        out = []
+        for i, c in enumerate(node.children):
+            if node.field_name_for_child(i) != "declarator":
+                continue
+            nm, ptr, _ = _declarator_name(c)
+            if nm and nm != typ:
+                out.append(Typedef(nm, typ, ptr, node.start_point[0] + 1))
+        return out
+
+    # -- function bodies
+    def _fill_function(self, fn: Function, items: list, lines: list[bytes]) -> None:
+        calls = [it for it in items if it[0] == "call"]
+        index = {}
+        for i, (_, node, guards, preproc) in enumerate(calls):
+            index[(node.start_byte, node.end_byte)] = i
+        eb = _ExprBuilder(index)
+        for _, node, guards, preproc in calls:
+            fn.calls.append(self._call(node, eb, guards, preproc, lines))
+        for p in fn.params:
+            fn.locals.setdefault(p.name, p.type)
+        for kind, node, guards, preproc in items:
+            if kind == "assign":
+                self._assign(node, eb, guards, preproc, lines, fn.assigns)
+            elif kind == "update":
+                arg = node.child_by_field_name("argument")
+                a = access_of(arg) if arg is not None else None
+                if a is not None:
+                    op = "++" if b"++" in node.text else "--"
+                    fn.assigns.append(Assign(a, op, Expr(""), node.start_point[0] + 1, node.start_point[1] + 1,
+                                             _line(lines, node), guards, preproc))
+            elif kind == "return":
+                v = node.named_children[0] if node.named_child_count else None
+                if v is not None and v.type != "comment":
+                    fn.returns.append(Return(eb.expr(v), node.start_point[0] + 1, node.start_point[1] + 1,
+                                             _line(lines, node), guards, preproc))
+            elif kind == "declaration":
+                self._declaration(node, eb, guards, preproc, lines, fn.locals, fn.local_lines, fn.assigns)
+
+    def _call(self, node, eb, guards, preproc, lines) -> Call:
+        f = node.child_by_field_name("function")
+        argl = node.child_by_field_name("arguments")
+        args = [a for a in argl.named_children if a.type != "comment"] if argl is not None else []
+        # LogRel(("fmt", a, b)): flatten the double-parenthesised argument list
+        if len(args) == 1 and args[0].type == "parenthesized_expression":
+            inner = [c for c in args[0].named_children if c.type != "comment"]
+            if len(inner) == 1 and inner[0].type == "comma_expression":
+                flat = []
+                n = inner[0]
+                while n is not None and n.type == "comma_expression":
+                    flat.append(n.child_by_field_name("left"))
+                    n = n.child_by_field_name("right")
+                if n is not None:
+                    flat.append(n)
+                args = [a for a in flat if a is not None]
+        indirect = None
+        if f is None:
+            callee = "?"
+        elif f.type in ("identifier", "qualified_identifier"):
+            callee = _t(f)
+        elif f.type == "template_function":
+            nm = f.child_by_field_name("name")
+            callee = _t(nm) if nm is not None else _t(f)
+        else:
+            indirect = access_of(f)
+            callee = _squash(_t(f))[:120]
+        return Call(callee, [eb.expr(a, arg_context=True) for a in args], node.start_point[0] + 1,
+                    node.start_point[1] + 1, node.end_point[0] + 1, _line(lines, node), guards, preproc,
+                    indirect, node.start_byte)
+
+    def _assign(self, node, eb, guards, preproc, lines, out) -> None:
+        left = node.child_by_field_name("left")
+        right = node.child_by_field_name("right")
+        op = node.child_by_field_name("operator")
+        a = access_of(left) if left is not None else None
+        if a is None or right is None:
+            return
+        out.append(Assign(a, _t(op) if op is not None else "=", eb.expr(right), node.start_point[0] + 1,
+                          node.start_point[1] + 1, _line(lines, node), guards, preproc))
+
+    def _declaration(self, node, eb, guards, preproc, lines, local_types, local_lines, out) -> None:
+        typ = _type_text(node)
+        for i, c in enumerate(node.children):
+            if node.field_name_for_child(i) != "declarator":
+                continue
+            d = c.child_by_field_name("declarator") if c.type == "init_declarator" else c
+            nm, ptr, arr = _declarator_name(d) if d is not None else (None, False, False)
+            if not nm or (c.type == "function_declarator"):
+                continue
+            t = typ + (" *" if ptr else "") + ("[]" if arr else "")
+            local_types[nm] = t
+            local_lines.setdefault(nm, c.start_point[0] + 1)
+            if c.type == "init_declarator":
+                v = c.child_by_field_name("value")
+                if v is not None:
+                    if v.type == "argument_list":  # C++ direct init T x(a)
+                        e = Expr(_squash(_t(v))[:300])
+                        for a in v.named_children:
+                            sub = eb.expr(a)
+                            e.reads += sub.reads
+                            e.calls += sub.calls
+                    else:
+                        e = eb.expr(v)
+                    out.append(Assign(Access(nm), "init", e, c.start_point[0] + 1, c.start_point[1] + 1,
+                                      _line(lines, c), guards, preproc, type=t))
+
+    def _file_scope(self, ff: FileFacts, items, lines) -> None:
+        eb = _ExprBuilder({})
+        for kind, node, guards, preproc in items:
+            if kind != "declaration":
+                continue
+            static = any(c.type == "storage_class_specifier" and _t(c) == "static" for c in node.children)
+            typ = _type_text(node)
+            for i, c in enumerate(node.children):
+                if node.field_name_for_child(i) != "declarator":
+                    continue
+                d = c.child_by_field_name("declarator") if c.type == "init_declarator" else c
+                if d is None or d.type == "function_declarator":
+                    continue
+                nm, ptr, arr = _declarator_name(d)
+                if not nm:
+                    continue
+                ff.globals.append(GlobalVar(nm, typ + (" *" if ptr else ""), c.start_point[0] + 1, static, ptr))
+                if c.type == "init_declarator":
+                    v = c.child_by_field_name("value")
+                    if v is not None and v.type == "initializer_list":
+                        # registration tables: one fact per member (.pfnConstruct = fooConstruct);
+                        # positional members are "#i", resolved against the struct's field order later
+                        for acc, val in _init_parts(Access(nm), v, arr):
+                            ff.global_assigns.append(Assign(acc, "init", eb.expr(val), val.start_point[0] + 1,
+                                                            val.start_point[1] + 1, _line(lines, val), [], preproc,
+                                                            type=typ))
+                    elif v is not None and v.type != "argument_list":
+                        ff.global_assigns.append(Assign(Access(nm), "init", eb.expr(v), c.start_point[0] + 1,
+                                                        c.start_point[1] + 1, _line(lines, c), [], preproc, type=typ))
+
+
+MAX_INIT_PARTS = 4096  # members of one initializer (huge generated tables stop here)
+
+
+def _init_parts(acc: Access, node, is_array: bool, depth: int = 0, budget: list | None = None):
+    """(member access, value node) of each leaf of an initializer list: ``.a.b = x`` gives
+    ``g.a.b``; the i-th positional member of a struct gives ``g.#i``, of an array ``g[]``."""
+    budget = [MAX_INIT_PARTS] if budget is None else budget
+    pos = 0
+    for c in node.named_children:
+        if c.type == "comment":
+            continue
+        budget[0] -= 1
+        if budget[0] < 0:
+            return
+        if c.type == "initializer_pair":
+            steps = []
+            for d in c.children_by_field_name("designator"):
+                if d.type == "field_designator":
+                    steps.append((".", _t(d).lstrip(".").strip()))
+                elif d.type == "subscript_designator":
+                    steps.append(("[]", ""))
+            val = c.child_by_field_name("value")
+            if val is None or not steps:
+                continue
+        else:
+            steps = [("[]", "")] if is_array else [(".", f"#{pos}")]
+            pos += 1
+            val = c
+        sub = Access(acc.root, acc.steps + steps, acc.deref)
+        if val.type == "initializer_list":
+            if depth < 4:
+                yield from _init_parts(sub, val, False, depth + 1, budget)
+        else:
+            yield sub, val
+
+
+class _Lines(list):
+    """Source lines, each decoded once on first use."""
+
+    def __init__(self, raw: list[bytes]):
+        super().__init__(raw)
+        self.text: dict[int, str] = {}
+
+
+def _line(lines, node) -> str:
+    row = node.start_point[0]
+    memo = getattr(lines, "text", None)
+    if memo is not None and row in memo:
+        return memo[row]
+    t = lines[row].decode("utf-8", "replace").strip()[:400] if row < len(lines) else ""
+    if memo is not None:
+        memo[row] = t
+    return t
+
+
+_EXTRACTOR: Extractor | None = None
+
+
+def extract(path: str, data: bytes, key: str = "") -> FileFacts:
+    """Facts of one file. Never raises on odd bytes: tree-sitter is error-tolerant and
+    text is decoded with replacement."""
+    global _EXTRACTOR
+    if _EXTRACTOR is None:
+        _EXTRACTOR = Extractor()
+    return _EXTRACTOR.extract(path, data, key)

@@ -1,0 +1,237 @@
+"""Index a snapshot: facts for every file, from the cache when its content was seen before,
+else parsed (in a process pool for larger trees) and streamed into the cache."""
+from __future__ import annotations
+
+import copy
+import os
+import time
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from itertools import islice
+from dataclasses import dataclass, field
+
+from .cache import FactCache, decode, encode
+from ..errors import UnreadableSource
+from .records import FileFacts
+from ..sources.snapshot import Snapshot
+from ..util import progress
+
+PARALLEL_MIN_FILES = 24
+BATCH = 64
+CHUNK = 8  # files per worker task
+WINDOW = 3  # tasks in flight per worker
+
+
+@dataclass
+class IndexStats:
+    files: int = 0
+    parsed: int = 0
+    reused: int = 0
+    bytes_parsed: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"files": self.files, "parsed": self.parsed, "reused": self.reused,
+                "bytes_parsed": self.bytes_parsed, "seconds": round(self.seconds, 3)}
+
+
+def _work_many(items: list[tuple[str, bytes, str]]) -> list[tuple[str, bytes]]:
+    """Parse files in a worker; facts cross the process boundary once, as the same
+    compressed pickle the cache stores."""
+    from .facts import extract
+
+    return [(key, encode(extract(path, data, key))) for path, data, key in items]
+
+
+_SNAPSHOT = None  # set in the parent before forking workers of a streaming index
+_CACHE_DIR = None
+_WORKER_CACHE = None
+
+
+def _index_chunk(chunk: list[tuple[str, str]]) -> tuple[int, int, list[str]]:
+    """In a worker: read, parse and store a chunk of files; return (files, bytes, warnings)."""
+    global _WORKER_CACHE
+    from .facts import extract
+
+    if _WORKER_CACHE is None:
+        _WORKER_CACHE = FactCache(_CACHE_DIR)
+    out, nbytes, warns = [], 0, []
+    for path, key in chunk:
+        try:
+            data = _SNAPSHOT.read(path)
+        except OSError as e:
+            warns.append(f"{path}: unreadable ({e.strerror or e}); skipped")
+            continue
+        except UnreadableSource as e:
+            warns.append(f"{e}; skipped")
+            continue
+        nbytes += len(data)
+        out.append((key, encode(extract(path, data, key))))
+    _WORKER_CACHE.put_many(out)
+    warns.extend(_WORKER_CACHE.warnings)
+    _WORKER_CACHE.warnings.clear()
+    return len(chunk), nbytes, warns
+
+
+def _worker_init() -> None:
+    """Workers die with their parent (a killed srcscan leaves no orphans parsing on)."""
+    import gc
+
+    gc.disable()  # short-lived facts; the cyclic collector only costs time here
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _jobs(jobs: int) -> int:
+    if jobs and jobs > 0:
+        return jobs
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover
+        return os.cpu_count() or 1
+
+
+def snapshot_files(snapshot: Snapshot, cache: FactCache | None) -> list[tuple[str, str]]:
+    """The snapshot's (path, key) list; a folder's files unchanged since an earlier run (same
+    size, mtime and inode in the cache) are not read and hashed again."""
+    if cache is not None and getattr(snapshot, "stat_keys", 0) is None:
+        cache.load_stat_keys(snapshot)
+    files = snapshot.files()
+    if cache is not None:
+        cache.save_stat_keys(snapshot)
+    return files
+
+
+def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, only: set[str] | None = None,
+          keep: bool = True) -> tuple[dict[str, FileFacts], IndexStats]:
+    """Facts of every file of ``snapshot`` (or of the paths in ``only``). With ``keep=False``
+    facts only go into the cache (bounded memory: nothing is kept in this process)."""
+    t0 = time.perf_counter()
+    stats = IndexStats()
+    files = snapshot_files(snapshot, cache)
+    if only is not None:
+        files = [(p, k) for p, k in files if p in only]
+    stats.files = len(files)
+    facts: dict[str, FileFacts] = {}
+    keys = {}
+    for path, key in files:
+        keys.setdefault(key, []).append(path)
+    if keep or cache is None:
+        cached = cache.get_many(list(keys)) if cache is not None else {}
+    else:  # only learn which keys are there
+        cached = {k: None for k in cache.has_many(list(keys))}
+    todo = []
+    used: set[int] = set()
+    for path, key in files:
+        if not keep and key in cached:
+            stats.reused += 1
+            continue
+        ff = cached.get(key)
+        if ff is not None:
+            if id(ff) in used:  # the same content twice in this snapshot: facts of its own
+                ff = copy.deepcopy(ff)
+            used.add(id(ff))
+            if ff.path != path:  # same content seen under another path
+                ff.path = path
+                for fn in ff.functions:
+                    fn.file = path
+            facts[path] = ff
+            stats.reused += 1
+        else:
+            todo.append((path, key))
+    stats.parsed = len(todo)
+
+    def items():
+        for path, key in todo:
+            try:
+                data = snapshot.read(path)
+            except OSError as e:
+                stats.warnings.append(f"{path}: unreadable ({e.strerror or e}); skipped")
+                continue
+            except UnreadableSource as e:
+                stats.warnings.append(f"{e}; skipped")
+                continue
+            stats.bytes_parsed += len(data)
+            yield path, data, key
+
+    pending: list[tuple[str, bytes]] = []
+
+    def take(key: str, blob: bytes, ff: FileFacts | None = None) -> None:
+        """Keep a file's facts (when ``keep``) and queue its blob for the cache."""
+        if keep:
+            ff = ff if ff is not None else decode(blob)
+            facts[ff.path] = ff
+        if cache is not None:
+            pending.append((key, blob))
+            if len(pending) >= BATCH:
+                cache.put_many(pending)
+                pending.clear()
+
+    n = _jobs(jobs)
+    parallel = n > 1 and len(todo) >= PARALLEL_MIN_FILES
+    sizes = getattr(snapshot, "size_of", None)
+    if parallel and sizes:  # biggest files first, so no worker is left with a long tail
+        todo.sort(key=lambda pk: -sizes(pk[0]))
+    bar = progress(total=len(todo), desc="parsing", unit="file")
+    try:
+        if (parallel and not keep and cache is not None and getattr(snapshot, "fork_safe_read", False)
+                and hasattr(os, "fork")):
+            # streaming index: workers read, parse and write to the cache themselves; the
+            # parent only hands out paths (no file bytes or facts cross a pipe)
+            import multiprocessing
+
+            global _SNAPSHOT, _CACHE_DIR
+            _SNAPSHOT, _CACHE_DIR = snapshot, str(cache.folder)
+            ctx = multiprocessing.get_context("fork")
+            chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
+            with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init) as pool:
+                for done, nbytes, warns in pool.map(_index_chunk, chunks, chunksize=1):
+                    stats.bytes_parsed += nbytes
+                    stats.warnings.extend(warns)
+                    bar.update(done)
+        elif parallel:
+            import multiprocessing
+
+            ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+            it = iter(items())
+            in_flight: deque = deque()
+            with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init) as pool:
+
+                def submit() -> bool:
+                    chunk = list(islice(it, CHUNK))
+                    if chunk:
+                        in_flight.append(pool.submit(_work_many, chunk))
+                    return bool(chunk)
+
+                for _ in range(n * WINDOW):  # bounded: only a few chunks of file bytes in memory
+                    if not submit():
+                        break
+                while in_flight:
+                    for key, blob in in_flight.popleft().result():
+                        take(key, blob)
+                        bar.update(1)
+                    submit()
+        else:
+            from .facts import extract
+
+            for path, data, key in items():
+                ff = extract(path, data, key)
+                take(key, encode(ff) if cache is not None else b"", ff)
+                bar.update(1)
+    finally:
+        bar.close()
+        if cache is not None and pending:
+            cache.put_many(pending)
+    if cache is not None and cache.memo is not None and keep:
+        cache.memo = {key: facts[path] for path, key in files if path in facts}
+    if cache is not None:
+        stats.warnings.extend(cache.warnings)
+    stats.warnings.extend(snapshot.warnings)
+    stats.seconds = time.perf_counter() - t0
+    return facts, stats

@@ -1,0 +1,130 @@
+"""Preprocessor conditions: which #if branches a configuration keeps.
+
+Conditions are kept as text on each fact ("defined(IN_RING3)", "!(VBOX_WITH_X)", "0").
+``Config.excludes`` evaluates them in three-valued logic: a branch is dropped only when its
+condition is certainly false under the --define/--undef given (``#if 0`` always is)."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_TOKEN = re.compile(r"\s*(defined|\|\||&&|!=|==|>=|<=|[()!<>]|[A-Za-z_][A-Za-z0-9_]*|0[xX][0-9a-fA-F]+|\d+)[uUlL]*")
+
+
+@dataclass
+class Config:
+    defines: dict[str, int] = field(default_factory=dict)  # NAME -> value
+    undefs: set[str] = field(default_factory=set)
+    keep_if0: bool = False
+
+    @staticmethod
+    def from_args(defines: list[str] | None, undefs: list[str] | None, keep_if0: bool = False) -> "Config":
+        """Build a configuration; defining one name of an exclusive group (queries/config.toml,
+        e.g. IN_RING3 / IN_RING0 / IN_RC) undefines the others."""
+        from ..datafiles import load_toml
+
+        groups = load_toml("config.toml").get("exclusive", [])
+        d = {}
+        for item in defines or []:
+            name, _, val = item.partition("=")
+            try:
+                d[name.strip()] = int(val, 0) if val else 1
+            except ValueError:
+                d[name.strip()] = 1
+        u = set(x.strip() for x in undefs or [])
+        for g in groups:
+            if any(n in d for n in g):
+                u.update(n for n in g if n not in d)
+        return Config(d, u, keep_if0)
+
+    def excludes(self, conds: list[str]) -> bool:
+        for c in conds:
+            if c == "0" and not self.keep_if0:
+                return True
+            if (self.defines or self.undefs) and evaluate(c, self) is False:
+                return True
+        return False
+
+
+def evaluate(cond: str, cfg: Config):
+    """True, False or None (unknown)."""
+    toks = []
+    pos = 0
+    while pos < len(cond):
+        m = _TOKEN.match(cond, pos)
+        if not m:
+            return None
+        toks.append(m.group(1))
+        pos = m.end()
+        if pos < len(cond) and cond[pos:].strip() == "":
+            break
+    try:
+        val, rest = _or(toks, cfg)
+    except (IndexError, ValueError):
+        return None
+    if rest:
+        return None
+    return None if val is None else bool(val)
+
+
+def _or(t, cfg):
+    a, t = _and(t, cfg)
+    while t and t[0] == "||":
+        b, t = _and(t[1:], cfg)
+        ta, tb = _truth(a), _truth(b)
+        a = True if (ta or tb) else (None if ta is None or tb is None else False)
+    return a, t
+
+
+def _truth(v):
+    return None if v is None else bool(v)
+
+
+def _and(t, cfg):
+    a, t = _cmp(t, cfg)
+    while t and t[0] == "&&":
+        b, t = _cmp(t[1:], cfg)
+        ta, tb = _truth(a), _truth(b)
+        a = False if (ta is False or tb is False) else (None if ta is None or tb is None else True)
+    return a, t
+
+
+def _cmp(t, cfg):
+    a, t = _unary(t, cfg)
+    while t and t[0] in ("==", "!=", ">=", "<=", "<", ">"):
+        op = t[0]
+        b, t = _unary(t[1:], cfg)
+        if a is None or b is None:
+            a = None
+        else:
+            a = {"==": a == b, "!=": a != b, ">=": a >= b, "<=": a <= b, "<": a < b, ">": a > b}[op]
+    return a, t
+
+
+def _unary(t, cfg):
+    tok = t[0]
+    if tok == "!":
+        v, rest = _unary(t[1:], cfg)
+        return (None if v is None else not v), rest
+    if tok == "(":
+        v, rest = _or(t[1:], cfg)
+        if not rest or rest[0] != ")":
+            raise ValueError
+        return v, rest[1:]
+    if tok == "defined":
+        if t[1] == "(":
+            name, rest = t[2], t[4:]
+        else:
+            name, rest = t[1], t[2:]
+        if name in cfg.defines:
+            return True, rest
+        if name in cfg.undefs:
+            return False, rest
+        return None, rest
+    if tok[0].isdigit():
+        return int(tok, 0), t[1:]
+    if tok in cfg.defines:
+        return cfg.defines[tok], t[1:]
+    if tok in cfg.undefs:
+        return 0, t[1:]
+    return None, t[1:]

@@ -1,0 +1,280 @@
+"""Tree-sitter syntax helpers for extraction: the parser and query, access paths of
+expressions (``pVM->tm.s.x``), string literals, expression summaries (what an expression
+reads and calls) and declarations (declarator names, types, parameters, fields)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import tree_sitter
+import tree_sitter_cpp
+
+from ..datafiles import read_text
+from .records import Access, Expr, Param
+
+MAX_EXPR_NODES = 4000  # expression summaries stop here (deeply nested generated code)
+
+
+@lru_cache(maxsize=1)
+def _language():
+    return tree_sitter.Language(tree_sitter_cpp.language())
+
+
+@lru_cache(maxsize=1)
+def _query():
+    return tree_sitter.Query(_language(), read_text("facts.scm"))
+
+
+def parser() -> tree_sitter.Parser:
+    return tree_sitter.Parser(_language())
+
+
+def _t(node) -> str:
+    return node.text.decode("utf-8", "replace") if node is not None else ""
+
+
+def _squash(s: str) -> str:
+    return " ".join(s.split())
+
+
+# --------------------------------------------------------------------------- expressions
+
+def access_of(node) -> Access | None:
+    """The access path a node names (identifier, a->b.c, a[i], *p), or None."""
+    t = node.type
+    if t == "identifier":
+        return Access(_t(node))
+    if t in ("field_expression",):
+        base = node.child_by_field_name("argument")
+        fld = node.child_by_field_name("field")
+        op = node.child_by_field_name("operator")
+        if base is None or fld is None:
+            return None
+        inner = access_of(base)
+        if inner is None:
+            inner = Access("()")  # field of a call result or other expression
+        opt = _t(op) if op is not None else ("->" if b"->" in node.text else ".")
+        inner.steps.append((opt if opt in ("->", ".") else ".", _t(fld)))
+        return inner
+    if t == "subscript_expression":
+        base = node.child_by_field_name("argument")
+        inner = access_of(base) if base is not None else None
+        if inner is not None:
+            inner.steps.append(("[]", ""))
+        return inner
+    if t == "pointer_expression":
+        op = node.child_by_field_name("operator")
+        arg = node.child_by_field_name("argument")
+        if arg is not None and op is not None and _t(op) == "*":
+            inner = access_of(arg)
+            if inner is not None and not inner.steps:
+                inner.deref = True
+            return inner
+        return None
+    if t in ("parenthesized_expression",):
+        kids = [c for c in node.named_children if c.type != "comment"]
+        return access_of(kids[0]) if len(kids) == 1 else None
+    if t == "cast_expression":
+        v = node.child_by_field_name("value")
+        return access_of(v) if v is not None else None
+    if t == "qualified_identifier":
+        return Access(_t(node))
+    return None
+
+
+_NO_VALUE = {"sizeof_expression", "alignof_expression", "offsetof_expression", "string_literal",
+             "concatenated_string", "char_literal", "number_literal", "true", "false", "null", "nullptr",
+             "lambda_expression", "comment", "type_descriptor", "raw_string_literal"}
+
+
+def _string_value(node) -> str | None:
+    if node.type == "string_literal":
+        out = []
+        for c in node.named_children:
+            if c.type == "string_content":
+                out.append(_t(c))
+            elif c.type == "escape_sequence":
+                out.append(_unescape(_t(c)))
+        return "".join(out)
+    if node.type == "concatenated_string":
+        parts = []
+        for c in node.named_children:
+            if c.type == "string_literal":
+                parts.append(_string_value(c) or "")
+            elif c.type == "identifier":  # "a" PRIx64 "b": keep the macro name visible
+                parts.append("%{" + _t(c) + "}")
+        return "".join(parts)
+    if node.type == "parenthesized_expression" and node.named_child_count == 1:
+        return _string_value(node.named_children[0])
+    return None
+
+
+_ESC = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "\\": "\\", '"': '"', "'": "'", "a": "\a", "b": "\b",
+        "f": "\f", "v": "\v", "?": "?"}
+
+
+def _unescape(s: str) -> str:
+    if len(s) >= 2 and s[0] == "\\":
+        if s[1] in _ESC and len(s) == 2:
+            return _ESC[s[1]]
+        if s[1] == "x":
+            try:
+                return chr(int(s[2:], 16))
+            except ValueError:
+                return s
+        if s[1].isdigit():
+            try:
+                return chr(int(s[1:], 8))
+            except ValueError:
+                return s
+    return s
+
+
+class _ExprBuilder:
+    """Summarises expressions of one function: which access paths they read and which calls
+    feed their value (calls are referenced by their byte span, resolved to indexes later)."""
+
+    def __init__(self, call_index: dict[tuple[int, int], int]):
+        self.call_index = call_index
+
+    def expr(self, node, arg_context: bool = False) -> Expr:
+        e = Expr(_squash(_t(node))[:300])
+        s = _string_value(node)
+        if s is not None:
+            e.string = s
+            return e
+        if node.type == "number_literal":
+            e.number = _t(node)
+            return e
+        if arg_context and node.type == "pointer_expression":
+            op = node.child_by_field_name("operator")
+            if op is not None and _t(op) == "&":
+                arg = node.child_by_field_name("argument")
+                e.addr_of = access_of(arg) if arg is not None else None
+                if e.addr_of is not None:
+                    return e
+        budget = [MAX_EXPR_NODES]
+        self._walk(node, e, budget)
+        return e
+
+    def _walk(self, node, e: Expr, budget: list[int]) -> None:
+        budget[0] -= 1
+        if budget[0] < 0:
+            return
+        t = node.type
+        if t in _NO_VALUE:
+            return
+        if t == "call_expression":
+            idx = self.call_index.get((node.start_byte, node.end_byte))
+            if idx is not None:
+                e.calls.append(idx)
+            return
+        if t in ("identifier", "field_expression", "subscript_expression", "qualified_identifier"):
+            a = access_of(node)
+            if a is not None:
+                e.reads.append(a)
+                if t == "subscript_expression":  # the index does not flow, the element does
+                    return
+                if a.root != "()":
+                    return
+            # field of an expression: look inside the base too
+        if t == "pointer_expression":
+            a = access_of(node)
+            if a is not None:
+                e.reads.append(a)
+                return
+        if t == "conditional_expression":
+            for f in ("consequence", "alternative"):
+                c = node.child_by_field_name(f)
+                if c is not None:
+                    self._walk(c, e, budget)
+            return
+        if t == "cast_expression":
+            v = node.child_by_field_name("value")
+            if v is not None:
+                self._walk(v, e, budget)
+            return
+        if t == "assignment_expression":  # a = b = c: the value is a's
+            left = node.child_by_field_name("left")
+            a = access_of(left) if left is not None else None
+            if a is not None:
+                e.reads.append(a)
+            return
+        for c in node.named_children:
+            self._walk(c, e, budget)
+
+
+# --------------------------------------------------------------------------- declarations
+
+def _declarator_name(d) -> tuple[str | None, bool, bool]:
+    """(name, is_pointer, is_array) of a declarator node."""
+    pointer = array = False
+    while d is not None:
+        t = d.type
+        if t in ("identifier", "field_identifier", "type_identifier"):
+            return _t(d), pointer, array
+        if t == "pointer_declarator" or t == "reference_declarator":
+            pointer = True
+        elif t == "array_declarator":
+            array = True
+        elif t == "function_declarator":
+            pointer = True  # function pointer member / prototype
+        elif t == "qualified_identifier":
+            return _t(d), pointer, array
+        nxt = d.child_by_field_name("declarator")
+        if nxt is None:
+            named = [c for c in d.named_children if c.type not in ("comment", "type_qualifier")]
+            nxt = named[0] if named else None
+        d = nxt
+    return None, pointer, array
+
+
+def _type_text(node) -> str:
+    t = node.child_by_field_name("type")
+    if t is None:
+        return ""
+    if t.type in ("struct_specifier", "union_specifier", "enum_specifier", "class_specifier"):
+        name = t.child_by_field_name("name")
+        return _t(name) if name is not None else ""
+    quals = [_t(c) for c in node.named_children if c.type == "type_qualifier"]
+    base = _squash(_t(t))
+    return " ".join([*quals, base]) if quals else base
+
+
+def _params(fdecl) -> list[Param]:
+    out = []
+    plist = fdecl.child_by_field_name("parameters")
+    if plist is None:
+        return out
+    for p in plist.named_children:
+        if p.type not in ("parameter_declaration", "optional_parameter_declaration"):
+            if p.type == "variadic_parameter":
+                out.append(Param("...", "...", False))
+            continue
+        typ = _type_text(p)
+        d = p.child_by_field_name("declarator")
+        name, ptr, arr = _declarator_name(d) if d is not None else (None, False, False)
+        if name is None:
+            if typ in ("void", ""):
+                continue
+            name = f"#{len(out)}"
+        out.append(Param(name, typ + (" *" if ptr or arr else ""), ptr or arr))
+    return out
+
+
+_PP_BLOCKS = {"preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef"}
+
+
+def _field_decls(body):
+    """Field declarations of a struct body, including those inside #if blocks."""
+    for c in body.named_children:
+        if c.type == "field_declaration":
+            yield c
+        elif c.type in _PP_BLOCKS:
+            yield from _field_decls(c)
+
+
+def _function_declarator(node):
+    d = node.child_by_field_name("declarator")
+    while d is not None and d.type != "function_declarator":
+        d = d.child_by_field_name("declarator")
+    return d

@@ -1,0 +1,119 @@
+"""Models as data: sources, sinks, propagators and handle builders from queries/models/*.toml.
+
+Every row is checked when loaded: unknown keys, missing keys or bad argument positions are
+errors naming the file, so a typo in a model never silently drops a flow."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..datafiles import load_toml, model_files
+from ..errors import UsageError
+
+_KEYS = {
+    "source": {"id", "description", "functions", "node_arg", "key_arg", "out_arg", "returns", "key", "override"},
+    "sink": {"id", "description", "functions", "args", "key", "format_arg"},
+    "propagator": {"description", "functions", "args"},
+    "handle": {"model", "function", "root", "parent_arg", "name_arg"},
+}
+
+
+@dataclass
+class SourceModel:
+    id: str
+    description: str
+    key: str = "{function}"
+    node_arg: int | None = None
+    key_arg: int | None = None
+    out_arg: int | None = None
+    returns: bool = False
+    override: str | None = None
+    origin: str = ""
+
+
+@dataclass
+class SinkModel:
+    id: str
+    description: str
+    args: list[int] | str = "all"
+    key: str = "{function}"
+    origin: str = ""
+
+
+@dataclass
+class HandleModel:
+    model: str
+    root: bool = False
+    parent_arg: int | None = None
+    name_arg: int | None = None
+
+
+@dataclass
+class Models:
+    sources: dict[str, SourceModel] = field(default_factory=dict)
+    sinks: dict[str, SinkModel] = field(default_factory=dict)
+    propagators: dict[str, list[int] | str] = field(default_factory=dict)
+    handles: dict[str, HandleModel] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+    def rows(self) -> int:
+        return len(self.sources) + len(self.sinks) + len(self.propagators) + len(self.handles)
+
+
+def _check(kind: str, row: dict, where: str) -> None:
+    unknown = set(row) - _KEYS[kind]
+    if unknown:
+        raise UsageError(f"{where}: [[{kind}]] has unknown key(s): {', '.join(sorted(unknown))}")
+    if kind != "handle" and not row.get("functions"):
+        raise UsageError(f"{where}: [[{kind}]] needs a non-empty 'functions' list")
+    for k in ("node_arg", "key_arg", "out_arg", "parent_arg", "name_arg", "format_arg"):
+        if k in row and (not isinstance(row[k], int) or row[k] < 0):
+            raise UsageError(f"{where}: [[{kind}]] {k} must be an argument position (0, 1, ...)")
+    if "args" in row and row["args"] != "all" and not (
+            isinstance(row["args"], list) and all(isinstance(a, int) and a >= 0 for a in row["args"])):
+        raise UsageError(f"{where}: [[{kind}]] args must be \"all\" or a list of argument positions")
+    if kind == "source" and not (row.get("returns") or "out_arg" in row):
+        raise UsageError(f"{where}: [[source]] {row.get('id')} needs out_arg or returns = true")
+
+
+def parse_models(docs: list[tuple[str, dict]]) -> Models:
+    m = Models()
+    for name, doc in docs:
+        m.files.append(name)
+        for kind in _KEYS:
+            for i, row in enumerate(doc.get(kind, [])):
+                where = f"queries/{name} [[{kind}]] #{i + 1}"
+                _check(kind, row, where)
+                if kind == "source":
+                    sm = SourceModel(row["id"], row.get("description", ""), row.get("key", "{function}"),
+                                     row.get("node_arg"), row.get("key_arg"), row.get("out_arg"),
+                                     bool(row.get("returns", False)), row.get("override"), name)
+                    for f in row["functions"]:
+                        m.sources[f] = sm
+                elif kind == "sink":
+                    sk = SinkModel(row["id"], row.get("description", ""), row.get("args", "all"),
+                                   row.get("key", "{function}"), name)
+                    for f in row["functions"]:
+                        m.sinks[f] = sk
+                elif kind == "propagator":
+                    for f in row["functions"]:
+                        m.propagators[f] = row.get("args", "all")
+                else:
+                    m.handles[row["function"]] = HandleModel(row["model"], bool(row.get("root", False)),
+                                                             row.get("parent_arg"), row.get("name_arg"))
+        # log statements (queries/models/log.toml, shared with `srcscan log`) are sinks too
+        rows = doc.get("log", []) if name.endswith("log.toml") else []
+        for i, row in enumerate(rows):
+            names = row.get("names") if isinstance(row, dict) else None
+            if not isinstance(names, list) or not names:
+                raise UsageError(f"queries/{name} [[log]] #{i + 1}: needs a non-empty 'names' list")
+            desc = ("printed to the release log (VBox.log)" if row.get("release") else
+                    "printed to a debug log (not in release builds)")
+            for f in names:
+                m.sinks.setdefault(f, SinkModel("log", desc, "all", "{function}", name))
+    return m
+
+
+@lru_cache(maxsize=1)
+def load_models() -> Models:
+    return parse_models([(f, load_toml(f)) for f in model_files()])

@@ -1,0 +1,299 @@
+"""The flow graph built on demand: one function at a time, when a trace reaches a name the
+function mentions.
+
+A trace looks at a few thousand nodes of a graph of tens of thousands; building only the
+functions those nodes appear in is what makes a trace per revision affordable (history,
+bisect, diff). Every node a trace asks about is *expanded* first: each function that can make
+an edge touching it is built, so its edges are exactly those of the full graph. Edge kinds
+and evidence come out the same as a full build's because the builder makes them independent
+of build order (``flow.canonical``), and the tracer breaks ties by node id.
+
+Which functions can touch a node, and on which side of an edge, is known from an index of
+the names each function mentions:
+
+    r:f:<field> / w:f:<field>   an access path ending in that field, read / written
+    r:v:<name>  / w:v:<name>    a bare variable (global, local or parameter), read / written
+    c:<callee>                  a direct call;  i:<slot>: a call through a pointer held in <slot>
+    k:<function>                the function itself (its locals, parameters and return value)
+    n:<name>, p:<name>          functions of that name / with a parameter of that name (to find
+                                the nodes a user's symbol names)
+
+A node reached going downstream needs only the functions where it is an edge's source (its
+readers, for a parameter the function itself); going upstream, those where it is a
+destination (its writers, for a parameter every caller). Functions with positional
+initializers (``{ a, b }`` members resolved by field order) are built up front: their targets
+are known only after resolution; so are file-scope initializers.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Iterator
+
+from .flow import FlowBuilder, canonical
+from .compact import NODE_FIELDS, GraphView, names_node
+from ..extract.records import Access, Expr, Function
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class _Eager(Exception):
+    pass
+
+
+def function_keys(fn: Function) -> set[str] | None:
+    """The index keys of the nodes a function's edges can touch; None when they cannot be
+    told before resolution. Kept on the function: facts of unchanged files are reused from
+    one revision to the next."""
+    memo = fn.__dict__.get("_demand_keys")
+    if memo is None or memo[0] != fn.file:  # a static function's key names its file
+        try:
+            got = _function_keys(fn)
+        except _Eager:
+            got = None
+        memo = fn.__dict__["_demand_keys"] = (fn.file, got)
+    return memo[1]
+
+
+def _function_keys(fn: Function) -> frozenset[str]:
+    ks = {"k:" + fn.key, "n:" + fn.name}
+    add = ks.add
+
+    def key(a: Access) -> str:
+        last = None
+        for op, name in a.steps:
+            if op == "->" or op == ".":
+                last = name
+        if last is None:
+            return "v:" + a.root
+        if last[:1] == "#":
+            raise _Eager
+        return "f:" + last
+
+    def expr(e: Expr) -> None:
+        for a in e.reads:
+            add("r:" + key(a))
+        if e.addr_of is not None:  # &x: read by sinks and propagators, written by callees
+            k = key(e.addr_of)
+            add("r:" + k)
+            add("w:" + k)
+
+    for p in fn.params:
+        add("p:" + p.name)
+    for a in fn.assigns:
+        k = key(a.target)
+        add("w:" + k)
+        if a.target.steps and a.target.steps[0][0] == "." and not a.target.deref:
+            add("r:" + k)  # s.f = v also makes s.f flow into s
+        expr(a.value)
+        for g in a.guards:
+            for r in g.reads:
+                add("r:" + key(r))
+    for r in fn.returns:
+        expr(r.value)
+    for c in fn.calls:
+        if c.indirect is None:
+            add("c:" + c.callee)
+        else:
+            key(c.indirect)
+            add("i:" + c.indirect.last)
+        for x in c.args:
+            expr(x)
+    return frozenset(ks)
+
+
+class DemandGraph(GraphView):
+    """Same read API as graphstore.CompactGraph, over a FlowBuilder that builds functions as
+    nodes are asked about."""
+
+    def __init__(self, builder: FlowBuilder):
+        b = self.b = builder
+        self.g = b.g
+        cfg = b.o.config
+        b.prepare()
+        self._index: dict[str, list[Function]] = defaultdict(list)
+        self._built: set[int] = set()
+        self._expanded: set[tuple[str, bool]] = set()
+        self._keys_done: set[str] = set()
+        self.functions_built = 0
+        eager = []
+        for defs in b.p.functions.values():
+            for fn in defs:
+                if cfg.excludes(fn.preproc):
+                    continue
+                keys = function_keys(fn)
+                if keys is None:
+                    eager.append(fn)
+                    continue
+                for k in keys:
+                    self._index[k].append(fn)
+        # calls through pointers: the slots (by name) that may hold each function
+        self._slots: dict[str, set[str]] = defaultdict(set)
+        for slot, keys in b.fp_targets.items():
+            for k in keys:
+                self._slots[k].add(self.g.nodes[slot]["name"])
+        for name, keys in b.fp_by_field.items():
+            for k in keys:
+                self._slots[k].add(name)
+        # model nodes: the model functions whose calls make them
+        self._model_callees: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for name, m in b.m.sources.items():
+            self._model_callees[("source", m.id)].add(name)
+        for name, m in b.m.sinks.items():
+            self._model_callees[("sink", m.id)].add(name)
+        self.total_functions = sum(len(v) for v in b.p.functions.values())
+        b.build_file_scope()
+        for fn in eager:
+            self._build(fn)
+
+    # ---------------------------------------------------------------- building
+    def _build(self, fn: Function) -> None:
+        if id(fn) not in self._built:
+            self._built.add(id(fn))
+            self.functions_built += 1
+            self.b._function(fn)
+
+    def _build_key(self, key: str) -> None:
+        if key not in self._keys_done:
+            self._keys_done.add(key)
+            for fn in self._index.get(key, ()):
+                self._build(fn)
+
+    def _callers(self, key: str) -> list[str]:
+        defs = self.b.p.functions.get(key)
+        return ([f"c:{defs[0].name}"] if defs else []) + [f"i:{s}" for s in sorted(self._slots.get(key, ()))]
+
+    def _node_keys(self, n: str, out: bool) -> list[str]:
+        """Index keys of the functions that can make an edge out of (``out``) or into ``n``."""
+        d = self.g.nodes[n]
+        kind = d.get("kind")
+        side = "r:" if out else "w:"
+        if kind == "field":
+            return [side + "f:" + d["name"]]
+        if kind == "global":
+            return [side + "v:" + d["name"]]
+        if kind == "local":
+            return ["k:" + d["owner"]]
+        if kind == "param" and not n.endswith("*"):  # callers pass arguments in
+            return ["k:" + d["owner"]] + ([] if out else self._callers(d["owner"]))
+        if kind in ("param", "return"):  # out-parameters and results flow back to callers
+            return ["k:" + d["owner"]] + (self._callers(d["owner"]) if out else [])
+        if kind in ("source", "sink"):
+            if (kind == "source") != out:  # nothing flows into a source or out of a sink
+                return []
+            return ["c:" + c for c in sorted(self._model_callees.get((kind, (d.get("model") or {}).get("id")), ()))]
+        return []
+
+    def expand(self, n: str, out: bool) -> None:
+        """Build every function that can make an edge out of / into ``n``."""
+        tag = (n, out)
+        if tag in self._expanded:
+            return
+        self._expanded.add(tag)
+        for k in self._node_keys(n, out):
+            self._build_key(k)
+
+    def expand_names(self, text: str, ignore_case: bool = False) -> None:
+        """Build the functions that can make the nodes a user's symbol names."""
+        toks = set(_IDENT.findall(text))
+        if ignore_case:
+            low = {t.casefold() for t in toks}
+            keys = [k for k in self._index if k.rpartition(":")[2].casefold() in low]
+        else:
+            keys = [p + t for t in toks for p in ("r:f:", "w:f:", "r:v:", "w:v:", "c:", "k:", "n:", "p:")]
+        bare = text.split(":", 1)[1] if text.startswith(("source:", "sink:")) else text
+        model = bare.split(":", 1)[0] if ":" in bare else None
+        for (_, mid), callees in self._model_callees.items():  # cfgm:/TM/TSCTicksPerSecond
+            if mid == model or (ignore_case and model is not None and mid.casefold() == model.casefold()):
+                keys += ["c:" + c for c in callees]
+        for k in sorted(keys):
+            if k.startswith(("p:", "n:")):
+                # a parameter (by its name, or its function's: param:f#0) is made by the callers
+                # passing it too, through a pointer or not
+                for fn in list(self._index.get(k, ())):
+                    for kk in ["k:" + fn.key] + self._callers(fn.key):
+                        self._build_key(kk)
+            self._build_key(k)
+
+    # ---------------------------------------------------------------- queries
+    def __contains__(self, n) -> bool:
+        if n in self.g:
+            return True
+        if isinstance(n, str):
+            self.expand_names(n)
+        return n in self.g
+
+    def attrs_of(self, n: str) -> dict:
+        d = self.g.nodes[n]
+        return {f: d.get(f) for f in NODE_FIELDS}
+
+    def kind(self, n: str) -> str:
+        return self.g.nodes[n].get("kind")
+
+    def _edge(self, u: str, v: str) -> tuple[str, list]:
+        d = self.g.succ[u][v]
+        ev = d["ev"]
+        got = d.get("_canon")
+        if got is None or got[0] != len(ev):
+            got = d["_canon"] = (len(ev), *canonical(ev))
+        return got[1], got[2]
+
+    def known_edges_kind(self, out: bool, n: str) -> Iterator[tuple[str, str]]:
+        """Edges already built, without building more: complete towards nodes expanded the
+        other way (a search kept inside a slice asks only for those)."""
+        if out:
+            return ((v, self._edge(n, v)[0]) for v in list(self.g.succ[n]))
+        return ((u, self._edge(u, n)[0]) for u in list(self.g.pred[n]))
+
+    def out_edges_kind(self, n: str) -> Iterator[tuple[str, str]]:
+        self.expand(n, True)
+        return ((v, self._edge(n, v)[0]) for v in list(self.g.succ[n]))
+
+    def in_edges_kind(self, n: str) -> Iterator[tuple[str, str]]:
+        self.expand(n, False)
+        return ((u, self._edge(u, n)[0]) for u in list(self.g.pred[n]))
+
+    def successors(self, n: str) -> Iterator[str]:
+        self.expand(n, True)
+        return iter(list(self.g.succ[n]))
+
+    def predecessors(self, n: str) -> Iterator[str]:
+        self.expand(n, False)
+        return iter(list(self.g.pred[n]))
+
+    def out_degree(self, n: str) -> int:
+        self.expand(n, True)
+        return len(self.g.succ[n])
+
+    def in_degree(self, n: str) -> int:
+        self.expand(n, False)
+        return len(self.g.pred[n])
+
+    def number_of_nodes(self) -> int:
+        return self.g.number_of_nodes()
+
+    def number_of_edges(self) -> int:
+        # not g.number_of_edges(): its cached degree view ties the graph in a reference cycle
+        return sum(len(nbrs) for nbrs in self.g.succ.values())
+
+    def edges_among(self, keep: set[str]) -> Iterator[tuple[str, str]]:
+        for u in sorted(keep):  # every edge out of a kept node: all edges among them
+            if u in self.g:
+                self.expand(u, True)
+                for v in list(self.g.succ[u]):
+                    if v in keep:
+                        yield u, v
+
+    def evidence_many(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list]:
+        return {(u, v): self._edge(u, v)[1] for u, v in pairs if self.g.has_edge(u, v)}
+
+    def find(self, want: str, ignore_case: bool) -> list[str]:
+        self.expand_names(want, ignore_case)
+        norm = (lambda x: x.casefold()) if ignore_case else (lambda x: x)
+        w = norm(want)
+        return sorted(n for n, d in self.g.nodes(data=True)
+                      if names_node(w, n, d.get("kind"), d.get("label"), d.get("name"), norm))
+
+    def all_names(self) -> set[str]:
+        """Names for 'did you mean' (from the index: no function needs building)."""
+        return {k.rpartition(":")[2] for k in self._index if not k.startswith("k:")}

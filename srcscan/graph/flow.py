@@ -1,0 +1,480 @@
+"""FlowGraph: a networkx DiGraph of value nodes and flow edges built from a Program
+(DESIGN §3-§4). Sources, sinks and propagators come from the models (queries/models)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from ..extract.records import Access, Assign, Call, Expr, Function
+from .apimodels import Models, SinkModel, SourceModel, load_models
+from ..extract.ppcond import Config
+from .program import Program
+
+
+@dataclass
+class BuildOptions:
+    config: Config = field(default_factory=Config)
+    control: bool = True  # add control-dependence edges
+
+
+class FlowBuilder:
+    def __init__(self, program: Program, models: Models | None = None, options: BuildOptions | None = None):
+        self.p = program
+        self.m = models or load_models()
+        self.o = options or BuildOptions()
+        self.g = nx.DiGraph()
+        self.excluded = 0  # facts dropped by preprocessor configuration
+        self.fp_targets: dict[str, set[str]] = {}  # node id of a function-pointer slot -> function keys
+        self.fp_by_field: dict[str, set[str]] = {}  # field name -> functions stored in any such field
+        self.unresolved_indirect: list[tuple[str, Call]] = []  # (function key, call) with no known target
+        self._results: dict = {}
+        self._fn: Function | None = None
+        self._cur_file: str | None = None
+        self._vn_memo: dict = {}
+        self._pos_memo: dict = {}
+
+    # ------------------------------------------------------------------ nodes
+    def _node(self, nid: str, **attrs) -> str:
+        if nid not in self.g:
+            self.g.add_node(nid, **attrs)
+        return nid
+
+    def fn_node_key(self, fn: Function) -> str:
+        return fn.key
+
+    def var_node(self, acc: Access, fn: Function | None, file: str) -> str | None:
+        """The node an access path names in ``fn`` (memoised: the same path recurs a lot)."""
+        key = (id(fn) if fn is not None else file, acc.root, tuple(acc.steps), acc.deref)
+        memo = self._vn_memo
+        if key in memo:
+            return memo[key]
+        n = memo[key] = self._var_node(acc, fn, file)
+        return n
+
+    def _var_node(self, acc: Access, fn: Function | None, file: str) -> str | None:
+        steps = [s for s in acc.steps if s[0] in ("->", ".")]
+        if steps:
+            owner, name, decl = self.p.field_owner(acc, fn, file)
+            o = owner or "?"
+            return self._node(f"field:{o}.{name}", kind="field", label=f"{o}.{name}", name=name, owner=owner,
+                              ambiguous=owner is None,
+                              file=self.p.struct_files.get(owner) if owner else None,
+                              line=decl.line if decl is not None else None)
+        scope, typ = self.p.var_type(acc.root, fn, file)
+        if scope == "param":
+            i = next(i for i, p in enumerate(fn.params) if p.name == acc.root)
+            if acc.deref:
+                return self.out_param(fn, i)
+            return self.param_node(fn.key, i, fn)
+        if scope == "local":
+            return self._node(f"local:{fn.file}:{fn.name}:{acc.root}", kind="local",
+                              label=f"{fn.name}:{acc.root}", name=acc.root, owner=fn.key, file=fn.file,
+                              line=fn.local_lines.get(acc.root, fn.line), ambiguous=False)
+        if scope == "static":
+            g = self.p.static_globals[(file, acc.root)]
+            return self._node(f"global:{file}:{acc.root}", kind="global", label=acc.root, name=acc.root, owner=None,
+                              file=file, line=g.line, ambiguous=False)
+        if scope == "global":
+            g = self.p.globals[acc.root]
+            return self._node(f"global:{acc.root}", kind="global", label=acc.root, name=acc.root, owner=None,
+                              file=self.p.global_files.get(acc.root), line=g.line, ambiguous=False)
+        return None  # a constant, enum value or something we cannot see
+
+    def _first_def(self, key: str, i: int, fn: Function) -> Function:
+        """The definition a parameter node describes: the first one of the function (whichever
+        definition made the node), unless it has fewer parameters."""
+        return next((d for d in self.p.functions.get(key, ()) if i < len(d.params)), fn)
+
+    def param_node(self, key: str, i: int, fn: Function) -> str:
+        nid = f"param:{key}#{i}"
+        if nid in self.g:
+            return nid
+        d = self._first_def(key, i, fn)
+        p = d.params[i]
+        return self._node(nid, kind="param", label=f"{d.name}#{i} ({p.name})", name=p.name, owner=key, file=d.file,
+                          line=d.line, ambiguous=False)
+
+    def out_param(self, fn: Function, i: int) -> str:
+        nid = f"param:{fn.key}#{i}*"
+        if nid in self.g:
+            return nid
+        d = self._first_def(fn.key, i, fn)
+        p = d.params[i]
+        return self._node(nid, kind="param", label=f"*{p.name} ({d.name}#{i} out)", name=p.name,
+                          owner=fn.key, file=d.file, line=d.line, ambiguous=False)
+
+    def ret_node(self, key: str) -> str:
+        fn = self.p.functions[key][0]
+        return self._node(f"ret:{key}", kind="return", label=f"{fn.name}()", name=fn.name, owner=key, file=fn.file,
+                          line=fn.line, ambiguous=False)
+
+    def model_node(self, role: str, model: SourceModel | SinkModel, key: str, function: str) -> str:
+        """A source or sink; several model functions may make the same one (CFGMR3QueryU64 and
+        CFGMR3QueryU64Def): it is described by the first of them by name, whatever the order
+        functions are built in."""
+        nid = f"{role}:{model.id}:{key}"
+        if nid in self.g and function >= self.g.nodes[nid]["model"]["function"]:
+            return nid
+        info = {"id": model.id, "kind": role, "key": key, "description": model.description, "function": function,
+                "origin": f"queries/{model.origin}"}
+        if role == "source" and getattr(model, "override", None) and "{node}" in model.key:
+            node, _, k = key.rpartition("/")
+            info["override"] = model.override.format(node=node, key=k, function=function)
+        if nid in self.g:
+            self.g.nodes[nid]["model"] = info
+            return nid
+        return self._node(nid, kind=role, label=f"{model.id}:{key}", name=key, owner=None, file=None, line=None,
+                          ambiguous=False, model=info)
+
+    # ------------------------------------------------------------------ edges
+    def _edge(self, src: str | None, dst: str | None, kind: str, fn: Function | None, stmt, via: str | None = None,
+              indirect: bool = False) -> None:
+        if src is None or dst is None or src == dst:
+            return
+        ev = {"kind": kind, "file": fn.file if fn else self._cur_file, "line": stmt.line,
+              "column": getattr(stmt, "col", 0), "code": stmt.code, "function": fn.name if fn else None,
+              "guards": [g.text for g in stmt.guards], "preproc": list(stmt.preproc), "via": via,
+              "indirect": indirect}
+        at = (ev["file"], ev["line"])
+        d = self.g.succ[src].get(dst)
+        if d is None:
+            self.g.add_edge(src, dst, ev={at: ev})
+        elif at not in d["ev"]:  # one statement is one piece of evidence
+            d["ev"][at] = ev
+
+    def finish(self) -> nx.DiGraph:
+        """Give every edge its evidence in a fixed order and its kind, independent of the order
+        functions were built in (see ``canonical``)."""
+        # through the adjacency dicts: networkx's cached edge view would tie the graph in a
+        # reference cycle (kept alive while the cyclic GC is off during analysis)
+        for nbrs in self.g.adj.values():
+            for d in nbrs.values():
+                if "ev" not in d:
+                    continue
+                d["kind"], d["evidence"] = canonical(d.pop("ev"))
+        return self.g
+
+    def build(self) -> nx.DiGraph:
+        cfg = self.o.config
+        self.prepare()
+        for defs in self.p.functions.values():
+            for fn in defs:
+                if not cfg.excludes(fn.preproc):
+                    self._function(fn)
+        self.build_file_scope()
+        return self.finish()
+
+    def prepare(self) -> None:
+        """What every function's edges depend on: which functions each pointer slot may hold."""
+        cfg = self.o.config
+        for defs in self.p.functions.values():
+            for fn in defs:
+                if cfg.excludes(fn.preproc):
+                    self.excluded += 1
+                    continue
+                self._collect_fp(fn)
+        for path, ff in self.p.files.items():
+            for a in ff.global_assigns:
+                self._collect_fp_assign(a, None, path)
+
+    def build_file_scope(self) -> None:
+        """Edges of initializers outside functions."""
+        cfg = self.o.config
+        for path, ff in self.p.files.items():
+            self._cur_file = path
+            for a in ff.global_assigns:
+                if not cfg.excludes(a.preproc):
+                    self._assign(a, None, path, [])
+
+    def _collect_fp(self, fn: Function) -> None:
+        for a in fn.assigns:
+            self._collect_fp_assign(a, fn, fn.file)
+
+    def _collect_fp_assign(self, a: Assign, fn: Function | None, file: str) -> None:
+        """pReg->pfnFoo = fooFunc, and members of registration tables (``{ .pfnFoo = fooFunc }``,
+        positional members by the struct's field order): which functions a slot may hold."""
+        if len(a.value.reads) != 1 or a.value.calls or a.value.reads[0].steps:
+            return
+        name = a.value.reads[0].root
+        keys = self.p.resolve_function(name, file)
+        if not keys or self.p.var_type(name, fn, file)[0] != "unknown":
+            return
+        target = self.resolve_positional(a.target, fn, file)
+        slot = self.var_node(target, fn, file) if target is not None else None
+        if slot is not None:
+            self.fp_targets.setdefault(slot, set()).update(keys)
+            if self.g.nodes[slot].get("kind") == "field":
+                self.fp_by_field.setdefault(self.g.nodes[slot]["name"], set()).update(keys)
+
+    def resolve_positional(self, acc: Access, fn: Function | None, file: str) -> Access | None:
+        """``g.#2`` (the third positional member of an initializer) to ``g.<third field>``, from
+        the declared type's field order; None when the type or field is unknown."""
+        if not any(op == "." and n.startswith("#") for op, n in acc.steps):
+            return acc
+        key = (id(fn) if fn is not None else file, acc.root, tuple(acc.steps), acc.deref)
+        memo = self._pos_memo
+        if key not in memo:
+            memo[key] = self._resolve_positional(acc, fn, file)
+        return memo[key]
+
+    def _resolve_positional(self, acc: Access, fn: Function | None, file: str) -> Access | None:
+        _, typ = self.p.var_type(acc.root, fn, file)
+        cur = self.p.struct_of(typ)
+        steps = []
+        for op, name in acc.steps:
+            if op not in ("->", "."):
+                steps.append((op, name))
+                continue
+            fields = self.p.struct_fields.get(cur, {}) if cur else {}
+            if name.startswith("#"):
+                i = int(name[1:])
+                names = list(fields)
+                if i >= len(names):
+                    return None
+                name = names[i]
+            decl = fields.get(name)
+            cur = None if decl is None else (
+                decl.nested if decl.nested and decl.nested in self.p.struct_fields else self.p.struct_of(decl.type))
+            steps.append((op, name))
+        return Access(acc.root, steps, acc.deref)
+
+    def _function(self, fn: Function) -> None:
+        cfg = self.o.config
+        self._fn, self._results = fn, {}
+        for i in range(len(fn.calls)):
+            self._result(i)
+        for a in fn.assigns:
+            if cfg.excludes(a.preproc):
+                self.excluded += 1
+                continue
+            self._assign(a, fn, fn.file, fn.calls)
+        if fn.returns:
+            ret = self.ret_node(fn.key)
+            for r in fn.returns:
+                if cfg.excludes(r.preproc):
+                    self.excluded += 1
+                    continue
+                self._flow_expr(r.value, fn, fn.file, ret, "return", r, via=None)
+
+    def _result(self, ci: int) -> list[tuple[str, str, str | None, bool]]:
+        """Where the value of call ``ci`` of the function being built comes from; a call
+        nested in another's arguments is resolved first, whatever the order of the list."""
+        r = self._results.get(ci)
+        if r is None:
+            fn = self._fn
+            c = fn.calls[ci]
+            self._results[ci] = []  # broken facts where a call contains itself end here
+            if self.o.config.excludes(c.preproc):
+                self.excluded += 1
+                r = []
+            else:
+                r = self._call(fn, c, ci)
+            self._results[ci] = r
+        return r
+
+    def _flow_expr(self, e: Expr, fn: Function | None, file: str, dst: str, kind: str, stmt, via=None) -> None:
+        for acc in e.reads:
+            src = self.var_node(acc, fn, file)
+            if src is None:
+                continue
+            k = kind
+            if kind == "assign":
+                if self.g.nodes[dst].get("kind") == "field":
+                    k = "field-store"
+                elif self.g.nodes[src].get("kind") == "field":
+                    k = "field-load"
+            self._edge(src, dst, k, fn, stmt, via)
+        for ci in e.calls:
+            for src, k, v, ind in self._result(ci) if fn is not None else []:
+                self._edge(src, dst, k if kind != "return" else ("return" if k == "return" else k), fn, stmt, v, ind)
+
+    def _assign(self, a: Assign, fn: Function | None, file: str, calls) -> None:
+        if fn is None and not any(r.steps or self.p.var_type(r.root, None, file)[0] != "unknown"
+                                  for r in a.value.reads):
+            return  # file scope: constants and function names flow nowhere (tables have thousands)
+        target = self.resolve_positional(a.target, fn, file)
+        if target is None:
+            return
+        if target is not a.target:
+            a = Assign(target, a.op, a.value, a.line, a.col, a.code, a.guards, a.preproc, a.type)
+        dst = self.var_node(a.target, fn, file)
+        if dst is None:
+            return
+        self._flow_expr(a.value, fn, file, dst, "assign", a)
+        steps = [s for s in a.target.steps if s[0] in ("->", ".")]
+        if fn is not None and steps and a.target.steps[0][0] == "." and not a.target.deref:
+            # s.f = v on a struct held by value: the value is now part of s (e.g. passed as &s later)
+            scope, _ = self.p.var_type(a.target.root, fn, file)
+            if scope in ("local", "param"):
+                whole = self.var_node(Access(a.target.root), fn, file)
+                self._edge(dst, whole, "field-store", fn, a, via=f"part of {a.target.root}")
+        if self.o.control and fn is not None:
+            for g in a.guards:
+                for acc in g.reads:
+                    src = self.var_node(acc, fn, file)
+                    if src is not None and src != dst:
+                        self._edge(src, dst, "control", fn, a, via=g.text)
+
+    # ------------------------------------------------------------------ calls
+    def _arg_sources(self, fn: Function, arg: Expr, skip_pointers: bool = False) -> list[tuple[str, str | None]]:
+        out = []
+        for acc in arg.reads:
+            if skip_pointers and self._is_pointer_access(acc, fn):
+                continue
+            n = self.var_node(acc, fn, fn.file)
+            if n is not None:
+                out.append((n, None))
+        for ci in arg.calls:
+            for src, k, v, ind in self._result(ci):
+                out.append((src, v))
+        return out
+
+    def _is_pointer_access(self, acc: Access, fn: Function) -> bool:
+        if acc.deref:
+            return False
+        steps = [s for s in acc.steps if s[0] in ("->", ".")]
+        if steps:
+            _, _, decl = self.p.field_owner(acc, fn, fn.file)
+            return decl is not None and (decl.pointer or self.p.is_pointer(decl.type))
+        _, typ = self.p.var_type(acc.root, fn, fn.file)
+        return self.p.is_pointer(typ)
+
+    def _call(self, fn: Function, c: Call, idx: int) -> list[tuple[str, str, str | None, bool]]:
+        """Add the edges a call makes and return where its result comes from:
+        [(node, edge kind, via, indirect)]."""
+        m = self.m
+        results: list[tuple[str, str, str | None, bool]] = []
+        name = c.callee
+        src_model = m.sources.get(name)
+        if src_model is not None:
+            key = self._model_key(src_model, fn, c)
+            node = self.model_node("source", src_model, key, name)
+            if src_model.returns:
+                results.append((node, "model", name, False))
+            if src_model.out_arg is not None and src_model.out_arg < len(c.args):
+                out = c.args[src_model.out_arg].addr_of
+                if out is not None:
+                    self._edge(node, self.var_node(out, fn, fn.file), "model", fn, c, via=name)
+            return results
+        sink = m.sinks.get(name)
+        if sink is not None:
+            node = self.model_node("sink", sink, sink.key.format(function=name), name)
+            positions = range(len(c.args)) if sink.args == "all" else [i for i in sink.args if i < len(c.args)]
+            for i in positions:
+                arg = c.args[i]
+                srcs = self._arg_sources(fn, arg)
+                if arg.addr_of is not None:
+                    n = self.var_node(arg.addr_of, fn, fn.file)
+                    if n is not None:
+                        srcs.append((n, None))
+                for s, _ in srcs:
+                    self._edge(s, node, "model", fn, c, via=name)
+            return results
+        prop = m.propagators.get(name)
+        if prop is not None:
+            positions = range(len(c.args)) if prop == "all" else [i for i in prop if i < len(c.args)]
+            for i in positions:
+                for s, _ in self._arg_sources(fn, c.args[i]):
+                    results.append((s, "model", name, False))
+                if c.args[i].addr_of is not None:
+                    n = self.var_node(c.args[i].addr_of, fn, fn.file)
+                    if n is not None:
+                        results.append((n, "model", name, False))
+            return results
+        if name in m.handles:
+            return results
+        keys = self.p.resolve_function(name, fn.file) if c.indirect is None else []
+        indirect = False
+        if c.indirect is not None:
+            slot = self.var_node(c.indirect, fn, fn.file)
+            keys = sorted(self.fp_targets.get(slot, ())) if slot else []
+            if not keys and slot is not None and self.g.nodes[slot].get("ambiguous"):
+                # owner unknown (?.pfnFoo): every function stored in a field of that name
+                keys = sorted(self.fp_by_field.get(self.g.nodes[slot]["name"], ()))
+            if not keys:
+                self.unresolved_indirect.append((fn.key, c))
+            indirect = True
+        if keys:
+            for key in keys:
+                callee = self.p.functions[key][0]
+                for i, arg in enumerate(c.args):
+                    if i >= len(callee.params) or callee.params[i].name == "...":
+                        break
+                    pnode = self.param_node(key, i, callee)
+                    for s, v in self._arg_sources(fn, arg):
+                        self._edge(s, pnode, "arg", fn, c, via=callee.name, indirect=indirect)
+                    if arg.addr_of is not None and self._writes_through(key, i):
+                        self._edge(self.out_param(callee, i), self.var_node(arg.addr_of, fn, fn.file), "out", fn, c,
+                                   via=callee.name, indirect=indirect)
+                if any(d.returns for d in self.p.functions[key]):
+                    results.append((self.ret_node(key), "return", callee.name, indirect))
+            return results
+        # unknown or external: its arguments flow to its result (pointer handles excluded)
+        for arg in c.args:
+            if arg.string is not None:
+                continue
+            for s, v in self._arg_sources(fn, arg, skip_pointers=True):
+                results.append((s, "through", name, indirect))
+        return results
+
+    def _writes_through(self, key: str, i: int) -> bool:
+        for fn in self.p.functions[key]:
+            if i < len(fn.params):
+                nm = fn.params[i].name
+                if any(a.target.root == nm and a.target.deref for a in fn.assigns):
+                    return True
+        return False
+
+    def _model_key(self, model: SourceModel, fn: Function, c: Call) -> str:
+        key = "?"
+        if model.key_arg is not None and model.key_arg < len(c.args):
+            s = c.args[model.key_arg].string
+            key = s if s is not None else c.args[model.key_arg].text
+        node = ""
+        if model.node_arg is not None and model.node_arg < len(c.args):
+            node = self._handle_path(fn, c.args[model.node_arg], 0)
+        return model.key.format(node=node, key=key, function=c.callee)
+
+    def _handle_path(self, fn: Function, e: Expr, depth: int) -> str:
+        """Resolve a configuration node handle to its path (CFGMR3GetChild(CFGMR3GetRoot(pVM), "TM") -> /TM)."""
+        if depth > 8:
+            return "/?"
+        if e.calls:
+            c = fn.calls[e.calls[0]]
+            h = self.m.handles.get(c.callee)
+            if h is None:
+                return "/?"
+            if h.root:
+                return ""
+            parent = self._handle_path(fn, c.args[h.parent_arg], depth + 1) if h.parent_arg is not None and \
+                h.parent_arg < len(c.args) else "/?"
+            name = "?"
+            if h.name_arg is not None and h.name_arg < len(c.args):
+                name = c.args[h.name_arg].string or c.args[h.name_arg].text
+            return f"{parent}/{name}"
+        if len(e.reads) == 1 and not e.reads[0].steps:
+            var = e.reads[0].root
+            for a in reversed(fn.assigns):
+                if a.target.root == var and not a.target.steps and a.op in ("=", "init"):
+                    return self._handle_path(fn, a.value, depth + 1)
+        return "/?"
+
+
+MAX_EVIDENCE = 20
+_KIND_COST = {"control": 6, "through": 3}  # same preference as the tracer's path costs
+
+
+def canonical(ev: dict) -> tuple[str, list[dict]]:
+    """(kind, evidence list) of an edge from its evidence by statement: the best explanation
+    first (a data flow before a guess through an unknown call, before a control dependence),
+    then by file and line; at most MAX_EVIDENCE kept."""
+    evs = sorted(ev.values(), key=lambda e: (_KIND_COST.get(e["kind"], 1), e["file"] or "", e["line"] or 0,
+                                            e.get("column") or 0))[:MAX_EVIDENCE]
+    return evs[0]["kind"], evs
+
+
+def build_graph(program: Program, models: Models | None = None, options: BuildOptions | None = None) -> FlowBuilder:
+    b = FlowBuilder(program, models, options)
+    b.build()
+    return b

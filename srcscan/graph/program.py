@@ -1,0 +1,161 @@
+"""Program: all facts of a snapshot merged — functions by name (file-static ones scoped to
+their file), structs and typedefs, globals, macros — plus type and field-owner resolution."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from collections import defaultdict
+
+from ..extract.records import Access, FieldDecl, FileFacts, Function, GlobalVar, Struct
+
+_TYPE_NOISE = {"const", "volatile", "struct", "union", "enum", "class", "unsigned", "signed", "static", "inline",
+               "extern", "register", "RT_UNTRUSTED_VOLATILE_GUEST", "RT_UNTRUSTED_VOLATILE_HOST", "typename"}
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_:]*")
+
+
+@lru_cache(maxsize=65536)
+def _base_type(typ: str) -> str | None:
+    """The type name in a declared type text: 'PGIMKVM' from 'PGIMKVM const', 'TM' from 'struct TM *'."""
+    if typ and typ.startswith("<anon"):
+        return typ
+    toks = [t for t in _IDENT.findall(typ or "") if t not in _TYPE_NOISE]
+    return toks[-1] if toks else None
+
+
+class Program:
+    def __init__(self, files: dict[str, FileFacts]):
+        self.files = files
+        self.functions: dict[str, list[Function]] = defaultdict(list)  # key -> definitions
+        self.statics: dict[tuple[str, str], str] = {}  # (file, name) -> key
+        self.structs: dict[str, Struct] = {}
+        self.struct_fields: dict[str, dict[str, FieldDecl]] = {}
+        self.struct_files: dict[str, str] = {}
+        self.typedefs: dict[str, tuple[str, bool]] = {}  # name -> (target, pointer)
+        self.field_owners: dict[str, set[str]] = defaultdict(set)
+        self.globals: dict[str, GlobalVar] = {}
+        self.global_files: dict[str, str] = {}
+        self.static_globals: dict[tuple[str, str], GlobalVar] = {}
+        self.defines: dict[str, str] = {}
+        for path in sorted(files):
+            self._add(files[path])
+
+    # ------------------------------------------------------------------ merge
+    def _qualify(self, name: str, path: str) -> str:
+        return f"{name[:-1]} {path}>" if name.startswith("<anon@") else name
+
+    def _add(self, ff: FileFacts) -> None:
+        for fn in ff.functions:
+            self.functions[fn.key].append(fn)
+            if fn.static:
+                self.statics[(ff.path, fn.name)] = fn.key
+        for st in ff.structs:
+            name = self._qualify(st.name, ff.path)
+            fields = self.struct_fields.setdefault(name, {})
+            if name not in self.structs:
+                self.structs[name] = st
+                self.struct_files[name] = ff.path
+            for fd in st.fields:
+                if fd.nested and fd.nested.startswith("<anon@"):
+                    fd = FieldDecl(fd.name, self._qualify(fd.type, ff.path), fd.line, fd.pointer, fd.array,
+                                   self._qualify(fd.nested, ff.path))
+                fields.setdefault(fd.name, fd)
+                self.field_owners[fd.name].add(name)
+        for td in ff.typedefs:
+            if td.name not in self.typedefs or td.target not in ("", td.name):
+                self.typedefs.setdefault(td.name, (self._qualify(td.target, ff.path), td.pointer))
+        for g in ff.globals:
+            if g.static:
+                self.static_globals[(ff.path, g.name)] = g
+            elif g.name not in self.globals or self.globals[g.name].type == "":
+                self.globals[g.name] = g
+                self.global_files.setdefault(g.name, ff.path)
+        for d in ff.defines:
+            self.defines.setdefault(d.name, d.value)
+
+    # ------------------------------------------------------------------ lookups
+    def resolve_function(self, name: str, file: str) -> list[str]:
+        """Function keys a call of ``name`` from ``file`` may reach."""
+        k = self.statics.get((file, name))
+        if k is not None:
+            return [k]
+        return [name] if name in self.functions else []
+
+    def struct_of(self, typ: str | None) -> str | None:
+        """Follow typedefs from a declared type to a struct/union name we know."""
+        t = _base_type(typ) if typ else None
+        for _ in range(12):
+            if t is None:
+                return None
+            if t in self.struct_fields:
+                return t
+            nxt = self.typedefs.get(t)
+            if nxt is None:
+                return None
+            t = _base_type(nxt[0])
+        return None
+
+    def is_pointer(self, typ: str | None) -> bool:
+        """Whether a declared type is a pointer (directly or through a typedef such as PVM)."""
+        if not typ:
+            return False
+        if "*" in typ or typ.endswith("[]"):
+            return True
+        t = _base_type(typ)
+        for _ in range(12):
+            if t is None or t not in self.typedefs:
+                return False
+            target, ptr = self.typedefs[t]
+            if ptr or "*" in target:
+                return True
+            t = _base_type(target)
+        return False
+
+    def var_type(self, name: str, fn: Function | None, file: str) -> tuple[str, str | None]:
+        """(scope, declared type) of a bare name: 'local', 'param', 'global', 'static' or 'unknown'."""
+        if fn is not None:
+            for p in fn.params:
+                if p.name == name:
+                    return "param", p.type
+            if name in fn.locals:
+                return "local", fn.locals[name]
+        g = self.static_globals.get((file, name))
+        if g is not None:
+            return "static", g.type
+        g = self.globals.get(name)
+        if g is not None:
+            return "global", g.type
+        return "unknown", None
+
+    def field_owner(self, acc: Access, fn: Function | None, file: str) -> tuple[str | None, str | None, FieldDecl | None]:
+        """(owner struct or None if ambiguous, field name, declaration) of the last field in ``acc``."""
+        steps = [s for s in acc.steps if s[0] in ("->", ".")]
+        if not steps:
+            return None, None, None
+        _, typ = self.var_type(acc.root, fn, file) if acc.root != "()" else ("unknown", None)
+        cur = self.struct_of(typ)
+        owner = decl = None
+        for _, name in steps:
+            decl = None
+            if cur is not None and name in self.struct_fields.get(cur, {}):
+                owner, decl = cur, self.struct_fields[cur][name]
+            else:
+                cands = self.field_owners.get(name, ())
+                if len(cands) == 1:
+                    owner = next(iter(cands))
+                    decl = self.struct_fields[owner][name]
+                else:
+                    owner = None
+            if decl is None:
+                cur = None
+            else:
+                cur = decl.nested if decl.nested and decl.nested in self.struct_fields else self.struct_of(decl.type)
+        return owner, steps[-1][1], decl
+
+    def stats(self) -> dict:
+        fns = [f for defs in self.functions.values() for f in defs]
+        return {
+            "files": len(self.files),
+            "functions": len(fns),
+            "structs": len(self.structs),
+            "error_files": sum(1 for f in self.files.values() if f.error_nodes),
+        }

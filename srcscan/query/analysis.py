@@ -1,0 +1,97 @@
+"""Which graph a query runs on: a snapshot indexed into facts and turned into a flow graph,
+whole (cached, reused by later queries) or built on demand as far as a trace asks."""
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+
+from ..datafiles import model_files, read_text
+from ..extract.cache import FactCache, version_key
+from ..extract.index import IndexStats, index, snapshot_files
+from ..extract.ppcond import Config
+from ..extract.records import FLOW_VERSION
+from ..graph import store as graphstore
+from ..graph.program import Program
+from ..sources.snapshot import Snapshot
+from ..util import paused_gc
+
+@dataclass
+class Analysis:
+    """A snapshot indexed and turned into a flow graph (reusable across several queries)."""
+
+    snapshot: Snapshot
+    graph: "graphstore.CompactGraph"
+    stats: IndexStats
+    why: str = ""
+    functions: int = 0
+    excluded: int = 0
+    program: Program | None = None
+    warnings: list[str] = field(default_factory=list)
+    scope: str = "full"
+
+
+def _graph_key(keys: list[tuple[str, str]], config: Config, control: bool) -> str:
+    h = hashlib.sha1()
+    h.update(f"{version_key()}:{graphstore.GRAPH_VERSION}:{FLOW_VERSION}".encode())
+    for f in model_files():
+        h.update(read_text(f).encode())
+    h.update(repr((sorted(config.defines.items()), sorted(config.undefs), config.keep_if0, control)).encode())
+    for path, key in keys:
+        h.update(f"{path}\0{key}\n".encode())
+    return "graph:" + h.hexdigest()
+
+
+def analyse(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, config: Config | None = None,
+            control: bool = True, why: str = "", need_program: bool = False) -> Analysis:
+    with paused_gc():
+        return _analyse(snapshot, cache, jobs, config or Config(), control, why, need_program)
+
+
+def _analyse(snapshot, cache, jobs, config, control, why, need_program, cache_facts=None) -> Analysis:
+    """``cache`` holds facts and the graph; ``cache_facts`` (lazy scope) holds facts only."""
+    t0 = time.perf_counter()
+    files = snapshot_files(snapshot, cache if cache is not None else cache_facts)
+    gkey = _graph_key(files, config, control)
+    if cache is not None and not need_program:
+        try:
+            got = graphstore.load(cache.db, str(cache.path), gkey)
+        except Exception:  # a damaged or foreign entry: rebuild below
+            got = None
+        if got is not None:
+            g, (functions, excluded) = got
+            st = IndexStats(files=len(files), reused=len(files), seconds=time.perf_counter() - t0,
+                            warnings=list(snapshot.warnings) + cache.warnings)
+            return Analysis(snapshot, g, st, why, functions, excluded)
+    from ..graph.flow import BuildOptions, build_graph
+
+    facts, st = index(snapshot, cache if cache is not None else cache_facts, jobs)
+    program = Program(facts)
+    builder = build_graph(program, options=BuildOptions(config=config, control=control))
+    functions = program.stats()["functions"]
+    g = graphstore.CompactGraph.from_networkx(builder.g)
+    if cache is not None:
+        try:
+            graphstore.save(cache.db, gkey, g, (functions, builder.excluded))
+        except Exception as e:  # the trace is fine without a cached graph
+            st.warnings.append(f"could not cache the flow graph ({e})")
+    st.seconds = time.perf_counter() - t0
+    return Analysis(snapshot, g, st, why, functions, builder.excluded, program)
+
+
+def analyse_demand(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, config: Config | None = None,
+                   control: bool = True, why: str = "") -> Analysis:
+    """Facts of every file, but a flow graph built only as far as traces ask (demand.py): for
+    one-off traces of many revisions (history). Nothing but facts is cached."""
+    from ..graph.demand import DemandGraph
+    from ..graph.flow import BuildOptions, FlowBuilder
+
+    t0 = time.perf_counter()
+    config = config or Config()
+    facts, st = index(snapshot, cache, jobs)
+    program = Program(facts)
+    g = DemandGraph(FlowBuilder(program, options=BuildOptions(config=config, control=control)))
+    st.seconds = time.perf_counter() - t0
+    a = Analysis(snapshot, g, st, why, program.stats()["functions"], 0, program)
+    a.scope = "full (graph built on demand)"
+    return a

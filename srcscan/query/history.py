@@ -1,0 +1,413 @@
+"""The history of a flow across revisions: fingerprints, bisect, history, diff (DESIGN §6).
+
+A trace's *fingerprint* is its node ids and its edges as (src, dst, kind, via), without line
+numbers, so moving code around does not count as a change. Revisions are walked in
+first-parent order (git) or in svn number order (svn), and only revisions that touch the
+snapshot's scope are candidates: the others cannot change any trace. Facts come from the
+shared cache, so a file (blob or path@rev) is parsed once over a whole walk.
+
+    src = open_source(repo_or_url, kind="git")       # or kind="svn"
+    res = bisect(src, "cTscTicksPerSecond", "r55000", "r56000")
+    res = history(src, "cTscTicksPerSecond", "r55000", "r56000")
+    res = diff(src, "cTscTicksPerSecond", "r55000", "r56000")
+    res.to_json()    # docs/history-schema.md
+"""
+from __future__ import annotations
+
+import gc
+import hashlib
+import math
+import re
+import time
+from dataclasses import dataclass, field
+
+from ..errors import NotFound, UsageError
+from ..sources.snapshot import Revision
+from ..util import paused_gc
+from ..sources.ranges import GitSource, RevisionSource, SvnSource, open_source  # noqa: F401
+
+SCHEMA = "srcscan-history/1"
+
+
+# --- fingerprints and flow diffs ---------------------------------------------------------
+
+def edge_key(e: dict) -> tuple:
+    return (e.get("src"), e.get("dst"), e.get("kind"), e.get("via"))
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    nodes: frozenset
+    edges: frozenset
+
+    @classmethod
+    def of(cls, trace_json: dict) -> "Fingerprint":
+        return cls(frozenset(n["id"] for n in trace_json.get("nodes", [])),
+                   frozenset(edge_key(e) for e in trace_json.get("edges", [])))
+
+    def digest(self) -> str:
+        h = hashlib.sha1()
+        for n in sorted(self.nodes):
+            h.update(b"n\0" + n.encode() + b"\n")
+        for e in sorted(self.edges, key=lambda t: tuple(x or "" for x in t)):
+            h.update(b"e\0" + "\0".join(x or "" for x in e).encode() + b"\n")
+        return h.hexdigest()
+
+
+def _evidence(e: dict) -> dict:
+    return {k: e.get(k) for k in ("src", "dst", "kind", "via", "file", "line", "code", "function", "guards")}
+
+
+def flow_diff(old: dict | None, new: dict | None) -> dict:
+    """Nodes and edges added/removed from trace ``old`` to ``new`` (evidence taken from the
+    trace that has the edge)."""
+    old = old or {}
+    new = new or {}
+    on = {n["id"]: n for n in old.get("nodes", [])}
+    nn = {n["id"]: n for n in new.get("nodes", [])}
+    oe = {edge_key(e): e for e in old.get("edges", [])}
+    ne = {edge_key(e): e for e in new.get("edges", [])}
+    order = lambda k: tuple(x or "" for x in k)  # noqa: E731
+    return {
+        "nodes_added": sorted(set(nn) - set(on)),
+        "nodes_removed": sorted(set(on) - set(nn)),
+        "edges_added": [_evidence(ne[k]) for k in sorted(set(ne) - set(oe), key=order)],
+        "edges_removed": [_evidence(oe[k]) for k in sorted(set(oe) - set(ne), key=order)],
+    }
+
+
+# --- predicates --------------------------------------------------------------------------
+
+def parse_path(text: str) -> list[str]:
+    """``'A -> B -> C'`` -> ['A', 'B', 'C'] (at least two names)."""
+    parts = [p.strip() for p in re.split(r"\s*->\s*", text or "")]
+    if len(parts) < 2 or not all(parts):
+        raise UsageError(f"--path {text!r}: write it as 'A -> B' (names or node ids)")
+    return parts
+
+
+def _matches(node: dict, name: str) -> bool:
+    if name in (node.get("id"), node.get("label"), node.get("name")):
+        return True
+    label = node.get("label") or ""
+    return label.endswith("." + name) or label.endswith(":" + name)
+
+
+def has_path(trace_json: dict, names: list[str]) -> bool:
+    """Whether the trace holds a flow through nodes matching ``names`` in that order
+    (each step: a directed path over the trace's edges)."""
+    succ: dict[str, set] = {}
+    for e in trace_json.get("edges", []):
+        succ.setdefault(e["src"], set()).add(e["dst"])
+    nodes = trace_json.get("nodes", [])
+    frontier = {n["id"] for n in nodes if _matches(n, names[0])}
+    for name in names[1:]:
+        want = {n["id"] for n in nodes if _matches(n, name)}
+        seen, stack = set(), list(frontier)
+        while stack:
+            x = stack.pop()
+            for y in succ.get(x, ()):
+                if y not in seen:
+                    seen.add(y)
+                    stack.append(y)
+        frontier = seen & want
+        if not frontier:
+            return False
+    return True
+
+
+# --- evaluating traces over revisions ------------------------------------------------------
+
+@dataclass
+class Point:
+    """One evaluated revision."""
+
+    ref: object  # the source's handle: git commit id or svn number
+    revision: Revision
+    trace: dict
+    fingerprint: Fingerprint
+    value: object  # the predicate's value
+    reused_from: object = None  # same file keys as this revision: trace not re-run
+
+    def to_json(self) -> dict:
+        return {"revision": self.revision.to_json(), "fingerprint": self.fingerprint.digest(),
+                "value": self.value, "nodes": len(self.fingerprint.nodes), "edges": len(self.fingerprint.edges),
+                "missing": self.trace.get("missing"), "same_files_as": _ref_json(self.reused_from)}
+
+
+@dataclass
+class Query:
+    symbol: str
+    to: str | None = None
+    path: list[str] | None = None
+    direction: str = "both"
+    options: dict = field(default_factory=dict)  # passed on to trace()
+
+    def predicate(self) -> str:
+        return "path" if self.path else ("to" if self.to else "changed")
+
+    def to_json(self) -> dict:
+        return {"symbol": self.symbol, "to": self.to, "path": self.path, "direction": self.direction,
+                "predicate": self.predicate()}
+
+
+class Evaluator:
+    """Runs the query's trace on revisions of one source, with one fact cache; counts trace
+    evaluations and files parsed vs reused."""
+
+    def __init__(self, source: RevisionSource, query: Query, cache=None, jobs: int = 0, graph: str = "demand"):
+        self.source, self.query, self.cache, self.jobs = source, query, cache, jobs
+        self.graph = graph  # "demand" (default) or "full": each revision's whole graph (benchmarks)
+        self._memo = cache is not None and cache.memo is None
+        if self._memo:
+            cache.memo = {}  # facts of unchanged files stay decoded from one revision to the next
+        self.points: dict[object, Point] = {}
+        self.notes: dict[str, None] = {}  # input warnings (files skipped...), once each
+        self.by_keys: dict[tuple, Point] = {}
+        self.evaluations = 0
+        self.parsed = self.reused = 0
+        self.t0 = time.perf_counter()
+
+    def _trace(self, snap) -> tuple[dict, object]:
+        """(trace JSON, index stats). A symbol or target the revision does not have gives an
+        empty trace (``"missing"`` set), which is a state like any other.
+
+        The graph is built on demand (only the functions the trace reaches) and not cached;
+        the trace itself is, by the revision's files, configuration and query."""
+        import json
+        import zlib
+
+        from ..extract.index import IndexStats
+        from ..extract.ppcond import Config
+        from . import lazy
+        from .analysis import _graph_key, analyse_demand
+        from .trace import TRACE_VERSION, trace
+
+        o, q = self.query.options, self.query
+        cfg = Config.from_args(o.get("defines"), o.get("undefs"), bool(o.get("keep_if0")))
+        control = bool(o.get("control", True))
+        rkey = None
+        if self.cache is not None and self.graph != "full":
+            files = snap.files()
+            what = (_graph_key(files, cfg, control), TRACE_VERSION, q.symbol, q.to, q.direction,
+                    bool(o.get("ignore_case")))
+            rkey = "trace-result:" + hashlib.sha1(repr(what).encode()).hexdigest()
+            blob = self.cache.get_blob(rkey)
+            if blob is not None:
+                try:
+                    tj = json.loads(zlib.decompress(blob))
+                    if isinstance(tj, dict) and isinstance(tj.get("nodes"), list):
+                        return tj, IndexStats(files=len(files), reused=len(files))
+                except (ValueError, zlib.error):
+                    pass  # a damaged entry: trace again
+        if self.graph == "full":
+            from .analysis import analyse
+
+            a = analyse(snap, self.cache, self.jobs, cfg, control, "history")
+            rkey = None
+        elif len(snap.files()) > lazy.LAZY_AUTO_FILES:
+            # a whole checkout: only the files the trace needs, as `trace --scope auto` does
+            a = lazy.analyse_lazy(snap, q.symbol, q.to, self.cache, self.jobs, cfg, control, "history",
+                                     bool(o.get("ignore_case")))
+        else:
+            a = analyse_demand(snap, self.cache, self.jobs, cfg, control, "history")
+        try:
+            t = trace(a, q.symbol, to=q.to, direction=q.direction, ignore_case=bool(o.get("ignore_case")), config=cfg)
+            tj = t.to_json()
+        except NotFound as e:
+            tj = {"nodes": [], "edges": [], "paths": [], "missing": str(e)}
+        for w in list(a.stats.warnings) + list(a.warnings):
+            if "skipped" in w:  # a file that could not be read at this revision
+                self.notes.setdefault(w)
+        if rkey is not None:
+            self.cache.put_blob(rkey, zlib.compress(json.dumps(tj).encode()))
+        return tj, a.stats
+
+    def value(self, tj: dict, fp: Fingerprint):
+        if self.query.path:
+            return has_path(tj, self.query.path)
+        if self.query.to:
+            return any(p.get("direction") == "to" for p in tj.get("paths", []))
+        return fp.digest()
+
+    def at(self, ref) -> Point:
+        if ref in self.points:
+            return self.points[ref]
+        snap = self.source.snapshot(ref)
+        keys = tuple(snap.files())
+        same = self.by_keys.get(keys)
+        if same is not None:
+            p = Point(ref, snap.revision, same.trace, same.fingerprint, same.value, reused_from=same.ref)
+        else:
+            with paused_gc():  # the facts kept for the next revision are frozen after too
+                tj, st = self._trace(snap)
+            self.evaluations += 1
+            self.parsed += st.parsed
+            self.reused += st.reused
+            fp = Fingerprint.of(tj)
+            p = Point(ref, snap.revision, tj, fp, self.value(tj, fp))
+            self.by_keys[keys] = p
+        self.points[ref] = p
+        return p
+
+    def close(self) -> None:
+        """Let go of the decoded facts and of the GC freeze once the walk is over."""
+        if self._memo:
+            self.cache.memo = None
+            self._memo = False
+        gc.unfreeze()
+
+    def __enter__(self) -> "Evaluator":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def stats(self, bound: int | None = None) -> dict:
+        out = {"evaluations": self.evaluations, "files_parsed": self.parsed, "files_reused": self.reused,
+               "seconds": round(time.perf_counter() - self.t0, 3)}
+        if bound is not None:
+            out["bound"] = bound
+        return out
+
+
+# --- results -----------------------------------------------------------------------------
+
+@dataclass
+class Change:
+    before: Point
+    after: Point
+
+    def to_json(self) -> dict:
+        return {"revision": self.after.revision.to_json(), "before": self.before.revision.to_json(),
+                "value_before": self.before.value, "value_after": self.after.value,
+                "fingerprint": self.after.fingerprint.digest(),
+                "diff": flow_diff(self.before.trace, self.after.trace)}
+
+
+@dataclass
+class HistoryResult:
+    command: str
+    query: Query
+    source: RevisionSource
+    good: Point
+    bad: Point
+    candidates: int
+    changes: list[Change]
+    evaluated: list[Point]
+    stats: dict
+    warnings: list[str] = field(default_factory=list)
+    found: Change | None = None  # bisect only
+
+    def to_json(self) -> dict:
+        from .. import __version__
+
+        out = {"schema": SCHEMA, "tool": {"name": "srcscan", "version": __version__}, "command": self.command,
+               "query": self.query.to_json(), "source": self.source.to_json(),
+               "range": {"good": self.good.revision.to_json(), "bad": self.bad.revision.to_json(),
+                         "candidates": self.candidates},
+               "changes": [c.to_json() for c in self.changes],
+               "evaluations": [p.to_json() for p in self.evaluated],
+               "stats": self.stats, "warnings": list(self.warnings)}
+        if self.command == "bisect":
+            out["found"] = self.found.to_json() if self.found else None
+        return out
+
+
+def _endpoints(source: RevisionSource, good: str, bad: str):
+    g, b = source.resolve(good), source.resolve(bad)
+    refs = source.range(g, b)
+    return g, b, refs
+
+
+def _require_symbol(points: list) -> None:
+    """A symbol (or --to target) missing at every end point is a typo, not history: say so
+    like trace does (with suggestions), instead of reporting 'no change'."""
+    missing = [p.trace.get("missing") for p in points]
+    if missing and all(missing):
+        raise NotFound(f"{missing[-1]} (at {', '.join(_name(p) for p in points)})")
+
+
+def bisect(source: RevisionSource, query: Query, good: str, bad: str, cache=None, jobs: int = 0,
+           graph: str = "demand") -> HistoryResult:
+    """The first revision after ``good`` (up to ``bad``) whose predicate value differs from
+    ``good``'s: the fingerprint (default), whether a ``--to`` path exists, or whether the
+    ``--path`` flow exists. At most ceil(log2 N) + 2 trace evaluations."""
+    g, b, refs = _endpoints(source, good, bad)
+    with Evaluator(source, query, cache, jobs, graph) as ev:
+        return _bisect(ev, source, query, g, b, refs)
+
+
+def _bisect(ev: "Evaluator", source: RevisionSource, query: Query, g, b, refs) -> HistoryResult:
+    bound = math.ceil(math.log2(len(refs))) + 2 if refs else 2
+    pg = ev.at(g)
+    pb = ev.at(b) if refs else pg
+    _require_symbol([pg, pb])
+    warnings = []
+    found = None
+    if pg.value == pb.value:
+        what = "flow fingerprint" if query.predicate() == "changed" else f"{query.predicate()} predicate"
+        warnings.append(f"the {what} is the same at both ends; nothing to bisect (a change that was "
+                        "reverted inside the range shows in `srcscan history`)")
+    else:
+        lo, hi = -1, len(refs) - 1  # refs[lo] (or good) has good's value, refs[hi] does not
+        while hi - lo > 1:
+            mid = (lo + hi) // 2
+            if ev.at(refs[mid]).value == pg.value:
+                lo = mid
+            else:
+                hi = mid
+        before = ev.at(refs[lo]) if lo >= 0 else pg
+        found = Change(before, ev.at(refs[hi]))
+    order = {r: i for i, r in enumerate([g, *refs])}
+    seen = sorted(ev.points.values(), key=lambda p: order[p.ref])
+    extra = [(a, c) for a, c in zip(seen, seen[1:]) if a.fingerprint != c.fingerprint
+             and not (found and a is found.before and c is found.after)]
+    for a, c in extra:
+        warnings.append(f"the flow also changed between {_name(a)} and {_name(c)} (not bisected; "
+                        "`srcscan history` lists every change)")
+    return HistoryResult("bisect", query, source, pg, pb, len(refs), [found] if found else [], seen,
+                         ev.stats(bound), warnings + list(ev.notes), found)
+
+
+def history(source: RevisionSource, query: Query, start: str, end: str, cache=None, jobs: int = 0,
+            progress: bool = True, graph: str = "demand") -> HistoryResult:
+    """Every revision in (start, end] whose trace fingerprint differs from the previous
+    candidate's."""
+    g, b, refs = _endpoints(source, start, end)
+    with Evaluator(source, query, cache, jobs, graph) as ev:
+        return _history(ev, source, query, g, b, refs, progress)
+
+
+def _history(ev: "Evaluator", source: RevisionSource, query: Query, g, b, refs, progress: bool) -> HistoryResult:
+    from ..util import progress as bar
+
+    prev = ev.at(g)
+    changes = []
+    for ref in (bar(refs, desc="history", unit="rev") if progress else refs):
+        cur = ev.at(ref)
+        if cur.fingerprint != prev.fingerprint:
+            changes.append(Change(prev, cur))
+        prev = cur
+    seen = [ev.points[r] for r in [g, *refs]]
+    _require_symbol(seen)
+    return HistoryResult("history", query, source, seen[0], seen[-1], len(refs), changes, seen, ev.stats(),
+                         list(ev.notes))
+
+
+def diff(source: RevisionSource, query: Query, rev1: str, rev2: str, cache=None, jobs: int = 0,
+         graph: str = "demand") -> HistoryResult:
+    """The flow difference between two revisions (any two: no range needed)."""
+    with Evaluator(source, query, cache, jobs, graph) as ev:
+        a, b = ev.at(source.resolve(rev1)), ev.at(source.resolve(rev2))
+    _require_symbol([a, b])
+    changes = [Change(a, b)] if a.fingerprint != b.fingerprint else []
+    return HistoryResult("diff", query, source, a, b, 1, changes, [a, b], ev.stats(), list(ev.notes))
+
+
+def _ref_json(ref):
+    return None if ref is None else (ref if isinstance(ref, (str, int)) else str(ref))
+
+
+def _name(p: Point) -> str:
+    return p.revision.label() or str(p.ref)

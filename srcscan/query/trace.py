@@ -1,0 +1,144 @@
+"""A trace: the slices of the flow graph from the nodes a query names, upstream (where the
+value comes from), downstream (where it goes) and explicit paths to a target (``--to``)."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from ..errors import NotFound, UsageError
+from ..extract.ppcond import Config
+from ..graph import store as graphstore
+from .analysis import Analysis
+from .slicing import (MAX_SLICE, _bfs, _tree_paths, _within_control_tail, match_nodes,  # noqa: F401
+                      suggestions)
+
+TRACE_VERSION = 2  # bump when slicing changes what a trace holds (cached history traces carry it)
+MAX_PATHS = 60
+MAX_TO_PATHS = 20
+
+
+@dataclass
+class Trace:
+    symbol: str
+    analysis: Analysis
+    start: list[str]
+    to: str | None = None
+    direction: str = "both"
+    ignore_case: bool = False
+    config: Config = field(default_factory=Config)
+    paths: list[dict] = field(default_factory=list)
+    nodes: dict[str, str] = field(default_factory=dict)  # node -> role
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    targets: list[str] = field(default_factory=list)
+
+    @property
+    def graph(self):
+        return self.analysis.graph
+
+    def to_json(self, full: bool = True) -> dict:
+        """The documented JSON. ``full=False`` keeps only the nodes and edges on listed paths
+        (enough for the text view, much cheaper on big slices)."""
+        from .tracejson import to_json
+
+        return to_json(self, full)
+
+
+def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str = "both",
+          ignore_case: bool = False, config: Config | None = None) -> Trace:
+    """Trace SYMBOL through an analysed snapshot. Raises NotFound for unknown symbols."""
+    if direction not in ("up", "down", "both"):
+        raise UsageError(f"--direction {direction}: choose up, down or both")
+    t0 = time.perf_counter()
+    g = analysis.graph
+    start = match_nodes(g, symbol, ignore_case)
+    if not start:
+        hint = suggestions(g, symbol)
+        raise NotFound(f"no value named {symbol!r} in {analysis.snapshot.describe()}"
+                       + (f"; did you mean: {', '.join(hint)}?" if hint else ""))
+    tr = Trace(symbol, analysis, start, to, direction, ignore_case, config or Config())
+    for s in start:
+        tr.nodes[s] = "start"
+        if g.nodes[s].get("ambiguous"):
+            tr.warnings.append(f"{g.nodes[s]['label']}: the struct owning this field could not be resolved "
+                               "(shown as ambiguous, not merged with any struct)")
+    starts = set(start)
+    if to:
+        targets = [t for t in match_nodes(g, to, ignore_case) if t not in starts]
+        if not targets:
+            hint = suggestions(g, to)
+            raise NotFound(f"no value named {to!r} for --to" + (f"; did you mean: {', '.join(hint)}?" if hint else ""))
+        tr.targets = targets
+        _to_paths(tr, g, start, targets)
+    else:
+        for direction_name, forward in (("upstream", False), ("downstream", True)):
+            if direction not in (direction_name[:-6] if False else ("up" if not forward else "down"), "both"):
+                continue
+            ends_all = []
+            want = "sink" if forward else "source"
+            for s in start:
+                # upstream follows data only; control dependence is shown downstream
+                tree = _bfs(g, [s], forward=forward, limit=MAX_SLICE, control=forward)
+                if len(tree) >= MAX_SLICE:
+                    tr.warnings.append(f"{direction_name} slice of {s} cut at {MAX_SLICE} nodes")
+                for n in tree:
+                    role = tr.nodes.get(n)
+                    if role is None:
+                        tr.nodes[n] = direction_name
+                    elif role not in ("start", direction_name):
+                        tr.nodes[n] = "both"
+                for p, why in _tree_paths(g, tree, s, forward, want, MAX_PATHS):
+                    ends_all.append((why != want, len(p), p[-1] if forward else p[0], s, why, p))
+            # fair share: the best paths of each start node, round-robin, sources/sinks first
+            per_start: dict[str, list] = {}
+            for e in sorted(ends_all, key=lambda e: e[:3]):
+                per_start.setdefault(e[3], []).append(e)
+            chosen = []
+            queues = [per_start[s] for s in sorted(per_start)]
+            i = 0
+            while len(chosen) < MAX_PATHS and any(i < len(q) for q in queues):
+                chosen += [q[i] for q in queues if i < len(q)][:MAX_PATHS - len(chosen)]
+                i += 1
+            chosen.sort(key=lambda e: (e[3], e[0], e[1], e[2]))
+            for *_, why, p in chosen:
+                _add_path(tr, g, p, direction_name, why)
+            if len(ends_all) > len(chosen):
+                tr.warnings.append(f"{len(ends_all) - len(chosen)} more {direction_name} paths not listed "
+                                   "(use --to TARGET or --format json/html for the whole slice)")
+    tr.seconds = time.perf_counter() - t0
+    return tr
+
+
+def _to_paths(tr: Trace, g: "graphstore.CompactGraph | graphstore.SqliteGraph", start: list[str], targets: list[str]) -> None:
+    down = set(_bfs(g, start, True, 10 ** 6))
+    up = set(_bfs(g, targets, False, 10 ** 6))
+    import networkx as nx
+
+    sub = g.subgraph_nx(down & up)
+    control_edges = {(u, v) for u in sub for v, kind in g.out_edges_kind(u) if kind == "control" and v in sub}
+    for t in targets:
+        tr.nodes.setdefault(t, "target")
+    for s in start:
+        for t in targets:
+            if s not in sub or t not in sub:
+                continue
+            try:
+                found = 0
+                for i, p in enumerate(nx.shortest_simple_paths(sub, s, t)):
+                    if not _within_control_tail(p, control_edges):
+                        if i >= 20 * MAX_TO_PATHS:
+                            break
+                        continue
+                    found += 1
+                    if found > MAX_TO_PATHS:
+                        tr.warnings.append(f"more paths from {s} to {t} not listed")
+                        break
+                    for n in p:
+                        tr.nodes.setdefault(n, "downstream")
+                    _add_path(tr, g, p, "to", "target")
+            except nx.NetworkXNoPath:
+                continue
+
+
+def _add_path(tr: Trace, g: "graphstore.CompactGraph | graphstore.SqliteGraph", nodes: list[str], direction: str, ends_at: str) -> None:
+    tr.paths.append({"direction": direction, "nodes": nodes, "ends_at": ends_at})

@@ -1,0 +1,83 @@
+"""The documented JSON form of a trace (docs/trace-schema.md)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .. import __version__
+
+if TYPE_CHECKING:
+    from .trace import Trace
+
+SCHEMA = "srcscan-trace/1"
+
+
+def to_json(tr: Trace, full: bool = True) -> dict:
+    g = tr.graph
+    a = tr.analysis
+    snap = a.snapshot
+    if full:
+        keep = set(tr.nodes)
+    else:
+        keep = set(tr.start) | {n for p in tr.paths for n in p["nodes"]}
+    edge_ids: dict[tuple[str, str], str] = {}
+    edges = []
+    wanted = set(g.edges_among(keep)) if full else set()
+    for p in tr.paths:
+        ns = p["nodes"]
+        wanted.update(zip(ns, ns[1:]))
+    evidence = g.evidence_many(sorted(wanted))
+
+    def edge(u: str, v: str) -> str:
+        if (u, v) in edge_ids:
+            return edge_ids[(u, v)]
+        ev = evidence.get((u, v)) or [{"kind": "assign", "file": None, "line": None, "code": "", "function": None,
+                                        "guards": [], "preproc": [], "via": None}]
+        eid = f"e{len(edges) + 1}"
+        first = ev[0]
+        edges.append({"id": eid, "src": u, "dst": v, "kind": first["kind"], "file": first["file"],
+                      "line": first["line"], "column": first.get("column", 0), "code": first["code"],
+                      "function": first["function"], "guards": first["guards"], "preproc": first["preproc"],
+                      "via": first["via"], "indirect": first.get("indirect", False),
+                      "evidence": [{k: e[k] for k in ("kind", "file", "line", "code", "function", "guards", "preproc",
+                                                       "via")} for e in ev]})
+        edge_ids[(u, v)] = eid
+        return eid
+
+    paths = []
+    for i, p in enumerate(tr.paths):
+        ns = p["nodes"]
+        eids = [edge(ns[j], ns[j + 1]) for j in range(len(ns) - 1)]
+        paths.append({"id": f"p{i + 1}", "direction": p["direction"], "nodes": ns, "edges": eids, "from": ns[0],
+                      "to": ns[-1], "ends_at": p["ends_at"]})
+    for u, v in sorted(wanted):
+        edge(u, v)
+    nodes = []
+    for n in sorted(keep):
+        d = g.nodes[n]
+        nodes.append({"id": n, "kind": d.get("kind"), "label": d.get("label"), "name": d.get("name"),
+                      "owner": d.get("owner"), "file": d.get("file"), "line": d.get("line"),
+                      "ambiguous": bool(d.get("ambiguous")), "role": tr.nodes.get(n, "upstream"),
+                      "model": d.get("model"),
+                      "values": []})
+    st = a.stats
+    n_sources = sum(1 for x in nodes if x["kind"] == "source")
+    n_sinks = sum(1 for x in nodes if x["kind"] == "sink")
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": "srcscan", "version": __version__},
+        "query": {"symbol": tr.symbol, "to": tr.to, "direction": tr.direction, "ignore_case": tr.ignore_case,
+                  "defines": [f"{k}={v}" if v != 1 else k for k, v in sorted(tr.config.defines.items())],
+                  "undefs": sorted(tr.config.undefs)},
+        "source": {"kind": snap.kind, "root": snap.root, "label": snap.label, "why": a.why,
+                   "revision": snap.revision.to_json()},
+        "stats": {"files": st.files, "parsed": st.parsed, "reused": st.reused, "functions": a.functions,
+                  "graph_nodes": g.number_of_nodes(), "graph_edges": g.number_of_edges(), "nodes": len(nodes),
+                  "edges": len(edges), "paths": len(paths), "sources": n_sources, "sinks": n_sinks,
+                  "excluded_by_preprocessor": a.excluded, "seconds": round(st.seconds + tr.seconds, 3),
+                  "scope": a.scope, "slice_nodes": len(tr.nodes)},
+        "start": tr.start,
+        "nodes": nodes,
+        "edges": edges,
+        "paths": paths,
+        "warnings": list(dict.fromkeys(a.warnings + st.warnings + tr.warnings)),
+    }

@@ -1,0 +1,352 @@
+"""Why is there no path from A to B? How far each side reaches, the closest pair of nodes
+between the two slices, and the likely reasons at the break (unknown external function,
+unresolved field owner, unresolved indirect call, macro-hidden function, excluded
+preprocessor branch)."""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from ..errors import NotFound
+from ..graph.flow import BuildOptions, FlowBuilder, build_graph
+from ..graph.compact import names_node
+from .slicing import CONTROL_TAIL
+from ..extract.ppcond import Config
+from ..graph.program import Program
+
+SCHEMA = "srcscan-whynot/1"
+MAX_REASONS = 12
+MAX_LIST = 8
+
+
+@dataclass
+class Reason:
+    kind: str  # external-function | ambiguous-field | indirect-call | macro-hidden | preprocessor | no-caller
+    text: str
+    side: str  # from | to | both
+    file: str | None = None
+    line: int | None = None
+    function: str | None = None
+    detail: dict = field(default_factory=dict)
+    near: int = 1 << 20  # distance from the closest pair (smaller = more likely the break)
+
+    def to_json(self) -> dict:
+        return {"kind": self.kind, "text": self.text, "side": self.side, "file": self.file, "line": self.line,
+                "function": self.function, **({"detail": self.detail} if self.detail else {})}
+
+
+def _match(g: nx.DiGraph, symbol: str, ignore_case: bool) -> list[str]:
+    """Nodes a symbol names, spelled as for trace: a bare name, Struct.field, func(), func:local,
+    a model key or a node id."""
+    import difflib
+
+    from ..errors import UsageError
+
+    s = (symbol or "").strip()
+    if not s:
+        raise UsageError("empty symbol")
+    if s in g:
+        return [s]
+    norm = (lambda x: x.casefold()) if ignore_case else (lambda x: x)
+    want = norm(s)
+    out = {n for n, d in g.nodes(data=True) if names_node(want, n, d.get("kind"), d.get("label"), d.get("name"), norm)}
+    if not out:
+        cands = sorted({d.get(k) for _, d in g.nodes(data=True) for k in ("name", "label") if d.get(k)})
+        hint = difflib.get_close_matches(s, cands, n=5, cutoff=0.6)
+        raise NotFound(f"no value named {symbol!r}" + (f"; did you mean: {', '.join(hint)}?" if hint else ""))
+    return sorted(out)
+
+
+def _slice(g: nx.DiGraph, starts: list[str], forward: bool, control: bool) -> set[str]:
+    """What the starts reach (or are reached from), with the tracer's rule for control edges
+    (slicing.CONTROL_TAIL): forwards only, then a few data steps."""
+    inf = CONTROL_TAIL + 1
+    left = {s: inf for s in starts}  # data steps left (inf: no control edge on the path)
+    todo = deque(starts)
+    while todo:
+        u = todo.popleft()
+        b = left[u]
+        if b == 0:
+            continue
+        for v in (g.successors(u) if forward else g.predecessors(u)):
+            kind = (g[u][v] if forward else g[v][u])["kind"]
+            if kind == "control":
+                if not control or not forward or b != inf:
+                    continue
+                nb = CONTROL_TAIL
+            else:
+                nb = b if b == inf else b - 1
+            if left.get(v, -1) < nb:
+                left[v] = nb
+                todo.append(v)
+    return set(left)
+
+
+def _path(g: nx.DiGraph, a: list[str], b: set[str], control: bool) -> list[str] | None:
+    """A shortest path from a start to a node of ``b`` under the tracer's rule for control
+    edges (slicing.CONTROL_TAIL)."""
+    inf = CONTROL_TAIL + 1
+    parent: dict[tuple[str, int], tuple[str, int] | None] = {(s, inf): None for s in a}
+    todo = deque(parent)
+    while todo:
+        st = todo.popleft()
+        u, left = st
+        if u in b:
+            out = [st]
+            while parent[out[-1]] is not None:
+                out.append(parent[out[-1]])
+            return [n for n, _ in reversed(out)]
+        if left == 0:
+            continue
+        for v in g.successors(u):
+            if g[u][v]["kind"] == "control":
+                if not control or left != inf:
+                    continue
+                nxt = (v, CONTROL_TAIL)
+            else:
+                nxt = (v, left if left == inf else left - 1)
+            if nxt not in parent:
+                parent[nxt] = st
+                todo.append(nxt)
+    return None
+
+
+def _closest(g: nx.DiGraph, fwd: set[str], bwd: set[str]) -> tuple[list[str], dict[str, int]]:
+    """Shortest undirected gap from the forward slice to the backward slice, and each node's
+    undirected distance from the forward slice (bounded)."""
+    dist = {n: 0 for n in fwd}
+    parent: dict[str, str | None] = {n: None for n in fwd}
+    todo = deque(fwd)
+    hit = None
+    while todo:
+        u = todo.popleft()
+        if u in bwd and hit is None:
+            hit = u
+        if dist[u] > 12:
+            continue
+        for v in list(g.successors(u)) + list(g.predecessors(u)):
+            if v not in dist:
+                dist[v] = dist[u] + 1
+                parent[v] = u
+                todo.append(v)
+    if hit is None:
+        return [], dist
+    out = [hit]
+    while parent[out[-1]] is not None:
+        out.append(parent[out[-1]])
+    return out[::-1], dist
+
+
+class WhyNot:
+    def __init__(self, program: Program, builder: FlowBuilder, config: Config, control: bool = True,
+                 models=None):
+        self.p, self.b, self.g, self.config, self.control = program, builder, builder.g, config, control
+        self.models = models or builder.m
+        self._wide_graph = None
+        self._wide_a = self._wide_b = None
+
+    def _wide(self) -> nx.DiGraph:
+        """The graph with every #if branch kept (for the preprocessor reason)."""
+        if self._wide_graph is None:
+            self._wide_graph = build_graph(self.p, models=self.models, options=BuildOptions(
+                config=Config(keep_if0=True), control=self.control)).g
+        return self._wide_graph
+
+    def explain(self, a: str, b: str, ignore_case: bool = False) -> dict:
+        g = self.g
+        try:
+            starts, targets = _match(g, a, ignore_case), _match(g, b, ignore_case)
+        except NotFound:
+            if not self.b.excluded:
+                raise
+            wide = self._wide()  # the name may exist only in excluded branches
+            _match(wide, a, ignore_case), _match(wide, b, ignore_case)
+            starts = [n for n in _match(wide, a, ignore_case) if n in g] or []
+            targets = [n for n in _match(wide, b, ignore_case) if n in g] or []
+            self._wide_a, self._wide_b = _match(wide, a, ignore_case), _match(wide, b, ignore_case)
+        fwd = _slice(g, starts, True, self.control)
+        bwd = _slice(g, targets, False, self.control)
+        doc = {"schema": SCHEMA, "query": {"from": a, "to": b, "defines": sorted(self.config.defines),
+                                           "undefs": sorted(self.config.undefs), "control": self.control},
+               "from": {"nodes": starts, "reach": len(fwd) - len(starts), "ends": self._ends(fwd, True)},
+               "to": {"nodes": targets, "reach": len(bwd) - len(targets), "ends": self._ends(bwd, False)}}
+        path = _path(g, starts, set(targets), self.control) if starts and targets else None
+        if path is not None:
+            doc.update(path_exists=True, path=path, closest=None, reasons=[])
+            return doc
+        gap, dist = _closest(g, fwd, bwd)
+        closest = None
+        if gap:
+            closest = {"from": gap[0], "to": gap[-1], "distance": len(gap) - 1, "gap": gap,
+                       "from_label": g.nodes[gap[0]].get("label"), "to_label": g.nodes[gap[-1]].get("label")}
+        reasons = self._reasons(fwd, bwd, dist, gap)
+        reasons += self._preprocessor(starts, targets)
+        reasons.sort(key=lambda r: (r.near, r.kind, r.text))
+        doc.update(path_exists=False, path=None, closest=closest,
+                   reasons=[r.to_json() for r in reasons[:MAX_REASONS]],
+                   excluded_by_preprocessor=self.b.excluded)
+        return doc
+
+    # ---------------------------------------------------------------- slices
+    def _ends(self, nodes: set[str], forward: bool) -> list[str]:
+        g = self.g
+        deg = g.out_degree if forward else g.in_degree
+        ends = sorted(n for n in nodes if deg(n) == 0)
+        return ends[:MAX_LIST]
+
+    # ---------------------------------------------------------------- reasons
+    def _reasons(self, fwd: set[str], bwd: set[str], dist: dict[str, int], gap: list[str]) -> list[Reason]:
+        g, out = self.g, []
+        gap_fns = {g.nodes[n].get("owner") for n in gap}
+        seen = set()
+
+        def add(r: Reason, nodes) -> None:
+            key = (r.kind, r.text)
+            if key in seen:
+                return
+            seen.add(key)
+            r.near = min([dist.get(n, 99) for n in nodes] or [99]) + (0 if r.function in gap_fns else 1)
+            out.append(r)
+
+        for side, nodes in (("from", fwd), ("to", bwd)):
+            for n in sorted(nodes):
+                d = g.nodes[n]
+                if d.get("ambiguous") and d.get("kind") == "field":
+                    owners = sorted(self.p.field_owners.get(d.get("name"), ()))
+                    add(Reason("ambiguous-field", f"owner of field {d.get('name')!r} unresolved ({d.get('label')}); "
+                               f"declared in {', '.join(owners[:5]) or 'no known struct'}", side,
+                               detail={"node": n, "owners": owners}), [n])
+            for u, v, e in g.edges(data=True) if side == "from" else ():
+                if e["kind"] == "through" and u in fwd:
+                    ev = e["evidence"][0]
+                    add(Reason("external-function",
+                               f"{ev.get('via')}() has no definition and no model: its result is a guess "
+                               f"(arguments -> result) and nothing flows into it", side, ev["file"], ev["line"],
+                               ev["function"], {"callee": ev.get("via")}), [u, v])
+            out_calls = self._calls_reading(nodes) if side == "from" else []
+            for fn, c, n in out_calls:
+                self._call_reason(fn, c, n, side, add)
+        for fkey, c in self.b.unresolved_indirect:
+            fn = self.p.functions.get(fkey, [None])[0]
+            if fn is None:
+                continue
+            nodes = [n for n in fwd if g.nodes[n].get("owner") == fkey]
+            tnodes = [n for n in bwd if g.nodes[n].get("owner") == fkey]
+            if nodes or tnodes:
+                add(Reason("indirect-call", f"call through {c.callee} resolves to no function (no assignment or "
+                           f"registration table stores one in that slot)", "from" if nodes else "to", fn.file,
+                           c.line, fn.name, {"callee": c.callee}), nodes + tnodes)
+        for n in sorted(bwd):
+            d = g.nodes[n]
+            if d.get("kind") == "param" and g.in_degree(n) == 0:
+                fkey = d.get("owner")
+                add(Reason("no-caller", f"{fkey}() is never called with a known argument (only through "
+                           f"a pointer srcscan did not resolve, from outside the tree, or not at all)", "to",
+                           d.get("file"), d.get("line"), fkey), [n])
+        return out
+
+    def _calls_reading(self, nodes: set[str]):
+        """Calls (function, call, node) whose arguments read a node of the slice."""
+        by_fn: dict[str, list[str]] = {}
+        for n in nodes:
+            d = self.g.nodes[n]
+            if d.get("kind") in ("local", "param") and d.get("owner"):
+                by_fn.setdefault(d["owner"], []).append(n)
+        for fkey, ns in sorted(by_fn.items()):
+            names = {self.g.nodes[n].get("name") for n in ns}
+            for fn in self.p.functions.get(fkey, []):
+                for c in fn.calls:
+                    for arg in c.args:
+                        hit = [r for r in arg.reads if r.root in names] + (
+                            [arg.addr_of] if arg.addr_of is not None and arg.addr_of.root in names else [])
+                        if hit:
+                            yield fn, c, ns[0]
+                            break
+
+    def _call_reason(self, fn, c, node, side, add) -> None:
+        m = self.models
+        name = c.callee
+        if c.indirect is not None or name in m.sources or name in m.sinks or name in m.propagators or \
+                name in m.handles:
+            return
+        if self.p.resolve_function(name, fn.file):
+            return
+        if self.config.excludes(c.preproc):
+            return
+        if name in self.p.defines:
+            add(Reason("macro-hidden", f"{name} is a macro (#define {name} {self.p.defines[name][:60]}): "
+                       f"srcscan does not expand it, so the value stops at {name}(...)", side, fn.file, c.line,
+                       fn.name, {"callee": name}), [node])
+        else:
+            add(Reason("external-function", f"{name}() has no definition in the tree and no model: the value "
+                       f"passed to it goes nowhere", side, fn.file, c.line, fn.name, {"callee": name}), [node])
+
+    def _preprocessor(self, starts: list[str], targets: list[str]) -> list[Reason]:
+        """Would the path exist with every #if branch kept? Then the configuration cut it."""
+        cfg = self.config
+        if not (cfg.defines or cfg.undefs) and cfg.keep_if0 and not self.b.excluded:
+            return []
+        if self.b.excluded == 0:
+            return []
+        wide = self._wide()
+        s = self._wide_a or [n for n in starts if n in wide]
+        t = self._wide_b or [n for n in targets if n in wide]
+        path = _path(wide, s, set(t), self.control)
+        if path is None:
+            return []
+        cut = []
+        for u, v in zip(path, path[1:]):
+            for ev in wide[u][v]["evidence"]:
+                if cfg.excludes(ev.get("preproc") or []):
+                    cut.append(ev)
+        if not cut:
+            return []
+        ev = cut[0]
+        conds = " && ".join(ev.get("preproc") or [])
+        return [Reason("preprocessor", f"a path exists in another configuration: the step at {ev['file']}:"
+                       f"{ev['line']} sits under #if {conds}, excluded by this configuration "
+                       f"({self.b.excluded} facts excluded)", "both", ev["file"], ev["line"], ev.get("function"),
+                       {"preproc": ev.get("preproc"), "path": path}, near=-1)]
+
+
+def why_not(facts: dict, a: str, b: str, config: Config | None = None, control: bool = True,
+            ignore_case: bool = False) -> dict:
+    """Explain why no path leads from A to B over the facts of a snapshot (path -> FileFacts)."""
+    config = config or Config()
+    program = Program(facts)
+    builder = build_graph(program, options=BuildOptions(config=config, control=control))
+    return WhyNot(program, builder, config, control).explain(a, b, ignore_case)
+
+
+def render_text(doc: dict) -> str:
+    q = doc["query"]
+    out = [f"srcscan why-not {q['from']} -> {q['to']}"]
+    if doc["path_exists"]:
+        out.append("a path exists after all:")
+        out.append("  " + " -> ".join(doc["path"]))
+        return "\n".join(out) + "\n"
+    f, t = doc["from"], doc["to"]
+    out.append(f"no path. {q['from']} reaches {f['reach']} nodes downstream; {q['to']} is reached from "
+               f"{t['reach']} nodes upstream.")
+    if f["ends"]:
+        out.append("  downstream of " + q["from"] + " ends at: " + ", ".join(f["ends"]))
+    if t["ends"]:
+        out.append("  upstream of " + q["to"] + " starts at: " + ", ".join(t["ends"]))
+    c = doc["closest"]
+    if c:
+        out.append(f"closest pair: {c['from']}  ..{c['distance']} steps (ignoring direction)..  {c['to']}")
+        if c["distance"] > 1:
+            out.append("  gap: " + " ~ ".join(c["gap"]))
+    else:
+        out.append("closest pair: none (the two slices are not connected at all)")
+    if doc["reasons"]:
+        out.append("likely reasons, most likely first:")
+        for r in doc["reasons"]:
+            where = f" at {r['file']}:{r['line']}" if r.get("file") else ""
+            fn = f" in {r['function']}()" if r.get("function") else ""
+            out.append(f"  [{r['kind']}] {r['text']}{where}{fn}")
+    else:
+        out.append("no known cause found near the break")
+    return "\n".join(out) + "\n"
