@@ -1,4 +1,4 @@
-"""Annotated flow tests: each C file under tests/flows/ says what must be found in it.
+"""Annotated flow tests: each C/C++ file under tests/flows/ says what must be found in it.
 
     // flow here: A -> B                 a path from A to B must exist
     // no flow here: A -> B              no path may exist
@@ -8,30 +8,39 @@
 
 An optional [options] after the marker sets the configuration: -D NAME, -U NAME, --keep-if0,
 --no-control. A and B are spelled as for `srcscan trace`.
+
+Each annotation is checked the way users ask: ``srcscan.trace(A, to=B)`` through the public
+API, and ``srcscan trace A --to B --format json`` through the command line (same answer).
 """
+import json
 import re
 import shlex
 from pathlib import Path
 
 import pytest
 
+import srcscan
+from srcscan import cli
 from srcscan.errors import NotFound
 from srcscan.extract.facts import extract
-from srcscan.graph.flow import BuildOptions, build_graph
 from srcscan.extract.ppcond import Config
-from srcscan.graph.program import Program
-from srcscan.query.whynot import WhyNot, _match, _path
+from srcscan.query.whynot import why_not
 
 FLOWS = Path(__file__).parent / "flows"
 LINE = re.compile(r"//\s*(flow here|no flow here|known miss|why-not)\s*(?:\[([^\]]*)\])?:\s*(.+?)\s*->\s*(.+)$")
+SUFFIXES = (".c", ".cpp")
+
+
+def _files():
+    return sorted(f for f in FLOWS.iterdir() if f.suffix in SUFFIXES)
 
 
 def _cases():
-    for f in sorted(FLOWS.glob("*.c")):
+    for f in _files():
         for i, line in enumerate(f.read_text().splitlines(), 1):
             m = LINE.search(line)
             if m:
-                yield pytest.param(f, i, *m.groups(), id=f"{f.stem}:{i}")
+                yield pytest.param(f, i, *m.groups(), id=f"{f.name}:{i}")
 
 
 def _options(text):
@@ -49,51 +58,73 @@ def _options(text):
             control = False
         else:
             raise ValueError(f"unknown option {t!r}")
-    return Config.from_args(d, u, keep), control
+    return d, u, keep, control
 
 
-_BUILT = {}
+_ANALYSED = {}
 
 
-def _build(path, config, control):
-    key = (path, repr(config), control)
-    if key not in _BUILT:
+def _analysis(path, d, u, keep, control):
+    key = (path, tuple(d), tuple(u), keep, control)
+    if key not in _ANALYSED:
         ff = extract(path.name, path.read_bytes())
         assert ff.error_nodes == 0, f"{path.name} does not parse cleanly"
-        program = Program({path.name: ff})
-        _BUILT[key] = (program, build_graph(program, options=BuildOptions(config=config, control=control)))
-    return _BUILT[key]
+        _ANALYSED[key] = srcscan.analyse_sources([str(path)], defines=d, undefs=u, keep_if0=keep, control=control,
+                                                 cache=False)
+    return _ANALYSED[key]
+
+
+def _api_paths(path, opts, a, b):
+    d, u, keep, control = _options(opts)
+    try:
+        tr = srcscan.trace(a, analysis=_analysis(path, d, u, keep, control), to=b, defines=d, undefs=u,
+                           keep_if0=keep, control=control)
+    except NotFound:  # a name that exists only in excluded branches, or no path to --to
+        return []
+    return [p["nodes"] for p in tr.paths if p["direction"] == "to"]
+
+
+def _cli_paths(path, opts, a, b, capsys):
+    d, u, keep, control = _options(opts)
+    argv = ["trace", a, "--to", b, "--src", str(path), "--no-cache", "--format", "json"]
+    argv += [x for n in d for x in ("-D", n)] + [x for n in u for x in ("-U", n)]
+    argv += ["--keep-if0"] * keep + ["--no-control"] * (not control)
+    capsys.readouterr()
+    code = cli.main(argv)
+    out = capsys.readouterr().out
+    if code != 0:
+        assert code == 1, f"srcscan {' '.join(argv)}: exit {code}"
+        return []
+    return [p["nodes"] for p in json.loads(out)["paths"] if p["direction"] == "to"]
 
 
 @pytest.mark.parametrize("path,line,marker,opts,a,rest", list(_cases()))
-def test_flow_annotation(path, line, marker, opts, a, rest):
-    config, control = _options(opts)
-    program, builder = _build(path, config, control)
-    g = builder.g
+def test_flow_annotation(path, line, marker, opts, a, rest, capsys, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
     if marker == "why-not":
         b, _, kind = rest.rpartition(" : ")
-        doc = WhyNot(program, builder, config, control).explain(a.strip(), b.strip())
+        d, u, keep, control = _options(opts)
+        ff = extract(path.name, path.read_bytes())
+        doc = why_not({path.name: ff}, a.strip(), b.strip(), Config.from_args(d, u, keep), control, False)
         assert not doc["path_exists"], f"{path.name}:{line}: a path exists: {doc['path']}"
         kinds = [r["kind"] for r in doc["reasons"]]
         assert kind.strip() in kinds, f"{path.name}:{line}: reasons {kinds}"
+        assert not _api_paths(path, opts, a.strip(), b.strip()), f"{path.name}:{line}: trace --to finds a path"
         return
     b = re.sub(r"\s*\(.*\)\s*$", "", rest) if marker == "known miss" else rest
-    try:
-        found = _path(g, _match(g, a.strip(), False), set(_match(g, b.strip(), False)), control)
-    except NotFound:  # a name that exists only in excluded branches
-        if marker == "flow here":
-            raise
-        found = None
+    found = _api_paths(path, opts, a.strip(), b.strip())
     if marker == "flow here":
-        assert found, f"{path.name}:{line}: no path {a} -> {b}"
+        assert found, f"{path.name}:{line}: srcscan.trace finds no path {a} -> {b}"
     elif marker == "no flow here":
-        assert not found, f"{path.name}:{line}: unexpected path {found}"
+        assert not found, f"{path.name}:{line}: unexpected path {found[0]}"
     else:
-        assert not found, f"{path.name}:{line}: known miss now works ({found}); turn it into 'flow here'"
+        assert not found, f"{path.name}:{line}: known miss now works ({found[0]}); turn it into 'flow here'"
+    # the command line gives the same answer as the API
+    assert bool(_cli_paths(path, opts, a.strip(), b.strip(), capsys)) == bool(found), f"{path.name}:{line}: CLI differs"
 
 
 def test_every_flow_file_has_annotations():
-    files = sorted(FLOWS.glob("*.c"))
+    files = _files()
     assert len(files) >= 5
     for f in files:
         assert LINE.search(f.read_text(), re.M) or any(LINE.search(ln) for ln in f.read_text().splitlines()), f

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 FACTS_VERSION = 3  # bump when extraction changes; part of the cache key
-FLOW_VERSION = 3  # bump when graph building makes other nodes, edges or evidence; part of a cached graph's key
+FLOW_VERSION = 4  # bump when graph building makes other nodes, edges or evidence; part of a cached graph's key
 
 
 @dataclass

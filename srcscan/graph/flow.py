@@ -9,7 +9,9 @@ import networkx as nx
 from ..extract.records import Access, Assign, Call, Expr, Function
 from .apimodels import Models, SinkModel, SourceModel, load_models
 from ..extract.ppcond import Config
+from .compact import EDGE_COST
 from .program import Program
+from .summary import Summaries
 
 
 @dataclass
@@ -18,7 +20,7 @@ class BuildOptions:
     control: bool = True  # add control-dependence edges
 
 
-class FlowBuilder:
+class FlowBuilder(Summaries):
     def __init__(self, program: Program, models: Models | None = None, options: BuildOptions | None = None):
         self.p = program
         self.m = models or load_models()
@@ -33,6 +35,7 @@ class FlowBuilder:
         self._cur_file: str | None = None
         self._vn_memo: dict = {}
         self._pos_memo: dict = {}
+        self._summaries: dict[str, tuple[frozenset, dict]] = {}
 
     # ------------------------------------------------------------------ nodes
     def _node(self, nid: str, **attrs) -> str:
@@ -407,8 +410,19 @@ class FlowBuilder:
                     if arg.addr_of is not None and self._writes_through(key, i):
                         self._edge(self.out_param(callee, i), self.var_node(arg.addr_of, fn, fn.file), "out", fn, c,
                                    via=callee.name, indirect=indirect)
+                ret_deps, out_deps = self.summary(key)
                 if any(d.returns for d in self.p.functions[key]):
                     results.append((self.ret_node(key), "return", callee.name, indirect))
+                    # the value that came in through this call's arguments comes back out here only
+                    for i in sorted(ret_deps):
+                        for s in self._summary_sources(fn, c, i):
+                            results.append((s, "summary", callee.name, indirect))
+                for j, deps in sorted(out_deps.items()):
+                    if j < len(c.args) and c.args[j].addr_of is not None:
+                        dst = self.var_node(c.args[j].addr_of, fn, fn.file)
+                        for i in sorted(deps):
+                            for s in self._summary_sources(fn, c, i):
+                                self._edge(s, dst, "summary", fn, c, via=callee.name, indirect=indirect)
             return results
         # unknown or external: its arguments flow to its result (pointer handles excluded)
         for arg in c.args:
@@ -417,6 +431,17 @@ class FlowBuilder:
             for s, v in self._arg_sources(fn, arg, skip_pointers=True):
                 results.append((s, "through", name, indirect))
         return results
+
+    def _summary_sources(self, fn: Function, c: Call, i: int) -> list[str]:
+        if i >= len(c.args):
+            return []
+        arg = c.args[i]
+        out = [s for s, _ in self._arg_sources(fn, arg)]
+        if arg.addr_of is not None:
+            n = self.var_node(arg.addr_of, fn, fn.file)
+            if n is not None:
+                out.append(n)
+        return out
 
     def _writes_through(self, key: str, i: int) -> bool:
         for fn in self.p.functions[key]:
@@ -462,14 +487,13 @@ class FlowBuilder:
 
 
 MAX_EVIDENCE = 20
-_KIND_COST = {"control": 6, "through": 3}  # same preference as the tracer's path costs
 
 
 def canonical(ev: dict) -> tuple[str, list[dict]]:
     """(kind, evidence list) of an edge from its evidence by statement: the best explanation
     first (a data flow before a guess through an unknown call, before a control dependence),
     then by file and line; at most MAX_EVIDENCE kept."""
-    evs = sorted(ev.values(), key=lambda e: (_KIND_COST.get(e["kind"], 1), e["file"] or "", e["line"] or 0,
+    evs = sorted(ev.values(), key=lambda e: (EDGE_COST.get(e["kind"], 1), e["file"] or "", e["line"] or 0,
                                             e.get("column") or 0))[:MAX_EVIDENCE]
     return evs[0]["kind"], evs
 

@@ -25,7 +25,7 @@ from array import array
 from ..errors import SrcscanError
 from .compact import _KCODE, KINDS, NODE_FIELDS, CompactGraph, GraphView, _Nodes, names_node  # noqa: F401
 
-GRAPH_VERSION = 3  # bump when graph building changes what a cached graph holds; part of its key
+GRAPH_VERSION = 4  # bump when graph building changes what a cached graph holds; part of its key
 
 
 class DamagedGraph(SrcscanError):

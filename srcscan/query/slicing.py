@@ -1,11 +1,13 @@
-"""The slice and path search over a flow graph: which nodes a user's symbol names, and the
-cheapest-path trees (upstream, downstream) with the edge cost table and the control-tail rule."""
+"""The slice and path search over a flow graph: which nodes a user's symbol names, the one
+rule deciding which edge a path may take next (cost, control tail, may-alias tail, calling
+context), and the cheapest-path trees (upstream, downstream) built with it."""
 from __future__ import annotations
 
 import difflib
 
 from ..errors import UsageError
 from ..graph import store as graphstore
+from ..graph.compact import EDGE_COST
 
 MAX_SLICE = 4000
 MAX_TERMINALS = 12  # sources/sinks a slice's leaves are extended to
@@ -31,47 +33,86 @@ def suggestions(g: "graphstore.CompactGraph | graphstore.SqliteGraph", symbol: s
     return list(dict.fromkeys(ci + close))[:n]
 
 
-# ---------------------------------------------------------------------- slicing
+# ---------------------------------------------------------------------- the path rule
+#
+# One rule decides which edge a path may take next, for trace, --to, why-not and history:
+#
+# - cost (graph.compact.EDGE_COST): a data flow is a better explanation than a guess through
+#   an unknown call or a may-alias object, which is better than a control dependence;
+# - control: followed only downstream, and after one a path takes at most CONTROL_TAIL more
+#   data steps (implicit flows fan out into unrelated data: locks, counters, pointers);
+# - may-alias: a load from (downstream) or store into (upstream) a field of a per-object struct
+#   whose object cannot be told (alias-load / alias-store / alias edges) is taken, but a path
+#   goes at most ALIAS_TAIL more steps after it (unless it starts at that field);
+# - calling context: a value that entered a function through an argument (``arg``) leaves it
+#   only back to that call, through the call's ``summary`` edge, never through a ``return`` or
+#   ``out`` edge to every caller; upstream, the mirror image. Passing through global memory (a
+#   field, a global, a model) forgets the context. This is two-phase slicing
+#   (Horwitz-Reps-Binkley) on the flow graph: phase 0 may still go up to callers, phase 1 may not.
 
-# Path preference: a data flow is a better explanation than a guess through an unknown
-# call, which is better than a control dependence.
-EDGE_COST = {"control": 6, "through": 3}
-
-
-# After a control edge a path goes at most this many data steps: a value computed under a
-# condition that reads the traced value reaches a field, and the field the struct it is part
-# of and where that goes (the KVM shift: loop on the frequency -> local -> field -> guest
-# memory). Beyond that, implicit flows fan out to unrelated data (locks, pointers, counters).
 CONTROL_TAIL = 3
+ALIAS_TAIL = 3
+_GLOBAL_KINDS = frozenset(("field", "global", "source", "sink"))
+_ALIAS_OUT = {True: frozenset(("alias-load", "alias")), False: frozenset(("alias-store", "alias"))}
+_ASCEND = {True: frozenset(("return", "out")), False: frozenset(("arg",))}
+_DESCEND = {True: frozenset(("arg",)), False: frozenset(("return", "out"))}
+
+
+def step(state: tuple[int, int | None], kind: str, forward: bool, v_kind: str | None, control: bool = True,
+         from_start: bool = False) -> tuple[int, int | None] | None:
+    """The state after taking an edge of ``kind`` (in the search's direction) from a node in
+    ``state`` = (phase, data steps left or None), or None when the path may not take it."""
+    phase, left = state
+    if left == 0:
+        return None
+    if kind == "control":
+        if not control or not forward or left is not None:
+            return None
+        left = CONTROL_TAIL
+    elif kind in _ALIAS_OUT[forward] and not from_start:
+        left = ALIAS_TAIL if left is None else left - 1
+    elif left is not None:
+        left -= 1
+    if kind in _ASCEND[forward]:
+        if phase:
+            return None
+    elif kind in _DESCEND[forward]:
+        phase = 1
+    if v_kind in _GLOBAL_KINDS:
+        phase = 0
+    return phase, left
+
+
+def _rank(state) -> tuple[int, int]:
+    """Smaller is freer: phase 0 before 1, more steps left first (None: unlimited)."""
+    return state[0], -(1 << 30 if state[1] is None else state[1])
+
+
+def _dominated(new, old) -> bool:
+    return new[0] >= old[0] and (old[1] is None or (new[1] is not None and new[1] <= old[1]))
 
 
 class _Tree(dict):
     """A cheapest-path tree (node -> the neighbour one step closer to a start) and the nodes
-    where a path ends because it came through a control edge (CONTROL_TAIL)."""
+    where a path ends because its steps ran out (CONTROL_TAIL, ALIAS_TAIL)."""
 
     ends: frozenset = frozenset()
-    left: dict = {}  # node -> data steps its path has left (None: no control edge on it)
-
-
-def _budget_key(b: int | None) -> int:
-    return 1 << 30 if b is None else b
+    left: dict = {}  # node -> data steps its path has left (None: unlimited)
 
 
 def _bfs(g: "graphstore.CompactGraph | graphstore.SqliteGraph", starts: list[str], forward: bool, limit: int, control: bool = True,
          allowed: set[str] | dict | None = None) -> _Tree:
-    """Cheapest-path tree (Dijkstra with EDGE_COST). Control edges are followed only when
-    ``control`` is set, and only forwards; after one, a path takes at most CONTROL_TAIL more
-    data steps (a node first reached that way is taken again when a path with more steps left
-    reaches it)."""
+    """Cheapest-path tree under the path rule (``step``). A node first reached in a state that
+    allows less (phase 1, or fewer steps left) is taken again when a freer path reaches it."""
     import heapq
 
     parent = _Tree()
-    left: dict[str, int | None] = {}  # data steps a node's path has left (None: no control edge on it)
+    states: dict[str, list] = {}  # node -> states it was expanded in
     start_set = set(starts)
-    best: dict[tuple[str, int], int] = {(s, _budget_key(None)): 0 for s in start_set}
+    best: dict[tuple[str, tuple], int] = {}
     # ties are broken by node id, never by the order edges were stored in: the same graph
-    # built in another order (cached, or on demand) gives the same slice; then more steps left first
-    heap = sorted((0, s, -_budget_key(None), None) for s in start_set)
+    # built in another order (cached, or on demand) gives the same slice
+    heap = sorted((0, s, _rank((0, None)), (0, None), None) for s in start_set)
     nxt = g.out_edges_kind if forward else g.in_edges_kind
     if allowed is not None and hasattr(g, "known_edges_kind"):
         # a graph built on demand: inside a slice every edge is built already
@@ -79,37 +120,57 @@ def _bfs(g: "graphstore.CompactGraph | graphstore.SqliteGraph", starts: list[str
 
         nxt = functools.partial(g.known_edges_kind, forward)
     prefetch = getattr(g, "prefetch", None)  # a database-backed graph loads neighbours in batches
+    kind_of = g.kind
     while heap and (len(parent) < limit):
-        cost, u, negb, par = heapq.heappop(heap)
-        b = None if -negb == _budget_key(None) else -negb
-        if u in parent:
-            if _budget_key(b) <= _budget_key(left[u]):
+        cost, u, _, st, par = heapq.heappop(heap)
+        seen = states.get(u)
+        if seen is not None:
+            if any(_dominated(st, o) for o in seen):
                 continue
-        parent[u] = par
-        left[u] = b
-        if b == 0:
+            seen.append(st)
+        else:
+            states[u] = [st]
+        parent[u] = par  # a freer state's path is the one its successors continue
+        if st[1] == 0:
             continue
         if prefetch is not None:
             prefetch(u, heap, forward)
+        from_start = u in start_set
         for v, kind in nxt(u):
             if allowed is not None and v not in allowed:
                 continue
-            if kind == "control":
-                if not control or not forward or b is not None:
-                    continue
-                nb = CONTROL_TAIL
-            else:
-                nb = None if b is None else b - 1
-            if v in parent and _budget_key(nb) <= _budget_key(left[v]):
+            ns = step(st, kind, forward, kind_of(v), control, from_start)
+            if ns is None:
+                continue
+            if v in states and any(_dominated(ns, o) for o in states[v]):
                 continue
             c = cost + EDGE_COST.get(kind, 1)
-            k = (v, _budget_key(nb))
+            k = (v, ns)
             if c < best.get(k, 1 << 30):
                 best[k] = c
-                heapq.heappush(heap, (c, v, -_budget_key(nb), u))
+                heapq.heappush(heap, (c, v, _rank(ns), ns, u))
+    left = {n: min((o for o in sts), key=_rank)[1] for n, sts in states.items()}
     parent.ends = frozenset(n for n, b in left.items() if b == 0)
     parent.left = left
     return parent
+
+
+def _budget_key(b: int | None) -> int:
+    return 1 << 30 if b is None else b
+
+
+def realizable(path: list[str], kind_of_edge, kind_of_node, control: bool = True, forward: bool = True) -> bool:
+    """Whether a path (in flow order) obeys the path rule: ``kind_of_edge(u, v)`` gives each
+    edge's kind, ``kind_of_node(n)`` each node's."""
+    st = (0, None)
+    seq = list(zip(path, path[1:])) if forward else [(v, u) for u, v in reversed(list(zip(path, path[1:])))]
+    first = path[0] if forward else path[-1]
+    for u, v in seq:
+        e = (u, v) if forward else (v, u)
+        st = step(st, kind_of_edge(*e), forward, kind_of_node(v), control, u == first)
+        if st is None:
+            return False
+    return True
 
 
 def _ends(g: "graphstore.CompactGraph | graphstore.SqliteGraph", tree: dict[str, str | None], forward: bool, starts: set[str]) -> list[tuple[str, str]]:
@@ -203,14 +264,3 @@ def _walk_back(tree: dict[str, str | None], end: str) -> list[str]:
     while tree[path[-1]] is not None and len(path) <= len(tree):
         path.append(tree[path[-1]])
     return path
-
-
-def _within_control_tail(path: list[str], control_edges: set) -> bool:
-    """A path has no control edge after its first, nor more than CONTROL_TAIL steps after it."""
-    seen_at = None
-    for i, e in enumerate(zip(path, path[1:])):
-        if e in control_edges:
-            if seen_at is not None:
-                return False
-            seen_at = i
-    return seen_at is None or len(path) - 2 - seen_at <= CONTROL_TAIL

@@ -9,10 +9,9 @@ from ..errors import NotFound, UsageError
 from ..extract.ppcond import Config
 from ..graph import store as graphstore
 from .analysis import Analysis
-from .slicing import (MAX_SLICE, _bfs, _tree_paths, _within_control_tail, match_nodes,  # noqa: F401
-                      suggestions)
+from .slicing import MAX_SLICE, _bfs, _tree_paths, match_nodes, realizable, suggestions
 
-TRACE_VERSION = 2  # bump when slicing changes what a trace holds (cached history traces carry it)
+TRACE_VERSION = 3  # bump when slicing changes what a trace holds (cached history traces carry it)
 MAX_PATHS = 60
 MAX_TO_PATHS = 20
 
@@ -109,13 +108,15 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
     return tr
 
 
-def _to_paths(tr: Trace, g: "graphstore.CompactGraph | graphstore.SqliteGraph", start: list[str], targets: list[str]) -> None:
-    down = set(_bfs(g, start, True, 10 ** 6))
-    up = set(_bfs(g, targets, False, 10 ** 6))
+def _to_paths(tr: Trace, g: "graphstore.CompactGraph | graphstore.SqliteGraph", start: list[str], targets: list[str],
+              control: bool = True) -> None:
+    """The paths from the start nodes to the targets that obey the path rule (slicing.step),
+    shortest first."""
     import networkx as nx
 
-    sub = g.subgraph_nx(down & up)
-    control_edges = {(u, v) for u in sub for v, kind in g.out_edges_kind(u) if kind == "control" and v in sub}
+    down = set(_bfs(g, start, True, 10 ** 6, control=control))
+    sub = g.subgraph_nx(_reaching(g, targets, down))
+    kinds = {(u, v): k for u in sub for v, k in g.out_edges_kind(u) if v in sub}
     for t in targets:
         tr.nodes.setdefault(t, "target")
     for s in start:
@@ -125,7 +126,7 @@ def _to_paths(tr: Trace, g: "graphstore.CompactGraph | graphstore.SqliteGraph", 
             try:
                 found = 0
                 for i, p in enumerate(nx.shortest_simple_paths(sub, s, t)):
-                    if not _within_control_tail(p, control_edges):
+                    if not realizable(p, lambda u, v: kinds[(u, v)], g.kind, control):
                         if i >= 20 * MAX_TO_PATHS:
                             break
                         continue
@@ -138,6 +139,20 @@ def _to_paths(tr: Trace, g: "graphstore.CompactGraph | graphstore.SqliteGraph", 
                     _add_path(tr, g, p, "to", "target")
             except nx.NetworkXNoPath:
                 continue
+
+
+def _reaching(g, targets: list[str], within: set[str]) -> set[str]:
+    """The nodes of ``within`` (what the starts reach under the path rule) that reach a target
+    by any edges; the paths through them are checked against the rule one by one."""
+    seen = set(t for t in targets if t in within)
+    todo = list(seen)
+    while todo:
+        u = todo.pop()
+        for v, _ in g.in_edges_kind(u):
+            if v in within and v not in seen:
+                seen.add(v)
+                todo.append(v)
+    return seen
 
 
 def _add_path(tr: Trace, g: "graphstore.CompactGraph | graphstore.SqliteGraph", nodes: list[str], direction: str, ends_at: str) -> None:

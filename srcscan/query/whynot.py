@@ -12,7 +12,7 @@ import networkx as nx
 from ..errors import NotFound
 from ..graph.flow import BuildOptions, FlowBuilder, build_graph
 from ..graph.compact import names_node
-from .slicing import CONTROL_TAIL
+from .slicing import _bfs
 from ..extract.ppcond import Config
 from ..graph.program import Program
 
@@ -59,58 +59,37 @@ def _match(g: nx.DiGraph, symbol: str, ignore_case: bool) -> list[str]:
     return sorted(out)
 
 
+class _NxView:
+    """The read-only graph API the path search uses, over a networkx DiGraph."""
+
+    def __init__(self, g: nx.DiGraph):
+        self.g = g
+
+    def out_edges_kind(self, n):
+        return ((v, d["kind"]) for v, d in self.g.succ[n].items())
+
+    def in_edges_kind(self, n):
+        return ((u, d["kind"]) for u, d in self.g.pred[n].items())
+
+    def kind(self, n):
+        return self.g.nodes[n].get("kind")
+
+
 def _slice(g: nx.DiGraph, starts: list[str], forward: bool, control: bool) -> set[str]:
-    """What the starts reach (or are reached from), with the tracer's rule for control edges
-    (slicing.CONTROL_TAIL): forwards only, then a few data steps."""
-    inf = CONTROL_TAIL + 1
-    left = {s: inf for s in starts}  # data steps left (inf: no control edge on the path)
-    todo = deque(starts)
-    while todo:
-        u = todo.popleft()
-        b = left[u]
-        if b == 0:
-            continue
-        for v in (g.successors(u) if forward else g.predecessors(u)):
-            kind = (g[u][v] if forward else g[v][u])["kind"]
-            if kind == "control":
-                if not control or not forward or b != inf:
-                    continue
-                nb = CONTROL_TAIL
-            else:
-                nb = b if b == inf else b - 1
-            if left.get(v, -1) < nb:
-                left[v] = nb
-                todo.append(v)
-    return set(left)
+    """What the starts reach (or are reached from) under the tracer's path rule (slicing.step)."""
+    return set(_bfs(_NxView(g), starts, forward, 1 << 30, control=control))
 
 
 def _path(g: nx.DiGraph, a: list[str], b: set[str], control: bool) -> list[str] | None:
-    """A shortest path from a start to a node of ``b`` under the tracer's rule for control
-    edges (slicing.CONTROL_TAIL)."""
-    inf = CONTROL_TAIL + 1
-    parent: dict[tuple[str, int], tuple[str, int] | None] = {(s, inf): None for s in a}
-    todo = deque(parent)
-    while todo:
-        st = todo.popleft()
-        u, left = st
-        if u in b:
-            out = [st]
-            while parent[out[-1]] is not None:
-                out.append(parent[out[-1]])
-            return [n for n, _ in reversed(out)]
-        if left == 0:
-            continue
-        for v in g.successors(u):
-            if g[u][v]["kind"] == "control":
-                if not control or left != inf:
-                    continue
-                nxt = (v, CONTROL_TAIL)
-            else:
-                nxt = (v, left if left == inf else left - 1)
-            if nxt not in parent:
-                parent[nxt] = st
-                todo.append(nxt)
-    return None
+    """A cheapest path from a start to a node of ``b`` under the tracer's path rule."""
+    tree = _bfs(_NxView(g), a, True, 1 << 30, control=control)
+    ends = sorted(n for n in b if n in tree)
+    if not ends:
+        return None
+    path = [ends[0]]
+    while tree[path[-1]] is not None and len(path) <= len(tree):
+        path.append(tree[path[-1]])
+    return list(reversed(path))
 
 
 def _closest(g: nx.DiGraph, fwd: set[str], bwd: set[str]) -> tuple[list[str], dict[str, int]]:

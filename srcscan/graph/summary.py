@@ -1,0 +1,121 @@
+"""Function summaries for context-sensitive slicing: which parameters a function's result
+depends on, and which parameters the values it writes back through pointer parameters depend
+on. At each call the flow builder turns them into ``summary`` edges from that call's arguments
+to that call's result (or ``&x`` argument), so a trace that entered a function through one call
+leaves it only back to that call (query/slicing.py, the calling-context rule)."""
+from __future__ import annotations
+
+from ..extract.records import Call, Expr, Function
+
+
+class Summaries:
+    """Mixed into the flow builder (which provides ``p``, ``m``, ``o`` and
+    ``_is_pointer_access``); summaries are memoised per function key."""
+
+    _summaries: dict
+
+    def summary(self, key: str) -> tuple[frozenset, dict]:
+        """Which parameters a function's result depends on, and for each pointer parameter it
+        writes through (``*p = ...``), which parameters that value depends on. Name-level and
+        flow-insensitive over the function's own locals and parameters; values passing through
+        fields or globals are not part of it (they are nodes of their own, shared by every
+        context). Calls inside use their callees' summaries (recursion: what is known so far)."""
+        got = self._summaries.get(key)
+        if got is not None:
+            return got
+        self._summaries[key] = (frozenset(), {})
+        cfg = self.o.config
+        ret: set[int] = set()
+        outs: dict[int, set[int]] = {}
+        for fn in self.p.functions.get(key, ()):
+            if cfg.excludes(fn.preproc):
+                continue
+            pidx = {p.name: i for i, p in enumerate(fn.params)}
+            deps: dict[str, set] = {}
+
+            for a in fn.assigns:
+                if cfg.excludes(a.preproc) or [st for st in a.target.steps if st[0] in ("->", ".")]:
+                    continue
+                v = self._expr_deps(fn, a.value, deps)
+                if a.target.deref and a.target.root in pidx:
+                    deps.setdefault("*" + a.target.root, set()).update(v)
+                else:
+                    deps.setdefault(a.target.root, set()).update(v)
+            for i, _ in enumerate(fn.calls):  # calls made for their effect on out arguments
+                self._call_deps(fn, fn.calls[i], 1, deps)
+            rv: set = set()
+            for r in fn.returns:
+                if not cfg.excludes(r.preproc):
+                    rv |= self._expr_deps(fn, r.value, deps)
+
+            ret |= _params_of(rv, deps, pidx)
+            for name, i in pidx.items():
+                if "*" + name in deps:
+                    outs.setdefault(i, set()).update(_params_of(deps["*" + name], deps, pidx))
+        got = self._summaries[key] = (frozenset(ret), {j: frozenset(d) for j, d in outs.items() if d})
+        return got
+
+    def _expr_deps(self, fn: Function, e: Expr, deps: dict, depth: int = 0) -> set:
+        got: set = set()
+        for acc in e.reads:
+            if not [st for st in acc.steps if st[0] in ("->", ".")]:
+                got.add(acc.root)
+        if depth < 8:
+            for ci in e.calls:
+                got |= self._call_deps(fn, fn.calls[ci], depth + 1, deps)
+        return got
+
+    def _call_deps(self, fn: Function, c: Call, depth: int, deps: dict) -> set:
+        """Names a call's result depends on (for summaries), as the graph's edges would make it;
+        records in ``deps`` what the call writes back through ``&x`` arguments."""
+        m = self.m
+        name = c.callee
+        if name in m.sources or name in m.sinks or name in m.handles:
+            return set()
+        prop = m.propagators.get(name)
+        if prop is not None:
+            positions = range(len(c.args)) if prop == "all" else [i for i in prop if i < len(c.args)]
+            got: set = set()
+            for i in positions:
+                got |= self._expr_deps(fn, c.args[i], deps, depth)
+                if c.args[i].addr_of is not None:
+                    got.add(c.args[i].addr_of.root)
+            return got
+        keys = self.p.resolve_function(name, fn.file) if c.indirect is None else []
+        if not keys:
+            if c.indirect is not None:
+                return set()
+            got = set()
+            for arg in c.args:
+                if arg.string is None:
+                    got |= {acc.root for acc in arg.reads if not acc.steps and not self._is_pointer_access(acc, fn)}
+            return got
+        got = set()
+        for key in keys:
+            if depth > 8:
+                break
+            ret_deps, out_deps = self.summary(key)
+            for i in ret_deps:
+                if i < len(c.args):
+                    got |= self._expr_deps(fn, c.args[i], deps, depth)
+                    if c.args[i].addr_of is not None:
+                        got.add(c.args[i].addr_of.root)
+            for j, ds in out_deps.items():
+                if j < len(c.args) and c.args[j].addr_of is not None and not c.args[j].addr_of.steps:
+                    tgt = deps.setdefault(c.args[j].addr_of.root, set())
+                    for i in ds:
+                        if i < len(c.args):
+                            tgt |= self._expr_deps(fn, c.args[i], deps, depth)
+        return got
+
+
+def _params_of(names: set, deps: dict, pidx: dict) -> set[int]:
+    """The parameters (by position) that names depend on, through ``deps`` transitively."""
+    seen, todo = set(), list(names)
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        todo.extend(deps.get(n, ()))
+    return {pidx[n] for n in seen if n in pidx}
