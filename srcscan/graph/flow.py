@@ -36,6 +36,7 @@ class FlowBuilder(Summaries):
         self._vn_memo: dict = {}
         self._pos_memo: dict = {}
         self._summaries: dict[str, tuple[frozenset, dict]] = {}
+        self.alias_nodes: set[str] = set()  # fields whose object cannot be told (per-object or owner unknown)
 
     # ------------------------------------------------------------------ nodes
     def _node(self, nid: str, **attrs) -> str:
@@ -60,7 +61,10 @@ class FlowBuilder(Summaries):
         if steps:
             owner, name, decl = self.p.field_owner(acc, fn, file)
             o = owner or "?"
-            return self._node(f"field:{o}.{name}", kind="field", label=f"{o}.{name}", name=name, owner=owner,
+            nid = f"field:{o}.{name}"
+            if owner is None or self.p.per_object(owner):
+                self.alias_nodes.add(nid)
+            return self._node(nid, kind="field", label=f"{o}.{name}", name=name, owner=owner,
                               ambiguous=owner is None,
                               file=self.p.struct_files.get(owner) if owner else None,
                               line=decl.line if decl is not None else None)
@@ -135,6 +139,12 @@ class FlowBuilder(Summaries):
               indirect: bool = False) -> None:
         if src is None or dst is None or src == dst:
             return
+        if kind != "control":  # a load from / store into an object that may be another one
+            alias = self.alias_nodes
+            if src in alias:
+                kind = "alias" if dst in alias else "alias-load"
+            elif dst in alias:
+                kind = "alias-store"
         ev = {"kind": kind, "file": fn.file if fn else self._cur_file, "line": stmt.line,
               "column": getattr(stmt, "col", 0), "code": stmt.code, "function": fn.name if fn else None,
               "guards": [g.text for g in stmt.guards], "preproc": list(stmt.preproc), "via": via,
@@ -312,7 +322,9 @@ class FlowBuilder(Summaries):
             if scope in ("local", "param"):
                 whole = self.var_node(Access(a.target.root), fn, file)
                 self._edge(dst, whole, "field-store", fn, a, via=f"part of {a.target.root}")
-        if self.o.control and fn is not None:
+        if self.o.control and fn is not None and not self._is_pointer_access(a.target, fn):
+            # (a pointer set under a condition - a lock, a list cursor, a handle - is plumbing,
+            # not a value computed from the condition)
             for g in a.guards:
                 for acc in g.reads:
                     src = self.var_node(acc, fn, file)

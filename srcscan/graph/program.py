@@ -36,6 +36,7 @@ class Program:
         self.global_files: dict[str, str] = {}
         self.static_globals: dict[tuple[str, str], GlobalVar] = {}
         self.defines: dict[str, str] = {}
+        self._many: set[str] | None = None
         for path in sorted(files):
             self._add(files[path])
 
@@ -151,6 +152,56 @@ class Program:
                 cur = decl.nested if decl.nested and decl.nested in self.struct_fields else self.struct_of(decl.type)
         return owner, steps[-1][1], decl
 
+    def per_object(self, name: str | None) -> bool:
+        """Whether a struct exists as many objects (config.toml [objects]): an array element
+        type somewhere, or linked to others of its own type through a pointer field."""
+        if self._many is None:
+            self._many = self._find_many()
+        return name in self._many
+
+    def _find_many(self) -> set[str]:
+        from ..datafiles import load_toml
+
+        conf = load_toml("config.toml").get("objects", {})
+        one = set(conf.get("one_location", ()))
+        many = set(conf.get("many_objects", ()))
+        for name, fields in self.struct_fields.items():
+            for fd in fields.values():
+                target = fd.nested if fd.nested and fd.nested in self.struct_fields else self.struct_of(fd.type)
+                if target is None:
+                    continue
+                if fd.array:
+                    many.add(target)
+                elif target == name and (fd.pointer or self.is_pointer(fd.type)):
+                    many.add(name)
+        for g in list(self.globals.values()) + list(self.static_globals.values()):
+            if "[" in (g.type or ""):
+                t = self.struct_of(g.type.split("[", 1)[0])
+                if t:
+                    many.add(t)
+        for defs in self.functions.values():
+            for fn in defs:
+                for t in fn.locals.values():  # a local array of structs
+                    if t.endswith("[]"):
+                        st = self.struct_of(t[:-2])
+                        if st:
+                            many.add(st)
+                for acc in _indexed_accesses(fn):  # a pointer used as an array: pa[i].x, p->paX[i]
+                    st = self._indexed_struct(acc, fn)
+                    if st:
+                        many.add(st)
+        return {m for m in many if m not in one}
+
+    def _indexed_struct(self, acc: Access, fn: Function) -> str | None:
+        k = next(i for i, (op, _) in enumerate(acc.steps) if op == "[]")
+        if k == 0:
+            _, typ = self.var_type(acc.root, fn, fn.file)
+            return self.struct_of(typ) if self.is_pointer(typ) else None
+        _, _, decl = self.field_owner(Access(acc.root, acc.steps[:k]), fn, fn.file)
+        if decl is None or decl.array or not (decl.pointer or self.is_pointer(decl.type)):
+            return None
+        return self.struct_of(decl.type)
+
     def stats(self) -> dict:
         fns = [f for defs in self.functions.values() for f in defs]
         return {
@@ -159,3 +210,21 @@ class Program:
             "structs": len(self.structs),
             "error_files": sum(1 for f in self.files.values() if f.error_nodes),
         }
+
+
+def _indexed_accesses(fn: Function):
+    """Access paths of a function that index something and then name a field of the element."""
+    def pick(accs):
+        for a in accs:
+            st = a.steps
+            if len(st) > 1 and any(op == "[]" and i + 1 < len(st) and st[i + 1][0] in (".", "->")
+                                   for i, (op, _) in enumerate(st)):
+                yield a
+    for a in fn.assigns:
+        yield from pick([a.target])
+        yield from pick(a.value.reads)
+    for c in fn.calls:
+        for e in c.args:
+            yield from pick(e.reads)
+    for r in fn.returns:
+        yield from pick(r.value.reads)

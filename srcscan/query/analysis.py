@@ -34,7 +34,7 @@ class Analysis:
 def _graph_key(keys: list[tuple[str, str]], config: Config, control: bool) -> str:
     h = hashlib.sha1()
     h.update(f"{version_key()}:{graphstore.GRAPH_VERSION}:{FLOW_VERSION}".encode())
-    for f in model_files():
+    for f in model_files() + ["config.toml"]:
         h.update(read_text(f).encode())
     h.update(repr((sorted(config.defines.items()), sorted(config.undefs), config.keep_if0, control)).encode())
     for path, key in keys:
