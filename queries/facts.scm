@@ -9,6 +9,7 @@
 (function_definition) @function
 (struct_specifier body: (field_declaration_list)) @struct
 (union_specifier body: (field_declaration_list)) @struct
+(class_specifier body: (field_declaration_list)) @struct
 (type_definition) @typedef
 (preproc_def) @define
 (preproc_function_def) @define

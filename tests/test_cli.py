@@ -82,7 +82,7 @@ def test_a_command_imports_only_its_own_module_and_help_lists_all(capsys):
 def test_index_graph_makes_the_first_trace_warm(tmp_path, capsys, monkeypatch):
     cache = str(tmp_path / "c")
     assert main(["index", "--graph", "--cache", cache]) == 0
-    assert "flow graph: 172 nodes" in capsys.readouterr().out
+    assert "flow graph: 168 nodes" in capsys.readouterr().out
     assert main(["trace", "cTscTicksPerSecond", "--cache", cache, "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["stats"]["parsed"] == 0 and doc["stats"]["reused"] == doc["stats"]["files"]

@@ -219,6 +219,9 @@ class Extractor:
                            "operator_name", "template_function"):
             return None
         static = any(c.type == "storage_class_specifier" and _t(c) == "static" for c in node.children)
+        cls = _enclosing_class(node)
+        if cls and nd.type != "qualified_identifier":  # a method defined in its class body
+            name, static = f"{cls}::{name}", False
         typ = node.child_by_field_name("type")
         ret = _squash(_t(typ)) if typ is not None else None
         d = node.child_by_field_name("declarator")
@@ -232,7 +235,7 @@ class Extractor:
         return Function(name=name, file=path, line=node.start_point[0] + 1, end_line=node.end_point[0] + 1,
                         static=static, ret_type=ret, params=_params(fdecl), preproc=preproc, name_rule=rule)
 
-    def _struct(self, node) -> list[Struct]:
+    def _struct(self, node) -> list[Struct]:  # also C++ classes
         name = node.child_by_field_name("name")
         sname = _t(name) if name is not None else None
         if sname is None:
@@ -244,7 +247,12 @@ class Extractor:
                     sname = nm
             if sname is None:
                 sname = f"<anon@{node.start_point[0] + 1}>"
-        out = [Struct(sname, "union" if node.type == "union_specifier" else "struct", node.start_point[0] + 1)]
+        kind = {"union_specifier": "union", "class_specifier": "class"}.get(node.type, "struct")
+        out = [Struct(sname, kind, node.start_point[0] + 1)]
+        for c in node.named_children:
+            if c.type == "base_class_clause":
+                out[0].bases = [_t(b).rsplit("::", 1)[-1] for b in c.named_children
+                                if b.type in ("type_identifier", "qualified_identifier", "template_type")]
         body = node.child_by_field_name("body")
         for fd in _field_decls(body) if body is not None else []:
             t = fd.child_by_field_name("type")
@@ -285,6 +293,7 @@ class Extractor:
             fn.calls.append(self._call(node, eb, guards, preproc, lines))
         for p in fn.params:
             fn.locals.setdefault(p.name, p.type)
+        shadows: list = []  # (name, new name, start, end) of a redeclaration: another variable
         for kind, node, guards, preproc in items:
             if kind == "assign":
                 self._assign(node, eb, guards, preproc, lines, fn.assigns)
@@ -301,7 +310,9 @@ class Extractor:
                     fn.returns.append(Return(eb.expr(v), node.start_point[0] + 1, node.start_point[1] + 1,
                                              _line(lines, node), guards, preproc))
             elif kind == "declaration":
-                self._declaration(node, eb, guards, preproc, lines, fn.locals, fn.local_lines, fn.assigns)
+                self._declaration(node, eb, guards, preproc, lines, fn.locals, fn.local_lines, fn.assigns, shadows)
+        for name, new, start, end in shadows:
+            _rename_local(fn, name, new, start, end)
 
     def _call(self, node, eb, guards, preproc, lines) -> Call:
         f = node.child_by_field_name("function")
@@ -344,7 +355,7 @@ class Extractor:
         out.append(Assign(a, _t(op) if op is not None else "=", eb.expr(right), node.start_point[0] + 1,
                           node.start_point[1] + 1, _line(lines, node), guards, preproc))
 
-    def _declaration(self, node, eb, guards, preproc, lines, local_types, local_lines, out) -> None:
+    def _declaration(self, node, eb, guards, preproc, lines, local_types, local_lines, out, shadows=None) -> None:
         typ = _type_text(node)
         for i, c in enumerate(node.children):
             if node.field_name_for_child(i) != "declarator":
@@ -353,6 +364,14 @@ class Extractor:
             nm, ptr, arr = _declarator_name(d) if d is not None else (None, False, False)
             if not nm or (c.type == "function_declarator"):
                 continue
+            if shadows is not None and nm in local_types and node.parent is not None \
+                    and node.parent.type not in _PP_NODES:  # (#if alternatives declare one variable)
+                # declared again (an inner block's variable of the same name): another variable,
+                # named name@line from here to the end of its block
+                new = f"{nm}@{c.start_point[0] + 1}"
+                shadows.append((nm, new, (c.start_point[0] + 1, c.start_point[1] + 1),
+                                (node.parent.end_point[0] + 1, node.parent.end_point[1] + 1)))
+                nm = new
             t = typ + (" *" if ptr else "") + ("[]" if arr else "")
             local_types[nm] = t
             local_lines.setdefault(nm, c.start_point[0] + 1)
@@ -466,3 +485,59 @@ def extract(path: str, data: bytes, key: str = "") -> FileFacts:
     if _EXTRACTOR is None:
         _EXTRACTOR = Extractor()
     return _EXTRACTOR.extract(path, data, key)
+
+
+def _enclosing_class(node) -> str | None:
+    """The class or struct whose body holds a function definition (C++ in-class methods)."""
+    p = node.parent
+    for _ in range(8):
+        if p is None:
+            return None
+        if p.type in ("class_specifier", "struct_specifier"):
+            n = p.child_by_field_name("name")
+            return _t(n) if n is not None else None
+        if p.type not in ("field_declaration_list", "template_declaration", "access_specifier") and \
+                p.type not in _PP_NODES:
+            return None
+        p = p.parent
+    return None
+
+
+_PP_NODES = {"preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef"}
+
+
+def _rename_local(fn: Function, name: str, new: str, start: tuple[int, int], end: tuple[int, int]) -> None:
+    """Name ``name`` ``new`` in every fact of ``fn`` between ``start`` and ``end`` (line, column)."""
+    def inside(line, col):
+        return start <= (line, col) <= end
+
+    def acc(a):
+        if a is not None and a.root == name:
+            a.root = new
+
+    def expr(e):
+        for a in e.reads:
+            acc(a)
+        acc(e.addr_of)
+
+    def guards(gs):
+        for g in gs:
+            if inside(g.line, 1 << 20):
+                for a in g.reads:
+                    acc(a)
+
+    for a in fn.assigns:
+        if inside(a.line, a.col):
+            acc(a.target)
+            expr(a.value)
+            guards(a.guards)
+    for c in fn.calls:
+        if inside(c.line, c.col):
+            for e in c.args:
+                expr(e)
+            acc(c.indirect)
+            guards(c.guards)
+    for r in fn.returns:
+        if inside(r.line, r.col):
+            expr(r.value)
+            guards(r.guards)

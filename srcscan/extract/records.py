@@ -6,10 +6,9 @@ An *access path* is how code names a value: ``pVM->tm.s.cTSCTicksPerSecond`` is
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field
 
-FACTS_VERSION = 3  # bump when extraction changes; part of the cache key
+FACTS_VERSION = 4  # bump when extraction changes; part of the cache key
 FLOW_VERSION = 4  # bump when graph building makes other nodes, edges or evidence; part of a cached graph's key
 
 
@@ -95,6 +94,7 @@ class Param:
     name: str
     type: str
     pointer: bool = False
+    ref: bool = False  # a C++ reference: the name is the caller's variable
 
 
 @dataclass
@@ -132,9 +132,10 @@ class FieldDecl:
 @dataclass
 class Struct:
     name: str
-    kind: str  # struct | union
+    kind: str  # struct | union | class
     line: int
     fields: list[FieldDecl] = field(default_factory=list)
+    bases: list[str] = field(default_factory=list)  # C++ base classes
 
 
 @dataclass
@@ -176,45 +177,3 @@ class FileFacts:
     bytes: int = 0
     lines: int = 0
     disabled_blocks: int = 0  # "#if 0" blocks seen
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @staticmethod
-    def from_dict(d: dict[str, Any]) -> "FileFacts":
-        def acc(a):
-            return None if a is None else Access(a["root"], [tuple(s) for s in a["steps"]], a.get("deref", False))
-
-        def guard(g):
-            return Guard(g["kind"], g["text"], g["line"], [acc(a) for a in g["reads"]])
-
-        def expr(e):
-            return Expr(e["text"], [acc(a) for a in e["reads"]], list(e["calls"]), e.get("string"),
-                        acc(e.get("addr_of")), e.get("number"))
-
-        def common(x):
-            return dict(guards=[guard(g) for g in x["guards"]], preproc=list(x["preproc"]))
-
-        fns = []
-        for f in d["functions"]:
-            fns.append(Function(
-                name=f["name"], file=f["file"], line=f["line"], end_line=f["end_line"], static=f["static"],
-                ret_type=f["ret_type"], params=[Param(**p) for p in f["params"]], locals=dict(f["locals"]),
-                local_lines=dict(f.get("local_lines", {})),
-                assigns=[Assign(acc(a["target"]), a["op"], expr(a["value"]), a["line"], a["col"], a["code"],
-                                type=a.get("type"), **common(a)) for a in f["assigns"]],
-                returns=[Return(expr(r["value"]), r["line"], r["col"], r["code"], **common(r)) for r in f["returns"]],
-                calls=[Call(c["callee"], [expr(x) for x in c["args"]], c["line"], c["col"], c["end_line"], c["code"],
-                            indirect=acc(c.get("indirect")), start_byte=c.get("start_byte", 0), **common(c))
-                       for c in f["calls"]],
-                preproc=list(f["preproc"]), name_rule=f.get("name_rule")))
-        return FileFacts(
-            path=d["path"], key=d["key"], functions=fns,
-            structs=[Struct(s["name"], s["kind"], s["line"], [FieldDecl(**x) for x in s["fields"]]) for s in d["structs"]],
-            typedefs=[Typedef(**t) for t in d["typedefs"]],
-            defines=[Define(**x) for x in d["defines"]],
-            globals=[GlobalVar(**g) for g in d["globals"]],
-            global_assigns=[Assign(acc(a["target"]), a["op"], expr(a["value"]), a["line"], a["col"], a["code"],
-                                   type=a.get("type"), **common(a)) for a in d.get("global_assigns", [])],
-            error_nodes=d.get("error_nodes", 0), missing_nodes=d.get("missing_nodes", 0), bytes=d.get("bytes", 0), lines=d.get("lines", 0),
-            disabled_blocks=d.get("disabled_blocks", 0))

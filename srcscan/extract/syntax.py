@@ -129,6 +129,22 @@ def _unescape(s: str) -> str:
     return s
 
 
+def _strip_casts(node):
+    """The expression inside casts and parentheses: ``(void *)&x`` -> ``&x``."""
+    for _ in range(32):
+        if node.type == "cast_expression":
+            v = node.child_by_field_name("value")
+        elif node.type == "parenthesized_expression":
+            kids = [c for c in node.named_children if c.type != "comment"]
+            v = kids[0] if len(kids) == 1 else None
+        else:
+            return node
+        if v is None:
+            return node
+        node = v
+    return node
+
+
 class _ExprBuilder:
     """Summarises expressions of one function: which access paths they read and which calls
     feed their value (calls are referenced by their byte span, resolved to indexes later)."""
@@ -145,10 +161,11 @@ class _ExprBuilder:
         if node.type == "number_literal":
             e.number = _t(node)
             return e
-        if arg_context and node.type == "pointer_expression":
-            op = node.child_by_field_name("operator")
+        inner = _strip_casts(node)
+        if inner.type == "pointer_expression":  # &x, (void *)&x: the callee / pointer may reach x itself
+            op = inner.child_by_field_name("operator")
             if op is not None and _t(op) == "&":
-                arg = node.child_by_field_name("argument")
+                arg = inner.child_by_field_name("argument")
                 e.addr_of = access_of(arg) if arg is not None else None
                 if e.addr_of is not None:
                     return e
@@ -257,7 +274,8 @@ def _params(fdecl) -> list[Param]:
             if typ in ("void", ""):
                 continue
             name = f"#{len(out)}"
-        out.append(Param(name, typ + (" *" if ptr or arr else ""), ptr or arr))
+        ref = d is not None and d.type == "reference_declarator"
+        out.append(Param(name, typ + (" &" if ref else " *" if ptr or arr else ""), ptr or arr, ref))
     return out
 
 

@@ -91,9 +91,14 @@ def _function_keys(fn: Function) -> frozenset[str]:
                 add("r:" + key(r))
     for r in fn.returns:
         expr(r.value)
+    if "::" in fn.name:  # a method: bare names may be members of its class (this->x)
+        for k in list(ks):
+            if k[:4] in ("r:v:", "w:v:"):
+                add(k[:2] + "f:" + k[4:])
     for c in fn.calls:
         if c.indirect is None:
             add("c:" + c.callee)
+            add("i:" + c.callee)  # a function pointer held in a variable: pfn(x)
         else:
             key(c.indirect)
             add("i:" + c.indirect.last)
@@ -161,7 +166,11 @@ class DemandGraph(GraphView):
 
     def _callers(self, key: str) -> list[str]:
         defs = self.b.p.functions.get(key)
-        return ([f"c:{defs[0].name}"] if defs else []) + [f"i:{s}" for s in sorted(self._slots.get(key, ()))]
+        out = ([f"c:{defs[0].name}"] if defs else []) + [f"i:{s}" for s in sorted(self._slots.get(key, ()))]
+        if defs and "::" in defs[0].name:  # a method: called as obj->m(), or m() from its class
+            short = defs[0].name.rsplit("::", 1)[-1]
+            out += [f"c:{short}", f"i:{short}"]
+        return out
 
     def _node_keys(self, n: str, out: bool) -> list[str]:
         """Index keys of the functions that can make an edge out of (``out``) or into ``n``."""
@@ -176,7 +185,9 @@ class DemandGraph(GraphView):
             return ["k:" + d["owner"]]
         if kind == "param" and not n.endswith("*"):  # callers pass arguments in
             return ["k:" + d["owner"]] + ([] if out else self._callers(d["owner"]))
-        if kind in ("param", "return"):  # out-parameters and results flow back to callers
+        if kind == "param":  # *p: callers pass the pointee in and get it back
+            return ["k:" + d["owner"]] + self._callers(d["owner"])
+        if kind == "return":  # results flow back to callers
             return ["k:" + d["owner"]] + (self._callers(d["owner"]) if out else [])
         if kind in ("source", "sink"):
             if (kind == "source") != out:  # nothing flows into a source or out of a sink

@@ -11,6 +11,7 @@ from .apimodels import Models, SinkModel, SourceModel, load_models
 from ..extract.ppcond import Config
 from .compact import EDGE_COST
 from .program import Program
+from .access import AccessResolver
 from .summary import Summaries
 
 
@@ -20,7 +21,7 @@ class BuildOptions:
     control: bool = True  # add control-dependence edges
 
 
-class FlowBuilder(Summaries):
+class FlowBuilder(Summaries, AccessResolver):
     def __init__(self, program: Program, models: Models | None = None, options: BuildOptions | None = None):
         self.p = program
         self.m = models or load_models()
@@ -36,7 +37,8 @@ class FlowBuilder(Summaries):
         self._vn_memo: dict = {}
         self._pos_memo: dict = {}
         self._summaries: dict[str, tuple[frozenset, dict]] = {}
-        self.alias_nodes: set[str] = set()  # fields whose object cannot be told (per-object or owner unknown)
+        self._pts_memo: dict[int, dict[str, Access]] = {}
+        self.alias_nodes: set[str] = set()  # fields of per-object structs: which object cannot be told
 
     # ------------------------------------------------------------------ nodes
     def _node(self, nid: str, **attrs) -> str:
@@ -57,12 +59,14 @@ class FlowBuilder(Summaries):
         return n
 
     def _var_node(self, acc: Access, fn: Function | None, file: str) -> str | None:
+        if fn is not None:
+            acc = self._rewrite(acc, fn, file)
         steps = [s for s in acc.steps if s[0] in ("->", ".")]
         if steps:
             owner, name, decl = self.p.field_owner(acc, fn, file)
             o = owner or "?"
             nid = f"field:{o}.{name}"
-            if owner is None or self.p.per_object(owner):
+            if owner is not None and self.p.per_object(owner):
                 self.alias_nodes.add(nid)
             return self._node(nid, kind="field", label=f"{o}.{name}", name=name, owner=owner,
                               ambiguous=owner is None,
@@ -71,7 +75,7 @@ class FlowBuilder(Summaries):
         scope, typ = self.p.var_type(acc.root, fn, file)
         if scope == "param":
             i = next(i for i, p in enumerate(fn.params) if p.name == acc.root)
-            if acc.deref:
+            if acc.deref or fn.params[i].ref:  # *p, or a reference: the caller's variable
                 return self.out_param(fn, i)
             return self.param_node(fn.key, i, fn)
         if scope == "local":
@@ -203,6 +207,18 @@ class FlowBuilder(Summaries):
     def _collect_fp(self, fn: Function) -> None:
         for a in fn.assigns:
             self._collect_fp_assign(a, fn, fn.file)
+        for c in fn.calls:  # a function passed as an argument: the parameter may hold it
+            if c.indirect is not None or not c.args:
+                continue
+            for key in self.p.resolve_function(c.callee, fn.file):
+                callee = self.p.functions[key][0]
+                for i, arg in enumerate(c.args[:len(callee.params)]):
+                    ref = arg.addr_of if arg.addr_of is not None else (arg.reads[0] if len(arg.reads) == 1 else None)
+                    if ref is None or ref.steps or arg.calls or self.p.var_type(ref.root, fn, fn.file)[0] != "unknown":
+                        continue
+                    fkeys = self.p.resolve_function(ref.root, fn.file)
+                    if fkeys:
+                        self.fp_targets.setdefault(self.param_node(key, i, callee), set()).update(fkeys)
 
     def _collect_fp_assign(self, a: Assign, fn: Function | None, file: str) -> None:
         """pReg->pfnFoo = fooFunc, and members of registration tables (``{ .pfnFoo = fooFunc }``,
@@ -401,8 +417,19 @@ class FlowBuilder(Summaries):
             return results
         keys = self.p.resolve_function(name, fn.file) if c.indirect is None else []
         indirect = False
-        if c.indirect is not None:
-            slot = self.var_node(c.indirect, fn, fn.file)
+        via_var = None
+        if c.indirect is None and not keys:
+            cls = self.p.class_of(fn)
+            if cls is not None:  # a method calling another of its class without this->
+                keys = self.p.overrides(cls, name)
+            if not keys and self.p.var_type(name, fn, fn.file)[0] != "unknown":
+                via_var = Access(name)  # a function pointer held in a variable: pfn(x)
+        methods = self._method_targets(fn, c.indirect) if c.indirect is not None else []
+        if methods:
+            keys, indirect = methods, True
+        elif c.indirect is not None or via_var is not None:
+            c_ind = c.indirect if c.indirect is not None else via_var
+            slot = self.var_node(c_ind, fn, fn.file)
             keys = sorted(self.fp_targets.get(slot, ())) if slot else []
             if not keys and slot is not None and self.g.nodes[slot].get("ambiguous"):
                 # owner unknown (?.pfnFoo): every function stored in a field of that name
@@ -419,9 +446,13 @@ class FlowBuilder(Summaries):
                     pnode = self.param_node(key, i, callee)
                     for s, v in self._arg_sources(fn, arg):
                         self._edge(s, pnode, "arg", fn, c, via=callee.name, indirect=indirect)
-                    if arg.addr_of is not None and self._writes_through(key, i):
-                        self._edge(self.out_param(callee, i), self.var_node(arg.addr_of, fn, fn.file), "out", fn, c,
-                                   via=callee.name, indirect=indirect)
+                    target = self.out_target(fn, callee, i, arg)
+                    if target is not None:  # the callee reads (*p) and may write back the caller's x
+                        tnode = self.var_node(target, fn, fn.file)
+                        self._edge(tnode, self.out_param(callee, i), "arg", fn, c, via=callee.name, indirect=indirect)
+                        if self._writes_through(key, i):
+                            self._edge(self.out_param(callee, i), tnode, "out", fn, c, via=callee.name,
+                                       indirect=indirect)
                 ret_deps, out_deps = self.summary(key)
                 if any(d.returns for d in self.p.functions[key]):
                     results.append((self.ret_node(key), "return", callee.name, indirect))
@@ -430,8 +461,9 @@ class FlowBuilder(Summaries):
                         for s in self._summary_sources(fn, c, i):
                             results.append((s, "summary", callee.name, indirect))
                 for j, deps in sorted(out_deps.items()):
-                    if j < len(c.args) and c.args[j].addr_of is not None:
-                        dst = self.var_node(c.args[j].addr_of, fn, fn.file)
+                    target = self.out_target(fn, callee, j, c.args[j]) if j < len(c.args) else None
+                    if target is not None:
+                        dst = self.var_node(target, fn, fn.file)
                         for i in sorted(deps):
                             for s in self._summary_sources(fn, c, i):
                                 self._edge(s, dst, "summary", fn, c, via=callee.name, indirect=indirect)
@@ -458,8 +490,8 @@ class FlowBuilder(Summaries):
     def _writes_through(self, key: str, i: int) -> bool:
         for fn in self.p.functions[key]:
             if i < len(fn.params):
-                nm = fn.params[i].name
-                if any(a.target.root == nm and a.target.deref for a in fn.assigns):
+                nm, ref = fn.params[i].name, fn.params[i].ref
+                if any(a.target.root == nm and (a.target.deref or (ref and not a.target.steps)) for a in fn.assigns):
                     return True
         return False
 

@@ -37,6 +37,7 @@ class Program:
         self.static_globals: dict[tuple[str, str], GlobalVar] = {}
         self.defines: dict[str, str] = {}
         self._many: set[str] | None = None
+        self._derived: dict[str, set[str]] | None = None
         for path in sorted(files):
             self._add(files[path])
 
@@ -119,6 +120,8 @@ class Program:
                     return "param", p.type
             if name in fn.locals:
                 return "local", fn.locals[name]
+            if name == "this" and "::" in fn.name:
+                return "this", fn.name.rsplit("::", 1)[0] + " *"
         g = self.static_globals.get((file, name))
         if g is not None:
             return "static", g.type
@@ -151,6 +154,46 @@ class Program:
             else:
                 cur = decl.nested if decl.nested and decl.nested in self.struct_fields else self.struct_of(decl.type)
         return owner, steps[-1][1], decl
+
+    def class_of(self, fn: Function | None) -> str | None:
+        """The class a method belongs to (``Clock::setHz`` -> Clock), when its members are known."""
+        if fn is None or "::" not in fn.name:
+            return None
+        c = fn.name.rsplit("::", 1)[0].rsplit("::", 1)[-1]
+        return c if c in self.struct_fields else None
+
+    def member_of(self, cls: str, name: str, depth: int = 0) -> bool:
+        """Whether ``name`` is a data member of class ``cls`` or of one of its bases."""
+        if name in self.struct_fields.get(cls, {}):
+            return True
+        st = self.structs.get(cls)
+        return depth < 8 and st is not None and any(self.member_of(b, name, depth + 1) for b in st.bases)
+
+    def overrides(self, cls: str, method: str) -> list[str]:
+        """Function keys a call of ``method`` on an object of static type ``cls`` may reach: the
+        class's own (or inherited) definition and every override in a class derived from it."""
+        if self._derived is None:
+            self._derived = {}
+            for name, st in self.structs.items():
+                for b in st.bases:
+                    self._derived.setdefault(b, set()).add(name)
+        out, todo, seen = [], [cls], set()
+        while todo:
+            c = todo.pop()
+            if c in seen:
+                continue
+            seen.add(c)
+            if f"{c}::{method}" in self.functions:
+                out.append(f"{c}::{method}")
+            todo.extend(self._derived.get(c, ()))
+        base, depth = self.structs.get(cls), 0
+        while not any(k.startswith(cls + "::") for k in out) and base is not None and base.bases and depth < 8:
+            b = base.bases[0]
+            if f"{b}::{method}" in self.functions:
+                out.append(f"{b}::{method}")
+                break
+            base, depth = self.structs.get(b), depth + 1
+        return sorted(set(out))
 
     def per_object(self, name: str | None) -> bool:
         """Whether a struct exists as many objects (config.toml [objects]): an array element

@@ -37,7 +37,7 @@ class Summaries:
                 if cfg.excludes(a.preproc) or [st for st in a.target.steps if st[0] in ("->", ".")]:
                     continue
                 v = self._expr_deps(fn, a.value, deps)
-                if a.target.deref and a.target.root in pidx:
+                if a.target.root in pidx and (a.target.deref or fn.params[pidx[a.target.root]].ref):
                     deps.setdefault("*" + a.target.root, set()).update(v)
                 else:
                     deps.setdefault(a.target.root, set()).update(v)
@@ -100,9 +100,11 @@ class Summaries:
                     got |= self._expr_deps(fn, c.args[i], deps, depth)
                     if c.args[i].addr_of is not None:
                         got.add(c.args[i].addr_of.root)
+            callee = self.p.functions[key][0]
             for j, ds in out_deps.items():
-                if j < len(c.args) and c.args[j].addr_of is not None and not c.args[j].addr_of.steps:
-                    tgt = deps.setdefault(c.args[j].addr_of.root, set())
+                t = self.out_target(fn, callee, j, c.args[j]) if j < len(c.args) else None
+                if t is not None and not t.steps:
+                    tgt = deps.setdefault(t.root, set())
                     for i in ds:
                         if i < len(c.args):
                             tgt |= self._expr_deps(fn, c.args[i], deps, depth)

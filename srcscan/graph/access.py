@@ -1,0 +1,76 @@
+"""What an access names once C and C++ indirection is seen through: a class member used
+without ``this->``, a local pointer that only holds ``&x``, a pointer or reference parameter
+standing for the caller's variable, and the methods an ``obj->m()`` call may reach (the static
+type's definition and its subclasses' overrides). Mixed into the flow builder."""
+from __future__ import annotations
+
+from ..extract.records import Access, Expr, Function
+
+
+class AccessResolver:
+    """Needs ``p`` (the Program) and ``_pts_memo`` from the flow builder."""
+
+    _pts_memo: dict
+
+    def _rewrite(self, acc: Access, fn: Function, file: str) -> Access:
+        """What an access really names: a class member used without ``this->`` in a method is
+        ``this->member``; ``*p`` through a local pointer that only ever holds one address
+        (``p = &x``) is ``x``."""
+        scope, _ = self.p.var_type(acc.root, fn, file)
+        if scope == "unknown":
+            cls = self.p.class_of(fn)
+            if cls is not None and self.p.member_of(cls, acc.root):
+                return Access("this", [("->", acc.root)] + list(acc.steps))
+            return acc
+        if scope == "local" and acc.deref and not acc.steps:
+            # (p->f keeps p's declared type: a field is one node per owner type either way)
+            t = self.points_to(fn).get(acc.root)
+            if t is not None:
+                return Access(t.root, list(t.steps), t.deref)
+        return acc
+
+    def points_to(self, fn: Function) -> dict[str, Access]:
+        """Local pointers of ``fn`` that only ever hold one address ``&x`` (flow-insensitive,
+        per function): name -> x."""
+        memo = self._pts_memo.get(id(fn))
+        if memo is None:
+            got: dict[str, Access | None] = {}
+            for a in fn.assigns:
+                if a.target.steps or a.target.deref or a.target.root not in fn.locals:
+                    continue
+                t = a.value.addr_of
+                if t is None and (a.value.reads or a.value.calls):
+                    got[a.target.root] = None  # also holds something else
+                elif t is not None and t.root != a.target.root:
+                    old = got.get(a.target.root, t)
+                    got[a.target.root] = t if old is not None and old.text() == t.text() else None
+            memo = self._pts_memo[id(fn)] = {k: v for k, v in got.items() if v is not None}
+        return memo
+
+    def out_target(self, fn: Function, callee: Function, i: int, arg: Expr) -> Access | None:
+        """The caller's variable a callee's pointer or reference parameter ``i`` stands for at
+        this call: ``&x``, a local pointer that holds ``&x``, or ``x`` passed by reference."""
+        if arg.addr_of is not None:
+            return arg.addr_of
+        if len(arg.reads) != 1 or arg.calls:
+            return None
+        a = arg.reads[0]
+        if i < len(callee.params) and callee.params[i].ref:
+            return a
+        if not a.steps and not a.deref and self.p.var_type(a.root, fn, fn.file)[0] == "local":
+            return self.points_to(fn).get(a.root)
+        return None
+
+    def _method_targets(self, fn: Function, acc: Access) -> list[str]:
+        """``obj->m(...)`` / ``obj.m(...)`` on an object of a known class: every definition of
+        ``m`` a call may reach (the class's and its subclasses' overrides)."""
+        if not acc.steps or acc.steps[-1][0] not in ("->", "."):
+            return []
+        method = acc.steps[-1][1]
+        prefix = Access(acc.root, list(acc.steps[:-1]), acc.deref)
+        if prefix.steps:
+            _, _, decl = self.p.field_owner(prefix, fn, fn.file)
+            cls = self.p.struct_of(decl.type) if decl is not None else None
+        else:
+            cls = self.p.struct_of(self.p.var_type(prefix.root, fn, fn.file)[1])
+        return self.p.overrides(cls, method) if cls is not None else []
