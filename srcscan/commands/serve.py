@@ -61,6 +61,8 @@ def run(args) -> int:
     server = uvicorn.Server(config)
     try:
         server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn stopped on Ctrl-C and passes the signal on: that is the way out
+        pass
     finally:
         sock.close()
         ex.close()

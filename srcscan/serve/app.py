@@ -265,7 +265,7 @@ def make_app(ex: Explorer, host: str = "127.0.0.1", port: int = 8765, allow_host
     routes = [Route("/", home), Route("/search", search), Route("/trace", trace_page), Route("/source", source),
               Route("/diff", history_route("diff")), Route("/history", history_route("history")),
               Route("/api/trace", api_trace), Route("/api/search", api_search), Route("/api/revisions", api_revisions),
-              Route("/static/{name}", static)]
+              Route("/static/{name}", static), Route("/favicon.ico", lambda request: Response(status_code=204))]
     app = Starlette(routes=routes)
     app.state.explorer = ex
     return Guard(app, allowed_hosts(host, allow_hosts), port)
