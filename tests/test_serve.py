@@ -15,7 +15,7 @@ import pytest
 
 pytest.importorskip("starlette", reason="the serve extra is not installed")
 with warnings.catch_warnings():  # Starlette 1.x prefers httpx2 for its TestClient; httpx works the same
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore")
     from starlette.testclient import TestClient  # noqa: E402
 
 from srcscan.cli import main  # noqa: E402
@@ -142,6 +142,7 @@ def test_only_get(c):
         r = c.request(method, "/trace", params={"symbol": SYMBOL})
         assert r.status_code == 405 and r.headers["allow"] == "GET, HEAD"
     assert c.head("/").status_code == 200
+    assert c.post("/nowhere").status_code == 405 and c.request("OPTIONS", "/").status_code == 405
 
 
 def test_csp_forbids_script(c):
