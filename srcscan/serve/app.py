@@ -33,6 +33,7 @@ CSP = ("default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' 
 HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
            (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
            (b"cross-origin-opener-policy", b"same-origin"), (b"cross-origin-resource-policy", b"same-origin")]
+_OURS = {k for k, _ in HEADERS}
 LOOPBACK_NAMES = {"localhost", "127.0.0.1", "::1"}
 API_WAIT = 600.0  # seconds an /api request waits for its answer
 _PENDING = object()
@@ -89,7 +90,7 @@ class Guard:
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
-                message["headers"] = [h for h in message.get("headers", []) if h[0].lower() not in dict(HEADERS)] + HEADERS
+                message["headers"] = [h for h in message.get("headers", []) if h[0].lower() not in _OURS] + HEADERS
             await send(message)
 
         return await self.app(scope, receive, send_with_headers)
@@ -231,14 +232,17 @@ def make_app(ex: Explorer, host: str = "127.0.0.1", port: int = 8765, allow_host
         return handler
 
     async def api_trace(request: Request):
-        return await _api(request, lambda p: ex.trace(p), render_json=True)
+        from ..render import render
+
+        def job(p):  # the very text `srcscan trace --format json` prints, made once per trace
+            doc = ex.trace(p)
+            return ex.then(("json", p), [doc], lambda: render(doc.result(), "json"))
+        return await _api(request, job, raw=True)
 
     async def api_search(request: Request):
         return await _api(request, lambda p: ex.search(p))
 
-    async def _api(request: Request, job, render_json: bool = False):
-        from ..render import render
-
+    async def _api(request: Request, job, raw: bool = False):
         try:
             p = await resolved(params(request))
             if not p.symbol:
@@ -248,8 +252,8 @@ def make_app(ex: Explorer, host: str = "127.0.0.1", port: int = 8765, allow_host
                 return _json({"error": "still working; ask again"}, 503)
         except SrcscanError as e:
             return _json({"error": _line(str(e), 600)}, 404 if isinstance(e, NotFound) else 400)
-        if render_json:  # the very text `srcscan trace --format json` prints
-            return Response(render(got, "json"), media_type="application/json")
+        if raw:
+            return Response(got, media_type="application/json")
         return _json(got)
 
     async def api_revisions(request: Request):
