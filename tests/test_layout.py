@@ -7,7 +7,8 @@ PKG = Path(__file__).resolve().parents[1] / "srcscan"
 
 # sources <- extract <- graph <- query/logs <- render <- commands, cli, api
 LAYERS = {"": 0, "errors": 0, "util": 0, "datafiles": 0, "sources": 1, "extract": 2, "graph": 3, "query": 4,
-          "logs": 4, "render": 5, "commands": 6, "cli": 6, "api": 6, "__main__": 6}
+          "logs": 4, "render": 5, "commands": 6, "cli": 6, "api": 6, "__main__": 6,
+          "serve": 6}  # serve: the web explorer, a door like cli and api
 
 
 def _modules():

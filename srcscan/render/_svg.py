@@ -26,9 +26,14 @@ def _local(name: str) -> str:
     return name.rsplit("}", 1)[-1]
 
 
-def sanitize(root: ET.Element) -> ET.Element:
+def _local_link(val: str) -> bool:
+    """A path on the same site (``/trace?...``): not ``//host``, no scheme, no backslash."""
+    return val.startswith("/") and not val.startswith("//") and "\\" not in val and ":" not in val.split("?", 1)[0]
+
+
+def sanitize(root: ET.Element, local_links: bool = False) -> ET.Element:
     """Drop every element not on the allow-list, every on* attribute and every link that
-    does not stay inside the page."""
+    does not stay inside the page (or, with ``local_links``, on the same site)."""
     for parent in list(root.iter()):
         for child in list(parent):
             if not isinstance(child.tag, str) or _local(child.tag) not in ALLOWED_TAGS:
@@ -37,7 +42,7 @@ def sanitize(root: ET.Element) -> ET.Element:
         for attr in list(el.attrib):
             name = _local(attr).lower()
             val = el.attrib[attr]
-            if name.startswith("on") or (name == "href" and not val.startswith("#")) or name == "style" and "url(" in val:
+            if name.startswith("on") or (name == "href" and not (val.startswith("#") or local_links and _local_link(val))) or name == "style" and "url(" in val:
                 del el.attrib[attr]
     return root
 
@@ -151,7 +156,7 @@ def simple_svg(trace: dict, ids: dict, hrefs: dict) -> ET.Element:
     return svg
 
 
-def graph_svg(trace: dict, ids: dict, hrefs: dict, layout: str = "auto") -> dict:
+def graph_svg(trace: dict, ids: dict, hrefs: dict, layout: str = "auto", local_links: bool = False) -> dict:
     """Returns {"svg": markup, "engine": "dot"|"simple", "note": text or "", "width": pt}."""
     note = ""
     dot = shutil.which(os.environ.get("SRCSCAN_DOT", "dot")) if layout in ("auto", "dot") else None
@@ -166,7 +171,7 @@ def graph_svg(trace: dict, ids: dict, hrefs: dict, layout: str = "auto") -> dict
         note = "Graphviz dot was not found; the graph uses srcscan's simple layered layout (install graphviz for a better one)."
     if root is None:
         root = simple_svg(trace, ids, hrefs)
-    sanitize(root)
+    sanitize(root, local_links)
     width = float(re.sub(r"[^0-9.]", "", root.get("width", "0")) or 0)
     root.set("role", "img")
     root.set("aria-label", "flow graph")

@@ -63,7 +63,11 @@ def _also(edge: dict | None, svn) -> list:
     return out
 
 
-def build_context(trace: dict, layout: str = "auto") -> dict:
+def build_context(trace: dict, layout: str = "auto", links=None) -> dict:
+    """The template context of a trace page. ``links`` (srcscan serve) turns the page into one
+    view of an explorer: an object with ``node(id) -> url`` (the trace of that node, used by the
+    graph, the steps and the node table), ``source(file, line) -> url | None`` (the source view)
+    and ``click_note``; its URLs are same-site paths, the only non-fragment links let through."""
     view = TraceView(trace)
     svn = svn_of(trace)
     shown, focus_note = view.focus(FOCUS_NODES)
@@ -92,8 +96,11 @@ def build_context(trace: dict, layout: str = "auto") -> dict:
         paths.append({"number": pi, "path": p, "anchor": f"path-{pi}", "steps": steps,
                       "from": view.nodes.get(p.get("from") or p["nodes"][0], {}),
                       "to": view.nodes.get(p.get("to") or p["nodes"][-1], {})})
-    hrefs = {nid: "#" + (first_step.get(nid) or ids[nid]) for nid in shown_ids}
-    graph = graph_svg(shown, ids, hrefs, layout=layout)
+    if links is not None:
+        hrefs = {nid: links.node(nid) for nid in shown_ids}
+    else:
+        hrefs = {nid: "#" + (first_step.get(nid) or ids[nid]) for nid in shown_ids}
+    graph = graph_svg(shown, ids, hrefs, layout=layout, local_links=links is not None)
     nodes = [{"n": n, "ref": ids[nid], "appears": appearances.get(nid, []), "model": _model_line(n),
               "trac": trac_url(n.get("file"), svn, n.get("line"))} for nid, n in view.nodes.items() if nid in shown_ids]
     q = trace.get("query") or {}
@@ -106,9 +113,18 @@ def build_context(trace: dict, layout: str = "auto") -> dict:
         "paths": paths, "nodes": nodes, "graph": graph, "focus_note": focus_note, "graph_svg": Markup(graph["svg"]),
         "graph_big": graph["width"] > BIG_GRAPH_PT, "pygments_css": Markup(_pygments()[2]),
         "tool_version": (trace.get("tool") or {}).get("version") or __version__,
+        "links": links,
     }
 
 
 def render(trace: dict, **options) -> str:
-    ctx = build_context(trace, layout=options.get("layout", "auto"))
-    return _env().get_template("report.html.j2").render(**ctx)
+    """The report page; ``template`` and ``links`` (and any extra context) are for srcscan serve,
+    whose trace page extends this one."""
+    ctx = build_context(trace, layout=options.get("layout", "auto"), links=options.get("links"))
+    ctx.update(options.get("extra") or {})
+    return _env().get_template(options.get("template") or "report.html.j2").render(**ctx)
+
+
+def template(name: str):
+    """A template of this folder (the explorer's pages share the report's environment)."""
+    return _env().get_template(name)

@@ -70,6 +70,9 @@ class GitSnapshot(Snapshot):
     def files(self) -> list[tuple[str, str]]:
         return [(p, "git:" + sha) for p, sha in sorted(self._list().items())]
 
+    def has(self, path: str) -> bool:
+        return isinstance(path, str) and path in self._list()
+
     def blob_id(self, path: str) -> str:
         return self._list()[path]
 

@@ -188,6 +188,27 @@ def revision(repo, commit_id: str) -> Revision:
                     author=c.author.name, subject=msg.strip().splitlines()[0] if msg.strip() else "")
 
 
+def recent(repo, n: int = 50, tip: str = "HEAD", paths: list[str] | tuple = ()) -> list[Revision]:
+    """The newest ``n`` first-parent commits of ``tip`` that touch ``paths`` (all when empty),
+    newest first, as Revisions (for a revision picker)."""
+    import git
+
+    try:
+        out = repo.git.log("--first-parent", f"-n{int(n)}", "--format=%H%x00%cI%x00%an%x00%B%x1e",
+                           rev_parse(repo, tip), "--", *paths)
+    except git.GitCommandError as e:
+        raise RevisionError(f"git log failed in {_where(repo)}: {_last_line(e)}") from None
+    revs = []
+    for rec in out.split("\x1e"):
+        rec = rec.lstrip("\n")
+        if not rec:
+            continue
+        sha, date, author, msg = (rec.split("\x00", 3) + ["", "", ""])[:4]
+        revs.append(Revision(id=sha, svn=svn_number(msg), date=date, author=author,
+                             subject=msg.strip().splitlines()[0] if msg.strip() else ""))
+    return revs
+
+
 def first_parent_range(repo, good: str, bad: str) -> list[str]:
     """Commit ids after ``good`` up to and including ``bad`` on the first-parent line of
     ``bad``, oldest first. ``good`` must be on that line."""

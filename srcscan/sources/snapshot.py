@@ -67,6 +67,11 @@ class Snapshot:
     def read(self, path: str) -> bytes:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def has(self, path: str) -> bool:
+        """Whether ``path`` (relative, as ``files()`` spells it) is one of this snapshot's files:
+        the only paths ``read()`` may be given on behalf of a user (srcscan serve)."""
+        return isinstance(path, str) and any(p == path for p, _ in self.files())
+
     def describe(self) -> str:
         rev = self.revision.label()
         return f"{self.label or self.root}" + (f" @ {rev}" if rev else "")
@@ -187,6 +192,9 @@ class DirSnapshot(Snapshot):
         if not out:  # every file was skipped (binary, unreadable)
             raise self._nothing()
         return out
+
+    def has(self, path: str) -> bool:
+        return isinstance(path, str) and path in self._abs
 
     def read(self, path: str) -> bytes:
         with open(self._abs[path], "rb") as fh:

@@ -177,6 +177,9 @@ class SvnSnapshot(Snapshot):
         base = self.repo.relpath
         return [(rel, f"svn:/{base + '/' if base else ''}{rel}@{changed}") for rel, changed in sorted(self._list().items())]
 
+    def has(self, path: str) -> bool:
+        return isinstance(path, str) and path in self._list()
+
     def read(self, path: str) -> bytes:
         if path not in self._list():
             raise RevisionError(f"{path}: not in r{self.number}")

@@ -1,0 +1,93 @@
+"""srcscan serve: a local, read-only web explorer over the same analysis as trace."""
+from __future__ import annotations
+
+from .. import cli
+
+NAME = "serve"
+HELP = "explore flows in the browser: every node of a trace links to its own trace"
+DESCRIPTION = """Serve a local, read-only web explorer of the sources: search a value (with the
+same did-you-mean as trace), open its trace (the HTML report, where every node links to its
+own trace and every place to the source view), switch -D/-U, direction and --to, read a file
+with the trace's steps highlighted, and for a git checkout or --svn pick a revision, diff it
+with the previous one or walk the history of the flow. /api/trace returns the JSON of
+`srcscan trace --format json`.
+
+Bound to 127.0.0.1 by default; it answers only to its own address (Host header checked),
+only to GET, and its pages run no script. Analyses are kept in memory between requests; a
+second request for the same trace waits for the first. Ctrl-C stops it.
+
+examples:
+  srcscan serve                                  # the bundled sample tree
+  srcscan serve --src ~/vbox --port 8000         # a VirtualBox checkout (git: revisions too)
+  srcscan serve --svn https://www.virtualbox.org/svn/vbox/trunk
+
+exit codes: 0 stopped, 2 usage or input error (no sources, port in use, serve extra missing)."""
+
+
+def register(p) -> None:
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default: 127.0.0.1; anything else exposes the sources to the network)")
+    p.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 picks a free one)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                   help="also answer to this Host name (e.g. behind a proxy; repeatable)")
+    cli.add_source_options(p)
+
+
+def run(args) -> int:
+    from ..errors import UsageError
+    from ..util import note
+
+    try:
+        import uvicorn
+
+        from ..serve import Explorer, make_app
+    except ImportError as e:
+        raise UsageError(f"srcscan serve needs the serve extra ({e.name} is missing): pip install 'srcscan[serve]'") from None
+    if args.rev:
+        raise UsageError("serve: pick revisions in the browser (--rev is not used here)")
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port}: not a port number")
+    ex = Explorer(src=args.src, whole=args.whole_tree, svn=args.svn, cache_dir=args.cache, no_cache=args.no_cache,
+                  jobs=args.jobs)
+    note(f"sources: {ex.kind} {ex.root} ({ex.why})")
+    app = make_app(ex, host=args.host, port=args.port, allow_hosts=args.allow_host)
+    sock = _bind(args.host, args.port)
+    port = sock.getsockname()[1]
+    if port != args.port:  # --port 0: the Host check needs the real port
+        app.port = port
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"srcscan serve: http://{shown}:{port}/  (Ctrl-C stops it)", flush=True)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False)
+    server = uvicorn.Server(config)
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn stopped on Ctrl-C and passes the signal on: that is the way out
+        pass
+    finally:
+        sock.close()
+        ex.close()
+    note("stopped")
+    return 0
+
+
+def _bind(host: str, port: int):
+    """The listening socket, or a one-line error (port in use, bad address)."""
+    import socket
+
+    from ..errors import UsageError
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as e:
+        raise UsageError(f"--host {host}: {e.strerror}") from None
+    family, kind, proto, _, addr = infos[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(addr)
+        sock.listen(128)
+    except OSError as e:
+        sock.close()
+        raise UsageError(f"cannot listen on {host}:{port}: {e.strerror}") from None
+    sock.set_inheritable(True)
+    return sock

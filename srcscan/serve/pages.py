@@ -1,0 +1,188 @@
+"""The explorer's pages: the trace page (the HTML report with links: every node to its own
+trace, every place to the source view), search with did-you-mean, the source view with the
+trace's steps highlighted, diff/history (the history report), progress and errors. Plain
+functions from data to HTML, run in the rendering pool; everything from the tree is escaped
+by Jinja or Pygments."""
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import lru_cache
+from urllib.parse import quote, urlencode
+
+from ..datafiles import load_toml
+from ..render import html as report
+from .state import Params
+
+MAX_SOURCE_BYTES = 2 * 1024 * 1024  # the source view refuses larger files (one line of error instead)
+
+
+def url(path: str, query) -> str:
+    """A same-site link; every value percent-encoded (no quote or angle bracket survives)."""
+    q = urlencode(list(query), quote_via=quote, safe="")
+    return path + ("?" + q if q else "")
+
+
+class Links:
+    """What the report's links point at when it is a page of the explorer."""
+
+    click_note = "trace it (the trace re-centres on the node you click)"
+
+    def __init__(self, p: Params):
+        self.p = p
+
+    def node(self, nid: str) -> str:
+        return url("/trace", replace(self.p, symbol=nid, to="").query())
+
+    def source(self, file: str, line=None) -> str | None:
+        if not file:
+            return None
+        q = [("path", file)] + ([("line", str(line))] if line else []) + self.p.query()
+        return url("/source", q) + (f"#L-{int(line)}" if isinstance(line, int) else "")
+
+
+@lru_cache(maxsize=1)
+def exclusive_names() -> list[str]:
+    """Preprocessor names offered as one-click toggles (queries/config.toml, data not code)."""
+    return [n for group in load_toml("config.toml").get("exclusive", []) for n in group]
+
+
+def rev_options(revs) -> list[dict]:
+    out = []
+    for r in revs:
+        value = str(r.svn) if r.id is None and r.svn is not None else r.id
+        when = (r.date or "")[:10]
+        subject = (r.subject or "")[:60]
+        out.append({"value": value, "label": " ".join(x for x in (r.label(), when, subject) if x)})
+    return out
+
+
+def nav(ex, p: Params, revs, page: str = "trace") -> dict:
+    """The bar above every page: the trace form, configuration toggles, revision picker."""
+    toggles = []
+    for name in exclusive_names():
+        on = name in p.defines
+        defines = tuple(d for d in p.defines if d != name) if on else \
+            tuple(d for d in p.defines if d not in exclusive_names()) + (name,)
+        toggles.append({"label": f"-D {name}", "on": on, "href": url("/trace", replace(p, defines=defines).query())})
+    any_cfg = replace(p, defines=tuple(d for d in p.defines if d not in exclusive_names()))
+    toggles.append({"label": "every #if branch", "on": not any(d in exclusive_names() for d in p.defines),
+                    "href": url("/trace", any_cfg.query())})
+    options = rev_options(revs) if revs is not None else None
+    listed = {o["value"] for o in options or []}
+    ctx = {"p": p, "kind": ex.kind, "root": ex.root, "toggles": toggles, "revs": options,
+           "current_rev": p.rev[:12] if p.rev else "", "current_listed": p.rev in listed,
+           "newest_label": "youngest revision" if ex.kind == "svn" else "files on disk",
+           "search_href": url("/search", [("symbol", p.symbol)] + ([("rev", p.rev)] if p.rev else [])),
+           "api_href": url("/api/trace", p.query()) if page == "trace" else None,
+           "diff_href": None, "history_href": None}
+    if ex.kind in ("git", "svn") and p.symbol:
+        base = [("symbol", p.symbol)] + [("D", d) for d in p.defines] + [("U", u) for u in p.undefs] + \
+               ([("direction", p.direction)] if p.direction != "both" else [])
+        older = _older(options or [], p.rev)
+        newer = p.rev or (options[0]["value"] if options else "")
+        if older and newer:
+            ctx["diff_href"] = url("/diff", base + [("rev1", older), ("rev2", newer)])
+        if options and len(options) > 1:
+            ctx["history_href"] = url("/history", base + [("rev1", options[-1]["value"]), ("rev2", options[0]["value"])])
+    return ctx
+
+
+def _older(options: list[dict], rev: str) -> str | None:
+    """The revision listed just before ``rev`` (the newest but one when ``rev`` is the files on disk)."""
+    values = [o["value"] for o in options]
+    if not rev:
+        return values[1] if len(values) > 1 else None
+    if rev in values:
+        i = values.index(rev)
+        return values[i + 1] if i + 1 < len(values) else None
+    return None
+
+
+def trace_page(ex, p: Params, doc: dict, revs) -> str:
+    return report.render(doc, links=Links(p), template="serve_trace.html.j2", extra={"nav": nav(ex, p, revs)})
+
+
+def page(ex, p: Params, revs, page_name: str, title: str, **ctx) -> str:
+    return report.template("serve_page.html.j2").render(nav=nav(ex, p, revs, page_name), page=page_name, title=title,
+                                                        **ctx)
+
+
+def search_page(ex, p: Params, revs, found: dict | None) -> str:
+    found = found or {"matches": [], "suggestions": []}
+    matches = [dict(m, href=url("/trace", replace(p, symbol=m["id"]).query())) for m in found["matches"]]
+    sugg = [{"name": s, "href": url("/search", replace(p, symbol=s).query())} for s in found["suggestions"]]
+    title = f"Values named {p.symbol}" if p.symbol else "Search"
+    return page(ex, p, revs, "search", title, matches=matches, suggestions=sugg,
+                all_href=url("/trace", p.query()))
+
+
+def error_page(ex, p: Params, revs, message: str, suggestions=()) -> str:
+    sugg = [{"name": s, "href": url("/trace", replace(p, symbol=s).query())} for s in suggestions]
+    return page(ex, p, revs, "error", "Nothing to show", message=message, suggestions=sugg)
+
+
+def progress_page(ex, p: Params, revs, doing: str, refresh: int = 1) -> str:
+    return page(ex, p, revs, "progress", "Working", progress=ex.progress(), doing=doing, refresh=refresh)
+
+
+def steps_in(doc: dict | None, path: str, p: Params) -> list[dict]:
+    """The trace's steps whose evidence is in ``path``, each linked to its step on the trace page."""
+    if not doc:
+        return []
+    edges = {e["id"]: e for e in doc.get("edges") or []}
+    labels = {n["id"]: n.get("label") or n["id"] for n in doc.get("nodes") or []}
+    out, seen = [], set()
+    for pi, path_ in enumerate(doc.get("paths") or [], 1):
+        for si, eid in enumerate(path_.get("edges") or [], 2):
+            e = edges.get(eid) or {}
+            if e.get("file") != path or not isinstance(e.get("line"), int) or eid in seen:
+                continue
+            seen.add(eid)
+            out.append({"line": e["line"], "kind": e.get("kind"), "function": e.get("function"),
+                        "src": labels.get(e.get("src"), e.get("src")), "dst": labels.get(e.get("dst"), e.get("dst")),
+                        "step_href": url("/trace", p.query()) + f"#p{pi}-s{si}"})
+    return sorted(out, key=lambda s: s["line"])
+
+
+def source_page(ex, p: Params, revs, path: str, data: bytes, doc: dict | None) -> str:
+    from markupsafe import Markup
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import CppLexer
+
+    steps = steps_in(doc, path, p)
+    if len(data) > MAX_SOURCE_BYTES:
+        return error_page(ex, p, revs, f"{path}: larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB; not shown")
+    text = data.decode("utf-8", "replace").replace("\0", "\ufffd")
+    fmt = HtmlFormatter(nowrap=False, linenos="inline", lineanchors="L", anchorlinenos=True,
+                        hl_lines=sorted({s["line"] for s in steps}), cssclass="code", wrapcode=True)
+    code = Markup(highlight(text, CppLexer(stripnl=False, ensurenl=True), fmt))
+    return page(ex, p, revs, "source", path, code=code, steps=steps, size=text.count("\n") + 1)
+
+
+def history_page(ex, p: Params, revs, doc: dict) -> str:
+    from ..render.history_html import build_context
+
+    ctx = build_context(doc)
+    ctx["nav"] = nav(ex, p, revs, "history")
+    return report.template("serve_history.html.j2").render(**ctx)
+
+
+@lru_cache(maxsize=4)
+def stylesheet(name: str) -> str | None:
+    """The site's CSS, built once from the report's files (no inline style on any page)."""
+    from pathlib import Path
+
+    folder = Path(report.__file__).parent / "templates"
+    pyg = report._pygments()[2]
+    code = _code_css()
+    parts = {"report.css": ["report.css", "serve.css"], "history.css": ["report.css", "history.css", "serve.css"]}
+    if name not in parts:
+        return None
+    return "\n".join((folder / f).read_text(encoding="utf-8") for f in parts[name]) + "\n" + pyg + "\n" + code
+
+
+def _code_css() -> str:
+    from pygments.formatters import HtmlFormatter
+
+    return HtmlFormatter(style="default").get_style_defs(".code")

@@ -1,0 +1,282 @@
+"""srcscan serve without a browser (Starlette's TestClient): the routes answer what the CLI
+answers, the Host check stops DNS rebinding, only GET gets through, no path outside the
+served files can be read, a hostile tree comes out escaped, and shared work runs once."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import threading
+import time
+import warnings
+
+import pytest
+
+pytest.importorskip("starlette", reason="the serve extra is not installed")
+with warnings.catch_warnings():  # Starlette 1.x prefers httpx2 for its TestClient; httpx works the same
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient  # noqa: E402
+
+from srcscan.cli import main  # noqa: E402
+from srcscan.serve import Explorer, make_app  # noqa: E402
+from srcscan.serve.app import host_ok, allowed_hosts  # noqa: E402
+from test_render_engine import write_hostile_tree  # noqa: E402
+from test_render_html import ALLOWED, parse  # noqa: E402
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+BASE = "http://127.0.0.1:8765"
+SYMBOL = "cTscTicksPerSecond"
+
+
+SERVE_TAGS = ALLOWED | {"nav", "form", "label", "input", "select", "option", "button", "main", "link", "ol", "ul",
+                       "li", "p", "span", "a", "div", "b", "pre"}
+
+
+def check_inert_page(html: str) -> None:
+    """No element beyond the report's and the explorer's own, no event handler, no link off
+    the site (but Trac), no script."""
+    tags = parse(html)
+    for tag, attrs in tags.tags:
+        assert tag in SERVE_TAGS, f"unexpected element <{tag}>"
+        for name, value in attrs.items():
+            assert not name.startswith("on"), f"event handler {name} on <{tag}>"
+            if name in ("href", "xlink:href", "action"):
+                assert value.startswith(("/", "#", "https://www.virtualbox.org/")) and not value.startswith("//"), value
+            assert name != "src", f"<{tag} src> would fetch something"
+    assert "<script" not in html.lower()
+
+
+def client(ex, **options) -> TestClient:
+    return TestClient(make_app(ex, host="127.0.0.1", port=8765, **{"page_wait": 60, **options}), base_url=BASE)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory):
+    ex = Explorer(cache_dir=str(tmp_path_factory.mktemp("cache")), jobs=1, env={})
+    yield ex
+    ex.close()
+
+
+@pytest.fixture(scope="module")
+def c(sample):
+    return client(sample)
+
+
+def test_api_trace_is_the_cli_json(c, tmp_path, capsys):
+    r = c.get("/api/trace", params={"symbol": SYMBOL, "to": "u32TscScale"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    out = tmp_path / "cli.json"
+    assert main(["trace", SYMBOL, "--to", "u32TscScale", "--format", "json", "-o", str(out), "--no-cache", "-j", "1"]) == 0
+    capsys.readouterr()
+    web, cli = r.json(), json.loads(out.read_text())
+    for d in (web, cli):
+        d["stats"].pop("seconds", None), d["stats"].pop("reused", None), d["stats"].pop("parsed", None)
+        d["source"].pop("why", None)
+    assert web == cli
+
+
+def test_trace_page_links_every_node_to_its_trace(c):
+    doc = c.get("/api/trace", params={"symbol": SYMBOL}).json()
+    r = c.get("/trace", params={"symbol": SYMBOL})
+    assert r.status_code == 200
+    html = r.text
+    for n in doc["nodes"]:
+        href = "/trace?symbol=" + re.sub(r"[^A-Za-z0-9_.~-]", lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), n["id"])
+        assert href in html, n["id"]
+    assert 'class="src" href="/source?path=src%2FVBox%2FVMM%2FVMMR3%2FTM.cpp' in html
+    assert "<script" not in html.lower() and "style=" not in html
+
+
+def test_node_link_recentres_and_keeps_the_configuration(c):
+    r = c.get("/trace", params={"symbol": "GIMKVM.cTscTicksPerSecond", "D": "IN_RING3", "direction": "down"})
+    assert r.status_code == 200
+    assert "/trace?symbol=field%3AGIMKVM.cTscTicksPerSecond&amp;direction=down&amp;D=IN_RING3" in r.text
+    doc = c.get("/api/trace", params={"symbol": "GIMKVM.cTscTicksPerSecond", "D": "IN_RING3", "direction": "down"}).json()
+    assert doc["query"]["defines"] == ["IN_RING3"] and all(p["direction"] == "downstream" for p in doc["paths"])
+
+
+def test_search_and_did_you_mean(c):
+    r = c.get("/search", params={"symbol": SYMBOL})
+    assert r.status_code == 200 and "GIMKVM.cTscTicksPerSecond" in r.text and "GIMHV.cTscTicksPerSecond" in r.text
+    r = c.get("/search", params={"symbol": "cTscTicksPerSecnd"})
+    assert "No value named" in r.text and "/search?symbol=GIMKVM.cTscTicksPerSecond" in r.text
+    r = c.get("/trace", params={"symbol": "cTscTicksPerSecnd"})
+    assert r.status_code == 404 and "no value named" in r.text and "Did you mean" in r.text
+    assert c.get("/api/trace", params={"symbol": "nope_nothing"}).status_code == 404
+
+
+def test_source_view_highlights_the_steps(c):
+    r = c.get("/source", params={"path": "src/VBox/VMM/VMMR3/GIMKvm.cpp", "symbol": SYMBOL})
+    assert r.status_code == 200
+    doc = c.get("/api/trace", params={"symbol": SYMBOL}).json()
+    lines = sorted({e["line"] for e in doc["edges"] if e.get("file") == "src/VBox/VMM/VMMR3/GIMKvm.cpp"})
+    assert lines
+    for line in lines:
+        assert f'href="#L-{line}"' in r.text and f'id="L-{line}"' in r.text
+    assert r.text.count('class="hll"') >= 1
+    assert re.search(r'href="/trace\?symbol=cTscTicksPerSecond#p\d+-s\d+"', r.text)
+
+
+@pytest.mark.parametrize("path", ["../../../../etc/passwd", "/etc/passwd", "src/VBox/VMM/../../../../../etc/passwd",
+                                  "src/VBox/VMM/VMMR3/nothere.cpp", "queries/config.toml", "src\\..\\..\\etc\\passwd",
+                                  "src/VBox/VMM/VMMR3/TM.cpp\0.txt"])
+def test_no_path_outside_the_files_served(c, path):
+    r = c.get("/source", params={"path": path})
+    assert r.status_code in (400, 404) and "root:" not in r.text
+
+
+@pytest.mark.parametrize("host,ok", [("127.0.0.1:8765", True), ("localhost:8765", True), ("[::1]:8765", True),
+                                     ("localhost", True), ("evil.example", False), ("evil.example:8765", False),
+                                     ("127.0.0.1.evil.example", False), ("localhost:9999", False), ("", False),
+                                     ("localhost@evil.example", False), ("127.0.0.1:8765/x", False)])
+def test_host_header_checked(c, host, ok):
+    r = c.get("/", headers={"host": host})
+    assert (r.status_code == 200) == ok, (host, r.status_code)
+    assert "content-security-policy" in r.headers
+    assert host_ok(host, allowed_hosts("127.0.0.1"), 8765) == ok
+
+
+def test_only_get(c):
+    for method in ("POST", "PUT", "DELETE", "PATCH"):
+        r = c.request(method, "/trace", params={"symbol": SYMBOL})
+        assert r.status_code == 405 and r.headers["allow"] == "GET, HEAD"
+    assert c.head("/").status_code == 200
+    assert c.post("/nowhere").status_code == 405 and c.request("OPTIONS", "/").status_code == 405
+
+
+def test_csp_forbids_script(c):
+    csp = c.get("/trace", params={"symbol": SYMBOL}).headers["content-security-policy"]
+    assert "script-src 'none'" in csp and "default-src 'none'" in csp and "unsafe" not in csp
+    assert "frame-ancestors 'none'" in csp
+
+
+def test_bad_input_is_one_line(c):
+    r = c.get("/trace", params={"symbol": "x" * 5000})
+    assert r.status_code == 400 and "too long" in r.text and "Traceback" not in r.text
+    r = c.get("/trace", params={"symbol": SYMBOL, "direction": "sideways"})
+    assert r.status_code == 400
+    r = c.get("/trace", params={"symbol": SYMBOL, "rev": "HEAD"})
+    assert r.status_code == 400 and "no revisions" in r.text
+
+
+def test_second_request_waits_for_the_first(tmp_path):
+    """Eight clients ask for one cold trace at once: one analysis, one trace."""
+    ex = Explorer(no_cache=True, jobs=1, env={})
+    try:
+        c = client(ex, page_wait=120)
+        codes = []
+
+        def get():
+            codes.append(c.get("/trace", params={"symbol": "u32TscScale"}).status_code)
+
+        threads = [threading.Thread(target=get) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        assert codes == [200] * 8
+        assert ex.started == {"analyses": 1, "traces": 1}
+        c.get("/trace", params={"symbol": "u32TscScale", "D": "IN_RING0"})
+        assert ex.started == {"analyses": 2, "traces": 2}
+    finally:
+        ex.close()
+
+
+def test_long_work_shows_progress(tmp_path):
+    ex = Explorer(no_cache=True, jobs=1, env={})
+    try:
+        c = client(ex, page_wait=0)
+        r = c.get("/trace", params={"symbol": SYMBOL})
+        assert r.status_code == 202 and '<meta http-equiv="refresh" content="1">' in r.text
+        deadline = time.monotonic() + 60
+        while r.status_code == 202 and time.monotonic() < deadline:
+            time.sleep(0.2)
+            r = c.get("/trace", params={"symbol": SYMBOL})
+        assert r.status_code == 200 and "Where <code>cTscTicksPerSecond</code> comes from" in r.text
+    finally:
+        ex.close()
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    root = write_hostile_tree(tmp_path_factory.mktemp("hostile") / "tree")
+    ex = Explorer(src=[str(root)], no_cache=True, jobs=1, env={})
+    yield ex, root
+    ex.close()
+
+
+def test_hostile_tree_is_escaped(hostile):
+    ex, root = hostile
+    c = client(ex)
+    pages = [c.get("/trace", params={"symbol": SYMBOL}), c.get("/search", params={"symbol": SYMBOL}),
+             c.get("/search", params={"symbol": "<img src=x onerror=alert(1)>"})]
+    doc = c.get("/api/trace", params={"symbol": SYMBOL}).json()
+    files = sorted({e["file"] for e in doc["edges"] if e.get("file")})
+    assert any("<img" in f for f in files)
+    pages += [c.get("/source", params={"path": f, "symbol": SYMBOL}) for f in files]
+    for r in pages:
+        assert r.status_code in (200, 404), r.status_code
+        check_inert_page(r.text)
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in pages[0].text
+
+
+def test_serve_command_prints_its_url_and_stops_on_ctrl_c(tmp_path):
+    import signal
+
+    proc = subprocess.Popen([sys.executable, "-m", "srcscan", "serve", "--port", "0", "--no-cache", "-j", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        line = proc.stdout.readline()
+        m = re.match(r"srcscan serve: (http://127\.0\.0\.1:(\d+)/) ", line)
+        assert m, line
+        import httpx
+
+        assert httpx.get(m.group(1) + "api/trace", params={"symbol": "u32TscScale"}, timeout=60).status_code == 200
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(20) == 0
+        assert "Traceback" not in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_serve_command_bad_input(tmp_path, capsys):
+    assert main(["serve", "--src", str(tmp_path / "nothing")]) == 2
+    assert "no such file or folder" in capsys.readouterr().err
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(1)
+    try:
+        assert main(["serve", "--port", str(s.getsockname()[1]), "--no-cache"]) == 2
+        assert "cannot listen" in capsys.readouterr().err
+    finally:
+        s.close()
+
+
+def test_revisions_of_a_git_source(tmp_path):
+    from histories import make_history
+
+    hist = make_history(tmp_path / "repo", n=6, flips={3: "const"})
+    ex = Explorer(src=[str(hist.path)], no_cache=True, jobs=1, env={})
+    try:
+        c = client(ex)
+        assert ex.kind == "git"
+        revs = c.get("/api/revisions").json()["revisions"]
+        assert [r["id"] for r in revs] == [x.id for x in reversed(hist.commits)]
+        old = hist.commits[1]
+        r = c.get("/trace", params={"symbol": SYMBOL, "rev": f"r{old.svn}"})
+        assert r.status_code == 200 and f'<option value="{old.id}" selected>' in r.text
+        doc = c.get("/api/trace", params={"symbol": SYMBOL, "rev": f"r{old.svn}"}).json()
+        assert doc["source"]["revision"]["id"] == old.id
+        assert "TMCpuTicksPerSecond()" in {n["label"] for n in doc["nodes"]}
+        new = c.get("/api/trace", params={"symbol": SYMBOL}).json()
+        assert "TMCpuTicksPerSecond()" not in {n["label"] for n in new["nodes"]}
+        r = c.get("/diff", params={"symbol": SYMBOL, "rev1": hist.commits[2].id, "rev2": hist.commits[3].id})
+        assert r.status_code == 200 and "TMCpuTicksPerSecond" in r.text and "<script" not in r.text
+        assert c.get("/trace", params={"symbol": SYMBOL, "rev": "--output=/tmp/x"}).status_code == 400
+        assert c.get("/trace", params={"symbol": SYMBOL, "rev": "nosuchref"}).status_code == 400
+    finally:
+        ex.close()

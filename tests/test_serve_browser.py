@@ -1,0 +1,128 @@
+"""srcscan serve in a real headless Chromium (Debian's, driven by Playwright) on the sample
+tree: search, open a trace, click a node and get its trace, toggle -D IN_RING3, open the
+source view at a step, switch revision on a generated git history; a hostile tree stays inert
+(no dialog, no request off the site, no script error)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette", reason="the serve extra is not installed")
+
+from histories import make_history  # noqa: E402
+from servehelp import running  # noqa: E402
+from srcscan.serve import Explorer  # noqa: E402
+from test_browser import ARGS, CHROMIUM  # noqa: E402
+from test_render_engine import write_hostile_tree  # noqa: E402
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium is not installed ({CHROMIUM})"),
+]
+SYMBOL = "cTscTicksPerSecond"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def sample_url(tmp_path_factory):
+    with running(Explorer(cache_dir=str(tmp_path_factory.mktemp("cache")), jobs=1, env={}), page_wait=60) as url:
+        yield url
+
+
+def new_page(browser, base: str):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    events = {"dialogs": [], "offsite": [], "errors": [], "console": []}
+    page.on("dialog", lambda d: (events["dialogs"].append(d.message), d.dismiss()))
+    page.on("request", lambda r: None if r.url.startswith(base) else events["offsite"].append(r.url))
+    page.on("pageerror", lambda e: events["errors"].append(str(e)))
+    page.on("console", lambda m: events["console"].append(m.text))
+    return page, events
+
+
+def test_search_trace_click_toggle_source(browser, sample_url):
+    page, events = new_page(browser, sample_url)
+    page.goto(sample_url + "/")
+    # search: the form's value field, then pick one of the matches
+    page.fill("input[name=symbol]", SYMBOL)
+    page.click("button[type=submit]")
+    assert "/trace?" in page.url and page.locator("h1").inner_text().startswith("Where")
+    page.click("text=search")
+    page.locator("ul.matches a", has_text="GIMKVM.cTscTicksPerSecond").click()
+    assert "symbol=field%3AGIMKVM.cTscTicksPerSecond" in page.url
+    assert page.locator("dl.summary dd").nth(1).inner_text() == "GIMKVM.cTscTicksPerSecond"
+    # click a node of the graph: the trace re-centres on it
+    node = page.locator("figure.graph a[*|href*='u32TscScale']").first
+    node.scroll_into_view_if_needed()
+    node.click()
+    page.wait_for_load_state("load")
+    assert "u32TscScale" in page.url
+    assert page.locator("dl.summary dd").nth(1).inner_text() == "GIMKVMSYSTEMTIME.u32TscScale"
+    assert page.locator("figure.graph svg").is_visible()
+    # toggle -D IN_RING3: the same value, one configuration
+    page.click("a.toggle:has-text('-D IN_RING3')")
+    assert "D=IN_RING3" in page.url and "u32TscScale" in page.url
+    assert page.locator("a.toggle.on").inner_text() == "-D IN_RING3"
+    assert page.input_value("input[name=D]") == "IN_RING3"
+    # open the source view at a step: the line is there, highlighted and in view
+    link = page.locator("li.step a.src").first
+    href = link.get_attribute("href")
+    line = int(re.search(r"#L-(\d+)", href).group(1))
+    link.click()
+    page.wait_for_load_state("load")
+    assert "/source?" in page.url
+    target = page.locator(f"#L-{line}")
+    assert target.count() == 1
+    box = target.bounding_box()
+    assert box is not None and 0 <= box["y"] < 900
+    assert page.locator("div.source .hll").count() >= 1
+    page.locator("ol.steps-here a", has_text="step in the trace").first.click()
+    assert "/trace?" in page.url
+    assert not events["dialogs"] and not events["offsite"] and not events["errors"], events
+
+
+def test_switch_revision_on_a_git_history(browser, tmp_path):
+    hist = make_history(tmp_path / "repo", n=6, flips={3: "const"})
+    with running(Explorer(src=[str(hist.path)], no_cache=True, jobs=1, env={}), page_wait=60) as url:
+        page, events = new_page(browser, url)
+        page.goto(url + "/trace?symbol=" + SYMBOL)
+        labels = [n.text_content() for n in page.locator("figure.graph g.node title").all()]
+        assert not any("TMCpuTicksPerSecond" in t for t in labels)  # newest: a constant
+        old = hist.commits[1]
+        page.select_option("select[name=rev]", old.id)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("load")
+        assert f"rev={old.id}" in page.url
+        assert page.locator("select[name=rev]").input_value() == old.id
+        labels = [n.text_content() for n in page.locator("figure.graph g.node title").all()]
+        assert any("TMCpuTicksPerSecond" in t for t in labels)  # then: from TMCpuTicksPerSecond()
+        assert f"r{old.svn}" in page.locator("nav.explorer").inner_text()
+        page.click("text=diff with the previous revision")
+        page.wait_for_load_state("load")
+        assert "/diff?" in page.url and "differs" in page.locator("h1").inner_text()
+        assert not events["dialogs"] and not events["offsite"] and not events["errors"], events
+
+
+def test_hostile_tree_renders_inert(browser, tmp_path):
+    root = write_hostile_tree(tmp_path / "tree")
+    with running(Explorer(src=[str(root)], no_cache=True, jobs=1, env={}), page_wait=60) as url:
+        page, events = new_page(browser, url)
+        page.goto(url + "/trace?symbol=" + SYMBOL)
+        assert page.locator("figure.graph svg").is_visible()
+        assert "</script><script>alert(1)</script>" in page.locator("#paths").inner_text()
+        page.locator("li.step a.src").first.click()
+        page.wait_for_load_state("load")
+        assert "/source?" in page.url and "</script><script>alert(1)</script>" in page.locator("div.source").inner_text()
+        page.goto(url + "/search?symbol=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
+        assert "<img src=x onerror=alert(1)>" in page.locator("main").inner_text()
+        assert page.evaluate("document.querySelectorAll('script, img, iframe, object, embed').length") == 0
+        assert not events["dialogs"] and not events["offsite"] and not events["errors"], events
