@@ -69,9 +69,9 @@ def build_context(doc: dict) -> dict:
                          "file": where_file if isinstance(where_file, str) else None,
                          "line": where_line if isinstance(where_line, int) and not isinstance(where_line, bool) else None,
                          "browse": links.browse(where_file, end_svn, where_line) if links else None,
-                         "group": anchors.get(bv["since"]["key"]) if bv and not bv["from_start"] else
-                         ("since-start" if bv else None)})
-        paths.append({"id": one_line(p.get("id")), "direction": direction, "rows": rows})
+                         "group": anchors.get(bv["since"]["key"]) if bv and not bv["from_start"] else None})
+        pid = one_line(p.get("id"))
+        paths.append({"id": pid[1:] if pid.startswith("p") else pid, "direction": direction, "rows": rows})
     starts = [{"node": v.trace.nodes.get(s) or {"id": s}, "blame": _blame_view(v.node_blame(s), links, evals)}
               for s in v.trace.start]
     st, rng, se = doc.get("stats") or {}, doc.get("range") or {}, doc.get("search") or {}
