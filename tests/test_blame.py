@@ -97,6 +97,17 @@ def test_bisect_agrees_with_every_and_shares_evaluations(tmp_path, base, cache):
     assert bis.stats["revisions_traced"] <= 20 < 60
 
 
+def test_bisect_traces_a_revision_missing_a_file_of_the_flow(tmp_path, base, cache):
+    """A short stretch without GIMKvm.cpp (an older branch's import) between probes: bisect
+    still sees the gap, because a revision lacking a file of the flow is traced."""
+    h = make_history(tmp_path / "g", n=60, flips={36: "gone", 39: "calls"}, base=base)
+    res = blame(GitSource(h.path), Query(SYM), "main~59", "main", cache, search="bisect", progress=False)
+    b = edge_blame(res.to_json(), *CALLS)
+    assert b["since"]["id"] == h.commits[39].id and b["first_at_start"]
+    assert [(g["removed"]["id"], g["returned"]["id"]) for g in b["gaps"]] == [(h.commits[36].id, h.commits[39].id)]
+    assert res.stats["revisions_traced"] <= 16
+
+
 def test_sync_xref_links_only_for_a_listed_repository(tmp_path, base, cache):
     """sync-xref lines name no URL: links come only when a remote is the listed mirror."""
     h = make_history(tmp_path / "x", n=10, flips={0: "const", 6: "calls"}, style="sync-xref", svn_start=90000,

@@ -16,8 +16,10 @@ Two searches:
   pair of neighbouring traced revisions whose presence of some step differs is split in the
   middle, round after round, until each such pair is adjacent. One traced revision serves
   every step (evaluations are shared), so the cost is about (number of transitions) x
-  log2(candidates). A removal and return that falls entirely between two traced revisions is
-  not seen; ``every`` sees it.
+  log2(candidates). On git, a revision between two traced ones that lacks (or alone has) a
+  file the end's flow runs through is traced as well (an older branch's import). Any other
+  removal and return falling entirely between two traced revisions is not seen; ``every``
+  sees it.
 
 ``auto`` (the default) is ``every`` up to :data:`EVERY_MAX` candidates, else ``bisect``.
 
@@ -195,22 +197,44 @@ def _walk_every(ev: Evaluator, order: list, progress: bool) -> None:
 
 def _split(ev: Evaluator, order: list, last: Point, probes: int) -> None:
     """The bisect search: probes, then split every neighbouring pair of traced revisions
-    whose presence of the end's steps differs, until all such pairs are adjacent."""
+    whose presence of the end's steps differs, until all such pairs are adjacent. On git,
+    a revision between two traced ones where a file holding the end's flow is missing (or
+    back) while it is not at both ends is traced too: that is how an older branch's import
+    (files the flow runs through absent) shows without tracing every revision."""
     n = len(order) - 1
     nodes, edges = _steps(last)
     want_n, want_e = frozenset(nodes), frozenset(edges.values())
+    files = sorted({x.get("file") for x in last.trace.get("edges", []) + last.trace.get("nodes", [])
+                    if isinstance(x.get("file"), str)})
+    sigs: dict[int, frozenset] = {}
 
     def vec(i: int):
         p = ev.at(order[i])
         return p.fingerprint.nodes & want_n, p.fingerprint.edges & want_e
 
+    def sig(i: int) -> frozenset:
+        if i not in sigs:
+            have = {path for path, _ in ev.source.snapshot(order[i]).files()}
+            sigs[i] = frozenset(f for f in files if f in have)
+        return sigs[i]
+
+    check_files = ev.source.kind == "git" and bool(files)  # listing a git tree is cheap, an svn one is not
     for k in range(1, probes + 1):
         i = round(k * n / (probes + 1))
         if 0 < i < n:
             vec(i)
     while True:
         done = sorted(i for i, r in enumerate(order) if r in ev.points)
-        todo = [(a + c) // 2 for a, c in zip(done, done[1:]) if c - a > 1 and vec(a) != vec(c)]
+        todo = []
+        for a, c in zip(done, done[1:]):
+            if c - a <= 1:
+                continue
+            if vec(a) != vec(c):
+                todo.append((a + c) // 2)
+            elif check_files:
+                odd = next((m for m in range(a + 1, c) if sig(m) != sig(a) or sig(m) != sig(c)), None)
+                if odd is not None:
+                    todo.append(odd)
         if not todo:
             return
         for m in todo:
