@@ -6,7 +6,8 @@ fixed identities and dates so commit ids are stable. A plain module: tests impor
 
 Flow variants of GIMKvm.cpp (the line that sets the TSC frequency the guest is told):
 ``calls`` (from TMCpuTicksPerSecond, the original), ``const`` (a constant), ``cfg``
-(from a CFGM key); a ``+shift`` suffix moves the code down three lines (same flow).
+(from a CFGM key), ``gone`` (no GIMKvm.cpp at all, like an older branch's import); a ``+shift``
+suffix moves the code down three lines (same flow).
 ``base=sample_tree_files()`` builds on the bundled sample tree instead of the mini tree.
 """
 from __future__ import annotations
@@ -79,10 +80,14 @@ def tree_for(variant: str, i: int, base: dict[str, str] | None = None) -> dict[s
     files = dict(base or MINI_TREE)
     variant, _, extra = variant.partition("+")
     gim = files.get("src/VBox/VMM/VMMR3/GIMKvm.cpp", "")
-    if FLOW_LINES["calls"] in gim:  # a real-looking tree: change just the line
+    if variant == "gone":
+        pass
+    elif FLOW_LINES["calls"] in gim:  # a real-looking tree: change just the line
         files["src/VBox/VMM/VMMR3/GIMKvm.cpp"] = gim.replace(FLOW_LINES["calls"], FLOW_LINES[variant])
     else:
         files["src/VBox/VMM/VMMR3/GIMKvm.cpp"] = gimkvm(variant)
+    if variant == "gone":
+        del files["src/VBox/VMM/VMMR3/GIMKvm.cpp"]
     if extra == "shift":  # the same flow, moved down three lines
         files["src/VBox/VMM/VMMR3/GIMKvm.cpp"] = "/*\n * moved\n */\n" + files["src/VBox/VMM/VMMR3/GIMKvm.cpp"]
     files["src/VBox/VMM/VMMR3/Churn.cpp"] = f"int vmmR3Churn(void) {{ return {i}; }}\n"

@@ -1,4 +1,4 @@
-"""Shared parts of the history commands (bisect, history, diff): options, the query, the
+"""Shared parts of the history commands (bisect, history, diff; blame): options, the query, the
 revision source, the cache, and the text rendering (HTML: srcscan.render.history_html). Not a command itself (leading _)."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from .. import cli
 FORMATS = ["text", "json", "html"]
 
 
-def register_common(p) -> None:
+def register_common(p, formats=None) -> None:
     p.add_argument("symbol", metavar="SYMBOL", help="the value whose flow is followed (as for trace)")
     p.add_argument("--direction", choices=["up", "down", "both"], default="both",
                    help="trace upstream, downstream or both (default: both)")
@@ -23,7 +23,7 @@ def register_common(p) -> None:
     g.add_argument("--cache", metavar="DIR", help="fact cache folder (default: $SRCSCAN_CACHE or $XDG_CACHE_HOME/srcscan)")
     g.add_argument("--no-cache", action="store_true", help="do not read or write the fact cache")
     g.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="parser processes (default: all cores)")
-    cli.add_output_options(p, FORMATS)
+    cli.add_output_options(p, formats or FORMATS)
 
 
 def query(args, to=None, path=None):

@@ -21,6 +21,12 @@ class RevisionSource:  # pragma: no cover - interface
     def snapshot(self, ref):
         raise NotImplementedError
 
+    def repository(self, ref) -> dict:
+        """Which svn repository the svn numbers of this source (seen at ``ref``) belong to:
+        ``{"svn_url": URL or None, "remotes": [git remote URLs]}``; renderers look the web
+        links of a repository up by these (queries/links.toml)."""
+        raise NotImplementedError
+
     def to_json(self) -> dict:
         raise NotImplementedError
 
@@ -54,6 +60,14 @@ class GitSource(RevisionSource):
         snap = GitSnapshot(self.repo, ref, paths=self.paths or None, whole=self.whole)
         snap.root = snap.label = self.root
         return snap
+
+    def repository(self, ref: str) -> dict:
+        url = None
+        for sha in [ref] + [c.hexsha for c in self.repo.commit(ref).iter_parents(max_count=50, first_parent=True)]:
+            url = revisions.svn_url(revisions.commit_message(self.repo, sha))
+            if url:  # the newest git-svn-id line on the first-parent line near ref
+                break
+        return {"svn_url": url, "remotes": revisions.remote_urls(self.repo)}
 
     def to_json(self) -> dict:
         return {"kind": "git", "root": self.root, "scope": self.paths or None, "whole_tree": self.whole}
@@ -97,6 +111,9 @@ class SvnSource(RevisionSource):
         if self._scope is None:
             self._scope = [s for s in snap.scope if s] or None
         return snap
+
+    def repository(self, ref: int) -> dict:
+        return {"svn_url": self.repo.url, "remotes": []}
 
     def to_json(self) -> dict:
         return {"kind": "svn", "root": self.root, "scope": self.paths or None, "whole_tree": self.whole}

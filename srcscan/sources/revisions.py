@@ -19,7 +19,7 @@ from pathlib import Path
 from ..errors import RevisionError
 from .snapshot import Revision
 
-SVN_ID_RE = re.compile(r"^git-svn-id:\s*\S+@(\d+)(?:\s+[0-9a-fA-F-]+)?\s*$", re.M)
+SVN_ID_RE = re.compile(r"^git-svn-id:\s*(\S+)@(\d+)(?:\s+[0-9a-fA-F-]+)?\s*$", re.M)
 SYNC_XREF_RE = re.compile(r"^svn:sync-xref-src-repo-rev:\s*r?(\d+)\s*$", re.M)
 SVN_ARG_RE = re.compile(r"^[rR](-?\d+)$")
 # An svn map is written to the cache when building it took longer than this (seconds).
@@ -33,8 +33,46 @@ def svn_number(message: str) -> int | None:
     found = None
     for rx in (SVN_ID_RE, SYNC_XREF_RE):
         for m in rx.finditer(message or ""):
-            found = int(m.group(1))
+            found = int(m.group(m.lastindex))
     return found
+
+
+def svn_url(message: str) -> str | None:
+    """The svn URL a ``git-svn-id:`` line of a commit message names (the last one), or None.
+    (``svn:sync-xref-src-repo-rev`` lines name no repository.)"""
+    found = None
+    for m in SVN_ID_RE.finditer(message or ""):
+        found = m.group(1)
+    return found
+
+
+def commit_message(repo, commit_id: str) -> str:
+    c = repo.commit(commit_id)
+    return c.message if isinstance(c.message, str) else c.message.decode("utf-8", "replace")
+
+
+def remote_urls(repo) -> list[str]:
+    """The URLs of the repository's remotes, without any user name or password in them."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    out = []
+    try:
+        remotes = list(repo.remotes)
+    except Exception:  # noqa: BLE001 - a damaged config: no remotes to speak of
+        return out
+    for r in remotes:
+        try:
+            urls = list(r.urls)
+        except Exception:  # noqa: BLE001
+            continue
+        for u in urls:
+            parts = urlsplit(u)
+            if parts.scheme and "@" in parts.netloc:
+                u = urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
+            elif not parts.scheme and "@" in u.split(":", 1)[0]:  # scp-like user@host:path
+                u = u.split("@", 1)[1]
+            out.append(u)
+    return list(dict.fromkeys(out))
 
 
 def open_repo(path: str | os.PathLike):
