@@ -1,0 +1,199 @@
+"""Score srcscan traces against hand-written answers to dataflow questions.
+
+    python benchmarks/questions/score.py --src-root /path/to/vbox61 [--only q01 ...]
+        [--json FILE] [--keep DIR] [--timeout SECS]
+
+Each q*.toml next to this script is one question, written from reading the real source
+(VirtualBox 6.1) before srcscan was run on it:
+
+    symbol     = "cfgm:/TM/TSCTicksPerSecond"  # what the user types
+    direction  = "down"                         # up | down | both (omitted: srcscan's default)
+    to         = "u32TscScale"                  # optional: a --to query
+    src        = ["."]                          # --src folders, relative to --src-root
+    args       = []                             # optional extra srcscan trace arguments
+    wrong      = ['regex', ...]                 # node ids/labels a precise answer must not contain
+    [[expected]]                                # the steps of the right answer
+    file = "src/VBox/VMM/VMMR3/TM.cpp"          # relative to the tree root
+    line = 417
+    what = "one-line description"
+
+For every question `srcscan trace SYMBOL --src ... --format json` runs as a subprocess and:
+
+recall     = expected steps found / expected steps.  An expected step (file, line) is found
+             when some edge of the trace (its own file/line or any entry of its `evidence`)
+             or some node (its declaration file/line) has that line and a file that is the
+             expected file (compared as path suffixes on "/" boundaries, so a trace run on a
+             sub-folder with other relative paths still matches).
+precision  = real paths / listed paths.  A listed path (JSON `paths`) is real when
+             (a) none of its nodes matches a `wrong` regex (re.search over the node id and
+                 over its label), and
+             (b) it touches at least one expected step: one of its edges (or their evidence)
+                 or nodes is at an expected file:line.
+             With no paths listed precision is undefined ("-") and left out of the average.
+wrong      = number of slice nodes (all of `nodes`, not only those on paths) that match a
+             `wrong` regex.
+
+Overall: macro averages over questions (a failed trace scores recall 0) and micro sums.
+Nothing here asserts; the numbers go into issue notes.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python < 3.11
+    import tomli as tomllib  # type: ignore
+
+HERE = Path(__file__).resolve().parent
+
+
+def same_file(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    a, b = a.replace("\\", "/").strip("/"), b.replace("\\", "/").strip("/")
+    return a == b or a.endswith("/" + b) or b.endswith("/" + a)
+
+
+def locations(doc: dict):
+    """(file, line) of every edge, its evidence and every node of the trace."""
+    edges = {}
+    for e in doc.get("edges") or []:
+        locs = [(e.get("file"), e.get("line"))]
+        locs += [(ev.get("file"), ev.get("line")) for ev in e.get("evidence") or []]
+        edges[e["id"]] = [(f, l) for f, l in locs if f and l]
+    nodes = {n["id"]: [(n.get("file"), n.get("line"))] if n.get("file") and n.get("line") else []
+             for n in doc.get("nodes") or []}
+    return edges, nodes
+
+
+def hits(expected: dict, locs) -> bool:
+    return any(l == expected["line"] and same_file(f, expected["file"]) for f, l in locs)
+
+
+def run(q: dict, root: Path, timeout: float):
+    cmd = ["srcscan", "trace", q["symbol"], "--format", "json"]
+    for s in q.get("src", ["."]):
+        cmd += ["--src", str((root / s).resolve())]
+    if q.get("direction"):
+        cmd += ["--direction", q["direction"]]
+    if q.get("to"):
+        cmd += ["--to", q["to"]]
+    cmd += list(q.get("args", []))
+    t0 = time.monotonic()
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return None, time.monotonic() - t0, "timeout", -1, cmd
+    secs = time.monotonic() - t0
+    doc = None
+    if p.stdout.strip():
+        try:
+            doc = json.loads(p.stdout)
+        except ValueError:
+            pass
+    err = (p.stderr.strip().splitlines() or [""])[-1][:160]
+    return doc, secs, err, p.returncode, cmd
+
+
+def score(q: dict, doc: dict | None) -> dict:
+    exp = q["expected"]
+    wrong = [re.compile(w) for w in q.get("wrong", [])]
+    if doc is None:
+        return {"found": 0, "expected": len(exp), "paths": 0, "real": 0, "wrong_nodes": 0,
+                "missed": [f"{e['file'].rsplit('/', 1)[-1]}:{e['line']}" for e in exp]}
+    edges, nodes = locations(doc)
+    all_locs = [x for v in edges.values() for x in v] + [x for v in nodes.values() for x in v]
+    found = [e for e in exp if hits(e, all_locs)]
+    labels = {n["id"]: n.get("label") or "" for n in doc.get("nodes") or []}
+
+    def is_wrong(nid: str) -> bool:
+        return any(w.search(nid) or w.search(labels.get(nid, "")) for w in wrong)
+
+    real = 0
+    paths = doc.get("paths") or []
+    bad_examples = []
+    for p in paths:
+        pl = [x for eid in p.get("edges", []) for x in edges.get(eid, [])]
+        pl += [x for nid in p.get("nodes", []) for x in nodes.get(nid, [])]
+        bad = [n for n in p.get("nodes", []) if is_wrong(n)]
+        touches = any(hits(e, pl) for e in exp)
+        if not bad and touches:
+            real += 1
+        elif bad and len(bad_examples) < 2:
+            bad_examples.append(bad[0])
+    wrong_nodes = [n["id"] for n in doc.get("nodes") or [] if is_wrong(n["id"])]
+    return {"found": len(found), "expected": len(exp), "paths": len(paths), "real": real,
+            "wrong_nodes": len(wrong_nodes), "wrong_examples": wrong_nodes[:3],
+            "missed": [f"{e['file'].rsplit('/', 1)[-1]}:{e['line']}" for e in exp if e not in found],
+            "cut": sum(1 for p in paths if p.get("ends_at") == "cut"),
+            "slice_nodes": (doc.get("stats") or {}).get("nodes", len(doc.get("nodes") or [])),
+            "warnings": doc.get("warnings") or []}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--src-root", required=True, help="root of a VirtualBox 6.1 source tree")
+    ap.add_argument("--questions", default=str(HERE), help="folder of q*.toml")
+    ap.add_argument("--only", nargs="*", help="question id prefixes to run")
+    ap.add_argument("--json", help="write per-question results as JSON here")
+    ap.add_argument("--keep", help="save each trace's JSON into this folder")
+    ap.add_argument("--timeout", type=float, default=900)
+    args = ap.parse_args(argv)
+    root = Path(args.src_root)
+
+    files = sorted(Path(args.questions).glob("q*.toml"))
+    rows = []
+    for f in files:
+        q = tomllib.loads(f.read_text())
+        qid = q.get("id", f.stem)
+        if args.only and not any(qid.startswith(o) for o in args.only):
+            continue
+        doc, secs, err, rc, cmd = run(q, root, args.timeout)
+        if args.keep and doc is not None:
+            Path(args.keep).mkdir(parents=True, exist_ok=True)
+            (Path(args.keep) / f"{qid}.json").write_text(json.dumps(doc, indent=1))
+        r = {"id": qid, "rc": rc, "secs": round(secs, 1), "error": err if doc is None else None,
+             "cmd": " ".join(cmd[2:])}
+        r.update(score(q, doc))
+        rows.append(r)
+        print(f"# {qid} rc={rc} {secs:.1f}s", file=sys.stderr, flush=True)
+
+    print(f"{'question':<30} {'rc':>3} {'recall':>9} {'precision':>11} {'wrong':>5} "
+          f"{'nodes':>6} {'cut':>4} {'secs':>6}  missed / notes")
+    for r in rows:
+        rec = f"{r['found']}/{r['expected']}"
+        prec = f"{r['real']}/{r['paths']}" if r["paths"] else "-"
+        note = ("ERROR " + (r["error"] or "")) if r["error"] is not None else \
+            " ".join(r["missed"][:6]) + (" ..." if len(r["missed"]) > 6 else "")
+        print(f"{r['id']:<30} {r['rc']:>3} {rec:>9} {prec:>11} {r['wrong_nodes']:>5} "
+              f"{r.get('slice_nodes', 0):>6} {r.get('cut', 0):>4} {r['secs']:>6.1f}  {note}")
+    n = len(rows) or 1
+    macro_r = sum(r["found"] / r["expected"] for r in rows) / n
+    with_p = [r for r in rows if r["paths"]]
+    macro_p = sum(r["real"] / r["paths"] for r in with_p) / len(with_p) if with_p else 0.0
+    micro_r = sum(r["found"] for r in rows) / max(1, sum(r["expected"] for r in rows))
+    micro_p = sum(r["real"] for r in rows) / max(1, sum(r["paths"] for r in rows))
+    print(f"overall: recall macro {macro_r:.2f} micro {micro_r:.2f} "
+          f"({sum(r['found'] for r in rows)}/{sum(r['expected'] for r in rows)}); "
+          f"precision macro {macro_p:.2f} over {len(with_p)} questions with paths, micro {micro_p:.2f} "
+          f"({sum(r['real'] for r in rows)}/{sum(r['paths'] for r in rows)}); "
+          f"failed traces {sum(1 for r in rows if r['error'] is not None)}/{len(rows)}")
+    for r in rows:
+        for ex in r.get("wrong_examples", [])[:3]:
+            print(f"  wrong node in {r['id']}: {ex}")
+        for w in r.get("warnings", []):
+            print(f"  warning in {r['id']}: {w}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
