@@ -64,14 +64,7 @@ class FlowBuilder(Summaries, AccessResolver):
         steps = [s for s in acc.steps if s[0] in ("->", ".")]
         if steps:
             owner, name, decl = self.p.field_owner(acc, fn, file)
-            o = owner or "?"
-            nid = f"field:{o}.{name}"
-            if owner is not None and self.p.per_object(owner):
-                self.alias_nodes.add(nid)
-            return self._node(nid, kind="field", label=f"{o}.{name}", name=name, owner=owner,
-                              ambiguous=owner is None,
-                              file=self.p.struct_files.get(owner) if owner else None,
-                              line=decl.line if decl is not None else None)
+            return self.field_node(owner, name, decl)
         scope, typ = self.p.var_type(acc.root, fn, file)
         if scope == "param":
             i = next(i for i, p in enumerate(fn.params) if p.name == acc.root)
@@ -91,6 +84,49 @@ class FlowBuilder(Summaries, AccessResolver):
             return self._node(f"global:{acc.root}", kind="global", label=acc.root, name=acc.root, owner=None,
                               file=self.p.global_files.get(acc.root), line=g.line, ambiguous=False)
         return None  # a constant, enum value or something we cannot see
+
+    def field_node(self, owner: str | None, name: str, decl) -> str:
+        o = owner or "?"
+        nid = f"field:{o}.{name}"
+        if owner is not None and self.p.per_object(owner):
+            self.alias_nodes.add(nid)
+        return self._node(nid, kind="field", label=f"{o}.{name}", name=name, owner=owner, ambiguous=owner is None,
+                          file=self.p.struct_files.get(owner) if owner else None,
+                          line=decl.line if decl is not None else None)
+
+    def _unions(self) -> None:
+        """Union members share storage: every leaf field of a union (members, and the fields of
+        structs held in it by value) stores into and loads from one storage node of the union."""
+        for uname, st in sorted(self.p.structs.items()):
+            if st.kind != "union":
+                continue
+            leaves = self._leaves(uname, 0)
+            if len(leaves) < 2 or len(leaves) > MAX_UNION_LEAVES:
+                continue
+            self._cur_file = self.p.struct_files.get(uname)
+            hub = self._node(f"field:{uname}.*", kind="field", label=f"{uname}.* (union storage)", name=uname,
+                             owner=uname, ambiguous=False, file=self._cur_file, line=st.line)
+            if self.p.per_object(uname):
+                self.alias_nodes.add(hub)
+            for owner, fd in leaves:
+                leaf = self.field_node(owner, fd.name, fd)
+                stmt = _Decl(fd.line, f"union {uname}: {fd.name} shares its storage")
+                self._edge(leaf, hub, "field-store", None, stmt, via="union")
+                self._edge(hub, leaf, "field-load", None, stmt, via="union")
+
+    def _leaves(self, sname: str, depth: int) -> list:
+        """The scalar members of a union and of the anonymous structs in it (``u64`` and
+        ``s.uLo`` of a register value). A member of a named struct type (a union of two
+        providers' states) is left out: which of its fields overlap which cannot be told
+        without the layout."""
+        out = []
+        for fd in self.p.struct_fields.get(sname, {}).values():
+            if fd.nested and fd.nested.startswith("<anon") and fd.nested in self.p.struct_fields:
+                if depth < 3:
+                    out += self._leaves(fd.nested, depth + 1)
+            elif fd.pointer or self.p.is_pointer(fd.type) or self.p.struct_of(fd.type) is None:
+                out.append((sname, fd))
+        return out
 
     def _first_def(self, key: str, i: int, fn: Function) -> Function:
         """The definition a parameter node describes: the first one of the function (whichever
@@ -194,6 +230,7 @@ class FlowBuilder(Summaries, AccessResolver):
         for path, ff in self.p.files.items():
             for a in ff.global_assigns:
                 self._collect_fp_assign(a, None, path)
+        self._unions()
 
     def build_file_scope(self) -> None:
         """Edges of initializers outside functions."""
@@ -531,6 +568,18 @@ class FlowBuilder(Summaries, AccessResolver):
 
 
 MAX_EVIDENCE = 20
+MAX_UNION_LEAVES = 64  # bigger unions (register files, opcode tables) are left as separate fields
+
+
+class _Decl:
+    """A declaration as the evidence of an edge (union storage)."""
+
+    col = 0
+    guards: list = []
+    preproc: list = []
+
+    def __init__(self, line: int, code: str):
+        self.line, self.code = line, code
 
 
 def canonical(ev: dict) -> tuple[str, list[dict]]:

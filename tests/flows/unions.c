@@ -30,5 +30,5 @@ void plainStruct(PLAIN *p, uint64_t uIn)
     g_uPlain = p->uB;
 }
 
-// known miss: unionWrite#1 (uIn) -> g_uOut (union members do not share one location yet)
+// flow here: unionWrite#1 (uIn) -> g_uOut
 // no flow here: plainStruct#1 (uIn) -> g_uPlain
