@@ -1,5 +1,6 @@
 """The command line: help and docs for every command, exit codes, one-line errors."""
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -82,10 +83,13 @@ def test_a_command_imports_only_its_own_module_and_help_lists_all(capsys):
 def test_index_graph_makes_the_first_trace_warm(tmp_path, capsys, monkeypatch):
     cache = str(tmp_path / "c")
     assert main(["index", "--graph", "--cache", cache]) == 0
-    assert "flow graph: 168 nodes" in capsys.readouterr().out
+    m = re.search(r"flow graph: (\d+) nodes, (\d+) edges", capsys.readouterr().out)
+    assert m, "index --graph reports the graph it built"
     assert main(["trace", "cTscTicksPerSecond", "--cache", cache, "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["stats"]["parsed"] == 0 and doc["stats"]["reused"] == doc["stats"]["files"]
+    # the trace read the graph index --graph stored (the same graph, nothing rebuilt)
+    assert (doc["stats"]["graph_nodes"], doc["stats"]["graph_edges"]) == (int(m[1]), int(m[2]))
     import srcscan.query.lazy
 
     monkeypatch.setattr(srcscan.query.lazy, "LAZY_AUTO_FILES", 10)

@@ -12,6 +12,8 @@ from ..extract.ppcond import Config
 from .compact import EDGE_COST
 from .program import Program
 from .access import AccessResolver
+from .locals import LocalVersions
+from .unions import UnionStorage
 from .summary import Summaries
 
 
@@ -21,7 +23,7 @@ class BuildOptions:
     control: bool = True  # add control-dependence edges
 
 
-class FlowBuilder(Summaries, AccessResolver):
+class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage):
     def __init__(self, program: Program, models: Models | None = None, options: BuildOptions | None = None):
         self.p = program
         self.m = models or load_models()
@@ -38,6 +40,8 @@ class FlowBuilder(Summaries, AccessResolver):
         self._pos_memo: dict = {}
         self._summaries: dict[str, tuple[frozenset, dict]] = {}
         self._pts_memo: dict[int, dict[str, Access]] = {}
+        self._lv_memo: dict[int, dict] = {}
+        self._at = None  # the statement being built: where its reads of locals look for definitions
         self.alias_nodes: set[str] = set()  # fields of per-object structs: which object cannot be told
 
     # ------------------------------------------------------------------ nodes
@@ -64,6 +68,9 @@ class FlowBuilder(Summaries, AccessResolver):
         steps = [s for s in acc.steps if s[0] in ("->", ".")]
         if steps:
             owner, name, decl = self.p.field_owner(acc, fn, file)
+            emb = self.p.embedding(acc, fn, file) if owner is not None else None
+            if emb is not None:  # one of several copies of a struct inside another: its own location
+                return self.embedded_node(emb[0], emb[1], owner, name, decl)
             return self.field_node(owner, name, decl)
         scope, typ = self.p.var_type(acc.root, fn, file)
         if scope == "param":
@@ -93,40 +100,6 @@ class FlowBuilder(Summaries, AccessResolver):
         return self._node(nid, kind="field", label=f"{o}.{name}", name=name, owner=owner, ambiguous=owner is None,
                           file=self.p.struct_files.get(owner) if owner else None,
                           line=decl.line if decl is not None else None)
-
-    def _unions(self) -> None:
-        """Union members share storage: every leaf field of a union (members, and the fields of
-        structs held in it by value) stores into and loads from one storage node of the union."""
-        for uname, st in sorted(self.p.structs.items()):
-            if st.kind != "union":
-                continue
-            leaves = self._leaves(uname, 0)
-            if len(leaves) < 2 or len(leaves) > MAX_UNION_LEAVES:
-                continue
-            self._cur_file = self.p.struct_files.get(uname)
-            hub = self._node(f"field:{uname}.*", kind="field", label=f"{uname}.* (union storage)", name=uname,
-                             owner=uname, ambiguous=False, file=self._cur_file, line=st.line)
-            if self.p.per_object(uname):
-                self.alias_nodes.add(hub)
-            for owner, fd in leaves:
-                leaf = self.field_node(owner, fd.name, fd)
-                stmt = _Decl(fd.line, f"union {uname}: {fd.name} shares its storage")
-                self._edge(leaf, hub, "field-store", None, stmt, via="union")
-                self._edge(hub, leaf, "field-load", None, stmt, via="union")
-
-    def _leaves(self, sname: str, depth: int) -> list:
-        """The scalar members of a union and of the anonymous structs in it (``u64`` and
-        ``s.uLo`` of a register value). A member of a named struct type (a union of two
-        providers' states) is left out: which of its fields overlap which cannot be told
-        without the layout."""
-        out = []
-        for fd in self.p.struct_fields.get(sname, {}).values():
-            if fd.nested and fd.nested.startswith("<anon") and fd.nested in self.p.struct_fields:
-                if depth < 3:
-                    out += self._leaves(fd.nested, depth + 1)
-            elif fd.pointer or self.p.is_pointer(fd.type) or self.p.struct_of(fd.type) is None:
-                out.append((sname, fd))
-        return out
 
     def _first_def(self, key: str, i: int, fn: Function) -> Function:
         """The definition a parameter node describes: the first one of the function (whichever
@@ -231,6 +204,7 @@ class FlowBuilder(Summaries, AccessResolver):
             for a in ff.global_assigns:
                 self._collect_fp_assign(a, None, path)
         self._unions()
+        self._embeddings()
 
     def build_file_scope(self) -> None:
         """Edges of initializers outside functions."""
@@ -314,6 +288,7 @@ class FlowBuilder(Summaries, AccessResolver):
             if cfg.excludes(a.preproc):
                 self.excluded += 1
                 continue
+            self._at = a
             self._assign(a, fn, fn.file, fn.calls)
         if fn.returns:
             ret = self.ret_node(fn.key)
@@ -321,7 +296,9 @@ class FlowBuilder(Summaries, AccessResolver):
                 if cfg.excludes(r.preproc):
                     self.excluded += 1
                     continue
+                self._at = r
                 self._flow_expr(r.value, fn, fn.file, ret, "return", r, via=None)
+        self._at = None
 
     def _result(self, ci: int) -> list[tuple[str, str, str | None, bool]]:
         """Where the value of call ``ci`` of the function being built comes from; a call
@@ -335,22 +312,22 @@ class FlowBuilder(Summaries, AccessResolver):
                 self.excluded += 1
                 r = []
             else:
+                at, self._at = self._at, c
                 r = self._call(fn, c, ci)
+                self._at = at
             self._results[ci] = r
         return r
 
     def _flow_expr(self, e: Expr, fn: Function | None, file: str, dst: str, kind: str, stmt, via=None) -> None:
         for acc in e.reads:
-            src = self.var_node(acc, fn, file)
-            if src is None:
-                continue
-            k = kind
-            if kind == "assign":
-                if self.g.nodes[dst].get("kind") == "field":
-                    k = "field-store"
-                elif self.g.nodes[src].get("kind") == "field":
-                    k = "field-load"
-            self._edge(src, dst, k, fn, stmt, via)
+            for src in self.read_nodes(acc, fn, file):
+                k = kind
+                if kind == "assign":
+                    if self.g.nodes[dst].get("kind") == "field":
+                        k = "field-store"
+                    elif self.g.nodes[src].get("kind") == "field":
+                        k = "field-load"
+                self._edge(src, dst, k, fn, stmt, via)
         for ci in e.calls:
             for src, k, v, ind in self._result(ci) if fn is not None else []:
                 self._edge(src, dst, k if kind != "return" else ("return" if k == "return" else k), fn, stmt, v, ind)
@@ -364,7 +341,12 @@ class FlowBuilder(Summaries, AccessResolver):
             return
         if target is not a.target:
             a = Assign(target, a.op, a.value, a.line, a.col, a.code, a.guards, a.preproc, a.type)
-        dst = self.var_node(a.target, fn, file)
+        dst = self.def_node(fn, a) if fn is not None else None
+        if dst is not None and a.op not in ("=", "init"):  # x += y: the new value is made from the old
+            for src in self.read_nodes(a.target, fn, file):
+                self._edge(src, dst, "assign", fn, a)
+        if dst is None:
+            dst = self.var_node(a.target, fn, file)
         if dst is None:
             return
         self._flow_expr(a.value, fn, file, dst, "assign", a)
@@ -380,9 +362,9 @@ class FlowBuilder(Summaries, AccessResolver):
             # not a value computed from the condition)
             for g in a.guards:
                 for acc in g.reads:
-                    src = self.var_node(acc, fn, file)
-                    if src is not None and src != dst:
-                        self._edge(src, dst, "control", fn, a, via=g.text)
+                    for src in self.read_nodes(acc, fn, file):
+                        if src != dst:
+                            self._edge(src, dst, "control", fn, a, via=g.text)
 
     # ------------------------------------------------------------------ calls
     def _arg_sources(self, fn: Function, arg: Expr, skip_pointers: bool = False) -> list[tuple[str, str | None]]:
@@ -390,8 +372,7 @@ class FlowBuilder(Summaries, AccessResolver):
         for acc in arg.reads:
             if skip_pointers and self._is_pointer_access(acc, fn):
                 continue
-            n = self.var_node(acc, fn, fn.file)
-            if n is not None:
+            for n in self.read_nodes(acc, fn, fn.file):
                 out.append((n, None))
         for ci in arg.calls:
             for src, k, v, ind in self._result(ci):
@@ -568,20 +549,6 @@ class FlowBuilder(Summaries, AccessResolver):
 
 
 MAX_EVIDENCE = 20
-MAX_UNION_LEAVES = 64  # bigger unions (register files, opcode tables) are left as separate fields
-
-
-class _Decl:
-    """A declaration as the evidence of an edge (union storage)."""
-
-    col = 0
-    guards: list = []
-    preproc: list = []
-
-    def __init__(self, line: int, code: str):
-        self.line, self.code = line, code
-
-
 def canonical(ev: dict) -> tuple[str, list[dict]]:
     """(kind, evidence list) of an edge from its evidence by statement: the best explanation
     first (a data flow before a guess through an unknown call, before a control dependence),

@@ -38,6 +38,7 @@ class Program:
         self.defines: dict[str, str] = {}
         self._many: set[str] | None = None
         self._derived: dict[str, set[str]] | None = None
+        self._embeds: dict[str, dict[str, int]] = {}
         for path in sorted(files):
             self._add(files[path])
 
@@ -154,6 +155,39 @@ class Program:
             else:
                 cur = decl.nested if decl.nested and decl.nested in self.struct_fields else self.struct_of(decl.type)
         return owner, steps[-1][1], decl
+
+    def embedding(self, acc: Access, fn: Function | None, file: str) -> tuple[str, str] | None:
+        """(T, m) when the struct owning the last field of ``acc`` is held by value in member
+        ``m`` of struct T, and T holds that struct type in more than one member
+        (``Stats.Reserved.cBasePages`` vs ``Stats.Allocated.cBasePages``); else None."""
+        steps = [s for s in acc.steps if s[0] in ("->", ".")]
+        if len(steps) < 2 or steps[-1][0] != ".":
+            return None
+        prefix = Access(acc.root, [s for s in acc.steps][:max(i for i, s in enumerate(acc.steps) if s[0] in ("->", "."))],
+                        acc.deref)
+        if prefix.steps and prefix.steps[-1][0] == "[]":
+            return None
+        t, m, decl = self.field_owner(prefix, fn, file)
+        if t is None or decl is None or decl.pointer or decl.array or self.is_pointer(decl.type):
+            return None
+        inner = decl.nested if decl.nested and decl.nested in self.struct_fields else self.struct_of(decl.type)
+        if inner is None or self.multi_embedded(t).get(inner, 0) < 2:
+            return None
+        return t, m
+
+    def multi_embedded(self, t: str) -> dict[str, int]:
+        """How many by-value members of struct ``t`` have each struct type."""
+        memo = self._embeds.get(t)
+        if memo is None:
+            memo = {}
+            for fd in self.struct_fields.get(t, {}).values():
+                if fd.pointer or fd.array or self.is_pointer(fd.type):
+                    continue
+                inner = fd.nested if fd.nested and fd.nested in self.struct_fields else self.struct_of(fd.type)
+                if inner is not None and not inner.startswith("<anon"):
+                    memo[inner] = memo.get(inner, 0) + 1
+            self._embeds[t] = memo
+        return memo
 
     def class_of(self, fn: Function | None) -> str | None:
         """The class a method belongs to (``Clock::setHz`` -> Clock), when its members are known."""

@@ -51,3 +51,25 @@ void ptrLocal(uint64_t uIn)
 // flow here: ptrLocal#0 (uIn) -> ptrLocal:uTarget
 // flow here: ptrLocal#0 (uIn) -> g_uSeen
 // no flow here: ptrLocal#0 (uIn) -> ptrLocal:uBystander
+
+/* A value made inside the callee and written back through the pointer (no argument carries it). */
+uint64_t g_uSource;
+uint64_t g_uFilled;
+
+static void ptrFill(uint64_t *pu)
+{
+    *pu = g_uSource;
+}
+
+void ptrFillCaller(void)
+{
+    uint64_t uGot = 0;
+    uint64_t uSpare = 0;
+    ptrFill(&uGot);
+    g_uFilled = uGot;
+    g_uOther = uSpare;
+}
+
+// flow here: g_uSource -> ptrFillCaller:uGot
+// flow here: g_uSource -> g_uFilled
+// no flow here: g_uSource -> ptrFillCaller:uSpare
