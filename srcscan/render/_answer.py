@@ -117,8 +117,12 @@ def is_constant(n: dict) -> bool:
     return n.get("kind") == "constant" or str(n.get("id", "")).startswith("const:")
 
 
+ALIAS_KINDS = ("alias-load", "alias-store")  # the engine's may-alias edge kinds
+
+
 def is_may_alias(x: dict | None) -> bool:
-    return bool(x and x.get("may_alias"))
+    """A may-alias step: a node or edge marked ``may_alias: true``, or an alias-load/-store edge."""
+    return bool(x and (x.get("may_alias") or x.get("kind") in ALIAS_KINDS))
 
 
 def is_ambiguous(n: dict) -> bool:
