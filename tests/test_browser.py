@@ -148,3 +148,26 @@ def test_hostile_source_tree_through_the_engine_runs_no_script(browser, tmp_path
     assert events["dialogs"] == []
     assert all(u.startswith("file://") for u in events["requests"]), events["requests"]
     page.screenshot(path=str(tmp_path / "hostile-engine.png"), full_page=True)
+
+
+def test_first_screen_shows_the_summary_and_the_chain_to_the_sink(browser, tmp_path):
+    """At 1280x800, before any scrolling: the summary (sources, sinks, the fix) and the whole
+    best chain, ending at a sink, are on screen."""
+    import srcscan
+
+    sample = Path(__file__).parent.parent / "srcscan" / "sample" / "tree"
+    trace = srcscan.trace("cTscTicksPerSecond", src=str(sample), cache=False).to_json()
+    page, events = open_page(browser, write(tmp_path, "first-screen", trace), width=1280, height=800)
+    page.screenshot(path=str(tmp_path / "first-screen.png"))
+
+    def on_first_screen(sel: str) -> bool:
+        return page.evaluate("""sel => { const r = document.querySelector(sel).getBoundingClientRect();
+            return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight; }""", sel)
+
+    assert on_first_screen("section.answer")
+    assert on_first_screen("ol.chain li:last-child")
+    assert page.locator("ol.chain li:last-child").get_attribute("class") == "c-sink"
+    assert page.locator("ol.chain li:first-child").get_attribute("class") == "c-source"
+    answer = page.inner_text("section.answer")
+    assert "config key" in answer and "guest memory" in answer and "VBoxManage setextradata" in answer
+    assert not events["errors"]

@@ -88,6 +88,38 @@ def test_trace_page_links_every_node_to_its_trace(c):
     assert "<script" not in html.lower() and "style=" not in html
 
 
+def _trees(html: str) -> str:
+    start = html.index('<section id="trees">')
+    return html[start:html.index("</section>", start)]
+
+
+def test_trace_page_leads_with_the_summary_and_trees_whose_steps_link(c):
+    """The answer-first report inside the explorer: summary and trees above the graph, each
+    tree step linked to its own trace and each of its places to the source view."""
+    html = c.get("/trace", params={"symbol": SYMBOL}).text
+    assert 'class="explorer"' in html and 'aria-label="summary"' in html
+    assert html.index('aria-label="summary"') < html.index('<section id="trees">') < html.index('<section id="graph">')
+    trees = _trees(html)
+    steps = re.findall(r'<li class="tstep[^"]*">(.*?)(?=<li|</ul>)', trees, re.S)
+    assert len(steps) > 5
+    for st in steps:
+        assert re.search(r'<a class="retrace" href="/trace\?symbol=[^"]+"', st), st[:200]
+        assert 'class="src" href="/source?path=' in st, st[:200]
+    assert 'href="/trace?symbol=source%3Acfgm%3A%2FTM%2FTSCTicksPerSecond"' in trees
+    assert 'class="fold"' in trees and "srcscan serve --expand" in trees
+    check_inert_page(html)
+
+
+def test_serve_all_unfolds_the_trees(sample):
+    folded = client(sample).get("/trace", params={"symbol": SYMBOL}).text
+    unfolded = client(sample, show_all=True).get("/trace", params={"symbol": SYMBOL}).text
+    assert 'class="fold"' in _trees(folded) and 'class="fold"' not in _trees(unfolded)
+    assert "fan-out folded" in folded and "fan-out folded" not in unfolded
+    graph = [h[h.index('<section id="graph">'):h.index('<section id="paths">')] for h in (folded, unfolded)]
+    in_graph = [len(set(re.findall(r'href="(/trace\?symbol=[^"]+)"', g))) for g in graph]
+    assert in_graph[1] > in_graph[0] > 0  # the graph shows what the trees show unfolded
+
+
 def test_node_link_recentres_and_keeps_the_configuration(c):
     r = c.get("/trace", params={"symbol": "GIMKVM.cTscTicksPerSecond", "D": "IN_RING3", "direction": "down"})
     assert r.status_code == 200

@@ -33,6 +33,9 @@ exit codes: 0 written, 2 unreadable, truncated or invalid trace, or a usage erro
 def register(p) -> None:
     p.add_argument("trace", metavar="TRACE", help="a JSON trace file written by `srcscan trace --format json` (- for stdin)")
     cli.add_output_options(p, FORMAT_NAMES)
+    from .trace import add_view_options
+
+    add_view_options(p)
 
 
 def load_trace(path: str) -> dict:
@@ -66,5 +69,7 @@ def run(args) -> int:
     if args.format not in formats():
         raise UsageError(f"--format {args.format} is not available in this installation")
     trace = load_trace(args.trace)
-    cli.emit(render(trace, args.format), args.output)
+    from .trace import view_options
+
+    cli.emit(render(trace, args.format, **view_options(args)), args.output)
     return 0

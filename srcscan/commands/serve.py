@@ -30,6 +30,10 @@ def register(p) -> None:
     p.add_argument("--port", type=int, default=8765, help="port (default: 8765; 0 picks a free one)")
     p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                    help="also answer to this Host name (e.g. behind a proxy; repeatable)")
+    p.add_argument("--expand", metavar="NAME", action="append", default=[],
+                   help="trace pages: unfold the folded branches through NAME, as trace --expand (repeatable)")
+    p.add_argument("--all", dest="show_all", action="store_true",
+                   help="trace pages: fold nothing, as trace --all (the graph then shows every node too)")
     cli.add_source_options(p)
 
 
@@ -50,7 +54,8 @@ def run(args) -> int:
     ex = Explorer(src=args.src, whole=args.whole_tree, svn=args.svn, cache_dir=args.cache, no_cache=args.no_cache,
                   jobs=args.jobs)
     note(f"sources: {ex.kind} {ex.root} ({ex.why})")
-    app = make_app(ex, host=args.host, port=args.port, allow_hosts=args.allow_host)
+    app = make_app(ex, host=args.host, port=args.port, allow_hosts=args.allow_host, expand=args.expand,
+                   show_all=args.show_all)
     sock = _bind(args.host, args.port)
     port = sock.getsockname()[1]
     if port != args.port:  # --port 0: the Host check needs the real port

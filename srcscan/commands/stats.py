@@ -26,8 +26,18 @@ def register(p) -> None:
     cli.add_output_options(p, ["text", "json"])
 
 
+def _not_c() -> tuple[str, ...]:
+    from ..datafiles import load_toml
+
+    return tuple(load_toml("stats.toml").get("not_c") or ())
+
+
 def compute(facts: dict) -> dict:
-    """Parse-health numbers of a dict path -> FileFacts."""
+    """Parse-health numbers of a dict path -> FileFacts. Files that are not C (NASM ``.mac``,
+    ``.asm``: queries/stats.toml) are counted apart, not as C parse errors."""
+    not_c = _not_c()
+    asm = {p for p in facts if not_c and str(p).lower().endswith(not_c)}
+    facts = {p: ff for p, ff in facts.items() if p not in asm}
     fns = [f for ff in facts.values() for f in ff.functions]
     rules: dict[str, int] = {}
     for f in fns:
@@ -37,6 +47,7 @@ def compute(facts: dict) -> dict:
                     if ff.error_nodes or ff.missing_nodes), reverse=True)
     return {
         "files": len(facts),
+        "not_c_files": len(asm),
         "lines": sum(ff.lines for ff in facts.values()),
         "files_with_errors": sum(1 for ff in facts.values() if ff.error_nodes or ff.missing_nodes),
         "files_with_error_nodes": sum(1 for ff in facts.values() if ff.error_nodes),
@@ -58,7 +69,8 @@ def _pct(a: int, b: int) -> str:
 def render_text(s: dict, top: int) -> str:
     n, f = s["files"], s["functions"]
     out = [
-        f"files                         {n} ({s['lines']} lines)",
+        f"files                         {n} C/C++ ({s['lines']} lines)"
+        + (f"; {s['not_c_files']} NASM (.mac/.asm) not parsed as C" if s.get("not_c_files") else ""),
         f"files with parse errors       {s['files_with_errors']} ({_pct(s['files_with_errors'], n)}; "
         f"{s['error_nodes']} ERROR, {s['missing_nodes']} MISSING nodes)",
         f"functions recovered           {f}",

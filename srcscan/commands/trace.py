@@ -36,6 +36,24 @@ def register(p) -> None:
                         "3000 files without a cached graph")
     cli.add_source_options(p)
     cli.add_output_options(p, FORMAT_NAMES)
+    add_view_options(p)
+
+
+def add_view_options(p) -> None:
+    """How text, HTML and Markdown show the slice (shared with `srcscan report`)."""
+    g = p.add_argument_group("view (text, html, markdown)")
+    g.add_argument("--paths", action="store_true",
+                   help="text: list every path step by step (the flat list, for scripts) instead of the summary "
+                        "and trees")
+    g.add_argument("--expand", metavar="NAME", action="append", default=[],
+                   help="unfold the folded branches through NAME (a node's label, id or name, as the fold line "
+                        "says); repeatable")
+    g.add_argument("--all", dest="show_all", action="store_true", help="fold nothing: show every step of the trees")
+
+
+def view_options(args) -> dict:
+    return {"paths": getattr(args, "paths", False), "expand": tuple(getattr(args, "expand", None) or ()),
+            "show_all": getattr(args, "show_all", False)}
 
 
 MAX_WARNINGS = 10
@@ -107,7 +125,7 @@ def run(args) -> int:
         from ..logs.observe import attach_log_values
 
         attach_log_values(doc, analysis, args.log)
-    cli.emit(render(doc, args.format), args.output)
+    cli.emit(render(doc, args.format, **view_options(args)), args.output)
     if args.to and not doc["paths"]:
         raise NotFound(f"no path from {args.symbol} to {args.to}")
     return 0

@@ -17,7 +17,7 @@ from ..extract.ppcond import Config
 from ..graph.program import Program
 
 SCHEMA = "srcscan-whynot/1"
-MAX_REASONS = 12
+MAX_REASONS = 8
 MAX_LIST = 8
 
 
@@ -92,26 +92,54 @@ def _path(g: nx.DiGraph, a: list[str], b: set[str], control: bool) -> list[str] 
     return list(reversed(path))
 
 
+MAX_GAP = 12  # undirected steps searched between the two slices
+NEAR_GAP = 4  # reasons further than this from the gap are left out (counted in reasons_more)
+
+
+def _hub(g: nx.DiGraph, n: str) -> bool:
+    """Model nodes (one per source or sink API) join unrelated flows: never a step of a gap."""
+    return g.nodes[n].get("kind") in ("source", "sink")
+
+
+def _undirected_bfs(g: nx.DiGraph, seeds, limit: int, stop=None):
+    """Level-by-level undirected BFS from ``seeds`` in sorted order, never through hubs.
+    Returns (distance, parent); with ``stop`` (a set), ends after the first level holding one."""
+    dist = {n: 0 for n in seeds}
+    parent: dict[str, str | None] = {n: None for n in seeds}
+    level = sorted(dist)
+    d = 0
+    while level and d < limit:
+        if stop is not None and any(n in stop for n in level):
+            break
+        d += 1
+        nxt = []
+        for u in level:
+            if _hub(g, u) and parent[u] is not None:
+                continue
+            for v in sorted(set(g.successors(u)) | set(g.predecessors(u))):
+                if v not in dist:
+                    dist[v] = d
+                    parent[v] = u
+                    nxt.append(v)
+        level = sorted(nxt)
+    return dist, parent
+
+
 def _closest(g: nx.DiGraph, fwd: set[str], bwd: set[str]) -> tuple[list[str], dict[str, int]]:
-    """Shortest undirected gap from the forward slice to the backward slice, and each node's
-    undirected distance from the forward slice (bounded)."""
-    dist = {n: 0 for n in fwd}
-    parent: dict[str, str | None] = {n: None for n in fwd}
-    todo = deque(fwd)
-    hit = None
-    while todo:
-        u = todo.popleft()
-        if u in bwd and hit is None:
-            hit = u
-        if dist[u] > 12:
-            continue
-        for v in list(g.successors(u)) + list(g.predecessors(u)):
-            if v not in dist:
-                dist[v] = dist[u] + 1
-                parent[v] = u
-                todo.append(v)
-    if hit is None:
+    """The closest pair across the break: a node only the forward slice reaches and a
+    different node only the backward slice reaches, joined by the shortest undirected gap
+    (never through a model hub; ties broken by node id, so every run and format agrees).
+    Returns (gap from the forward node to the backward node, or [], and each node's undirected
+    distance from the forward side)."""
+    side_a = sorted(n for n in fwd - bwd if not _hub(g, n))
+    side_b = {n for n in bwd - fwd if not _hub(g, n)}
+    if not side_a or not side_b:
+        return [], {}
+    dist, parent = _undirected_bfs(g, side_a, MAX_GAP, stop=side_b)
+    hits = sorted((dist[n], n) for n in side_b if n in dist and dist[n] > 0)
+    if not hits:
         return [], dist
+    hit = hits[0][1]
     out = [hit]
     while parent[out[-1]] is not None:
         out.append(parent[out[-1]])
@@ -160,11 +188,14 @@ class WhyNot:
         if gap:
             closest = {"from": gap[0], "to": gap[-1], "distance": len(gap) - 1, "gap": gap,
                        "from_label": g.nodes[gap[0]].get("label"), "to_label": g.nodes[gap[-1]].get("label")}
-        reasons = self._reasons(fwd, bwd, dist, gap)
+        near, _ = _undirected_bfs(g, gap, NEAR_GAP + 1) if gap else ({}, {})
+        reasons = self._reasons(fwd, bwd, near, gap)
         reasons += self._preprocessor(starts, targets)
         reasons.sort(key=lambda r: (r.near, r.kind, r.text))
+        kept = [r for r in reasons if r.near <= NEAR_GAP or not gap][:MAX_REASONS]
         doc.update(path_exists=False, path=None, closest=closest,
-                   reasons=[r.to_json() for r in reasons[:MAX_REASONS]],
+                   reasons=[dict(r.to_json(), distance=r.near) for r in kept],
+                   reasons_more=len(reasons) - len(kept),
                    excluded_by_preprocessor=self.b.excluded)
         return doc
 
@@ -186,7 +217,10 @@ class WhyNot:
             if key in seen:
                 return
             seen.add(key)
-            r.near = min([dist.get(n, 99) for n in nodes] or [99]) + (0 if r.function in gap_fns else 1)
+            # steps from the gap (undirected); a reason in a function the gap runs through counts as on it
+            r.near = min([dist.get(n, 99) for n in nodes] or [99])
+            if r.function in gap_fns:
+                r.near = min(r.near, 1)
             out.append(r)
 
         for side, nodes in (("from", fwd), ("to", bwd)):
@@ -304,7 +338,7 @@ def render_text(doc: dict) -> str:
     out = [f"srcscan why-not {q['from']} -> {q['to']}"]
     if doc["path_exists"]:
         out.append("a path exists after all:")
-        out.append("  " + " -> ".join(doc["path"]))
+        out += [("  " if i == 0 else "  -> ") + n for i, n in enumerate(doc["path"])]
         return "\n".join(out) + "\n"
     f, t = doc["from"], doc["to"]
     out.append(f"no path. {q['from']} reaches {f['reach']} nodes downstream; {q['to']} is reached from "
@@ -315,7 +349,8 @@ def render_text(doc: dict) -> str:
         out.append("  upstream of " + q["to"] + " starts at: " + ", ".join(t["ends"]))
     c = doc["closest"]
     if c:
-        out.append(f"closest pair: {c['from']}  ..{c['distance']} steps (ignoring direction)..  {c['to']}")
+        out.append(f"closest pair: {c['from']}  ..{c['distance']} step{'s' if c['distance'] != 1 else ''} "
+                   f"(ignoring direction)..  {c['to']}")
         if c["distance"] > 1:
             out.append("  gap: " + " ~ ".join(c["gap"]))
     else:
@@ -326,6 +361,9 @@ def render_text(doc: dict) -> str:
             where = f" at {r['file']}:{r['line']}" if r.get("file") else ""
             fn = f" in {r['function']}()" if r.get("function") else ""
             out.append(f"  [{r['kind']}] {r['text']}{where}{fn}")
+        if doc.get("reasons_more"):
+            out.append(f"  ({doc['reasons_more']} more further from the gap; --format json lists the kept ones "
+                       "with their distance)")
     else:
         out.append("no known cause found near the break")
     return "\n".join(out) + "\n"

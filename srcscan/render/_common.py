@@ -44,6 +44,53 @@ def one_line(s, limit: int = 0) -> str:
     return s
 
 
+_PAREN = re.compile(r"^\((.*)\)$")
+
+
+def _strip_parens(c: str) -> str:
+    while True:
+        m = _PAREN.match(c)
+        if not m or not _balanced(m.group(1)):
+            return c
+        c = m.group(1).strip()
+
+
+def _balanced(s: str) -> bool:
+    depth = 0
+    for ch in s:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def simplify(cond) -> str | None:
+    """A preprocessor condition as a reader wants it: redundant parentheses and double
+    negations dropped, ``!(0)`` (the #else of an #if 0) is always true -> None, ``!(1)`` -> "0"."""
+    c = _strip_parens(" ".join(str(cond).split()))
+    while c.startswith("!"):
+        inner = _strip_parens(c[1:].strip())
+        if inner.startswith("!") and _balanced(inner[1:]):
+            c = _strip_parens(inner[1:].strip())
+            continue
+        if inner in ("0", "1"):
+            return None if inner == "0" else "0"
+        c = "!" + (inner if re.fullmatch(r"[\w()]+", inner) and _balanced(inner) and not inner.count("(") > 1
+                   else f"({inner})")
+        break
+    return None if c == "1" else c
+
+
+def simplify_all(conds) -> list[str]:
+    """simplify() each condition; the always-true ones are left out, repeats too."""
+    out = []
+    for c in conds or []:
+        s = simplify(c)
+        if s is not None and s not in out:
+            out.append(s)
+    return out
+
+
 def check_trace(obj, where: str = "trace") -> dict:
     """Raise UsageError (one line) unless ``obj`` looks like a srcscan-trace/1 dict whose
     paths and edges only name nodes and edges it holds."""

@@ -1,12 +1,15 @@
-"""Markdown for bug reports and READMEs: a summary, a Mermaid flowchart that GitHub renders,
-and every path as numbered steps. Identifiers and code go in code spans or fenced blocks
+"""Markdown for bug reports and READMEs, the answer first: a summary (sources and sinks by
+category, the fix for a config key, the best chain), the upstream and downstream trees with
+noisy fan-outs folded, a Mermaid flowchart that GitHub renders, and every path as numbered
+steps. Identifiers and code go in code spans or fenced blocks
 sized to their content; prose is backslash-escaped; Mermaid labels are entity-encoded, so
 no trace text can open HTML, a link, a directive or a new statement."""
 from __future__ import annotations
 
 import re
 
-from ._common import TRAC_CHANGESET, TraceView, one_line, svn_of, trac_url
+from . import _answer
+from ._common import TRAC_CHANGESET, TraceView, one_line, simplify_all, svn_of, trac_url
 
 FORMAT = "markdown"
 MERMAID_MAX_NODES = 200  # GitHub's renderer gives up on much larger charts
@@ -97,6 +100,81 @@ def _model_lines(n: dict, indent: str) -> list[str]:
     return out
 
 
+def _places(places, svn, limit: int = 2) -> str:
+    shown = [_where(p["file"], p.get("line"), svn) for p in places[:limit]]
+    return ", ".join(shown) + (f" (+{len(places) - limit} more)" if len(places) > limit else "")
+
+
+def _at(places, svn) -> str:
+    return f" at {_places(places, svn)}" if places else ""
+
+
+def _summary(view: TraceView, svn) -> list[str]:
+    sm = _answer.summary(view)
+    out = ["## Summary", ""]
+    if sm["sources"] or sm["origins"]:
+        out.append("- **Comes from:**")
+    for g in sm["sources"]:
+        for it in g["items"][:4]:
+            label = it["key"] if g["category"] == "config key" and it.get("key") else it["node"].get("label")
+            out.append(f"  - {text(g['category'])}: {code(label)}{_at(it['places'], svn)}")
+            if it.get("fix"):
+                out.append(f"    - fix: {code(it['fix'][0])}" + (f" ({text(it['fix'][1])})" if it["fix"][1] else ""))
+        if len(g["items"]) > 4:
+            out.append(f"  - {text(g['category'])}: {len(g['items']) - 4} more")
+    if sm["origins"]:
+        out.append("  - no writer in the tree: " + ", ".join(code(o["node"].get("label") or o["node"]["id"])
+                                                      for o in sm["origins"][:4]))
+    if sm["sinks"]:
+        out.append("- **Goes to:**")
+    for g in sm["sinks"]:
+        for it in g["items"][:4]:
+            out.append(f"  - {text(g['category'])}: {code(it['key'] or it['node'].get('label'))}{_at(it['places'], svn)}")
+        if len(g["items"]) > 4:
+            out.append(f"  - {text(g['category'])}: {len(g['items']) - 4} more")
+    if sm["chain"]:
+        out.append("- **Chain:** " + " \u2192 ".join(code(n.get("label") or n["id"]) for n, _ in sm["chain"]))
+    return out + [""]
+
+
+_TREE_TITLES = {"upstream": "Where it comes from", "downstream": "Where it goes", "to": "Paths to the target"}
+
+
+def _trees(view: TraceView, svn, expand=(), show_all=False) -> list[str]:
+    out = []
+    for direction in ("upstream", "downstream", "to"):
+        n = sum(1 for p in view.paths if p.get("direction") == direction)
+        if not n:
+            continue
+        arrow = "\u2190" if direction == "upstream" else "\u2192"
+        out += [f"## {_TREE_TITLES[direction]} ({n} path{'s' if n != 1 else ''})", ""]
+        for r in _answer.build_trees(view, direction):
+            item = _answer.shape(r, expand=expand, show_all=show_all)
+            out.append("- " + ", ".join(code(view.nodes.get(s, {}).get("label") or s) for s in r.starts) + " *start*")
+
+            def go(x, depth):
+                ind = "  " * depth
+                if isinstance(x, _answer.Fold):
+                    out.append(f"{ind}- {text(x.sentence())} \u2014 {code('--expand ' + x.name)}")
+                    return
+                b = x.branch
+                line = f"{ind}- {arrow} {code(b.node.get('label') or b.node['id'])} *{text(b.node.get('kind'))}*"
+                kinds = sorted({e.get("kind") for e in b.edges if e.get("kind") in ("control", "through")})
+                if kinds:
+                    line += " (" + text(", ".join(kinds)) + ")"
+                places = [e for e in b.edges[:3] if e.get("file")]
+                if places:
+                    line += " at " + ", ".join(_where(e["file"], e.get("line"), svn) for e in places)
+                out.append(line)
+                for c in x.children:
+                    go(c, depth + 1)
+
+            for c in item.children:
+                go(c, 1)
+        out.append("")
+    return out
+
+
 def render(trace: dict, **options) -> str:
     view = TraceView(trace)
     q, src = trace.get("query") or {}, trace.get("source") or {}
@@ -120,6 +198,9 @@ def render(trace: dict, **options) -> str:
         out.append(f"> \u26a0 {text(w)}")
     if trace.get("warnings"):
         out.append("")
+    if view.paths:
+        out += _summary(view, svn)
+        out += _trees(view, svn, options.get("expand") or (), bool(options.get("show_all")))
     out += ["## Flow graph", ""]
     shown, note = view.focus(MERMAID_MAX_NODES)
     if len(shown["nodes"]) > MERMAID_MAX_NODES or len(shown["edges"]) > MERMAID_MAX_EDGES:
@@ -153,7 +234,7 @@ def render(trace: dict, **options) -> str:
                 out += fenced(e["code"], "cpp", ind)
             for g in (e or {}).get("guards") or []:
                 out.append(f"{ind}- only when {code(g)}")
-            for c in (e or {}).get("preproc") or []:
+            for c in simplify_all((e or {}).get("preproc")):
                 out.append(f"{ind}- compiled when {code('#if ' + str(c))}")
             out += _model_lines(n, ind)
         out.append("")

@@ -128,7 +128,9 @@ async def wait(f, timeout: float):
 
 
 def make_app(ex: Explorer, host: str = "127.0.0.1", port: int = 8765, allow_hosts=(), page_wait: float = 2.0,
-             refresh: int = 1) -> Starlette:
+             refresh: int = 1, expand=(), show_all: bool = False) -> Starlette:
+    """``expand``/``show_all``: the trace pages' folds, as trace --expand/--all (serve's own options)."""
+    view = {"expand": tuple(expand), "show_all": bool(show_all)}
 
     async def revs():
         """The revision picker's list (None: the sources have no revisions)."""
@@ -195,7 +197,10 @@ def make_app(ex: Explorer, host: str = "127.0.0.1", port: int = 8765, allow_host
                 return RedirectResponse("/", status_code=303)
             p = await resolved(p)
             doc = ex.trace(p)
-            return await wait(ex.then(("page", p), [doc], lambda: pages.trace_page(ex, p, doc.result(), r)), page_wait)
+
+            def page():
+                return pages.trace_page(ex, p, doc.result(), r, **view)
+            return await wait(ex.then(("page", p, *view.values()), [doc], page), page_wait)
         return await html(request, fn)
 
     async def source(request: Request):

@@ -98,8 +98,9 @@ def _older(options: list[dict], rev: str) -> str | None:
     return None
 
 
-def trace_page(ex, p: Params, doc: dict, revs) -> str:
-    return report.render(doc, links=Links(p), template="serve_trace.html.j2", extra={"nav": nav(ex, p, revs)})
+def trace_page(ex, p: Params, doc: dict, revs, expand=(), show_all: bool = False) -> str:
+    return report.render(doc, links=Links(p), template="serve_trace.html.j2", extra={"nav": nav(ex, p, revs)},
+                         expand=expand, show_all=show_all)
 
 
 def page(ex, p: Params, revs, page_name: str, title: str, **ctx) -> str:
