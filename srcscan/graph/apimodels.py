@@ -12,7 +12,7 @@ from ..errors import UsageError
 
 _KEYS = {
     "source": {"id", "description", "functions", "node_arg", "key_arg", "out_arg", "returns", "key", "override"},
-    "sink": {"id", "description", "functions", "args", "key", "format_arg"},
+    "sink": {"id", "description", "functions", "args", "key", "format_arg", "fields"},
     "propagator": {"description", "functions", "args"},
     "handle": {"model", "function", "root", "parent_arg", "name_arg"},
 }
@@ -54,6 +54,9 @@ class Models:
     sinks: dict[str, SinkModel] = field(default_factory=dict)
     propagators: dict[str, list[int] | str] = field(default_factory=dict)
     handles: dict[str, HandleModel] = field(default_factory=dict)
+    # "Struct.field" -> sink: a pointer read from that field points into the sink's memory
+    # (a page mapped into the guest): what is stored through it goes there
+    sink_fields: dict[str, SinkModel] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
 
     def rows(self) -> int:
@@ -64,8 +67,11 @@ def _check(kind: str, row: dict, where: str) -> None:
     unknown = set(row) - _KEYS[kind]
     if unknown:
         raise UsageError(f"{where}: [[{kind}]] has unknown key(s): {', '.join(sorted(unknown))}")
-    if kind != "handle" and not row.get("functions"):
+    if kind != "handle" and not row.get("functions") and not (kind == "sink" and row.get("fields")):
         raise UsageError(f"{where}: [[{kind}]] needs a non-empty 'functions' list")
+    if "fields" in row and not (isinstance(row["fields"], list) and all(
+            isinstance(f, str) and f.count(".") == 1 and all(f.split(".")) for f in row["fields"])):
+        raise UsageError(f"{where}: [[{kind}]] fields must be a list of \"Struct.field\" names")
     for k in ("node_arg", "key_arg", "out_arg", "parent_arg", "name_arg", "format_arg"):
         if k in row and (not isinstance(row[k], int) or row[k] < 0):
             raise UsageError(f"{where}: [[{kind}]] {k} must be an argument position (0, 1, ...)")
@@ -93,8 +99,10 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
                 elif kind == "sink":
                     sk = SinkModel(row["id"], row.get("description", ""), row.get("args", "all"),
                                    row.get("key", "{function}"), name)
-                    for f in row["functions"]:
+                    for f in row.get("functions", []):
                         m.sinks[f] = sk
+                    for f in row.get("fields", []):
+                        m.sink_fields[f] = sk
                 elif kind == "propagator":
                     for f in row["functions"]:
                         m.propagators[f] = row.get("args", "all")

@@ -83,8 +83,8 @@ def _function_keys(fn: Function) -> frozenset[str]:
     for a in fn.assigns:
         k = key(a.target)
         add("w:" + k)
-        if a.target.steps and a.target.steps[0][0] == "." and not a.target.deref:
-            add("r:" + k)  # s.f = v also makes s.f flow into s
+        if a.target.steps and not a.target.deref:
+            add("r:" + k)  # s.f = v also makes s.f flow into s; p->f = v into what *p is passed to
         expr(a.value)
         for g in a.guards:
             for r in g.reads:
@@ -146,6 +146,9 @@ class DemandGraph(GraphView):
             self._model_callees[("source", m.id)].add(name)
         for name, m in b.m.sinks.items():
             self._model_callees[("sink", m.id)].add(name)
+        self._model_fields: dict[str, set[str]] = defaultdict(set)  # sinks made by stores through mapped pointers
+        for f, m in b.m.sink_fields.items():
+            self._model_fields[m.id].add(f.split(".", 1)[1])
         self.total_functions = sum(len(v) for v in b.p.functions.values())
         b.build_file_scope()
         for fn in eager:
@@ -192,7 +195,9 @@ class DemandGraph(GraphView):
         if kind in ("source", "sink"):
             if (kind == "source") != out:  # nothing flows into a source or out of a sink
                 return []
-            return ["c:" + c for c in sorted(self._model_callees.get((kind, (d.get("model") or {}).get("id")), ()))]
+            mid = (d.get("model") or {}).get("id")
+            return ["c:" + c for c in sorted(self._model_callees.get((kind, mid), ()))] + \
+                (["r:f:" + f for f in sorted(self._model_fields.get(mid, ()))] if kind == "sink" else [])
         return []
 
     def expand(self, n: str, out: bool) -> None:

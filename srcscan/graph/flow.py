@@ -41,6 +41,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage):
         self._summaries: dict[str, tuple[frozenset, dict]] = {}
         self._pts_memo: dict[int, dict[str, Access]] = {}
         self._lv_memo: dict[int, dict] = {}
+        self._mapped_memo: dict[int, dict] = {}
         self._at = None  # the statement being built: where its reads of locals look for definitions
         self.alias_nodes: set[str] = set()  # fields of per-object structs: which object cannot be told
 
@@ -350,6 +351,12 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage):
         if dst is None:
             return
         self._flow_expr(a.value, fn, file, dst, "assign", a)
+        if fn is not None and a.target.steps and a.target.steps[0][0] == "->":
+            mapped = self.mapped_pointers(fn).get(a.target.root)
+            if mapped is not None:  # stored into memory the guest sees
+                sk, fname = mapped
+                self._edge(dst, self.model_node("sink", sk, sk.key.format(function=fname), fname), "model", fn, a,
+                           via=fname)
         steps = [s for s in a.target.steps if s[0] in ("->", ".")]
         if fn is not None and steps and a.target.steps[0][0] == "." and not a.target.deref:
             # s.f = v on a struct held by value: the value is now part of s (e.g. passed as &s later)
@@ -417,6 +424,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage):
                     n = self.var_node(arg.addr_of, fn, fn.file)
                     if n is not None:
                         srcs.append((n, None))
+                if len(arg.reads) == 1 and not arg.calls:  # a pointer to a struct filled in here
+                    srcs += [(n, None) for n in self._stored_through(fn, arg.reads[0])]
                 for s, _ in srcs:
                     self._edge(s, node, "model", fn, c, via=name)
             return results
@@ -504,6 +513,40 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage):
             if n is not None:
                 out.append(n)
         return out
+
+    def _stored_through(self, fn: Function, acc: Access) -> list[str]:
+        """The fields this function stores through the local pointer ``acc`` (``p->f = v``):
+        what a callee reading ``*p`` gets."""
+        if acc.steps or acc.deref or self.p.var_type(acc.root, fn, fn.file)[0] != "local":
+            return []
+        out = []
+        for a in fn.assigns:
+            t = a.target
+            if t.root == acc.root and t.steps and t.steps[0][0] == "->" and not self.o.config.excludes(a.preproc):
+                n = self.var_node(t, fn, fn.file)
+                if n is not None:
+                    out.append(n)
+        return out
+
+    def mapped_pointers(self, fn: Function) -> dict[str, tuple]:
+        """Local pointers of ``fn`` read from a field that a sink model names (``fields``: a page
+        mapped into the guest): name -> (sink model, "Struct.field")."""
+        memo = self._mapped_memo.get(id(fn))
+        if memo is None:
+            memo = {}
+            if self.m.sink_fields:
+                for a in fn.assigns:
+                    if a.target.steps or a.target.deref or a.target.root not in fn.locals:
+                        continue
+                    for r in a.value.reads:
+                        if not r.steps:
+                            continue
+                        owner, name, _ = self.p.field_owner(r, fn, fn.file)
+                        sk = self.m.sink_fields.get(f"{owner}.{name}")
+                        if sk is not None:
+                            memo[a.target.root] = (sk, f"{owner}.{name}")
+            self._mapped_memo[id(fn)] = memo
+        return memo
 
     def _writes_through(self, key: str, i: int) -> bool:
         for fn in self.p.functions[key]:
