@@ -1,16 +1,19 @@
 """What an access names once C and C++ indirection is seen through: a class member used
 without ``this->``, a local pointer that only holds ``&x``, a pointer or reference parameter
-standing for the caller's variable, and the methods an ``obj->m()`` call may reach (the static
-type's definition and its subclasses' overrides). Mixed into the flow builder."""
+standing for the caller's variable, the methods an ``obj->m()`` call may reach (the static
+type's definition and its subclasses' overrides), the fields a sink reading ``*p`` gets, and local
+pointers into guest-mapped pages. Mixed into the flow builder."""
 from __future__ import annotations
 
 from ..extract.records import Access, Expr, Function
 
 
 class AccessResolver:
-    """Needs ``p`` (the Program) and ``_pts_memo`` from the flow builder."""
+    """Needs ``p`` (the Program), ``m`` (the models), ``o`` (options), ``var_node`` and the
+    memo dicts from the flow builder."""
 
     _pts_memo: dict
+    _mapped_memo: dict
 
     def _rewrite(self, acc: Access, fn: Function, file: str) -> Access:
         """What an access really names: a class member used without ``this->`` in a method is
@@ -74,3 +77,37 @@ class AccessResolver:
         else:
             cls = self.p.struct_of(self.p.var_type(prefix.root, fn, fn.file)[1])
         return self.p.overrides(cls, method) if cls is not None else []
+
+    def _stored_through(self, fn: Function, acc: Access) -> list[str]:
+        """The fields this function stores through the local pointer ``acc`` (``p->f = v``):
+        what a callee reading ``*p`` gets."""
+        if acc.steps or acc.deref or self.p.var_type(acc.root, fn, fn.file)[0] != "local":
+            return []
+        out = []
+        for a in fn.assigns:
+            t = a.target
+            if t.root == acc.root and t.steps and t.steps[0][0] == "->" and not self.o.config.excludes(a.preproc):
+                n = self.var_node(t, fn, fn.file)
+                if n is not None:
+                    out.append(n)
+        return out
+
+    def mapped_pointers(self, fn: Function) -> dict[str, tuple]:
+        """Local pointers of ``fn`` read from a field that a sink model names (``fields``: a page
+        mapped into the guest): name -> (sink model, "Struct.field")."""
+        memo = self._mapped_memo.get(id(fn))
+        if memo is None:
+            memo = {}
+            if self.m.sink_fields:
+                for a in fn.assigns:
+                    if a.target.steps or a.target.deref or a.target.root not in fn.locals:
+                        continue
+                    for r in a.value.reads:
+                        if not r.steps:
+                            continue
+                        owner, name, _ = self.p.field_owner(r, fn, fn.file)
+                        sk = self.m.sink_fields.get(f"{owner}.{name}")
+                        if sk is not None:
+                            memo[a.target.root] = (sk, f"{owner}.{name}")
+            self._mapped_memo[id(fn)] = memo
+        return memo

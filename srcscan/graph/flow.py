@@ -514,40 +514,6 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage):
                 out.append(n)
         return out
 
-    def _stored_through(self, fn: Function, acc: Access) -> list[str]:
-        """The fields this function stores through the local pointer ``acc`` (``p->f = v``):
-        what a callee reading ``*p`` gets."""
-        if acc.steps or acc.deref or self.p.var_type(acc.root, fn, fn.file)[0] != "local":
-            return []
-        out = []
-        for a in fn.assigns:
-            t = a.target
-            if t.root == acc.root and t.steps and t.steps[0][0] == "->" and not self.o.config.excludes(a.preproc):
-                n = self.var_node(t, fn, fn.file)
-                if n is not None:
-                    out.append(n)
-        return out
-
-    def mapped_pointers(self, fn: Function) -> dict[str, tuple]:
-        """Local pointers of ``fn`` read from a field that a sink model names (``fields``: a page
-        mapped into the guest): name -> (sink model, "Struct.field")."""
-        memo = self._mapped_memo.get(id(fn))
-        if memo is None:
-            memo = {}
-            if self.m.sink_fields:
-                for a in fn.assigns:
-                    if a.target.steps or a.target.deref or a.target.root not in fn.locals:
-                        continue
-                    for r in a.value.reads:
-                        if not r.steps:
-                            continue
-                        owner, name, _ = self.p.field_owner(r, fn, fn.file)
-                        sk = self.m.sink_fields.get(f"{owner}.{name}")
-                        if sk is not None:
-                            memo[a.target.root] = (sk, f"{owner}.{name}")
-            self._mapped_memo[id(fn)] = memo
-        return memo
-
     def _writes_through(self, key: str, i: int) -> bool:
         for fn in self.p.functions[key]:
             if i < len(fn.params):
