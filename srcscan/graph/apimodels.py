@@ -14,7 +14,7 @@ _KEYS = {
     "source": {"id", "description", "functions", "node_arg", "key_arg", "out_arg", "returns", "key", "override"},
     "sink": {"id", "description", "functions", "args", "key", "format_arg", "fields"},
     "propagator": {"description", "functions", "args"},
-    "handle": {"model", "function", "root", "parent_arg", "name_arg"},
+    "handle": {"model", "function", "root", "parent_arg", "name_arg", "slot", "param", "path"},
 }
 
 
@@ -54,10 +54,22 @@ class Models:
     sinks: dict[str, SinkModel] = field(default_factory=dict)
     propagators: dict[str, list[int] | str] = field(default_factory=dict)
     handles: dict[str, HandleModel] = field(default_factory=dict)
+    # a callback stored in a slot (field) of that name gets a handle of this path as a parameter:
+    # slot name -> [(parameter position, path)]
+    slot_handles: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     # "Struct.field" -> sink: a pointer read from that field points into the sink's memory
     # (a page mapped into the guest): what is stored through it goes there
     sink_fields: dict[str, SinkModel] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+
+    @property
+    def member_names(self) -> set[str]:
+        """Model functions also reached as a member of a helper table (names starting pfn)."""
+        got = self.__dict__.get("_members")
+        if got is None:
+            got = self.__dict__["_members"] = {n for table in (self.sources, self.sinks, self.propagators, self.handles)
+                                               for n in table if n.startswith("pfn")}
+        return got
 
     def rows(self) -> int:
         return len(self.sources) + len(self.sinks) + len(self.propagators) + len(self.handles)
@@ -106,7 +118,13 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
                 elif kind == "propagator":
                     for f in row["functions"]:
                         m.propagators[f] = row.get("args", "all")
+                elif "slot" in row:
+                    if not isinstance(row.get("param"), int) or row["param"] < 0 or not isinstance(row.get("path"), str):
+                        raise UsageError(f"{where}: a [[handle]] with a slot needs param (a position) and path")
+                    m.slot_handles.setdefault(row["slot"], []).append((row["param"], row["path"]))
                 else:
+                    if not isinstance(row.get("function"), str):
+                        raise UsageError(f"{where}: [[handle]] needs a function (or a slot)")
                     m.handles[row["function"]] = HandleModel(row["model"], bool(row.get("root", False)),
                                                              row.get("parent_arg"), row.get("name_arg"))
         # log statements (queries/models/log.toml, shared with `srcscan log`) are sinks too

@@ -8,7 +8,7 @@ from typing import Iterator
 
 NODE_FIELDS = ("kind", "label", "name", "owner", "file", "line", "ambiguous", "model")
 KINDS = ("assign", "arg", "return", "out", "field-store", "field-load", "model", "through", "control", "summary",
-         "alias-load", "alias-store", "alias")
+         "alias-load", "alias-store", "alias", "const")
 # What a path prefers (lower is better): a data flow is a better explanation than a guess
 # through an unknown call or through an object that may be another one (may-alias), which is
 # better than a control dependence. The graph builder orders an edge's evidence by it, the

@@ -184,7 +184,7 @@ class DemandGraph(GraphView):
             return [side + "f:" + d["name"]]
         if kind == "global":
             return [side + "v:" + d["name"]]
-        if kind == "local":
+        if kind in ("local", "constant"):
             return ["k:" + d["owner"]]
         if kind == "param" and not n.endswith("*"):  # callers pass arguments in
             return ["k:" + d["owner"]] + ([] if out else self._callers(d["owner"]))

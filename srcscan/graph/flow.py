@@ -2,6 +2,7 @@
 (DESIGN §3-§4). Sources, sinks and propagators come from the models (queries/models)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -12,6 +13,7 @@ from ..extract.ppcond import Config
 from .compact import EDGE_COST
 from .program import Program
 from .access import AccessResolver
+from .handles import ConfigHandles
 from .locals import LocalVersions
 from .unions import UnionStorage
 from .summary import Summaries
@@ -23,7 +25,7 @@ class BuildOptions:
     control: bool = True  # add control-dependence edges
 
 
-class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage):
+class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, ConfigHandles):
     def __init__(self, program: Program, models: Models | None = None, options: BuildOptions | None = None):
         self.p = program
         self.m = models or load_models()
@@ -42,6 +44,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage):
         self._pts_memo: dict[int, dict[str, Access]] = {}
         self._lv_memo: dict[int, dict] = {}
         self._mapped_memo: dict[int, dict] = {}
+        self._slot_names: dict[str, set[str]] | None = None
         self._at = None  # the statement being built: where its reads of locals look for definitions
         self.alias_nodes: set[str] = set()  # fields of per-object structs: which object cannot be told
 
@@ -351,6 +354,10 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage):
         if dst is None:
             return
         self._flow_expr(a.value, fn, file, dst, "assign", a)
+        if fn is not None and (steps_of(a.target) or self.g.nodes[dst].get("kind") == "global"):
+            c = self._constant(a, fn, file)
+            if c is not None:  # state set to a constant written in the code (a clamp, a default)
+                self._edge(c, dst, "const", fn, a)
         if fn is not None and a.target.steps and a.target.steps[0][0] == "->":
             mapped = self.mapped_pointers(fn).get(a.target.root)
             if mapped is not None:  # stored into memory the guest sees
@@ -402,6 +409,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage):
         m = self.m
         results: list[tuple[str, str, str | None, bool]] = []
         name = c.callee
+        if c.indirect is not None and c.indirect.steps and c.indirect.last in m.member_names:
+            name = c.indirect.last  # a model reached through a table of helpers: pHlp->pfnCFGMQueryU32
         src_model = m.sources.get(name)
         if src_model is not None:
             key = self._model_key(src_model, fn, c)
@@ -514,6 +523,23 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage):
                 out.append(n)
         return out
 
+    def _constant(self, a: Assign, fn: Function, file: str) -> str | None:
+        """The constant node of an assignment whose value is a constant expression with a number
+        or an operator in it (``_4G - 1``, ``UINT64_C(1000)``); plain 0/1/true/false/NULL and
+        lone enum names are left out (resets and states, not values a reader traces)."""
+        e = a.value
+        if e.calls or e.string is not None or e.addr_of is not None or not e.text:
+            return None
+        if any(r.steps or r.deref or self.p.var_type(r.root, fn, file)[0] != "unknown" for r in e.reads):
+            return None
+        text = e.text.strip()
+        bare = text.strip("()").rstrip("uUlL")
+        if bare in _TRIVIAL or not _CONST_RE.search(text):
+            return None
+        nid = f"const:{text}@{file}:{a.line}"
+        return self._node(nid, kind="constant", label=f"const:{text}", name=text, owner=fn.key, file=file,
+                          line=a.line, ambiguous=False)
+
     def _writes_through(self, key: str, i: int) -> bool:
         for fn in self.p.functions[key]:
             if i < len(fn.params):
@@ -522,42 +548,15 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage):
                     return True
         return False
 
-    def _model_key(self, model: SourceModel, fn: Function, c: Call) -> str:
-        key = "?"
-        if model.key_arg is not None and model.key_arg < len(c.args):
-            s = c.args[model.key_arg].string
-            key = s if s is not None else c.args[model.key_arg].text
-        node = ""
-        if model.node_arg is not None and model.node_arg < len(c.args):
-            node = self._handle_path(fn, c.args[model.node_arg], 0)
-        return model.key.format(node=node, key=key, function=c.callee)
-
-    def _handle_path(self, fn: Function, e: Expr, depth: int) -> str:
-        """Resolve a configuration node handle to its path (CFGMR3GetChild(CFGMR3GetRoot(pVM), "TM") -> /TM)."""
-        if depth > 8:
-            return "/?"
-        if e.calls:
-            c = fn.calls[e.calls[0]]
-            h = self.m.handles.get(c.callee)
-            if h is None:
-                return "/?"
-            if h.root:
-                return ""
-            parent = self._handle_path(fn, c.args[h.parent_arg], depth + 1) if h.parent_arg is not None and \
-                h.parent_arg < len(c.args) else "/?"
-            name = "?"
-            if h.name_arg is not None and h.name_arg < len(c.args):
-                name = c.args[h.name_arg].string or c.args[h.name_arg].text
-            return f"{parent}/{name}"
-        if len(e.reads) == 1 and not e.reads[0].steps:
-            var = e.reads[0].root
-            for a in reversed(fn.assigns):
-                if a.target.root == var and not a.target.steps and a.op in ("=", "init"):
-                    return self._handle_path(fn, a.value, depth + 1)
-        return "/?"
 
 
 MAX_EVIDENCE = 20
+_TRIVIAL = {"0", "1", "-1", "true", "false", "NULL", "nullptr", "NIL_RTR3PTR", "0x0"}
+_CONST_RE = re.compile(r"[0-9]|[-+*/%<>|&~^]")
+
+
+def steps_of(acc: Access) -> list:
+    return [st for st in acc.steps if st[0] in ("->", ".")]
 def canonical(ev: dict) -> tuple[str, list[dict]]:
     """(kind, evidence list) of an edge from its evidence by statement: the best explanation
     first (a data flow before a guess through an unknown call, before a control dependence),

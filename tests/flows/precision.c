@@ -123,3 +123,17 @@ void lockPlumbing(uint64_t uHz, PCRITSECT pCritSect)
 
 // flow here: lockPlumbing#0 (uHz) -> lockPlumbing:uScaled
 // no flow here: lockPlumbing#0 (uHz) -> lockPlumbing:pLock
+
+/* A clamp: the value set to a constant written in the code is a source of its own. */
+typedef struct TMX { uint64_t cTicksPerSecond; uint64_t fFlag; } TMX;
+
+void clampHz(TMX *pTm, uint64_t uMeasured)
+{
+    pTm->cTicksPerSecond = uMeasured;
+    if (pTm->cTicksPerSecond >= 4294967296ULL)
+        pTm->cTicksPerSecond = 4294967296ULL - 1;
+    pTm->fFlag = 0;
+}
+
+// flow here: const:4294967296ULL - 1 -> TMX.cTicksPerSecond
+// no flow here: const:4294967296ULL - 1 -> TMX.fFlag

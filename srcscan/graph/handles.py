@@ -1,0 +1,65 @@
+"""Keys of modelled sources: the configuration node a handle names, built from the handle
+models (CFGMR3GetChild(CFGMR3GetRoot(pVM), "TM") is /TM) and from callbacks registered in a slot
+the models name (a device's constructor gets /Devices/<device>/<instance>/Config). Mixed into
+the flow builder."""
+from __future__ import annotations
+
+from ..extract.records import Call, Expr, Function
+from .apimodels import SourceModel
+
+
+class ConfigHandles:
+    """Needs ``m`` (the models), ``fp_targets``, ``g`` and ``_slot_names`` from the flow builder."""
+
+    _slot_names: dict | None
+
+    def _model_key(self, model: SourceModel, fn: Function, c: Call) -> str:
+        key = "?"
+        if model.key_arg is not None and model.key_arg < len(c.args):
+            s = c.args[model.key_arg].string
+            key = s if s is not None else c.args[model.key_arg].text
+        node = ""
+        if model.node_arg is not None and model.node_arg < len(c.args):
+            node = self._handle_path(fn, c.args[model.node_arg], 0)
+        return model.key.format(node=node, key=key, function=c.callee)
+
+    def _handle_path(self, fn: Function, e: Expr, depth: int) -> str:
+        """Resolve a configuration node handle to its path (CFGMR3GetChild(CFGMR3GetRoot(pVM), "TM") -> /TM)."""
+        if depth > 8:
+            return "/?"
+        if e.calls:
+            c = fn.calls[e.calls[0]]
+            h = self.m.handles.get(c.callee)
+            if h is None:
+                return "/?"
+            if h.root:
+                return ""
+            parent = self._handle_path(fn, c.args[h.parent_arg], depth + 1) if h.parent_arg is not None and \
+                h.parent_arg < len(c.args) else "/?"
+            name = "?"
+            if h.name_arg is not None and h.name_arg < len(c.args):
+                name = c.args[h.name_arg].string or c.args[h.name_arg].text
+            return f"{parent}/{name}"
+        if len(e.reads) == 1 and not e.reads[0].steps:
+            var = e.reads[0].root
+            for a in reversed(fn.assigns):
+                if a.target.root == var and not a.target.steps and a.op in ("=", "init"):
+                    return self._handle_path(fn, a.value, depth + 1)
+            # a parameter of a callback registered in a slot the models name (a device's
+            # constructor gets its configuration node)
+            i = next((i for i, p in enumerate(fn.params) if p.name == var), None)
+            if i is not None:
+                for slot in self._slots_of(fn.key):
+                    for pos, path in self.m.slot_handles.get(slot, ()):
+                        if pos == i:
+                            return path
+        return "/?"
+
+    def _slots_of(self, key: str) -> list[str]:
+        """Names of the function-pointer slots (fields) a function is stored in."""
+        if self._slot_names is None:
+            self._slot_names = {}
+            for slot, keys in self.fp_targets.items():
+                for k in keys:
+                    self._slot_names.setdefault(k, set()).add(self.g.nodes[slot]["name"])
+        return sorted(self._slot_names.get(key, ()))
