@@ -27,8 +27,9 @@ recall     = expected steps found / expected steps.  An expected step (file, lin
 precision  = real paths / listed paths.  A listed path (JSON `paths`) is real when
              (a) none of its nodes matches a `wrong` regex (re.search over the node id and
                  over its label), and
-             (b) it touches at least one expected step: one of its edges (or their evidence)
-                 or nodes is at an expected file:line.
+             (b) its far end is an expected step: the edge into its last node (the first,
+                 upstream) or that node's declaration is at an expected file:line (a path
+                 that passes an expected step and then wanders off is not real).
              With no paths listed precision is undefined ("-") and left out of the average.
 wrong      = number of slice nodes (all of `nodes`, not only those on paths) that match a
              `wrong` regex.
@@ -123,7 +124,12 @@ def score(q: dict, doc: dict | None) -> dict:
         pl = [x for eid in p.get("edges", []) for x in edges.get(eid, [])]
         pl += [x for nid in p.get("nodes", []) for x in nodes.get(nid, [])]
         bad = [n for n in p.get("nodes", []) if is_wrong(n)]
-        touches = any(hits(e, pl) for e in exp)
+        # its far end (the step into the last node, and that node itself) is an expected step:
+        # a path that passes an expected step and then wanders off is not counted
+        far = p["edges"][-1:] if p.get("direction") != "upstream" else p["edges"][:1]
+        end_node = p["nodes"][-1] if p.get("direction") != "upstream" else p["nodes"][0]
+        ends = [x for eid in far for x in edges.get(eid, [])] + list(nodes.get(end_node, []))
+        touches = any(hits(e, ends) for e in exp)
         if not bad and touches:
             real += 1
         elif bad and len(bad_examples) < 2:

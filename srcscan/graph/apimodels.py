@@ -15,6 +15,7 @@ _KEYS = {
     "sink": {"id", "description", "functions", "args", "key", "format_arg", "fields"},
     "propagator": {"description", "functions", "args"},
     "handle": {"model", "function", "root", "parent_arg", "name_arg", "slot", "param", "path"},
+    "container": {"description", "store", "load"},
 }
 
 
@@ -57,6 +58,9 @@ class Models:
     # a callback stored in a slot (field) of that name gets a handle of this path as a parameter:
     # slot name -> [(parameter position, path)]
     slot_handles: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    # methods of containers: values go into the object (push_back) / come out of it (front)
+    container_store: set[str] = field(default_factory=set)
+    container_load: set[str] = field(default_factory=set)
     # "Struct.field" -> sink: a pointer read from that field points into the sink's memory
     # (a page mapped into the guest): what is stored through it goes there
     sink_fields: dict[str, SinkModel] = field(default_factory=dict)
@@ -79,6 +83,11 @@ def _check(kind: str, row: dict, where: str) -> None:
     unknown = set(row) - _KEYS[kind]
     if unknown:
         raise UsageError(f"{where}: [[{kind}]] has unknown key(s): {', '.join(sorted(unknown))}")
+    if kind == "container":
+        for k in ("store", "load"):
+            if not isinstance(row.get(k, []), list) or not all(isinstance(x, str) for x in row.get(k, [])):
+                raise UsageError(f"{where}: [[container]] {k} must be a list of method names")
+        return
     if kind != "handle" and not row.get("functions") and not (kind == "sink" and row.get("fields")):
         raise UsageError(f"{where}: [[{kind}]] needs a non-empty 'functions' list")
     if "fields" in row and not (isinstance(row["fields"], list) and all(
@@ -115,6 +124,9 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
                         m.sinks[f] = sk
                     for f in row.get("fields", []):
                         m.sink_fields[f] = sk
+                elif kind == "container":
+                    m.container_store.update(row.get("store", []))
+                    m.container_load.update(row.get("load", []))
                 elif kind == "propagator":
                     for f in row["functions"]:
                         m.propagators[f] = row.get("args", "all")

@@ -102,6 +102,10 @@ def _function_keys(fn: Function) -> frozenset[str]:
         else:
             key(c.indirect)
             add("i:" + c.indirect.last)
+            if c.indirect.steps:  # obj.m(x): a container method may store into or load from obj
+                k = key(Access(c.indirect.root, c.indirect.steps[:-1], c.indirect.deref))
+                add("w:" + k)
+                add("r:" + k)
         for x in c.args:
             expr(x)
     return frozenset(ks)

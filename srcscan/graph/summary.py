@@ -41,8 +41,14 @@ class Summaries:
                     deps.setdefault("*" + a.target.root, set()).update(v)
                 else:
                     deps.setdefault(a.target.root, set()).update(v)
-            for i, _ in enumerate(fn.calls):  # calls made for their effect on out arguments
-                self._call_deps(fn, fn.calls[i], 1, deps)
+            for i, c in enumerate(fn.calls):  # calls made for their effect on out arguments
+                self._call_deps(fn, c, 1, deps)
+                ind = c.indirect
+                if ind is not None and len(ind.steps) == 1 and ind.last in self.m.container_store:
+                    # v.push_back(x): x goes into the container (the caller's, for a parameter)
+                    name = ("*" + ind.root) if ind.root in pidx else ind.root
+                    for arg in c.args:
+                        deps.setdefault(name, set()).update(self._expr_deps(fn, arg, deps))
             rv: set = set()
             for r in fn.returns:
                 if not cfg.excludes(r.preproc):
