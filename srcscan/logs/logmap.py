@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from ..errors import UsageError
-from .iprtfmt import LinePattern, compile_format, parse_format, parse_value
+from .iprtfmt import LinePattern, compile_format, parse_value
 from .vboxlog import LogLine
 
 KEY_CHARS = 4
@@ -329,11 +329,6 @@ def scan(lines: Iterable[LogLine], index: LogIndex) -> Iterator[LineMatch]:
         if not ln.text.strip():
             continue
         yield LineMatch(ln, index.match(ln.text))
-
-
-def format_specs(fmt: str) -> list[str]:
-    """The conversions of a format, for display."""
-    return [x.text for x in parse_format(fmt) if not isinstance(x, str)]
 
 
 # --------------------------------------------------------------------------- aggregation

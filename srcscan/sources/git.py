@@ -73,9 +73,6 @@ class GitSnapshot(Snapshot):
     def has(self, path: str) -> bool:
         return isinstance(path, str) and path in self._list()
 
-    def blob_id(self, path: str) -> str:
-        return self._list()[path]
-
     def read(self, path: str) -> bytes:
         sha = self._list().get(path)
         if sha is None:
