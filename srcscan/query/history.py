@@ -205,7 +205,7 @@ class Evaluator:
 
             a = analyse(snap, self.cache, self.jobs, cfg, control, "history")
             rkey = None
-        elif len(snap.files()) > lazy.LAZY_AUTO_FILES:
+        elif lazy.lazy_by_default(len(snap.files())):
             # a whole checkout: only the files the trace needs, as `trace --scope auto` does
             a = lazy.analyse_lazy(snap, q.symbol, q.to, self.cache, self.jobs, cfg, control, "history",
                                      bool(o.get("ignore_case")))
