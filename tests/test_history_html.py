@@ -230,7 +230,7 @@ def test_hostile_document_renders_inert():
     with quotes): rendered straight from a hostile history document."""
     rev = {"id": '"><script>alert(1)</script>', "svn": '1"><script>alert(1)</script>', "date": HOSTILE,
            "author": HOSTILE, "subject": HOSTILE}
-    rev2 = {**rev, "svn": 7}
+    rev2 = {**rev, "svn": 7, "repository": "https://www.virtualbox.org/svn/vbox/trunk"}
     edge = {"src": HOSTILE, "dst": HOSTILE, "kind": HOSTILE, "via": HOSTILE, "file": f"a/{HOSTILE}.cpp",
             "line": '1" onmouseover="alert(1)', "code": HOSTILE, "function": HOSTILE, "guards": [HOSTILE]}
     change = {"revision": rev2, "before": rev, "value_before": HOSTILE, "value_after": HOSTILE, "fingerprint": HOSTILE,
@@ -301,11 +301,14 @@ def test_timeline_in_browser(pages, tmp_path):
     assert (tmp_path / "history-1280.png").stat().st_size > 10_000
 
 
-def test_no_change_and_svn_only_revisions():
+@pytest.mark.parametrize("repository, linked", [("https://www.virtualbox.org/svn/vbox/trunk", True),
+                                                 ("file:///srv/svn/trunk", False), (None, False)])
+def test_no_change_and_svn_only_revisions(repository, linked):
     """A bisect that found nothing, over svn revisions (no git ids): the page says so and
-    still links every revision to its changeset."""
-    revs = [{"id": None, "svn": n, "date": "2015-01-01T00:00:00+00:00", "author": "dev", "subject": f"change {n}"}
-            for n in (2, 5, 9)]
+    links every revision to its changeset when its repository is one queries/config.toml
+    links (VirtualBox's); a user's own svn repository gets no virtualbox.org links."""
+    revs = [{"id": None, "svn": n, "repository": repository, "date": "2015-01-01T00:00:00+00:00", "author": "dev",
+             "subject": f"change {n}"} for n in (2, 5, 9)]
     doc = {"schema": "srcscan-history/1", "command": "bisect", "query": {"symbol": SYM, "predicate": "changed"},
            "source": {"kind": "svn", "root": "file:///srv/svn/trunk"},
            "range": {"good": revs[0], "bad": revs[-1], "candidates": 7}, "found": None, "changes": [],
@@ -315,6 +318,9 @@ def test_no_change_and_svn_only_revisions():
     t = check_inert(render(doc))
     assert "No change found" in t.root.by_id("result").text()
     hrefs = {a.attrs.get("href") for a in t.root.find_all("a")}
-    assert {f"https://www.virtualbox.org/changeset/{n}/vbox" for n in (2, 5, 9)} <= hrefs
+    if linked:
+        assert {f"https://www.virtualbox.org/changeset/{n}/vbox" for n in (2, 5, 9)} <= hrefs
+    else:
+        assert not any("virtualbox.org" in (h or "") for h in hrefs) and "r5" in t.root.text()
     assert not t.root.find_all("li", "changed") and "same at both ends" in t.root.text()
     assert "50% from the fact cache" in t.root.text()

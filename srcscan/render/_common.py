@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from ..errors import UsageError
 
 SCHEMA = "srcscan-trace/1"
-TRAC = "https://www.virtualbox.org/browser/vbox/trunk/{path}?rev={rev}#L{line}"
-TRAC_CHANGESET = "https://www.virtualbox.org/changeset/{rev}/vbox"
 
 # Characters XML 1.0 cannot carry (GraphML, SVG): C0 controls except tab/newline/CR, lone
 # surrogates and the two non-characters.
@@ -127,11 +125,55 @@ def check_trace(obj, where: str = "trace") -> dict:
     return obj
 
 
-def trac_url(path: str | None, svn, line) -> str | None:
-    """Link to VirtualBox's Trac source browser at svn revision ``svn``, or None."""
-    if not path or not isinstance(svn, int) or isinstance(svn, bool):
+@dataclass(frozen=True)
+class SvnLinks:
+    """Web links for one svn revision of a repository listed in queries/config.toml
+    ([[svn_links]]): its changeset and its files' lines."""
+
+    rev: int
+    file: str  # template: {path} {rev} {line}
+    changeset: str  # template: {rev}
+    prefix: str = ""  # the tree's folder below the listed repository URL
+
+    def changeset_url(self) -> str:
+        return self.changeset.format(rev=self.rev)
+
+
+def _link_rows() -> list:
+    from ..datafiles import load_toml
+
+    rows = load_toml("config.toml").get("svn_links", [])
+    return rows if isinstance(rows, list) else []
+
+
+def svn_links(rev) -> SvnLinks | None:
+    """The links of a revision dict (``svn`` number and ``repository`` URL), or None when
+    either is unknown or the repository is not one queries/config.toml links (a user's own
+    svn repository gets no links to somebody else's web site)."""
+    if not isinstance(rev, dict):
         return None
-    url = TRAC.format(path=quote(path.lstrip("/"), safe="/"), rev=svn, line=line or 1)
+    svn, repo = rev.get("svn"), rev.get("repository")
+    if not isinstance(svn, int) or isinstance(svn, bool) or svn <= 0 or not isinstance(repo, str):
+        return None
+    repo = repo.rstrip("/")
+    for row in _link_rows():
+        if not isinstance(row, dict) or not isinstance(row.get("file"), str) or \
+                not isinstance(row.get("changeset"), str):
+            continue
+        for base in row.get("repositories") or []:
+            base = str(base).rstrip("/")
+            if repo == base or repo.startswith(base + "/"):
+                return SvnLinks(svn, row["file"], row["changeset"], unquote(repo[len(base):]).strip("/"))
+    return None
+
+
+def trac_url(path: str | None, links: SvnLinks | None, line) -> str | None:
+    """Link to the web view of ``path`` (relative to the source root) at ``links``' revision
+    and ``line``, or None."""
+    if not path or links is None:
+        return None
+    full = "/".join(x for x in (links.prefix, str(path).lstrip("/")) if x)
+    url = links.file.format(path=quote(full, safe="/"), rev=links.rev, line=line or 1)
     return url if line else url.split("#", 1)[0]
 
 

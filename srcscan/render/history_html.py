@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .. import __version__
 from ..errors import UsageError
-from ._common import TRAC_CHANGESET, one_line, trac_url
+from ._common import one_line, svn_links, trac_url
 
 SCHEMA = "srcscan-history/1"
 RUN_COLLAPSE = 4  # this many unchanged revisions in a row (or more) fold into one <details>
@@ -39,11 +39,11 @@ def rev_view(rev: dict | None) -> dict:
     return {"svn": svn, "id": rid, "short": (rid or "")[:12], "date": date,
             "date_short": date[:16].replace("T", " "), "author": one_line(rev.get("author")),
             "subject": one_line(rev.get("subject")),
-            "changeset": TRAC_CHANGESET.format(rev=svn) if svn else None,
+            "changeset": links.changeset_url() if (links := svn_links(rev)) else None,
             "name": " ".join(x for x in (f"r{svn}" if svn else "", (rid or "")[:12]) if x) or "?"}
 
 
-def _edge_view(e: dict, svn: int | None) -> dict:
+def _edge_view(e: dict, rev: dict | None) -> dict:
     from .html import highlight
 
     line = e.get("line") if isinstance(e.get("line"), int) and not isinstance(e.get("line"), bool) else None
@@ -51,7 +51,8 @@ def _edge_view(e: dict, svn: int | None) -> dict:
     return {"src": e.get("src"), "dst": e.get("dst"), "kind": e.get("kind"), "via": e.get("via"),
             "file": e.get("file"), "line": line, "function": e.get("function"),
             "code": highlight(e["code"]) if e.get("code") else None,
-            "guards": [one_line(g) for g in guards], "trac": trac_url(e.get("file"), svn, line), "svn": svn}
+            "guards": [one_line(g) for g in guards], "trac": trac_url(e.get("file"), svn_links(rev), line),
+            "svn": _svn(rev)}
 
 
 def _value_text(v, predicate: str) -> str:
@@ -106,8 +107,8 @@ def build_context(doc: dict) -> dict:
             "number": i, "anchor": f"change-{i}", "rev": rev_view(after), "before": rev_view(before),
             "value_before": _value_text(c.get("value_before"), predicate),
             "value_after": _value_text(c.get("value_after"), predicate),
-            "added": [_edge_view(x, _svn(after)) for x in ea[:MAX_EDGES]],
-            "removed": [_edge_view(x, _svn(before)) for x in er[:MAX_EDGES]],
+            "added": [_edge_view(x, after) for x in ea[:MAX_EDGES]],
+            "removed": [_edge_view(x, before) for x in er[:MAX_EDGES]],
             "added_more": max(0, len(ea) - MAX_EDGES), "removed_more": max(0, len(er) - MAX_EDGES),
             "nodes_added": [one_line(n) for n in d.get("nodes_added") or []],
             "nodes_removed": [one_line(n) for n in d.get("nodes_removed") or []],

@@ -38,9 +38,11 @@ class Revision:
     date: str | None = None
     author: str | None = None
     subject: str | None = None
+    repository: str | None = None  # URL of the svn repository (tree) ``svn`` belongs to
 
     def to_json(self) -> dict:
-        return {"id": self.id, "svn": self.svn, "date": self.date, "author": self.author, "subject": self.subject}
+        return {"id": self.id, "svn": self.svn, "repository": self.repository, "date": self.date,
+                "author": self.author, "subject": self.subject}
 
     def label(self) -> str:
         parts = []

@@ -100,7 +100,7 @@ class SvnRepo:
         out = []
         for e in ET.fromstring(xml).iter("logentry"):
             msg = e.findtext("msg") or ""
-            out.append(Revision(id=None, svn=int(e.get("revision")), date=e.findtext("date"),
+            out.append(Revision(id=None, svn=int(e.get("revision")), repository=self.url, date=e.findtext("date"),
                                 author=e.findtext("author"), subject=msg.strip().splitlines()[0] if msg.strip() else ""))
         return sorted(out, key=lambda r: r.svn)
 
@@ -108,9 +108,9 @@ class SvnRepo:
         xml = svn("log", "--xml", "-r", str(int(n)), "--", _peg(self.root, int(n)), what=f"r{n}")
         e = ET.fromstring(xml).find("logentry")
         if e is None:
-            return Revision(svn=n)
+            return Revision(svn=n, repository=self.url)
         msg = e.findtext("msg") or ""
-        return Revision(svn=n, date=e.findtext("date"), author=e.findtext("author"),
+        return Revision(svn=n, repository=self.url, date=e.findtext("date"), author=e.findtext("author"),
                         subject=msg.strip().splitlines()[0] if msg.strip() else "")
 
     def exists(self, relpath: str, n: int) -> bool:
