@@ -111,14 +111,15 @@ def test_bad_source_folders_are_one_line_usage_errors(tmp_path):
 def test_binary_unreadable_and_huge_files_are_skipped_with_a_warning(tmp_path, monkeypatch):
     _w(tmp_path / "t" / "ok.c")
     _w(tmp_path / "t" / "bin.c", b"\x00\x00\x00")
-    big = _w(tmp_path / "t" / "big.c", b"x" * 200)
-    monkeypatch.setattr(snapmod, "MAX_FILE_BYTES", 100)
+    limit = 2 * 1024 * 1024
+    big = _w(tmp_path / "t" / "big.c", b"x" * (limit + 1))
+    monkeypatch.setattr(snapmod, "MAX_FILE_BYTES", limit)
     snap = DirSnapshot([tmp_path / "t"])
     assert [p for p, _ in snap.files()] == ["ok.c"]
-    assert any(w.startswith(str(big)) and "larger than" in w for w in snap.warnings)
+    assert f"{big}: larger than 2 MB; skipped" in snap.warnings
     assert any(w.startswith("bin.c: binary data") for w in snap.warnings)
     assert [p for p, _ in DirSnapshot([tmp_path / "t" / "ok.c"]).files()] == ["ok.c"]
-    with pytest.raises(UsageError, match="1 skipped: .*big.c: larger than 0 MB; skipped"):
+    with pytest.raises(UsageError, match="1 skipped: .*big.c: larger than 2 MB; skipped"):
         DirSnapshot([big])  # a single huge file given by name: skipped, said
     if os.geteuid() != 0:  # root reads everything
         locked = _w(tmp_path / "u" / "locked.c")
@@ -177,6 +178,7 @@ def test_where_the_sources_come_from(tmp_path, monkeypatch):
     snap, why = resolve_sources(None, env={}, cwd=str(tmp_path / "given"))
     assert snap.kind == "sample" and snap.label == "bundled sample tree" and why.startswith("no --src")
     assert snap.root == str(sample_root().resolve()) and len(snap.files()) > 20
+    assert sample_root().name == "tree" and "src/VBox/VMM/VMMR3/TM.cpp" in dict(snap.files())
     monkeypatch.setenv("SRCSCAN_SRC", str(tmp_path / "env2"))
     monkeypatch.chdir(co)
     snap, why = resolve_sources(None)
