@@ -51,6 +51,9 @@ def _fn(prog, key) -> Function:
     ("RT_UNTRUSTED_VOLATILE_GUEST PGIMKVM", "PGIMKVM"),  # queries/macros.toml type_qualifiers
     ("RT_UNTRUSTED_VOLATILE_HOST struct GIMHV *", "GIMHV"), ("<anon@12 a.h>", "<anon@12 a.h>"),
     ("const", None), ("", None), (None, None), ("ns::Type", "ns::Type"),
+    # keywords alone name no type
+    ("unsigned", None), ("struct", None), ("union", None), ("class", None), ("typename", None), ("enum", None),
+    ("signed", None), ("static inline", None), ("extern register", None), ("volatile", None),
 ])
 def test_base_type(typ, base):
     assert _base_type(typ) == base
@@ -144,6 +147,9 @@ def test_field_owner_through_declared_types(prog):
     assert prog.field_owner(Access("pX", [("->", "cTicks")]), fn, "a.c")[:2] == (None, "cTicks")
     # once a step is unresolved, later steps are not guessed from it
     assert prog.field_owner(Access("pX", [("->", "cTicks"), (".", "iShared")]), fn, "a.c")[0] is None
+    # VM has no cTicks (three other structs do): the next step is not looked up in VM either
+    assert prog.field_owner(Access("pVM", [("->", "cTicks"), (".", "iShared")]), fn, "a.c")[0] is None
+    assert prog.field_owner(Access("pVM", [("->", "iShared")]), fn, "a.c")[0] == "VM"
     assert prog.field_owner(Access("pVM", []), fn, "a.c") == (None, None, None)
     assert prog.field_owner(Access("pVM", [("[]", "i")]), fn, "a.c") == (None, None, None)
     owner, _, _ = prog.field_owner(Access("()", [("->", "iShared")]), fn, "a.c")
