@@ -230,7 +230,7 @@ def test_hostile_document_renders_inert():
     with quotes): rendered straight from a hostile history document."""
     rev = {"id": '"><script>alert(1)</script>', "svn": '1"><script>alert(1)</script>', "date": HOSTILE,
            "author": HOSTILE, "subject": HOSTILE}
-    rev2 = {**rev, "svn": 7, "repository": "https://www.virtualbox.org/svn/vbox/trunk"}
+    rev2 = {**rev, "svn": 7}
     edge = {"src": HOSTILE, "dst": HOSTILE, "kind": HOSTILE, "via": HOSTILE, "file": f"a/{HOSTILE}.cpp",
             "line": '1" onmouseover="alert(1)', "code": HOSTILE, "function": HOSTILE, "guards": [HOSTILE]}
     change = {"revision": rev2, "before": rev, "value_before": HOSTILE, "value_after": HOSTILE, "fingerprint": HOSTILE,
@@ -239,7 +239,8 @@ def test_hostile_document_renders_inert():
     doc = {"schema": "srcscan-history/1", "tool": {"version": HOSTILE}, "command": "bisect",
            "query": {"symbol": HOSTILE, "to": HOSTILE, "path": [HOSTILE, HOSTILE], "direction": HOSTILE,
                      "predicate": HOSTILE},
-           "source": {"kind": HOSTILE, "root": HOSTILE, "scope": [HOSTILE]},
+           "source": {"kind": HOSTILE, "root": HOSTILE, "scope": [HOSTILE],
+                      "svn_url": "https://www.virtualbox.org/svn/vbox/trunk", "remotes": [HOSTILE]},
            "range": {"good": rev, "bad": rev2, "candidates": HOSTILE}, "found": change, "changes": [change],
            "evaluations": [{"revision": rev, "fingerprint": "a", "value": HOSTILE, "missing": HOSTILE,
                             "same_files_as": HOSTILE},
@@ -307,10 +308,10 @@ def test_no_change_and_svn_only_revisions(repository, linked):
     """A bisect that found nothing, over svn revisions (no git ids): the page says so and
     links every revision to its changeset when its repository is one queries/config.toml
     links (VirtualBox's); a user's own svn repository gets no virtualbox.org links."""
-    revs = [{"id": None, "svn": n, "repository": repository, "date": "2015-01-01T00:00:00+00:00", "author": "dev",
+    revs = [{"id": None, "svn": n, "date": "2015-01-01T00:00:00+00:00", "author": "dev",
              "subject": f"change {n}"} for n in (2, 5, 9)]
     doc = {"schema": "srcscan-history/1", "command": "bisect", "query": {"symbol": SYM, "predicate": "changed"},
-           "source": {"kind": "svn", "root": "file:///srv/svn/trunk"},
+           "source": {"kind": "svn", "root": "file:///srv/svn/trunk", "svn_url": repository, "remotes": []},
            "range": {"good": revs[0], "bad": revs[-1], "candidates": 7}, "found": None, "changes": [],
            "evaluations": [{"revision": r, "fingerprint": "f", "value": "f", "nodes": 3, "edges": 2} for r in revs],
            "stats": {"evaluations": 2, "bound": 5, "files_parsed": 4, "files_reused": 4, "seconds": 0.1},

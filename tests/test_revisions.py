@@ -134,19 +134,23 @@ def test_svn_map_cache(tmp_path, monkeypatch, hist):
     assert revisions.svn_map(r) == m
 
 
-def test_svn_origin_names_the_repository_the_number_belongs_to():
-    from srcscan.render._common import svn_links, trac_url
 
-    n, repo = revisions.svn_origin("x\n\ngit-svn-id: https://svn.example.org/repo/trunk@4711 "
-                                   "cfe28804-0f27-0410-a406-dd0f0b0b656f\n")
-    assert (n, repo) == (4711, "https://svn.example.org/repo/trunk")
-    assert svn_links({"svn": n, "repository": repo}) is None  # somebody's own repository: no links
-    assert revisions.svn_origin("x\n\nsvn:sync-xref-src-repo-rev: r155000\n") == \
-        (155000, "https://www.virtualbox.org/svn/vbox/trunk")  # config.toml [svn] sync_xref_repository
-    assert revisions.svn_origin("no svn line") == (None, None)
-    sub = svn_links({"svn": 9, "repository": "https://www.virtualbox.org/svn/vbox/trunk/src/VBox/VMM/"})
-    assert trac_url("VMMR3/TM.cpp", sub, 12) == \
-        "https://www.virtualbox.org/browser/vbox/trunk/src/VBox/VMM/VMMR3/TM.cpp?rev=9#L12"
-    assert sub.changeset_url() == "https://www.virtualbox.org/changeset/9/vbox"
-    assert svn_links({"svn": 9, "repository": "https://www.virtualbox.org/svn/vbox/trunkX"}) is None
-    assert svn_links({"svn": True, "repository": "https://www.virtualbox.org/svn/vbox/trunk"}) is None
+def test_a_git_snapshot_names_its_svn_repository_for_web_links(tmp_path, monkeypatch):
+    """A git-svn mirror of somebody's own svn server: the trace says which repository its svn
+    numbers belong to, and gets no virtualbox.org links; VirtualBox's own gets them."""
+    from srcscan.render._links import for_source
+    from srcscan.sources.git import GitSnapshot
+
+    for url, linked in (("https://svn.example.org/repo/trunk", False), ("https://www.virtualbox.org/svn/vbox/trunk", True)):
+        import histories
+
+        monkeypatch.setattr(histories, "SVN_URL", url)
+        h = make_history(tmp_path / url.split("//")[1].split("/")[0], n=2)
+        snap = GitSnapshot(h.path, "HEAD")
+        src = snap.repository()
+        assert src["svn_url"] == url and snap.revision.svn is not None
+        web = for_source(src)
+        assert (web is not None) is linked
+        if linked:
+            assert web.browse("src/VBox/VMM/VMMR3/TM.cpp", snap.revision.svn, 5) == (
+                f"https://www.virtualbox.org/browser/vbox/trunk/src/VBox/VMM/VMMR3/TM.cpp?rev={snap.revision.svn}#L5")

@@ -100,11 +100,11 @@ def test_a_users_own_svn_repository_gets_no_virtualbox_links(sh, tmp_path, capsy
 
     from srcscan.cli import main
 
-    assert SvnSnapshot(sh.url, 2).revision.repository == sh.url.rstrip("/")
+    assert SvnSnapshot(sh.url, 2).repository() == {"svn_url": sh.url.rstrip("/"), "remotes": []}
     assert main(["trace", "cTscTicksPerSecond", "--svn", sh.url, "--rev", "r4", "--format", "json",
                  "-o", str(tmp_path / "t.json")]) == 0
     doc = json.loads((tmp_path / "t.json").read_text())
-    assert doc["source"]["revision"]["svn"] == 4 and doc["source"]["revision"]["repository"] == sh.url.rstrip("/")
+    assert doc["source"]["revision"]["svn"] == 4 and doc["source"]["svn_url"] == sh.url.rstrip("/")
     for fmt in ("html", "markdown"):
         assert main(["report", str(tmp_path / "t.json"), "-f", fmt, "-o", str(tmp_path / f"t.{fmt}")]) == 0
         out = (tmp_path / f"t.{fmt}").read_text()

@@ -309,6 +309,10 @@ class HistoryResult:
                "changes": [c.to_json() for c in self.changes],
                "evaluations": [p.to_json() for p in self.evaluated],
                "stats": self.stats, "warnings": list(self.warnings)}
+        try:  # which svn repository the svn numbers belong to (for web links, render/_links.py)
+            out["source"].update(self.source.repository(self.bad.revision.id or self.bad.revision.svn))
+        except Exception:  # noqa: BLE001 - a report without web links is still a report
+            pass
         if self.command == "bisect":
             out["found"] = self.found.to_json() if self.found else None
         return out

@@ -330,3 +330,6 @@ class _Subset(Snapshot):
 
     def read(self, path: str) -> bytes:
         return self.base.read(path)
+
+    def repository(self) -> dict:
+        return self.base.repository()

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from urllib.parse import quote, unquote
 
 from ..errors import UsageError
 
@@ -125,61 +124,38 @@ def check_trace(obj, where: str = "trace") -> dict:
     return obj
 
 
-@dataclass(frozen=True)
-class SvnLinks:
-    """Web links for one svn revision of a repository listed in queries/config.toml
-    ([[svn_links]]): its changeset and its files' lines."""
+class SvnRev(int):
+    """A trace's svn number, carrying the web pages (render/_links.py, queries/links.toml) of
+    the repository it belongs to, or None: shown as the plain number, linked only when that
+    repository is listed (a user's own svn server gets no virtualbox.org links)."""
 
-    rev: int
-    file: str  # template: {path} {rev} {line}
-    changeset: str  # template: {rev}
-    prefix: str = ""  # the tree's folder below the listed repository URL
+    web = None
 
-    def changeset_url(self) -> str:
-        return self.changeset.format(rev=self.rev)
-
-
-def _link_rows() -> list:
-    from ..datafiles import load_toml
-
-    rows = load_toml("config.toml").get("svn_links", [])
-    return rows if isinstance(rows, list) else []
+    def __new__(cls, n: int, web=None):
+        self = super().__new__(cls, n)
+        self.web = web
+        return self
 
 
-def svn_links(rev) -> SvnLinks | None:
-    """The links of a revision dict (``svn`` number and ``repository`` URL), or None when
-    either is unknown or the repository is not one queries/config.toml links (a user's own
-    svn repository gets no links to somebody else's web site)."""
-    if not isinstance(rev, dict):
-        return None
-    svn, repo = rev.get("svn"), rev.get("repository")
-    if not isinstance(svn, int) or isinstance(svn, bool) or svn <= 0 or not isinstance(repo, str):
-        return None
-    repo = repo.rstrip("/")
-    for row in _link_rows():
-        if not isinstance(row, dict) or not isinstance(row.get("file"), str) or \
-                not isinstance(row.get("changeset"), str):
-            continue
-        for base in row.get("repositories") or []:
-            base = str(base).rstrip("/")
-            if repo == base or repo.startswith(base + "/"):
-                return SvnLinks(svn, row["file"], row["changeset"], unquote(repo[len(base):]).strip("/"))
-    return None
+def svn_of(trace: dict) -> SvnRev | None:
+    from ._links import for_source
 
-
-def trac_url(path: str | None, links: SvnLinks | None, line) -> str | None:
-    """Link to the web view of ``path`` (relative to the source root) at ``links``' revision
-    and ``line``, or None."""
-    if not path or links is None:
-        return None
-    full = "/".join(x for x in (links.prefix, str(path).lstrip("/")) if x)
-    url = links.file.format(path=quote(full, safe="/"), rev=links.rev, line=line or 1)
-    return url if line else url.split("#", 1)[0]
-
-
-def svn_of(trace: dict):
     svn = ((trace.get("source") or {}).get("revision") or {}).get("svn")
-    return svn if isinstance(svn, int) and not isinstance(svn, bool) else None
+    if not isinstance(svn, int) or isinstance(svn, bool):
+        return None
+    return SvnRev(svn, for_source(trace.get("source")))
+
+
+def trac_url(path: str | None, svn, line) -> str | None:
+    """Link to ``path`` at ``line`` in the web source browser of ``svn``'s repository, or None."""
+    web = getattr(svn, "web", None)
+    return web.browse(path, int(svn), line) if web is not None and path else None
+
+
+def changeset_url(svn) -> str | None:
+    """Link to the changeset page of ``svn`` in its repository's web pages, or None."""
+    web = getattr(svn, "web", None)
+    return web.changeset(int(svn)) if web is not None else None
 
 
 @dataclass

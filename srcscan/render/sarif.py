@@ -157,8 +157,8 @@ class _Builder:
                 {"level": "note", "message": _msg(f"{skipped} more flows were left off (limit {max_flows})")})
         svn = svn_of(self.trace)
         rev = src.get("revision") or {}
-        if svn and isinstance(rev.get("repository"), str) and "://" in rev["repository"]:
-            run["versionControlProvenance"] = [{"repositoryUri": rev["repository"], "revisionId": str(svn),
+        if svn and isinstance(src.get("svn_url"), str) and "://" in src["svn_url"]:
+            run["versionControlProvenance"] = [{"repositoryUri": src["svn_url"], "revisionId": str(svn),
                                                 "mappedTo": {"uriBaseId": "SRCROOT"}}]
         elif rev.get("id") and src.get("kind") == "git" and "://" in str(src.get("root") or ""):
             run["versionControlProvenance"] = [{"repositoryUri": src["root"], "revisionId": rev["id"],

@@ -38,11 +38,9 @@ class Revision:
     date: str | None = None
     author: str | None = None
     subject: str | None = None
-    repository: str | None = None  # URL of the svn repository (tree) ``svn`` belongs to
 
     def to_json(self) -> dict:
-        return {"id": self.id, "svn": self.svn, "repository": self.repository, "date": self.date,
-                "author": self.author, "subject": self.subject}
+        return {"id": self.id, "svn": self.svn, "date": self.date, "author": self.author, "subject": self.subject}
 
     def label(self) -> str:
         parts = []
@@ -73,6 +71,11 @@ class Snapshot:
         """Whether ``path`` (relative, as ``files()`` spells it) is one of this snapshot's files:
         the only paths ``read()`` may be given on behalf of a user (srcscan serve)."""
         return isinstance(path, str) and any(p == path for p, _ in self.files())
+
+    def repository(self) -> dict:
+        """The svn repository this snapshot's svn number belongs to (``svn_url``, ``remotes``;
+        see render/_links.py), or {} when there is none."""
+        return {}
 
     def describe(self) -> str:
         rev = self.revision.label()

@@ -100,7 +100,7 @@ class SvnRepo:
         out = []
         for e in ET.fromstring(xml).iter("logentry"):
             msg = e.findtext("msg") or ""
-            out.append(Revision(id=None, svn=int(e.get("revision")), repository=self.url, date=e.findtext("date"),
+            out.append(Revision(id=None, svn=int(e.get("revision")), date=e.findtext("date"),
                                 author=e.findtext("author"), subject=msg.strip().splitlines()[0] if msg.strip() else ""))
         return sorted(out, key=lambda r: r.svn)
 
@@ -108,9 +108,9 @@ class SvnRepo:
         xml = svn("log", "--xml", "-r", str(int(n)), "--", _peg(self.root, int(n)), what=f"r{n}")
         e = ET.fromstring(xml).find("logentry")
         if e is None:
-            return Revision(svn=n, repository=self.url)
+            return Revision(svn=n)
         msg = e.findtext("msg") or ""
-        return Revision(svn=n, repository=self.url, date=e.findtext("date"), author=e.findtext("author"),
+        return Revision(svn=n, date=e.findtext("date"), author=e.findtext("author"),
                         subject=msg.strip().splitlines()[0] if msg.strip() else "")
 
     def exists(self, relpath: str, n: int) -> bool:
@@ -179,6 +179,9 @@ class SvnSnapshot(Snapshot):
 
     def has(self, path: str) -> bool:
         return isinstance(path, str) and path in self._list()
+
+    def repository(self) -> dict:
+        return {"svn_url": self.repo.url, "remotes": []}
 
     def read(self, path: str) -> bytes:
         if path not in self._list():
