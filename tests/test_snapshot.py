@@ -19,15 +19,14 @@ def _w(p, data=b"int x;\n"):
 
 
 def test_revision_label_and_json():
-    r = Revision(id="0123456789abcdef0123", svn=55068, date="d", author="a", subject="s",
-                 repository="https://svn.example.org/r")
+    r = Revision(id="0123456789abcdef0123", svn=55068, date="d", author="a", subject="s")
     assert r.label() == "r55068 0123456789ab"
     assert Revision(svn=7).label() == "r7" and Revision(id="ab" * 20).label() == "ab" * 6 and Revision().label() == ""
     assert Revision(svn=0).label() == "r0"
-    assert r.to_json() == {"id": "0123456789abcdef0123", "svn": 55068, "repository": "https://svn.example.org/r",
-                           "date": "d", "author": "a", "subject": "s"}
+    assert r.to_json() == {"id": "0123456789abcdef0123", "svn": 55068, "date": "d", "author": "a", "subject": "s"}
     s = Snapshot(root="/x", label="tree", revision=Revision(svn=3))
     assert s.describe() == "tree @ r3" and Snapshot(root="/x").describe() == "/x"
+    assert s.repository() == {}  # a folder names no svn repository: no web links
 
 
 @pytest.mark.parametrize("name, ok", [("a.c", True), ("a.cpp", True), ("a.cc", True), ("a.cxx", True), ("a.h", True),
