@@ -50,6 +50,7 @@ def _fn(prog, key) -> Function:
     ("PGIMKVM const", "PGIMKVM"), ("struct TM *", "TM"), ("const volatile unsigned int", "int"),
     ("RT_UNTRUSTED_VOLATILE_GUEST PGIMKVM", "PGIMKVM"),  # queries/macros.toml type_qualifiers
     ("RT_UNTRUSTED_VOLATILE_HOST struct GIMHV *", "GIMHV"), ("<anon@12 a.h>", "<anon@12 a.h>"),
+    ("RT_UNTRUSTED_VOLATILE_HSTGST PGIMKVM", "PGIMKVM"),  # an unlisted macro: the last name is the type
     ("const", None), ("", None), (None, None), ("ns::Type", "ns::Type"),
     # keywords alone name no type
     ("unsigned", None), ("struct", None), ("union", None), ("class", None), ("typename", None), ("enum", None),
@@ -165,3 +166,73 @@ def test_stats(prog):
         [f for defs in p.functions.values() for f in defs]) and st["structs"] == 0
     assert prog.stats() == {"files": 3, "functions": 5, "structs": len(prog.structs), "error_files": 0}
     assert prog.stats()["structs"] >= 5
+
+
+CXX = b"""
+class Base { public: int m_iBase; virtual int get(); };
+class Mid : public Base { public: int m_iMid; int get(); };
+class Leaf : public Mid { public: int m_iLeaf; };
+class Leaf2 : public Base { public: int m_i2; };
+class Leaf2X : public Leaf2 { public: int get(); };
+class Other { public: int m_iBase; };
+class CycA : public CycB { public: int a; };
+class CycB : public CycA { public: int b; };
+int Base::get() { return m_iBase; }
+int Mid::get() { return m_iMid; }
+int Leaf2X::get() { return 2; }
+int Leaf::calc() { return m_iLeaf; }
+"""
+
+OBJECTS = b"""
+typedef struct NODE { struct NODE *pNext; int v; } NODE;
+typedef struct ITEM { int v; } ITEM;
+typedef struct HOLDER { ITEM aItems[4]; } HOLDER;
+typedef struct ONE { int v; } ONE;
+typedef struct ELEM { int v; } ELEM, *PELEM;
+typedef struct ELEM2 { int v; } ELEM2, *PELEM2;
+typedef struct LOC { int v; } LOC;
+typedef struct GLOB { int v; } GLOB;
+typedef struct SOLO { int v; } SOLO;
+typedef struct VM { int v; } VM;
+typedef struct VMS { VM aVMs[2]; } VMS;
+typedef struct PTRS { PELEM paElems; SOLO solo; ONE one; } PTRS;
+static GLOB g_Glob;
+void f(PTRS *p, PELEM2 pa, int i) { LOC aLocs[3]; int x = p->paElems[i].v; int y = pa[i].v; aLocs[0].v = 1;
+    int z = unknown->paZ[i].v; int w = p->solo[i].v; int u = p->one.v; }
+"""
+
+
+@pytest.fixture(scope="module")
+def cxx():
+    return Program({"c.cpp": extract("c.cpp", CXX)})
+
+
+def test_class_members_through_bases(cxx):
+    assert cxx.member_of("Leaf", "m_iLeaf") and cxx.member_of("Leaf", "m_iMid") and cxx.member_of("Leaf", "m_iBase")
+    assert not cxx.member_of("Leaf", "m_i2") and not cxx.member_of("Other", "m_iMid")
+    assert not cxx.member_of("CycA", "nothing")  # a base cycle ends
+    assert cxx.member_of("CycA", "b")
+    assert cxx.class_of(cxx.functions["Leaf::calc"][0]) == "Leaf" and cxx.class_of(None) is None
+    from dataclasses import replace
+
+    fn = cxx.functions["Leaf::calc"][0]
+    assert cxx.class_of(replace(fn, name="ns::Leaf::calc")) == "Leaf"
+    assert cxx.class_of(replace(fn, name="Unknown::calc")) is None and cxx.class_of(replace(fn, name="calc")) is None
+
+
+def test_virtual_calls_reach_every_override(cxx):
+    assert cxx.overrides("Base", "get") == ["Base::get", "Leaf2X::get", "Mid::get"]
+    assert cxx.overrides("Mid", "get") == ["Mid::get"]
+    assert cxx.overrides("Leaf", "get") == ["Mid::get"]  # inherited: the nearest base's definition
+    # an override only further down does not hide the inherited definition
+    assert cxx.overrides("Leaf2", "get") == ["Base::get", "Leaf2X::get"]
+    assert cxx.overrides("Other", "get") == [] and cxx.overrides("Nope", "get") == []
+
+
+def test_which_structs_exist_as_many_objects():
+    p = Program({"o.c": extract("o.c", OBJECTS)})
+    many = {s for s in p.struct_fields if p.per_object(s)}
+    # NODE links to its own kind; ITEM is an array field; LOC a local array; ELEM and ELEM2 are
+    # reached by indexing a pointer; VM would be (an array field) but config.toml makes it one location
+    assert many == {"NODE", "ITEM", "LOC", "ELEM", "ELEM2"}
+    assert not p.per_object(None) and not p.per_object("GLOB") and not p.per_object("SOLO")

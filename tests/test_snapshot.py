@@ -185,3 +185,74 @@ def test_where_the_sources_come_from(tmp_path, monkeypatch):
     monkeypatch.delenv("SRCSCAN_SRC")
     snap, why = resolve_sources(None)
     assert why == "checkout containing the current directory"
+
+
+def test_a_folder_holding_src_alone_is_not_a_checkout(tmp_path):
+    """The checkout marker is queries/config.toml's (src/VBox/VMM), not any `src` folder."""
+    from srcscan.datafiles import load_toml
+
+    _w(tmp_path / "p" / "src" / "a.c")
+    _w(tmp_path / "p" / "lib" / "b.c")
+    assert [p for p, _ in DirSnapshot([tmp_path / "p"]).files()] == ["lib/b.c", "src/a.c"]
+    conf = load_toml("config.toml")["checkout"]
+    assert snapmod.CHECKOUT_MARKER == conf["marker"] and snapmod.DEFAULT_CLONE_URL == conf["clone_url"]
+
+
+def test_the_size_limit_is_8_mb(tmp_path):
+    limit = 8 * 1024 * 1024
+    _w(tmp_path / "t" / "at.c", b"/" * limit)
+    _w(tmp_path / "t" / "over.c", b"/" * (limit + 1))
+    snap = DirSnapshot([tmp_path / "t"])
+    assert [p for p, _ in snap.files()] == ["at.c"] and any("over.c: larger than 8 MB" in w for w in snap.warnings)
+
+
+def test_has_names_only_the_snapshots_files(tmp_path):
+    _w(tmp_path / "t" / "a.c")
+    snap = DirSnapshot([tmp_path / "t"])
+    assert snap.has("a.c") and not snap.has("b.c") and not snap.has(None) and not snap.has(["a.c"])
+
+    class Listed(Snapshot):
+        def files(self):
+            return [("x/a.c", "k1"), ("b.h", "k2")]
+
+    s = Listed()
+    assert s.has("x/a.c") and s.has("b.h") and not s.has("a.c") and not s.has(None) and not s.has(("x/a.c",))
+
+
+def test_a_file_that_cannot_be_read_after_the_walk_is_skipped_with_a_warning(tmp_path):
+    _w(tmp_path / "t" / "a.c", b"int a;\n")
+    gone = _w(tmp_path / "t" / "b.c", b"int b;\n")
+    _w(tmp_path / "t" / "c.c", b"int c;\n")
+    snap = DirSnapshot([tmp_path / "t"])
+    gone.unlink()
+    gone.mkdir()  # now a folder: reading it fails, even as root
+    keys = dict(snap.files())
+    assert set(keys) == {"a.c", "c.c"} and keys["c.c"] == "sha1:" + hashlib.sha1(b"int c;\n").hexdigest()
+    assert any(w.startswith("b.c: unreadable (Is a directory)") for w in snap.warnings)
+
+
+def test_an_unreadable_folder_is_skipped_with_a_warning(tmp_path, monkeypatch):
+    _w(tmp_path / "t" / "a.c")
+    _w(tmp_path / "t" / "locked" / "b.c")
+    real = os.scandir
+
+    def scandir(d):
+        if str(d).endswith("locked"):
+            raise PermissionError(13, "Permission denied")
+        return real(d)
+
+    monkeypatch.setattr(snapmod.os, "scandir", scandir)
+    snap = DirSnapshot([tmp_path / "t"])
+    assert [p for p, _ in snap.files()] == ["a.c"]
+    assert any(w.endswith("locked: Permission denied; skipped") for w in snap.warnings)
+
+
+def test_stat_keys_survive_a_second_listing(tmp_path):
+    old = _w(tmp_path / "t" / "old.c")
+    past = time.time_ns() - 60 * 10 ** 9
+    os.utime(old, ns=(past, past))
+    snap = DirSnapshot([tmp_path / "t"])
+    snap.stat_keys = {}
+    snap.files()
+    snap.files()  # index --graph lists the files twice: what was learnt the first time is kept
+    assert set(snap.new_stat_keys) == {str(old)}
