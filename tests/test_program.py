@@ -175,6 +175,7 @@ class Leaf : public Mid { public: int m_iLeaf; };
 class Leaf2 : public Base { public: int m_i2; };
 class Leaf2X : public Leaf2 { public: int get(); };
 class Other { public: int m_iBase; };
+class Twin { public: int m_iLeaf; };
 class CycA : public CycB { public: int a; };
 class CycB : public CycA { public: int b; };
 int Base::get() { return m_iBase; }
@@ -197,7 +198,7 @@ typedef struct VM { int v; } VM;
 typedef struct VMS { VM aVMs[2]; } VMS;
 typedef struct PTRS { PELEM paElems; SOLO solo; ONE one; } PTRS;
 static GLOB g_Glob;
-void f(PTRS *p, PELEM2 pa, int i) { LOC aLocs[3]; int x = p->paElems[i].v; int y = pa[i].v; aLocs[0].v = 1;
+void f(PTRS *p, PELEM2 pa, int i) { LOC aLocs[3]; int aInts[3]; int x = p->paElems[i].v; int y = pa[i].v; aLocs[0].v = 1;
     int z = unknown->paZ[i].v; int w = p->solo[i].v; int u = p->one.v; }
 """
 
@@ -218,6 +219,11 @@ def test_class_members_through_bases(cxx):
     fn = cxx.functions["Leaf::calc"][0]
     assert cxx.class_of(replace(fn, name="ns::Leaf::calc")) == "Leaf"
     assert cxx.class_of(replace(fn, name="Unknown::calc")) is None and cxx.class_of(replace(fn, name="calc")) is None
+    # `this` in a method: a pointer to its class, whose members resolve through it
+    assert cxx.var_type("this", fn, "c.cpp") == ("this", "Leaf *")
+    assert cxx.var_type("this", replace(fn, name="ns::Leaf::calc"), "c.cpp") == ("this", "ns::Leaf *")
+    assert cxx.var_type("this", replace(fn, name="calc"), "c.cpp") == ("unknown", None)
+    assert cxx.field_owner(Access("this", [("->", "m_iLeaf")]), fn, "c.cpp")[0] == "Leaf"  # Twin has one too
 
 
 def test_virtual_calls_reach_every_override(cxx):
