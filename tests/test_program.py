@@ -192,13 +192,14 @@ typedef struct ONE { int v; } ONE;
 typedef struct ELEM { int v; } ELEM, *PELEM;
 typedef struct ELEM2 { int v; } ELEM2, *PELEM2;
 typedef struct LOC { int v; } LOC;
+typedef struct LOC2 { int v; } LOC2;
 typedef struct GLOB { int v; } GLOB;
 typedef struct SOLO { int v; } SOLO;
 typedef struct VM { int v; } VM;
 typedef struct VMS { VM aVMs[2]; } VMS;
 typedef struct PTRS { PELEM paElems; SOLO solo; ONE one; } PTRS;
 static GLOB g_Glob;
-void f(PTRS *p, PELEM2 pa, int i) { LOC aLocs[3]; int aInts[3]; int x = p->paElems[i].v; int y = pa[i].v; aLocs[0].v = 1;
+void f(PTRS *p, PELEM2 pa, int i) { LOC aLocs[3]; LOC2 aLoc2[2]; int aInts[3]; use(aLoc2); int x = p->paElems[i].v; int y = pa[i].v; aLocs[0].v = 1;
     int z = unknown->paZ[i].v; int w = p->solo[i].v; int u = p->one.v; }
 """
 
@@ -238,7 +239,7 @@ def test_virtual_calls_reach_every_override(cxx):
 def test_which_structs_exist_as_many_objects():
     p = Program({"o.c": extract("o.c", OBJECTS)})
     many = {s for s in p.struct_fields if p.per_object(s)}
-    # NODE links to its own kind; ITEM is an array field; LOC a local array; ELEM and ELEM2 are
+    # NODE links to its own kind; ITEM is an array field; LOC, LOC2 local arrays; ELEM and ELEM2 are
     # reached by indexing a pointer; VM would be (an array field) but config.toml makes it one location
-    assert many == {"NODE", "ITEM", "LOC", "ELEM", "ELEM2"}
+    assert many == {"NODE", "ITEM", "LOC", "LOC2", "ELEM", "ELEM2"}
     assert not p.per_object(None) and not p.per_object("GLOB") and not p.per_object("SOLO")
