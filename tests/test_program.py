@@ -243,3 +243,38 @@ def test_which_structs_exist_as_many_objects():
     # reached by indexing a pointer; VM would be (an array field) but config.toml makes it one location
     assert many == {"NODE", "ITEM", "LOC", "LOC2", "ELEM", "ELEM2"}
     assert not p.per_object(None) and not p.per_object("GLOB") and not p.per_object("SOLO")
+
+
+EMBED = b"""
+typedef struct PAGES { unsigned long cBasePages; int cShared; } PAGES;
+typedef struct STATS { PAGES Reserved; PAGES Allocated; PAGES *pCurrent; PAGES aHistory[2]; int cTotal; } STATS;
+typedef struct SOLE { PAGES Only; PAGES *pOther; } SOLE;
+typedef struct ARG { int v; } ARG, *PARG;
+typedef struct RET { int v; } RET, *PRET;
+STATS g_Stats;
+SOLE g_Sole;
+int f(STATS *pStats, SOLE *pSole, PARG pa, PRET pr, int i)
+{
+    use(pa[i].v);
+    return pr[i].v;
+}
+"""
+
+
+def test_a_struct_held_twice_by_value_keeps_its_members_apart():
+    p = Program({"e.c": extract("e.c", EMBED)})
+    fn = p.functions["f"][0]
+    assert p.multi_embedded("STATS") == {"PAGES": 2} and p.multi_embedded("SOLE") == {"PAGES": 1}
+    assert p.embedding(Access("pStats", [("->", "Reserved"), (".", "cBasePages")]), fn, "e.c") == ("STATS", "Reserved")
+    assert p.embedding(Access("g_Stats", [(".", "Allocated"), (".", "cBasePages")]), fn, "e.c") == \
+        ("STATS", "Allocated")
+    assert p.embedding(Access("pStats", [("->", "pCurrent"), ("->", "cBasePages")]), fn, "e.c") is None
+    assert p.embedding(Access("pStats", [("->", "aHistory"), ("[]", "0"), (".", "cBasePages")]), fn, "e.c") is None
+    assert p.embedding(Access("pSole", [("->", "Only"), (".", "cBasePages")]), fn, "e.c") is None
+    assert p.embedding(Access("pStats", [("->", "cTotal")]), fn, "e.c") is None
+
+
+def test_indexing_in_call_arguments_and_returns_makes_many_objects():
+    p = Program({"e.c": extract("e.c", EMBED)})
+    assert p.per_object("ARG") and p.per_object("RET") and p.per_object("PAGES")  # aHistory[2]
+    assert not p.per_object("STATS") and not p.per_object("SOLE")
