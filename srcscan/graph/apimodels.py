@@ -20,7 +20,7 @@ _KEYS = {
 
 # keys a row cannot do without (a sink also needs functions or fields), and the ones that are text
 _REQUIRED = {"source": ("id", "functions"), "sink": ("id",), "propagator": ("functions",),
-             "handle": ("model", "function")}
+             "handle": ("model",)}  # and a function or a slot
 _TEXT = ("id", "description", "key", "override", "model", "function")
 
 
