@@ -7,6 +7,7 @@ from .extract.cache import FactCache
 from .extract.ppcond import Config
 from .sources.snapshot import Snapshot, resolve_sources
 from .query.analysis import Analysis, analyse
+from .query.lazy import analyse_scope
 from .query.trace import Trace, trace as _trace
 
 
@@ -39,11 +40,21 @@ def trace(symbol: str, src: list[str] | str | None = None, *, snapshot: Snapshot
           analysis: Analysis | None = None, to: str | None = None, direction: str = "both",
           ignore_case: bool = False, defines: list[str] | None = None, undefs: list[str] | None = None,
           keep_if0: bool = False, control: bool = True, cache: str | os.PathLike | bool | None = None,
-          jobs: int = 0) -> Trace:
+          jobs: int = 0, scope: str = "auto", whole: bool = False) -> Trace:
     """Where does ``symbol`` come from and where does it go? Returns a Trace; ``.to_json()``
-    gives the documented JSON (docs/trace-schema.md)."""
+    gives the documented JSON (docs/trace-schema.md), the same as ``srcscan trace`` with the
+    same options. ``scope``: ``full`` analyses every file, ``lazy`` only the files the trace
+    needs, ``auto`` lazy on trees of more than 3,000 files (``Trace.analysis.scope`` says
+    which was used). A given ``analysis`` is traced as it is."""
+    config = Config.from_args(defines, undefs, keep_if0)
     if analysis is None:
-        analysis = analyse_sources(src, snapshot, defines=defines, undefs=undefs, keep_if0=keep_if0,
-                                   control=control, cache=cache, jobs=jobs)
-    return _trace(analysis, symbol, to=to, direction=direction, ignore_case=ignore_case,
-                  config=Config.from_args(defines, undefs, keep_if0))
+        why = "snapshot"
+        if snapshot is None:
+            snapshot, why = resolve_sources([str(src)] if isinstance(src, (str, os.PathLike)) else src, whole=whole)
+        fc = open_cache(cache)
+        try:
+            analysis = analyse_scope(snapshot, symbol, to, fc, jobs, config, control, why, ignore_case, scope=scope)
+        finally:
+            if fc is not None:
+                fc.close()
+    return _trace(analysis, symbol, to=to, direction=direction, ignore_case=ignore_case, config=config)

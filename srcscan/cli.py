@@ -15,7 +15,7 @@ import sys
 from . import __version__
 from .errors import SrcscanError
 
-EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 # Deeply nested generated code (10 000 parentheses) is walked recursively by tree-sitter
 # consumers; from Python 3.11 on, Python-to-Python calls do not use the C stack, so a high
 # limit is safe there. Deeper input still ends in one clear error line (see main()).
@@ -148,7 +148,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="srcscan",
         description="Where does this value come from, and where does it go? Dataflow tracing "
-                    "over VirtualBox's C/C++ sources. Exit codes: 0 ok, 1 nothing found, 2 usage or input error.",
+                    "over VirtualBox's C/C++ sources. Exit codes: 0 ok, 1 nothing found, 2 usage or input error, "
+                    "3 internal error, 130 interrupted.",
     )
     parser.add_argument("--version", action="version", version=f"srcscan {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the Python traceback on errors")
@@ -217,7 +218,7 @@ def _main(argv: list[str] | None) -> int:
         return e.exit_code
     except KeyboardInterrupt:
         print("srcscan: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
         _quiet_stdout()
         return 0
@@ -243,7 +244,7 @@ def _last_resort(args, e: BaseException) -> tuple[str, int]:
         return _damaged_cache(args, e), EXIT_USAGE
     if isinstance(e, OSError):  # disk full, permissions, a file that vanished
         return f"error: {_os_error(e)}", EXIT_USAGE
-    return f"internal error: {type(e).__name__}: {e} (run with --debug for the traceback)", 3
+    return f"internal error: {type(e).__name__}: {e} (run with --debug for the traceback)", EXIT_INTERNAL
 
 
 def _from_cache_decoding(e: BaseException) -> bool:

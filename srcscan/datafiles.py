@@ -46,6 +46,28 @@ def model_files() -> list[str]:
     return sorted(f"models/{p.name}" for p in d.iterdir() if p.name.endswith(".toml"))
 
 
+# What a file under queries/models holds, declared by its top-level ``kind`` key: "api"
+# (the default: [[source]], [[sink]], [[propagator]], [[handle]] rows), "log" ([[log]]
+# rows: statements that print to a log; `srcscan log` reads them, traces treat them as
+# sinks) or "drift" (the inputs of `srcscan drift`).
+MODEL_KINDS = ("api", "log", "drift")
+
+
+def model_kind(name: str, doc: dict) -> str:
+    """The declared kind of the models file ``name`` (see MODEL_KINDS); a one-line error
+    naming the file when it is not one of them."""
+    kind = doc.get("kind", "api")
+    if kind not in MODEL_KINDS:
+        raise UsageError(f"queries/{name}: kind = {kind!r} is not one of {', '.join(map(repr, MODEL_KINDS))}")
+    return kind
+
+
+def model_docs(kind: str) -> list[tuple[str, dict]]:
+    """(name, parsed TOML) of every models file of ``kind``."""
+    docs = [(f, load_toml(f)) for f in model_files()]
+    return [(f, d) for f, d in docs if model_kind(f, d) == kind]
+
+
 @lru_cache(maxsize=1)
 def queries_hash() -> str:
     """Hash of every data file that changes extraction; part of the fact cache key."""

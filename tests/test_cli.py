@@ -96,3 +96,20 @@ def test_index_graph_makes_the_first_trace_warm(tmp_path, capsys, monkeypatch):
     assert main(["index", "--graph", "--cache", cache]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("srcscan: error: --graph: 29 files is more than 10")
+
+
+@pytest.mark.parametrize("exc, code, line", [
+    (KeyboardInterrupt(), 130, "srcscan: interrupted"),
+    (ZeroDivisionError("boom"), 3, "srcscan: internal error: ZeroDivisionError: boom (run with --debug for the traceback)"),
+])
+def test_exit_codes_3_and_130_are_what_readme_says(monkeypatch, capsys, exc, code, line):
+    import srcscan.commands.stats as stats
+
+    def boom(args):
+        raise exc
+
+    monkeypatch.setattr(stats, "run", boom)
+    assert main(["stats"]) == code
+    assert capsys.readouterr().err.strip().splitlines() == [line]
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    assert {"3": "3 internal error", "130": "130 interrupted"}[str(code)] in readme

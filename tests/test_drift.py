@@ -162,3 +162,38 @@ def test_guest_formula_matches_the_inversion():
         t = ticks << shift if shift >= 0 else ticks >> -shift
         ns = (t * scale) >> 32
         assert abs(ns - 1_000_000_000) <= 1_000_000_000 * 1e-6
+
+
+def _lines(*texts):
+    from srcscan.logs.vboxlog import LogLine
+
+    return [LogLine(i + 1, None, t) for i, t in enumerate(texts)]
+
+
+def test_drift_toml_patterns_decide_which_lines_count_not_the_engine():
+    """A told-frequency pattern for a line without "TSC" in it (another log layout) is found:
+    which lines are worth searching is drift.toml's prefilter, not a word in the engine."""
+    from srcscan.datafiles import load_toml
+    from srcscan.logs.drift import scan_log
+
+    doc = load_toml("models/drift.toml")
+    doc["told"] = {"patterns": [r"^Clock: host frequency (?P<hz>\d+) Hz"]}
+    found = scan_log(_lines("Clock: host frequency 3400109000 Hz"), load_config(doc))
+    assert [s.value for s in found.told] == [3400109000]
+    doc["told"]["prefilter"] = ["frequency"]
+    assert [s.value for s in scan_log(_lines("Clock: host frequency 3400109000 Hz"), load_config(doc)).told] == \
+        [3400109000]
+    doc["told"]["prefilter"] = ["TSC"]  # a prefilter the line lacks: not searched
+    assert scan_log(_lines("Clock: host frequency 3400109000 Hz"), load_config(doc)).told == []
+    doc["told"]["prefilter"] = "TSC"
+    with pytest.raises(Exception, match=r"\[told\] prefilter must be a list"):
+        load_config(doc)
+
+
+def test_shipped_prefilters_keep_the_shipped_lines():
+    from srcscan.logs.drift import scan_log
+
+    cfg = load_config()
+    assert cfg["told"]["prefilter"] and cfg["kvm"]["prefilter"]
+    found = scan_log(_lines(TM_LINE, kvm_line(0xd3a1b45b, -1)), cfg)
+    assert [s.value for s in found.told] == [TOLD] and [k.scale for k in found.kvm] == [0xd3a1b45b]

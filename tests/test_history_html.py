@@ -239,7 +239,8 @@ def test_hostile_document_renders_inert():
     doc = {"schema": "srcscan-history/1", "tool": {"version": HOSTILE}, "command": "bisect",
            "query": {"symbol": HOSTILE, "to": HOSTILE, "path": [HOSTILE, HOSTILE], "direction": HOSTILE,
                      "predicate": HOSTILE},
-           "source": {"kind": HOSTILE, "root": HOSTILE, "scope": [HOSTILE]},
+           "source": {"kind": HOSTILE, "root": HOSTILE, "scope": [HOSTILE],
+                      "svn_url": "https://www.virtualbox.org/svn/vbox/trunk", "remotes": [HOSTILE]},
            "range": {"good": rev, "bad": rev2, "candidates": HOSTILE}, "found": change, "changes": [change],
            "evaluations": [{"revision": rev, "fingerprint": "a", "value": HOSTILE, "missing": HOSTILE,
                             "same_files_as": HOSTILE},
@@ -301,13 +302,16 @@ def test_timeline_in_browser(pages, tmp_path):
     assert (tmp_path / "history-1280.png").stat().st_size > 10_000
 
 
-def test_no_change_and_svn_only_revisions():
+@pytest.mark.parametrize("repository, linked", [("https://www.virtualbox.org/svn/vbox/trunk", True),
+                                                 ("file:///srv/svn/trunk", False), (None, False)])
+def test_no_change_and_svn_only_revisions(repository, linked):
     """A bisect that found nothing, over svn revisions (no git ids): the page says so and
-    still links every revision to its changeset."""
-    revs = [{"id": None, "svn": n, "date": "2015-01-01T00:00:00+00:00", "author": "dev", "subject": f"change {n}"}
-            for n in (2, 5, 9)]
+    links every revision to its changeset when its repository is one queries/config.toml
+    links (VirtualBox's); a user's own svn repository gets no virtualbox.org links."""
+    revs = [{"id": None, "svn": n, "date": "2015-01-01T00:00:00+00:00", "author": "dev",
+             "subject": f"change {n}"} for n in (2, 5, 9)]
     doc = {"schema": "srcscan-history/1", "command": "bisect", "query": {"symbol": SYM, "predicate": "changed"},
-           "source": {"kind": "svn", "root": "file:///srv/svn/trunk"},
+           "source": {"kind": "svn", "root": "file:///srv/svn/trunk", "svn_url": repository, "remotes": []},
            "range": {"good": revs[0], "bad": revs[-1], "candidates": 7}, "found": None, "changes": [],
            "evaluations": [{"revision": r, "fingerprint": "f", "value": "f", "nodes": 3, "edges": 2} for r in revs],
            "stats": {"evaluations": 2, "bound": 5, "files_parsed": 4, "files_reused": 4, "seconds": 0.1},
@@ -315,6 +319,9 @@ def test_no_change_and_svn_only_revisions():
     t = check_inert(render(doc))
     assert "No change found" in t.root.by_id("result").text()
     hrefs = {a.attrs.get("href") for a in t.root.find_all("a")}
-    assert {f"https://www.virtualbox.org/changeset/{n}/vbox" for n in (2, 5, 9)} <= hrefs
+    if linked:
+        assert {f"https://www.virtualbox.org/changeset/{n}/vbox" for n in (2, 5, 9)} <= hrefs
+    else:
+        assert not any("virtualbox.org" in (h or "") for h in hrefs) and "r5" in t.root.text()
     assert not t.root.find_all("li", "changed") and "same at both ends" in t.root.text()
     assert "50% from the fact cache" in t.root.text()

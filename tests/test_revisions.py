@@ -132,3 +132,25 @@ def test_svn_map_cache(tmp_path, monkeypatch, hist):
     assert len(files) == 1
     revisions._MEMO.clear()
     assert revisions.svn_map(r) == m
+
+
+
+def test_a_git_snapshot_names_its_svn_repository_for_web_links(tmp_path, monkeypatch):
+    """A git-svn mirror of somebody's own svn server: the trace says which repository its svn
+    numbers belong to, and gets no virtualbox.org links; VirtualBox's own gets them."""
+    from srcscan.render._links import for_source
+    from srcscan.sources.git import GitSnapshot
+
+    for url, linked in (("https://svn.example.org/repo/trunk", False), ("https://www.virtualbox.org/svn/vbox/trunk", True)):
+        import histories
+
+        monkeypatch.setattr(histories, "SVN_URL", url)
+        h = make_history(tmp_path / url.split("//")[1].split("/")[0], n=2)
+        snap = GitSnapshot(h.path, "HEAD")
+        src = snap.repository()
+        assert src["svn_url"] == url and snap.revision.svn is not None
+        web = for_source(src)
+        assert (web is not None) is linked
+        if linked:
+            assert web.browse("src/VBox/VMM/VMMR3/TM.cpp", snap.revision.svn, 5) == (
+                f"https://www.virtualbox.org/browser/vbox/trunk/src/VBox/VMM/VMMR3/TM.cpp?rev={snap.revision.svn}#L5")

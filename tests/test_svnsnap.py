@@ -91,3 +91,21 @@ def test_open_snapshot_svn(sh):
     args = argparse.Namespace(src=None, rev="r4", svn=sh.url, whole_tree=False)
     snap, why = open_snapshot(args, env={})
     assert snap.kind == "svn" and snap.number == 4 and "--svn" in why
+
+
+def test_a_users_own_svn_repository_gets_no_virtualbox_links(sh, tmp_path, capsys):
+    """`trace --svn` of a local repository: the report names the revision and its repository,
+    but links no file or changeset to virtualbox.org (that is VirtualBox's repository, not this one)."""
+    import json
+
+    from srcscan.cli import main
+
+    assert SvnSnapshot(sh.url, 2).repository() == {"svn_url": sh.url.rstrip("/"), "remotes": []}
+    assert main(["trace", "cTscTicksPerSecond", "--svn", sh.url, "--rev", "r4", "--format", "json",
+                 "-o", str(tmp_path / "t.json")]) == 0
+    doc = json.loads((tmp_path / "t.json").read_text())
+    assert doc["source"]["revision"]["svn"] == 4 and doc["source"]["svn_url"] == sh.url.rstrip("/")
+    for fmt in ("html", "markdown"):
+        assert main(["report", str(tmp_path / "t.json"), "-f", fmt, "-o", str(tmp_path / f"t.{fmt}")]) == 0
+        out = (tmp_path / f"t.{fmt}").read_text()
+        assert "r4" in out and "virtualbox.org" not in out

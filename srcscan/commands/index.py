@@ -42,10 +42,10 @@ def run(args) -> int:
     graph = None
     try:
         if args.graph:
-            from ..query.lazy import LAZY_AUTO_FILES
+            from ..query.lazy import LAZY_AUTO_FILES, lazy_by_default
 
             n = len(snapshot_files(snap, cache))
-            if n > LAZY_AUTO_FILES:
+            if lazy_by_default(n):
                 raise UsageError(f"--graph: {n} files is more than {LAZY_AUTO_FILES}; a whole checkout's flow graph "
                                  "does not fit in memory (traces there read only the files they need)")
         _, st = index(snap, cache, args.jobs, keep=False)

@@ -33,7 +33,7 @@ def register(p) -> None:
     p.add_argument("--scope", choices=["auto", "full", "lazy"], default="auto",
                    help="full: index every file; lazy: only files that mention the names the trace follows "
                         "(grown round by round); auto (default): full, or lazy for trees of more than "
-                        "3000 files without a cached graph")
+                        "3,000 files without a cached graph")
     cli.add_source_options(p)
     cli.add_output_options(p, FORMAT_NAMES)
     add_view_options(p)
@@ -72,10 +72,8 @@ def warn_all(warnings: list[str]) -> None:
 
 
 def run(args) -> int:
-    from ..graph import store as graphstore
-    from ..graph.store import DamagedGraph
     from ..errors import NotFound
-    from ..query.analysis import analyse
+    from ..query.lazy import analyse_scope
     from ..query.trace import trace
 
     if args.format not in formats():
@@ -86,45 +84,23 @@ def run(args) -> int:
     config = cli.config_from(args)
     cache = cli.open_cache(args)
     try:
-        scope = getattr(args, "scope", "auto")
-        if scope == "auto":
-            from ..extract.index import snapshot_files
-            from ..query.lazy import LAZY_AUTO_FILES
-
-            scope = "lazy" if len(snapshot_files(snap, cache)) > LAZY_AUTO_FILES else "full"
-        if scope == "lazy":
-            from ..query.lazy import analyse_lazy
-
-            analysis = analyse_lazy(snap, args.symbol, args.to, cache, args.jobs, config, not args.no_control, why,
-                                    args.ignore_case, need_program=bool(args.log))
+        analysis = analyse_scope(snap, args.symbol, args.to, cache, args.jobs, config, not args.no_control, why,
+                                 args.ignore_case, need_program=bool(args.log), scope=args.scope)
+        if analysis.scope != "full":
             note(f"scope: {analysis.scope}")
-        else:
-            analysis = analyse(snap, cache, args.jobs, config, not args.no_control, why, need_program=bool(args.log))
         warn_all(list(analysis.stats.warnings) + list(analysis.warnings))
         tr = trace(analysis, args.symbol, to=args.to, direction=args.direction, ignore_case=args.ignore_case,
                    config=config)
-        try:
-            doc = tr.to_json(full=args.format != "text")
-        except DamagedGraph as e:
-            # the cached graph's evidence is unreadable: drop it, rebuild from the facts
-            note(f"warning: {e}; rebuilt the flow graph")
-            if cache is not None:
-                graphstore.drop(cache.db, e.gkey)
-            from ..query.analysis import _analyse
-
-            analysis = _analyse(snap, None, args.jobs, config, not args.no_control, why, bool(args.log),
-                                cache_facts=cache)
-            tr = trace(analysis, args.symbol, to=args.to, direction=args.direction, ignore_case=args.ignore_case,
-                       config=config)
-            doc = tr.to_json(full=args.format != "text")
-            doc["warnings"].append(f"{e}; rebuilt the flow graph")
+        doc = tr.to_json(full=args.format != "text")  # rebuilds a cached graph found damaged
+        if tr.rebuilt:
+            note(f"warning: {tr.rebuilt}")
     finally:
         if cache is not None:
             cache.close()
     if args.log:
         from ..logs.observe import attach_log_values
 
-        attach_log_values(doc, analysis, args.log)
+        attach_log_values(doc, tr.analysis, args.log)
     cli.emit(render(doc, args.format, **view_options(args)), args.output)
     if args.to and not doc["paths"]:
         raise NotFound(f"no path from {args.symbol} to {args.to}")

@@ -1,5 +1,5 @@
 """Facts: plain data extracted from one file, independent of tree-sitter objects, so they can
-be cached (as JSON) and shipped between processes.
+be cached (pickled) and shipped between processes.
 
 An *access path* is how code names a value: ``pVM->tm.s.cTSCTicksPerSecond`` is
 ``Access(root="pVM", steps=(("->", "tm"), (".", "s"), (".", "cTSCTicksPerSecond")))``.

@@ -7,16 +7,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..datafiles import load_toml, model_files
+from ..datafiles import load_toml, model_files, model_kind
 from ..errors import UsageError
 
 _KEYS = {
     "source": {"id", "description", "functions", "node_arg", "key_arg", "out_arg", "returns", "key", "override"},
-    "sink": {"id", "description", "functions", "args", "key", "format_arg", "fields"},
+    "sink": {"id", "description", "functions", "args", "key", "fields"},
     "propagator": {"description", "functions", "args"},
     "handle": {"model", "function", "root", "parent_arg", "name_arg", "slot", "param", "path"},
     "container": {"description", "store", "load"},
 }
+
+
+# keys a row cannot do without (a sink also needs functions or fields), and the ones that are text
+_REQUIRED = {"source": ("id", "functions"), "sink": ("id",), "propagator": ("functions",),
+             "handle": ("model",), "container": ()}  # a handle: and a function or a slot
+_TEXT = ("id", "description", "key", "override", "model", "function")
 
 
 @dataclass
@@ -79,7 +85,9 @@ class Models:
         return len(self.sources) + len(self.sinks) + len(self.propagators) + len(self.handles)
 
 
-def _check(kind: str, row: dict, where: str) -> None:
+def _check(kind: str, row, where: str) -> None:
+    if not isinstance(row, dict):
+        raise UsageError(f"{where}: [[{kind}]] must be a table of keys")
     unknown = set(row) - _KEYS[kind]
     if unknown:
         raise UsageError(f"{where}: [[{kind}]] has unknown key(s): {', '.join(sorted(unknown))}")
@@ -88,12 +96,21 @@ def _check(kind: str, row: dict, where: str) -> None:
             if not isinstance(row.get(k, []), list) or not all(isinstance(x, str) for x in row.get(k, [])):
                 raise UsageError(f"{where}: [[container]] {k} must be a list of method names")
         return
-    if kind != "handle" and not row.get("functions") and not (kind == "sink" and row.get("fields")):
-        raise UsageError(f"{where}: [[{kind}]] needs a non-empty 'functions' list")
+    missing = [k for k in _REQUIRED[kind] if k not in row]
+    if missing:
+        raise UsageError(f"{where}: [[{kind}]] needs {' and '.join(repr(k) for k in missing)}")
+    if "functions" in row and not (isinstance(row["functions"], list) and row["functions"]
+                                   and all(isinstance(f, str) and f for f in row["functions"])):
+        raise UsageError(f"{where}: [[{kind}]] needs a non-empty 'functions' list of names")
+    if kind == "sink" and "functions" not in row and not row.get("fields"):  # a sink: calls or fields
+        raise UsageError(f"{where}: [[{kind}]] needs a non-empty 'functions' list (or 'fields')")
     if "fields" in row and not (isinstance(row["fields"], list) and all(
             isinstance(f, str) and f.count(".") == 1 and all(f.split(".")) for f in row["fields"])):
         raise UsageError(f"{where}: [[{kind}]] fields must be a list of \"Struct.field\" names")
-    for k in ("node_arg", "key_arg", "out_arg", "parent_arg", "name_arg", "format_arg"):
+    for k in _TEXT:
+        if k in row and not isinstance(row[k], str):
+            raise UsageError(f"{where}: [[{kind}]] {k} must be a string")
+    for k in ("node_arg", "key_arg", "out_arg", "parent_arg", "name_arg"):
         if k in row and (not isinstance(row[k], int) or row[k] < 0):
             raise UsageError(f"{where}: [[{kind}]] {k} must be an argument position (0, 1, ...)")
     if "args" in row and row["args"] != "all" and not (
@@ -107,8 +124,12 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
     m = Models()
     for name, doc in docs:
         m.files.append(name)
-        for kind in _KEYS:
-            for i, row in enumerate(doc.get(kind, [])):
+        declared = model_kind(name, doc)
+        for kind in _KEYS if declared == "api" else ():
+            rows = doc.get(kind, [])
+            if not isinstance(rows, list):
+                raise UsageError(f"queries/{name}: {kind} must be written [[{kind}]] (a list of rows)")
+            for i, row in enumerate(rows):
                 where = f"queries/{name} [[{kind}]] #{i + 1}"
                 _check(kind, row, where)
                 if kind == "source":
@@ -139,8 +160,8 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
                         raise UsageError(f"{where}: [[handle]] needs a function (or a slot)")
                     m.handles[row["function"]] = HandleModel(row["model"], bool(row.get("root", False)),
                                                              row.get("parent_arg"), row.get("name_arg"))
-        # log statements (queries/models/log.toml, shared with `srcscan log`) are sinks too
-        rows = doc.get("log", []) if name.endswith("log.toml") else []
+        # log statements (files of kind "log", shared with `srcscan log`) are sinks too
+        rows = doc.get("log", []) if declared == "log" else []
         for i, row in enumerate(rows):
             names = row.get("names") if isinstance(row, dict) else None
             if not isinstance(names, list) or not names:

@@ -54,9 +54,6 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             self.g.add_node(nid, **attrs)
         return nid
 
-    def fn_node_key(self, fn: Function) -> str:
-        return fn.key
-
     def var_node(self, acc: Access, fn: Function | None, file: str) -> str | None:
         """The node an access path names in ``fn`` (memoised: the same path recurs a lot)."""
         key = (id(fn) if fn is not None else file, acc.root, tuple(acc.steps), acc.deref)

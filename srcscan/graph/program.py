@@ -6,10 +6,11 @@ import re
 from functools import lru_cache
 from collections import defaultdict
 
+from ..datafiles import load_toml
 from ..extract.records import Access, FieldDecl, FileFacts, Function, GlobalVar, Struct
 
 _TYPE_NOISE = {"const", "volatile", "struct", "union", "enum", "class", "unsigned", "signed", "static", "inline",
-               "extern", "register", "RT_UNTRUSTED_VOLATILE_GUEST", "RT_UNTRUSTED_VOLATILE_HOST", "typename"}
+               "extern", "register", "typename"} | set(load_toml("macros.toml").get("type_qualifiers", []))
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_:]*")
 
 

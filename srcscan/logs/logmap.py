@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
 from ..errors import UsageError
-from .iprtfmt import LinePattern, compile_format, parse_format, parse_value
+from .iprtfmt import LinePattern, compile_format, parse_value
 from .vboxlog import LogLine
 
 KEY_CHARS = 4
@@ -59,14 +59,23 @@ _RULE_KEYS = {"names", "format_arg", "prefix", "format", "release", "description
 
 
 def load_log_model(doc: dict | None = None, where: str = "queries/models/log.toml") -> dict[str, LogRule]:
-    """Callee name -> LogRule, from log.toml (or a dict with the same shape)."""
+    """Callee name -> LogRule, from the [[log]] rows of every models file declaring
+    ``kind = "log"`` (or from a dict with the same shape)."""
     if doc is None:
-        from ..datafiles import load_toml
+        from ..datafiles import model_docs
 
-        doc = load_toml("models/log.toml")
-    rules: dict[str, LogRule] = {}
-    for i, row in enumerate(doc.get("log", [])):
+        rules: dict[str, LogRule] = {}
+        for name, d in model_docs("log"):
+            rules.update(load_log_model(d, f"queries/{name}"))
+        return rules
+    rules = {}
+    rows = doc.get("log", [])
+    if not isinstance(rows, list):
+        raise UsageError(f"{where}: log rules must be written [[log]] (a list of rows)")
+    for i, row in enumerate(rows):
         at = f"{where} [[log]] #{i + 1}"
+        if not isinstance(row, dict):
+            raise UsageError(f"{at}: must be a table of keys")
         unknown = set(row) - _RULE_KEYS
         if unknown:
             raise UsageError(f"{at}: unknown key(s): {', '.join(sorted(unknown))}")
@@ -329,11 +338,6 @@ def scan(lines: Iterable[LogLine], index: LogIndex) -> Iterator[LineMatch]:
         if not ln.text.strip():
             continue
         yield LineMatch(ln, index.match(ln.text))
-
-
-def format_specs(fmt: str) -> list[str]:
-    """The conversions of a format, for display."""
-    return [x.text for x in parse_format(fmt) if not isinstance(x, str)]
 
 
 # --------------------------------------------------------------------------- aggregation

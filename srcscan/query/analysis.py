@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass, field
+from typing import Callable
 
 from ..datafiles import model_files, read_text
 from ..extract.cache import FactCache, version_key
@@ -29,6 +30,9 @@ class Analysis:
     program: Program | None = None
     warnings: list[str] = field(default_factory=list)
     scope: str = "full"
+    # called with a DamagedGraph when the cached graph turns out unreadable while a trace reads
+    # it: returns the analysis built again (set by lazy.analyse_scope)
+    rebuild: Callable[[graphstore.DamagedGraph], "Analysis"] | None = field(default=None, repr=False)
 
 
 def _graph_key(keys: list[tuple[str, str]], config: Config, control: bool) -> str:

@@ -205,7 +205,7 @@ class Evaluator:
 
             a = analyse(snap, self.cache, self.jobs, cfg, control, "history")
             rkey = None
-        elif len(snap.files()) > lazy.LAZY_AUTO_FILES:
+        elif lazy.lazy_by_default(len(snap.files())):
             # a whole checkout: only the files the trace needs, as `trace --scope auto` does
             a = lazy.analyse_lazy(snap, q.symbol, q.to, self.cache, self.jobs, cfg, control, "history",
                                      bool(o.get("ignore_case")))
@@ -309,6 +309,10 @@ class HistoryResult:
                "changes": [c.to_json() for c in self.changes],
                "evaluations": [p.to_json() for p in self.evaluated],
                "stats": self.stats, "warnings": list(self.warnings)}
+        try:  # which svn repository the svn numbers belong to (for web links, render/_links.py)
+            out["source"].update(self.source.repository(self.bad.revision.id or self.bad.revision.svn))
+        except Exception:  # noqa: BLE001 - a report without web links is still a report
+            pass
         if self.command == "bisect":
             out["found"] = self.found.to_json() if self.found else None
         return out

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import time
 
-from ..errors import NotFound, UnreadableSource
+from ..errors import NotFound, UnreadableSource, UsageError
 from ..extract.cache import FactCache
 from ..extract.index import snapshot_files
 from ..extract.ppcond import Config
@@ -14,14 +14,58 @@ from ..graph import store as graphstore
 from ..sources.snapshot import Snapshot
 from ..util import paused_gc
 from .analysis import Analysis, _analyse, _graph_key, analyse, analyse_demand
-from .slicing import match_nodes
 from .trace import Trace, trace
 
 LAZY_AUTO_FILES = 3000  # --scope auto: above this many files (and no cached graph), lazy
+SCOPES = ("auto", "full", "lazy")
 LAZY_MAX_ROUNDS = 8
 LAZY_MAX_SHARE = 0.5  # beyond this share of the files, a full index is as cheap
 LAZY_FULL_FALLBACK_FILES = 5000  # ...unless the tree is so big that a full graph does not fit in memory
 LAZY_MAX_NEW_NAMES = 40  # on huge trees, a round needing more names than this ends the growth
+
+
+def lazy_by_default(nfiles: int) -> bool:
+    """The one rule for trees too big for a whole flow graph: above LAZY_AUTO_FILES files,
+    ``--scope auto`` traces lazily, ``index --graph`` refuses and history walks lazily."""
+    return nfiles > LAZY_AUTO_FILES
+
+
+def analyse_scope(snapshot: Snapshot, symbol: str, to: str | None = None, cache: FactCache | None = None,
+                  jobs: int = 0, config: Config | None = None, control: bool = True, why: str = "",
+                  ignore_case: bool = False, need_program: bool = False, scope: str = "auto") -> Analysis:
+    """The analysis a trace of ``symbol`` (and ``to``) runs on under ``scope``: ``full`` every
+    file, ``lazy`` only the files the trace needs (analyse_lazy), ``auto`` lazy for trees
+    where lazy_by_default. The result can rebuild itself when its cached graph turns out
+    damaged while the trace reads it (``Analysis.rebuild``, used by Trace.to_json)."""
+    if scope not in SCOPES:
+        raise UsageError(f"--scope {scope}: choose {', '.join(SCOPES)}")
+    config = config or Config()
+    if scope == "auto":
+        scope = "lazy" if lazy_by_default(len(snapshot_files(snapshot, cache))) else "full"
+
+    def run(fc: FactCache | None) -> Analysis:
+        if scope == "lazy":
+            a = analyse_lazy(snapshot, symbol, to, fc, jobs, config, control, why, ignore_case, need_program)
+        else:
+            a = analyse(snapshot, fc, jobs, config, control, why, need_program)
+        a.rebuild = rebuild
+        return a
+
+    def rebuild(damage: graphstore.DamagedGraph) -> Analysis:
+        """Drop the damaged graph and build it again from the facts (and cache it anew)."""
+        fc = FactCache(cache.folder) if cache is not None else None  # the caller's may be closed by now
+        try:
+            if fc is not None:
+                graphstore.drop(fc.db, damage.gkey)
+            a = run(fc)
+        finally:
+            if fc is not None:
+                fc.close()
+        a.rebuild = None  # once: a graph damaged again is an error, not a loop
+        a.warnings.append(f"{damage}; rebuilt the flow graph")
+        return a
+
+    return run(cache)
 
 
 def _query_names(symbol: str) -> set[str]:
@@ -166,7 +210,9 @@ def _analyse_lazy(snapshot, symbol, to, cache, jobs, config, control, why, ignor
     t0 = time.perf_counter()
     files = snapshot_files(snapshot, cache)
     if cache is not None and graphstore.exists(cache.db, _graph_key(files, config, control)):
-        return analyse(snapshot, cache, jobs, config, control, why, need_program)  # a full graph is cached
+        full = analyse(snapshot, cache, jobs, config, control, why, need_program)  # a full graph is cached
+        full.scope = "full (a cached flow graph of every file)"
+        return full
     lazykey = "lazy:" + hashlib.sha1(repr((_graph_key(files, config, control), symbol, to, ignore_case)).encode()
                                      ).hexdigest()
     if cache is not None:  # this query ran before on this snapshot: reuse its scope and graph
@@ -201,7 +247,7 @@ def _analyse_lazy(snapshot, symbol, to, cache, jobs, config, control, why, ignor
     scope: set[str] = set()
     searched: set[str] = set()
     rounds = 0
-    analysis = None
+    notes: list[str] = []  # warnings of the growth, kept for the final analysis
     headers = [p for p, _ in files if p.endswith((".h", ".hpp", ".hh", ".mac"))]
     while rounds < LAZY_MAX_ROUNDS:
         new = sorted(wanted - searched)
@@ -210,9 +256,9 @@ def _analyse_lazy(snapshot, symbol, to, cache, jobs, config, control, why, ignor
             break
         if len(files) > LAZY_FULL_FALLBACK_FILES and len(new) > LAZY_MAX_NEW_NAMES:
             # each name costs a scan of the whole tree: on a huge tree, stop growing here
-            analysis.warnings.append(f"lazy scope stopped after {rounds} round(s) with {len(new)} more names to "
-                                     f"follow ({', '.join(new[:5])}, ...); flows through files outside the "
-                                     f"{len(scope)} read are not shown (use --scope full)")
+            notes.append(f"lazy scope stopped after {rounds} round(s) with {len(new)} more names to "
+                         f"follow ({', '.join(new[:5])}, ...); flows through files outside the "
+                         f"{len(scope)} read are not shown (use --scope full)")
             break
         rounds += 1
         searched |= set(new) | set(new_types)
@@ -226,38 +272,34 @@ def _analyse_lazy(snapshot, symbol, to, cache, jobs, config, control, why, ignor
                     scope.add(path)
         if len(scope) > LAZY_MAX_SHARE * len(files):
             if len(files) <= LAZY_FULL_FALLBACK_FILES:
-                analysis = tr = None
                 full = analyse(snapshot, cache, jobs, config, control, why, need_program=True)
                 full.stats.warnings.append(f"lazy scope grew past {int(LAZY_MAX_SHARE * 100)}% of the files; "
                                            "used the full index")
+                full.scope = f"full (the lazy scope grew past {int(LAZY_MAX_SHARE * 100)}% of the files)"
                 return full
             capped = True  # a huge tree: keep the scope we have rather than load everything
         else:
             capped = False
-        sub = _Subset(snapshot, scope)
         analysis = tr = None  # the last round's graph and facts go before this round's are built
         # rounds trace on a graph built on demand (same answer, a fraction of the building);
         # the scope's whole graph is built once, at the end, for the cache
-        analysis = analyse_demand(sub, cache, jobs, config, control, why)
+        analysis = analyse_demand(_Subset(snapshot, scope), cache, jobs, config, control, why)
+        notes.extend(analysis.warnings)
         try:
             tr = trace(analysis, symbol, to=to, ignore_case=ignore_case, config=config)
-        except NotFound:
-            tr = None
-            if match_nodes(analysis.graph, symbol, ignore_case):
-                break  # the symbol is there but --to is not (yet): nothing more to follow
+        except NotFound:  # the symbol (or --to) is not in the scope read so far: nothing to follow
             break
         if capped:
-            analysis.warnings.append(f"lazy scope reached {len(scope)} of {len(files)} files and stopped growing; "
-                                    "flows through files outside it are not shown (use --scope full)")
+            notes.append(f"lazy scope reached {len(scope)} of {len(files)} files and stopped growing; "
+                         "flows through files outside it are not shown (use --scope full)")
             break
         more, more_types = _slice_names(analysis, tr)
         wanted |= more
         wanted_types |= more_types
-    notes = analysis.warnings if analysis is not None else []
     analysis = tr = None
     analysis = _analyse(_Subset(snapshot, scope or {files[0][0]}), None, jobs, config, control, why, True,
                         cache_facts=cache)
-    analysis.warnings.extend(notes)
+    analysis.warnings.extend(dict.fromkeys(notes))
     if cache is not None and scope:
         import json
 
@@ -288,3 +330,6 @@ class _Subset(Snapshot):
 
     def read(self, path: str) -> bytes:
         return self.base.read(path)
+
+    def repository(self) -> dict:
+        return self.base.repository()

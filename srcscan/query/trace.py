@@ -30,6 +30,7 @@ class Trace:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     targets: list[str] = field(default_factory=list)
+    rebuilt: str = ""  # why the graph was rebuilt while this trace was written out (damaged cache)
 
     @property
     def graph(self):
@@ -40,7 +41,16 @@ class Trace:
         (enough for the text view, much cheaper on big slices)."""
         from .tracejson import to_json
 
-        return to_json(self, full)
+        try:
+            return to_json(self, full)
+        except graphstore.DamagedGraph as e:  # the cached graph's evidence is unreadable
+            if self.analysis.rebuild is None:
+                raise
+            fresh = trace(self.analysis.rebuild(e), self.symbol, to=self.to, direction=self.direction,
+                          ignore_case=self.ignore_case, config=self.config)
+            self.__dict__.update(fresh.__dict__)  # this trace now runs on the rebuilt graph
+            self.rebuilt = f"{e}; rebuilt the flow graph"
+            return to_json(self, full)
 
 
 def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str = "both",

@@ -69,7 +69,7 @@ def to_json(tr: Trace, full: bool = True) -> dict:
                   "defines": [f"{k}={v}" if v != 1 else k for k, v in sorted(tr.config.defines.items())],
                   "undefs": sorted(tr.config.undefs)},
         "source": {"kind": snap.kind, "root": snap.root, "label": snap.label, "why": a.why,
-                   "revision": snap.revision.to_json()},
+                   "revision": snap.revision.to_json(), **snap.repository()},
         "stats": {"files": st.files, "parsed": st.parsed, "reused": st.reused, "functions": a.functions,
                   "graph_nodes": g.number_of_nodes(), "graph_edges": g.number_of_edges(), "nodes": len(nodes),
                   "edges": len(edges), "paths": len(paths), "sources": n_sources, "sinks": n_sinks,

@@ -6,13 +6,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from ..errors import UsageError
 
 SCHEMA = "srcscan-trace/1"
-TRAC = "https://www.virtualbox.org/browser/vbox/trunk/{path}?rev={rev}#L{line}"
-TRAC_CHANGESET = "https://www.virtualbox.org/changeset/{rev}/vbox"
 
 # Characters XML 1.0 cannot carry (GraphML, SVG): C0 controls except tab/newline/CR, lone
 # surrogates and the two non-characters.
@@ -127,17 +124,38 @@ def check_trace(obj, where: str = "trace") -> dict:
     return obj
 
 
-def trac_url(path: str | None, svn, line) -> str | None:
-    """Link to VirtualBox's Trac source browser at svn revision ``svn``, or None."""
-    if not path or not isinstance(svn, int) or isinstance(svn, bool):
-        return None
-    url = TRAC.format(path=quote(path.lstrip("/"), safe="/"), rev=svn, line=line or 1)
-    return url if line else url.split("#", 1)[0]
+class SvnRev(int):
+    """A trace's svn number, carrying the web pages (render/_links.py, queries/links.toml) of
+    the repository it belongs to, or None: shown as the plain number, linked only when that
+    repository is listed (a user's own svn server gets no virtualbox.org links)."""
+
+    web = None
+
+    def __new__(cls, n: int, web=None):
+        self = super().__new__(cls, n)
+        self.web = web
+        return self
 
 
-def svn_of(trace: dict):
+def svn_of(trace: dict) -> SvnRev | None:
+    from ._links import for_source
+
     svn = ((trace.get("source") or {}).get("revision") or {}).get("svn")
-    return svn if isinstance(svn, int) and not isinstance(svn, bool) else None
+    if not isinstance(svn, int) or isinstance(svn, bool):
+        return None
+    return SvnRev(svn, for_source(trace.get("source")))
+
+
+def trac_url(path: str | None, svn, line) -> str | None:
+    """Link to ``path`` at ``line`` in the web source browser of ``svn``'s repository, or None."""
+    web = getattr(svn, "web", None)
+    return web.browse(path, int(svn), line) if web is not None and path else None
+
+
+def changeset_url(svn) -> str | None:
+    """Link to the changeset page of ``svn`` in its repository's web pages, or None."""
+    web = getattr(svn, "web", None)
+    return web.changeset(int(svn)) if web is not None else None
 
 
 @dataclass

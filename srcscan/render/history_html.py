@@ -1,6 +1,6 @@
 """One self-contained HTML page per history result (docs/history-schema.md): a summary, then a
 vertical timeline of the revisions looked at, each changed revision with its flow diff (edges
-added and removed with their evidence), links to VirtualBox's Trac changeset and source browser
+added and removed with their evidence), links to the changeset and source browser of the repository (queries/links.toml)
 when the svn number is known, and the bisect result highlighted.
 
 Used by ``srcscan bisect|history|diff --format html``. It is not a trace format, so this module
@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from .. import __version__
 from ..errors import UsageError
-from ._common import TRAC_CHANGESET, one_line, trac_url
+from ._common import one_line
+from ._links import for_source
 
 SCHEMA = "srcscan-history/1"
 RUN_COLLAPSE = 4  # this many unchanged revisions in a row (or more) fold into one <details>
@@ -29,7 +30,7 @@ def rev_key(rev: dict | None):
     return rev.get("id") or (f"r{_svn(rev)}" if _svn(rev) else None)
 
 
-def rev_view(rev: dict | None) -> dict:
+def rev_view(rev: dict | None, web=None) -> dict:
     """What the template shows of a Revision: svn number, short id, date, author, subject,
     the changeset link."""
     rev = rev if isinstance(rev, dict) else {}
@@ -39,11 +40,11 @@ def rev_view(rev: dict | None) -> dict:
     return {"svn": svn, "id": rid, "short": (rid or "")[:12], "date": date,
             "date_short": date[:16].replace("T", " "), "author": one_line(rev.get("author")),
             "subject": one_line(rev.get("subject")),
-            "changeset": TRAC_CHANGESET.format(rev=svn) if svn else None,
+            "changeset": web.changeset(svn) if web and svn else None,
             "name": " ".join(x for x in (f"r{svn}" if svn else "", (rid or "")[:12]) if x) or "?"}
 
 
-def _edge_view(e: dict, svn: int | None) -> dict:
+def _edge_view(e: dict, rev: dict | None, web=None) -> dict:
     from .html import highlight
 
     line = e.get("line") if isinstance(e.get("line"), int) and not isinstance(e.get("line"), bool) else None
@@ -51,7 +52,8 @@ def _edge_view(e: dict, svn: int | None) -> dict:
     return {"src": e.get("src"), "dst": e.get("dst"), "kind": e.get("kind"), "via": e.get("via"),
             "file": e.get("file"), "line": line, "function": e.get("function"),
             "code": highlight(e["code"]) if e.get("code") else None,
-            "guards": [one_line(g) for g in guards], "trac": trac_url(e.get("file"), svn, line), "svn": svn}
+            "guards": [one_line(g) for g in guards], "trac": web.browse(e.get("file"), _svn(rev), line) if web else None,
+            "svn": _svn(rev)}
 
 
 def _value_text(v, predicate: str) -> str:
@@ -72,6 +74,7 @@ def check_history(doc) -> dict:
 
 
 def build_context(doc: dict) -> dict:
+    web = for_source(doc.get("source"))  # web pages of the svn repository (queries/links.toml), or None
     from .html import _pygments
 
     check_history(doc)
@@ -101,13 +104,13 @@ def build_context(doc: dict) -> dict:
         returns = None
         if first_key and first_key != rev_key(after) and cmd == "history":
             first = next((e for e in evals if rev_key(e.get("revision")) == first_key), None)
-            returns = rev_view(first.get("revision")) if first else None
+            returns = rev_view(first.get("revision"), web) if first else None
         view = {
-            "number": i, "anchor": f"change-{i}", "rev": rev_view(after), "before": rev_view(before),
+            "number": i, "anchor": f"change-{i}", "rev": rev_view(after, web), "before": rev_view(before, web),
             "value_before": _value_text(c.get("value_before"), predicate),
             "value_after": _value_text(c.get("value_after"), predicate),
-            "added": [_edge_view(x, _svn(after)) for x in ea[:MAX_EDGES]],
-            "removed": [_edge_view(x, _svn(before)) for x in er[:MAX_EDGES]],
+            "added": [_edge_view(x, after, web) for x in ea[:MAX_EDGES]],
+            "removed": [_edge_view(x, before, web) for x in er[:MAX_EDGES]],
             "added_more": max(0, len(ea) - MAX_EDGES), "removed_more": max(0, len(er) - MAX_EDGES),
             "nodes_added": [one_line(n) for n in d.get("nodes_added") or []],
             "nodes_removed": [one_line(n) for n in d.get("nodes_removed") or []],
@@ -130,14 +133,14 @@ def build_context(doc: dict) -> dict:
         if key == bad_key and (i == len(evals) - 1 or cmd == "diff"):
             role.append({"bisect": "bad", "history": "end", "diff": "to"}.get(cmd, "end"))
         items.append({
-            "index": i, "anchor": (ch or {}).get("anchor") or f"rev-{i}", "rev": rev_view(rev), "change": ch,
+            "index": i, "anchor": (ch or {}).get("anchor") or f"rev-{i}", "rev": rev_view(rev, web), "change": ch,
             "roles": role, "found": bool(ch and ch["found"]),
             "nodes": e.get("nodes"), "edges": e.get("edges"), "missing": one_line(e.get("missing")) or None,
             "same_files_as": one_line(e.get("same_files_as"))[:12] or None,
             "value": _value_text(e.get("value"), predicate),
             "same_as_good": e.get("value") == good_value,
             # bisect: a neighbouring pair with different flows that is not the found change
-            "differs_from": (rev_view(evals[i - 1].get("revision"))
+            "differs_from": (rev_view(evals[i - 1].get("revision"), web)
                              if i and not ch and e.get("fingerprint") != evals[i - 1].get("fingerprint") else None),
         })
     for ch in changes:  # a change whose revision was not among the evaluations (hand-made JSON)
@@ -168,7 +171,7 @@ def build_context(doc: dict) -> dict:
     candidates = rng.get("candidates")
     return {
         "doc": doc, "command": cmd, "query": q, "predicate": predicate, "source": doc.get("source") or {},
-        "good": rev_view(rng.get("good")), "bad": rev_view(rng.get("bad")), "candidates": candidates,
+        "good": rev_view(rng.get("good"), web), "bad": rev_view(rng.get("bad"), web), "candidates": candidates,
         "stats": st, "warnings": [one_line(w) for w in doc.get("warnings") or []],
         "changes": changes, "groups": groups, "evaluated": len(evals),
         "found": next((c for c in changes if c["found"]), None),

@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from .. import __version__
 from . import _answer
-from ._common import TRAC_CHANGESET, TraceView, one_line, simplify_all, svn_of, trac_url
+from ._common import TraceView, changeset_url, one_line, simplify_all, svn_of, trac_url
 from ._svg import graph_svg
 
 FORMAT = "html"
@@ -183,7 +183,7 @@ def build_context(trace: dict, layout: str = "auto", links=None, expand=(), show
     return {
         "answer": _summary(view, svn), "trees": trees, "n_folds": n_folds,
         "trace": trace, "query": q, "source": src, "revision": src.get("revision") or {},
-        "svn": svn, "changeset": TRAC_CHANGESET.format(rev=svn) if svn else None,
+        "svn": svn, "changeset": changeset_url(svn),
         "stats": trace.get("stats") or {}, "counts": view.counts(), "warnings": trace.get("warnings") or [],
         "start": [view.nodes[s] for s in view.start if s in view.nodes],
         "paths": paths, "nodes": nodes, "graph": graph, "focus_note": focus_note, "graph_svg": Markup(graph["svg"]),

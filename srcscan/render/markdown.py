@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from . import _answer
-from ._common import TRAC_CHANGESET, TraceView, one_line, simplify_all, svn_of, trac_url
+from ._common import TraceView, changeset_url, one_line, simplify_all, svn_of, trac_url
 
 FORMAT = "markdown"
 MERMAID_MAX_NODES = 200  # GitHub's renderer gives up on much larger charts
@@ -184,7 +184,7 @@ def render(trace: dict, **options) -> str:
     out.append(f"- **Start:** {', '.join(code(view.nodes[s].get('label') or s) for s in view.start if s in view.nodes) or 'none'}")
     out.append(f"- **Sources:** {text(src.get('label') or src.get('root'))}"
                + (f" ({text(src.get('kind'))}: {code(src['root'])})" if src.get("root") else ""))
-    revtxt = f"svn [r{svn}]({TRAC_CHANGESET.format(rev=svn)})" if svn else "svn number unknown"
+    revtxt = (f"svn [r{svn}]({changeset_url(svn)})" if changeset_url(svn) else f"svn r{svn}") if svn else "svn number unknown"
     if rev.get("id"):
         revtxt += f" {code(str(rev['id'])[:12])}"
     for k in ("date", "subject"):

@@ -13,7 +13,6 @@ from ._common import TraceView, one_line, svn_of
 
 FORMAT = "sarif"
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
-VBOX_SVN = "https://www.virtualbox.org/svn/vbox/trunk"
 GENERIC_RULE = "srcscan/flow"
 MAX_FLOWS = 5000
 
@@ -158,8 +157,8 @@ class _Builder:
                 {"level": "note", "message": _msg(f"{skipped} more flows were left off (limit {max_flows})")})
         svn = svn_of(self.trace)
         rev = src.get("revision") or {}
-        if svn:
-            run["versionControlProvenance"] = [{"repositoryUri": VBOX_SVN, "revisionId": str(svn),
+        if svn and isinstance(src.get("svn_url"), str) and "://" in src["svn_url"]:
+            run["versionControlProvenance"] = [{"repositoryUri": src["svn_url"], "revisionId": str(svn),
                                                 "mappedTo": {"uriBaseId": "SRCROOT"}}]
         elif rev.get("id") and src.get("kind") == "git" and "://" in str(src.get("root") or ""):
             run["versionControlProvenance"] = [{"repositoryUri": src["root"], "revisionId": rev["id"],

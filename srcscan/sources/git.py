@@ -70,11 +70,14 @@ class GitSnapshot(Snapshot):
     def files(self) -> list[tuple[str, str]]:
         return [(p, "git:" + sha) for p, sha in sorted(self._list().items())]
 
+    def repository(self) -> dict:
+        try:
+            return revisions.svn_repository(self.repo, self.commit_id)
+        except Exception:  # noqa: BLE001 - a damaged history: the report just has no web links
+            return {}
+
     def has(self, path: str) -> bool:
         return isinstance(path, str) and path in self._list()
-
-    def blob_id(self, path: str) -> str:
-        return self._list()[path]
 
     def read(self, path: str) -> bytes:
         sha = self._list().get(path)

@@ -62,12 +62,7 @@ class GitSource(RevisionSource):
         return snap
 
     def repository(self, ref: str) -> dict:
-        url = None
-        for sha in [ref] + [c.hexsha for c in self.repo.commit(ref).iter_parents(max_count=50, first_parent=True)]:
-            url = revisions.svn_url(revisions.commit_message(self.repo, sha))
-            if url:  # the newest git-svn-id line on the first-parent line near ref
-                break
-        return {"svn_url": url, "remotes": revisions.remote_urls(self.repo)}
+        return revisions.svn_repository(self.repo, ref)
 
     def to_json(self) -> dict:
         return {"kind": "git", "root": self.root, "scope": self.paths or None, "whole_tree": self.whole}

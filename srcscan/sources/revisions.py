@@ -46,6 +46,18 @@ def svn_url(message: str) -> str | None:
     return found
 
 
+def svn_repository(repo, ref: str) -> dict:
+    """Which svn repository the svn numbers of ``ref`` belong to: ``{"svn_url": the newest
+    git-svn-id URL on the first-parent line near ref, or None; "remotes": the clone's remote
+    URLs}`` (render/_links.py looks a repository's web links up by these)."""
+    url = None
+    for sha in [ref] + [c.hexsha for c in repo.commit(ref).iter_parents(max_count=50, first_parent=True)]:
+        url = svn_url(commit_message(repo, sha))
+        if url:
+            break
+    return {"svn_url": url, "remotes": remote_urls(repo)}
+
+
 def commit_message(repo, commit_id: str) -> str:
     c = repo.commit(commit_id)
     return c.message if isinstance(c.message, str) else c.message.decode("utf-8", "replace")

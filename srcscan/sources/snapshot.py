@@ -72,6 +72,11 @@ class Snapshot:
         the only paths ``read()`` may be given on behalf of a user (srcscan serve)."""
         return isinstance(path, str) and any(p == path for p, _ in self.files())
 
+    def repository(self) -> dict:
+        """The svn repository this snapshot's svn number belongs to (``svn_url``, ``remotes``;
+        see render/_links.py), or {} when there is none."""
+        return {}
+
     def describe(self) -> str:
         rev = self.revision.label()
         return f"{self.label or self.root}" + (f" @ {rev}" if rev else "")

@@ -180,6 +180,9 @@ class SvnSnapshot(Snapshot):
     def has(self, path: str) -> bool:
         return isinstance(path, str) and path in self._list()
 
+    def repository(self) -> dict:
+        return {"svn_url": self.repo.url, "remotes": []}
+
     def read(self, path: str) -> bytes:
         if path not in self._list():
             raise RevisionError(f"{path}: not in r{self.number}")

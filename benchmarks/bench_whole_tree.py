@@ -1,0 +1,102 @@
+"""The whole-checkout figures of README: `srcscan index --whole-tree`, then a lazy-scope trace
+cold and warm, each a new `python -m srcscan` process as a user runs it, with wall time and
+peak RSS of the srcscan process; optionally (--full-graph) the full flow graph of the whole
+tree, which needs a lot of memory (about 16 GB for VirtualBox's 27,000 files).
+
+    python benchmarks/bench_whole_tree.py --src /path/to/vbox-checkout [--symbol cTscTicksPerSecond]
+                                          [--jobs N] [--full-graph]
+
+Prints files and MB of the tree, then one row per step: seconds, peak RSS (MB), and what the
+step reported (files parsed; the lazy scope's files and rounds from its `scope:` line; graph
+nodes and edges). No assertions: the numbers go into README and the issue notes.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+
+def timed(cmd: list[str], env: dict) -> tuple[float, float, int, str, str]:
+    """(seconds, peak RSS MB of the process itself, exit code, stdout, stderr)."""
+    t = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
+    # wait4 gives the child's own rusage (parser workers are separate and smaller)
+    import threading
+
+    chunks: dict[str, str] = {}
+
+    def drain(name, stream):
+        chunks[name] = stream.read()
+
+    threads = [threading.Thread(target=drain, args=(n, s)) for n, s in (("out", p.stdout), ("err", p.stderr))]
+    for th in threads:
+        th.start()
+    _, status, ru = os.wait4(p.pid, 0)
+    for th in threads:
+        th.join()
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - t, ru.ru_maxrss / 1024, p.returncode, chunks.get("out", ""), chunks.get("err", "")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--src", required=True, help="a whole VirtualBox checkout (its root)")
+    ap.add_argument("--symbol", default="cTscTicksPerSecond")
+    ap.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    ap.add_argument("--full-graph", action="store_true",
+                    help="also build the full flow graph of the whole tree (--scope full; needs ~16 GB on VirtualBox)")
+    ap.add_argument("--cache", help="cache folder (default: a fresh temporary one, removed afterwards)")
+    args = ap.parse_args()
+
+    from srcscan.sources.snapshot import DirSnapshot
+
+    snap = DirSnapshot([args.src], whole=True)
+    files = snap.files()
+    mb = sum(snap.size_of(p) for p, _ in files) / 1e6
+    print(f"tree: {args.src} (--whole-tree)  {len(files)} files, {mb:.0f} MB; {args.jobs} processes; "
+          f"load average {os.getloadavg()[0]:.2f}")
+    tmp = None
+    cache = args.cache
+    if cache is None:
+        tmp = tempfile.TemporaryDirectory(prefix="srcscan-whole-")
+        cache = tmp.name
+    env = {**os.environ, "SRCSCAN_NO_PROGRESS": "1"}
+    exe = [sys.executable, "-m", "srcscan"]
+    common = ["--src", args.src, "--whole-tree", "--cache", cache, "-j", str(args.jobs)]
+    rows = []
+
+    dt, rss, rc, out, err = timed([*exe, "index", *common, "--format", "json"], env)
+    st = json.loads(out) if rc == 0 else {}
+    rows.append(("srcscan index --whole-tree (cold cache)", dt, rss, f"{st.get('parsed')} files parsed"
+                 if rc == 0 else f"exit {rc}: {err.strip()[-200:]}"))
+    for label in ("lazy-scope trace, first time", "lazy-scope trace, warm"):
+        dt, rss, rc, out, err = timed([*exe, "trace", args.symbol, *common, "--scope", "lazy", "--format", "json",
+                                       "-o", os.devnull], env)
+        m = re.search(r"scope: (lazy: (\d+) of \d+ files, (\d+) round\(s\)[^\n]*)", err)
+        rows.append((label, dt, rss, m.group(1) if m else f"exit {rc}: {err.strip()[-200:]}"))
+    if args.full_graph:
+        dt, rss, rc, out, err = timed([*exe, "trace", args.symbol, *common, "--scope", "full", "--format", "json"],
+                                      env)
+        if rc == 0:
+            s = json.loads(out)["stats"]
+            what = f"{s['graph_nodes']:,} nodes, {s['graph_edges']:,} edges"
+        else:
+            what = f"exit {rc}: {err.strip()[-200:]}"
+        rows.append(("full-scope trace (whole flow graph)", dt, rss, what))
+
+    print(f"\n{'what':42} {'seconds':>8} {'peak MB':>8}  reported")
+    for name, dt, rss, what in rows:
+        print(f"{name:42} {dt:8.2f} {rss:8.0f}  {what}")
+    if tmp is not None:
+        tmp.cleanup()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

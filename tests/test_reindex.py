@@ -1,0 +1,126 @@
+"""What a user relies on without seeing it: an edited file is parsed again (whatever of size,
+mtime and inode changed), `index --graph` really caches the flow graph, NO_COLOR is honoured."""
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from srcscan.cli import main
+from srcscan.extract.cache import FactCache
+from srcscan.extract.index import index
+from srcscan.sources.snapshot import DirSnapshot
+
+OLD = "int fnAlpha(int x)\n{\n    int vKeep = x * 2;\n    return vKeep;\n}\n"
+NEW = "int fnOmega(int x)\n{\n    int vKeep = x * 3;\n    return vKeep;\n}\n"  # same length
+
+
+def _names(tmp_path, cache):
+    facts, st = index(DirSnapshot([tmp_path / "src"]), cache)
+    return sorted(fn.name for ff in facts.values() for fn in ff.functions), st
+
+
+def _setup(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    f = src / "a.c"
+    f.write_text(OLD)
+    past = time.time_ns() - 100 * 10 ** 9  # older than the racy window: its stat is remembered
+    os.utime(f, ns=(past, past))
+    cache = FactCache(tmp_path / "cache")
+    names, st = _names(tmp_path, cache)
+    assert names == ["fnAlpha"] and st.parsed == 1
+    names, st = _names(tmp_path, cache)  # unchanged: reused, not even re-hashed
+    assert names == ["fnAlpha"] and st.parsed == 0
+    return f, os.stat(f), cache
+
+
+def _edit_in_place(f, text):
+    with open(f, "r+b") as fh:  # same inode
+        fh.seek(0)
+        fh.write(text.encode())
+        fh.truncate()
+
+
+def test_a_file_whose_size_changed_is_parsed_again(tmp_path):
+    """Same mtime and inode, other size."""
+    f, st, cache = _setup(tmp_path)
+    _edit_in_place(f, NEW + "\n")
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (os.stat(f).st_ino, os.stat(f).st_mtime_ns) == (st.st_ino, st.st_mtime_ns)
+    assert os.stat(f).st_size != st.st_size
+    assert _names(tmp_path, cache)[0] == ["fnOmega"]
+
+
+def test_a_file_whose_mtime_changed_is_parsed_again(tmp_path):
+    """Same size and inode, other mtime (an edit that kept the length)."""
+    f, st, cache = _setup(tmp_path)
+    _edit_in_place(f, NEW)
+    later = st.st_mtime_ns + 10 ** 9
+    os.utime(f, ns=(later, later))
+    assert (os.stat(f).st_ino, os.stat(f).st_size) == (st.st_ino, st.st_size)
+    assert _names(tmp_path, cache)[0] == ["fnOmega"]
+
+
+def test_a_file_replaced_by_another_inode_is_parsed_again(tmp_path):
+    """Same size and mtime, other inode (an editor that writes a new file and renames it over)."""
+    f, st, cache = _setup(tmp_path)
+    tmp = f.with_name("a.c.new")
+    tmp.write_text(NEW)
+    os.utime(tmp, ns=(st.st_atime_ns, st.st_mtime_ns))
+    os.replace(tmp, f)
+    new = os.stat(f)
+    assert (new.st_size, new.st_mtime_ns) == (st.st_size, st.st_mtime_ns) and new.st_ino != st.st_ino
+    assert _names(tmp_path, cache)[0] == ["fnOmega"]
+
+
+def test_index_graph_really_caches_the_flow_graph(tmp_path, capsys, monkeypatch):
+    """After `srcscan index --graph`, a trace loads the graph: building one would fail here."""
+    cache = str(tmp_path / "c")
+    assert main(["index", "--graph", "--cache", cache]) == 0
+    capsys.readouterr()
+    import srcscan.graph.flow as flow
+
+    def no_building(*a, **k):
+        raise AssertionError("the flow graph was built again: index --graph did not cache it")
+
+    monkeypatch.setattr(flow, "build_graph", no_building)
+    assert main(["trace", "cTscTicksPerSecond", "--cache", cache, "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert any(n["id"] == "source:cfgm:/TM/TSCTicksPerSecond" for n in doc["nodes"])
+    # the guard is real: another configuration has no cached graph, and building it is caught
+    with pytest.raises(AssertionError, match="did not cache"):
+        main(["trace", "cTscTicksPerSecond", "--cache", cache, "-D", "IN_RING3", "--debug"])
+
+
+def _run_on_a_terminal(env_extra: dict) -> bytes:
+    """`srcscan trace` with stdout on a pseudo-terminal, as a user runs it."""
+    import pty
+
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env.update(SRCSCAN_NO_PROGRESS="1", **env_extra)
+    p = subprocess.Popen([sys.executable, "-m", "srcscan", "trace", "cTscTicksPerSecond", "--no-cache"],
+                         stdout=slave, stderr=subprocess.PIPE, env=env)
+    os.close(slave)
+    out = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not chunk:
+            break
+        out += chunk
+    os.close(master)
+    assert p.wait(timeout=120) == 0, p.stderr.read()
+    return out
+
+
+def test_no_color_is_honoured_on_a_terminal():
+    coloured = _run_on_a_terminal({})
+    plain = _run_on_a_terminal({"NO_COLOR": "1"})
+    assert b"\x1b[" in coloured and b"UPSTREAM" in coloured
+    assert b"\x1b[" not in plain and b"UPSTREAM" in plain
