@@ -405,7 +405,8 @@ class Extractor:
                 nm, ptr, arr = _declarator_name(d)
                 if not nm:
                     continue
-                ff.globals.append(GlobalVar(nm, typ + (" *" if ptr else ""), c.start_point[0] + 1, static, ptr))
+                ff.globals.append(GlobalVar(nm, typ + (" *" if ptr else "") + ("[]" if arr else ""), c.start_point[0] + 1,
+                                            static, ptr))
                 if c.type == "init_declarator":
                     v = c.child_by_field_name("value")
                     if v is not None and v.type == "initializer_list":

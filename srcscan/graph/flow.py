@@ -523,7 +523,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         return out
 
     def _constant(self, a: Assign, fn: Function, file: str) -> str | None:
-        """The constant node of an assignment whose value is a constant expression with a number
+        """The constant node (one per expression text and function) of an assignment whose value
+        is a constant expression with a number
         or an operator in it (``_4G - 1``, ``UINT64_C(1000)``); plain 0/1/true/false/NULL and
         lone enum names are left out (resets and states, not values a reader traces)."""
         e = a.value
@@ -535,7 +536,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         bare = text.strip("()").rstrip("uUlL")
         if bare in _TRIVIAL or not _CONST_RE.search(text):
             return None
-        nid = f"const:{text}@{file}:{a.line}"
+        nid = f"const:{text}@{fn.key}"  # (no line in the id: moving code keeps it)
         return self._node(nid, kind="constant", label=f"const:{text}", name=text, owner=fn.key, file=file,
                           line=a.line, ambiguous=False)
 

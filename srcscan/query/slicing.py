@@ -130,7 +130,8 @@ def _bfs(g: "graphstore.CompactGraph | graphstore.SqliteGraph", starts: list[str
             seen.append(st)
         else:
             states[u] = [st]
-        parent[u] = par  # a freer state's path is the one its successors continue
+        if seen is None or not _on_chain(parent, par, u):
+            parent[u] = par  # a freer state's path is the one its successors continue (no cycles)
         if st[1] == 0:
             continue
         if prefetch is not None:
@@ -153,6 +154,17 @@ def _bfs(g: "graphstore.CompactGraph | graphstore.SqliteGraph", starts: list[str
     parent.ends = frozenset(n for n, b in left.items() if b == 0)
     parent.left = left
     return parent
+
+
+def _on_chain(parent: dict, n: str | None, u: str) -> bool:
+    """Whether ``u`` is ``n`` or one of its ancestors in the tree."""
+    steps = 0
+    while n is not None and steps <= len(parent):
+        if n == u:
+            return True
+        n = parent.get(n)
+        steps += 1
+    return False
 
 
 def _budget_key(b: int | None) -> int:

@@ -137,3 +137,25 @@ void clampHz(TMX *pTm, uint64_t uMeasured)
 
 // flow here: const:4294967296ULL - 1 -> TMX.cTicksPerSecond
 // no flow here: const:4294967296ULL - 1 -> TMX.fFlag
+
+/* A global array of structs: each element is an object of its own. */
+typedef struct SLOT { uint64_t uVal; } SLOT;
+SLOT g_aSlots[4];
+
+void slotSet(int i, uint64_t u)
+{
+    g_aSlots[i].uVal = u;
+}
+
+uint64_t slotGet(int j)
+{
+    uint64_t a = g_aSlots[j].uVal;
+    uint64_t b = a + 1;
+    uint64_t c = b + 1;
+    uint64_t d = c + 1;
+    uint64_t e = d;
+    return e;
+}
+
+// flow here: slotSet#1 (u) -> slotGet:b
+// no flow here: slotSet#1 (u) -> slotGet:e
