@@ -90,7 +90,9 @@ def test_index_graph_really_caches_the_flow_graph(tmp_path, capsys, monkeypatch)
     assert main(["trace", "cTscTicksPerSecond", "--cache", cache, "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert any(n["id"] == "source:cfgm:/TM/TSCTicksPerSecond" for n in doc["nodes"])
-    # the guard is real: another configuration has no cached graph, and building it is caught
+    # the guard is real: another configuration has no cached graph; its first trace answers on
+    # demand, the second builds the whole graph, which is caught
+    assert main(["trace", "cTscTicksPerSecond", "--cache", cache, "-D", "IN_RING3", "--debug"]) == 0
     with pytest.raises(AssertionError, match="did not cache"):
         main(["trace", "cTscTicksPerSecond", "--cache", cache, "-D", "IN_RING3", "--debug"])
 
@@ -124,3 +126,27 @@ def test_no_color_is_honoured_on_a_terminal():
     plain = _run_on_a_terminal({"NO_COLOR": "1"})
     assert b"\x1b[" in coloured and b"UPSTREAM" in coloured
     assert b"\x1b[" not in plain and b"UPSTREAM" in plain
+
+
+def test_the_first_trace_answers_on_demand_and_a_later_one_stores_the_graph(tmp_path, capsys, monkeypatch):
+    """Issue 17: a first trace does not wait for the whole graph; the next one builds and
+    stores it; after that traces load it. The answer is the same each time."""
+    cache = str(tmp_path / "c")
+    argv = ["trace", "cTscTicksPerSecond", "--cache", cache, "--format", "json"]
+
+    def run():
+        assert main(argv) == 0
+        doc = json.loads(capsys.readouterr().out)
+        return doc["stats"]["scope"], sorted(tuple(p["nodes"]) for p in doc["paths"])
+
+    first = run()
+    assert first[0] == "full (graph built on demand)"
+    second = run()
+    assert second == ("full", first[1])
+    import srcscan.graph.flow as flow
+
+    def no_building(*a, **k):
+        raise AssertionError("the second trace did not store the graph")
+
+    monkeypatch.setattr(flow, "build_graph", no_building)
+    assert run() == ("full", first[1])

@@ -100,6 +100,8 @@ def _damage_evidence(cache_dir):
 def test_the_api_rebuilds_a_damaged_cached_graph_like_the_cli(tree, tmp_path, capsys, scope):
     c = tmp_path / "c"
     good = srcscan.trace(SYM, str(tree), scope=scope, cache=c).to_json()
+    # a first full trace answers on demand; the second stores the whole graph
+    assert _answer(srcscan.trace(SYM, str(tree), scope=scope, cache=c).to_json()) == _answer(good)
     _damage_evidence(c)
     t = srcscan.trace(SYM, str(tree), scope=scope, cache=c)
     doc = t.to_json()  # the cache was closed long ago: the rebuild opens it again

@@ -86,7 +86,7 @@ def run(args) -> int:
     try:
         analysis = analyse_scope(snap, args.symbol, args.to, cache, args.jobs, config, not args.no_control, why,
                                  args.ignore_case, need_program=bool(args.log), scope=args.scope)
-        if analysis.scope != "full":
+        if analysis.scope not in ("full", "full (graph built on demand)"):  # (the same answer)
             note(f"scope: {analysis.scope}")
         warn_all(list(analysis.stats.warnings) + list(analysis.warnings))
         tr = trace(analysis, args.symbol, to=args.to, direction=args.direction, ignore_case=args.ignore_case,

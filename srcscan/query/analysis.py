@@ -47,9 +47,24 @@ def _graph_key(keys: list[tuple[str, str]], config: Config, control: bool) -> st
 
 
 def analyse(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, config: Config | None = None,
-            control: bool = True, why: str = "", need_program: bool = False) -> Analysis:
+            control: bool = True, why: str = "", need_program: bool = False, demand_first: bool = False) -> Analysis:
+    """Facts and flow graph of a snapshot. With ``demand_first`` (what a trace asks for) and a
+    cache holding no graph yet, the first query answers from a graph built on demand (only the
+    functions its slice reaches: about the cost of the parse) and notes that the graph is
+    wanted; the next query builds the whole graph once and stores it for every later one."""
+    config = config or Config()
     with paused_gc():
-        return _analyse(snapshot, cache, jobs, config or Config(), control, why, need_program)
+        if demand_first and cache is not None and not need_program:
+            gkey = _graph_key(snapshot_files(snapshot, cache), config, control)
+            want = "want:" + gkey
+            if not graphstore.exists(cache.db, gkey) and cache.get_blob(want) is None:
+                a = analyse_demand(snapshot, cache, jobs, config, control, why)
+                try:
+                    cache.put_blob(want, b"1")
+                except Exception:  # nothing lost: the next query answers on demand too
+                    pass
+                return a
+        return _analyse(snapshot, cache, jobs, config, control, why, need_program)
 
 
 def _analyse(snapshot, cache, jobs, config, control, why, need_program, cache_facts=None) -> Analysis:

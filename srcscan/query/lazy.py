@@ -47,7 +47,7 @@ def analyse_scope(snapshot: Snapshot, symbol: str, to: str | None = None, cache:
         if scope == "lazy":
             a = analyse_lazy(snapshot, symbol, to, fc, jobs, config, control, why, ignore_case, need_program)
         else:
-            a = analyse(snapshot, fc, jobs, config, control, why, need_program)
+            a = analyse(snapshot, fc, jobs, config, control, why, need_program, demand_first=True)
         a.rebuild = rebuild
         return a
 
