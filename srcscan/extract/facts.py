@@ -265,6 +265,8 @@ class Extractor:
                 else:
                     nested = _t(t.child_by_field_name("name"))
             decls = [c for i, c in enumerate(fd.children) if fd.field_name_for_child(i) == "declarator"]
+            if not decls and nested:  # an anonymous member (C11): its fields are the struct's own
+                out[0].fields.append(FieldDecl(f"<{nested}>", typ, fd.start_point[0] + 1, False, False, nested))
             for d in decls:
                 nm, ptr, arr = _declarator_name(d)
                 if nm:

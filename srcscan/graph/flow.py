@@ -96,7 +96,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
     def field_node(self, owner: str | None, name: str, decl) -> str:
         o = owner or "?"
         nid = f"field:{o}.{name}"
-        if owner is not None and self.p.per_object(owner):
+        if owner is None or self.p.per_object(owner):  # which struct, or which object: a guess
             self.alias_nodes.add(nid)
         return self._node(nid, kind="field", label=f"{o}.{name}", name=name, owner=owner, ambiguous=owner is None,
                           file=self.p.struct_files.get(owner) if owner else None,

@@ -142,8 +142,9 @@ class Program:
         owner = decl = None
         for _, name in steps:
             decl = None
-            if cur is not None and name in self.struct_fields.get(cur, {}):
-                owner, decl = cur, self.struct_fields[cur][name]
+            inner = self._anonymous_member(cur, name, 0) if cur is not None else None
+            if inner is not None:  # the field of an anonymous union/struct inside cur
+                owner, decl = inner, self.struct_fields[inner][name]
             else:
                 cands = self.field_owners.get(name, ())
                 if len(cands) == 1:
@@ -156,6 +157,19 @@ class Program:
             else:
                 cur = decl.nested if decl.nested and decl.nested in self.struct_fields else self.struct_of(decl.type)
         return owner, steps[-1][1], decl
+
+    def _anonymous_member(self, cur: str, name: str, depth: int) -> str | None:
+        """The struct declaring ``name`` among ``cur`` and the anonymous members inside it."""
+        fields = self.struct_fields.get(cur, {})
+        if name in fields:
+            return cur
+        if depth < 4:
+            for fd in fields.values():
+                if fd.name.startswith("<") and fd.nested in self.struct_fields:
+                    got = self._anonymous_member(fd.nested, name, depth + 1)
+                    if got is not None:
+                        return got
+        return None
 
     def embedding(self, acc: Access, fn: Function | None, file: str) -> tuple[str, str] | None:
         """(T, m) when the struct owning the last field of ``acc`` is held by value in member

@@ -1,5 +1,5 @@
-"""Union members share storage. Every scalar member of a union (and of the anonymous structs
-in it, ``u64`` and ``s.uLo`` of a register value) stores into and loads from one storage node of
+"""Union members share storage. Every scalar member of a union (and of the small anonymous
+structs in it, ``u64`` and ``s.uLo`` of a register value) stores into and loads from one storage node of
 the union, so a value written through one member is read through another. Members of a named
 struct type (a union of two providers' states) are left out: which of their fields overlap
 which cannot be told without the layout.
@@ -12,7 +12,8 @@ guess; the other way round is not linked, since it would join the copies again (
 a pointer into one copy is not seen by reads of that copy). Mixed into the flow builder."""
 from __future__ import annotations
 
-MAX_UNION_LEAVES = 64  # bigger unions (register files, opcode tables) are left as separate fields
+MAX_UNION_LEAVES = 64
+MAX_VIEW_FIELDS = 4  # an anonymous struct in a union this small is a view of the same bytes  # bigger unions (register files, opcode tables) are left as separate fields
 
 
 class _Decl:
@@ -57,7 +58,11 @@ class UnionStorage:
         out = []
         for fd in self.p.struct_fields.get(sname, {}).values():
             if fd.nested and fd.nested.startswith("<anon") and fd.nested in self.p.struct_fields:
-                if depth < 3:
+                inner = self.p.struct_fields[fd.nested]
+                # a small view of the same bytes (struct { Lo; Hi; }), not a whole alternative
+                # state (struct { ... } svm; struct { ... } vmx;), whose layouts we cannot overlay
+                if depth < 3 and len(inner) <= MAX_VIEW_FIELDS and all(
+                        not (f.nested and f.nested in self.p.struct_fields) for f in inner.values()):
                     out += self._leaves(fd.nested, depth + 1)
             elif fd.pointer or self.p.is_pointer(fd.type) or self.p.struct_of(fd.type) is None:
                 out.append((sname, fd))

@@ -43,7 +43,8 @@ def suggestions(g: "graphstore.CompactGraph | graphstore.SqliteGraph", symbol: s
 #   data steps (implicit flows fan out into unrelated data: locks, counters, pointers);
 # - may-alias: a load from (downstream) or store into (upstream) a field of a per-object struct
 #   whose object cannot be told (alias-load / alias-store / alias edges) is taken, but a path
-#   goes at most ALIAS_TAIL more steps after it (unless it starts at that field);
+#   goes at most ALIAS_TAIL more steps after it (unless it starts at that field), and never
+#   from one such field straight into another (two guesses in a row);
 # - calling context: a value that entered a function through an argument (``arg``) leaves it
 #   only back to that call, through the call's ``summary`` edge, never through a ``return`` or
 #   ``out`` edge to every caller; upstream, the mirror image. Passing through global memory (a
@@ -69,6 +70,8 @@ def step(state: tuple[int, int | None], kind: str, forward: bool, v_kind: str | 
         if not control or not forward or left is not None:
             return None
         left = CONTROL_TAIL
+    elif kind == "alias" and not from_start:
+        return None  # from one guessed object straight into another: two guesses
     elif kind in _ALIAS_OUT[forward] and not from_start:
         left = ALIAS_TAIL if left is None else left - 1
     elif left is not None:
