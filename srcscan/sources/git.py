@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 
 from . import revisions
 from ..errors import RevisionError, UnreadableSource
-from .snapshot import CHECKOUT_MARKER, DEFAULT_SCOPE, MAX_FILE_BYTES, Snapshot, is_source
+from .snapshot import CHECKOUT_MARKER, DEFAULT_SCOPE, MAX_FILE_BYTES, Snapshot, is_source, shown_path
 
 
 class GitSnapshot(Snapshot):
@@ -29,7 +29,7 @@ class GitSnapshot(Snapshot):
             self.repo, sub = repo_path, ""
         self.commit_id = revisions.resolve(self.repo, rev, tip=tip)
         self.revision = revisions.revision(self.repo, self.commit_id)
-        self.root = str(revisions.work_tree(self.repo) or self.repo.git_dir)
+        self.root = shown_path(str(revisions.work_tree(self.repo) or self.repo.git_dir))
         self.label = self.root
         tree = self.repo.commit(self.commit_id).tree
         if paths:
@@ -57,6 +57,7 @@ class GitSnapshot(Snapshot):
             if not rec:
                 continue
             meta, _, path = rec.partition("\t")
+            path = shown_path(path)
             mode, kind, sha, size = meta.split()
             if kind != "blob" or mode == "120000" or not is_source(path):
                 continue
