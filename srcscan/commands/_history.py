@@ -22,7 +22,7 @@ def register_common(p, formats=None) -> None:
                    help="given a checkout root, scan all of it instead of src/VBox/VMM and include")
     g.add_argument("--cache", metavar="DIR", help="fact cache folder (default: $SRCSCAN_CACHE or $XDG_CACHE_HOME/srcscan)")
     g.add_argument("--no-cache", action="store_true", help="do not read or write the fact cache")
-    g.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="parser processes (default: all cores)")
+    cli.add_jobs_option(g)
     cli.add_output_options(p, formats or FORMATS)
 
 

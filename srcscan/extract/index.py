@@ -89,8 +89,10 @@ def _worker_init() -> None:
 
 
 def _jobs(jobs: int) -> int:
+    """Worker processes: ``jobs`` (the API may pass anything: kept to 1..4 per core), else one
+    per core this process may run on."""
     if jobs and jobs > 0:
-        return jobs
+        return min(int(jobs), 4 * max(1, os.cpu_count() or 1))
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover

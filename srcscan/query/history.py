@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ..errors import NotFound, UsageError
 from ..sources.snapshot import Revision
-from ..util import paused_gc
+from ..util import loads_json, paused_gc
 from ..sources.ranges import GitSource, RevisionSource, SvnSource, open_source  # noqa: F401
 
 SCHEMA = "srcscan-history/1"
@@ -195,7 +195,7 @@ class Evaluator:
             blob = self.cache.get_blob(rkey)
             if blob is not None:
                 try:
-                    tj = json.loads(zlib.decompress(blob))
+                    tj = loads_json(zlib.decompress(blob))
                     if isinstance(tj, dict) and isinstance(tj.get("nodes"), list):
                         return tj, IndexStats(files=len(files), reused=len(files))
                 except (ValueError, zlib.error):

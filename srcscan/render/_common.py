@@ -99,6 +99,10 @@ def trace_schema() -> dict:
     return json.loads((files("srcscan.render") / "trace-schema.json").read_text(encoding="utf-8"))
 
 
+_WANT = {"object": "an object", "array": "a list", "string": "a string", "boolean": "true or false",
+         "integer": "an integer", "number": "a number", "null": "null"}
+
+
 def _type_name(v) -> str:
     return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null",
             int: "an integer", float: "a number"}.get(type(v), type(v).__name__)
@@ -121,7 +125,7 @@ def check_types(v, schema: dict, at: str = "") -> str | None:
         if types is not None:
             types = [types] if isinstance(types, str) else types
             if not any(_is(v, t) for t in types):
-                want = " or ".join(types)
+                want = " or ".join(_WANT.get(t, t) for t in types)
                 return f"{at or 'the document'}: expected {want}, got {_type_name(v)}"
         if "const" in sch and v != sch["const"]:
             return f"{at or 'the document'}: expected {sch['const']!r}"
