@@ -230,6 +230,12 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
             cache.put_many(pending)
     if cache is not None and cache.memo is not None and keep:
         cache.memo = {key: facts[path] for path, key in files if path in facts}
+    unread = getattr(snapshot, "unreadable", None)
+    if unread and len(unread) >= len(files):  # nothing could be read: not an empty tree
+        from ..errors import RevisionError
+
+        raise RevisionError(f"none of the {len(files)} source files could be read ({unread[0]}...); "
+                            "the repository is damaged: see 'git fsck'")
     for path, _ in files:  # parts of files left out (too deeply nested), parsed now or cached
         if path in facts:
             stats.warnings.extend(skip_warnings(facts[path]))

@@ -211,6 +211,12 @@ class Evaluator:
                                      bool(o.get("ignore_case")))
         else:
             a = analyse_demand(snap, self.cache, self.jobs, cfg, control, "history")
+        bad = getattr(snap, "unreadable", None)
+        if bad:  # a revision missing files is not that revision: comparing it would invent changes
+            from ..errors import RevisionError
+
+            raise RevisionError(f"{snap.revision.label() or snap.describe()}: {len(bad)} file(s) cannot be read from "
+                                f"the repository ({bad[0]}...); the repository is damaged: see 'git fsck'")
         try:
             t = trace(a, q.symbol, to=q.to, direction=q.direction, ignore_case=bool(o.get("ignore_case")), config=cfg)
             tj = t.to_json()

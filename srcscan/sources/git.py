@@ -42,6 +42,7 @@ class GitSnapshot(Snapshot):
             scope = []
         self.scope = scope
         self._blobs: dict[str, str] | None = None
+        self.unreadable: list[str] = []  # files whose blob could not be read (a damaged repository)
 
     def _list(self) -> dict[str, str]:
         import git
@@ -87,7 +88,10 @@ class GitSnapshot(Snapshot):
         try:
             return self.repo.odb.stream(bytes.fromhex(sha)).read()
         except Exception as e:  # missing blob in a partial clone without network, corrupt pack
-            raise UnreadableSource(f"{path}: cannot read blob {sha[:12]} ({type(e).__name__}: {e})") from None
+            why = " ".join(str(e).split())
+            why = why if len(why) <= 120 else why[:119] + "\u2026"
+            self.unreadable.append(path)
+            raise UnreadableSource(f"{path}: cannot read blob {sha[:12]} ({type(e).__name__}: {why})") from None
 
 
 def _clean(p: str) -> str:
