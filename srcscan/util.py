@@ -99,11 +99,24 @@ def progress(iterable=None, total=None, desc: str = "", unit: str = "it"):
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
+MAX_WORD = 160  # a longer run without spaces (a symbol, a path, a URL) is shortened in messages
+_LONG = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
+
+
+def shorten(word: str, limit: int = MAX_WORD) -> str:
+    """A long value cut in the middle: its start and end stay, the length is said."""
+    if len(word) <= limit:
+        return word
+    return f"{word[:limit * 2 // 3]}\u2026({len(word)} chars)\u2026{word[-(limit // 4):]}"
+
+
 def one_line(msg: str) -> str:
     """``msg`` made safe as one terminal line: newlines, escape sequences and bidi overrides
-    (a file name or a git message can carry any of them) shown as \\xNN / \\uNNNN."""
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+    (a file name or a git message can carry any of them) shown as \\xNN / \\uNNNN, and any
+    value longer than MAX_WORD characters (a 100 KB symbol, a path past PATH_MAX) shortened."""
+    safe = _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
                        str(msg))
+    return _LONG.sub(lambda m: shorten(m.group()), safe) if len(safe) > MAX_WORD else safe
 
 
 def note(msg: str) -> None:

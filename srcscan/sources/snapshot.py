@@ -93,6 +93,14 @@ def shown_path(p: str) -> str:
         return p.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
+def _kind_of(p: Path) -> str:
+    import stat
+
+    mode = p.stat().st_mode
+    return ("named pipe (FIFO)" if stat.S_ISFIFO(mode) else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "socket" if stat.S_ISSOCK(mode) else "special file")
+
+
 def is_source(name: str) -> bool:
     return name.endswith(SOURCE_SUFFIXES)
 
@@ -139,6 +147,8 @@ class DirSnapshot(Snapshot):
         for p in paths:
             if not p.exists():
                 raise UsageError(f"--src {p}: no such file or folder")
+            if not (p.is_dir() or p.is_file()):  # a FIFO, a device, a socket
+                raise UsageError(f"--src {p}: is a {_kind_of(p)}, not a source file or folder")
             roots.append(p.resolve())
         base = roots[0] if len(roots) == 1 and roots[0].is_dir() else \
             Path(os.path.commonpath([r if r.is_dir() else r.parent for r in roots]))
