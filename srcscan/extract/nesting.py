@@ -26,6 +26,10 @@ MAX_PP = 256  # #if / #ifdef / #ifndef groups
 # Constructs open around one point as the extractor sees them (#if groups, if/else chains,
 # loops, ternaries, with or without braces); facts.py raises TooDeep past this.
 MAX_OPEN = 512
+# Chains nest without brackets (else-if, unbraced loops, ?:); the parser's own cost grows
+# with their depth before the extractor sees anything, so their keywords are counted per
+# top-level block (an upper bound of the depth; 8192 is far past any hand-written function).
+MAX_CONTROL = 8_192
 
 
 class TooDeep(Exception):
@@ -35,7 +39,9 @@ class TooDeep(Exception):
         super().__init__(line)
         self.line = line
 
-_KINDS = {"parens": ("parentheses", MAX_PARENS), "braces": ("blocks", MAX_BRACES), "pp": ("#if groups", MAX_PP)}
+_KINDS = {"parens": ("parentheses", MAX_PARENS), "braces": ("blocks", MAX_BRACES), "pp": ("#if groups", MAX_PP),
+          "control": ("control keywords (if, else, loops, ?:)", MAX_CONTROL)}
+_CONTROL = re.compile(rb"\b(?:if|else|while|for|do|switch)\b|\?")
 
 
 def _table(opens: bytes, closes: bytes) -> tuple[bytes, list[int]]:
@@ -70,10 +76,14 @@ def _pp_depth(data: bytes) -> int:
 def too_deep(data: bytes) -> bool:
     """Does any depth pass its limit? (The quick test every file gets.)"""
     return (max_depth(data, _PAREN_DEL, _PAREN_DELTA) > MAX_PARENS or max_depth(data, _BRACE_DEL, _BRACE_DELTA)
-            > MAX_BRACES or _pp_depth(data) > MAX_PP)
+            > MAX_BRACES or _pp_depth(data) > MAX_PP
+            or (data.count(b"?") + data.count(b"if") + data.count(b"else") + data.count(b"while")
+                + data.count(b"for") + data.count(b"do") + data.count(b"switch") > MAX_CONTROL
+                and len(_CONTROL.findall(data)) > MAX_CONTROL))
 
 
-_TOKENS = re.compile(rb"[()\[\]{}]|^[ \t]*#[ \t]*(?:if|ifdef|ifndef|endif)\b", re.M)
+_TOKENS = re.compile(rb"[()\[\]{}]|^[ \t]*#[ \t]*(?:if|ifdef|ifndef|endif)\b|\b(?:if|else|while|for|do|switch)\b|\?",
+                     re.M)
 
 
 def _line(data: bytes, pos: int) -> int:
@@ -86,7 +96,7 @@ def blank_deep(data: bytes, path: str = "") -> tuple[bytes | None, list[str]]:
     the line]."""
     buf = bytearray(data)
     notes: list[str] = []
-    depth = {"parens": 0, "braces": 0, "pp": 0}
+    depth = {"parens": 0, "braces": 0, "pp": 0, "control": 0}
     block_start = None  # offset of the '{' that opened the current top-level block
     skipping = None  # (kind, line) while blanking to the end of a block
     for m in _TOKENS.finditer(data):
@@ -102,11 +112,15 @@ def blank_deep(data: bytes, path: str = "") -> tuple[bytes | None, list[str]]:
             depth["braces"] += 1
         elif c == b"}":
             depth["braces"] = max(0, depth["braces"] - 1)
-            if depth["braces"] == 0 and skipping is not None:
-                _blank(buf, block_start, m.end())
-                notes.append(_note(path, data, skipping, block_start, m.end()))
-                skipping = None
-                depth["parens"] = 0
+            if depth["braces"] == 0:
+                depth["control"] = 0
+                if skipping is not None:
+                    _blank(buf, block_start, m.end())
+                    notes.append(_note(path, data, skipping, block_start, m.end()))
+                    skipping = None
+                    depth["parens"] = 0
+        elif c.isalpha() or c == b"?":  # a control keyword
+            depth["control"] += 1
         else:  # a conditional directive
             depth["pp"] += -1 if tok.rstrip().endswith(b"endif") else 1
             depth["pp"] = max(0, depth["pp"])
