@@ -32,12 +32,13 @@ def c_source(kind: str, d: int) -> str:
         "loops": "    int x;\n" + "while (a) " * d + "x = a;\n",
         "ternary": "    int x = " + "a ? a : " * d + "1;\n",
         "assign": "    int x; x = " + "a = " * d + "1;\n",
+        "binary": "    int x = " + "a + " * d + "1;\n",
         "ifs": "    int x;\n" + "#if A\n" * d + "x = a;\n" + "#endif\n" * d,
     }[kind]
     return "int g(int);\nint f(int a)\n{\n" + body + "    return x;\n}\n"
 
 
-C_KINDS = ["parens", "calls", "blocks", "if-blocks", "else-if", "loops", "ternary", "assign", "ifs"]
+C_KINDS = ["parens", "calls", "blocks", "if-blocks", "else-if", "loops", "ternary", "assign", "binary", "ifs"]
 KINDS = C_KINDS + ["macros", "json"]
 
 
@@ -98,7 +99,7 @@ def main() -> None:
             print(f"{kind:<10}" + "".join(f"{c:>16}" for c in cells), flush=True)
     print("\n* past the limit: the block or file was skipped (or the JSON refused) with a warning")
     print("  limits: parentheses 16384, blocks 2048, #if groups 256, open constructs 512,\n"
-          "          control keywords per top-level block 8192, JSON 64")
+          "          control keywords per top-level block 8192, statement 64 KiB, JSON 64")
 
 
 if __name__ == "__main__":

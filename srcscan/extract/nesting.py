@@ -30,6 +30,9 @@ MAX_OPEN = 512
 # with their depth before the extractor sees anything, so their keywords are counted per
 # top-level block (an upper bound of the depth; 8192 is far past any hand-written function).
 MAX_CONTROL = 8_192
+# Chains of operators (a = a = ..., a + a + ...) nest as deep as a statement is long: a
+# statement (text between ';', '{' and '}') past this many bytes is generated data.
+MAX_STATEMENT = 64 * 1024
 
 
 class TooDeep(Exception):
@@ -40,7 +43,9 @@ class TooDeep(Exception):
         self.line = line
 
 _KINDS = {"parens": ("parentheses", MAX_PARENS), "braces": ("blocks", MAX_BRACES), "pp": ("#if groups", MAX_PP),
-          "control": ("control keywords (if, else, loops, ?:)", MAX_CONTROL)}
+          "control": ("control keywords (if, else, loops, ?:)", MAX_CONTROL),
+          "statement": ("bytes", MAX_STATEMENT)}
+_STATEMENT_END = re.compile(rb"[;{}]")
 _CONTROL = re.compile(rb"\b(?:if|else|while|for|do|switch)\b|\?")
 
 
@@ -79,10 +84,11 @@ def too_deep(data: bytes) -> bool:
             > MAX_BRACES or _pp_depth(data) > MAX_PP
             or (data.count(b"?") + data.count(b"if") + data.count(b"else") + data.count(b"while")
                 + data.count(b"for") + data.count(b"do") + data.count(b"switch") > MAX_CONTROL
-                and len(_CONTROL.findall(data)) > MAX_CONTROL))
+                and len(_CONTROL.findall(data)) > MAX_CONTROL)
+            or (len(data) > MAX_STATEMENT and max(map(len, _STATEMENT_END.split(data))) > MAX_STATEMENT))
 
 
-_TOKENS = re.compile(rb"[()\[\]{}]|^[ \t]*#[ \t]*(?:if|ifdef|ifndef|endif)\b|\b(?:if|else|while|for|do|switch)\b|\?",
+_TOKENS = re.compile(rb"[()\[\]{};]|^[ \t]*#[ \t]*(?:if|ifdef|ifndef|endif)\b|\b(?:if|else|while|for|do|switch)\b|\?",
                      re.M)
 
 
@@ -96,13 +102,19 @@ def blank_deep(data: bytes, path: str = "") -> tuple[bytes | None, list[str]]:
     the line]."""
     buf = bytearray(data)
     notes: list[str] = []
-    depth = {"parens": 0, "braces": 0, "pp": 0, "control": 0}
+    depth = {"parens": 0, "braces": 0, "pp": 0, "control": 0, "statement": 0}
+    last_end = 0  # where the current statement began
     block_start = None  # offset of the '{' that opened the current top-level block
     skipping = None  # (kind, line) while blanking to the end of a block
     for m in _TOKENS.finditer(data):
         tok = m.group()
         c = tok[:1]
-        if c in b"([":
+        depth["statement"] = m.start() - last_end
+        if c in b";{}":
+            last_end = m.end()
+        if c == b";":
+            pass
+        elif c in b"([":
             depth["parens"] += 1
         elif c in b")]":
             depth["parens"] = max(0, depth["parens"] - 1)
@@ -129,8 +141,9 @@ def blank_deep(data: bytes, path: str = "") -> tuple[bytes | None, list[str]]:
             if over is not None:
                 if depth["braces"] == 0 or block_start is None:
                     kind, limit = _KINDS[over]
-                    return None, [f"{path}{_line(data, m.start())}: {kind} nested deeper than {limit} levels "
-                                  "outside any block; file skipped"]
+                    what = f"a statement longer than {limit} bytes" if over == "statement" else \
+                        f"{kind} nested deeper than {limit} levels"
+                    return None, [f"{path}{_line(data, m.start())}: {what} outside any block; file skipped"]
                 skipping = (over, _line(data, m.start()))
     if skipping is not None:  # the block never closes: blank to the end
         _blank(buf, block_start, len(data))
@@ -141,7 +154,10 @@ def blank_deep(data: bytes, path: str = "") -> tuple[bytes | None, list[str]]:
 def _note(path: str, data: bytes, skipping, start: int, end: int) -> str:
     kind, limit = _KINDS[skipping[0]]
     a, b = _line(data, start), _line(data, max(start, end - 1))
-    return (f"{path}{skipping[1]}: {kind} nested deeper than {limit} levels; the enclosing block "
+    what = f"more than {limit} {kind} in one block" if skipping[0] == "control" else \
+        f"a statement longer than {limit} bytes (operators nest as deep)" if skipping[0] == "statement" else \
+        f"{kind} nested deeper than {limit} levels"
+    return (f"{path}{skipping[1]}: {what}; the enclosing block "
             f"(lines {a}-{b}) was skipped, flows through it are missing")
 
 

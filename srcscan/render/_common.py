@@ -111,6 +111,8 @@ def _type_name(v) -> str:
 def _is(v, t: str) -> bool:
     if isinstance(v, bool) and t in ("integer", "number"):
         return False
+    if t == "integer" and isinstance(v, float):  # JSON Schema: 3.0 is an integer
+        return v.is_integer()
     return isinstance(v, _JSON_TYPES[t])
 
 

@@ -252,7 +252,7 @@ def render(trace: dict, color: bool | None = None, paths: bool = False, expand=(
     src = trace["source"]
     rev = src.get("revision") or {}
     out = []
-    label = src.get("label") or src.get("root")
+    label = src.get("label") or src.get("root") or "?"
     if rev.get("svn") is not None or rev.get("id"):
         label += " @ " + " ".join(x for x in [f"r{rev['svn']}" if rev.get("svn") is not None else "",
                                                (rev.get("id") or "")[:12]] if x)
