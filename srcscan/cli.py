@@ -48,7 +48,29 @@ def add_source_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--svn", metavar="URL_OR_WC", help="read --rev through the svn client from this repository")
     g.add_argument("--cache", metavar="DIR", help="fact cache folder (default: $SRCSCAN_CACHE or $XDG_CACHE_HOME/srcscan)")
     g.add_argument("--no-cache", action="store_true", help="do not read or write the fact cache")
-    g.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="parser processes (default: all cores)")
+    add_jobs_option(g)
+
+
+def max_jobs() -> int:
+    """The most parser processes -j accepts: four per core (more only adds memory and start-up)."""
+    return 4 * max(1, os.cpu_count() or 1)
+
+
+def jobs_arg(text: str) -> int:
+    """-j N: an integer from 1 to ``max_jobs()`` (argparse turns the ValueError into a usage error)."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+    if not 1 <= n <= max_jobs():
+        raise argparse.ArgumentTypeError(f"{n} is out of range: give 1 to {max_jobs()} "
+                                         f"(this machine has {os.cpu_count() or 1} cores)")
+    return n
+
+
+def add_jobs_option(g) -> None:
+    g.add_argument("-j", "--jobs", type=jobs_arg, default=0, metavar="N",
+                   help="parser processes, 1 to 4 per core (default: one per core)")
 
 
 def add_config_options(p: argparse.ArgumentParser, control: bool = True) -> None:
@@ -210,6 +232,7 @@ def _main(argv: list[str] | None) -> int:
         return EXIT_USAGE
     debug = getattr(args, "debug", False)
     try:
+        _check_output_is_not_input(args)
         return int(args._run(args) or 0)
     except SrcscanError as e:
         if debug:
@@ -228,6 +251,30 @@ def _main(argv: list[str] | None) -> int:
         line, code = _last_resort(args, e)
         print(f"srcscan: {one_line(line)}", file=sys.stderr)
         return code
+
+
+def _check_output_is_not_input(args) -> None:
+    """-o naming a file the command reads (the saved trace, the log, a source file) would
+    replace the input with its own report: refused before any work."""
+    from .errors import UsageError
+    from .sources.snapshot import is_source
+
+    out = getattr(args, "output", None)
+    if not out or not os.path.isfile(out):
+        return
+    named = [(getattr(args, k, None), k.replace("_", "-")) for k in ("trace", "log", "guest_dmesg")]
+    named += [(s, "--src") for s in getattr(args, "src", None) or []]
+    for path, what in named:
+        if not isinstance(path, str) or path == "-":
+            continue
+        try:
+            same = os.path.samefile(out, path) if os.path.exists(path) else False
+            inside = os.path.isdir(path) and is_source(out) and \
+                os.path.commonpath([os.path.realpath(path), os.path.realpath(out)]) == os.path.realpath(path)
+        except (OSError, ValueError):
+            continue
+        if same or inside:
+            raise UsageError(f"--output {out}: is also an input ({what}); refusing to overwrite it")
 
 
 def _last_resort(args, e: BaseException) -> tuple[str, int]:

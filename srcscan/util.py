@@ -56,6 +56,38 @@ def write_atomic(path: str | os.PathLike, data: str | bytes) -> None:
         raise
 
 
+MAX_JSON_DEPTH = 64  # a saved trace nests 5 levels; history documents a few more
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_JSON_DELTA = [0] * 256
+for _b in b"[{":
+    _JSON_DELTA[_b] = 1
+for _b in b"]}":
+    _JSON_DELTA[_b] = -1
+_JSON_DELETE = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def json_depth(data: bytes | str) -> int:
+    """How deep the arrays and objects of a JSON text nest, in one linear C-speed pass
+    (strings removed, then a running sum), without building anything."""
+    from itertools import accumulate
+
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    kept = _JSON_STRING.sub(b"", raw).translate(None, _JSON_DELETE)
+    return max(accumulate(map(_JSON_DELTA.__getitem__, kept)), default=0)
+
+
+def loads_json(data: bytes | str, max_depth: int = MAX_JSON_DEPTH):
+    """``json.loads`` that refuses (ValueError) a document nested deeper than ``max_depth``
+    before parsing it: the C decoder recurses once per level and, with the raised recursion
+    limit the CLI runs under, a deep enough document overflows the C stack."""
+    import json
+
+    depth = json_depth(data)
+    if depth > max_depth:
+        raise ValueError(f"nested {depth} levels deep (at most {max_depth})")
+    return json.loads(data)
+
+
 def progress(iterable=None, total=None, desc: str = "", unit: str = "it"):
     """A tqdm progress bar on stderr that only shows on a terminal."""
     from tqdm import tqdm
@@ -67,11 +99,24 @@ def progress(iterable=None, total=None, desc: str = "", unit: str = "it"):
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
+MAX_WORD = 160  # a longer run without spaces (a symbol, a path, a URL) is shortened in messages
+_LONG = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
+
+
+def shorten(word: str, limit: int = MAX_WORD) -> str:
+    """A long value cut in the middle: its start and end stay, the length is said."""
+    if len(word) <= limit:
+        return word
+    return f"{word[:limit * 2 // 3]}\u2026({len(word)} chars)\u2026{word[-(limit // 4):]}"
+
+
 def one_line(msg: str) -> str:
     """``msg`` made safe as one terminal line: newlines, escape sequences and bidi overrides
-    (a file name or a git message can carry any of them) shown as \\xNN / \\uNNNN."""
-    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
+    (a file name or a git message can carry any of them) shown as \\xNN / \\uNNNN, and any
+    value longer than MAX_WORD characters (a 100 KB symbol, a path past PATH_MAX) shortened."""
+    safe = _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
                        str(msg))
+    return _LONG.sub(lambda m: shorten(m.group()), safe) if len(safe) > MAX_WORD else safe
 
 
 def note(msg: str) -> None:

@@ -172,6 +172,87 @@ def _w(p: Path, data: bytes | str) -> Path:
     return p
 
 
+# ----------------------------------------------------------------------------- issue 16 inputs
+
+def latin1_named(tmp: Path) -> Path:
+    """A tree whose only file name is not UTF-8 (b'caf\\xe9.c')."""
+    d = tree(tmp, {})
+    (d / os.fsdecode(b"caf\xe9.c")).write_text(GOOD_C)
+    return d
+
+
+def deep_json(tmp: Path, depth: int = 100_000) -> Path:
+    return _w(tmp / "deep.json", "[" * depth + "]" * depth)
+
+
+def retyped_trace(tmp: Path, change: Callable[[dict], None]) -> Path:
+    """A real saved trace with one field given a wrong type (still passes the old checks)."""
+    import json
+
+    doc = json.loads(trace_json(tmp).read_text())
+    change(doc)
+    return _w(tmp / "retyped.json", json.dumps(doc))
+
+
+def _set(path: str, value):
+    """change(doc): doc[...path...] = value, path like 'nodes.0.values'."""
+    def change(doc):
+        *head, last = path.split(".")
+        d = doc
+        for k in head:
+            d = d[int(k)] if isinstance(d, list) else d[k]
+        d[int(last) if isinstance(d, list) else last] = value
+    return change
+
+
+def edited_log(tmp: Path, old: str, new: str, name: str = "VBox.log") -> Path:
+    text = SAMPLE_LOG.read_text(encoding="utf-8", errors="surrogateescape")
+    assert old in text
+    return _w(tmp / name, text.replace(old, new).encode("utf-8", "surrogateescape"))
+
+
+def damaged_repo(tmp: Path) -> Path:
+    """A history repository whose blob of GIMKvm.cpp (at HEAD) is overwritten with garbage."""
+    h = history_repo(tmp)
+    sha = subprocess.run(["git", "-C", str(h), "rev-parse", "HEAD:src/VBox/VMM/VMMR3/GIMKvm.cpp"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    obj = h / ".git" / "objects" / sha[:2] / sha[2:]
+    obj.chmod(0o644)
+    obj.write_bytes(b"garbage")
+    return h
+
+
+def fifo(tmp: Path) -> Path:
+    p = tmp / "pipe"
+    os.mkfifo(p)
+    return p
+
+
+def gzip_of(tmp: Path, name: str, chunk: bytes, count: int, level: int = 1) -> Path:
+    import zlib
+
+    p = tmp / name
+    c = zlib.compressobj(level, zlib.DEFLATED, 31)  # gzip framing
+    with open(p, "wb") as f:
+        for _ in range(count):
+            f.write(c.compress(chunk))
+        f.write(c.flush())
+    return p
+
+
+NESTED_BESIDE_GOOD = {  # kind -> (C text nested past its limit, the line the warning names)
+    "parens-100000": ("int f(void)\n{\n    int x = " + "(" * 100_000 + "1" + ")" * 100_000 + ";\n    return x;\n}\n", 3),
+    "calls-50000": ("int g(int);\nint f(int a)\n{\n    int x = " + "g(" * 50_000 + "a" + ")" * 50_000
+                    + ";\n    return x;\n}\n", 4),
+    "if-groups-20000": ("int f(int a)\n{\n    int x;\n" + "#if A\n" * 20_000 + "x = a;\n" + "#endif\n" * 20_000
+                        + "    return x;\n}\n", 260),
+    "else-if-20000": ("int f(int a)\n{\n    int x;\n" + "if (a) x = a; else " * 20_000 + "x = 1;\n    return x;\n}\n", 4),
+    "unbraced-loops-4000": ("int f(int a)\n{\n    int x;\n" + "while (a) " * 4000 + "x = a;\n    return x;\n}\n", 4),
+    "ternary-4000": ("int f(int a)\n{\n    int x = " + "a ? a : " * 4000 + "1;\n    return x;\n}\n", 3),
+    "if-blocks-4000": ("int f(int a)\n{\n    int x;\n" + "if (a) {" * 4000 + "x = a;" + "}" * 4000 + "\n    return x;\n}\n", 4),
+}
+
+
 # ----------------------------------------------------------------------------- the catalogue
 
 CASES = [
@@ -203,8 +284,9 @@ CASES = [
          0, r"^srcscan: sources:", out=r"f:x", seconds=30),
     Case("nested-10000-calls", lambda t: ["trace", "f:x", "--src", str(tree(t, {"a.c": nested("calls")}))],
          0, r"^srcscan: sources:", out=r"f:x", seconds=30),
-    Case("nested-10000-blocks", lambda t: ["trace", "f:x", "--src", str(tree(t, {"a.c": nested("blocks")}))],
-         0, r"^srcscan: sources:", out=r"f:x", seconds=30),
+    Case("nested-10000-blocks", lambda t: ["trace", "gValue", "--src", str(tree(t, {"a.c": nested("blocks") + GOOD_C}))],
+         0, r"warning: a\.c:4: blocks nested deeper than 2048 levels; the enclosing block \(lines 2-6\) was skipped",
+         out=r"set:w", seconds=30),
     Case("symlink-loop", lambda t: (os.symlink(tree(t, {"a.c": GOOD_C}), t / "src" / "loop"),
                                     ["trace", "gValue", "--src", str(t / "src")])[1],
          0, r"warning: .*loop: symlink loop; skipped", out=r"gValue"),
@@ -300,6 +382,70 @@ CASES = [
          r"drift: unrecognized arguments: --src x \(see 'srcscan drift --help'\)"),
     Case("missing-argument", lambda t: ["trace"], 2, r"required: SYMBOL"),
     Case("clone-ext-transport", lambda t: ["clone", "--", "ext::sh -c touch% /tmp/pwned", str(t / "x")], 2, r"refused"),
+    # --- issue 16: inputs nobody catalogued
+    Case("file-name-not-utf8", lambda t: ["trace", "gValue", "--src", str(latin1_named(t))], 0, r"^srcscan: sources:",
+         out=r"caf\\xe9\.c:5", subprocess=True),
+    Case("file-name-not-utf8-index-graph", lambda t: ["index", "--graph", "--src", str(latin1_named(t)), "--cache",
+                                                      str(t / "c")], 0, r"^srcscan: sources:", out=r"flow graph: 3 nodes"),
+    Case("report-json-nested-100000", lambda t: ["report", str(deep_json(t)), "-f", "html"], 2,
+         r"deep\.json: JSON nested 100000 levels deep; a srcscan trace nests at most 64", subprocess=True, seconds=10),
+    *[Case(f"report-wrong-type-{name}", (lambda path, v: lambda t: ["report", str(retyped_trace(t, _set(path, v))),
+                                                                       "-f", fmt])(path, value), 2,
+           rf"retyped\.json: not a valid srcscan trace: {want}")
+      for name, path, value, fmt, want in [
+          ("query-null", "query", None, "text", r"query: expected an object, got null"),
+          ("source-null", "source", None, "text", r"source: expected an object, got null"),
+          ("values-string", "nodes.0.values", "x", "html", r"nodes\[0\]\.values: expected a list, got a string"),
+          ("model-string", "nodes.0.model", "str", "dot", r"nodes\[0\]\.model: expected an object or null"),
+          ("stats-list", "stats", [], "text", r"stats: expected an object, got a list"),
+          ("warnings-string", "warnings", "w", "markdown", r"warnings: expected a list, got a string"),
+          ("preproc-null", "edges.0.preproc", [None, 5], "text", r"edges\[0\]\.preproc\[0\]: expected a string, got null"),
+          ("line-bool", "nodes.0.line", True, "sarif", r"nodes\[0\]\.line: expected an integer or null, got a boolean"),
+      ]],
+    Case("drift-told-zero", lambda t: ["drift", str(edited_log(t, "cTSCTicksPerSecond=3 478 274 491", "cTSCTicksPerSecond=0"))],
+         0, r"warning: .*VBox\.log: 1 TSC line\(s\) ignored: line 48: told frequency 0 Hz is not a plausible",
+         out=r"KVM system time: +3 478 274 491 Hz"),
+    *[Case(f"drift-kvm-{name}", (lambda o, n: lambda t: ["drift", str(edited_log(t, o, n))])(old, new), 0,
+           rf"warning: .*4 TSC line\(s\) ignored: line 83: {want}", out=r"told to the guest: +3 478 274 491 Hz")
+      for name, old, new, want in [
+          ("scale-zero", "u32TscScale=0x93330d6c", "u32TscScale=0x0", r"u32TscScale=0x0 is not a 32-bit value above 0"),
+          ("scale-wide", "u32TscScale=0x93330d6c", "u32TscScale=0x193330d6c123", r"u32TscScale=0x193330d6c123 is not a 32-bit"),
+          ("shift-low", "i8TscShift=-1", "i8TscShift=-99999", r"i8TscShift=-99999 is not an 8-bit value"),
+          ("shift-high", "i8TscShift=-1", "i8TscShift=99999", r"i8TscShift=99999 is not an 8-bit value"),
+      ]],
+    Case("drift-actual-hz-empty", lambda t: ["drift", str(SAMPLE_LOG), "--actual-hz", ""], 2,
+         r"--actual-hz '': not a frequency"),
+    *[Case(f"damaged-repo-{cmd}", (lambda argv: lambda t: [argv[0], SYM, *argv[1:], "--src", str(damaged_repo(t))])(argv),
+           2, r"r550\d\d [0-9a-f]{12}: 1 file\(s\) cannot be read from the repository \(src/VBox/VMM/VMMR3/GIMKvm\.cpp"
+              r"\.\.\.\); the repository is damaged")
+      for cmd, argv in [("history", ["history", "--range", "r55000..r55021"]), ("diff", ["diff", "HEAD~1", "HEAD"]),
+                        ("bisect", ["bisect", "--good", "r55000", "--bad", "r55021"])]],
+    *[Case(f"jobs-{n}", (lambda n: lambda t: ["trace", SYM, "-j", n])(n), 2,
+           rf"argument -j/--jobs: {n} is out of range: give 1 to \d+ \(this machine has \d+ cores\)")
+      for n in ("100000", "0", "-3")],
+    Case("history-jobs-0", lambda t: ["history", SYM, "--range", "r1..r2", "-j", "0"], 2, r"-j/--jobs: 0 is out of range"),
+    Case("report-output-is-its-input", lambda t: (lambda p: ["report", str(p), "-f", "text", "-o", str(p)])(trace_json(t)),
+         2, r"--output .*trace\.json: is also an input \(trace\); refusing to overwrite it"),
+    Case("trace-output-is-a-source", lambda t: ["trace", "gValue", "--src", str(tree(t, {"a.c": GOOD_C})), "-o",
+                                                 str(t / "src" / "a.c")], 2, r"is also an input \(--src\)"),
+    Case("src-is-a-fifo", lambda t: ["trace", SYM, "--src", str(fifo(t))], 2, r"--src .*pipe: is a named pipe \(FIFO\)"),
+    Case("src-is-a-device", lambda t: ["trace", SYM, "--src", "/dev/null"], 2, r"--src /dev/null: is a device"),
+    Case("svn-unknown-scheme", lambda t: ["trace", SYM, "--svn", "gopher://example.invalid/vbox", "--rev", "r1"], 2,
+         r"gopher://example\.invalid/vbox: svn URLs start with file://, http://"),
+    Case("src-path-past-path-max", lambda t: ["trace", SYM, "--src", "/" + "a" * 5000], 2, r"--src|/a+…\(\d+ chars\)…a+"),
+    Case("symbol-100KB", lambda t: ["trace", "A" * 100_000, "--src", str(tree(t, {"a.c": GOOD_C}))], 1,
+         r"no value named 'A+…\(\d+ chars\)…A+' in "),
+    Case("gzip-2GB-of-NUL", lambda t: ["drift", str(gzip_of(t, "VBox.log.gz", b"\0" * (1 << 20), 2048))], 2,
+         r"VBox\.log\.gz: not a VBox\.log: binary data \(NUL bytes\)", seconds=30),
+    Case("gzip-text-bomb", lambda t: ["drift", str(gzip_of(t, "VBox.log.gz", SAMPLE_LOG.read_bytes() * 64, 120, 9))], 2,
+         r"VBox\.log\.gz: gzip data expands past \d+ MB .*refused \(a decompression bomb", seconds=60),
+    *[Case(f"nested-{kind}-beside-good", (lambda text: lambda t: ["trace", "gValue", "--src",
+                                                                     str(tree(t, {"a.c": text + GOOD_C}))])(text), 0,
+           rf"warning: a\.c:{line}: .*(nested deeper than|more than) \d+ .*skipped", out=r"set:w", seconds=30)
+      for kind, (text, line) in NESTED_BESIDE_GOOD.items()],
+    Case("macro-mentions-unclosed", lambda t: ["trace", "gValue", "--src", str(tree(t, {"a.c": GOOD_C + "VMMDECL(" * 7_500
+                                                                                           + "\n"}))],
+         0, r"^srcscan: sources:", out=r"set:w", seconds=30),
 ]
 
 
@@ -401,3 +547,95 @@ def test_symbol_names_never_become_file_names(tmp_path, capsys, monkeypatch):
             check_stderr(err, 1, "no value named")
     assert sorted(p for p in tmp_path.rglob("*")) == before
     assert not Path("/tmp/evil-srcscan").exists()
+
+
+# ----------------------------------------------------------------------------- issue 16: the cache and lost data
+
+def _can_bind_read_only() -> bool:
+    import shutil
+
+    if not shutil.which("unshare"):
+        return False
+    p = subprocess.run(["unshare", "-rm", "sh", "-c", "mount --bind /tmp /tmp && mount -o remount,ro,bind /tmp"],
+                       capture_output=True)
+    return p.returncode == 0
+
+
+@pytest.mark.skipif(not _can_bind_read_only(), reason="needs unshare -rm (user namespaces) for a read-only bind mount")
+def test_cache_on_a_read_only_file_system_runs_without_it(tmp_path):
+    """A healthy cache that cannot be written is used as no cache, with one warning; it is
+    neither called damaged nor moved, and every rerun works."""
+    cache = tmp_path / "cache"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SRCSCAN_NO_PROGRESS="1")
+    env.pop("SRCSCAN_SRC", None)
+    run = [sys.executable, "-m", "srcscan", "trace", SYM, "--cache", str(cache)]
+    assert subprocess.run(run, capture_output=True, env=env, timeout=120).returncode == 0
+    before = sorted(os.listdir(cache))
+    script = (f"mount --bind {cache} {cache} && mount -o remount,ro,bind {cache} && "
+              + " && ".join([" ".join(run)] * 2))
+    p = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, env=env, timeout=240)
+    assert p.returncode == 0, p.stderr
+    warnings = [ln for ln in p.stderr.splitlines() if "warning" in ln]
+    assert len(warnings) == 2 and all(re.search(r"warning: cache cannot write .*facts\.sqlite \(read-only file "
+                                                r"system\); running without the cache$", w) for w in warnings), p.stderr
+    assert "damaged" not in p.stderr and "cfgm:/TM/TSCTicksPerSecond" in p.stdout
+    assert sorted(os.listdir(cache)) == before
+
+
+@pytest.mark.parametrize("kind", ["another-program", "another-layout"])
+def test_foreign_cache_file_is_set_aside_not_lost(kind, tmp_path, capsys):
+    import sqlite3
+
+    cache = tmp_path / "cache"
+    if kind == "another-program":
+        cache.mkdir()
+        db = sqlite3.connect(cache / "facts.sqlite")
+        db.execute("CREATE TABLE notes (body TEXT)")
+        db.execute("INSERT INTO notes VALUES ('precious')")
+        db.commit()
+        db.close()
+        expect = r"not a srcscan cache \(application id 0x0, tables: notes\); set aside as facts\.sqlite\.foreign-\*"
+    else:
+        assert main(["trace", SYM, "--cache", str(cache)]) == 0
+        db = sqlite3.connect(cache / "facts.sqlite")
+        db.execute("PRAGMA user_version = 99")
+        db.commit()
+        db.close()
+        expect = r"written by another srcscan version \(cache layout 99, this one uses 1\); set aside as " \
+                 r"facts\.sqlite\.other-version-\*"
+    capsys.readouterr()
+    code, out, err = run_cli(["trace", SYM, "--cache", str(cache)], capsys)
+    assert code == 0
+    check_stderr(err, 0, expect)
+    assert len([ln for ln in err.splitlines() if "warning" in ln]) == 1
+    aside = [p for p in cache.iterdir() if ".foreign-" in p.name or ".other-version-" in p.name]
+    assert len(aside) == 1
+    if kind == "another-program":
+        assert sqlite3.connect(aside[0]).execute("SELECT body FROM notes").fetchone() == ("precious",)
+    code, out, err = run_cli(["trace", SYM, "--cache", str(cache)], capsys)  # the rebuilt cache is ours
+    assert code == 0 and "warning" not in err
+
+
+def test_report_onto_its_own_input_keeps_the_input(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    t = trace_json(tmp_path)
+    data = t.read_bytes()
+    for out in (str(t), "./trace.json", str(tmp_path / "." / "trace.json")):
+        code, _, err = run_cli(["report", str(t), "-f", "text", "-o", out], capsys)
+        assert code == 2 and "is also an input" in err
+    assert t.read_bytes() == data
+
+
+def test_skipped_block_is_said_on_a_cached_run_too(tmp_path, capsys):
+    """The nesting warning travels with the file's cached facts: a warm run says it again
+    (and the JSON trace carries it), nothing dropped silently."""
+    import json
+
+    src = tree(tmp_path, {"a.c": NESTED_BESIDE_GOOD["else-if-20000"][0] + GOOD_C})
+    for _ in range(2):
+        code, out, err = run_cli(["trace", "gValue", "--src", str(src), "--cache", str(tmp_path / "c"), "-f", "json"],
+                                 capsys)
+        assert code == 0
+        assert re.search(r"warning: a\.c:4: more than 8192 control keywords \(if, else, loops, \?:\) in one block; "
+                         r"the enclosing block \(lines 2-6\) was skipped, flows through it are missing", err), err
+        assert any("a.c:4:" in w for w in json.loads(out)["warnings"])

@@ -22,7 +22,7 @@ def register_common(p, formats=None) -> None:
                    help="given a checkout root, scan all of it instead of src/VBox/VMM and include")
     g.add_argument("--cache", metavar="DIR", help="fact cache folder (default: $SRCSCAN_CACHE or $XDG_CACHE_HOME/srcscan)")
     g.add_argument("--no-cache", action="store_true", help="do not read or write the fact cache")
-    g.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="parser processes (default: all cores)")
+    cli.add_jobs_option(g)
     cli.add_output_options(p, formats or FORMATS)
 
 
@@ -47,7 +47,10 @@ def run_with(args, fn) -> int:
     finally:
         if cache is not None:
             cache.close()
-    text = render(res.to_json(), args.format)
+    doc = res.to_json()
+    for w in doc.get("warnings", []):  # on stderr, like every command's warnings (kept in JSON/HTML)
+        note(f"warning: {w}")
+    text = render(doc, args.format)
     cli.emit(text, args.output)
     st = res.stats
     if args.format != "text" or args.output:
@@ -134,8 +137,6 @@ def render_text(doc: dict) -> str:
     cand = f"{rng['candidates']} candidate revision(s), " if doc["command"] != "diff" else ""
     lines.append(f"{cand}{st['evaluations']} trace evaluation(s){bound}; files parsed {st['files_parsed']}, "
                  f"reused {st['files_reused']}; {st['seconds']:.2f} s")
-    for w in doc.get("warnings", []):
-        lines.append(f"warning: {w}")
     return "\n".join(lines) + "\n"
 
 

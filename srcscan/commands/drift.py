@@ -7,6 +7,7 @@ from .. import cli
 from ..logs.drift import Drift, fix_lines, group_thousands, load_config, read_dmesg, scan_log
 from ..errors import NotFound, UsageError
 from ..logs.vboxlog import open_log, printable
+from ..util import note
 
 NAME = "drift"
 HELP = "guest clock drift from the TSC frequency in VBox.log, and the setextradata fix"
@@ -62,10 +63,13 @@ def _duration(seconds: float) -> str:
 
 def analyse(args) -> dict:
     cfg = load_config()
-    actual_hz = parse_hz(args.actual_hz) if args.actual_hz else None  # reject bad options before reading
+    actual_hz = parse_hz(args.actual_hz) if args.actual_hz is not None else None  # reject bad options first
     dmesg = read_dmesg(args.guest_dmesg, cfg) if args.guest_dmesg else None
     log = open_log(args.log)
     found = scan_log(log, cfg)
+    if found.ignored_count:
+        more = f" (and {found.ignored_count - len(found.ignored)} more)" if found.ignored_count > len(found.ignored) else ""
+        note(f"warning: {args.log}: {found.ignored_count} TSC line(s) ignored: {'; '.join(found.ignored)}{more}")
     if not found.told and not found.kvm:
         raise NotFound(f"{args.log}: no TSC frequency line found "
                        f"(looked for {cfg['told'].get('what', 'the told-frequency line')} and the KVM system-time struct)")

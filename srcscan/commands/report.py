@@ -6,6 +6,7 @@ import sys
 
 from .. import cli
 from ..errors import UsageError
+from ..util import MAX_JSON_DEPTH, json_depth
 from ..render import FORMAT_NAMES, formats, render
 
 NAME = "report"
@@ -57,6 +58,9 @@ def load_trace(path: str) -> dict:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise UsageError(f"{name}: not UTF-8 text (byte {e.start}); not a JSON trace") from e
+    depth = json_depth(raw)
+    if depth > MAX_JSON_DEPTH:
+        raise UsageError(f"{name}: JSON nested {depth} levels deep; a srcscan trace nests at most {MAX_JSON_DEPTH}")
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as e:

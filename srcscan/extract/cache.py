@@ -50,13 +50,49 @@ def is_damage(e: BaseException) -> bool:
     if not isinstance(e, sqlite3.DatabaseError):
         return True  # zlib/unpickling errors of an entry
     name = getattr(e, "sqlite_errorname", "") or ""
-    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CANTOPEN")):
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
         return True
-    if name.startswith("SQLITE_ERROR") or not name:
+    if name.startswith("SQLITE_ERROR") or not name:  # (CANTOPEN: a folder we may not write, not a bad file)
         msg = str(e)
         return any(w in msg for w in ("no such column", "no such table", "malformed", "not a database",
-                                      "unable to open", "has no column"))
+                                      "has no column"))
     return False
+
+
+CACHE_LAYOUT = 1  # PRAGMA user_version of the cache file; bump when its tables change
+APPLICATION_ID = 0x53524353  # 'SRCS' in the file header: this SQLite file is a srcscan cache
+
+
+def _unwritable(folder: Path, path: Path) -> str | None:
+    """Why the cache cannot be written here (read-only file system, no permission), or None."""
+    for p in (path, folder):
+        if p.exists():
+            if not os.access(p, os.W_OK):
+                return "read-only file system" if _read_only_fs(p) else "no write permission"
+            if p == folder:
+                return None
+    return None
+
+
+def _read_only_fs(p: Path) -> bool:
+    try:
+        return bool(os.statvfs(p).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError):
+        return False
+
+
+def _foreign(db: sqlite3.Connection) -> str | None:
+    """Why an existing database is not a cache this srcscan may use (another program's
+    database, another cache layout), or None (ours, or empty: then it is stamped ours)."""
+    app = db.execute("PRAGMA application_id").fetchone()[0]
+    layout = db.execute("PRAGMA user_version").fetchone()[0]
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if app not in (0, APPLICATION_ID) or (app == 0 and tables and "facts" not in tables):
+        shown = ", ".join(sorted(tables)[:4]) or "none"
+        return f"not a srcscan cache (application id {app:#x}, tables: {shown})"
+    if app == APPLICATION_ID and layout != CACHE_LAYOUT:
+        return f"written by another srcscan version (cache layout {layout}, this one uses {CACHE_LAYOUT})"
+    return None
 
 
 def _memory_db() -> sqlite3.Connection:
@@ -65,16 +101,19 @@ def _memory_db() -> sqlite3.Connection:
     return db
 
 
-def move_aside(path: str | os.PathLike) -> None:
-    """Rename a damaged cache database (and its WAL files) to ``<name>.corrupt-<time>``
-    (deleted if it cannot be renamed), so the next open starts a fresh one."""
+def move_aside(path: str | os.PathLike, tag: str = "corrupt") -> None:
+    """Rename a damaged (or foreign) cache database and its WAL files to
+    ``<name>.<tag>-<time>``, so the next open starts a fresh one. A damaged file that cannot
+    be renamed is deleted; a foreign one is only ever renamed (it may be someone's data)."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     for suffix in ("", "-wal", "-shm"):
         p = Path(str(path) + suffix)
         if p.exists() or p.is_symlink():
             try:
-                p.rename(Path(f"{p}.corrupt-{stamp}-{os.getpid()}"))
+                p.rename(Path(f"{p}.{tag}-{stamp}-{os.getpid()}"))
             except OSError:
+                if tag != "corrupt":
+                    continue
                 try:
                     p.unlink()
                 except OSError:
@@ -90,23 +129,50 @@ class FactCache:
         # decoded facts kept in this process (history: one revision's files, mostly the next
         # one's too); None: off
         self.memo: dict[str, FileFacts] | None = None
+        self.usable = True  # False: running on an in-memory stand-in (the folder is not writable)
         self.db = self._open()
 
     def _open(self) -> sqlite3.Connection:
+        import errno
+
+        if self.folder.exists() and not self.folder.is_dir():
+            from ..errors import UsageError
+
+            raise UsageError(f"cache folder {self.folder}: is a file, not a folder (give --cache a folder, "
+                             "or --no-cache)")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as e:
+            if e.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+                return self._without(f"cannot create {self.folder} ({e.strerror})")
             from ..errors import UsageError
 
             raise UsageError(f"cache folder {self.folder}: {e.strerror or e}") from e
+        why = _unwritable(self.folder, self.path)
+        if why:
+            return self._without(f"cannot write {self.path} ({why})")
+        if self.path.exists() and not self.path.is_file():  # a folder or a device in its place
+            self._set_aside("not a file", "foreign")
         attempt = busy = 0
         while True:
             db = None
             try:
                 db = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+                foreign = _foreign(db)
+                if foreign:
+                    db.close()
+                    db = None
+                    if attempt:
+                        return self._without(f"{self.path}: {foreign}")
+                    attempt += 1
+                    self._set_aside(foreign, "other-version" if "version" in foreign else "foreign")
+                    continue
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
                 db.executescript(SCHEMA)
+                if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                    db.execute(f"PRAGMA user_version = {CACHE_LAYOUT}")
                 # a database of another program (or an older layout) is moved aside too
                 db.execute("SELECT key, version, data FROM facts LIMIT 1").fetchone()
                 db.execute("SELECT name, data FROM blobs LIMIT 1").fetchone()
@@ -121,16 +187,25 @@ class FactCache:
                     time.sleep(min(0.02 * 2 ** busy, 1.0))
                     continue
                 if not is_damage(e):  # busy, disk full, read-only: a healthy cache, never moved aside
-                    self.warnings.append(f"cache {self.path} is not usable ({e}); running without it")
-                    return _memory_db()
+                    return self._without(f"{self.path} is not usable ({e})")
                 if attempt:
                     raise
                 attempt += 1
                 self._move_aside(str(e))
 
+    def _without(self, why: str) -> sqlite3.Connection:
+        """Cannot write here: run without the cache (nothing on disk is touched), one warning."""
+        self.usable = False
+        self.warnings.append(f"cache {why}; running without the cache")
+        return _memory_db()
+
     def _move_aside(self, why: str) -> None:
         move_aside(self.path)
         self.warnings.append(f"cache {self.path} was unreadable ({why}); moved aside and rebuilt")
+
+    def _set_aside(self, why: str, tag: str) -> None:
+        move_aside(self.path, tag)
+        self.warnings.append(f"cache {self.path}: {why}; set aside as {self.path.name}.{tag}-* and rebuilt")
 
     def get_many(self, keys: list[str]) -> dict[str, FileFacts]:
         out: dict[str, FileFacts] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import tree_sitter
 
 from .macros import default_rewriter
+from .nesting import MAX_OPEN, TooDeep
 from .syntax import (MAX_EXPR_NODES, _declarator_name, _ExprBuilder, _field_decls, _function_declarator,  # noqa: F401
                      _params, _query, _squash, _t, _type_text, access_of, parser)
 from .records import (Access, Assign, Call, Define, Expr, FieldDecl, FileFacts, Function, GlobalVar, Guard, Return, Struct, Typedef)
@@ -91,9 +92,13 @@ class Extractor:
                 if node.type in ("preproc_if", "preproc_ifdef") and cond == "0":
                     ff.disabled_blocks += 1
                 stack.append(_Ctx(end, "pp", node, (cond, alt.start_byte if alt is not None else None)))
+                if len(stack) > MAX_OPEN:  # every fact below carries all of them: bound the cost
+                    raise TooDeep(node.start_point[0] + 1)
                 continue
             if name.startswith("guard."):
                 stack.append(_Ctx(end, name[6:], node, self._guard_data(name[6:], node)))
+                if len(stack) > MAX_OPEN:
+                    raise TooDeep(node.start_point[0] + 1)
                 continue
             if name == "function":
                 fn = self._function(node, path, preproc, spans)

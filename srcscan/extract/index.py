@@ -11,6 +11,7 @@ from itertools import islice
 from dataclasses import dataclass, field
 
 from .cache import FactCache, decode, encode
+from .nesting import extract_bounded, skip_warnings
 from ..errors import UnreadableSource
 from .records import FileFacts
 from ..sources.snapshot import Snapshot
@@ -39,9 +40,7 @@ class IndexStats:
 def _work_many(items: list[tuple[str, bytes, str]]) -> list[tuple[str, bytes]]:
     """Parse files in a worker; facts cross the process boundary once, as the same
     compressed pickle the cache stores."""
-    from .facts import extract
-
-    return [(key, encode(extract(path, data, key))) for path, data, key in items]
+    return [(key, encode(extract_bounded(path, data, key))) for path, data, key in items]
 
 
 _SNAPSHOT = None  # set in the parent before forking workers of a streaming index
@@ -52,7 +51,6 @@ _WORKER_CACHE = None
 def _index_chunk(chunk: list[tuple[str, str]]) -> tuple[int, int, list[str]]:
     """In a worker: read, parse and store a chunk of files; return (files, bytes, warnings)."""
     global _WORKER_CACHE
-    from .facts import extract
 
     if _WORKER_CACHE is None:
         _WORKER_CACHE = FactCache(_CACHE_DIR)
@@ -67,7 +65,9 @@ def _index_chunk(chunk: list[tuple[str, str]]) -> tuple[int, int, list[str]]:
             warns.append(f"{e}; skipped")
             continue
         nbytes += len(data)
-        out.append((key, encode(extract(path, data, key))))
+        ff = extract_bounded(path, data, key)
+        warns.extend(skip_warnings(ff))
+        out.append((key, encode(ff)))
     _WORKER_CACHE.put_many(out)
     warns.extend(_WORKER_CACHE.warnings)
     _WORKER_CACHE.warnings.clear()
@@ -89,8 +89,10 @@ def _worker_init() -> None:
 
 
 def _jobs(jobs: int) -> int:
+    """Worker processes: ``jobs`` (the API may pass anything: kept to 1..4 per core), else one
+    per core this process may run on."""
     if jobs and jobs > 0:
-        return jobs
+        return min(int(jobs), 4 * max(1, os.cpu_count() or 1))
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # pragma: no cover
@@ -218,10 +220,8 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
                         bar.update(1)
                     submit()
         else:
-            from .facts import extract
-
             for path, data, key in items():
-                ff = extract(path, data, key)
+                ff = extract_bounded(path, data, key)
                 take(key, encode(ff) if cache is not None else b"", ff)
                 bar.update(1)
     finally:
@@ -230,6 +230,15 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
             cache.put_many(pending)
     if cache is not None and cache.memo is not None and keep:
         cache.memo = {key: facts[path] for path, key in files if path in facts}
+    unread = getattr(snapshot, "unreadable", None)
+    if unread and len(unread) >= len(files):  # nothing could be read: not an empty tree
+        from ..errors import RevisionError
+
+        raise RevisionError(f"none of the {len(files)} source files could be read ({unread[0]}...); "
+                            "the repository is damaged: see 'git fsck'")
+    for path, _ in files:  # parts of files left out (too deeply nested), parsed now or cached
+        if path in facts:
+            stats.warnings.extend(skip_warnings(facts[path]))
     if cache is not None:
         stats.warnings.extend(cache.warnings)
     stats.warnings.extend(snapshot.warnings)

@@ -78,12 +78,13 @@ class Rewriter:
             return data, []
         out = bytearray()
         spans = []
-        pos = 0
+        pos = failed = 0
         for m in self.regex.finditer(data):
             if m.start() < pos:
                 continue
             name = m.group(1)
-            line_start = data.rfind(b"\n", 0, m.start()) + 1
+            lo = max(0, m.start() - 256)  # the directive is right before the name: a bounded look back
+            line_start = data.rfind(b"\n", lo, m.start()) + 1 or lo
             if _DIRECTIVE.search(data[line_start:m.start()]):
                 continue  # the macro's own #define/#ifdef line, or defined(NAME)
             rule, with_args = self._rule(name)
@@ -101,8 +102,11 @@ class Rewriter:
                 out += data[pos:start] + b" " * (end - start)
                 pos = end
                 continue
+            if failed > MAX_FAILED_SCANS:  # unclosed mention after unclosed mention: stop scanning
+                continue
             args_end, args = _macro_args(data, end)
             if args is None:  # a mention without arguments (e.g. in a comment): leave it
+                failed += 1
                 continue
             original = data[start:args_end]
             if rule.template is None:
@@ -261,6 +265,10 @@ def _trie_regex(names: list[bytes], prefixes: list[bytes]) -> bytes:
 
 
 _ARG_CHARS = re.compile(rb"[(),;{]")
+# Bounds on the argument scan (an unclosed '(' would otherwise be scanned to the end of the
+# file once per mention: quadratic): tokens per argument list, failed scans per file.
+MAX_ARG_TOKENS = 4096
+MAX_FAILED_SCANS = 256
 
 
 def _macro_args(data: bytes, i: int) -> tuple[int, list[bytes] | None]:
@@ -273,7 +281,9 @@ def _macro_args(data: bytes, i: int) -> tuple[int, list[bytes] | None]:
     depth = 0
     args = []
     cur = i + 1
-    for m in _ARG_CHARS.finditer(data, i):
+    for k, m in enumerate(_ARG_CHARS.finditer(data, i)):
+        if k > MAX_ARG_TOKENS:  # no macro call of a real tree has such an argument list
+            return i, None
         j = m.start()
         c = data[j]
         if c == 0x28:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-FACTS_VERSION = 7  # bump when extraction changes; part of the cache key
+FACTS_VERSION = 8  # bump when extraction changes; part of the cache key
 FLOW_VERSION = 13  # bump when graph building makes other nodes, edges or evidence; part of a cached graph's key
 
 
@@ -177,3 +177,4 @@ class FileFacts:
     bytes: int = 0
     lines: int = 0
     disabled_blocks: int = 0  # "#if 0" blocks seen
+    skipped: list[str] = field(default_factory=list)  # 'LINE: why' of parts left out (nesting.py)

@@ -153,7 +153,7 @@ class _ExprBuilder:
         self.call_index = call_index
 
     def expr(self, node, arg_context: bool = False) -> Expr:
-        e = Expr(_squash(_t(node))[:300])
+        e = Expr(_squash(node.text[:1200].decode("utf-8", "replace"))[:300])  # nested: no whole-text copy
         s = _string_value(node)
         if s is not None:
             e.string = s

@@ -43,6 +43,29 @@ def kvm_hz(scale: int, shift: int) -> float:
     return NS_PER_SEC * 2.0 ** 32 / (scale * 2.0 ** shift)
 
 
+MIN_HZ, MAX_HZ = 1e3, 1e12  # a TSC frequency outside this is a damaged or forged number
+
+
+def plausible_hz(hz: float) -> bool:
+    return MIN_HZ <= hz <= MAX_HZ
+
+
+def kvm_problem(scale: int, shift: int) -> str | None:
+    """Why a (u32TscScale, i8TscShift) pair read from a log cannot be a real struct, or None."""
+    if not 0 < scale <= 0xFFFFFFFF:
+        return f"u32TscScale={_short(hex(scale))} is not a 32-bit value above 0"
+    if not -128 <= shift <= 127:
+        return f"i8TscShift={_short(str(shift))} is not an 8-bit value"
+    hz = kvm_hz(scale, shift)
+    if not plausible_hz(hz):
+        return f"u32TscScale={scale:#x} i8TscShift={shift} means {hz:.3g} Hz, not a plausible TSC frequency"
+    return None
+
+
+def _short(s: str, limit: int = 40) -> str:
+    return s if len(s) <= limit else s[:limit - 1] + "\u2026"
+
+
 @dataclass
 class Drift:
     told_hz: float
@@ -142,6 +165,14 @@ class LogFindings:
     vm_name: str | None = None
     MAX_KEPT = 256  # per list: bounded memory on endless logs
 
+    ignored: list[str] = field(default_factory=list)  # lines whose numbers make no sense
+    ignored_count: int = 0
+
+    def ignore(self, lineno: int, why: str) -> None:
+        self.ignored_count += 1
+        if len(self.ignored) < 3:
+            self.ignored.append(f"line {lineno}: {why}; line ignored")
+
     def told_values(self) -> list[int]:
         return sorted({int(s.value) for s in self.told})
 
@@ -170,15 +201,23 @@ def scan_log(lines, cfg: dict) -> LogFindings:
         for r in told_re if not told_pre or any(x in text for x in told_pre) else ():
             m = r.search(text)
             if m and len(out.told) < out.MAX_KEPT:
-                out.told.append(Seen(parse_number(m.group("hz")), ln.lineno, ln.time, text))
+                hz = parse_number(m.group("hz"))
+                if plausible_hz(hz):
+                    out.told.append(Seen(hz, ln.lineno, ln.time, text))
+                else:
+                    out.ignore(ln.lineno, f"told frequency {_short(m.group('hz'))} Hz is not a plausible TSC frequency")
                 break
         for r in kvm_re if not kvm_pre or any(x in text for x in kvm_pre) else ():
             m = r.search(text)
             if m and len(out.kvm) < out.MAX_KEPT:
                 g = m.groupdict()
-                out.kvm.append(KvmSeen(parse_number(g["scale"]), int(g["shift"]),
-                                       int(g["cpu"]) if g.get("cpu") else None,
-                                       int(g["khz"]) if g.get("khz") else None, ln.lineno, ln.time, text))
+                seen = KvmSeen(parse_number(g["scale"]), int(g["shift"]), int(g["cpu"]) if g.get("cpu") else None,
+                               int(g["khz"]) if g.get("khz") else None, ln.lineno, ln.time, text)
+                why = kvm_problem(seen.scale, seen.shift)
+                if why:
+                    out.ignore(ln.lineno, why)
+                else:
+                    out.kvm.append(seen)
                 break
     return out
 

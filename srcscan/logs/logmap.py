@@ -138,7 +138,7 @@ def collect_statements(snapshot, rules: dict[str, LogRule] | None = None, *, cac
             facts, _ = build_index(part, cache=cache, jobs=jobs)
             ffs = facts.values()
         else:  # pragma: no cover
-            from ..extract.facts import extract
+            from ..extract.nesting import extract_bounded as extract
 
             ffs = [extract(rel, part.read(rel), key) for rel, key in part.files()]
         out.extend(statements_from_facts(ffs, rules, stats))

@@ -97,8 +97,8 @@ class LogFile:
         self._total = os.fstat(raw.fileno()).st_size
         if raw.peek(2)[:2] == b"\x1f\x8b":
             self._gzip = True
-            self._total = None
-            return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+            packed, self._total = self._total, None
+            return _Budget(gzip.GzipFile(fileobj=raw), packed, self.path)  # type: ignore[return-value]
         self._gzip = False
         return raw
 
@@ -110,6 +110,8 @@ class LogFile:
             raise UsageError(f"read error: {e}", path=self.path) from e
         if len(data) <= self.max_line or data.endswith(b"\n"):
             return data, False
+        if b"\x00" in data and not hasattr(self, "layout"):  # still sniffing: binary, say so now
+            raise UsageError("not a VBox.log: binary data (NUL bytes) near the start", path=self.path)
         n = len(data)
         while True:  # discard the rest of an over-long line
             more = self._f.readline(self.max_line)
@@ -253,6 +255,40 @@ def _split_interleaved(text: str, emb: re.Pattern) -> list[tuple[str | None, str
         return [(None, text)]
     out.append((time, text[pos:]))
     return out
+
+
+# A compressed log is a stream with a budget: text logs pack 5-20 to 1, so past GZIP_RATIO to
+# 1 (or GZIP_MAX_BYTES in all, or GZIP_SECONDS of reading) it is a decompression bomb or no log.
+GZIP_RATIO = 64
+GZIP_MAX_BYTES = 1 << 30
+GZIP_SECONDS = 120.0
+
+
+class _Budget:
+    """A gzip stream whose decompressed size and reading time are bounded: past the budget,
+    one UsageError (nothing is decompressed in one piece, nothing beyond the budget is read)."""
+
+    def __init__(self, f, packed: int, path: str):
+        import time
+
+        self._f, self.path, self.n = f, path, 0
+        self.limit = min(GZIP_MAX_BYTES, max(1 << 20, packed * GZIP_RATIO))
+        self._clock = time.monotonic
+        self._deadline = self._clock() + GZIP_SECONDS
+        self._packed = packed
+
+    def readline(self, size: int = -1) -> bytes:
+        data = self._f.readline(size)
+        self.n += len(data)
+        if self.n > self.limit:
+            raise UsageError(f"gzip data expands past {self.limit // (1 << 20)} MB ({self._packed} bytes packed); "
+                             "refused (a decompression bomb, or not a log)", path=self.path)
+        if self._clock() > self._deadline:
+            raise UsageError(f"reading the gzip stream took over {GZIP_SECONDS:.0f} s; stopped", path=self.path)
+        return data
+
+    def close(self) -> None:
+        self._f.close()
 
 
 def open_log(path: str, *, show_progress: bool = True, max_line: int = MAX_LINE) -> LogFile:

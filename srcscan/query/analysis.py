@@ -10,6 +10,7 @@ from typing import Callable
 from ..datafiles import model_files, read_text
 from ..extract.cache import FactCache, version_key
 from ..extract.index import IndexStats, index, snapshot_files
+from ..extract.nesting import skip_warnings
 from ..extract.ppcond import Config
 from ..extract.records import FLOW_VERSION
 from ..graph import store as graphstore
@@ -78,9 +79,9 @@ def _analyse(snapshot, cache, jobs, config, control, why, need_program, cache_fa
         except Exception:  # a damaged or foreign entry: rebuild below
             got = None
         if got is not None:
-            g, (functions, excluded) = got
+            g, (functions, excluded, *skipped) = got  # skipped: parts of files left out (nesting.py)
             st = IndexStats(files=len(files), reused=len(files), seconds=time.perf_counter() - t0,
-                            warnings=list(snapshot.warnings) + cache.warnings)
+                            warnings=list(skipped[0] if skipped else []) + list(snapshot.warnings) + cache.warnings)
             return Analysis(snapshot, g, st, why, functions, excluded)
     from ..graph.flow import BuildOptions, build_graph
 
@@ -91,7 +92,8 @@ def _analyse(snapshot, cache, jobs, config, control, why, need_program, cache_fa
     g = graphstore.CompactGraph.from_networkx(builder.g)
     if cache is not None:
         try:
-            graphstore.save(cache.db, gkey, g, (functions, builder.excluded))
+            left_out = [w for f in facts.values() for w in skip_warnings(f)]
+            graphstore.save(cache.db, gkey, g, (functions, builder.excluded, left_out))
         except Exception as e:  # the trace is fine without a cached graph
             st.warnings.append(f"could not cache the flow graph ({e})")
     st.seconds = time.perf_counter() - t0

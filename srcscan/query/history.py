@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ..errors import NotFound, UsageError
 from ..sources.snapshot import Revision
-from ..util import paused_gc
+from ..util import loads_json, paused_gc
 from ..sources.ranges import GitSource, RevisionSource, SvnSource, open_source  # noqa: F401
 
 SCHEMA = "srcscan-history/1"
@@ -195,7 +195,7 @@ class Evaluator:
             blob = self.cache.get_blob(rkey)
             if blob is not None:
                 try:
-                    tj = json.loads(zlib.decompress(blob))
+                    tj = loads_json(zlib.decompress(blob))
                     if isinstance(tj, dict) and isinstance(tj.get("nodes"), list):
                         return tj, IndexStats(files=len(files), reused=len(files))
                 except (ValueError, zlib.error):
@@ -211,6 +211,12 @@ class Evaluator:
                                      bool(o.get("ignore_case")))
         else:
             a = analyse_demand(snap, self.cache, self.jobs, cfg, control, "history")
+        bad = getattr(snap, "unreadable", None)
+        if bad:  # a revision missing files is not that revision: comparing it would invent changes
+            from ..errors import RevisionError
+
+            raise RevisionError(f"{snap.revision.label() or snap.describe()}: {len(bad)} file(s) cannot be read from "
+                                f"the repository ({bad[0]}...); the repository is damaged: see 'git fsck'")
         try:
             t = trace(a, q.symbol, to=q.to, direction=q.direction, ignore_case=bool(o.get("ignore_case")), config=cfg)
             tj = t.to_json()

@@ -221,7 +221,9 @@ def _analyse_lazy(snapshot, symbol, to, cache, jobs, config, control, why, ignor
         blob = cache.get_blob(lazykey)
         if blob is not None:
             try:
-                scope, rounds, notes = json.loads(blob)
+                from ..util import loads_json
+
+                scope, rounds, notes = loads_json(blob)
                 sub = _Subset(snapshot, set(scope))
                 analysis = analyse(sub, cache, jobs, config, control, why, need_program)
                 analysis.snapshot = snapshot

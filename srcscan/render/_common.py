@@ -88,17 +88,77 @@ def simplify_all(conds) -> list[str]:
     return out
 
 
-def check_trace(obj, where: str = "trace") -> dict:
-    """Raise UsageError (one line) unless ``obj`` looks like a srcscan-trace/1 dict whose
-    paths and edges only name nodes and edges it holds."""
+_JSON_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None),
+               "integer": int, "number": (int, float)}
+
+
+def trace_schema() -> dict:
+    """The JSON Schema of a saved trace (srcscan/render/trace-schema.json)."""
+    from importlib.resources import files
+
+    return json.loads((files("srcscan.render") / "trace-schema.json").read_text(encoding="utf-8"))
+
+
+_WANT = {"object": "an object", "array": "a list", "string": "a string", "boolean": "true or false",
+         "integer": "an integer", "number": "a number", "null": "null"}
+
+
+def _type_name(v) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean", type(None): "null",
+            int: "an integer", float: "a number"}.get(type(v), type(v).__name__)
+
+
+def _is(v, t: str) -> bool:
+    if isinstance(v, bool) and t in ("integer", "number"):
+        return False
+    if t == "integer" and isinstance(v, float):  # JSON Schema: 3.0 is an integer
+        return v.is_integer()
+    return isinstance(v, _JSON_TYPES[t])
+
+
+def check_types(v, schema: dict, at: str = "") -> str | None:
+    """Where ``v`` breaks ``schema`` (the subset of JSON Schema trace-schema.json uses:
+    type, const, properties, required, items) as 'query.to: expected ..., got ...', or None.
+    Iterative, so a deep document costs a loop, not a deep stack."""
+    todo = [(v, schema, at)]
+    while todo:
+        v, sch, at = todo.pop()
+        types = sch.get("type")
+        if types is not None:
+            types = [types] if isinstance(types, str) else types
+            if not any(_is(v, t) for t in types):
+                want = " or ".join(_WANT.get(t, t) for t in types)
+                return f"{at or 'the document'}: expected {want}, got {_type_name(v)}"
+        if "const" in sch and v != sch["const"]:
+            return f"{at or 'the document'}: expected {sch['const']!r}"
+        if isinstance(v, dict):
+            for k in sch.get("required", ()):
+                if k not in v:
+                    return f"{at + '.' if at else ''}{k}: missing"
+            for k, sub in sch.get("properties", {}).items():
+                if k in v:
+                    todo.append((v[k], sub, f"{at}.{k}" if at else k))
+        elif isinstance(v, list) and "items" in sch:
+            todo.extend((x, sch["items"], f"{at}[{i}]") for i, x in reversed(list(enumerate(v))))
+    return None
+
+
+def check_trace(obj, where: str = "trace", complete: bool = True) -> dict:
+    """Raise UsageError (one line) unless ``obj`` is a srcscan-trace/1 dict whose fields have
+    the types trace-schema.json gives and whose paths and edges only name nodes and edges it
+    holds: a renderer never meets a value of the wrong type."""
     if not isinstance(obj, dict):
         raise UsageError(f"{where}: not a srcscan trace (expected a JSON object, got {type(obj).__name__})")
     schema = obj.get("schema")
     if schema != SCHEMA:
-        raise UsageError(f"{where}: not a srcscan trace (schema {schema!r}, expected {SCHEMA!r})")
+        raise UsageError(f"{where}: not a srcscan trace (schema {one_line(repr(schema), 60)}, expected {SCHEMA!r})")
     for key in ("nodes", "edges", "paths"):
         if not isinstance(obj.get(key), list):
             raise UsageError(f"{where}: not a srcscan trace ({key!r} must be a list)")
+    # the trace inside a blame document is checked by the blame renderer for structure only
+    problem = check_types(obj, trace_schema()) if complete else None
+    if problem:
+        raise UsageError(f"{where}: not a valid srcscan trace: {one_line(problem, 200)}")
     nodes = set()
     for i, n in enumerate(obj["nodes"]):
         if not isinstance(n, dict) or not isinstance(n.get("id"), str):
@@ -109,7 +169,7 @@ def check_trace(obj, where: str = "trace") -> dict:
         if not isinstance(e, dict) or not isinstance(e.get("id"), str):
             raise UsageError(f"{where}: edges[{i}] has no string 'id'")
         if e.get("src") not in nodes or e.get("dst") not in nodes:
-            raise UsageError(f"{where}: edge {e['id']!r} names a node the trace does not hold")
+            raise UsageError(f"{where}: edge {one_line(repr(e['id']), 80)} names a node the trace does not hold")
         edges.add(e["id"])
     for i, p in enumerate(obj["paths"]):
         if not isinstance(p, dict) or not isinstance(p.get("nodes"), list) or not isinstance(p.get("edges"), list):
@@ -120,7 +180,7 @@ def check_trace(obj, where: str = "trace") -> dict:
             raise UsageError(f"{where}: paths[{i}] names a node or edge the trace does not hold")
     for s in obj.get("start") or []:
         if s not in nodes:
-            raise UsageError(f"{where}: start node {s!r} is not among the nodes")
+            raise UsageError(f"{where}: start node {one_line(repr(s), 80)} is not among the nodes")
     return obj
 
 

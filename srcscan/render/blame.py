@@ -19,7 +19,7 @@ def check_blame(doc) -> dict:
     if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
         got = doc.get("schema") if isinstance(doc, dict) else type(doc).__name__
         raise UsageError(f"not a srcscan blame (schema {got!r}, expected {SCHEMA!r})")
-    check_trace(doc.get("trace"), "blame trace")
+    check_trace(doc.get("trace"), "blame trace", complete=False)
     for key in ("nodes", "edges"):
         if not isinstance(doc.get(key), dict):
             raise UsageError(f"not a srcscan blame ({key!r} must be an object)")

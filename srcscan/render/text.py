@@ -15,13 +15,15 @@ from ._common import TraceView, simplify_all
 FORMAT = "text"
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_NL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
-def printable(s: str) -> str:
+def printable(s: str, newline: bool = False) -> str:
     """Text from the tree made safe for a terminal: control characters (escape sequences,
-    bidi overrides) shown as \\xNN. Applied to the data before srcscan adds its own colours."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else
-                        f"\\u{ord(m.group()):04x}", s)
+    bidi overrides; with ``newline``, line breaks too, for one value on one line) shown as
+    \\xNN. Applied to the data before srcscan adds its own colours."""
+    return (_CONTROL_NL if newline else _CONTROL).sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", s)
 
 _TITLES = {"upstream": "UPSTREAM: where the value comes from",
            "downstream": "DOWNSTREAM: where the value goes",
@@ -55,7 +57,7 @@ def _node_line(n: dict) -> str:
 
 def _clean(x):
     if isinstance(x, str):
-        return printable(x)
+        return printable(x, newline=True)  # a file name with a newline stays on its line
     if isinstance(x, dict):
         return {k: _clean(v) for k, v in x.items()}
     if isinstance(x, list):
@@ -252,7 +254,7 @@ def render(trace: dict, color: bool | None = None, paths: bool = False, expand=(
     src = trace["source"]
     rev = src.get("revision") or {}
     out = []
-    label = src.get("label") or src.get("root")
+    label = src.get("label") or src.get("root") or "?"
     if rev.get("svn") is not None or rev.get("id"):
         label += " @ " + " ".join(x for x in [f"r{rev['svn']}" if rev.get("svn") is not None else "",
                                                (rev.get("id") or "")[:12]] if x)

@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 
 from . import revisions
 from ..errors import RevisionError, UnreadableSource
-from .snapshot import CHECKOUT_MARKER, DEFAULT_SCOPE, MAX_FILE_BYTES, Snapshot, is_source
+from .snapshot import CHECKOUT_MARKER, DEFAULT_SCOPE, MAX_FILE_BYTES, Snapshot, is_source, shown_path
 
 
 class GitSnapshot(Snapshot):
@@ -29,7 +29,7 @@ class GitSnapshot(Snapshot):
             self.repo, sub = repo_path, ""
         self.commit_id = revisions.resolve(self.repo, rev, tip=tip)
         self.revision = revisions.revision(self.repo, self.commit_id)
-        self.root = str(revisions.work_tree(self.repo) or self.repo.git_dir)
+        self.root = shown_path(str(revisions.work_tree(self.repo) or self.repo.git_dir))
         self.label = self.root
         tree = self.repo.commit(self.commit_id).tree
         if paths:
@@ -42,6 +42,7 @@ class GitSnapshot(Snapshot):
             scope = []
         self.scope = scope
         self._blobs: dict[str, str] | None = None
+        self.unreadable: list[str] = []  # files whose blob could not be read (a damaged repository)
 
     def _list(self) -> dict[str, str]:
         import git
@@ -57,6 +58,7 @@ class GitSnapshot(Snapshot):
             if not rec:
                 continue
             meta, _, path = rec.partition("\t")
+            path = shown_path(path)
             mode, kind, sha, size = meta.split()
             if kind != "blob" or mode == "120000" or not is_source(path):
                 continue
@@ -86,7 +88,10 @@ class GitSnapshot(Snapshot):
         try:
             return self.repo.odb.stream(bytes.fromhex(sha)).read()
         except Exception as e:  # missing blob in a partial clone without network, corrupt pack
-            raise UnreadableSource(f"{path}: cannot read blob {sha[:12]} ({type(e).__name__}: {e})") from None
+            why = " ".join(str(e).split())
+            why = why if len(why) <= 120 else why[:119] + "\u2026"
+            self.unreadable.append(path)
+            raise UnreadableSource(f"{path}: cannot read blob {sha[:12]} ({type(e).__name__}: {why})") from None
 
 
 def _clean(p: str) -> str:

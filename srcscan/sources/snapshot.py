@@ -82,6 +82,25 @@ class Snapshot:
         return f"{self.label or self.root}" + (f" @ {rev}" if rev else "")
 
 
+def shown_path(p: str) -> str:
+    """A file name as srcscan keeps and shows it: bytes that are not UTF-8 (which the OS hands
+    over as lone surrogates) spelled ``\\xNN``, so the name can be hashed, stored in the
+    cache and printed in every format. Reading still goes through the real name."""
+    try:
+        p.encode("utf-8")
+        return p
+    except UnicodeEncodeError:
+        return p.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _kind_of(p: Path) -> str:
+    import stat
+
+    mode = p.stat().st_mode
+    return ("named pipe (FIFO)" if stat.S_ISFIFO(mode) else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "socket" if stat.S_ISSOCK(mode) else "special file")
+
+
 def is_source(name: str) -> bool:
     return name.endswith(SOURCE_SUFFIXES)
 
@@ -128,10 +147,13 @@ class DirSnapshot(Snapshot):
         for p in paths:
             if not p.exists():
                 raise UsageError(f"--src {p}: no such file or folder")
+            if not (p.is_dir() or p.is_file()):  # a FIFO, a device, a socket
+                raise UsageError(f"--src {p}: is a {_kind_of(p)}, not a source file or folder")
             roots.append(p.resolve())
-        self.root = str(roots[0] if len(roots) == 1 and roots[0].is_dir() else Path(os.path.commonpath([r if r.is_dir() else r.parent for r in roots])))
+        base = roots[0] if len(roots) == 1 and roots[0].is_dir() else \
+            Path(os.path.commonpath([r if r.is_dir() else r.parent for r in roots]))
+        self.root = shown_path(str(base))
         self.label = label or self.root
-        base = Path(self.root)
         for r in roots:
             scan = [r]
             if r.is_dir() and not whole and (r / CHECKOUT_MARKER).is_dir():
@@ -142,6 +164,7 @@ class DirSnapshot(Snapshot):
                     rel = f[len(prefix):] if f.startswith(prefix) else f
                     if os.sep != "/":
                         rel = rel.replace(os.sep, "/")
+                    rel = shown_path(rel)
                     self._abs[rel] = f
                     self._st[rel] = st
         self._given = ", ".join(str(p) for p in paths)
@@ -172,7 +195,7 @@ class DirSnapshot(Snapshot):
             if key is None and self.stat_keys is not None:
                 try:
                     st = self._st.pop(rel, None) or os.stat(self._abs[rel])
-                    hit = known.get(self._abs[rel])
+                    hit = known.get(shown_path(self._abs[rel]))
                     if hit is not None and hit[:3] == (st.st_size, st.st_mtime_ns, st.st_ino):
                         key = self._keys[rel] = hit[3]
                 except OSError:
@@ -192,7 +215,7 @@ class DirSnapshot(Snapshot):
                 key = "sha1:" + hashlib.sha1(data).hexdigest()
                 self._keys[rel] = key
                 if st is not None and st.st_mtime_ns < racy:
-                    self.new_stat_keys[self._abs[rel]] = (st.st_size, st.st_mtime_ns, st.st_ino, key)
+                    self.new_stat_keys[shown_path(self._abs[rel])] = (st.st_size, st.st_mtime_ns, st.st_ino, key)
             out.append((rel, key))
         if not out:  # every file was skipped (binary, unreadable)
             raise self._nothing()
@@ -218,7 +241,7 @@ def _walk(start: Path, warnings: list[str]) -> Iterator[tuple[str, os.stat_resul
     if start.is_file():
         st = start.stat()
         if st.st_size > MAX_FILE_BYTES:
-            warnings.append(f"{start}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; skipped")
+            warnings.append(f"{shown_path(str(start))}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; skipped")
         else:
             yield str(start), st
         return
@@ -229,16 +252,16 @@ def _walk(start: Path, warnings: list[str]) -> Iterator[tuple[str, os.stat_resul
         try:
             st = d.stat()
         except OSError as e:
-            warnings.append(f"{d}: {e.strerror}; skipped")
+            warnings.append(f"{shown_path(str(d))}: {e.strerror}; skipped")
             continue
         if (st.st_dev, st.st_ino) in seen:
-            warnings.append(f"{d}: symlink loop; skipped")
+            warnings.append(f"{shown_path(str(d))}: symlink loop; skipped")
             continue
         seen.add((st.st_dev, st.st_ino))
         try:
             entries = sorted(os.scandir(d), key=lambda e: e.name)
         except OSError as e:
-            warnings.append(f"{d}: {e.strerror}; skipped")
+            warnings.append(f"{shown_path(str(d))}: {e.strerror}; skipped")
             continue
         for e in entries:
             if e.name.startswith(".") and e.name not in (".",):
@@ -249,11 +272,11 @@ def _walk(start: Path, warnings: list[str]) -> Iterator[tuple[str, os.stat_resul
                 elif is_source(e.name) and e.is_file():
                     st = e.stat()
                     if st.st_size > MAX_FILE_BYTES:
-                        warnings.append(f"{e.path}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; skipped")
+                        warnings.append(f"{shown_path(e.path)}: larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; skipped")
                         continue
                     yield e.path, st
             except OSError as err:
-                warnings.append(f"{e.path}: {err.strerror}; skipped")
+                warnings.append(f"{shown_path(e.path)}: {err.strerror}; skipped")
 
 
 def sample_root() -> Path:

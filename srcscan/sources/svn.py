@@ -55,6 +55,9 @@ def parse_rev(rev) -> int | None:
     return n
 
 
+SVN_SCHEMES = ("file", "http", "https", "svn", "svn+ssh")  # what the svn client reads without tunnels of its own
+
+
 def _is_url(s: str) -> bool:
     return bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", s))
 
@@ -73,6 +76,10 @@ class SvnRepo:
             raise RevisionError(f"{s!r}: not an svn URL or working copy")
         self.wc_rev: int | None = None  # the BASE revision of a working copy
         if _is_url(s):
+            scheme = s.split(":", 1)[0].lower()
+            if scheme not in SVN_SCHEMES:
+                raise RevisionError(f"{s}: svn URLs start with {', '.join(f'{x}://' for x in SVN_SCHEMES)} "
+                                    f"(not {scheme}://)")
             target = _peg(s.rstrip("/"), "HEAD")
         else:
             p = Path(s)
