@@ -209,4 +209,4 @@ def test_cli_expand_all_paths(fan_dir, tmp_path, capsys):
     assert "timerxRun5:u5c" in out and "steps through" not in out
     assert main(["report", str(js), "--paths"]) == 0
     assert re.search(r"^  \[1\] ", capsys.readouterr().out, re.M)
-    assert json.loads(js.read_text())["schema"] == "srcscan-trace/1"
+    assert json.loads(js.read_text())["schema"] == "srcscan-trace/2"

@@ -42,7 +42,7 @@ def test_trace_json_to_file(tmp_path, capsys):
     out = tmp_path / "t.json"
     assert main(["trace", "cTscTicksPerSecond", "--format", "json", "-o", str(out)]) == 0
     doc = json.loads(out.read_text())
-    assert doc["schema"] == "srcscan-trace/1" and doc["paths"] and capsys.readouterr().out == ""
+    assert doc["schema"] == "srcscan-trace/2" and doc["paths"] and capsys.readouterr().out == ""
 
 
 def test_unknown_symbol_exits_1_with_suggestions(capsys):

@@ -34,6 +34,8 @@ def from_schema(schema: dict) -> st.SearchStrategy:
     properties, required, items); optional properties may be absent, lists hold 0-3 items."""
     if "const" in schema:
         return st.just(schema["const"])
+    if "enum" in schema:
+        return st.sampled_from(schema["enum"])
     types = schema.get("type", ["null", "boolean", "integer", "string"])
     types = [types] if isinstance(types, str) else types
     options = []

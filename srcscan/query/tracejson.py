@@ -8,7 +8,7 @@ from .. import __version__
 if TYPE_CHECKING:
     from .trace import Trace
 
-SCHEMA = "srcscan-trace/1"
+SCHEMA = "srcscan-trace/2"  # 2: new node and edge kinds (constant; summary, alias-*, const) and id forms
 
 
 def to_json(tr: Trace, full: bool = True) -> dict:

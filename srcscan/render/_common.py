@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from ..errors import UsageError
 
-SCHEMA = "srcscan-trace/1"
+SCHEMA = "srcscan-trace/2"
+SCHEMAS = ("srcscan-trace/1", SCHEMA)  # what report reads: version 1 documents still render
 
 # Characters XML 1.0 cannot carry (GraphML, SVG): C0 controls except tab/newline/CR, lone
 # surrogates and the two non-characters.
@@ -144,13 +145,13 @@ def check_types(v, schema: dict, at: str = "") -> str | None:
 
 
 def check_trace(obj, where: str = "trace", complete: bool = True) -> dict:
-    """Raise UsageError (one line) unless ``obj`` is a srcscan-trace/1 dict whose fields have
+    """Raise UsageError (one line) unless ``obj`` is a srcscan-trace/1 or /2 dict whose fields have
     the types trace-schema.json gives and whose paths and edges only name nodes and edges it
     holds: a renderer never meets a value of the wrong type."""
     if not isinstance(obj, dict):
         raise UsageError(f"{where}: not a srcscan trace (expected a JSON object, got {type(obj).__name__})")
     schema = obj.get("schema")
-    if schema != SCHEMA:
+    if schema not in SCHEMAS:
         raise UsageError(f"{where}: not a srcscan trace (schema {one_line(repr(schema), 60)}, expected {SCHEMA!r})")
     for key in ("nodes", "edges", "paths"):
         if not isinstance(obj.get(key), list):
