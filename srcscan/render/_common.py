@@ -119,7 +119,7 @@ def _is(v, t: str) -> bool:
 
 def check_types(v, schema: dict, at: str = "") -> str | None:
     """Where ``v`` breaks ``schema`` (the subset of JSON Schema trace-schema.json uses:
-    type, const, properties, required, items) as 'query.to: expected ..., got ...', or None.
+    type, const, enum, properties, required, items) as 'query.to: expected ..., got ...', or None.
     Iterative, so a deep document costs a loop, not a deep stack."""
     todo = [(v, schema, at)]
     while todo:
@@ -132,6 +132,8 @@ def check_types(v, schema: dict, at: str = "") -> str | None:
                 return f"{at or 'the document'}: expected {want}, got {_type_name(v)}"
         if "const" in sch and v != sch["const"]:
             return f"{at or 'the document'}: expected {sch['const']!r}"
+        if "enum" in sch and v not in sch["enum"]:
+            return f"{at or 'the document'}: expected one of {', '.join(map(repr, sch['enum']))}"
         if isinstance(v, dict):
             for k in sch.get("required", ()):
                 if k not in v:
