@@ -32,6 +32,7 @@ class Program:
         self.struct_fields: dict[str, dict[str, FieldDecl]] = {}
         self.struct_files: dict[str, str] = {}
         self.typedefs: dict[str, tuple[str, bool]] = {}  # name -> (target, pointer)
+        self.typedef_alts: dict[str, list[str]] = {}  # name -> every target it has in some #if branch
         self.field_owners: dict[str, set[str]] = defaultdict(set)
         self.globals: dict[str, GlobalVar] = {}
         self.global_files: dict[str, str] = {}
@@ -67,6 +68,11 @@ class Program:
         for td in ff.typedefs:
             if td.name not in self.typedefs or td.target not in ("", td.name):
                 self.typedefs.setdefault(td.name, (self._qualify(td.target, ff.path), td.pointer))
+            if td.target not in ("", td.name):  # every #if branch of a typedef (PVMCPUCC: VMCPU or GVMCPU)
+                alts = self.typedef_alts.setdefault(td.name, [])
+                t = self._qualify(td.target, ff.path)
+                if t not in alts:
+                    alts.append(t)
         for g in ff.globals:
             if g.static:
                 self.static_globals[(ff.path, g.name)] = g
@@ -97,6 +103,20 @@ class Program:
                 return None
             t = _base_type(nxt[0])
         return None
+
+    def struct_alts(self, typ: str | None) -> list[str]:
+        """Every struct a declared type may stand for, through each #if branch of its typedefs."""
+        out, todo, seen = [], [_base_type(typ) if typ else None], set()
+        while todo and len(seen) < 32:
+            t = todo.pop(0)
+            if t is None or t in seen:
+                continue
+            seen.add(t)
+            if t in self.struct_fields:
+                out.append(t)
+                continue
+            todo += [_base_type(x) for x in self.typedef_alts.get(t, ())]
+        return out
 
     def is_pointer(self, typ: str | None) -> bool:
         """Whether a declared type is a pointer (directly or through a typedef such as PVM)."""
@@ -139,6 +159,9 @@ class Program:
             return None, None, None
         _, typ = self.var_type(acc.root, fn, file) if acc.root != "()" else ("unknown", None)
         cur = self.struct_of(typ)
+        if cur is not None and steps[0][1] not in self.struct_fields.get(cur, {}):
+            # the typedef's first branch does not have the member: another #if branch's may
+            cur = next((c for c in self.struct_alts(typ) if self._anonymous_member(c, steps[0][1], 0)), cur)
         owner = decl = None
         for _, name in steps:
             decl = None

@@ -26,3 +26,19 @@ uint64_t TMCpuTicksPerSecond(void)
 // no flow here: TM.cTSCTicksPerSecond -> TMCpuTicksPerSecond()
 // flow here [--keep-if0]: TM.cTSCTicksPerSecond -> TMCpuTicksPerSecond()
 // why-not [-D IN_RING3]: TM.cR0Hz -> TMCpuTicksPerSecond() : preprocessor
+
+/* A pointer typedef with one target per context: the member is looked up in each branch. */
+typedef struct VMCPUX { uint64_t u64Tsc; } VMCPUX;
+typedef struct GVMCPUX { int iOther; } GVMCPUX;
+#ifdef IN_RING0
+typedef GVMCPUX *PVMCPUXCC;
+#else
+typedef VMCPUX *PVMCPUXCC;
+#endif
+
+void tickSet(PVMCPUXCC pVCpu, uint64_t u64Tick)
+{
+    pVCpu->u64Tsc = u64Tick;
+}
+
+// flow here: tickSet#1 (u64Tick) -> VMCPUX.u64Tsc
