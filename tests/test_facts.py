@@ -108,3 +108,18 @@ def test_function_pointer_call_is_recorded_as_indirect():
     ff = fx("void f(PPDMDEVINS pDevIns) { pDevIns->pHlpR3->pfnTimerCreate(pDevIns, 1); }")
     c = fn(ff, "f").calls[0]
     assert c.indirect is not None and c.indirect.last == "pfnTimerCreate"
+
+
+def test_a_long_list_of_defines_is_not_one_over_long_statement():
+    """A header of thousands of #define lines (a name-mangling list) has no ';': each directive
+    line ends a statement, so nothing is skipped and no warning is printed."""
+    from srcscan.extract.nesting import blank_deep, too_deep
+
+    data = b"".join(b"#define RTFoo%d RT_MANGLER(RTFoo%d)\n" % (i, i) for i in range(4000))
+    data += b"int g_x;\nvoid setIt(int a)\n{\n    g_x = a;\n}\n"
+    assert len(data) > 64 * 1024
+    assert not too_deep(data)
+    _, notes = blank_deep(data, "mangling.h")
+    assert notes == []
+    ff = extract("mangling.h", data)
+    assert [f.name for f in ff.functions] == ["setIt"] and len(ff.defines) == 4000

@@ -45,7 +45,7 @@ class TooDeep(Exception):
 _KINDS = {"parens": ("parentheses", MAX_PARENS), "braces": ("blocks", MAX_BRACES), "pp": ("#if groups", MAX_PP),
           "control": ("control keywords (if, else, loops, ?:)", MAX_CONTROL),
           "statement": ("bytes", MAX_STATEMENT)}
-_STATEMENT_END = re.compile(rb"[;{}]")
+_STATEMENT_END = re.compile(rb"[;{}]|^[ \t]*#[^\n]*", re.M)  # (a directive line ends one too: #define lists)
 _CONTROL = re.compile(rb"\b(?:if|else|while|for|do|switch)\b|\?")
 
 
@@ -88,8 +88,8 @@ def too_deep(data: bytes) -> bool:
             or (len(data) > MAX_STATEMENT and max(map(len, _STATEMENT_END.split(data))) > MAX_STATEMENT))
 
 
-_TOKENS = re.compile(rb"[()\[\]{};]|^[ \t]*#[ \t]*(?:if|ifdef|ifndef|endif)\b|\b(?:if|else|while|for|do|switch)\b|\?",
-                     re.M)
+_TOKENS = re.compile(rb"[()\[\]{};]|^[ \t]*#[ \t]*(?:if|ifdef|ifndef|endif)\b|\b(?:if|else|while|for|do|switch)\b|\?"
+                     rb"|^[ \t]*#[ \t]*(?:define|undef|include|pragma|elif|else|error|line)\b", re.M)
 
 
 def _line(data: bytes, pos: int) -> int:
@@ -110,8 +110,12 @@ def blank_deep(data: bytes, path: str = "") -> tuple[bytes | None, list[str]]:
         tok = m.group()
         c = tok[:1]
         depth["statement"] = m.start() - last_end
-        if c in b";{}":
+        word = tok.rstrip()
+        directive = c in b" \t#" and (word.endswith(b"elif") or not word.endswith((b"if", b"ifdef", b"ifndef", b"endif")))
+        if c in b";{}" or directive:
             last_end = m.end()
+            if c not in b";{}":
+                continue  # another directive: it only ends a statement
         if c == b";":
             pass
         elif c in b"([":
