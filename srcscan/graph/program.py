@@ -305,7 +305,20 @@ class Program:
                     st = self._indexed_struct(acc, fn)
                     if st:
                         many.add(st)
-        return {m for m in many if m not in one}
+        many -= one
+        # a struct held by value inside one of many objects is one of many too (the register
+        # value inside each entry of a register list)
+        todo = list(many)
+        while todo:
+            m = todo.pop()
+            for fd in self.struct_fields.get(m, {}).values():
+                if fd.pointer or self.is_pointer(fd.type):
+                    continue
+                inner = fd.nested if fd.nested and fd.nested in self.struct_fields else self.struct_of(fd.type)
+                if inner is not None and inner not in many and inner not in one:
+                    many.add(inner)
+                    todo.append(inner)
+        return many
 
     def _indexed_struct(self, acc: Access, fn: Function) -> str | None:
         k = next(i for i, (op, _) in enumerate(acc.steps) if op == "[]")

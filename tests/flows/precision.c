@@ -159,3 +159,26 @@ uint64_t slotGet(int j)
 
 // flow here: slotSet#1 (u) -> slotGet:b
 // no flow here: slotSet#1 (u) -> slotGet:e
+
+/* A struct held by value inside one of many objects is one of many too. */
+typedef struct REGVALX { uint64_t Reg64; } REGVALX;
+typedef struct ASSOCX { int iName; REGVALX Value; } ASSOCX;
+typedef struct INPUTX { ASSOCX aElements[8]; } INPUTX;
+
+void regPut(INPUTX *pIn, uint64_t u)
+{
+    pIn->aElements[0].Value.Reg64 = u;
+}
+
+uint64_t regGet(ASSOCX *pAssoc)
+{
+    uint64_t a = pAssoc->Value.Reg64;
+    uint64_t b = a + 1;
+    uint64_t c = b + 1;
+    uint64_t d = c + 1;
+    uint64_t e = d;
+    return e;
+}
+
+// flow here: regPut#1 (u) -> regGet:b
+// no flow here: regPut#1 (u) -> regGet:e
