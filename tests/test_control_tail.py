@@ -88,3 +88,47 @@ def test_a_node_taken_again_in_a_freer_state_keeps_a_tree():
             assert m not in seen
             seen.add(m)
             m = tree[m]
+
+
+def _kinds(g, kinds: dict):
+    g.attrs = [(kinds.get(n, "local"),) + a[1:] for n, a in zip(g.ids, g.attrs)]
+    return g
+
+
+def test_the_cheaper_explanation_wins():
+    # two ways from s to t: two data steps (cost 2) or one guess through an unknown call (3)
+    g = graph([("s", "a", "assign"), ("a", "t", "assign"), ("s", "t", "through")])
+    assert _bfs(g, ["s"], True, 100)["t"] == "a"
+    g = graph([("s", "a", "assign"), ("a", "b", "assign"), ("b", "c", "assign"), ("c", "t", "assign"),
+               ("s", "t", "through")])
+    assert _bfs(g, ["s"], True, 100)["t"] == "s"  # four data steps cost more than one guess
+
+
+def test_a_leaf_is_extended_to_a_sink_and_ends_are_named():
+    # y's only way on is through z, which the tree reached from x: y's path still goes on to k
+    g = _kinds(graph([("s", "x", "assign"), ("s", "y", "assign"), ("x", "z", "assign"), ("y", "z", "assign"),
+                      ("z", "k", "model"), ("s", "w", "assign")]), {"k": "sink"})
+    tree = _bfs(g, ["s"], True, 100)
+    paths = dict((tuple(p), why) for p, why in _tree_paths(g, tree, "s", True, "sink", 10))
+    assert paths[("s", "y", "z", "k")] == "sink" and paths[("s", "x", "z", "k")] == "sink"
+    assert paths[("s", "w")] == "leaf"  # nothing further: a leaf, not a cut
+    first = next(iter(_tree_paths(g, tree, "s", True, "sink", 10)))
+    assert first[1] == "sink"  # paths that end at a sink come first
+
+
+def test_a_slice_limit_cuts_and_says_so():
+    g = graph([("s", "a", "assign"), ("a", "b", "assign"), ("b", "c", "assign")])
+    tree = _bfs(g, ["s"], True, 2)
+    assert set(tree) == {"s", "a"}
+    assert list(_tree_paths(g, tree, "s", True, "sink", 10)) == [(["s", "a"], "cut")]
+
+
+def test_symbols_name_nodes_and_near_misses_are_suggested():
+    from srcscan.query.slicing import match_nodes, suggestions
+
+    g = graph([("field:TM.cTicks", "local:f.c:f:uHz", "assign")])
+    g.attrs = [("field", "TM.cTicks", "cTicks", "TM", "f.c", 1, False, None),
+               ("local", "f:uHz", "uHz", "f", "f.c", 2, False, None)]
+    assert match_nodes(g, "field:TM.cTicks") == ["field:TM.cTicks"]  # a node id
+    assert match_nodes(g, "cTicks") == ["field:TM.cTicks"] and match_nodes(g, "f:uHz") == ["local:f.c:f:uHz"]
+    assert suggestions(g, "ctICKS")[0] == "cTicks"  # the same name in another case first

@@ -97,3 +97,27 @@ def test_second_trace_reparses_nothing(tmp_path):
     assert first["stats"]["parsed"] == first["stats"]["files"] > 0
     assert second["stats"]["parsed"] == 0 and second["stats"]["reused"] == first["stats"]["files"]
     assert second["paths"] == first["paths"]
+
+
+def test_node_ids_and_edge_kinds_follow_the_schema(sample_trace):
+    """docs/trace-schema.md: ids start with their kind's prefix (no line numbers), out
+    parameters are `param:<fn>#<i>*`; a field read into a local is a field-load, a result a
+    return edge."""
+    prefix = {"local": "local:", "param": "param:", "return": "ret:", "field": "field:", "global": "global:",
+              "source": "source:", "sink": "sink:", "constant": "const:"}
+    for n in sample_trace["nodes"]:
+        assert n["id"].startswith(prefix[n["kind"]]), n["id"]
+        if n["kind"] == "param" and n["label"].startswith("*"):
+            assert "#" in n["id"] and n["id"].endswith("*"), n["id"]
+    kinds = {(e["src"].split(":", 1)[0], e["dst"].split(":", 1)[0], e["kind"]) for e in sample_trace["edges"]}
+    assert ("field", "local", "field-load") in kinds
+    assert ("ret", "field", "return") in kinds
+    assert ("source", "field", "model") in kinds
+
+
+def test_a_configuration_excludes_branches_and_counts_them():
+    t = srcscan.trace("TMCpuTicksPerSecond:cTSCTicksPerSecond", direction="up", defines=["IN_RING3"],
+                      cache=False).to_json()
+    assert t["stats"]["excluded_by_preprocessor"] > 0
+    assert srcscan.trace("TMCpuTicksPerSecond:cTSCTicksPerSecond", direction="up", cache=False
+                         ).to_json()["stats"]["excluded_by_preprocessor"] == 0

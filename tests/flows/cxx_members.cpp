@@ -42,6 +42,15 @@ void Clock::publish()
     g_uRef = mOther;
 }
 
+class Meter
+{
+public:
+    uint64_t scaled(uint64_t u) { return u * 3; }
+    void record(uint64_t uIn) { g_uVirtOther = scaled(uIn); }
+};
+
+// flow here: Meter::record#0 (uIn) -> g_uVirtOther
+
 // flow here: Clock::setHz#0 (uHz) -> Clock.mHz
 // flow here: Clock::setHz#0 (uHz) -> g_uMember
 
