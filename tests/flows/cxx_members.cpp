@@ -45,11 +45,15 @@ void Clock::publish()
 class Meter
 {
 public:
-    uint64_t scaled(uint64_t u) { return u * 3; }
+    void setFactor(uint64_t u) { mFactor = u; }
+    uint64_t scaled(uint64_t u) { return u * mFactor; }
     void record(uint64_t uIn) { g_uVirtOther = scaled(uIn); }
+private:
+    uint64_t mFactor;
 };
 
 // flow here: Meter::record#0 (uIn) -> g_uVirtOther
+// flow here: Meter::setFactor#0 (u) -> g_uVirtOther
 
 // flow here: Clock::setHz#0 (uHz) -> Clock.mHz
 // flow here: Clock::setHz#0 (uHz) -> g_uMember
