@@ -27,7 +27,7 @@ def test_files_and_keys(hist):
     assert "src/VBox/Devices/Dev.cpp" not in files  # outside the default scope
     assert "README" not in files  # not a C/C++ source
     blob = git(hist.path, "rev-parse", f"{hist.commits[2].id}:{GIM}").strip()
-    assert files[GIM] == "git:" + blob
+    assert files[GIM] == "blob:" + blob
     assert b"TMCpuTicksPerSecond(pVM)" in snap.read(GIM)
     assert snap.revision.id == hist.commits[2].id and snap.revision.svn == hist.commits[2].svn
     assert snap.describe().endswith(f"r{hist.commits[2].svn} {hist.commits[2].id[:12]}")

@@ -57,7 +57,8 @@ def test_folder_files_keys_and_reads(tmp_path):
     _w(tmp_path / "t" / "z.h", "int µ;\n".encode("utf-16-le").join([b"\xff\xfe", b""]))
     snap = DirSnapshot([tmp_path / "t"])
     files = snap.files()
-    assert files == [("b/a.c", "sha1:" + hashlib.sha1(b"int a;\n").hexdigest()), ("z.h", files[1][1])]
+    # the content key is git's blob id of the bytes: a folder and a git commit share facts
+    assert files == [("b/a.c", "blob:" + hashlib.sha1(b"blob 7\0int a;\n").hexdigest()), ("z.h", files[1][1])]
     assert snap.root == str((tmp_path / "t").resolve()) and snap.label == snap.root and snap.kind == "dir"
     assert snap.read("b/a.c") == b"int a;\n" and snap.read("z.h") == "int µ;\n".encode()
     assert snap.size_of("b/a.c") == 7
@@ -151,8 +152,8 @@ def test_stat_keys_skip_rehashing_only_unchanged_and_settled_files(tmp_path):
     assert snap.new_stat_keys[str(old)] == (st.st_size, st.st_mtime_ns, st.st_ino, keys["old.c"])
     # a remembered stat is trusted: the file is not read (its recorded key is used as is)
     again = DirSnapshot([tmp_path / "t"])
-    again.stat_keys = {str(old): (st.st_size, st.st_mtime_ns, st.st_ino, "sha1:remembered")}
-    assert dict(again.files()) == {"old.c": "sha1:remembered", "fresh.c": keys["fresh.c"]}
+    again.stat_keys = {str(old): (st.st_size, st.st_mtime_ns, st.st_ino, "blob:remembered")}
+    assert dict(again.files()) == {"old.c": "blob:remembered", "fresh.c": keys["fresh.c"]}
     assert fresh.exists()
     # without stat keys (no cache) every file is hashed
     plain = DirSnapshot([tmp_path / "t"])
@@ -227,7 +228,7 @@ def test_a_file_that_cannot_be_read_after_the_walk_is_skipped_with_a_warning(tmp
     gone.unlink()
     gone.mkdir()  # now a folder: reading it fails, even as root
     keys = dict(snap.files())
-    assert set(keys) == {"a.c", "c.c"} and keys["c.c"] == "sha1:" + hashlib.sha1(b"int c;\n").hexdigest()
+    assert set(keys) == {"a.c", "c.c"} and keys["c.c"] == "blob:" + hashlib.sha1(b"blob 7\0int c;\n").hexdigest()
     assert any(w.startswith("b.c: unreadable (Is a directory)") for w in snap.warnings)
 
 

@@ -109,3 +109,35 @@ def test_a_users_own_svn_repository_gets_no_virtualbox_links(sh, tmp_path, capsy
         assert main(["report", str(tmp_path / "t.json"), "-f", fmt, "-o", str(tmp_path / f"t.{fmt}")]) == 0
         out = (tmp_path / f"t.{fmt}").read_text()
         assert "r4" in out and "virtualbox.org" not in out
+
+
+def test_svn_revisions_share_facts_with_a_folder_of_the_same_content(tmp_path):
+    """Facts are keyed by content: after a folder with the same files was indexed, an svn
+    revision of them parses nothing new (the svn keys map to the content keys)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("svn") is None or shutil.which("svnadmin") is None:
+        pytest.skip("needs subversion")
+    from srcscan.extract.cache import FactCache
+    from srcscan.extract.index import index
+    from srcscan.sources.snapshot import DirSnapshot
+    from srcscan.sources.svn import SvnSnapshot
+
+    work = tmp_path / "src"
+    work.mkdir()
+    (work / "a.c").write_text("int g;\nvoid f(int x)\n{\n    g = x;\n}\n")
+    (work / "b.h").write_text("typedef struct S { int i; } S;\n")
+    repo = tmp_path / "repo"
+    subprocess.run(["svnadmin", "create", str(repo)], check=True)
+    subprocess.run(["svn", "import", "-q", "-m", "r1", str(work), f"file://{repo}/trunk"], check=True)
+    cache = FactCache(tmp_path / "cache")
+    _, st = index(DirSnapshot([work]), cache)
+    assert st.parsed == 2
+    snap = SvnSnapshot(f"file://{repo}/trunk", 1)
+    assert all(k.startswith("svn:") for _, k in snap.files())
+    facts, st2 = index(snap, cache)
+    assert st2.parsed == 0 and st2.reused == 2
+    assert sorted(facts) == ["a.c", "b.h"] and facts["a.c"].functions[0].name == "f"
+    _, st3 = index(snap, cache)  # the svn keys now map straight to the content keys
+    assert st3.parsed == 0

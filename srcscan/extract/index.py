@@ -14,7 +14,7 @@ from .cache import FactCache, decode, encode
 from .nesting import extract_bounded, skip_warnings
 from ..errors import UnreadableSource
 from .records import FileFacts
-from ..sources.snapshot import Snapshot
+from ..sources.snapshot import Snapshot, content_key
 from ..util import progress
 
 PARALLEL_MIN_FILES = 24
@@ -110,6 +110,29 @@ def snapshot_files(snapshot: Snapshot, cache: FactCache | None) -> list[tuple[st
     return files
 
 
+ALIAS = "content-of:"  # cache blob name prefix: a source-specific key -> the content key
+
+
+def _rehome(ff: FileFacts, path: str) -> None:
+    """Facts of the same content seen under another path, moved to ``path``."""
+    if ff.path != path:
+        ff.path = path
+        for fn in ff.functions:
+            fn.file = path
+
+
+def _aliases(cache: FactCache | None, keys) -> dict[str, str]:
+    if cache is None:
+        return {}
+    out = {}
+    for k in keys:
+        if not k.startswith("blob:"):
+            got = cache.get_blob(ALIAS + k)
+            if got:
+                out[k] = got.decode("ascii", "replace")
+    return out
+
+
 def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, only: set[str] | None = None,
           keep: bool = True) -> tuple[dict[str, FileFacts], IndexStats]:
     """Facts of every file of ``snapshot`` (or of the paths in ``only``). With ``keep=False``
@@ -124,10 +147,17 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
     keys = {}
     for path, key in files:
         keys.setdefault(key, []).append(path)
+    # a key that names where the bytes came from (svn path@revision) maps to the key of the
+    # content itself, learnt when that file was first read: the same bytes read from a folder
+    # or a git commit are not parsed again
+    alias = _aliases(cache, keys)
+    content = {k: alias.get(k, k) for k in keys}
     if keep or cache is None:
-        cached = cache.get_many(list(keys)) if cache is not None else {}
+        by_content = cache.get_many(sorted(set(content.values()))) if cache is not None else {}
+        cached = {k: by_content[c] for k, c in content.items() if c in by_content}
     else:  # only learn which keys are there
-        cached = {k: None for k in cache.has_many(list(keys))}
+        there = set(cache.has_many(sorted(set(content.values()))))
+        cached = {k: None for k, c in content.items() if c in there}
     todo = []
     used: set[int] = set()
     for path, key in files:
@@ -139,10 +169,7 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
             if id(ff) in used:  # the same content twice in this snapshot: facts of its own
                 ff = copy.deepcopy(ff)
             used.add(id(ff))
-            if ff.path != path:  # same content seen under another path
-                ff.path = path
-                for fn in ff.functions:
-                    fn.file = path
+            _rehome(ff, path)
             facts[path] = ff
             stats.reused += 1
         else:
@@ -159,10 +186,23 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
             except UnreadableSource as e:
                 stats.warnings.append(f"{e}; skipped")
                 continue
+            if not key.startswith("blob:"):  # store by content; remember where it came from
+                ck = content_key(data)
+                new_alias[key] = ck
+                key = ck
+                got = cache.get_many([ck]).get(ck) if cache is not None else None
+                if got is not None:  # the same bytes were indexed from a folder or a commit
+                    _rehome(got, path)
+                    if keep:
+                        facts[path] = got
+                    stats.parsed -= 1
+                    stats.reused += 1
+                    continue
             stats.bytes_parsed += len(data)
             yield path, data, key
 
     pending: list[tuple[str, bytes]] = []
+    new_alias: dict[str, str] = {}
 
     def take(key: str, blob: bytes, ff: FileFacts | None = None) -> None:
         """Keep a file's facts (when ``keep``) and queue its blob for the cache."""
@@ -228,6 +268,9 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
         bar.close()
         if cache is not None and pending:
             cache.put_many(pending)
+        if cache is not None:
+            for k, ck in new_alias.items():
+                cache.put_blob(ALIAS + k, ck.encode())
     if cache is not None and cache.memo is not None and keep:
         cache.memo = {key: facts[path] for path, key in files if path in facts}
     unread = getattr(snapshot, "unreadable", None)

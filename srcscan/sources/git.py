@@ -1,5 +1,5 @@
 """A git commit as a Snapshot, read straight from the object database (no checkout, no
-change to the work tree). Content key = ``git:<blob id>``, so a blob seen in any revision
+change to the work tree). Content key = ``blob:<blob id>`` (= snapshot.content_key of the bytes), so a blob seen in any revision
 is parsed once (DESIGN §2, §7)."""
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ class GitSnapshot(Snapshot):
         return blobs
 
     def files(self) -> list[tuple[str, str]]:
-        return [(p, "git:" + sha) for p, sha in sorted(self._list().items())]
+        return [(p, "blob:" + sha) for p, sha in sorted(self._list().items())]  # = content_key of the bytes
 
     def repository(self) -> dict:
         try:

@@ -119,6 +119,13 @@ def source_problem(data: bytes) -> str | None:
     return None
 
 
+def content_key(data: bytes) -> str:
+    """The key facts are cached under: the content itself, hashed as git hashes a blob, so a
+    folder, a git commit and (through an alias) an svn revision holding the same bytes share
+    one cache entry."""
+    return "blob:" + hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
 def source_text(data: bytes) -> bytes:
     """The bytes the parser should see: UTF-16 (with a byte-order mark) re-encoded as UTF-8,
     line for line; anything else unchanged (invalid UTF-8 is tolerated by the parser)."""
@@ -196,7 +203,8 @@ class DirSnapshot(Snapshot):
                 try:
                     st = self._st.pop(rel, None) or os.stat(self._abs[rel])
                     hit = known.get(shown_path(self._abs[rel]))
-                    if hit is not None and hit[:3] == (st.st_size, st.st_mtime_ns, st.st_ino):
+                    if hit is not None and hit[:3] == (st.st_size, st.st_mtime_ns, st.st_ino) \
+                            and str(hit[3]).startswith("blob:"):  # (keys of another layout: hash again)
                         key = self._keys[rel] = hit[3]
                 except OSError:
                     st = None
@@ -212,7 +220,7 @@ class DirSnapshot(Snapshot):
                     self.warnings.append(f"{rel}: {why}")
                     self._abs.pop(rel)
                     continue
-                key = "sha1:" + hashlib.sha1(data).hexdigest()
+                key = content_key(data)
                 self._keys[rel] = key
                 if st is not None and st.st_mtime_ns < racy:
                     self.new_stat_keys[shown_path(self._abs[rel])] = (st.st_size, st.st_mtime_ns, st.st_ino, key)
