@@ -575,7 +575,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
 
 
 MAX_EVIDENCE = 20
-_TRIVIAL = {"0", "1", "-1", "true", "false", "NULL", "nullptr", "NIL_RTR3PTR", "0x0"}
+_TRIVIAL = {"NULL", "nullptr", "NIL_RTR3PTR", "NIL_RTR0PTR", "NIL_RTRCPTR"}
 _CONST_RE = re.compile(r"[0-9]|[-+*/%<>|&~^]")
 
 
