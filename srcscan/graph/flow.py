@@ -217,10 +217,15 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                     self._assign(a, None, path, [])
 
     def _collect_fp(self, fn: Function) -> None:
+        named = self.p.functions
         for a in fn.assigns:
-            self._collect_fp_assign(a, fn, fn.file)
+            ref = _bare_name(a.value)
+            if ref is not None and (ref in named or (fn.file, ref) in self.p.statics):  # (cheap test first)
+                self._collect_fp_assign(a, fn, fn.file)
         for c in fn.calls:  # a function passed as an argument: the parameter may hold it
-            if c.indirect is not None or not c.args:
+            if c.indirect is not None or not c.args or not any(
+                    (r := _bare_name(x)) is not None and (r in named or (fn.file, r) in self.p.statics)
+                    for x in c.args):
                 continue
             for key in self.p.resolve_function(c.callee, fn.file):
                 callee = self.p.functions[key][0]
@@ -235,9 +240,9 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
     def _collect_fp_assign(self, a: Assign, fn: Function | None, file: str) -> None:
         """pReg->pfnFoo = fooFunc, and members of registration tables (``{ .pfnFoo = fooFunc }``,
         positional members by the struct's field order): which functions a slot may hold."""
-        if len(a.value.reads) != 1 or a.value.calls or a.value.reads[0].steps:
+        name = _bare_name(a.value)  # fooFunc or &fooFunc
+        if name is None:
             return
-        name = a.value.reads[0].root
         keys = self.p.resolve_function(name, file)
         if not keys or self.p.var_type(name, fn, file)[0] != "unknown":
             return
@@ -577,6 +582,17 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
 MAX_EVIDENCE = 20
 _TRIVIAL = {"NULL", "nullptr", "NIL_RTR3PTR", "NIL_RTR0PTR", "NIL_RTRCPTR"}
 _CONST_RE = re.compile(r"[0-9]|[-+*/%<>|&~^]")
+
+
+def _bare_name(e: Expr) -> str | None:
+    """The name an expression is, alone: ``f`` or ``&f`` (a function stored or passed), else None."""
+    if e.calls:
+        return None
+    if e.addr_of is not None:
+        return e.addr_of.root if not e.addr_of.steps and not e.addr_of.deref and not e.reads else None
+    if len(e.reads) == 1 and not e.reads[0].steps and not e.reads[0].deref:
+        return e.reads[0].root
+    return None
 
 
 def steps_of(acc: Access) -> list:

@@ -36,3 +36,14 @@ void viaArray(uint64_t uIn)
 // no flow here: viaLocal#0 (uIn) -> g_uSinkB
 // flow here: viaParam#0 (uIn) -> g_uSinkB
 // flow here: viaArray#0 (uIn) -> g_uSinkA
+
+/* &function is the function too. */
+static void sinkC(uint64_t u) { g_uSinkB = u; }
+
+void viaAddress(uint64_t uIn)
+{
+    void (*pfn)(uint64_t) = &sinkC;
+    pfn(uIn);
+}
+
+// flow here: viaAddress#0 (uIn) -> g_uSinkB
