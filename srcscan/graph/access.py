@@ -2,10 +2,11 @@
 without ``this->``, a local pointer that only holds ``&x``, a pointer or reference parameter
 standing for the caller's variable, the methods an ``obj->m()`` call may reach (the static
 type's definition and its subclasses' overrides), the fields a sink reading ``*p`` gets, and local
-pointers into guest-mapped pages. Mixed into the flow builder."""
+pointers into guest-mapped pages, and container methods (values into and out of the object).
+Mixed into the flow builder."""
 from __future__ import annotations
 
-from ..extract.records import Access, Expr, Function
+from ..extract.records import Access, Call, Expr, Function
 
 
 class AccessResolver:
@@ -111,3 +112,24 @@ class AccessResolver:
                             memo[a.target.root] = (sk, f"{owner}.{name}")
             self._mapped_memo[id(fn)] = memo
         return memo
+
+    def _container_call(self, fn: Function, c: Call, results: list) -> bool:
+        """``v.push_back(x)`` / ``v.front()`` on an object whose methods are not in the sources:
+        the container models (queries/models, [[container]]) say whether values go in or out."""
+        acc = c.indirect
+        if not acc.steps or acc.steps[-1][0] not in ("->", "."):
+            return False
+        method = acc.steps[-1][1]
+        store, load = method in self.m.container_store, method in self.m.container_load
+        if not (store or load):
+            return False
+        obj = self.var_node(Access(acc.root, list(acc.steps[:-1]), acc.deref), fn, fn.file)
+        if obj is None:
+            return False
+        if store:
+            for arg in c.args:
+                for s, _ in self._arg_sources(fn, arg):
+                    self._edge(s, obj, "model", fn, c, via=method)
+        if load:
+            results.append((obj, "model", method, False))
+        return True

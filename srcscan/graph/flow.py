@@ -545,27 +545,6 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         return self._node(nid, kind="constant", label=f"const:{text}", name=text, owner=fn.key, file=file,
                           line=a.line, ambiguous=False)
 
-    def _container_call(self, fn: Function, c: Call, results: list) -> bool:
-        """``v.push_back(x)`` / ``v.front()`` on an object whose methods are not in the sources:
-        the container models (queries/models, [[container]]) say whether values go in or out."""
-        acc = c.indirect
-        if not acc.steps or acc.steps[-1][0] not in ("->", "."):
-            return False
-        method = acc.steps[-1][1]
-        store, load = method in self.m.container_store, method in self.m.container_load
-        if not (store or load):
-            return False
-        obj = self.var_node(Access(acc.root, list(acc.steps[:-1]), acc.deref), fn, fn.file)
-        if obj is None:
-            return False
-        if store:
-            for arg in c.args:
-                for s, _ in self._arg_sources(fn, arg):
-                    self._edge(s, obj, "model", fn, c, via=method)
-        if load:
-            results.append((obj, "model", method, False))
-        return True
-
     def _writes_through(self, key: str, i: int) -> bool:
         for fn in self.p.functions[key]:
             if i < len(fn.params):
