@@ -4,7 +4,6 @@ unresolved field owner, unresolved indirect call, macro-hidden function, exclude
 preprocessor branch)."""
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -59,6 +58,29 @@ def _match(g: nx.DiGraph, symbol: str, ignore_case: bool) -> list[str]:
     return sorted(out)
 
 
+def _match_any(g, symbol: str, ignore_case: bool) -> list[str]:
+    """Nodes a symbol names in a graph built on demand (or []), as trace matches them."""
+    from ..errors import UsageError
+    from .slicing import match_nodes
+
+    if hasattr(g, "expand_names"):
+        g.expand_names(symbol, ignore_case)
+    try:
+        return match_nodes(g, symbol, ignore_case)
+    except UsageError:
+        return []
+
+
+def _names(g: nx.DiGraph, nodes: list[str], wide) -> list[str]:
+    """The same nodes in the graph built on demand (built by name first)."""
+    for n in nodes:
+        d = g.nodes[n]
+        for text in (d.get("label"), d.get("name")):
+            if text and hasattr(wide, "expand_names"):
+                wide.expand_names(text)
+    return list(nodes)
+
+
 class _NxView:
     """The read-only graph API the path search uses, over a networkx DiGraph."""
 
@@ -82,7 +104,15 @@ def _slice(g: nx.DiGraph, starts: list[str], forward: bool, control: bool) -> se
 
 def _path(g: nx.DiGraph, a: list[str], b: set[str], control: bool) -> list[str] | None:
     """A cheapest path from a start to a node of ``b`` under the tracer's path rule."""
-    tree = _bfs(_NxView(g), a, True, 1 << 30, control=control)
+    return _path_on(_NxView(g), a, b, control)
+
+
+def _path_on(g, a: list[str], b: set[str], control: bool) -> list[str] | None:
+    """_path over any graph with the tracer's read API (a graph built on demand too)."""
+    for n in list(a):
+        if hasattr(g, "expand"):
+            g.expand(n, True)
+    tree = _bfs(g, a, True, 1 << 30, control=control)
     ends = sorted(n for n in b if n in tree)
     if not ends:
         return None
@@ -154,11 +184,14 @@ class WhyNot:
         self._wide_graph = None
         self._wide_a = self._wide_b = None
 
-    def _wide(self) -> nx.DiGraph:
-        """The graph with every #if branch kept (for the preprocessor reason)."""
+    def _wide(self):
+        """The graph with every #if branch kept (for the preprocessor reason), built on demand:
+        only the functions a path search from the query's names reaches."""
         if self._wide_graph is None:
-            self._wide_graph = build_graph(self.p, models=self.models, options=BuildOptions(
-                config=Config(keep_if0=True), control=self.control)).g
+            from ..graph.demand import DemandGraph
+
+            self._wide_graph = DemandGraph(FlowBuilder(self.p, self.models, BuildOptions(
+                config=Config(keep_if0=True), control=self.control)))
         return self._wide_graph
 
     def explain(self, a: str, b: str, ignore_case: bool = False) -> dict:
@@ -169,10 +202,12 @@ class WhyNot:
             if not self.b.excluded:
                 raise
             wide = self._wide()  # the name may exist only in excluded branches
-            _match(wide, a, ignore_case), _match(wide, b, ignore_case)
-            starts = [n for n in _match(wide, a, ignore_case) if n in g] or []
-            targets = [n for n in _match(wide, b, ignore_case) if n in g] or []
-            self._wide_a, self._wide_b = _match(wide, a, ignore_case), _match(wide, b, ignore_case)
+            wa, wb = _match_any(wide, a, ignore_case), _match_any(wide, b, ignore_case)
+            if not wa or not wb:
+                raise  # not in any configuration either: the unknown-name error
+            starts = [n for n in wa if n in g]
+            targets = [n for n in wb if n in g]
+            self._wide_a, self._wide_b = wa, wb
         fwd = _slice(g, starts, True, self.control)
         bwd = _slice(g, targets, False, self.control)
         doc = {"schema": SCHEMA, "query": {"from": a, "to": b, "defines": sorted(self.config.defines),
@@ -304,14 +339,15 @@ class WhyNot:
         if self.b.excluded == 0:
             return []
         wide = self._wide()
-        s = self._wide_a or [n for n in starts if n in wide]
-        t = self._wide_b or [n for n in targets if n in wide]
-        path = _path(wide, s, set(t), self.control)
+        s = self._wide_a or [n for n in _names(self.g, starts, wide) if n in wide]
+        t = self._wide_b or [n for n in _names(self.g, targets, wide) if n in wide]
+        path = _path_on(wide, s, set(t), self.control)
         if path is None:
             return []
         cut = []
+        evidence = wide.evidence_many(list(zip(path, path[1:])))
         for u, v in zip(path, path[1:]):
-            for ev in wide[u][v]["evidence"]:
+            for ev in evidence.get((u, v), []):
                 if cfg.excludes(ev.get("preproc") or []):
                     cut.append(ev)
         if not cut:
