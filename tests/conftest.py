@@ -12,6 +12,7 @@ def _isolated_cache(tmp_path_factory, monkeypatch):
     """Every test gets its own fact cache and no progress bars."""
     monkeypatch.setenv("SRCSCAN_CACHE", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.setenv("SRCSCAN_NO_PROGRESS", "1")
+    monkeypatch.setenv("SRCSCAN_NO_BACKGROUND", "1")  # no detached graph builds (pytest -s on a terminal)
     monkeypatch.delenv("SRCSCAN_SRC", raising=False)
 
 

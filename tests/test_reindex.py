@@ -150,3 +150,36 @@ def test_the_first_trace_answers_on_demand_and_a_later_one_stores_the_graph(tmp_
 
     monkeypatch.setattr(flow, "build_graph", no_building)
     assert run() == ("full", first[1])
+
+
+def test_on_a_terminal_the_whole_graph_is_built_in_the_background(tmp_path, capsys, monkeypatch):
+    """Interactive use: after a first trace answered on demand, a background `srcscan index
+    --graph` with the trace's own options stores the graph, so the next trace loads it."""
+    import subprocess
+    import sys
+
+    import srcscan.commands.trace as trace_cmd
+
+    cache = str(tmp_path / "c")
+    started = []
+    monkeypatch.delenv("SRCSCAN_NO_BACKGROUND", raising=False)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(subprocess, "Popen", lambda argv, **kw: started.append((argv, kw)))
+    assert main(["trace", "cTscTicksPerSecond", "--cache", cache, "-D", "IN_RING3", "--format", "json"]) == 0
+    capsys.readouterr()
+    assert len(started) == 1
+    argv, kw = started[0]
+    assert argv[1:5] == ["-m", "srcscan", "index", "--graph"] and kw.get("start_new_session")
+    assert argv[argv.index("--cache") + 1] == cache and argv[argv.index("-D") + 1] == "IN_RING3"
+    assert main(argv[3:]) == 0  # what the background process runs
+    capsys.readouterr()
+    import srcscan.graph.flow as flow
+
+    monkeypatch.setattr(flow, "build_graph", lambda *a, **k: (_ for _ in ()).throw(AssertionError("built again")))
+    assert main(["trace", "cTscTicksPerSecond", "--cache", cache, "-D", "IN_RING3", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["stats"]["scope"] == "full"
+    assert len(started) == 1  # nothing more to build
+    # scripts and tests (no terminal) never start one
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False, raising=False)
+    assert not trace_cmd.build_in_background(type("A", (), {})())

@@ -1,6 +1,8 @@
 """srcscan trace: where a value comes from and where it goes."""
 from __future__ import annotations
 
+import sys
+
 from .. import cli
 from ..render import FORMAT_NAMES, formats, render
 from ..util import note
@@ -102,6 +104,52 @@ def run(args) -> int:
 
         attach_log_values(doc, tr.analysis, args.log)
     cli.emit(render(doc, args.format, **view_options(args)), args.output)
+    if analysis.scope == "full (graph built on demand)" and cache is not None:
+        build_in_background(args)
     if args.to and not doc["paths"]:
         raise NotFound(f"no path from {args.symbol} to {args.to}")
     return 0
+
+
+def index_graph_argv(args) -> list[str]:
+    """The `srcscan index --graph` command storing the graph this trace's options need."""
+    argv = [sys.executable, "-m", "srcscan", "index", "--graph"]
+    for src in args.src or []:
+        argv += ["--src", src]
+    if args.whole_tree:
+        argv.append("--whole-tree")
+    if args.rev:
+        argv += ["--rev", args.rev]
+    if args.svn:
+        argv += ["--svn", args.svn]
+    if args.cache:
+        argv += ["--cache", args.cache]
+    for d in args.define or []:
+        argv += ["-D", d]
+    for u in args.undef or []:
+        argv += ["-U", u]
+    argv += ["--keep-if0"] * bool(args.keep_if0) + ["--no-control"] * bool(args.no_control)
+    return argv
+
+
+def build_in_background(args) -> bool:
+    """After a first trace answered from the graph built on demand, an interactive user's
+    next traces want the whole graph: build and store it in a background process (lower
+    priority, detached, output discarded), so the next trace loads it instead of building it.
+    Only on a terminal (scripts and tests get the plain rule: the next trace builds it), and
+    not with SRCSCAN_NO_BACKGROUND set."""
+    import os
+    import subprocess
+
+    if os.environ.get("SRCSCAN_NO_BACKGROUND") or not (sys.stderr.isatty() and sys.stdin.isatty()):
+        return False
+    try:
+        subprocess.Popen(index_graph_argv(args), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, start_new_session=True,
+                         preexec_fn=(lambda: os.nice(10)) if hasattr(os, "nice") else None)
+    except OSError:
+        return False  # nothing lost: the next trace builds the graph itself
+    from ..util import note
+
+    note("building the whole flow graph in the background for the next traces")
+    return True
