@@ -37,6 +37,7 @@ class Settings:
     fold_steps: int
     keep_score: float
     options: dict  # CFGM key -> {"fix": ..., "note": ...}
+    brief: tuple = ()  # summary categories listed by name on one line (report.toml [summary])
 
 
 def _regex(s, where: str):
@@ -71,7 +72,8 @@ def settings() -> Settings:
         edge_kind=rank.get("edge_kind") or {}, ambiguous=float(rank.get("ambiguous", 30)),
         may_alias=float(rank.get("may_alias", 40)), debug=_regex(rank.get("debug_description"), "report.toml"),
         debug_penalty=float(rank.get("debug_penalty", 0)), fold_steps=steps,
-        keep_score=float(fold.get("keep_score", 75)), options=opts)
+        keep_score=float(fold.get("keep_score", 75)), options=opts,
+        brief=tuple((d.get("summary") or {}).get("brief") or ()))
 
 
 def fix_for(model: dict | None) -> tuple[str, str | None] | None:

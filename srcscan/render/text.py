@@ -131,6 +131,9 @@ SUMMARY_ITEMS = 2  # items per category shown with their places; the rest by nam
 def _group_lines(g: dict, dim, fixes: bool = False) -> list[str]:
     out = []
     items = g["items"]
+    if g["category"] in _answer.settings().brief:  # a minor category: its names on one line
+        names = [it["node"].get("label") or it["node"]["id"] for it in items]
+        return [f"    {g['category']:<14}" + dim(", ".join(names[:6]) + (" ..." if len(names) > 6 else ""))]
     for i, it in enumerate(items[:SUMMARY_ITEMS]):
         label = it["key"] if g["category"] == "config key" and it.get("key") else it["node"].get("label")
         cat = g["category"] if i == 0 else ""
