@@ -99,8 +99,9 @@ def test_ranking_guest_memory_first_folds_noise_ambiguous_and_control_last(fan):
     assert guest < fold < control
     assert "(ends: control)" in down[control]
     opened = section(text(fan, expand=("gimxArm:uTicks",)), "DOWNSTREAM")
-    # the resolved timer branch before the step through an unresolved owner (?.uFreqX)
-    assert index_of(opened, r"timerxSet#1") < index_of(opened, r"\?\.uFreqX  \[field, ambiguous owner")
+    # the resolved timer branch (folded, told by where it fans out) before the step through an
+    # unresolved owner (?.uFreqX)
+    assert index_of(opened, r"steps through TIMERX\.u64Expire") < index_of(opened, r"\?\.uFreqX  \[field, ambiguous owner")
 
 
 def test_fold_line_names_what_it_hides_and_how_to_open_it(fan):

@@ -260,10 +260,12 @@ class Fold:
     files: list
     more_files: int
     ends: list  # (category or end kind, count)
+    via: "Branch | None" = None  # where the folded branch fans out (the name it is told by)
 
     @property
     def name(self) -> str:
-        return self.branch.node.get("label") or self.branch.node["id"]
+        n = (self.via or self.branch).node
+        return n.get("label") or n["id"]
 
     def sentence(self) -> str:
         into = ", ".join(self.owners) if self.owners else ""
@@ -287,7 +289,7 @@ class Item:
     children: list = field(default_factory=list)
 
 
-def _describe(b: Branch) -> Fold:
+def _describe(b: Branch, via: Branch | None = None) -> Fold:
     owners, files, ends = Counter(), Counter(), Counter()
     count = 0
     for x in b.walk():
@@ -303,7 +305,7 @@ def _describe(b: Branch) -> Fold:
             ends[cat or x.ends_at or "end"] += 1
     top_files = [f for f, _ in files.most_common(3)]
     return Fold(b, count, [o for o, _ in owners.most_common(3)], top_files, max(0, len(files) - 3),
-                sorted(ends.items(), key=lambda kv: (-kv[1], kv[0]))[:4])
+                sorted(ends.items(), key=lambda kv: (-kv[1], kv[0]))[:4], via)
 
 
 def _matches(n: dict, names: set) -> bool:
@@ -334,12 +336,14 @@ def shape(root: Branch, fold_steps: int | None = None, expand=(), show_all: bool
         return Item(x, [place(c) for c in x.ranked()])
 
     def place(c: Branch):
-        # a chain of single steps is shown down to where it fans out; a big fan-out folds
+        # a big branch folds into one line at its first step (the line names the function it
+        # goes through and where it ends): the first screen keeps room for the answer
         if show_all or wanted(c) or c.size() <= n_fold:
             return build(c)
-        if len(c.children) == 1:
-            return Item(c, [place(next(iter(c.children.values())))])
-        return _describe(c)
+        fan = c
+        while len(fan.children) == 1:  # told by where it fans out
+            fan = next(iter(fan.children.values()))
+        return _describe(c, fan)
 
     return build(root)
 
