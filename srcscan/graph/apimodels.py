@@ -16,12 +16,13 @@ _KEYS = {
     "propagator": {"description", "functions", "args"},
     "handle": {"model", "function", "root", "parent_arg", "name_arg", "slot", "param", "path"},
     "container": {"description", "store", "load"},
+    "callback": {"description", "functions", "callback_arg", "user_arg", "param"},
 }
 
 
 # keys a row cannot do without (a sink also needs functions or fields), and the ones that are text
 _REQUIRED = {"source": ("id", "functions"), "sink": ("id",), "propagator": ("functions",),
-             "handle": ("model",), "container": ()}  # a handle: and a function or a slot
+             "handle": ("model",), "container": (), "callback": ("functions", "callback_arg", "user_arg", "param")}  # a handle: and a function or a slot
 _TEXT = ("id", "description", "key", "override", "model", "function")
 
 
@@ -66,6 +67,9 @@ class Models:
     slot_handles: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     # methods of containers: values go into the object (push_back) / come out of it (front)
     container_store: set[str] = field(default_factory=set)
+    # functions that call back a function passed to them with a user argument passed to them:
+    # name -> (callback argument, user argument, the callback's parameter that receives it)
+    callbacks: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     container_load: set[str] = field(default_factory=set)
     # "Struct.field" -> sink: a pointer read from that field points into the sink's memory
     # (a page mapped into the guest): what is stored through it goes there
@@ -91,6 +95,10 @@ def _check(kind: str, row, where: str) -> None:
     unknown = set(row) - _KEYS[kind]
     if unknown:
         raise UsageError(f"{where}: [[{kind}]] has unknown key(s): {', '.join(sorted(unknown))}")
+    if kind == "callback":
+        for k in ("callback_arg", "user_arg", "param"):
+            if not isinstance(row.get(k), int) or isinstance(row.get(k), bool) or row[k] < 0:
+                raise UsageError(f"{where}: [[callback]] {k} must be an argument position (0, 1, ...)")
     if kind == "container":
         for k in ("store", "load"):
             if not isinstance(row.get(k, []), list) or not all(isinstance(x, str) for x in row.get(k, [])):
@@ -145,6 +153,9 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
                         m.sinks[f] = sk
                     for f in row.get("fields", []):
                         m.sink_fields[f] = sk
+                elif kind == "callback":
+                    for f in row["functions"]:
+                        m.callbacks[f] = (row["callback_arg"], row["user_arg"], row["param"])
                 elif kind == "container":
                     m.container_store.update(row.get("store", []))
                     m.container_load.update(row.get("load", []))

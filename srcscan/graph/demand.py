@@ -174,6 +174,8 @@ class DemandGraph(GraphView):
     def _callers(self, key: str) -> list[str]:
         defs = self.b.p.functions.get(key)
         out = ([f"c:{defs[0].name}"] if defs else []) + [f"i:{s}" for s in sorted(self._slots.get(key, ()))]
+        if defs:  # handed to an API that calls it back (queries/models [[callback]])
+            out.append(f"r:v:{defs[0].name}")
         if defs and "::" in defs[0].name:  # a method: called as obj->m(), or m() from its class
             short = defs[0].name.rsplit("::", 1)[-1]
             out += [f"c:{short}", f"i:{short}"]

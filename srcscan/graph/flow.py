@@ -12,7 +12,7 @@ from .apimodels import Models, SinkModel, SourceModel, load_models
 from ..extract.ppcond import Config
 from .compact import EDGE_COST
 from .program import Program
-from .access import AccessResolver
+from .access import AccessResolver, _bare_name
 from .handles import ConfigHandles
 from .locals import LocalVersions
 from .unions import UnionStorage
@@ -411,6 +411,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         m = self.m
         results: list[tuple[str, str, str | None, bool]] = []
         name = c.callee
+        if name in m.callbacks:
+            self._callback(fn, c, *m.callbacks[name])
         if c.indirect is not None and c.indirect.steps and c.indirect.last in m.member_names:
             name = c.indirect.last  # a model reached through a table of helpers: pHlp->pfnCFGMQueryU32
         src_model = m.sources.get(name)
@@ -561,17 +563,6 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
 MAX_EVIDENCE = 20
 _TRIVIAL = {"NULL", "nullptr", "NIL_RTR3PTR", "NIL_RTR0PTR", "NIL_RTRCPTR"}
 _CONST_RE = re.compile(r"[0-9]|[-+*/%<>|&~^]")
-
-
-def _bare_name(e: Expr) -> str | None:
-    """The name an expression is, alone: ``f`` or ``&f`` (a function stored or passed), else None."""
-    if e.calls:
-        return None
-    if e.addr_of is not None:
-        return e.addr_of.root if not e.addr_of.steps and not e.addr_of.deref and not e.reads else None
-    if len(e.reads) == 1 and not e.reads[0].steps and not e.reads[0].deref:
-        return e.reads[0].root
-    return None
 
 
 def steps_of(acc: Access) -> list:

@@ -1,10 +1,12 @@
 """Keys of modelled sources: the configuration node a handle names, built from the handle
 models (CFGMR3GetChild(CFGMR3GetRoot(pVM), "TM") is /TM) and from callbacks registered in a slot
 the models name (a device's constructor gets /Devices/<device>/<instance>/Config). Mixed into
-the flow builder."""
+the flow builder. Also callbacks: an API that calls back a function passed to it with a user
+argument (queries/models [[callback]]) hands that argument to the callback's parameter."""
 from __future__ import annotations
 
 from ..extract.records import Call, Expr, Function
+from .access import _bare_name
 from .apimodels import SourceModel
 
 
@@ -63,3 +65,24 @@ class ConfigHandles:
                 for k in keys:
                     self._slot_names.setdefault(k, set()).add(self.g.nodes[slot]["name"])
         return sorted(self._slot_names.get(key, ()))
+
+    def _callback(self, fn: Function, c: Call, cb_arg: int, user_arg: int, param: int) -> None:
+        """An API that calls back the function passed to it with the user argument passed to it
+        (queries/models [[callback]]): the user argument reaches the callback's parameter."""
+        if max(cb_arg, user_arg) >= len(c.args):
+            return
+        name = _bare_name(c.args[cb_arg])
+        if name is None or self.p.var_type(name, fn, fn.file)[0] != "unknown":
+            return
+        arg = c.args[user_arg]
+        srcs = [s for s, _ in self._arg_sources(fn, arg)]
+        if arg.addr_of is not None:
+            n = self.var_node(arg.addr_of, fn, fn.file)
+            if n is not None:
+                srcs.append(n)
+        for key in self.p.resolve_function(name, fn.file):
+            callee = self.p.functions[key][0]
+            if param < len(callee.params):
+                pnode = self.param_node(key, param, callee)
+                for s in srcs:
+                    self._edge(s, pnode, "arg", fn, c, via=c.callee)
