@@ -78,11 +78,12 @@ class Models:
 
     @property
     def member_names(self) -> set[str]:
-        """Model functions also reached as a member of a helper table (names starting pfn)."""
+        """Model function names a call through a member may name (``pHlp->pfnCFGMQueryU32``
+        matches a row listing ``pfnCFGMQueryU32``): every plain identifier of the tables."""
         got = self.__dict__.get("_members")
         if got is None:
             got = self.__dict__["_members"] = {n for table in (self.sources, self.sinks, self.propagators, self.handles)
-                                               for n in table if n.startswith("pfn")}
+                                               for n in table if n.isidentifier()}
         return got
 
     def rows(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -531,9 +532,9 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
 
     def _constant(self, a: Assign, fn: Function, file: str) -> str | None:
         """The constant node (one per expression text and function) of an assignment whose value
-        is a constant expression with a number
-        or an operator in it (``_4G - 1``, ``UINT64_C(1000)``); plain 0/1/true/false/NULL and
-        lone enum names are left out (resets and states, not values a reader traces)."""
+        is a constant expression with a number or an operator in it (``_4G - 1``,
+        ``UINT64_C(1000)``, a reset to 0); null pointers (queries/config.toml [constants]) and
+        lone names (true, enum values) are left out."""
         e = a.value
         if e.calls or e.string is not None or e.addr_of is not None or not e.text:
             return None
@@ -541,7 +542,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             return None
         text = e.text.strip()
         bare = text.strip("()").rstrip("uUlL")
-        if bare in _TRIVIAL or not _CONST_RE.search(text):
+        if bare in _not_values() or not _CONST_RE.search(text):
             return None
         nid = f"const:{text}@{fn.key}"  # (no line in the id: moving code keeps it)
         return self._node(nid, kind="constant", label=f"const:{text}", name=text, owner=fn.key, file=file,
@@ -561,8 +562,15 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
 
 
 MAX_EVIDENCE = 20
-_TRIVIAL = {"NULL", "nullptr", "NIL_RTR3PTR", "NIL_RTR0PTR", "NIL_RTRCPTR"}
 _CONST_RE = re.compile(r"[0-9]|[-+*/%<>|&~^]")
+
+
+@lru_cache(maxsize=1)
+def _not_values() -> frozenset:
+    """Constants that are not values a reader traces (null pointers): queries/config.toml."""
+    from ..datafiles import load_toml
+
+    return frozenset(load_toml("config.toml").get("constants", {}).get("not_values", ()))
 
 
 def steps_of(acc: Access) -> list:
