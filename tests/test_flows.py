@@ -68,7 +68,8 @@ def _analysis(path, d, u, keep, control):
     key = (path, tuple(d), tuple(u), keep, control)
     if key not in _ANALYSED:
         ff = extract(path.name, path.read_bytes())
-        assert ff.error_nodes == 0, f"{path.name} does not parse cleanly"
+        # a flow file is clean C/C++ unless it says it tests the parser's error recovery
+        assert ff.error_nodes == 0 or "parser loses" in path.read_text(), f"{path.name} does not parse cleanly"
         _ANALYSED[key] = srcscan.analyse_sources([str(path)], defines=d, undefs=u, keep_if0=keep, control=control,
                                                  cache=False)
     return _ANALYSED[key]

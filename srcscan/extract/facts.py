@@ -10,13 +10,12 @@ import tree_sitter
 
 from .macros import default_rewriter
 from .nesting import MAX_OPEN, TooDeep
+from .recover import lost_definitions
 from .syntax import (MAX_EXPR_NODES, _declarator_name, _ExprBuilder, _field_decls, _function_declarator,  # noqa: F401
                      _params, _query, _squash, _t, _type_text, access_of, parser)
 from .records import (Access, Assign, Call, Define, Expr, FieldDecl, FileFacts, Function, GlobalVar, Guard, Return, Struct, Typedef)
 
-
 # --------------------------------------------------------------------------- extraction
-
 class _Ctx:
     """An open enclosing construct while sweeping captures in document order."""
 
@@ -25,7 +24,6 @@ class _Ctx:
     def __init__(self, end, kind, node, data=None):
         self.end, self.kind, self.node, self.data = end, kind, node, data
         self.memo = None  # (guard text, reads, line), computed once
-
 
 def _pp_condition(node) -> str:
     t = node.type
@@ -68,6 +66,8 @@ class Extractor:
         for name, nodes in cursor.captures(root).items():
             for n in nodes:
                 caps.append((n.start_byte, -n.end_byte, name, n))
+        for lost in lost_definitions(root, src):  # bodies the parser left at file scope
+            caps.append((lost.body_start, -lost.body_end, "function", lost))
         caps.sort(key=lambda c: (c[0], c[1]))
         stack: list[_Ctx] = []
         # per function: (Function, [(kind, node, guards, preproc)])
@@ -213,6 +213,10 @@ class Extractor:
 
     # -- definitions
     def _function(self, node, path, preproc, spans) -> Function | None:
+        if not hasattr(node, "type"):  # a body the parser lost (recover.py)
+            nd = node.declarator.child_by_field_name("declarator")
+            return Function(name=_t(nd), file=path, line=node.line, end_line=node.end_line, static=False,
+                            ret_type=None, params=_params(node.declarator), preproc=preproc)
         fdecl = _function_declarator(node)
         if fdecl is None:
             return None

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-FACTS_VERSION = 10  # bump when extraction changes; part of the cache key
-FLOW_VERSION = 18  # bump when graph building makes other nodes, edges or evidence; part of a cached graph's key
+FACTS_VERSION = 11  # bump when extraction changes; part of the cache key
+FLOW_VERSION = 19  # bump when graph building makes other nodes, edges or evidence; part of a cached graph's key
 
 
 @dataclass

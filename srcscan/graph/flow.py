@@ -460,9 +460,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         indirect = False
         via_var = None
         if c.indirect is None and not keys:
-            cls = self.p.class_of(fn)
-            if cls is not None:  # a method calling another of its class without this->
-                keys = self.p.overrides(cls, name)
+            keys = self.p.own_method(fn, name)  # a method calling another of its class without this->
             if not keys and self.p.var_type(name, fn, fn.file)[0] != "unknown":
                 via_var = Access(name)  # a function pointer held in a variable: pfn(x)
         methods = self._method_targets(fn, c.indirect) if c.indirect is not None else []

@@ -234,6 +234,16 @@ class Program:
         c = fn.name.rsplit("::", 1)[0].rsplit("::", 1)[-1]
         return c if c in self.struct_fields else None
 
+    def own_method(self, fn: Function | None, name: str) -> list[str]:
+        """What a method's call of a bare ``name`` reaches: a method of its own class (or an
+        override, or a base class's), found even when the class declaration was not read."""
+        cls = self.class_of(fn)
+        if cls is not None:
+            return self.overrides(cls, name)
+        if fn is not None and "::" in fn.name and f"{fn.name.rsplit('::', 1)[0]}::{name}" in self.functions:
+            return [f"{fn.name.rsplit('::', 1)[0]}::{name}"]
+        return []
+
     def member_of(self, cls: str, name: str, depth: int = 0) -> bool:
         """Whether ``name`` is a data member of class ``cls`` or of one of its bases."""
         if name in self.struct_fields.get(cls, {}):

@@ -133,11 +133,11 @@ def _group_lines(g: dict, dim, fixes: bool = False) -> list[str]:
     items = g["items"]
     if g["category"] in _answer.settings().brief:  # a minor category: its names on one line
         names = [it["node"].get("label") or it["node"]["id"] for it in items]
-        return [f"    {g['category']:<14}" + dim(", ".join(names[:6]) + (" ..." if len(names) > 6 else ""))]
+        return [f"    {g['category'] + ' ':<14}" + dim(", ".join(names[:6]) + (" ..." if len(names) > 6 else ""))]
     for i, it in enumerate(items[:SUMMARY_ITEMS]):
         label = it["key"] if g["category"] == "config key" and it.get("key") else it["node"].get("label")
         cat = g["category"] if i == 0 else ""
-        out.append(f"    {cat:<14}{label}  {dim(_places(it['places']))}".rstrip())
+        out.append(f"    {cat + ' ':<14}{label}  {dim(_places(it['places']))}".rstrip())
         if fixes and it.get("fix"):
             out.append(f"    {'':<14}fix: {it['fix'][0]}" + (f"  ({it['fix'][1]})" if it["fix"][1] else ""))
     rest = items[SUMMARY_ITEMS:]

@@ -1,0 +1,22 @@
+"""Function bodies the parser loses are found again by matching braces (extract/recover.py)."""
+from srcscan.extract.recover import match_brace
+
+
+def test_braces_in_comments_strings_and_chars_do_not_count():
+    src = b'{ a = "}"; b = \'}\'; /* } */ // }\n c = "\\"}"; }tail'
+    assert src[match_brace(src, 0):] == b"tail"
+
+
+def test_only_the_first_branch_of_a_conditional_counts():
+    src = b"{\n#ifdef A\n if (x) {\n#else\n if (y) {\n#endif\n  f();\n }\n}tail"
+    assert src[match_brace(src, 0):] == b"tail"
+
+
+def test_a_directive_continued_on_the_next_line_is_one_directive():
+    src = b"{\n#define M(x) \\\n  { x }\n g();\n}tail"
+    assert src[match_brace(src, 0):] == b"tail"
+
+
+def test_unbalanced_text_is_left_alone():
+    assert match_brace(b"{ { }", 0) is None
+    assert match_brace(b"{ } }", 0) == 3
