@@ -116,3 +116,46 @@ def test_stats_counts_nasm_files_apart(tmp_path, capsys):
     assert doc["files"] == 1 and doc["not_c_files"] == 1 and doc["files_with_errors"] == 0
     assert main(["stats", "--src", str(tmp_path), "--no-cache"]) == 0
     assert "1 NASM (.mac/.asm) not parsed as C" in capsys.readouterr().out
+
+
+# both names exist in every configuration; only the step joining them is excluded
+BRANCH_C = r"""
+typedef unsigned long long uint64_t;
+uint64_t g_uIn;
+uint64_t g_uOut;
+void copyIn(void)
+{
+    uint64_t uTmp = g_uIn;
+    g_uOut = 0;
+#ifdef WITH_COPY
+    g_uOut = uTmp;
+#endif
+}
+"""
+
+
+@pytest.mark.parametrize("args", [
+    ["g_uIn", "g_uOut", "-U", "WITH_COPY", "--src", "BRANCH_C"],
+    ["gimSetMacro#0 (uHz2)", "gimFromExternal()", "--src", str(FLOWS / "whynot.c")],
+    ["TM.cR0Hz", "TMCpuTicksPerSecond()", "-D", "IN_RING3", "--src", str(FLOWS / "preproc.c")],
+    ["TM.cTSCTicksPerSecond", "TMCpuTicksPerSecond()", "--src", str(FLOWS / "preproc.c")],
+])
+def test_warm_why_not_from_the_stored_graph_says_what_the_first_run_said(args, tmp_path, capsys):
+    """The first run answers on a graph built on demand, the second builds and stores the whole
+    graph with why-not's record, the third reads only those: all three say the same."""
+    if "BRANCH_C" in args:
+        (tmp_path / "branch.c").write_text(BRANCH_C)
+        args = [str(tmp_path / "branch.c") if a == "BRANCH_C" else a for a in args]
+    docs = []
+    for _ in range(3):
+        rc = main(["why-not", *args, "--cache", str(tmp_path / "cache"), "--format", "json"])
+        docs.append((rc, json.loads(capsys.readouterr().out)))
+    assert docs[0][0] == 0 and docs[0][1]["reasons"]
+    assert docs[1] == docs[0] and docs[2] == docs[0]
+    from srcscan.extract.cache import FactCache
+
+    fc = FactCache(tmp_path / "cache")
+    try:
+        assert fc.db.execute("SELECT count(*) FROM blobs WHERE name LIKE 'whynot:%'").fetchone()[0] == 1
+    finally:
+        fc.close()

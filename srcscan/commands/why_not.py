@@ -30,12 +30,22 @@ def register(p) -> None:
 
 
 def run(args) -> int:
-    from ..query.whynot import render_text, why_not
+    from ..query.analysis import analyse, analyse_demand
+    from ..query.whynot import explain, render_text
 
     snap, why = cli.open_sources(args)
     config = cli.config_from(args)
-    facts, _ = cli.load_facts(args, snap)
-    doc = why_not(facts, args.source, args.target, config, not args.no_control, args.ignore_case)
+    cache = cli.open_cache(args)
+    try:
+        if cache is None:  # nothing to keep a whole graph in: build only what the question reaches
+            analysis = analyse_demand(snap, None, args.jobs, config, not args.no_control, why)
+        else:
+            analysis = analyse(snap, cache, args.jobs, config, not args.no_control, why, demand_first=True)
+        doc = explain(analysis, cache, args.source, args.target, config, not args.no_control, args.ignore_case,
+                      jobs=args.jobs)
+    finally:
+        if cache is not None:
+            cache.close()
     doc["source"] = {"label": snap.describe(), "why": why}
     text = json.dumps(doc, indent=2) + "\n" if args.format == "json" else render_text(doc)
     cli.emit(text, args.output)

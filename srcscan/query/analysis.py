@@ -31,6 +31,7 @@ class Analysis:
     program: Program | None = None
     warnings: list[str] = field(default_factory=list)
     scope: str = "full"
+    gkey: str = ""  # the cached graph's key (why-not's stored record is named after it)
     # called with a DamagedGraph when the cached graph turns out unreadable while a trace reads
     # it: returns the analysis built again (set by lazy.analyse_scope)
     rebuild: Callable[[graphstore.DamagedGraph], "Analysis"] | None = field(default=None, repr=False)
@@ -82,8 +83,9 @@ def _analyse(snapshot, cache, jobs, config, control, why, need_program, cache_fa
             g, (functions, excluded, *skipped) = got  # skipped: parts of files left out (nesting.py)
             st = IndexStats(files=len(files), reused=len(files), seconds=time.perf_counter() - t0,
                             warnings=list(skipped[0] if skipped else []) + list(snapshot.warnings) + cache.warnings)
-            return Analysis(snapshot, g, st, why, functions, excluded)
+            return Analysis(snapshot, g, st, why, functions, excluded, gkey=gkey)
     from ..graph.flow import BuildOptions, build_graph
+    from .whynot_ctx import PREFIX, record
 
     facts, st = index(snapshot, cache if cache is not None else cache_facts, jobs)
     program = Program(facts)
@@ -94,10 +96,11 @@ def _analyse(snapshot, cache, jobs, config, control, why, need_program, cache_fa
         try:
             left_out = [w for f in facts.values() for w in skip_warnings(f)]
             graphstore.save(cache.db, gkey, g, (functions, builder.excluded, left_out))
+            cache.put_blob(PREFIX + gkey, record(program, builder, builder.m, config))  # for why-not
         except Exception as e:  # the trace is fine without a cached graph
             st.warnings.append(f"could not cache the flow graph ({e})")
     st.seconds = time.perf_counter() - t0
-    return Analysis(snapshot, g, st, why, functions, builder.excluded, program)
+    return Analysis(snapshot, g, st, why, functions, builder.excluded, program, gkey=gkey)
 
 
 def analyse_demand(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, config: Config | None = None,

@@ -6,14 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import networkx as nx
-
 from ..errors import NotFound
-from ..graph.flow import BuildOptions, FlowBuilder, build_graph
-from ..graph.compact import names_node
-from .slicing import _bfs
 from ..extract.ppcond import Config
 from ..graph.program import Program
+from .slicing import _bfs, match_nodes, suggestions
+from .whynot_ctx import ProgramContext, near_keys
 
 SCHEMA = "srcscan-whynot/1"
 MAX_REASONS = 8
@@ -36,82 +33,27 @@ class Reason:
                 "function": self.function, **({"detail": self.detail} if self.detail else {})}
 
 
-def _match(g: nx.DiGraph, symbol: str, ignore_case: bool) -> list[str]:
+def _match(g, symbol: str, ignore_case: bool) -> list[str]:
     """Nodes a symbol names, spelled as for trace: a bare name, Struct.field, func(), func:local,
-    a model key or a node id."""
-    import difflib
-
-    from ..errors import UsageError
-
-    s = (symbol or "").strip()
-    if not s:
-        raise UsageError("empty symbol")
-    if s in g:
-        return [s]
-    norm = (lambda x: x.casefold()) if ignore_case else (lambda x: x)
-    want = norm(s)
-    out = {n for n, d in g.nodes(data=True) if names_node(want, n, d.get("kind"), d.get("label"), d.get("name"), norm)}
+    a model key or a node id (a graph built on demand builds them by name first)."""
+    if hasattr(g, "expand_names"):
+        g.expand_names(symbol, ignore_case)
+    out = match_nodes(g, symbol, ignore_case)
     if not out:
-        cands = sorted({d.get(k) for _, d in g.nodes(data=True) for k in ("name", "label") if d.get(k)})
-        hint = difflib.get_close_matches(s, cands, n=5, cutoff=0.6)
+        hint = suggestions(g, symbol)
         raise NotFound(f"no value named {symbol!r}" + (f"; did you mean: {', '.join(hint)}?" if hint else ""))
-    return sorted(out)
+    return out
 
 
 def _match_any(g, symbol: str, ignore_case: bool) -> list[str]:
-    """Nodes a symbol names in a graph built on demand (or []), as trace matches them."""
-    from ..errors import UsageError
-    from .slicing import match_nodes
-
-    if hasattr(g, "expand_names"):
-        g.expand_names(symbol, ignore_case)
     try:
-        return match_nodes(g, symbol, ignore_case)
-    except UsageError:
+        return _match(g, symbol, ignore_case)
+    except NotFound:
         return []
 
 
-def _names(g: nx.DiGraph, nodes: list[str], wide) -> list[str]:
-    """The same nodes in the graph built on demand (built by name first)."""
-    for n in nodes:
-        d = g.nodes[n]
-        for text in (d.get("label"), d.get("name")):
-            if text and hasattr(wide, "expand_names"):
-                wide.expand_names(text)
-    return list(nodes)
-
-
-class _NxView:
-    """The read-only graph API the path search uses, over a networkx DiGraph."""
-
-    def __init__(self, g: nx.DiGraph):
-        self.g = g
-
-    def out_edges_kind(self, n):
-        return ((v, d["kind"]) for v, d in self.g.succ[n].items())
-
-    def in_edges_kind(self, n):
-        return ((u, d["kind"]) for u, d in self.g.pred[n].items())
-
-    def kind(self, n):
-        return self.g.nodes[n].get("kind")
-
-
-def _slice(g: nx.DiGraph, starts: list[str], forward: bool, control: bool) -> set[str]:
-    """What the starts reach (or are reached from) under the tracer's path rule (slicing.step)."""
-    return set(_bfs(_NxView(g), starts, forward, 1 << 30, control=control))
-
-
-def _path(g: nx.DiGraph, a: list[str], b: set[str], control: bool) -> list[str] | None:
-    """A cheapest path from a start to a node of ``b`` under the tracer's path rule."""
-    return _path_on(_NxView(g), a, b, control)
-
-
 def _path_on(g, a: list[str], b: set[str], control: bool) -> list[str] | None:
-    """_path over any graph with the tracer's read API (a graph built on demand too)."""
-    for n in list(a):
-        if hasattr(g, "expand"):
-            g.expand(n, True)
+    """A cheapest path from a start to a node of ``b`` under the tracer's path rule."""
     tree = _bfs(g, a, True, 1 << 30, control=control)
     ends = sorted(n for n in b if n in tree)
     if not ends:
@@ -126,12 +68,12 @@ MAX_GAP = 12  # undirected steps searched between the two slices
 NEAR_GAP = 4  # reasons further than this from the gap are left out (counted in reasons_more)
 
 
-def _hub(g: nx.DiGraph, n: str) -> bool:
+def _hub(g, n: str) -> bool:
     """Model nodes (one per source or sink API) join unrelated flows: never a step of a gap."""
-    return g.nodes[n].get("kind") in ("source", "sink")
+    return g.kind(n) in ("source", "sink")
 
 
-def _undirected_bfs(g: nx.DiGraph, seeds, limit: int, stop=None):
+def _undirected_bfs(g, seeds, limit: int, stop=None):
     """Level-by-level undirected BFS from ``seeds`` in sorted order, never through hubs.
     Returns (distance, parent); with ``stop`` (a set), ends after the first level holding one."""
     dist = {n: 0 for n in seeds}
@@ -155,7 +97,7 @@ def _undirected_bfs(g: nx.DiGraph, seeds, limit: int, stop=None):
     return dist, parent
 
 
-def _closest(g: nx.DiGraph, fwd: set[str], bwd: set[str]) -> tuple[list[str], dict[str, int]]:
+def _closest(g, fwd: set[str], bwd: set[str]) -> tuple[list[str], dict[str, int]]:
     """The closest pair across the break: a node only the forward slice reaches and a
     different node only the backward slice reaches, joined by the shortest undirected gap
     (never through a model hub; ties broken by node id, so every run and format agrees).
@@ -177,44 +119,34 @@ def _closest(g: nx.DiGraph, fwd: set[str], bwd: set[str]) -> tuple[list[str], di
 
 
 class WhyNot:
-    def __init__(self, program: Program, builder: FlowBuilder, config: Config, control: bool = True,
-                 models=None):
-        self.p, self.b, self.g, self.config, self.control = program, builder, builder.g, config, control
-        self.models = models or builder.m
-        self._wide_graph = None
+    """Explains a missing path over any flow graph (built whole, stored, or built on demand);
+    ``ctx`` (whynot_ctx) answers what the graph does not hold."""
+
+    def __init__(self, g, ctx, config: Config, control: bool = True):
+        self.g, self.ctx, self.config, self.control = g, ctx, config, control
         self._wide_a = self._wide_b = None
-
-    def _wide(self):
-        """The graph with every #if branch kept (for the preprocessor reason), built on demand:
-        only the functions a path search from the query's names reaches."""
-        if self._wide_graph is None:
-            from ..graph.demand import DemandGraph
-
-            self._wide_graph = DemandGraph(FlowBuilder(self.p, self.models, BuildOptions(
-                config=Config(keep_if0=True), control=self.control)))
-        return self._wide_graph
 
     def explain(self, a: str, b: str, ignore_case: bool = False) -> dict:
         g = self.g
         try:
             starts, targets = _match(g, a, ignore_case), _match(g, b, ignore_case)
         except NotFound:
-            if not self.b.excluded:
+            if not self.ctx.excluded:
                 raise
-            wide = self._wide()  # the name may exist only in excluded branches
+            wide = self.ctx.wide()  # the name may exist only in excluded branches
             wa, wb = _match_any(wide, a, ignore_case), _match_any(wide, b, ignore_case)
             if not wa or not wb:
                 raise  # not in any configuration either: the unknown-name error
             starts = [n for n in wa if n in g]
             targets = [n for n in wb if n in g]
             self._wide_a, self._wide_b = wa, wb
-        fwd = _slice(g, starts, True, self.control)
-        bwd = _slice(g, targets, False, self.control)
+        fwd = set(_bfs(g, starts, True, 1 << 30, control=self.control))
+        bwd = set(_bfs(g, targets, False, 1 << 30, control=self.control))
         doc = {"schema": SCHEMA, "query": {"from": a, "to": b, "defines": sorted(self.config.defines),
                                            "undefs": sorted(self.config.undefs), "control": self.control},
                "from": {"nodes": starts, "reach": len(fwd) - len(starts), "ends": self._ends(fwd, True)},
                "to": {"nodes": targets, "reach": len(bwd) - len(targets), "ends": self._ends(bwd, False)}}
-        path = _path(g, starts, set(targets), self.control) if starts and targets else None
+        path = _path_on(g, starts, set(targets), self.control) if starts and targets else None
         if path is not None:
             doc.update(path_exists=True, path=path, closest=None, reasons=[])
             return doc
@@ -222,29 +154,27 @@ class WhyNot:
         closest = None
         if gap:
             closest = {"from": gap[0], "to": gap[-1], "distance": len(gap) - 1, "gap": gap,
-                       "from_label": g.nodes[gap[0]].get("label"), "to_label": g.nodes[gap[-1]].get("label")}
+                       "from_label": g.attrs_of(gap[0]).get("label"), "to_label": g.attrs_of(gap[-1]).get("label")}
         near, _ = _undirected_bfs(g, gap, NEAR_GAP + 1) if gap else ({}, {})
         reasons = self._reasons(fwd, bwd, near, gap)
-        reasons += self._preprocessor(starts, targets)
+        reasons += self._preprocessor(starts, targets, fwd, bwd)
         reasons.sort(key=lambda r: (r.near, r.kind, r.text))
         kept = [r for r in reasons if r.near <= NEAR_GAP or not gap][:MAX_REASONS]
         doc.update(path_exists=False, path=None, closest=closest,
                    reasons=[dict(r.to_json(), distance=r.near) for r in kept],
                    reasons_more=len(reasons) - len(kept),
-                   excluded_by_preprocessor=self.b.excluded)
+                   excluded_by_preprocessor=self.ctx.excluded)
         return doc
 
     # ---------------------------------------------------------------- slices
     def _ends(self, nodes: set[str], forward: bool) -> list[str]:
-        g = self.g
-        deg = g.out_degree if forward else g.in_degree
-        ends = sorted(n for n in nodes if deg(n) == 0)
-        return ends[:MAX_LIST]
+        deg = self.g.out_degree if forward else self.g.in_degree
+        return sorted(n for n in nodes if deg(n) == 0)[:MAX_LIST]
 
     # ---------------------------------------------------------------- reasons
     def _reasons(self, fwd: set[str], bwd: set[str], dist: dict[str, int], gap: list[str]) -> list[Reason]:
-        g, out = self.g, []
-        gap_fns = {g.nodes[n].get("owner") for n in gap}
+        g, out, ctx = self.g, [], self.ctx
+        gap_fns = {g.attrs_of(n).get("owner") for n in gap}
         seen = set()
 
         def add(r: Reason, nodes) -> None:
@@ -260,34 +190,32 @@ class WhyNot:
 
         for side, nodes in (("from", fwd), ("to", bwd)):
             for n in sorted(nodes):
-                d = g.nodes[n]
+                d = g.attrs_of(n)
                 if d.get("ambiguous") and d.get("kind") == "field":
-                    owners = sorted(self.p.field_owners.get(d.get("name"), ()))
+                    owners = ctx.owners(d.get("name"))
                     add(Reason("ambiguous-field", f"owner of field {d.get('name')!r} unresolved ({d.get('label')}); "
                                f"declared in {', '.join(owners[:5]) or 'no known struct'}", side,
                                detail={"node": n, "owners": owners}), [n])
-            for u, v, e in g.edges(data=True) if side == "from" else ():
-                if e["kind"] == "through" and u in fwd:
-                    ev = e["evidence"][0]
+            if side == "from":
+                through = [(u, v) for u in sorted(fwd) for v, kind in g.out_edges_kind(u) if kind == "through"]
+                evidence = g.evidence_many(through)
+                for u, v in through:
+                    ev = evidence[(u, v)][0]
                     add(Reason("external-function",
                                f"{ev.get('via')}() has no definition and no model: its result is a guess "
                                f"(arguments -> result) and nothing flows into it", side, ev["file"], ev["line"],
                                ev["function"], {"callee": ev.get("via")}), [u, v])
-            out_calls = self._calls_reading(nodes) if side == "from" else []
-            for fn, c, n in out_calls:
-                self._call_reason(fn, c, n, side, add)
-        for fkey, c in self.b.unresolved_indirect:
-            fn = self.p.functions.get(fkey, [None])[0]
-            if fn is None:
-                continue
-            nodes = [n for n in fwd if g.nodes[n].get("owner") == fkey]
-            tnodes = [n for n in bwd if g.nodes[n].get("owner") == fkey]
+                for node, call in self._calls_reading(nodes):
+                    self._call_reason(call, node, side, add)
+        for fkey, callee, file, line, fname in ctx.unresolved():
+            nodes = [n for n in fwd if g.attrs_of(n).get("owner") == fkey]
+            tnodes = [n for n in bwd if g.attrs_of(n).get("owner") == fkey]
             if nodes or tnodes:
-                add(Reason("indirect-call", f"call through {c.callee} resolves to no function (no assignment or "
-                           f"registration table stores one in that slot)", "from" if nodes else "to", fn.file,
-                           c.line, fn.name, {"callee": c.callee}), nodes + tnodes)
+                add(Reason("indirect-call", f"call through {callee} resolves to no function (no assignment or "
+                           f"registration table stores one in that slot)", "from" if nodes else "to", file,
+                           line, fname, {"callee": callee}), nodes + tnodes)
         for n in sorted(bwd):
-            d = g.nodes[n]
+            d = g.attrs_of(n)
             if d.get("kind") == "param" and g.in_degree(n) == 0:
                 fkey = d.get("owner")
                 add(Reason("no-caller", f"{fkey}() is never called with a known argument (only through "
@@ -296,51 +224,54 @@ class WhyNot:
         return out
 
     def _calls_reading(self, nodes: set[str]):
-        """Calls (function, call, node) whose arguments read a node of the slice."""
+        """(node, call) for the calls that go nowhere whose arguments read a node of the slice."""
         by_fn: dict[str, list[str]] = {}
         for n in nodes:
-            d = self.g.nodes[n]
+            d = self.g.attrs_of(n)
             if d.get("kind") in ("local", "param") and d.get("owner"):
                 by_fn.setdefault(d["owner"], []).append(n)
         for fkey, ns in sorted(by_fn.items()):
-            names = {self.g.nodes[n].get("name") for n in ns}
-            for fn in self.p.functions.get(fkey, []):
-                for c in fn.calls:
-                    for arg in c.args:
-                        hit = [r for r in arg.reads if r.root in names] + (
-                            [arg.addr_of] if arg.addr_of is not None and arg.addr_of.root in names else [])
-                        if hit:
-                            yield fn, c, ns[0]
-                            break
+            ns.sort()
+            names = {self.g.attrs_of(n).get("name") for n in ns}
+            for call in self.ctx.external_calls(fkey):
+                if names.intersection(call[6]):
+                    yield ns[0], call
 
-    def _call_reason(self, fn, c, node, side, add) -> None:
-        m = self.models
-        name = c.callee
-        if c.indirect is not None or name in m.sources or name in m.sinks or name in m.propagators or \
-                name in m.handles:
-            return
-        if self.p.resolve_function(name, fn.file):
-            return
-        if self.config.excludes(c.preproc):
-            return
-        if name in self.p.defines:
-            add(Reason("macro-hidden", f"{name} is a macro (#define {name} {self.p.defines[name][:60]}): "
-                       f"srcscan does not expand it, so the value stops at {name}(...)", side, fn.file, c.line,
-                       fn.name, {"callee": name}), [node])
+    @staticmethod
+    def _call_reason(call, node, side, add) -> None:
+        name, line, file, fname, kind, macro, _ = call
+        if kind == "macro-hidden":
+            add(Reason("macro-hidden", f"{name} is a macro (#define {name} {macro}): "
+                       f"srcscan does not expand it, so the value stops at {name}(...)", side, file, line,
+                       fname, {"callee": name}), [node])
         else:
             add(Reason("external-function", f"{name}() has no definition in the tree and no model: the value "
-                       f"passed to it goes nowhere", side, fn.file, c.line, fn.name, {"callee": name}), [node])
+                       f"passed to it goes nowhere", side, file, line, fname, {"callee": name}), [node])
 
-    def _preprocessor(self, starts: list[str], targets: list[str]) -> list[Reason]:
+    def _preprocessor(self, starts: list[str], targets: list[str], fwd: set[str], bwd: set[str]) -> list[Reason]:
         """Would the path exist with every #if branch kept? Then the configuration cut it."""
         cfg = self.config
-        if not (cfg.defines or cfg.undefs) and cfg.keep_if0 and not self.b.excluded:
+        if not self.ctx.excluded:
             return []
-        if self.b.excluded == 0:
+        # a path through an excluded fact leaves the forward slice and enters the backward one
+        # through facts that name them: without such a fact there is nothing to look for
+        names = self.ctx.excluded_names()
+
+        def near(nodes: set[str]) -> set[str]:
+            out, owners = set(), set()
+            for n in nodes:
+                d = self.g.attrs_of(n)
+                out.update(near_keys(d.get("kind"), d.get("name"), d.get("owner")))
+                owners.add(d.get("owner"))
+            for fkey in owners - {None}:  # calls that go nowhere here may reach an excluded function
+                out.update("c:" + c[0] for c in self.ctx.external_calls(fkey))
+            return out
+
+        if self._wide_a is None and not (names & near(fwd) and names & near(bwd)):
             return []
-        wide = self._wide()
-        s = self._wide_a or [n for n in _names(self.g, starts, wide) if n in wide]
-        t = self._wide_b or [n for n in _names(self.g, targets, wide) if n in wide]
+        wide = self.ctx.wide()
+        s = self._wide_a or [n for n in starts if n in wide]
+        t = self._wide_b or [n for n in targets if n in wide]
         path = _path_on(wide, s, set(t), self.control)
         if path is None:
             return []
@@ -356,17 +287,64 @@ class WhyNot:
         conds = " && ".join(ev.get("preproc") or [])
         return [Reason("preprocessor", f"a path exists in another configuration: the step at {ev['file']}:"
                        f"{ev['line']} sits under #if {conds}, excluded by this configuration "
-                       f"({self.b.excluded} facts excluded)", "both", ev["file"], ev["line"], ev.get("function"),
+                       f"({self.ctx.excluded} facts excluded)", "both", ev["file"], ev["line"], ev.get("function"),
                        {"preproc": ev.get("preproc"), "path": path}, near=-1)]
 
 
 def why_not(facts: dict, a: str, b: str, config: Config | None = None, control: bool = True,
             ignore_case: bool = False) -> dict:
-    """Explain why no path leads from A to B over the facts of a snapshot (path -> FileFacts)."""
+    """Explain why no path leads from A to B over the facts of a snapshot (path -> FileFacts);
+    the graph is built on demand, only as far as the two slices and the gap reach."""
+    from ..graph.demand import DemandGraph
+    from ..graph.flow import BuildOptions, FlowBuilder
+
     config = config or Config()
     program = Program(facts)
-    builder = build_graph(program, options=BuildOptions(config=config, control=control))
-    return WhyNot(program, builder, config, control).explain(a, b, ignore_case)
+    g = DemandGraph(FlowBuilder(program, options=BuildOptions(config=config, control=control)))
+    return explain_on(g, ProgramContext(program, g.b, g.b.m, config, control), a, b, config, control, ignore_case)
+
+
+def explain(analysis, cache, a: str, b: str, config: Config, control: bool = True, ignore_case: bool = False,
+            jobs: int = 0) -> dict:
+    """why-not on the graph an analysis holds: built on demand (its program answers the rest),
+    or whole and cached (a record stored with it answers the rest, without reading facts)."""
+    from ..extract.index import index
+    from ..graph.demand import DemandGraph
+    from ..graph.flow import BuildOptions, FlowBuilder
+    from .whynot_ctx import PREFIX, StoredContext
+
+    g = analysis.graph
+
+    def on_demand():
+        p = analysis.program or Program(index(analysis.snapshot, cache, jobs)[0])
+        dg = DemandGraph(FlowBuilder(p, options=BuildOptions(config=config, control=control)))
+        return dg, ProgramContext(p, dg.b, dg.b.m, config, control)
+
+    if isinstance(g, DemandGraph):
+        ctx = ProgramContext(analysis.program, g.b, g.b.m, config, control)
+    else:
+        blob = cache.get_blob(PREFIX + analysis.gkey) if cache is not None and analysis.gkey else None
+        if blob is None and cache is not None and analysis.gkey:  # a graph cached without one: make it once
+            from ..graph.flow import build_graph
+            from .whynot_ctx import record
+
+            p = analysis.program or Program(index(analysis.snapshot, cache, jobs)[0])
+            blob = record(p, build_graph(p, options=BuildOptions(config=config, control=control)), None, config)
+            try:
+                cache.put_blob(PREFIX + analysis.gkey, blob)
+            except Exception:  # the answer does not need it kept
+                pass
+        if blob is not None:  # the program is read only if the preprocessor reason needs it
+            ctx = StoredContext(blob, lambda: ProgramContext(
+                analysis.program or Program(index(analysis.snapshot, cache, jobs)[0]), None, None, config, control))
+        else:  # no cache: the program answers, on a graph built on demand
+            g, ctx = on_demand()
+    return explain_on(g, ctx, a, b, config, control, ignore_case)
+
+
+def explain_on(g, ctx, a: str, b: str, config: Config, control: bool = True, ignore_case: bool = False) -> dict:
+    """why-not over a graph and its context (whynot_ctx.ProgramContext or StoredContext)."""
+    return WhyNot(g, ctx, config, control).explain(a, b, ignore_case)
 
 
 def render_text(doc: dict) -> str:
