@@ -162,6 +162,31 @@ def test_svn_bad_range(tmp_path, base, cache):
         bisect(SvnSource(sh.url), Query(SYM), "r3", "r2", cache)
 
 
+@svn_only
+def test_svn_bisect_after_a_git_bisect_of_the_same_contents_parses_nothing(tmp_path, base):
+    """The same files committed to git and to svn: an svn bisect run after the git bisect
+    (one cache) reads its files but parses none of them, and finds the same change."""
+    flips = {6: "const", 9: "cfg"}
+    h = make_history(tmp_path / "git", n=12, flips=flips, base=base)
+    (tmp_path / "svn").mkdir()
+    sh = make_svn_history(tmp_path / "svn", n=12, flips=flips, base=base)
+    cache = str(tmp_path / "cache")
+    docs = {}
+    for name, where, good, bad in (("git", ["--src", str(h.path)], h.commits[0].id, h.commits[-1].id),
+                                   ("svn", ["--svn", sh.url], "r1", "r12")):
+        out = tmp_path / f"{name}.json"
+        assert main(["bisect", SYM, *where, "--good", good, "--bad", bad, "--cache", cache,
+                     "--format", "json", "-o", str(out)]) == 0
+        docs[name] = json.loads(out.read_text())
+    g, s = docs["git"]["stats"], docs["svn"]["stats"]
+    assert g["files_parsed"] > 0
+    assert s["files_parsed"] == 0 and s["files_reused"] == g["files_parsed"] + g["files_reused"]
+    assert docs["git"]["found"]["revision"]["id"] == h.commits[6].id
+    assert docs["svn"]["found"]["revision"]["svn"] == 7
+    assert [e["fingerprint"] for e in docs["svn"]["evaluations"]] == \
+        [e["fingerprint"] for e in docs["git"]["evaluations"]]
+
+
 def test_cli_json_and_text(tmp_path, base, capsys, monkeypatch):
     monkeypatch.setenv("SRCSCAN_CACHE", str(tmp_path / "cache"))
     h = make_history(tmp_path / "c", n=16, flips={9: "const"}, base=base)
