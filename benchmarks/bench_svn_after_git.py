@@ -211,7 +211,7 @@ def main() -> int:
         raw, nfiles, mb = raw_parse(args.repo, read)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    rows = [(f"raw tree-sitter parse, 1 process: {nfiles} file versions git bisect read ({mb:.1f} MB)",
+    rows = [(f"raw tree-sitter parse, 1 process ({nfiles} versions git read, {mb:.1f} MB)",
              {"wall": raw}),
             ("srcscan bisect over git, empty cache", g),
             ("srcscan bisect over svn, after git (same cache)", s)]
