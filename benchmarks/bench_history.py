@@ -4,10 +4,15 @@ bisect with the graph built on demand (the default), the same bisect building ea
 revision's whole graph (the previous design), and a warm re-run.
 
     python benchmarks/bench_history.py --repo /path/to/git/clone --good REV --bad REV \\
-        [--symbol cTscTicksPerSecond] [--history] [--jobs N]
+        [--symbol cTscTicksPerSecond] [--history | --history-only] [--jobs N]
 
 Example (the 4.3.26 -> 5.0.24 imports of github:pop-os/virtualbox, 27 first-parent commits):
     --good 40b3330d3 --bad d70a82e79
+Release scale (issue 17: every import from 4.0.0 to 7.0.10, 122 first-parent commits):
+    --good 361589e3a --bad 4a358ed2a --history-only
+
+With --history-only the raw parse is of every distinct file version history reads (all the
+revisions of the range), in one process, and each run's peak RSS is printed.
 
 Each cold run is a new process with a fresh cache. No assertions: the numbers go into the
 issue notes.
@@ -41,8 +46,11 @@ def _walk(args_json: str) -> None:
     else:
         res = history(src, Query(a["symbol"]), a["good"], a["bad"], cache, a["jobs"], progress=False, graph=a["graph"])
     wall = time.perf_counter() - t
+    import resource
+
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     found = res.found.after.revision.to_json() if res.command == "bisect" and res.found else None
-    print(json.dumps({"wall": wall, "stats": res.stats, "found": found, "changes": len(res.changes),
+    print(json.dumps({"wall": wall, "rss_mb": rss, "stats": res.stats, "found": found, "changes": len(res.changes),
                       "refs": [str(p.ref) for p in res.evaluated if p.reused_from is None]}))
 
 
@@ -73,7 +81,7 @@ def _parse_blob(data: bytes) -> int:
     return len(data)
 
 
-def raw_parse_of(args, refs: list[str]) -> tuple[float, int, float]:
+def raw_parse_of(args, refs: list[str], jobs: int | None = None) -> tuple[float, int, float]:
     """Parse every distinct file version of these revisions with tree-sitter alone."""
     from srcscan.query.history import GitSource
 
@@ -86,9 +94,19 @@ def raw_parse_of(args, refs: list[str]) -> tuple[float, int, float]:
                 seen.add(key)
                 blobs.append(snap.read(path))
     t = time.perf_counter()
-    with ProcessPoolExecutor(args.jobs) as ex:
-        total = sum(ex.map(_parse_blob, blobs, chunksize=8))
+    if jobs == 1:
+        total = sum(_parse_blob(b) for b in blobs)
+    else:
+        with ProcessPoolExecutor(jobs or args.jobs) as ex:
+            total = sum(ex.map(_parse_blob, blobs, chunksize=8))
     return time.perf_counter() - t, len(blobs), total / 1e6
+
+
+def range_refs(args) -> list[str]:
+    """Every revision of the range, first-parent order (what history evaluates)."""
+    out = subprocess.run(["git", "--git-dir", args.repo, "rev-list", "--first-parent", "--reverse",
+                          f"{args.good}..{args.bad}"], capture_output=True, text=True, check=True).stdout.split()
+    return [args.good] + out
 
 
 def main() -> int:
@@ -102,6 +120,8 @@ def main() -> int:
     ap.add_argument("--symbol", default="cTscTicksPerSecond")
     ap.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     ap.add_argument("--history", action="store_true", help="also time `history` over the range (slow)")
+    ap.add_argument("--history-only", action="store_true",
+                    help="only history (cold, warm), against the raw 1-process parse of every file version it reads")
     ap.add_argument("--skip-full", action="store_true", help="skip the whole-graph comparison runs")
     args = ap.parse_args()
     print(f"repo {args.repo}  {args.good}..{args.bad}  symbol {args.symbol}; {args.jobs} cores; "
@@ -109,7 +129,9 @@ def main() -> int:
     rows: list[tuple[str, dict]] = []
     tmp = tempfile.mkdtemp(prefix="srcscan-bench-hist-")
     try:
-        commands = ["bisect"] + (["history"] if args.history else [])
+        commands = ["history"] if args.history_only else ["bisect"] + (["history"] if args.history else [])
+        if args.history_only:
+            args.skip_full = True
         for command in commands:
             cache = os.path.join(tmp, f"{command}-demand")
             cold = run_walk(command, "demand", cache, args)
@@ -118,6 +140,10 @@ def main() -> int:
             if not args.skip_full:
                 rows.append((f"{command}: cold, whole graph per revision (before)",
                              run_walk(command, "full", os.path.join(tmp, f"{command}-full"), args)))
+            if args.history_only:
+                raw, n, mb = raw_parse_of(args, range_refs(args), jobs=1)
+                rows.insert(0, (f"raw tree-sitter parse of the {n} file versions history reads ({mb:.0f} MB), "
+                                "1 process", {"wall": raw, "stats": {}}))
             if command == "bisect":
                 raw, n, mb = raw_parse_of(args, cold["refs"])
                 rows.insert(0, (f"raw tree-sitter parse of the {n} file versions bisect reads ({mb:.0f} MB), "
@@ -125,12 +151,15 @@ def main() -> int:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     base = rows[0][1]["wall"]
-    print(f"\n{'what':78} {'seconds':>8} {'x raw':>7}  evaluations  parsed/reused")
+    print(f"\n{'what':78} {'seconds':>8} {'x raw':>7} {'RSS MB':>7}  evaluations  parsed/reused")
     for name, r in rows:
         st = r["stats"]
         ev = f"{st['evaluations']:>11}  {st['files_parsed']}/{st['files_reused']}" if st else ""
-        print(f"{name:78} {r['wall']:8.2f} {r['wall'] / base:7.2f}  {ev}")
+        rss = f"{r['rss_mb']:7.0f}" if r.get("rss_mb") else f"{'':7}"
+        print(f"{name:78} {r['wall']:8.2f} {r['wall'] / base:7.2f} {rss}  {ev}")
     got = dict(rows)
+    if args.history_only:
+        return 0
     cold = got["bisect: cold, graph on demand (default)"]
     print(f"\nbisect found {((cold.get('found') or {}).get('subject') or '-')}")
     print(f"cold bisect {cold['wall']:.1f} s (process {cold['process']:.1f} s); goal <= {GOAL_BISECT_COLD:.0f} s: "
