@@ -155,6 +155,14 @@ def _is_fragment(text: bytes) -> bool:
     return not any(ln.startswith(b"#") or ln.endswith((b";", b"{", b"}", b"\\")) for ln in lines)
 
 
+def _else_branch(text: bytes) -> bool:
+    """A branch continuing the if/else chain before the directive (``#ifdef X`` then ``else if
+    (...) { ... }``): it starts with ``else`` and its braces balance."""
+    text = _COMMENT.sub(b"", text).strip()
+    return text[:4] == b"else" and text[4:5] in (b"", b" ", b"\t", b"\n", b"\r", b"{") and \
+        text.count(b"{") == text.count(b"}")
+
+
 _MULTILINE_DEFINE = re.compile(rb"#[ \t]*define\b[^\n]*\\\r?\n(?:[^\n]*\\\r?\n)*[^\n]*", re.M)
 _BLOCK_COMMENT = re.compile(rb"/\*.*?\*/", re.S)
 
@@ -196,8 +204,9 @@ def _blank(buf: bytearray, start: int, end: int) -> None:
 
 def blank_fragment_branches(data: bytes) -> bytes:
     """#if groups whose branches are all fragments (a split `if (...)` condition, extra
-    parameters): keep the first branch's text and blank the directives and the other branches,
-    so the parser sees one well-formed statement. Lengths and newlines are unchanged."""
+    parameters), or whose first branch goes on with the if/else chain before it (``else if``):
+    keep the first branch's text and blank the directives and the other branches, so the
+    parser sees one well-formed statement. Lengths and newlines are unchanged."""
     if b"#" not in data:
         return data
     groups: list[list] = []
@@ -218,7 +227,7 @@ def blank_fragment_branches(data: bytes) -> bytes:
         if not bodies or any(next(_pp_lines(data, s, e), None) for s, e in bodies):
             continue  # nested groups: leave alone
         texts = [data[s:e] for s, e in bodies]
-        if not all(_is_fragment(t) for t in texts) and not _same_imbalance(texts):
+        if not all(_is_fragment(t) for t in texts) and not _same_imbalance(texts) and not _else_branch(texts[0]):
             continue
         if not data[bodies[0][0]:bodies[0][1]].strip():
             continue
