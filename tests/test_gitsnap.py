@@ -149,3 +149,13 @@ def test_a_blob_missing_from_the_clone_is_skipped_with_a_warning(tmp_path, capsy
 
     with pytest.raises(RevisionError, match=f"1 file\\(s\\) cannot be read.*{victim}.*git fsck"):
         diff(GitSource(h.path), Query("cTscTicksPerSecond"), "HEAD~1", "HEAD", None, 1)
+    # a partial mirror: with unreadable="skip" history goes on without the file and says so
+    # once per revision (both revisions share the missing blob)
+    from srcscan.query.history import history
+
+    res = history(GitSource(h.path), Query("cTscTicksPerSecond"), "HEAD~1", "HEAD", None, 1, progress=False,
+                  unreadable="skip")
+    said = [w for w in res.warnings if "cannot be read from the repository" in w]
+    assert len(said) == 2 and all(victim in w and "traced without them" in w for w in said)
+    with pytest.raises(RevisionError):
+        history(GitSource(h.path), Query("cTscTicksPerSecond"), "HEAD~1", "HEAD", None, 1, progress=False)

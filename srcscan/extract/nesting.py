@@ -175,6 +175,7 @@ def extract_bounded(path: str, data: bytes, key: str = "") -> FileFacts:
     """``facts.extract`` behind the nesting limits; what was left out is in ``ff.skipped``
     as 'LINE: what' (see ``skip_warnings``)."""
     from .facts import extract
+    from .keys import precompute
 
     notes: list[str] = []
     kept: bytes | None = data
@@ -189,7 +190,7 @@ def extract_bounded(path: str, data: bytes, key: str = "") -> FileFacts:
     if kept is None:
         ff = FileFacts(path=path, key=key, bytes=len(data), lines=data.count(b"\n") + 1)
     ff.skipped = notes
-    return ff
+    return precompute(ff)
 
 
 _BRACE = re.compile(rb"[{}]")

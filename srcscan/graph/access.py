@@ -6,6 +6,7 @@ pointers into guest-mapped pages, and container methods (values into and out of 
 Mixed into the flow builder."""
 from __future__ import annotations
 
+from ..extract.keys import bare_name as _bare_name  # noqa: F401 (used by flow and handles)
 from ..extract.records import Access, Call, Expr, Function
 
 
@@ -133,14 +134,3 @@ class AccessResolver:
         if load:
             results.append((obj, "model", method, False))
         return True
-
-
-def _bare_name(e: Expr) -> str | None:
-    """The name an expression is, alone: ``f`` or ``&f`` (a function stored or passed), else None."""
-    if e.calls:
-        return None
-    if e.addr_of is not None:
-        return e.addr_of.root if not e.addr_of.steps and not e.addr_of.deref and not e.reads else None
-    if len(e.reads) == 1 and not e.reads[0].steps and not e.reads[0].deref:
-        return e.reads[0].root
-    return None

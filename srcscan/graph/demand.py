@@ -32,83 +32,10 @@ from typing import Iterator
 
 from .flow import FlowBuilder, canonical
 from .compact import NODE_FIELDS, GraphView, names_node
-from ..extract.records import Access, Expr, Function
+from ..extract.keys import function_keys
+from ..extract.records import Function
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-
-
-class _Eager(Exception):
-    pass
-
-
-def function_keys(fn: Function) -> set[str] | None:
-    """The index keys of the nodes a function's edges can touch; None when they cannot be
-    told before resolution. Kept on the function: facts of unchanged files are reused from
-    one revision to the next."""
-    memo = fn.__dict__.get("_demand_keys")
-    if memo is None or memo[0] != fn.file:  # a static function's key names its file
-        try:
-            got = _function_keys(fn)
-        except _Eager:
-            got = None
-        memo = fn.__dict__["_demand_keys"] = (fn.file, got)
-    return memo[1]
-
-
-def _function_keys(fn: Function) -> frozenset[str]:
-    ks = {"k:" + fn.key, "n:" + fn.name}
-    add = ks.add
-
-    def key(a: Access) -> str:
-        last = None
-        for op, name in a.steps:
-            if op == "->" or op == ".":
-                last = name
-        if last is None:
-            return "v:" + a.root
-        if last[:1] == "#":
-            raise _Eager
-        return "f:" + last
-
-    def expr(e: Expr) -> None:
-        for a in e.reads:
-            add("r:" + key(a))
-        if e.addr_of is not None:  # &x: read by sinks and propagators, written by callees
-            k = key(e.addr_of)
-            add("r:" + k)
-            add("w:" + k)
-
-    for p in fn.params:
-        add("p:" + p.name)
-    for a in fn.assigns:
-        k = key(a.target)
-        add("w:" + k)
-        if a.target.steps and not a.target.deref:
-            add("r:" + k)  # s.f = v also makes s.f flow into s; p->f = v into what *p is passed to
-        expr(a.value)
-        for g in a.guards:
-            for r in g.reads:
-                add("r:" + key(r))
-    for r in fn.returns:
-        expr(r.value)
-    if "::" in fn.name:  # a method: bare names may be members of its class (this->x)
-        for k in list(ks):
-            if k[:4] in ("r:v:", "w:v:"):
-                add(k[:2] + "f:" + k[4:])
-    for c in fn.calls:
-        if c.indirect is None:
-            add("c:" + c.callee)
-            add("i:" + c.callee)  # a function pointer held in a variable: pfn(x)
-        else:
-            key(c.indirect)
-            add("i:" + c.indirect.last)
-            if c.indirect.steps:  # obj.m(x): a container method may store into or load from obj
-                k = key(Access(c.indirect.root, c.indirect.steps[:-1], c.indirect.deref))
-                add("w:" + k)
-                add("r:" + k)
-        for x in c.args:
-            expr(x)
-    return frozenset(ks)
 
 
 class DemandGraph(GraphView):

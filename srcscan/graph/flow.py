@@ -14,6 +14,7 @@ from ..extract.ppcond import Config
 from .compact import EDGE_COST
 from .program import Program
 from .access import AccessResolver, _bare_name
+from ..extract.keys import fp_refs
 from .handles import ConfigHandles
 from .locals import LocalVersions
 from .unions import UnionStorage
@@ -218,16 +219,15 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                     self._assign(a, None, path, [])
 
     def _collect_fp(self, fn: Function) -> None:
-        named = self.p.functions
-        for a in fn.assigns:
-            ref = _bare_name(a.value)
-            if ref is not None and (ref in named or (fn.file, ref) in self.p.statics):  # (cheap test first)
-                self._collect_fp_assign(a, fn, fn.file)
-        for c in fn.calls:  # a function passed as an argument: the parameter may hold it
-            if c.indirect is not None or not c.args or not any(
-                    (r := _bare_name(x)) is not None and (r in named or (fn.file, r) in self.p.statics)
-                    for x in c.args):
+        named, statics = self.p.functions, self.p.statics
+        assigns, calls = fp_refs(fn)  # (kept on the function by the parser workers)
+        for i, ref in assigns:
+            if ref in named or (fn.file, ref) in statics:  # (cheap test first)
+                self._collect_fp_assign(fn.assigns[i], fn, fn.file)
+        for ci, refs in calls:  # a function passed as an argument: the parameter may hold it
+            if not any(r in named or (fn.file, r) in statics for r in refs):
                 continue
+            c = fn.calls[ci]
             for key in self.p.resolve_function(c.callee, fn.file):
                 callee = self.p.functions[key][0]
                 for i, arg in enumerate(c.args[:len(callee.params)]):

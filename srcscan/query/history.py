@@ -155,8 +155,12 @@ class Evaluator:
     """Runs the query's trace on revisions of one source, with one fact cache; counts trace
     evaluations and files parsed vs reused."""
 
-    def __init__(self, source: RevisionSource, query: Query, cache=None, jobs: int = 0, graph: str = "demand"):
+    def __init__(self, source: RevisionSource, query: Query, cache=None, jobs: int = 0, graph: str = "demand",
+                 unreadable: str = "error"):
         self.source, self.query, self.cache, self.jobs = source, query, cache, jobs
+        # "error": a revision with files the repository cannot give is an error (comparing it would
+        # invent changes); "skip": traced without them, said once per revision (a partial mirror)
+        self.unreadable = unreadable
         self.graph = graph  # "demand" (default) or "full": each revision's whole graph (benchmarks)
         self._memo = cache is not None and cache.memo is None
         if self._memo:
@@ -212,7 +216,10 @@ class Evaluator:
         else:
             a = analyse_demand(snap, self.cache, self.jobs, cfg, control, "history")
         bad = getattr(snap, "unreadable", None)
-        if bad:  # a revision missing files is not that revision: comparing it would invent changes
+        if bad and self.unreadable == "skip":
+            self.notes.setdefault(f"{snap.revision.label() or snap.describe()}: {len(bad)} file(s) cannot be read "
+                                  f"from the repository ({bad[0]}...); traced without them")
+        elif bad:  # a revision missing files is not that revision: comparing it would invent changes
             from ..errors import RevisionError
 
             raise RevisionError(f"{snap.revision.label() or snap.describe()}: {len(bad)} file(s) cannot be read from "
@@ -339,12 +346,12 @@ def _require_symbol(points: list) -> None:
 
 
 def bisect(source: RevisionSource, query: Query, good: str, bad: str, cache=None, jobs: int = 0,
-           graph: str = "demand") -> HistoryResult:
+           graph: str = "demand", unreadable: str = "error") -> HistoryResult:
     """The first revision after ``good`` (up to ``bad``) whose predicate value differs from
     ``good``'s: the fingerprint (default), whether a ``--to`` path exists, or whether the
     ``--path`` flow exists. At most ceil(log2 N) + 2 trace evaluations."""
     g, b, refs = _endpoints(source, good, bad)
-    with Evaluator(source, query, cache, jobs, graph) as ev:
+    with Evaluator(source, query, cache, jobs, graph, unreadable) as ev:
         return _bisect(ev, source, query, g, b, refs)
 
 
@@ -381,11 +388,12 @@ def _bisect(ev: "Evaluator", source: RevisionSource, query: Query, g, b, refs) -
 
 
 def history(source: RevisionSource, query: Query, start: str, end: str, cache=None, jobs: int = 0,
-            progress: bool = True, graph: str = "demand") -> HistoryResult:
+            progress: bool = True, graph: str = "demand", unreadable: str = "error") -> HistoryResult:
     """Every revision in (start, end] whose trace fingerprint differs from the previous
-    candidate's."""
+    candidate's. ``unreadable="skip"`` traces a revision without the files its repository
+    cannot give (a partial mirror) instead of failing."""
     g, b, refs = _endpoints(source, start, end)
-    with Evaluator(source, query, cache, jobs, graph) as ev:
+    with Evaluator(source, query, cache, jobs, graph, unreadable) as ev:
         return _history(ev, source, query, g, b, refs, progress)
 
 

@@ -1,0 +1,125 @@
+"""What each function's facts name, computed once per function where the facts are made
+(in the parser workers) and kept on the function, so a graph built on demand needs no pass
+over every function body to know which ones to build, and a revision's unchanged files bring
+them along.
+
+    function_keys(fn)   the index keys of the nodes a function's edges can touch (graph/demand.py
+                        says what each key means); None when they cannot be told before resolution
+    fp_refs(fn)         the assignments and call arguments that are a bare name (``f``, ``&f``):
+                        the only places a function can be stored into a pointer slot
+"""
+from __future__ import annotations
+
+from .records import Access, Expr, FileFacts, Function
+
+
+def bare_name(e: Expr) -> str | None:
+    """The name an expression is, alone: ``f`` or ``&f`` (a function stored or passed), else None."""
+    if e.calls:
+        return None
+    if e.addr_of is not None:
+        return e.addr_of.root if not e.addr_of.steps and not e.addr_of.deref and not e.reads else None
+    if len(e.reads) == 1 and not e.reads[0].steps and not e.reads[0].deref:
+        return e.reads[0].root
+    return None
+
+
+def fp_refs(fn: Function) -> tuple[list[tuple[int, str]], list[tuple[int, list[str]]]]:
+    """(assignment index, name) of the assignments whose value is a bare name, and (call
+    index, names) of the direct calls with bare-name arguments. Kept on the function."""
+    memo = fn.__dict__.get("_fp_refs")
+    if memo is None:
+        assigns = [(i, r) for i, a in enumerate(fn.assigns) if (r := bare_name(a.value)) is not None]
+        calls = []
+        for i, c in enumerate(fn.calls):
+            if c.indirect is None and c.args:
+                names = [r for x in c.args if (r := bare_name(x)) is not None]
+                if names:
+                    calls.append((i, names))
+        memo = fn.__dict__["_fp_refs"] = (assigns, calls)
+    return memo
+
+
+def precompute(ff: FileFacts) -> FileFacts:
+    """Compute and keep every function's keys and bare-name references (done by the parser
+    workers: cheaper to carry in the facts than to compute again where they are read)."""
+    for fn in ff.functions:
+        function_keys(fn)
+        fp_refs(fn)
+    return ff
+
+
+class _Eager(Exception):
+    pass
+
+
+def function_keys(fn: Function) -> set[str] | None:
+    """The index keys of the nodes a function's edges can touch; None when they cannot be
+    told before resolution. Kept on the function: facts of unchanged files are reused from
+    one revision to the next."""
+    memo = fn.__dict__.get("_demand_keys")
+    if memo is None or memo[0] != fn.file:  # a static function's key names its file
+        try:
+            got = _function_keys(fn)
+        except _Eager:
+            got = None
+        memo = fn.__dict__["_demand_keys"] = (fn.file, got)
+    return memo[1]
+
+
+def _function_keys(fn: Function) -> frozenset[str]:
+    ks = {"k:" + fn.key, "n:" + fn.name}
+    add = ks.add
+
+    def key(a: Access) -> str:
+        last = None
+        for op, name in a.steps:
+            if op == "->" or op == ".":
+                last = name
+        if last is None:
+            return "v:" + a.root
+        if last[:1] == "#":
+            raise _Eager
+        return "f:" + last
+
+    def expr(e: Expr) -> None:
+        for a in e.reads:
+            add("r:" + key(a))
+        if e.addr_of is not None:  # &x: read by sinks and propagators, written by callees
+            k = key(e.addr_of)
+            add("r:" + k)
+            add("w:" + k)
+
+    for p in fn.params:
+        add("p:" + p.name)
+    for a in fn.assigns:
+        k = key(a.target)
+        add("w:" + k)
+        if a.target.steps and not a.target.deref:
+            add("r:" + k)  # s.f = v also makes s.f flow into s; p->f = v into what *p is passed to
+        expr(a.value)
+        for g in a.guards:
+            for r in g.reads:
+                add("r:" + key(r))
+    for r in fn.returns:
+        expr(r.value)
+    if "::" in fn.name:  # a method: bare names may be members of its class (this->x)
+        for k in list(ks):
+            if k[:4] in ("r:v:", "w:v:"):
+                add(k[:2] + "f:" + k[4:])
+    for c in fn.calls:
+        if c.indirect is None:
+            add("c:" + c.callee)
+            add("i:" + c.callee)  # a function pointer held in a variable: pfn(x)
+        else:
+            key(c.indirect)
+            add("i:" + c.indirect.last)
+            if c.indirect.steps:  # obj.m(x): a container method may store into or load from obj
+                k = key(Access(c.indirect.root, c.indirect.steps[:-1], c.indirect.deref))
+                add("w:" + k)
+                add("r:" + k)
+        for x in c.args:
+            expr(x)
+    return frozenset(ks)
+
+
