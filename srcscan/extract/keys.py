@@ -7,6 +7,8 @@ them along.
                         says what each key means); None when they cannot be told before resolution
     fp_refs(fn)         the assignments and call arguments that are a bare name (``f``, ``&f``):
                         the only places a function can be stored into a pointer slot
+    indexed_accesses(fn) the access paths that index and then name a field (a pointer used as
+                        an array: its struct exists as many objects)
 """
 from __future__ import annotations
 
@@ -40,12 +42,39 @@ def fp_refs(fn: Function) -> tuple[list[tuple[int, str]], list[tuple[int, list[s
     return memo
 
 
+def indexed_accesses(fn: Function) -> list[Access]:
+    """Access paths of a function that index something and then name a field of the element
+    (``pa[i].x``, ``p->paX[i].y``): where a pointer is used as an array. Kept on the function."""
+    memo = fn.__dict__.get("_indexed")
+    if memo is None:
+        memo = fn.__dict__["_indexed"] = list(_indexed_accesses(fn))
+    return memo
+
+
+def _indexed_accesses(fn: Function):
+    def pick(accs):
+        for a in accs:
+            st = a.steps
+            if len(st) > 1 and any(op == "[]" and i + 1 < len(st) and st[i + 1][0] in (".", "->")
+                                   for i, (op, _) in enumerate(st)):
+                yield a
+    for a in fn.assigns:
+        yield from pick([a.target])
+        yield from pick(a.value.reads)
+    for c in fn.calls:
+        for e in c.args:
+            yield from pick(e.reads)
+    for r in fn.returns:
+        yield from pick(r.value.reads)
+
+
 def precompute(ff: FileFacts) -> FileFacts:
     """Compute and keep every function's keys and bare-name references (done by the parser
     workers: cheaper to carry in the facts than to compute again where they are read)."""
     for fn in ff.functions:
         function_keys(fn)
         fp_refs(fn)
+        indexed_accesses(fn)
     return ff
 
 

@@ -7,6 +7,7 @@ from functools import lru_cache
 from collections import defaultdict
 
 from ..datafiles import load_toml
+from ..extract.keys import indexed_accesses
 from ..extract.records import Access, FieldDecl, FileFacts, Function, GlobalVar, Struct
 
 _TYPE_NOISE = {"const", "volatile", "struct", "union", "enum", "class", "unsigned", "signed", "static", "inline",
@@ -311,7 +312,7 @@ class Program:
                         st = self.struct_of(t[:-2])
                         if st:
                             many.add(st)
-                for acc in _indexed_accesses(fn):  # a pointer used as an array: pa[i].x, p->paX[i]
+                for acc in indexed_accesses(fn):  # a pointer used as an array: pa[i].x, p->paX[i]
                     st = self._indexed_struct(acc, fn)
                     if st:
                         many.add(st)
@@ -348,21 +349,3 @@ class Program:
             "structs": len(self.structs),
             "error_files": sum(1 for f in self.files.values() if f.error_nodes),
         }
-
-
-def _indexed_accesses(fn: Function):
-    """Access paths of a function that index something and then name a field of the element."""
-    def pick(accs):
-        for a in accs:
-            st = a.steps
-            if len(st) > 1 and any(op == "[]" and i + 1 < len(st) and st[i + 1][0] in (".", "->")
-                                   for i, (op, _) in enumerate(st)):
-                yield a
-    for a in fn.assigns:
-        yield from pick([a.target])
-        yield from pick(a.value.reads)
-    for c in fn.calls:
-        for e in c.args:
-            yield from pick(e.reads)
-    for r in fn.returns:
-        yield from pick(r.value.reads)
