@@ -38,6 +38,12 @@ from ..extract.records import Function
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+def _call_keys(callee: str) -> list[str]:
+    """Keys of the functions calling a model API: by name (``c:``), and through a member of
+    that name (``pHlp->pfnPrintf``, ``pVMM->pfnCFGMR3InsertInteger``: ``i:`` + the member)."""
+    return ["c:" + callee, "i:" + re.split(r"->|\.", callee)[-1]]
+
+
 class DemandGraph(GraphView):
     """Same read API as graphstore.CompactGraph, over a FlowBuilder that builds functions as
     nodes are asked about."""
@@ -129,7 +135,7 @@ class DemandGraph(GraphView):
             if (kind == "source") != out:  # nothing flows into a source or out of a sink
                 return []
             mid = (d.get("model") or {}).get("id")
-            return ["c:" + c for c in sorted(self._model_callees.get((kind, mid), ()))] + \
+            return [k for c in sorted(self._model_callees.get((kind, mid), ())) for k in _call_keys(c)] + \
                 (["r:f:" + f for f in sorted(self._model_fields.get(mid, ()))] if kind == "sink" else [])
         return []
 
@@ -154,7 +160,7 @@ class DemandGraph(GraphView):
         model = bare.split(":", 1)[0] if ":" in bare else None
         for (_, mid), callees in self._model_callees.items():  # cfgm:/TM/TSCTicksPerSecond
             if mid == model or (ignore_case and model is not None and mid.casefold() == model.casefold()):
-                keys += ["c:" + c for c in callees]
+                keys += [k for c in callees for k in _call_keys(c)]
         for k in sorted(keys):
             if k.startswith(("p:", "n:")):
                 # a parameter (by its name, or its function's: param:f#0) is made by the callers
@@ -226,12 +232,24 @@ class DemandGraph(GraphView):
         return sum(len(nbrs) for nbrs in self.g.succ.values())
 
     def edges_among(self, keep: set[str]) -> Iterator[tuple[str, str]]:
-        for u in sorted(keep):  # every edge out of a kept node: all edges among them
-            if u in self.g:
-                self.expand(u, True)
-                for v in list(self.g.succ[u]):
-                    if v in keep:
-                        yield u, v
+        """Every edge between two kept nodes. An edge u -> w is made by a function that can
+        make an edge out of u and one into w: only functions on both lists are built (not
+        every reader of every kept node)."""
+        kept = sorted(n for n in keep if n in self.g)
+        into: set[str] = set()
+        for w in kept:
+            into.update(self._node_keys(w, False))
+        for u in kept:
+            if (u, True) in self._expanded:
+                continue
+            for k in self._node_keys(u, True):
+                for fn in self._index.get(k, ()):
+                    if id(fn) not in self._built and not function_keys(fn).isdisjoint(into):
+                        self._build(fn)
+        for u in kept:
+            for v in list(self.g.succ[u]):
+                if v in keep:
+                    yield u, v
 
     def evidence_many(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list]:
         return {(u, v): self._edge(u, v)[1] for u, v in pairs if self.g.has_edge(u, v)}
