@@ -206,8 +206,8 @@ def _tree_paths(g, tree: dict[str, str | None], start: str, forward: bool, want:
     """One path per leaf of the cheapest-path tree, so every node of the slice is on some
     path; a leaf that is not a source/sink is extended along the cheapest way on to one
     (a value that reaches guest memory through a struct already reached another way).
-    Paths are ranked (ending at a source/sink first, then shorter) and only the best
-    ``limit`` are built."""
+    Paths are ranked (plain data paths before those through a guess or a condition, then
+    ending at a source/sink first, then shorter) and only the best ``limit`` are built."""
     has_child = {p for p in tree.values() if p is not None}
     depth: dict[str, int] = {}
 
@@ -241,19 +241,22 @@ def _tree_paths(g, tree: dict[str, str | None], start: str, forward: bool, want:
         if leaf in has_child or leaf == start:
             continue
         base = dep(leaf)
+        # a path through a guess (may-alias) or a condition has a limited tail: such paths rank
+        # after every plain data path
+        guessed = left.get(leaf) is not None
         if g.kind(leaf) == want:
-            ranked.append((0, base, leaf, -1))
+            ranked.append((guessed, 0, base, leaf, -1))
             continue
         room = _budget_key(left.get(leaf))  # a path through a control edge has few steps left
         ext = sorted((hd[leaf], i) for i, hd in enumerate(hop_depth)
                      if 0 < hd.get(leaf, 0) <= room)[:TERMINALS_PER_LEAF]
         if ext:
-            ranked += [(0, base + d, leaf, i) for d, i in ext]
+            ranked += [(guessed, 0, base + d, leaf, i) for d, i in ext]
         else:
-            ranked.append((1, base, leaf, -1))
+            ranked.append((guessed, 1, base, leaf, -1))
     ranked.sort()
     seen = set()
-    for _, _, leaf, hi in ranked:
+    for _, _, _, leaf, hi in ranked:
         if len(seen) >= limit:
             break
         chain = list(reversed(_walk_back(tree, leaf)))  # start .. leaf (in search order)

@@ -96,19 +96,22 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
                         tr.nodes[n] = direction_name
                     elif role not in ("start", direction_name):
                         tr.nodes[n] = "both"
+                left = getattr(tree, "left", {})
                 for p, why in _tree_paths(g, tree, s, forward, want, MAX_PATHS):
-                    ends_all.append((why != want, len(p), p[-1] if forward else p[0], s, why, p))
-            # fair share: the best paths of each start node, round-robin, sources/sinks first
+                    guessed = any(left.get(n) is not None for n in p)  # through may-alias or control
+                    ends_all.append((guessed, why != want, len(p), p[-1] if forward else p[0], s, why, p))
+            # fair share: the best paths of each start node, round-robin, plain data paths first,
+            # then sources/sinks first
             per_start: dict[str, list] = {}
-            for e in sorted(ends_all, key=lambda e: e[:3]):
-                per_start.setdefault(e[3], []).append(e)
+            for e in sorted(ends_all, key=lambda e: e[:4]):
+                per_start.setdefault(e[4], []).append(e)
             chosen = []
             queues = [per_start[s] for s in sorted(per_start)]
             i = 0
             while len(chosen) < MAX_PATHS and any(i < len(q) for q in queues):
                 chosen += [q[i] for q in queues if i < len(q)][:MAX_PATHS - len(chosen)]
                 i += 1
-            chosen.sort(key=lambda e: (e[3], e[0], e[1], e[2]))
+            chosen.sort(key=lambda e: (e[4], e[0], e[1], e[2], e[3]))
             for *_, why, p in chosen:
                 _add_path(tr, g, p, direction_name, why)
             if len(ends_all) > len(chosen):
