@@ -13,6 +13,10 @@ likely reasons at the break: an unknown external function, an unresolved field o
 an indirect call srcscan could not resolve, a macro-hidden function, or a preprocessor branch
 excluded by --define/--undef/#if 0. A and B are spelled as for `srcscan trace`.
 
+Like trace, a first why-not on a tree builds only what the question reaches; once the whole
+graph is stored (by the next query, or `srcscan index --graph`), why-not reads it and a small
+record kept with it, without reading the facts again.
+
 examples:
   srcscan why-not cTscTicksPerSecond u32TscScale
   srcscan why-not TMCpuTicksPerSecond() GIMKVM.cTscTicksPerSecond --define IN_RING0 --format json
