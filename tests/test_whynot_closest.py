@@ -159,3 +159,16 @@ def test_warm_why_not_from_the_stored_graph_says_what_the_first_run_said(args, t
         assert fc.db.execute("SELECT count(*) FROM blobs WHERE name LIKE 'whynot:%'").fetchone()[0] == 1
     finally:
         fc.close()
+
+
+def test_a_question_asked_in_reverse_says_the_value_flows_the_other_way(capsys):
+    """On the bundled sample the TSC frequency flows TM -> GIMKVM; asked from GIMKVM to TM,
+    why-not's first reason is that the value flows the other way, with that path."""
+    rc, doc = why_not(["GIMKVM.cTscTicksPerSecond", "TM.cTSCTicksPerSecond"], capsys)
+    assert rc == 0 and doc["path_exists"] is False
+    first = doc["reasons"][0]
+    assert first["kind"] == "reversed"
+    path = first["detail"]["path"]
+    assert path[0] == "field:TM.cTSCTicksPerSecond" and path[-1] == "field:GIMKVM.cTscTicksPerSecond"
+    rc, doc = why_not(["TM.cTSCTicksPerSecond", "GIMKVM.cTscTicksPerSecond"], capsys)
+    assert rc == 1 and doc["path_exists"] is True  # the right way round there is a path

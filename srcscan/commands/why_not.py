@@ -10,8 +10,9 @@ HELP = "explain why no flow path leads from A to B"
 DESCRIPTION = """When `srcscan trace A --to B` finds no path, say why: how far each side reaches
 (downstream of A, upstream of B), the closest pair of nodes between the two slices, and the
 likely reasons at the break: an unknown external function, an unresolved field owner (?.x),
-an indirect call srcscan could not resolve, a macro-hidden function, or a preprocessor branch
-excluded by --define/--undef/#if 0. A and B are spelled as for `srcscan trace`.
+an indirect call srcscan could not resolve, a macro-hidden function, a preprocessor branch
+excluded by --define/--undef/#if 0, or a value that flows the other way (B reaches A). A and
+B are spelled as for `srcscan trace`.
 
 Like trace, a first why-not on a tree builds only what the question reaches; once the whole
 graph is stored (by the next query, or `srcscan index --graph`), why-not reads it and a small

@@ -19,7 +19,7 @@ MAX_LIST = 8
 
 @dataclass
 class Reason:
-    kind: str  # external-function | ambiguous-field | indirect-call | macro-hidden | preprocessor | no-caller
+    kind: str  # reversed | external-function | ambiguous-field | indirect-call | macro-hidden | preprocessor | no-caller
     text: str
     side: str  # from | to | both
     file: str | None = None
@@ -52,9 +52,9 @@ def _match_any(g, symbol: str, ignore_case: bool) -> list[str]:
         return []
 
 
-def _path_on(g, a: list[str], b: set[str], control: bool) -> list[str] | None:
+def _path_on(g, a: list[str], b: set[str], control: bool, limit: int = 1 << 30) -> list[str] | None:
     """A cheapest path from a start to a node of ``b`` under the tracer's path rule."""
-    tree = _bfs(g, a, True, 1 << 30, control=control)
+    tree = _bfs(g, a, True, limit, control=control)
     ends = sorted(n for n in b if n in tree)
     if not ends:
         return None
@@ -65,6 +65,7 @@ def _path_on(g, a: list[str], b: set[str], control: bool) -> list[str] | None:
 
 
 MAX_GAP = 12  # undirected steps searched between the two slices
+REVERSE_LIMIT = 1500  # nodes searched downstream of B for a path back to A (the reversed reason)
 NEAR_GAP = 4  # reasons further than this from the gap are left out (counted in reasons_more)
 
 
@@ -158,6 +159,7 @@ class WhyNot:
         near, _ = _undirected_bfs(g, gap, NEAR_GAP + 1) if gap else ({}, {})
         reasons = self._reasons(fwd, bwd, near, gap)
         reasons += self._preprocessor(starts, targets, fwd, bwd)
+        reasons += self._reversed(starts, targets)
         reasons.sort(key=lambda r: (r.near, r.kind, r.text))
         kept = [r for r in reasons if r.near <= NEAR_GAP or not gap][:MAX_REASONS]
         doc.update(path_exists=False, path=None, closest=closest,
@@ -247,6 +249,18 @@ class WhyNot:
         else:
             add(Reason("external-function", f"{name}() has no definition in the tree and no model: the value "
                        f"passed to it goes nowhere", side, file, line, fname, {"callee": name}), [node])
+
+    def _reversed(self, starts: list[str], targets: list[str]) -> list[Reason]:
+        """The value flows the other way: B reaches A (the question asked in reverse)."""
+        if not starts or not targets:
+            return []
+        # a hint, not a proof: searched only as far as REVERSE_LIMIT nodes downstream of B
+        path = _path_on(self.g, targets, set(starts), self.control, REVERSE_LIMIT)
+        if path is None:
+            return []
+        return [Reason("reversed", f"the value flows the other way: {path[0]} reaches {path[-1]} in "
+                       f"{len(path) - 1} step{'s' if len(path) != 2 else ''} (ask why-not B A, or trace A "
+                       f"upstream)", "both", detail={"path": path}, near=-2)]
 
     def _preprocessor(self, starts: list[str], targets: list[str], fwd: set[str], bwd: set[str]) -> list[Reason]:
         """Would the path exist with every #if branch kept? Then the configuration cut it."""

@@ -18,7 +18,7 @@ from ..extract.ppcond import Config
 from ..extract.records import Access, Call, Function
 from ..graph.program import Program
 
-PREFIX = "whynot:"  # blob name in the fact cache: PREFIX + graph key
+PREFIX = "whynot:2:"  # blob name in the fact cache: PREFIX + graph key (bump when the record changes)
 
 
 def _roots(c: Call) -> list[str]:
@@ -61,12 +61,15 @@ def near_keys(kind: str | None, name: str | None, owner: str | None) -> list[str
         return ["f:" + name]
     if kind == "global":
         return ["v:" + name]
+    if kind == "return":  # an excluded return statement of that function
+        return ["c:" + name]
     return []
 
 
 def count_excluded(p: Program, config: Config) -> tuple[int, set[str]]:
     """Facts the configuration drops (whole functions, and statements of the others, as the
-    graph builder counts them), and the names those facts touch (``_keys``; ``c:callee``)."""
+    graph builder counts them), and the names those facts touch (``_keys``; ``c:function`` for
+    an excluded function or return statement)."""
     n, names = 0, set()
 
     def expr(e, fn) -> None:
@@ -83,8 +86,7 @@ def count_excluded(p: Program, config: Config) -> tuple[int, set[str]]:
             for c in fn.calls:
                 if whole or config.excludes(c.preproc):
                     n += not whole
-                    names.add("c:" + c.callee)
-                    for a in c.args:
+                    for a in c.args:  # (its callee is no step of a path: what it is passed is)
                         expr(a, fn)
             for a in fn.assigns:
                 if whole or config.excludes(a.preproc):
