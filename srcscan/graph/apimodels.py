@@ -74,7 +74,13 @@ class Models:
     # "Struct.field" -> sink: a pointer read from that field points into the sink's memory
     # (a page mapped into the guest): what is stored through it goes there
     sink_fields: dict[str, SinkModel] = field(default_factory=dict)
+    # further sink rows of a function already in ``sinks`` (a guest write: its data and its address)
+    more_sinks: dict[str, list[SinkModel]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+
+    def sinks_of(self, name: str) -> list[SinkModel]:
+        first = self.sinks.get(name)
+        return [] if first is None else [first, *self.more_sinks.get(name, ())]
 
     @property
     def member_names(self) -> set[str]:
@@ -151,7 +157,10 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
                     sk = SinkModel(row["id"], row.get("description", ""), row.get("args", "all"),
                                    row.get("key", "{function}"), name)
                     for f in row.get("functions", []):
-                        m.sinks[f] = sk
+                        if f in m.sinks and m.sinks[f].id != sk.id:  # another sink of the same call
+                            m.more_sinks.setdefault(f, []).append(sk)
+                        else:
+                            m.sinks[f] = sk
                     for f in row.get("fields", []):
                         m.sink_fields[f] = sk
                 elif kind == "callback":

@@ -81,8 +81,9 @@ class DemandGraph(GraphView):
         self._model_callees: dict[tuple[str, str], set[str]] = defaultdict(set)
         for name, m in b.m.sources.items():
             self._model_callees[("source", m.id)].add(name)
-        for name, m in b.m.sinks.items():
-            self._model_callees[("sink", m.id)].add(name)
+        for name in b.m.sinks:
+            for m in b.m.sinks_of(name):
+                self._model_callees[("sink", m.id)].add(name)
         self._model_fields: dict[str, set[str]] = defaultdict(set)  # sinks made by stores through mapped pointers
         for f, m in b.m.sink_fields.items():
             self._model_fields[m.id].add(f.split(".", 1)[1])

@@ -427,8 +427,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                 if out is not None:
                     self._edge(node, self.var_node(out, fn, fn.file), "model", fn, c, via=name)
             return results
-        sink = m.sinks.get(name)
-        if sink is not None:
+        sinks = m.sinks_of(name)
+        for sink in sinks:
             node = self.model_node("sink", sink, sink.key.format(function=name), name)
             positions = range(len(c.args)) if sink.args == "all" else [i for i in sink.args if i < len(c.args)]
             for i in positions:
@@ -442,6 +442,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                     srcs += [(n, None) for n in self._stored_through(fn, arg.reads[0])]
                 for s, _ in srcs:
                     self._edge(s, node, "model", fn, c, via=name)
+        if sinks:
             return results
         prop = m.propagators.get(name)
         if prop is not None:

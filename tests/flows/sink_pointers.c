@@ -1,6 +1,6 @@
 /* Sinks that read memory through a pointer: a struct filled through a local pointer and handed
    to a guest-memory write, and a page mapped into the guest (a pointer read from a field the
-   models name) that values are stored into. */
+   models name) that values are stored into; the guest address a write goes to. */
 typedef unsigned long long uint64_t;
 typedef struct GIMMMIO2REGION { void *pvPageR3; } GIMMMIO2REGION;
 typedef struct REFTSC { uint64_t u64Scale; uint64_t u64Other; } REFTSC;
@@ -31,3 +31,7 @@ void writePage(uint64_t GCPhys, uint64_t uKHz, uint64_t uKept)
 }
 
 // flow here: writePage#1 (uKHz) -> guest-memory:PGMPhysSimpleWriteGCPhys
+// the address of the write is a sink of its own (queries/models/pgm.toml, guest-address)
+// flow here: writePage#0 (GCPhys) -> guest-address:PGMPhysSimpleWriteGCPhys
+// no flow here: writePage#0 (GCPhys) -> guest-memory:PGMPhysSimpleWriteGCPhys
+// no flow here: writePage#1 (uKHz) -> guest-address:PGMPhysSimpleWriteGCPhys
