@@ -10,7 +10,7 @@ import tree_sitter
 
 from .macros import default_rewriter
 from .nesting import MAX_OPEN, TooDeep
-from .recover import lost_definitions
+from .recover import Lost, lost_definitions
 from .syntax import (MAX_EXPR_NODES, _declarator_name, _ExprBuilder, _field_decls, _function_declarator,  # noqa: F401
                      _params, _query, _squash, _t, _type_text, access_of, parser)
 from .records import (Access, Assign, Call, Define, Expr, FieldDecl, FileFacts, Function, GlobalVar, Guard, Return, Struct, Typedef)
@@ -213,7 +213,7 @@ class Extractor:
 
     # -- definitions
     def _function(self, node, path, preproc, spans) -> Function | None:
-        if not hasattr(node, "type"):  # a body the parser lost (recover.py)
+        if isinstance(node, Lost):  # a body the parser lost (recover.py)
             nd = node.declarator.child_by_field_name("declarator")
             return Function(name=_t(nd), file=path, line=node.line, end_line=node.end_line, static=False,
                             ret_type=None, params=_params(node.declarator), preproc=preproc)

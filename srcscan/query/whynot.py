@@ -329,10 +329,8 @@ def explain(analysis, cache, a: str, b: str, config: Config, control: bool = Tru
 
     g = analysis.graph
 
-    def on_demand():
-        p = analysis.program or Program(index(analysis.snapshot, cache, jobs)[0])
-        dg = DemandGraph(FlowBuilder(p, options=BuildOptions(config=config, control=control)))
-        return dg, ProgramContext(p, dg.b, dg.b.m, config, control)
+    def program() -> Program:  # the facts are read only when this is called
+        return analysis.program or Program(index(analysis.snapshot, cache, jobs)[0])
 
     if isinstance(g, DemandGraph):
         ctx = ProgramContext(analysis.program, g.b, g.b.m, config, control)
@@ -342,17 +340,17 @@ def explain(analysis, cache, a: str, b: str, config: Config, control: bool = Tru
             from ..graph.flow import build_graph
             from .whynot_ctx import record
 
-            p = analysis.program or Program(index(analysis.snapshot, cache, jobs)[0])
+            p = program()
             blob = record(p, build_graph(p, options=BuildOptions(config=config, control=control)), None, config)
             try:
                 cache.put_blob(PREFIX + analysis.gkey, blob)
             except Exception:  # the answer does not need it kept
                 pass
         if blob is not None:  # the program is read only if the preprocessor reason needs it
-            ctx = StoredContext(blob, lambda: ProgramContext(
-                analysis.program or Program(index(analysis.snapshot, cache, jobs)[0]), None, None, config, control))
+            ctx = StoredContext(blob, lambda: ProgramContext(program(), None, None, config, control))
         else:  # no cache: the program answers, on a graph built on demand
-            g, ctx = on_demand()
+            g = DemandGraph(FlowBuilder(program(), options=BuildOptions(config=config, control=control)))
+            ctx = ProgramContext(g.b.p, g.b, g.b.m, config, control)
     return explain_on(g, ctx, a, b, config, control, ignore_case)
 
 
