@@ -11,8 +11,8 @@ import tree_sitter
 from .macros import default_rewriter
 from .nesting import MAX_OPEN, TooDeep
 from .recover import Lost, lost_definitions
-from .syntax import (MAX_EXPR_NODES, _declarator_name, _ExprBuilder, _field_decls, _function_declarator,  # noqa: F401
-                     _params, _query, _squash, _t, _type_text, access_of, parser)
+from .syntax import (MAX_EXPR_NODES, _NO_VALUE, _declarator_name, _ExprBuilder, _field_decls, _function_declarator,  # noqa: F401
+                     _init_parts, _params, _query, _squash, _t, _type_text, access_of, parser)
 from .records import (Access, Assign, Call, Define, Expr, FieldDecl, FileFacts, Function, GlobalVar, Guard, Return, Struct, Typedef)
 
 # --------------------------------------------------------------------------- extraction
@@ -423,93 +423,16 @@ class Extractor:
                     if v is not None and v.type == "initializer_list":
                         # registration tables: one fact per member (.pfnConstruct = fooConstruct);
                         # positional members are "#i", resolved against the struct's field order later
-                        for acc, val in _init_parts(Access(nm), v, arr):
-                            ff.global_assigns.append(Assign(acc, "init", eb.expr(val), val.start_point[0] + 1,
-                                                            val.start_point[1] + 1, _line(lines, val), [], preproc,
-                                                            type=typ))
-                    elif v is not None and v.type != "argument_list":
-                        ff.global_assigns.append(Assign(Access(nm), "init", eb.expr(v), c.start_point[0] + 1,
-                                                        c.start_point[1] + 1, _line(lines, c), [], preproc, type=typ))
-
-
-MAX_INIT_PARTS = 4096  # members of one initializer (huge generated tables stop here)
-
-
-def _init_parts(acc: Access, node, is_array: bool, depth: int = 0, budget: list | None = None):
-    """(member access, value node) of each leaf of an initializer list: ``.a.b = x`` gives
-    ``g.a.b``; the i-th positional member of a struct gives ``g.#i``, of an array ``g[]``."""
-    budget = [MAX_INIT_PARTS] if budget is None else budget
-    pos = [0]
-    for c in _init_elements(node, pos):
-        budget[0] -= 1
-        if budget[0] < 0:
-            return
-        if c.type == "initializer_pair":
-            steps = []
-            for d in c.children_by_field_name("designator"):
-                if d.type == "field_designator":
-                    steps.append((".", _t(d).lstrip(".").strip()))
-                elif d.type == "subscript_designator":
-                    steps.append(("[]", ""))
-            val = c.child_by_field_name("value")
-            if val is None or not steps:
-                continue
-        else:
-            steps = [("[]", "")] if is_array else [(".", f"#{pos[0]}")]
-            pos[0] += 1
-            val = c
-        sub = Access(acc.root, acc.steps + steps, acc.deref)
-        if val.type == "initializer_list":
-            if depth < 4:
-                yield from _init_parts(sub, val, False, depth + 1, budget)
-        else:
-            yield sub, val
-
-
-def _init_elements(node, pos: list[int], depth: int = 0):
-    """The elements of an initializer list, seeing through ``#if`` groups in it: each branch of
-    a group starts at the same position (they are alternatives), and the elements after the
-    group continue from where its first branch ended."""
-    groups: list[list] = []  # [start, end of the first branch] of #if lines the parser could not place
-    for c in node.named_children:
-        if c.type == "comment":
-            continue
-        if c.type == "ERROR":  # '#if' inside an initializer: the parser leaves the directive as an error
-            d = c.text.lstrip()
-            if d.startswith(b"#if"):
-                groups.append([pos[0], None])
-            elif d.startswith((b"#elif", b"#else")) and groups:
-                if groups[-1][1] is None:
-                    groups[-1][1] = pos[0]
-                pos[0] = groups[-1][0]
-            elif d.startswith(b"#endif") and groups:
-                start, end = groups.pop()
-                pos[0] = pos[0] if end is None else end
-            continue
-        if c.type in ("preproc_if", "preproc_ifdef") and depth < 8:
-            start, end, branch = pos[0], None, c
-            while branch is not None:
-                pos[0] = start
-                skip = {branch.child_by_field_name(f) for f in ("condition", "name", "alternative")}
-                for k in branch.named_children:
-                    if k in skip or k.type == "comment":
+                        parts = [(acc, val, val) for acc, val in _init_parts(Access(nm), v, arr)]
+                    elif v is not None and v.type != "argument_list" and v.type not in _NO_VALUE:
+                        parts = [(Access(nm), v, c)]
+                    else:
                         continue
-                    if k.type.startswith("preproc_") and k.type not in ("preproc_if", "preproc_ifdef"):
-                        continue  # #error, #define inside a group: no element
-                    yield from _init_elements(_Single(k), pos, depth + 1)
-                if end is None:
-                    end = pos[0]
-                branch = branch.child_by_field_name("alternative")
-            pos[0] = end
-            continue
-        yield c
-
-
-class _Single:
-    """A stand-in parent holding one node (to reuse _init_elements on a group's items)."""
-
-    def __init__(self, node):
-        self.named_children = [node]
+                    for acc, val, at in parts:  # (a value that reads no name flows nowhere from here)
+                        e = eb.expr(val)
+                        if e.reads or e.addr_of is not None:
+                            ff.global_assigns.append(Assign(acc, "init", e, at.start_point[0] + 1, at.start_point[1] + 1,
+                                                            _line(lines, at), [], preproc, type=typ))
 
 
 class _Lines(list):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-FACTS_VERSION = 14  # bump when extraction changes; part of the cache key
+FACTS_VERSION = 15  # bump when extraction changes; part of the cache key
 FLOW_VERSION = 19  # bump when graph building makes other nodes, edges or evidence; part of a cached graph's key
 
 

@@ -1,6 +1,7 @@
 """Tree-sitter syntax helpers for extraction: the parser and query, access paths of
 expressions (``pVM->tm.s.x``), string literals, expression summaries (what an expression
-reads and calls) and declarations (declarator names, types, parameters, fields)."""
+reads and calls), declarations (declarator names, types, parameters, fields) and the members of
+initializer lists."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -296,3 +297,85 @@ def _function_declarator(node):
     while d is not None and d.type != "function_declarator":
         d = d.child_by_field_name("declarator")
     return d
+
+
+MAX_INIT_PARTS = 4096  # members of one initializer (huge generated tables stop here)
+
+
+def _init_parts(acc: Access, node, is_array: bool, depth: int = 0, budget: list | None = None):
+    """(member access, value node) of each leaf of an initializer list: ``.a.b = x`` gives
+    ``g.a.b``; the i-th positional member of a struct gives ``g.#i``, of an array ``g[]``."""
+    budget = [MAX_INIT_PARTS] if budget is None else budget
+    pos = [0]
+    for c in _init_elements(node, pos):
+        budget[0] -= 1
+        if budget[0] < 0:
+            return
+        if c.type == "initializer_pair":
+            steps = []
+            for d in c.children_by_field_name("designator"):
+                if d.type == "field_designator":
+                    steps.append((".", _t(d).lstrip(".").strip()))
+                elif d.type == "subscript_designator":
+                    steps.append(("[]", ""))
+            val = c.child_by_field_name("value")
+            if val is None or not steps:
+                continue
+        else:
+            steps = [("[]", "")] if is_array else [(".", f"#{pos[0]}")]
+            pos[0] += 1
+            val = c
+        if val.type in _NO_VALUE:
+            continue  # a constant flows nowhere from file scope (generated tables hold thousands)
+        sub = Access(acc.root, acc.steps + steps, acc.deref)
+        if val.type == "initializer_list":
+            if depth < 4:
+                yield from _init_parts(sub, val, False, depth + 1, budget)
+        else:
+            yield sub, val
+
+
+def _init_elements(node, pos: list[int], depth: int = 0):
+    """The elements of an initializer list, seeing through ``#if`` groups in it: each branch of
+    a group starts at the same position (they are alternatives), and the elements after the
+    group continue from where its first branch ended."""
+    groups: list[list] = []  # [start, end of the first branch] of #if lines the parser could not place
+    for c in node.named_children:
+        if c.type == "comment":
+            continue
+        if c.type == "ERROR":  # '#if' inside an initializer: the parser leaves the directive as an error
+            d = c.text.lstrip()
+            if d.startswith(b"#if"):
+                groups.append([pos[0], None])
+            elif d.startswith((b"#elif", b"#else")) and groups:
+                if groups[-1][1] is None:
+                    groups[-1][1] = pos[0]
+                pos[0] = groups[-1][0]
+            elif d.startswith(b"#endif") and groups:
+                start, end = groups.pop()
+                pos[0] = pos[0] if end is None else end
+            continue
+        if c.type in ("preproc_if", "preproc_ifdef") and depth < 8:
+            start, end, branch = pos[0], None, c
+            while branch is not None:
+                pos[0] = start
+                skip = {branch.child_by_field_name(f) for f in ("condition", "name", "alternative")}
+                for k in branch.named_children:
+                    if k in skip or k.type == "comment":
+                        continue
+                    if k.type.startswith("preproc_") and k.type not in ("preproc_if", "preproc_ifdef"):
+                        continue  # #error, #define inside a group: no element
+                    yield from _init_elements(_Single(k), pos, depth + 1)
+                if end is None:
+                    end = pos[0]
+                branch = branch.child_by_field_name("alternative")
+            pos[0] = end
+            continue
+        yield c
+
+
+class _Single:
+    """A stand-in parent holding one node (to reuse _init_elements on a group's items)."""
+
+    def __init__(self, node):
+        self.named_children = [node]
