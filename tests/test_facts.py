@@ -135,3 +135,18 @@ def test_file_scope_constants_are_not_kept_but_names_in_tables_are():
     assert [(a.target.text(), a.value.text) for a in ff.global_assigns] == [
         ("g_Reg.#2", "fooConstruct"), ("g_uCopy", "g_uOther")]
     assert {g.name for g in ff.globals} == {"g_aData", "g_Reg", "g_uCopy", "g_iConst"}
+
+
+def test_cached_facts_read_back_whole_with_bodies_decoded_on_first_use():
+    import copy
+
+    from srcscan.extract.cache import decode, encode
+
+    ff = fx("int g;\nstatic int f(int a)\n{\n  int b = a + g;\n  if (b) g = h(b);\n  return b;\n}\n")
+    back = decode(encode(ff))
+    f = back.functions[0]
+    assert "_body" in f.__dict__ and f.locals == {"a": "int", "b": "int"}  # statements still encoded
+    again = decode(encode(back))  # re-stored without being decoded: the same bytes travel on
+    twin = copy.deepcopy(again)
+    assert back == ff and again == ff and twin == ff  # (comparing reads every body)
+    assert [a.target.text() for a in again.functions[0].assigns] == ["b", "g"]

@@ -9,6 +9,7 @@ tests/test_browser.py (the same in Chromium); this file covers the rest.
 from __future__ import annotations
 
 import os
+import json
 import pickle
 import shutil
 import socket
@@ -184,6 +185,36 @@ def test_tampered_cache_runs_nothing(tmp_path, capsys):
             return d
 
         assert norm(cap.out) == norm(clean)
+
+
+def test_a_tampered_function_body_runs_nothing(tmp_path, capsys):
+    """Function bodies are pickled apart and decoded only when a query builds them: a body
+    replaced by a pickle that would run a command is refused when read, the cache is moved
+    aside with one line, and the next run gives the clean answer."""
+    from srcscan.extract.cache import decode, encode
+
+    cache, marker = tmp_path / "cache", tmp_path / "pwned"
+    assert main(["trace", "cTscTicksPerSecond", "--cache", str(cache), "--format", "json"]) == 0
+    clean = json.loads(capsys.readouterr().out)
+    db = sqlite3.connect(cache / "facts.sqlite")
+    rows = []
+    for key, version, data in db.execute("SELECT key, version, data FROM facts").fetchall():
+        ff = decode(data)
+        for fn in ff.functions:
+            assert "_body" in fn.__dict__  # (still encoded: decoding the file left bodies alone)
+            fn.__dict__["_body"] = pickle.dumps(_Evil(marker))
+        rows.append((encode(ff), key, version))
+    db.executemany("UPDATE facts SET data = ? WHERE key = ? AND version = ?", rows)
+    db.execute("DELETE FROM blobs")  # (no cached graph: the next trace reads the bodies)
+    db.commit()
+    db.close()
+    code = main(["trace", "cTscTicksPerSecond", "--cache", str(cache), "--format", "json"])
+    cap = capsys.readouterr()
+    assert not marker.exists()
+    assert code == 2 and "moved aside" in one_error_line(cap.err)
+    assert main(["trace", "cTscTicksPerSecond", "--cache", str(cache), "--format", "json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["paths"] == clean["paths"] and not marker.exists()
 
 
 def test_terminal_escapes_in_file_names_are_neutralised_on_stderr(tmp_path, capsys):

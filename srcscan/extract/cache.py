@@ -5,7 +5,6 @@ two runs can share one. A cache file that is not a readable database is moved as
 (`facts.sqlite.corrupt-<time>`) and rebuilt, with a warning — never a manual step."""
 from __future__ import annotations
 
-import io
 import os
 import pickle
 import sqlite3
@@ -14,7 +13,7 @@ import zlib
 from pathlib import Path
 
 from ..datafiles import queries_hash
-from .records import FACTS_VERSION, FileFacts
+from .records import FACTS_VERSION, FileFacts, load_facts
 
 OPEN_BUSY_RETRIES = 40  # about 30 s of waiting for another run that is creating the cache
 
@@ -310,24 +309,8 @@ def encode(ff: FileFacts) -> bytes:
     return zlib.compress(pickle.dumps(ff, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
 
-class _FactsUnpickler(pickle.Unpickler):
-    """Only srcscan's own fact classes (and plain containers) may be loaded from the cache,
-    so a tampered cache file cannot make srcscan run code."""
-
-    def find_class(self, module: str, name: str):
-        if module == "srcscan.extract.records" and name[:1].isupper():
-            from . import records as model
-
-            return getattr(model, name)
-        if module == "builtins" and name in ("tuple", "list", "dict", "set", "frozenset"):
-            import builtins
-
-            return getattr(builtins, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the fact cache")
-
-
 def decode(blob: bytes):
-    obj = _FactsUnpickler(io.BytesIO(zlib.decompress(blob))).load()
+    obj = load_facts(zlib.decompress(blob))
     if not isinstance(obj, FileFacts):
         raise pickle.UnpicklingError("not a FileFacts")
     return obj

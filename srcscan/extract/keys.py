@@ -26,18 +26,19 @@ def bare_name(e: Expr) -> str | None:
     return None
 
 
-def fp_refs(fn: Function) -> tuple[list[tuple[int, str]], list[tuple[int, list[str]]]]:
+def fp_refs(fn: Function) -> tuple[list[tuple[int, str]], list[tuple[int, str, list[tuple[int, str]]]]]:
     """(assignment index, name) of the assignments whose value is a bare name, and (call
-    index, names) of the direct calls with bare-name arguments. Kept on the function."""
+    index, callee, [(argument index, name)]) of the direct calls with bare-name arguments.
+    Kept on the function, so its body need not be read to learn them."""
     memo = fn.__dict__.get("_fp_refs")
     if memo is None:
         assigns = [(i, r) for i, a in enumerate(fn.assigns) if (r := bare_name(a.value)) is not None]
         calls = []
         for i, c in enumerate(fn.calls):
             if c.indirect is None and c.args:
-                names = [r for x in c.args if (r := bare_name(x)) is not None]
+                names = [(j, r) for j, x in enumerate(c.args) if (r := bare_name(x)) is not None]
                 if names:
-                    calls.append((i, names))
+                    calls.append((i, c.callee, names))
         memo = fn.__dict__["_fp_refs"] = (assigns, calls)
     return memo
 

@@ -6,9 +6,11 @@ An *access path* is how code names a value: ``pVM->tm.s.cTSCTicksPerSecond`` is
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import io
+import pickle
+from dataclasses import dataclass, field, is_dataclass
 
-FACTS_VERSION = 15  # bump when extraction changes; part of the cache key
+FACTS_VERSION = 16  # bump when extraction changes; part of the cache key
 FLOW_VERSION = 19  # bump when graph building makes other nodes, edges or evidence; part of a cached graph's key
 
 
@@ -118,6 +120,30 @@ class Function:
     def key(self) -> str:
         return f"{self.file}:{self.name}" if self.static else self.name
 
+    # A function's body (its statements) is pickled apart and decoded on first use: a query
+    # reads every file's facts but builds only the functions its slice reaches.
+    def __getstate__(self) -> dict:
+        d = self.__dict__
+        if "_body" in d:  # never decoded here: passed on as it came
+            return d
+        state = {k: v for k, v in d.items() if k not in BODY}
+        state["_body"] = pickle.dumps(tuple(d[k] for k in BODY), protocol=pickle.HIGHEST_PROTOCOL)
+        return state
+
+    def __getattr__(self, name: str):  # only called for attributes not set: a body still encoded
+        d = self.__dict__
+        if name in BODY and "_body" in d:
+            body = load_facts(d["_body"])
+            if not isinstance(body, tuple) or len(body) != len(BODY):
+                raise pickle.UnpicklingError("a damaged function body in the fact cache")
+            d.update(zip(BODY, body))
+            del d["_body"]
+            return d[name]
+        raise AttributeError(f"'Function' object has no attribute '{name}'")
+
+
+BODY = ("assigns", "returns", "calls")  # Function fields decoded on first use (statements)
+
 
 @dataclass
 class FieldDecl:
@@ -178,3 +204,28 @@ class FileFacts:
     lines: int = 0
     disabled_blocks: int = 0  # "#if 0" blocks seen
     skipped: list[str] = field(default_factory=list)  # 'LINE: why' of parts left out (nesting.py)
+
+
+class FactsUnpickler(pickle.Unpickler):
+    """Only srcscan's own fact classes (and plain containers) may be loaded from the cache,
+    so a tampered cache file cannot make srcscan run code."""
+
+    def find_class(self, module: str, name: str):
+        got = globals().get(name) if module == __name__ else None
+        if isinstance(got, type) and is_dataclass(got):  # the fact records, nothing else
+            return got
+        if module == "builtins" and name in ("tuple", "list", "dict", "set", "frozenset"):
+            import builtins
+
+            return getattr(builtins, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the fact cache")
+
+
+def load_facts(data: bytes):
+    """Unpickle facts with FactsUnpickler; any failure is an UnpicklingError (a damaged cache)."""
+    try:
+        return FactsUnpickler(io.BytesIO(data)).load()
+    except pickle.UnpicklingError:
+        raise
+    except Exception as e:  # truncated or altered bytes fail in many ways
+        raise pickle.UnpicklingError(f"damaged facts ({type(e).__name__}: {e})") from e

@@ -224,17 +224,15 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         for i, ref in assigns:
             if ref in named or (fn.file, ref) in statics:  # (cheap test first)
                 self._collect_fp_assign(fn.assigns[i], fn, fn.file)
-        for ci, refs in calls:  # a function passed as an argument: the parameter may hold it
-            if not any(r in named or (fn.file, r) in statics for r in refs):
+        for _, callee_name, refs in calls:  # a function passed as an argument: the parameter may hold it
+            if not any(r in named or (fn.file, r) in statics for _, r in refs):
                 continue
-            c = fn.calls[ci]
-            for key in self.p.resolve_function(c.callee, fn.file):
+            for key in self.p.resolve_function(callee_name, fn.file):
                 callee = self.p.functions[key][0]
-                for i, arg in enumerate(c.args[:len(callee.params)]):
-                    ref = arg.addr_of if arg.addr_of is not None else (arg.reads[0] if len(arg.reads) == 1 else None)
-                    if ref is None or ref.steps or arg.calls or self.p.var_type(ref.root, fn, fn.file)[0] != "unknown":
+                for i, ref in refs:
+                    if i >= len(callee.params) or self.p.var_type(ref, fn, fn.file)[0] != "unknown":
                         continue
-                    fkeys = self.p.resolve_function(ref.root, fn.file)
+                    fkeys = self.p.resolve_function(ref, fn.file)
                     if fkeys:
                         self.fp_targets.setdefault(self.param_node(key, i, callee), set()).update(fkeys)
 
