@@ -84,8 +84,6 @@ class Extractor:
             if name == "missing":
                 ff.missing_nodes += 1
                 continue
-            func_ctx = next((c for c in reversed(stack) if c.kind == "function"), None)
-            preproc = self._preproc(stack, start)
             if name == "pp":
                 cond = _pp_condition(node)
                 alt = node.child_by_field_name("alternative")
@@ -100,6 +98,7 @@ class Extractor:
                 if len(stack) > MAX_OPEN:
                     raise TooDeep(node.start_point[0] + 1)
                 continue
+            preproc = self._preproc(stack, start)
             if name == "function":
                 fn = self._function(node, path, preproc, spans)
                 if fn is None:
@@ -124,6 +123,7 @@ class Extractor:
                     ff.defines.append(Define(_t(nm), _squash(_t(val))[:200] if val is not None else "",
                                              node.start_point[0] + 1))
                 continue
+            func_ctx = next((c for c in reversed(stack) if c.kind == "function"), None)
             guards = self._guards(stack, start, lines) if func_ctx is not None else []
             item = (name, node, guards, preproc)
             if func_ctx is not None:

@@ -154,13 +154,17 @@ class _ExprBuilder:
         self.call_index = call_index
 
     def expr(self, node, arg_context: bool = False) -> Expr:
+        t = node.type
+        if t == "identifier":  # (half of all expressions: a bare name)
+            name = node.text.decode("utf-8", "replace")
+            return Expr(name[:300], [Access(name)])
+        if t == "number_literal":
+            num = node.text.decode("utf-8", "replace")
+            return Expr(num[:300], number=num)
         e = Expr(_squash(node.text[:1200].decode("utf-8", "replace"))[:300])  # nested: no whole-text copy
         s = _string_value(node)
         if s is not None:
             e.string = s
-            return e
-        if node.type == "number_literal":
-            e.number = _t(node)
             return e
         inner = _strip_casts(node)
         if inner.type == "pointer_expression":  # &x, (void *)&x: the callee / pointer may reach x itself
@@ -179,6 +183,9 @@ class _ExprBuilder:
         if budget[0] < 0:
             return
         t = node.type
+        if t == "identifier":
+            e.reads.append(Access(node.text.decode("utf-8", "replace")))
+            return
         if t in _NO_VALUE:
             return
         if t == "call_expression":
