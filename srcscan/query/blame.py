@@ -136,6 +136,7 @@ def blame(source: RevisionSource, query: Query, start: str, end: str, cache=None
     mode = choose_search(search, len(refs))
     order = [g, *refs]
     with Evaluator(source, query, cache, jobs) as ev:
+        ev.hint_ref = order[-1]
         last = ev.at(order[-1])
         if last.trace.get("missing"):
             raise NotFound(f"{last.trace['missing']} (at the end of the range, {_name(last)})")

@@ -166,13 +166,16 @@ class Evaluator:
         if self._memo:
             cache.memo = {}  # facts of unchanged files stay decoded from one revision to the next
         self.points: dict[object, Point] = {}
+        # the revision whose "no value named X" an error may report: the only one worth the
+        # cost of close-name suggestions (a quarter second each on a VMM tree)
+        self.hint_ref = None
         self.notes: dict[str, None] = {}  # input warnings (files skipped...), once each
         self.by_keys: dict[tuple, Point] = {}
         self.evaluations = 0
         self.parsed = self.reused = 0
         self.t0 = time.perf_counter()
 
-    def _trace(self, snap) -> tuple[dict, object]:
+    def _trace(self, snap, hint: bool = False) -> tuple[dict, object]:
         """(trace JSON, index stats). A symbol or target the revision does not have gives an
         empty trace (``"missing"`` set), which is a state like any other.
 
@@ -194,7 +197,7 @@ class Evaluator:
         if self.cache is not None and self.graph != "full":
             files = snap.files()
             what = (_graph_key(files, cfg, control), TRACE_VERSION, q.symbol, q.to, q.direction,
-                    bool(o.get("ignore_case")))
+                    bool(o.get("ignore_case"))) + (("hint",) if hint else ())
             rkey = "trace-result:" + hashlib.sha1(repr(what).encode()).hexdigest()
             blob = self.cache.get_blob(rkey)
             if blob is not None:
@@ -225,7 +228,8 @@ class Evaluator:
             raise RevisionError(f"{snap.revision.label() or snap.describe()}: {len(bad)} file(s) cannot be read from "
                                 f"the repository ({bad[0]}...); the repository is damaged: see 'git fsck'")
         try:
-            t = trace(a, q.symbol, to=q.to, direction=q.direction, ignore_case=bool(o.get("ignore_case")), config=cfg)
+            t = trace(a, q.symbol, to=q.to, direction=q.direction, ignore_case=bool(o.get("ignore_case")), config=cfg,
+                      suggest=hint)
             tj = t.to_json()
         except NotFound as e:
             tj = {"nodes": [], "edges": [], "paths": [], "missing": str(e)}
@@ -249,11 +253,14 @@ class Evaluator:
         snap = self.source.snapshot(ref)
         keys = tuple(snap.files())
         same = self.by_keys.get(keys)
+        hint = ref == self.hint_ref
+        if same is not None and hint and same.trace.get("missing"):
+            same = None  # (its message was made without suggestions)
         if same is not None:
             p = Point(ref, snap.revision, same.trace, same.fingerprint, same.value, reused_from=same.ref)
         else:
             with paused_gc():  # the facts kept for the next revision are frozen after too
-                tj, st = self._trace(snap)
+                tj, st = self._trace(snap, hint)
             self.evaluations += 1
             self.parsed += st.parsed
             self.reused += st.reused
@@ -357,6 +364,7 @@ def bisect(source: RevisionSource, query: Query, good: str, bad: str, cache=None
 
 def _bisect(ev: "Evaluator", source: RevisionSource, query: Query, g, b, refs) -> HistoryResult:
     bound = math.ceil(math.log2(len(refs))) + 2 if refs else 2
+    ev.hint_ref = b if refs else g
     pg = ev.at(g)
     pb = ev.at(b) if refs else pg
     _require_symbol([pg, pb])
@@ -400,6 +408,7 @@ def history(source: RevisionSource, query: Query, start: str, end: str, cache=No
 def _history(ev: "Evaluator", source: RevisionSource, query: Query, g, b, refs, progress: bool) -> HistoryResult:
     from ..util import progress as bar
 
+    ev.hint_ref = refs[-1] if refs else g
     prev = ev.at(g)
     changes = []
     for ref in (bar(refs, desc="history", unit="rev") if progress else refs):

@@ -54,15 +54,16 @@ class Trace:
 
 
 def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str = "both",
-          ignore_case: bool = False, config: Config | None = None) -> Trace:
-    """Trace SYMBOL through an analysed snapshot. Raises NotFound for unknown symbols."""
+          ignore_case: bool = False, config: Config | None = None, suggest: bool = True) -> Trace:
+    """Trace SYMBOL through an analysed snapshot. Raises NotFound for unknown symbols (with
+    close names when ``suggest``: a history walk asks for them only where it reports them)."""
     if direction not in ("up", "down", "both"):
         raise UsageError(f"--direction {direction}: choose up, down or both")
     t0 = time.perf_counter()
     g = analysis.graph
     start = match_nodes(g, symbol, ignore_case)
     if not start:
-        hint = suggestions(g, symbol)
+        hint = suggestions(g, symbol) if suggest else []
         raise NotFound(f"no value named {symbol!r} in {analysis.snapshot.describe()}"
                        + (f"; did you mean: {', '.join(hint)}?" if hint else ""))
     tr = Trace(symbol, analysis, start, to, direction, ignore_case, config or Config())
@@ -75,7 +76,7 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
     if to:
         targets = [t for t in match_nodes(g, to, ignore_case) if t not in starts]
         if not targets:
-            hint = suggestions(g, to)
+            hint = suggestions(g, to) if suggest else []
             raise NotFound(f"no value named {to!r} for --to" + (f"; did you mean: {', '.join(hint)}?" if hint else ""))
         tr.targets = targets
         _to_paths(tr, g, start, targets)
