@@ -426,7 +426,8 @@ def diff(source: RevisionSource, query: Query, rev1: str, rev2: str, cache=None,
          graph: str = "demand") -> HistoryResult:
     """The flow difference between two revisions (any two: no range needed)."""
     with Evaluator(source, query, cache, jobs, graph) as ev:
-        a, b = ev.at(source.resolve(rev1)), ev.at(source.resolve(rev2))
+        ev.hint_ref = source.resolve(rev2)
+        a, b = ev.at(source.resolve(rev1)), ev.at(ev.hint_ref)
     _require_symbol([a, b])
     changes = [Change(a, b)] if a.fingerprint != b.fingerprint else []
     return HistoryResult("diff", query, source, a, b, 1, changes, [a, b], ev.stats(), list(ev.notes))
