@@ -132,13 +132,16 @@ class Function:
 
     def __getattr__(self, name: str):  # only called for attributes not set: a body still encoded
         d = self.__dict__
-        if name in BODY and "_body" in d:
-            body = load_facts(d["_body"])
-            if not isinstance(body, tuple) or len(body) != len(BODY):
-                raise pickle.UnpicklingError("a damaged function body in the fact cache")
-            d.update(zip(BODY, body))
-            del d["_body"]
-            return d[name]
+        if name in BODY:
+            raw = d.get("_body")
+            if raw is not None:
+                body = load_facts(raw)
+                if not isinstance(body, tuple) or len(body) != len(BODY):
+                    raise pickle.UnpicklingError("a damaged function body in the fact cache")
+                d.update(zip(BODY, body))
+                d.pop("_body", None)
+            if name in d:  # (or decoded meanwhile by another thread: serve runs queries in threads)
+                return d[name]
         raise AttributeError(f"'Function' object has no attribute '{name}'")
 
 
