@@ -1,14 +1,15 @@
 """The whole-checkout figures of README: `srcscan index --whole-tree`, then a lazy-scope trace
 cold and warm, each a new `python -m srcscan` process as a user runs it, with wall time and
-peak RSS of the srcscan process; optionally (--full-graph) the full flow graph of the whole
-tree, which needs a lot of memory (about 16 GB for VirtualBox's 27,000 files).
+peak RSS of the srcscan process; optionally (--full-scope) two `--scope full` traces: every
+file's facts, the flow graph built only as far as the query reaches (a tree this size never
+gets a whole graph: about 16 GB for VirtualBox's 27,000 files).
 
     python benchmarks/bench_whole_tree.py --src /path/to/vbox-checkout [--symbol cTscTicksPerSecond]
-                                          [--jobs N] [--full-graph]
+                                          [--jobs N] [--full-scope]
 
 Prints files and MB of the tree, then one row per step: seconds, peak RSS (MB), and what the
 step reported (files parsed; the lazy scope's files and rounds from its `scope:` line; graph
-nodes and edges). No assertions: the numbers go into README and the issue notes.
+nodes and edges built). No assertions: the numbers go into README and the issue notes.
 """
 from __future__ import annotations
 
@@ -49,8 +50,9 @@ def main() -> int:
     ap.add_argument("--src", required=True, help="a whole VirtualBox checkout (its root)")
     ap.add_argument("--symbol", default="cTscTicksPerSecond")
     ap.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
-    ap.add_argument("--full-graph", action="store_true",
-                    help="also build the full flow graph of the whole tree (--scope full; needs ~16 GB on VirtualBox)")
+    ap.add_argument("--full-scope", action="store_true",
+                    help="also time two --scope full traces (every file's facts, graph on demand)")
+    ap.add_argument("--raw", action="store_true", help="also time the raw 1-process tree-sitter parse (ratios)")
     ap.add_argument("--cache", help="cache folder (default: a fresh temporary one, removed afterwards)")
     args = ap.parse_args()
 
@@ -70,6 +72,12 @@ def main() -> int:
     exe = [sys.executable, "-m", "srcscan"]
     common = ["--src", args.src, "--whole-tree", "--cache", cache, "-j", str(args.jobs)]
     rows = []
+    if args.raw:  # the physical limit: tree-sitter alone, one process, the same files
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from bench_index import raw_parse
+
+        rows.append(("raw tree-sitter parse, 1 process", raw_parse([str(snap._abs[p]) for p, _ in files], 1), 0.0,
+                     f"{len(files)} files"))
 
     dt, rss, rc, out, err = timed([*exe, "index", *common, "--format", "json"], env)
     st = json.loads(out) if rc == 0 else {}
@@ -80,19 +88,22 @@ def main() -> int:
                                        "-o", os.devnull], env)
         m = re.search(r"scope: (lazy: (\d+) of \d+ files, (\d+) round\(s\)[^\n]*)", err)
         rows.append((label, dt, rss, m.group(1) if m else f"exit {rc}: {err.strip()[-200:]}"))
-    if args.full_graph:
-        dt, rss, rc, out, err = timed([*exe, "trace", args.symbol, *common, "--scope", "full", "--format", "json"],
-                                      env)
-        if rc == 0:
-            s = json.loads(out)["stats"]
-            what = f"{s['graph_nodes']:,} nodes, {s['graph_edges']:,} edges"
-        else:
-            what = f"exit {rc}: {err.strip()[-200:]}"
-        rows.append(("full-scope trace (whole flow graph)", dt, rss, what))
+    if args.full_scope:
+        for label in ("full-scope trace, first (graph on demand)", "full-scope trace, again"):
+            dt, rss, rc, out, err = timed([*exe, "trace", args.symbol, *common, "--scope", "full", "--format",
+                                           "json"], env)
+            if rc == 0:
+                s = json.loads(out)["stats"]
+                what = f"{s['graph_nodes']:,} nodes, {s['graph_edges']:,} edges built; scope {s['scope']}"
+            else:
+                what = f"exit {rc}: {err.strip()[-200:]}"
+            rows.append((label, dt, rss, what))
 
-    print(f"\n{'what':42} {'seconds':>8} {'peak MB':>8}  reported")
+    base = rows[0][1] if args.raw else None
+    print(f"\n{'what':42} {'seconds':>8} {'x raw':>6} {'peak MB':>8}  reported")
     for name, dt, rss, what in rows:
-        print(f"{name:42} {dt:8.2f} {rss:8.0f}  {what}")
+        ratio = f"{dt / base:6.2f}" if base else f"{'':6}"
+        print(f"{name:42} {dt:8.2f} {ratio} {rss:8.0f}  {what}")
     if tmp is not None:
         tmp.cleanup()
     return 0

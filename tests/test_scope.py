@@ -75,7 +75,8 @@ def test_scope_choice_from_the_api(tree, tmp_path, monkeypatch):
     assert srcscan.trace(SYM, str(tree), scope="lazy", cache=False).analysis.scope.startswith("lazy: ")
     monkeypatch.setattr(lazy, "LAZY_AUTO_FILES", 20)
     assert srcscan.trace(SYM, str(tree), cache=False).analysis.scope.startswith("lazy: ")
-    assert srcscan.trace(SYM, str(tree), scope="full", cache=False).analysis.scope == "full"
+    # (every file, the graph only as far as the query reaches: see the test below)
+    assert srcscan.trace(SYM, str(tree), scope="full", cache=False).analysis.scope == "full (graph built on demand)"
     with pytest.raises(UsageError, match="--scope some: choose auto, full, lazy"):
         srcscan.trace(SYM, str(tree), scope="some", cache=False)
 
@@ -137,3 +138,20 @@ def test_the_size_rule_is_written_once_and_documented_as_it_is():
     with redirect_stdout(buf), pytest.raises(SystemExit):
         main(["trace", "--help"])
     assert f"more than {said} files" in " ".join(buf.getvalue().split())
+
+
+def test_full_scope_on_a_tree_too_big_for_a_whole_graph_never_builds_one(tree, tmp_path, capsys, monkeypatch):
+    """Above the size rule, --scope full still reads every file but each query builds the
+    graph only as far as it reaches: no query (not even the second) builds and stores the
+    whole graph, which would not fit in memory for a whole checkout; same answer."""
+    cache = tmp_path / "c"
+    _, small, _ = _cli(capsys, SYM, "--src", str(tree), "--scope", "full", "--no-cache")
+    monkeypatch.setattr(lazy, "LAZY_AUTO_FILES", 20)
+    for _ in range(2):
+        code, doc, err = _cli(capsys, SYM, "--src", str(tree), "--scope", "full", "--cache", str(cache))
+        assert code == 0 and doc["stats"]["scope"] == "full (graph built on demand)"
+        assert _answer(doc) == _answer(small)
+    db = sqlite3.connect(cache / "facts.sqlite")
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "graphs" not in tables or db.execute("SELECT COUNT(*) FROM graphs").fetchone()[0] == 0  # none stored
+    db.close()

@@ -12,6 +12,8 @@ them along.
 """
 from __future__ import annotations
 
+import sys
+
 from .records import Access, Expr, FileFacts, Function
 
 
@@ -32,15 +34,19 @@ def fp_refs(fn: Function) -> tuple[list[tuple[int, str]], list[tuple[int, str, l
     Kept on the function, so its body need not be read to learn them."""
     memo = fn.__dict__.get("_fp_refs")
     if memo is None:
-        assigns = [(i, r) for i, a in enumerate(fn.assigns) if (r := bare_name(a.value)) is not None]
+        own = fn.locals  # (a local or parameter is never a function: such names are left out)
+        assigns = [(i, r) for i, a in enumerate(fn.assigns) if (r := bare_name(a.value)) is not None and r not in own]
         calls = []
         for i, c in enumerate(fn.calls):
             if c.indirect is None and c.args:
-                names = [(j, r) for j, x in enumerate(c.args) if (r := bare_name(x)) is not None]
+                names = [(j, r) for j, x in enumerate(c.args) if (r := bare_name(x)) is not None and r not in own]
                 if names:
                     calls.append((i, c.callee, names))
-        memo = fn.__dict__["_fp_refs"] = (assigns, calls)
+        memo = fn.__dict__["_fp_refs"] = (assigns, calls) if assigns or calls else _NONE
     return memo
+
+
+_NONE = ((), ())  # (one shared value for the many functions that store or pass no bare name)
 
 
 def indexed_accesses(fn: Function) -> list[Access]:
@@ -83,8 +89,9 @@ class _Eager(Exception):
     pass
 
 
-def function_keys(fn: Function) -> set[str] | None:
-    """The index keys of the nodes a function's edges can touch; None when they cannot be
+def function_keys(fn: Function) -> tuple[str, ...] | None:
+    """The index keys of the nodes a function's edges can touch (distinct, interned: a file's
+    functions share one string per key in memory and in the cache); None when they cannot be
     told before resolution. Kept on the function: facts of unchanged files are reused from
     one revision to the next."""
     memo = fn.__dict__.get("_demand_keys")
@@ -97,7 +104,7 @@ def function_keys(fn: Function) -> set[str] | None:
     return memo[1]
 
 
-def _function_keys(fn: Function) -> frozenset[str]:
+def _function_keys(fn: Function) -> tuple[str, ...]:
     ks = {"k:" + fn.key, "n:" + fn.name}
     add = ks.add
 
@@ -150,6 +157,6 @@ def _function_keys(fn: Function) -> frozenset[str]:
                 add("r:" + k)
         for x in c.args:
             expr(x)
-    return frozenset(ks)
+    return tuple(map(sys.intern, ks))
 
 

@@ -10,7 +10,7 @@ import io
 import pickle
 from dataclasses import dataclass, field, is_dataclass
 
-FACTS_VERSION = 16  # bump when extraction changes; part of the cache key
+FACTS_VERSION = 17  # bump when extraction changes; part of the cache key
 FLOW_VERSION = 19  # bump when graph building makes other nodes, edges or evidence; part of a cached graph's key
 
 

@@ -245,7 +245,7 @@ class DemandGraph(GraphView):
                 continue
             for k in self._node_keys(u, True):
                 for fn in self._index.get(k, ()):
-                    if id(fn) not in self._built and not function_keys(fn).isdisjoint(into):
+                    if id(fn) not in self._built and not into.isdisjoint(function_keys(fn)):
                         self._build(fn)
         for u in kept:
             for v in list(self.g.succ[u]):

@@ -40,12 +40,16 @@ def analyse_scope(snapshot: Snapshot, symbol: str, to: str | None = None, cache:
     if scope not in SCOPES:
         raise UsageError(f"--scope {scope}: choose {', '.join(SCOPES)}")
     config = config or Config()
+    huge = lazy_by_default(len(snapshot_files(snapshot, cache)))
     if scope == "auto":
-        scope = "lazy" if lazy_by_default(len(snapshot_files(snapshot, cache))) else "full"
+        scope = "lazy" if huge else "full"
 
     def run(fc: FactCache | None) -> Analysis:
         if scope == "lazy":
             a = analyse_lazy(snapshot, symbol, to, fc, jobs, config, control, why, ignore_case, need_program)
+        elif huge:  # every file, but never the whole graph: it does not fit in memory (~16 GB
+            # for VirtualBox's 27,000 files); each query builds what it reaches
+            a = analyse_demand(snapshot, fc, jobs, config, control, why)
         else:
             a = analyse(snapshot, fc, jobs, config, control, why, need_program, demand_first=True)
         a.rebuild = rebuild
