@@ -76,7 +76,7 @@ def test_scope_choice_from_the_api(tree, tmp_path, monkeypatch):
     monkeypatch.setattr(lazy, "LAZY_AUTO_FILES", 20)
     assert srcscan.trace(SYM, str(tree), cache=False).analysis.scope.startswith("lazy: ")
     # (every file, the graph only as far as the query reaches: see the test below)
-    assert srcscan.trace(SYM, str(tree), scope="full", cache=False).analysis.scope == "full (graph built on demand)"
+    assert srcscan.trace(SYM, str(tree), scope="full", cache=False).analysis.scope == lazy.HUGE_FULL
     with pytest.raises(UsageError, match="--scope some: choose auto, full, lazy"):
         srcscan.trace(SYM, str(tree), scope="some", cache=False)
 
@@ -143,14 +143,23 @@ def test_the_size_rule_is_written_once_and_documented_as_it_is():
 def test_full_scope_on_a_tree_too_big_for_a_whole_graph_never_builds_one(tree, tmp_path, capsys, monkeypatch):
     """Above the size rule, --scope full still reads every file but each query builds the
     graph only as far as it reaches: no query (not even the second) builds and stores the
-    whole graph, which would not fit in memory for a whole checkout; same answer."""
+    whole graph, which would not fit in memory for a whole checkout. The same question asked
+    again is answered from the kept answer; a changed file, or another question, traces anew."""
     cache = tmp_path / "c"
     _, small, _ = _cli(capsys, SYM, "--src", str(tree), "--scope", "full", "--no-cache")
     monkeypatch.setattr(lazy, "LAZY_AUTO_FILES", 20)
-    for _ in range(2):
-        code, doc, err = _cli(capsys, SYM, "--src", str(tree), "--scope", "full", "--cache", str(cache))
-        assert code == 0 and doc["stats"]["scope"] == "full (graph built on demand)"
-        assert _answer(doc) == _answer(small)
+    code, doc, err = _cli(capsys, SYM, "--src", str(tree), "--scope", "full", "--cache", str(cache))
+    assert code == 0 and doc["stats"]["scope"] == lazy.HUGE_FULL and "srcscan: scope: full (graph built" in err
+    assert _answer(doc) == _answer(small) and "answer_reused" not in doc["stats"]
+    code, again, err = _cli(capsys, SYM, "--src", str(tree), "--scope", "full", "--cache", str(cache))
+    assert code == 0 and again["stats"]["answer_reused"] and "answer is reused" in err
+    assert _answer(again) == _answer(small)
+    code, other, _ = _cli(capsys, SYM, "--src", str(tree), "--scope", "full", "--cache", str(cache), "--to", TO)
+    assert code == 0 and "answer_reused" not in other["stats"] and other["paths"] != small["paths"]
+    gim = next(tree.rglob("GIMKvm.cpp"))
+    gim.write_text(gim.read_text().replace("u32TscScale", "u32TscScaleRenamed"))
+    code, changed, _ = _cli(capsys, SYM, "--src", str(tree), "--scope", "full", "--cache", str(cache))
+    assert code == 0 and "answer_reused" not in changed["stats"] and _answer(changed) != _answer(small)
     db = sqlite3.connect(cache / "facts.sqlite")
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "graphs" not in tables or db.execute("SELECT COUNT(*) FROM graphs").fetchone()[0] == 0  # none stored

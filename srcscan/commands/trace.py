@@ -75,7 +75,7 @@ def warn_all(warnings: list[str]) -> None:
 
 def run(args) -> int:
     from ..errors import NotFound
-    from ..query.lazy import analyse_scope
+    from ..query.lazy import analyse_scope, result_key
     from ..query.trace import trace
 
     if args.format not in formats():
@@ -85,6 +85,12 @@ def run(args) -> int:
     snap, why = cli.open_sources(args)
     config = cli.config_from(args)
     cache = cli.open_cache(args)
+    full = args.format != "text"
+    question = (args.symbol, args.to, args.direction, bool(args.ignore_case), full)
+    kept = None if args.log or cache is None else result_key(snap, cache, args.scope, config, not args.no_control,
+                                                            question)
+    if kept is not None and _answer_kept(kept, cache, args):
+        return 0
     try:
         analysis = analyse_scope(snap, args.symbol, args.to, cache, args.jobs, config, not args.no_control, why,
                                  args.ignore_case, need_program=bool(args.log), scope=args.scope)
@@ -93,9 +99,11 @@ def run(args) -> int:
         warn_all(list(analysis.stats.warnings) + list(analysis.warnings))
         tr = trace(analysis, args.symbol, to=args.to, direction=args.direction, ignore_case=args.ignore_case,
                    config=config)
-        doc = tr.to_json(full=args.format != "text")  # rebuilds a cached graph found damaged
+        doc = tr.to_json(full=full)  # rebuilds a cached graph found damaged
         if tr.rebuilt:
             note(f"warning: {tr.rebuilt}")
+        if kept is not None:
+            _keep_answer(kept, cache, doc, list(analysis.stats.warnings) + list(analysis.warnings))
     finally:
         if cache is not None:
             cache.close()
@@ -109,6 +117,43 @@ def run(args) -> int:
     if args.to and not doc["paths"]:
         raise NotFound(f"no path from {args.symbol} to {args.to}")
     return 0
+
+
+def _answer_kept(name: str, cache, args) -> bool:
+    """Answer from a kept trace JSON (``query.lazy.result_key``), saying so; False when there is
+    none (or it cannot be read: the trace runs again)."""
+    import json
+    import time
+    import zlib
+
+    t0 = time.perf_counter()
+    try:
+        got = json.loads(zlib.decompress(cache.get_blob(name) or b""))
+        doc, warnings = got["doc"], list(got["warnings"])
+    except (ValueError, TypeError, KeyError, zlib.error):
+        return False
+    if not isinstance(doc, dict) or not isinstance(doc.get("stats"), dict):
+        return False
+    cache.close()
+    warn_all(warnings)
+    note("scope: the same question on the same files was answered before; its answer is reused")
+    doc["stats"] = {**doc["stats"], "seconds": round(time.perf_counter() - t0, 3), "answer_reused": True}
+    cli.emit(render(doc, args.format, **view_options(args)), args.output)
+    if args.to and not doc["paths"]:
+        from ..errors import NotFound
+
+        raise NotFound(f"no path from {args.symbol} to {args.to}")
+    return True
+
+
+def _keep_answer(name: str, cache, doc: dict, warnings: list[str]) -> None:
+    import json
+    import zlib
+
+    try:
+        cache.put_blob(name, zlib.compress(json.dumps({"doc": doc, "warnings": warnings}).encode(), 1))
+    except Exception:  # nothing lost: the next run traces again
+        pass
 
 
 def index_graph_argv(args) -> list[str]:

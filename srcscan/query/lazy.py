@@ -21,6 +21,7 @@ SCOPES = ("auto", "full", "lazy")
 LAZY_MAX_ROUNDS = 8
 LAZY_MAX_SHARE = 0.5  # beyond this share of the files, a full index is as cheap
 LAZY_FULL_FALLBACK_FILES = 5000  # ...unless the tree is so big that a full graph does not fit in memory
+HUGE_FULL = "full (graph built on demand for each query: too many files for a whole graph)"
 LAZY_MAX_NEW_NAMES = 40  # on huge trees, a round needing more names than this ends the growth
 
 
@@ -50,6 +51,7 @@ def analyse_scope(snapshot: Snapshot, symbol: str, to: str | None = None, cache:
         elif huge:  # every file, but never the whole graph: it does not fit in memory (~16 GB
             # for VirtualBox's 27,000 files); each query builds what it reaches
             a = analyse_demand(snapshot, fc, jobs, config, control, why)
+            a.scope = HUGE_FULL
         else:
             a = analyse(snapshot, fc, jobs, config, control, why, need_program, demand_first=True)
         a.rebuild = rebuild
@@ -70,6 +72,27 @@ def analyse_scope(snapshot: Snapshot, symbol: str, to: str | None = None, cache:
         return a
 
     return run(cache)
+
+
+RESULT = "trace-doc:1:"  # cache blob name prefix of a kept trace JSON (versioned)
+
+
+def result_key(snapshot: Snapshot, cache: FactCache | None, scope: str, config: Config, control: bool,
+               question: tuple) -> str | None:
+    """Where the JSON of a ``--scope full`` trace of a tree too big for a whole graph is kept
+    (None for any other trace). Each such query builds its own graph on demand (tens of
+    seconds on a whole checkout), so its answer is kept instead, keyed by every file's
+    content, the configuration, the query (``question``) and the tool's versions: the same
+    question asked again answers from the cache."""
+    if cache is None or scope != "full":
+        return None
+    files = snapshot_files(snapshot, cache)
+    if not lazy_by_default(len(files)):
+        return None
+    from .trace import TRACE_VERSION
+
+    what = (_graph_key(files, config, control), TRACE_VERSION, question)
+    return RESULT + hashlib.sha1(repr(what).encode()).hexdigest()
 
 
 def _query_names(symbol: str) -> set[str]:
