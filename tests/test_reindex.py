@@ -183,3 +183,21 @@ def test_on_a_terminal_the_whole_graph_is_built_in_the_background(tmp_path, caps
     # scripts and tests (no terminal) never start one
     monkeypatch.setattr(sys.stdin, "isatty", lambda: False, raising=False)
     assert not trace_cmd.build_in_background(type("A", (), {})())
+
+
+def test_the_same_content_at_two_paths_gets_facts_of_its_own_at_each(tmp_path):
+    """Two files with the same bytes share one cache entry, but each path has its own facts
+    (a static function is that file's), also when both come from the cache."""
+    body = "static int fnLocal(int x)\n{\n    int v = x + 1;\n    return v;\n}\n"
+    for d in ("one", "two"):
+        (tmp_path / "src" / d).mkdir(parents=True)
+        (tmp_path / "src" / d / "same.c").write_text(body)
+    cache = FactCache(tmp_path / "cache")
+    for run in ("cold", "warm"):
+        facts, st = index(DirSnapshot([tmp_path / "src"]), cache)
+        fns = {p: ff.functions[0] for p, ff in facts.items()}
+        assert sorted(fns) == ["one/same.c", "two/same.c"], run
+        assert [fn.file for fn in fns.values()] == list(fns) and fns["one/same.c"] is not fns["two/same.c"], run
+        assert {fn.key for fn in fns.values()} == {"one/same.c:fnLocal", "two/same.c:fnLocal"}, run
+        assert [a.target.text() for a in fns["two/same.c"].assigns] == ["v"], run
+    assert st.reused == 2
