@@ -50,7 +50,8 @@ def analyse_scope(snapshot: Snapshot, symbol: str, to: str | None = None, cache:
             a = analyse_lazy(snapshot, symbol, to, fc, jobs, config, control, why, ignore_case, need_program)
         elif huge:  # every file, but never the whole graph: it does not fit in memory (~16 GB
             # for VirtualBox's 27,000 files); each query builds what it reaches
-            a = analyse_demand(snapshot, fc, jobs, config, control, why)
+            with paused_gc():  # (as analyse does: millions of long-lived objects, no cycles)
+                a = analyse_demand(snapshot, fc, jobs, config, control, why)
             a.scope = HUGE_FULL
         else:
             a = analyse(snapshot, fc, jobs, config, control, why, need_program, demand_first=True)
