@@ -154,6 +154,15 @@ def test_full_scope_on_a_tree_too_big_for_a_whole_graph_never_builds_one(tree, t
     code, again, err = _cli(capsys, SYM, "--src", str(tree), "--scope", "full", "--cache", str(cache))
     assert code == 0 and again["stats"]["answer_reused"] and "answer is reused" in err
     assert _answer(again) == _answer(small)
+    import zlib
+
+    for junk in (b"junk", zlib.compress(json.dumps({"doc": {"stats": {}}, "warnings": []}).encode())):
+        db = sqlite3.connect(cache / "facts.sqlite")  # a damaged or foreign kept answer: traced again
+        db.execute("UPDATE blobs SET data = ? WHERE name LIKE 'trace-doc:%'", (junk,))
+        db.commit()
+        db.close()
+        code, anew, _ = _cli(capsys, SYM, "--src", str(tree), "--scope", "full", "--cache", str(cache))
+        assert code == 0 and "answer_reused" not in anew["stats"] and _answer(anew) == _answer(small)
     code, other, _ = _cli(capsys, SYM, "--src", str(tree), "--scope", "full", "--cache", str(cache), "--to", TO)
     assert code == 0 and "answer_reused" not in other["stats"] and other["paths"] != small["paths"]
     gim = next(tree.rglob("GIMKvm.cpp"))

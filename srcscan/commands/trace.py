@@ -132,8 +132,9 @@ def _answer_kept(name: str, cache, args) -> bool:
         doc, warnings = got["doc"], list(got["warnings"])
     except (ValueError, TypeError, KeyError, zlib.error):
         return False
-    if not isinstance(doc, dict) or not isinstance(doc.get("stats"), dict):
-        return False
+    if not isinstance(doc, dict) or not isinstance(doc.get("stats"), dict) or \
+            not all(isinstance(doc.get(k), list) for k in ("nodes", "edges", "paths")):
+        return False  # (not what this version keeps: trace again)
     cache.close()
     warn_all(warnings)
     note("scope: the same question on the same files was answered before; its answer is reused")
