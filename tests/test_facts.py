@@ -123,6 +123,9 @@ def test_a_long_list_of_defines_is_not_one_over_long_statement():
     assert notes == []
     ff = extract("mangling.h", data)
     assert [f.name for f in ff.functions] == ["setIt"] and len(ff.defines) == 4000
+    # ...while one statement of more than 64 KB (a huge table) is found, even after short ones
+    table = b"int g_a;\nint g_b[] = {" + b"1, " * 30000 + b"2};\n"
+    assert too_deep(table) and not too_deep(table.replace(b"1, ", b"1; ", 15000))
 
 
 def test_file_scope_constants_are_not_kept_but_names_in_tables_are():

@@ -85,7 +85,24 @@ def too_deep(data: bytes) -> bool:
             or (data.count(b"?") + data.count(b"if") + data.count(b"else") + data.count(b"while")
                 + data.count(b"for") + data.count(b"do") + data.count(b"switch") > MAX_CONTROL
                 and len(_CONTROL.findall(data)) > MAX_CONTROL)
-            or (len(data) > MAX_STATEMENT and max(map(len, _STATEMENT_END.split(data))) > MAX_STATEMENT))
+            or (len(data) > MAX_STATEMENT and _longest_statement(data) > MAX_STATEMENT))
+
+
+def _longest_statement(data: bytes) -> int:
+    """The longest run of bytes between statement ends (``_STATEMENT_END``). Splitting at ';'
+    first (in C) leaves the regular expression only the rare long pieces, searched in place so
+    a directive still has to start a line."""
+    longest, pos = 0, 0
+    for piece in data.split(b";"):
+        end = pos + len(piece)
+        if len(piece) > longest and len(piece) > MAX_STATEMENT:  # (else it cannot matter)
+            last = pos
+            for m in _STATEMENT_END.finditer(data, pos, end):
+                longest = max(longest, m.start() - last)
+                last = m.end()
+            longest = max(longest, end - last)
+        pos = end + 1
+    return longest
 
 
 _TOKENS = re.compile(rb"[()\[\]{};]|^[ \t]*#[ \t]*(?:if|ifdef|ifndef|endif)\b|\b(?:if|else|while|for|do|switch)\b|\?"
