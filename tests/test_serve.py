@@ -312,3 +312,29 @@ def test_revisions_of_a_git_source(tmp_path):
         assert c.get("/trace", params={"symbol": SYMBOL, "rev": "nosuchref"}).status_code == 400
     finally:
         ex.close()
+
+
+def test_a_tree_too_big_for_a_whole_graph_is_served_from_a_graph_built_on_demand(tmp_path, monkeypatch):
+    """Above the size rule the server never builds the whole graph (it would not fit in memory
+    for a whole checkout): its one analysis grows the graph as questions come, with the same
+    answers as the whole graph gives."""
+    import srcscan.query.lazy as lazy
+
+    ex = Explorer(cache_dir=str(tmp_path / "whole"), jobs=1, env={})
+    try:
+        want = client(ex).get("/api/trace", params={"symbol": SYMBOL, "to": "u32TscScale"}).json()
+    finally:
+        ex.close()
+    monkeypatch.setattr(lazy, "LAZY_AUTO_FILES", 3)
+    ex = Explorer(cache_dir=str(tmp_path / "demand"), jobs=1, env={})
+    try:
+        c = client(ex)
+        got = c.get("/api/trace", params={"symbol": SYMBOL, "to": "u32TscScale"}).json()
+        up = c.get("/api/trace", params={"symbol": "u32TscScale", "direction": "up"})
+        assert up.status_code == 200 and up.json()["paths"]
+        assert ex.started["analyses"] == 1  # (both questions on the one growing graph)
+    finally:
+        ex.close()
+    assert got["stats"]["scope"] == lazy.HUGE_FULL and want["stats"]["scope"] != lazy.HUGE_FULL
+    for k in ("start", "nodes", "edges", "paths"):
+        assert got[k] == want[k], k

@@ -290,14 +290,25 @@ class Explorer:
         return open_cache(self.cache_dir)
 
     def _analyse(self, lane: Lane, p: Params):
-        from ..query.analysis import analyse
+        from ..extract.index import snapshot_files
+        from ..query.analysis import analyse, analyse_demand
+        from ..query.lazy import HUGE_FULL, lazy_by_default
+        from ..util import paused_gc
 
         lane.status = "listing the files"
         snap = self.snapshot(p.rev)
-        lane.status = f"parsing {snap.describe()} and building the flow graph"
         cache = self.open_cache()
         try:
-            a = analyse(snap, cache, self.jobs, p.config(), not p.no_control, self.why)
+            if lazy_by_default(len(snapshot_files(snap, cache))):
+                # a whole checkout: every file's facts, and a graph that grows as questions reach
+                # it (a whole graph would not fit in memory); the lane's one thread builds it
+                lane.status = f"parsing {snap.describe()} (the flow graph is built as questions reach it)"
+                with paused_gc():
+                    a = analyse_demand(snap, cache, self.jobs, p.config(), not p.no_control, self.why)
+                a.scope = HUGE_FULL
+            else:
+                lane.status = f"parsing {snap.describe()} and building the flow graph"
+                a = analyse(snap, cache, self.jobs, p.config(), not p.no_control, self.why)
         finally:
             if cache is not None:
                 cache.close()
