@@ -5,7 +5,7 @@ file's facts, the flow graph built only as far as the query reaches (a tree this
 gets a whole graph: about 16 GB for VirtualBox's 27,000 files).
 
     python benchmarks/bench_whole_tree.py --src /path/to/vbox-checkout [--symbol cTscTicksPerSecond]
-                                          [--jobs N] [--full-scope]
+                                          [--jobs N] [--full-scope] [--serve] [--raw]
 
 Prints files and MB of the tree, then one row per step: seconds, peak RSS (MB), and what the
 step reported (files parsed; the lazy scope's files and rounds from its `scope:` line; graph
@@ -45,6 +45,47 @@ def timed(cmd: list[str], env: dict) -> tuple[float, float, int, str, str]:
     return time.perf_counter() - t, ru.ru_maxrss / 1024, p.returncode, chunks.get("out", ""), chunks.get("err", "")
 
 
+def serve_rows(exe: list[str], common: list[str], symbol: str, env: dict) -> list[tuple]:
+    """`srcscan serve` on the tree: the first question (every file's facts, graph built on
+    demand), then another question on the same server; peak RSS of the server process."""
+    import re as _re
+    import signal
+    import urllib.parse
+    import urllib.request
+
+    p = subprocess.Popen([*exe, "serve", *common, "--port", "0"], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, env=env, text=True)
+    rows = []
+    try:
+        url = None
+        for line in p.stdout:  # the server says where it listens
+            m = _re.search(r"(http://127\.0\.0\.1:\d+)", line)
+            if m:
+                url = m.group(1)
+                break
+        if url is None:
+            return [("serve", 0.0, 0.0, "the server did not start")]
+        import threading
+
+        threading.Thread(target=p.stdout.read, daemon=True).start()  # (its later output, never blocking it)
+        for label, q in ((f"serve: first question ({symbol})", {"symbol": symbol}),
+                         ("serve: another question (u32TscScale, up)", {"symbol": "u32TscScale", "direction": "up"})):
+            t = time.perf_counter()
+            with urllib.request.urlopen(f"{url}/api/trace?{urllib.parse.urlencode(q)}", timeout=1800) as r:
+                doc = json.loads(r.read())
+            dt = time.perf_counter() - t
+            with open(f"/proc/{p.pid}/status") as f:
+                hwm = next((int(x.split()[1]) / 1024 for x in f if x.startswith("VmHWM")), 0.0)
+            rows.append((label, dt, hwm, f"{len(doc.get('paths', []))} paths; scope {doc['stats']['scope']}"))
+    finally:
+        p.send_signal(signal.SIGINT)
+        try:
+            p.wait(30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+    return rows
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--src", required=True, help="a whole VirtualBox checkout (its root)")
@@ -52,6 +93,8 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     ap.add_argument("--full-scope", action="store_true",
                     help="also time two --scope full traces (every file's facts, graph on demand)")
+    ap.add_argument("--serve", action="store_true",
+                    help="also time `srcscan serve`: a first question, then another on the same server")
     ap.add_argument("--raw", action="store_true", help="also time the raw 1-process tree-sitter parse (ratios)")
     ap.add_argument("--cache", help="cache folder (default: a fresh temporary one, removed afterwards)")
     args = ap.parse_args()
@@ -99,6 +142,8 @@ def main() -> int:
                 what = f"exit {rc}: {err.strip()[-200:]}"
             rows.append((label, dt, rss, what))
 
+    if args.serve:
+        rows.extend(serve_rows(exe, common, args.symbol, env))
     base = rows[0][1] if args.raw else None
     print(f"\n{'what':42} {'seconds':>8} {'x raw':>6} {'peak MB':>8}  reported")
     for name, dt, rss, what in rows:

@@ -21,7 +21,7 @@ SCOPES = ("auto", "full", "lazy")
 LAZY_MAX_ROUNDS = 8
 LAZY_MAX_SHARE = 0.5  # beyond this share of the files, a full index is as cheap
 LAZY_FULL_FALLBACK_FILES = 5000  # ...unless the tree is so big that a full graph does not fit in memory
-HUGE_FULL = "full (graph built on demand for each query: too many files for a whole graph)"
+HUGE_FULL = "full (graph built on demand: too many files for a whole graph)"
 LAZY_MAX_NEW_NAMES = 40  # on huge trees, a round needing more names than this ends the growth
 
 
