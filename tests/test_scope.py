@@ -173,3 +173,22 @@ def test_full_scope_on_a_tree_too_big_for_a_whole_graph_never_builds_one(tree, t
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "graphs" not in tables or db.execute("SELECT COUNT(*) FROM graphs").fetchone()[0] == 0  # none stored
     db.close()
+
+
+def test_why_not_on_a_tree_too_big_for_a_whole_graph_never_builds_one(tree, tmp_path, capsys, monkeypatch):
+    """why-not follows the same size rule: on a whole checkout each run builds only what the
+    question reaches (a second run used to build and store the whole graph); same answer."""
+    def why_not(*extra):
+        code = main(["why-not", SYM, TO, "--src", str(tree), "--format", "json", *extra])
+        return code, json.loads(capsys.readouterr().out)
+
+    code, small = why_not("--no-cache")
+    monkeypatch.setattr(lazy, "LAZY_AUTO_FILES", 20)
+    cache = tmp_path / "c"
+    for _ in range(2):
+        got = why_not("--cache", str(cache))
+        assert got == (code, small)
+    db = sqlite3.connect(cache / "facts.sqlite")
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "graphs" not in tables or db.execute("SELECT COUNT(*) FROM graphs").fetchone()[0] == 0
+    db.close()
