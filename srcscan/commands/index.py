@@ -47,7 +47,8 @@ def run(args) -> int:
             n = len(snapshot_files(snap, cache))
             if lazy_by_default(n):
                 raise UsageError(f"--graph: {n} files is more than {LAZY_AUTO_FILES}; a whole checkout's flow graph "
-                                 "does not fit in memory (traces there read only the files they need)")
+                                 "does not fit in memory (traces there read only the files they need, or with --scope full "
+                                 "build only what each question reaches)")
         _, st = index(snap, cache, args.jobs, keep=False)
         if args.graph:
             import time
