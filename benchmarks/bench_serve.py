@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import re
 import signal
@@ -18,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 SAMPLE_SYMBOLS = ["cTscTicksPerSecond", "u32TscScale", "GIMKVM.cTscTicksPerSecond", "TMCpuTicksPerSecond()",
@@ -72,6 +74,24 @@ def pct(xs: list[float], p: float) -> float:
     return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))] if xs else float("nan")
 
 
+@contextlib.contextmanager
+def serving(cmd: list[str], env: dict, cwd: str | None = None):
+    """Run `srcscan serve ... --port 0`; yield (its base URL, or None when it did not start;
+    the process); stop it with Ctrl-C (killed if it does not stop)."""
+    server = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=cwd)
+    try:
+        m = re.search(r"(http://\S+/)", server.stdout.readline())
+        # (its later output is read and dropped, so a full pipe never blocks it)
+        threading.Thread(target=server.stdout.read, daemon=True).start()
+        yield (m.group(1).rstrip("/") if m else None), server
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--src", help="tree to serve (default: the bundled sample tree)")
@@ -84,14 +104,10 @@ def main() -> int:
     cache = tempfile.mkdtemp(prefix="srcscan-bench-serve-")
     cmd = [sys.executable, "-m", "srcscan", "serve", "--port", "0", "--cache", cache] + (["--src", a.src] if a.src else [])
     env = dict(os.environ, SRCSCAN_SRC="") if not a.src else dict(os.environ)
-    server = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
-                              cwd=tempfile.gettempdir())
-    try:
-        m = re.search(r"(http://\S+/)", server.stdout.readline())
-        if not m:
+    with serving(cmd, env, cwd=tempfile.gettempdir()) as (base, _):
+        if base is None:
             print("the server did not start", file=sys.stderr)
             return 2
-        base = m.group(1).rstrip("/")
         paths = urls(symbols, a.source_file)
 
         async def cold():
@@ -111,12 +127,6 @@ def main() -> int:
               f"p99 {pct(lat, 99) * 1000:.1f} ms  max {max(lat) * 1000:.1f} ms  mean {statistics.fmean(lat) * 1000:.1f} ms")
         print(f"errors: {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
         return 0
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(20)
-        except subprocess.TimeoutExpired:
-            server.kill()
 
 
 if __name__ == "__main__":

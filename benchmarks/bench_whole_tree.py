@@ -48,26 +48,15 @@ def timed(cmd: list[str], env: dict) -> tuple[float, float, int, str, str]:
 def serve_rows(exe: list[str], common: list[str], symbol: str, env: dict) -> list[tuple]:
     """`srcscan serve` on the tree: the first question (every file's facts, graph built on
     demand), then another question on the same server; peak RSS of the server process."""
-    import re as _re
-    import signal
     import urllib.parse
     import urllib.request
 
-    p = subprocess.Popen([*exe, "serve", *common, "--port", "0"], stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, env=env, text=True)
+    from bench_serve import serving
+
     rows = []
-    try:
-        url = None
-        for line in p.stdout:  # the server says where it listens
-            m = _re.search(r"(http://127\.0\.0\.1:\d+)", line)
-            if m:
-                url = m.group(1)
-                break
+    with serving([*exe, "serve", *common, "--port", "0"], env) as (url, p):
         if url is None:
             return [("serve", 0.0, 0.0, "the server did not start")]
-        import threading
-
-        threading.Thread(target=p.stdout.read, daemon=True).start()  # (its later output, never blocking it)
         for label, q in ((f"serve: first question ({symbol})", {"symbol": symbol}),
                          ("serve: another question (u32TscScale, up)", {"symbol": "u32TscScale", "direction": "up"})):
             t = time.perf_counter()
@@ -77,12 +66,6 @@ def serve_rows(exe: list[str], common: list[str], symbol: str, env: dict) -> lis
             with open(f"/proc/{p.pid}/status") as f:
                 hwm = next((int(x.split()[1]) / 1024 for x in f if x.startswith("VmHWM")), 0.0)
             rows.append((label, dt, hwm, f"{len(doc.get('paths', []))} paths; scope {doc['stats']['scope']}"))
-    finally:
-        p.send_signal(signal.SIGINT)
-        try:
-            p.wait(30)
-        except subprocess.TimeoutExpired:
-            p.kill()
     return rows
 
 
@@ -115,8 +98,8 @@ def main() -> int:
     exe = [sys.executable, "-m", "srcscan"]
     common = ["--src", args.src, "--whole-tree", "--cache", cache, "-j", str(args.jobs)]
     rows = []
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # (bench_index, bench_serve)
     if args.raw:  # the physical limit: tree-sitter alone, one process, the same files
-        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
         from bench_index import raw_parse
 
         rows.append(("raw tree-sitter parse, 1 process", raw_parse([str(snap._abs[p]) for p, _ in files], 1), 0.0,

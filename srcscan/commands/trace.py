@@ -122,13 +122,14 @@ def run(args) -> int:
 def _answer_kept(name: str, cache, args) -> bool:
     """Answer from a kept trace JSON (``query.lazy.result_key``), saying so; False when there is
     none (or it cannot be read: the trace runs again)."""
-    import json
     import time
     import zlib
 
+    from ..util import loads_json
+
     t0 = time.perf_counter()
-    try:
-        got = json.loads(zlib.decompress(cache.get_blob(name) or b""))
+    try:  # (a kept answer is cache data: read like any JSON srcscan did not just write)
+        got = loads_json(zlib.decompress(cache.get_blob(name) or b""))
         doc, warnings = got["doc"], list(got["warnings"])
     except (ValueError, TypeError, KeyError, zlib.error):
         return False

@@ -35,21 +35,18 @@ def register(p) -> None:
 
 
 def run(args) -> int:
-    from ..extract.index import snapshot_files
     from ..query.analysis import analyse, analyse_demand
-    from ..query.lazy import lazy_by_default
+    from ..query.lazy import analyse_every_file, too_big_for_a_graph
     from ..query.whynot import explain, render_text
-    from ..util import paused_gc
 
     snap, why = cli.open_sources(args)
     config = cli.config_from(args)
     cache = cli.open_cache(args)
     try:
-        # nothing to keep a whole graph in, or a tree whose whole graph would not fit in memory
-        # (a whole checkout): build only what the question reaches
-        if cache is None or lazy_by_default(len(snapshot_files(snap, cache))):
-            with paused_gc():
-                analysis = analyse_demand(snap, cache, args.jobs, config, not args.no_control, why)
+        if cache is None:  # nothing to keep a whole graph in: build only what the question reaches
+            analysis = analyse_demand(snap, None, args.jobs, config, not args.no_control, why)
+        elif too_big_for_a_graph(snap, cache):  # (a whole checkout: never the whole graph)
+            analysis = analyse_every_file(snap, cache, args.jobs, config, not args.no_control, why)
         else:
             analysis = analyse(snap, cache, args.jobs, config, not args.no_control, why, demand_first=True)
         doc = explain(analysis, cache, args.source, args.target, config, not args.no_control, args.ignore_case,

@@ -31,6 +31,22 @@ def lazy_by_default(nfiles: int) -> bool:
     return nfiles > LAZY_AUTO_FILES
 
 
+def too_big_for_a_graph(snapshot: Snapshot, cache: FactCache | None) -> bool:
+    """Whether a snapshot is past the size rule (lazy_by_default): its whole flow graph would
+    not fit in memory (~16 GB for VirtualBox's 27,000 files)."""
+    return lazy_by_default(len(snapshot_files(snapshot, cache)))
+
+
+def analyse_every_file(snapshot: Snapshot, cache: FactCache | None, jobs: int, config: Config, control: bool,
+                       why: str) -> Analysis:
+    """Every file's facts and a graph built only as far as queries reach, never whole: the
+    full scope of a tree too big for a whole graph (trace --scope full, why-not, serve)."""
+    with paused_gc():  # (as analyse does: millions of long-lived objects, no cycles)
+        a = analyse_demand(snapshot, cache, jobs, config, control, why)
+    a.scope = HUGE_FULL
+    return a
+
+
 def analyse_scope(snapshot: Snapshot, symbol: str, to: str | None = None, cache: FactCache | None = None,
                   jobs: int = 0, config: Config | None = None, control: bool = True, why: str = "",
                   ignore_case: bool = False, need_program: bool = False, scope: str = "auto") -> Analysis:
@@ -41,18 +57,15 @@ def analyse_scope(snapshot: Snapshot, symbol: str, to: str | None = None, cache:
     if scope not in SCOPES:
         raise UsageError(f"--scope {scope}: choose {', '.join(SCOPES)}")
     config = config or Config()
-    huge = lazy_by_default(len(snapshot_files(snapshot, cache)))
+    huge = scope != "lazy" and too_big_for_a_graph(snapshot, cache)
     if scope == "auto":
         scope = "lazy" if huge else "full"
 
     def run(fc: FactCache | None) -> Analysis:
         if scope == "lazy":
             a = analyse_lazy(snapshot, symbol, to, fc, jobs, config, control, why, ignore_case, need_program)
-        elif huge:  # every file, but never the whole graph: it does not fit in memory (~16 GB
-            # for VirtualBox's 27,000 files); each query builds what it reaches
-            with paused_gc():  # (as analyse does: millions of long-lived objects, no cycles)
-                a = analyse_demand(snapshot, fc, jobs, config, control, why)
-            a.scope = HUGE_FULL
+        elif huge:
+            a = analyse_every_file(snapshot, fc, jobs, config, control, why)
         else:
             a = analyse(snapshot, fc, jobs, config, control, why, need_program, demand_first=True)
         a.rebuild = rebuild

@@ -290,22 +290,18 @@ class Explorer:
         return open_cache(self.cache_dir)
 
     def _analyse(self, lane: Lane, p: Params):
-        from ..extract.index import snapshot_files
-        from ..query.analysis import analyse, analyse_demand
-        from ..query.lazy import HUGE_FULL, lazy_by_default
-        from ..util import paused_gc
+        from ..query.analysis import analyse
+        from ..query.lazy import analyse_every_file, too_big_for_a_graph
 
         lane.status = "listing the files"
         snap = self.snapshot(p.rev)
         cache = self.open_cache()
         try:
-            if lazy_by_default(len(snapshot_files(snap, cache))):
+            if too_big_for_a_graph(snap, cache):
                 # a whole checkout: every file's facts, and a graph that grows as questions reach
                 # it (a whole graph would not fit in memory); the lane's one thread builds it
                 lane.status = f"parsing {snap.describe()} (the flow graph is built as questions reach it)"
-                with paused_gc():
-                    a = analyse_demand(snap, cache, self.jobs, p.config(), not p.no_control, self.why)
-                a.scope = HUGE_FULL
+                a = analyse_every_file(snap, cache, self.jobs, p.config(), not p.no_control, self.why)
             else:
                 lane.status = f"parsing {snap.describe()} and building the flow graph"
                 a = analyse(snap, cache, self.jobs, p.config(), not p.no_control, self.why)
