@@ -1,4 +1,6 @@
 """Fact extraction, one feature per test, on small inline C/C++ snippets."""
+import pytest
+
 from srcscan.extract.facts import extract
 
 
@@ -153,3 +155,17 @@ def test_cached_facts_read_back_whole_with_bodies_decoded_on_first_use():
     twin = copy.deepcopy(again)
     assert back == ff and again == ff and twin == ff  # (comparing reads every body)
     assert [a.target.text() for a in again.functions[0].assigns] == ["b", "g"]
+
+
+def test_a_body_whose_bytes_are_damaged_is_a_damaged_cache_not_a_crash():
+    """A body is kept compressed until read; bytes that are not a body (truncated, garbage)
+    raise UnpicklingError, which the cache turns into 'moved aside', not a zlib traceback."""
+    import pickle
+
+    from srcscan.extract.cache import decode, encode
+
+    back = decode(encode(fx("static int f(int a)\n{\n  return a + 1;\n}\n")))
+    fn = back.functions[0]
+    fn.__dict__["_body"] = fn.__dict__["_body"][:7]
+    with pytest.raises(pickle.UnpicklingError):
+        fn.returns

@@ -161,11 +161,11 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                 kind = "alias" if dst in alias else "alias-load"
             elif dst in alias:
                 kind = "alias-store"
-        ev = {"kind": kind, "file": fn.file if fn else self._cur_file, "line": stmt.line,
-              "column": getattr(stmt, "col", 0), "code": stmt.code, "function": fn.name if fn else None,
-              "guards": [g.text for g in stmt.guards], "preproc": list(stmt.preproc), "via": via,
-              "indirect": indirect}
-        at = (ev["file"], ev["line"])
+        # a tuple pointing at the statement, made a dict only for the evidence a reader asks
+        # for (evidence_dict): most edges of a big graph are never shown
+        file = fn.file if fn else self._cur_file
+        ev = (kind, file, stmt.line, getattr(stmt, "col", 0), stmt, fn.name if fn else None, via, indirect)
+        at = (file, stmt.line)
         d = self.g.succ[src].get(dst)
         if d is None:
             self.g.add_edge(src, dst, ev={at: ev})
@@ -572,13 +572,20 @@ def _not_values() -> frozenset:
 
 def steps_of(acc: Access) -> list:
     return [st for st in acc.steps if st[0] in ("->", ".")]
+def evidence_dict(ev: tuple) -> dict:
+    """One piece of evidence as reports read it, from the tuple FlowBuilder._edge keeps."""
+    kind, file, line, col, stmt, function, via, indirect = ev
+    return {"kind": kind, "file": file, "line": line, "column": col, "code": stmt.code, "function": function,
+            "guards": [g.text for g in stmt.guards], "preproc": list(stmt.preproc), "via": via,
+            "indirect": indirect}
+
+
 def canonical(ev: dict) -> tuple[str, list[dict]]:
     """(kind, evidence list) of an edge from its evidence by statement: the best explanation
     first (a data flow before a guess through an unknown call, before a control dependence),
     then by file and line; at most MAX_EVIDENCE kept."""
-    evs = sorted(ev.values(), key=lambda e: (EDGE_COST.get(e["kind"], 1), e["file"] or "", e["line"] or 0,
-                                            e.get("column") or 0))[:MAX_EVIDENCE]
-    return evs[0]["kind"], evs
+    evs = sorted(ev.values(), key=lambda e: (EDGE_COST.get(e[0], 1), e[1] or "", e[2] or 0, e[3] or 0))
+    return evs[0][0], [evidence_dict(e) for e in evs[:MAX_EVIDENCE]]
 
 
 def build_graph(program: Program, models: Models | None = None, options: BuildOptions | None = None) -> FlowBuilder:
