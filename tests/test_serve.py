@@ -338,3 +338,82 @@ def test_a_tree_too_big_for_a_whole_graph_is_served_from_a_graph_built_on_demand
     assert got["stats"]["scope"] == lazy.HUGE_FULL and want["stats"]["scope"] != lazy.HUGE_FULL
     for k in ("start", "nodes", "edges", "paths"):
         assert got[k] == want[k], k
+
+
+# ------------------------------------------------------------------ trace --server
+
+
+def _no_timing(doc: dict) -> dict:
+    for k in ("seconds", "reused", "parsed"):
+        doc["stats"].pop(k, None)
+    doc["source"].pop("why", None)
+    return doc
+
+
+def test_trace_server_answers_what_a_local_trace_answers(tmp_path, capsys):
+    """`trace --server URL` asks a running serve: the same JSON and text as the CLI's own
+    trace, preprocessor options and --to travel with the question, and no path is exit 1."""
+    from servehelp import running
+
+    ex = Explorer(cache_dir=str(tmp_path / "cache"), jobs=1, env={})
+    with running(ex) as url:
+        got = {}
+        for where, extra in (("server", ["--server", url]), ("local", ["--no-cache", "-j", "1"])):
+            for fmt, opts in (("json", ["-D", "IN_RING0"]), ("text", ["--to", "u32TscScale"])):
+                assert main(["trace", SYMBOL, *opts, "--format", fmt, *extra]) == 0
+                cap = capsys.readouterr()
+                got[where, fmt] = cap.out
+            if where == "server":
+                assert f"answered by the srcscan server at {url}" in cap.err
+        server, local = (_no_timing(json.loads(got[w, "json"])) for w in ("server", "local"))
+        assert server["query"]["defines"] == ["IN_RING0"] and server == local
+        text = {w: got[w, "text"].rstrip().rsplit("\n", 1) for w in ("server", "local")}  # (last line: timing)
+        assert text["server"][0] == text["local"][0] and "u32TscScale" in text["server"][0]
+        assert main(["trace", SYMBOL, "--to", "nothere", "--server", url]) == 1
+        assert "nothere" in capsys.readouterr().err
+
+
+def test_trace_server_bad_input_is_one_line(tmp_path, capsys):
+    """A wrong URL, options the server decides itself, nobody listening, and a server that
+    answers something other than a trace: one error line and exit 2, never a traceback or
+    a half-rendered report."""
+    import http.server
+    import socket
+
+    answers = {"/garbage": b"<html>not json</html>", "/deep": b"[" * 5000 + b"]" * 5000,
+               "/nottrace": json.dumps({"schema": "other", "nodes": [], "edges": [], "paths": []}).encode()}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = answers.get(self.path.split("/api/")[0], b"")
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *a):
+            pass
+
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    free = socket.socket()
+    free.bind(("127.0.0.1", 0))
+    closed = f"http://127.0.0.1:{free.getsockname()[1]}"
+    free.close()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    out = tmp_path / "report.html"
+    try:
+        for argv, words in ((["--server", "file:///etc/passwd"], "give the address"),
+                            (["--server", base, "--src", str(tmp_path)], "leave out --src"),
+                            (["--server", base, "--scope", "lazy"], "leave out --scope"),
+                            (["--server", closed], "could not reach"),
+                            (["--server", base + "/garbage"], "not a JSON trace"),
+                            (["--server", base + "/deep"], "nested"),
+                            (["--server", base + "/nottrace"], "not a srcscan trace")):
+            code = main(["trace", SYMBOL, *argv, "--format", "html", "-o", str(out)])
+            err = capsys.readouterr().err
+            assert code == 2 and words in err, (argv, err)
+            assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+            assert not out.exists()
+    finally:
+        httpd.shutdown()

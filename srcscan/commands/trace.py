@@ -37,6 +37,9 @@ def register(p) -> None:
                         "(grown round by round); auto (default): full, or lazy for trees of more than "
                         "3,000 files without a cached graph")
     cli.add_source_options(p)
+    p.add_argument("--server", metavar="URL",
+                   help="ask the `srcscan serve` running at URL (its sources, cache and analysis kept in memory: "
+                        "a new question on a whole checkout in well under a second) instead of analysing here")
     cli.add_output_options(p, FORMAT_NAMES)
     add_view_options(p)
 
@@ -82,6 +85,8 @@ def run(args) -> int:
         from ..errors import UsageError
 
         raise UsageError(f"--format {args.format} is not available in this installation")
+    if args.server:
+        return _ask_server(args)
     snap, why = cli.open_sources(args)
     config = cli.config_from(args)
     cache = cli.open_cache(args)
@@ -115,6 +120,19 @@ def run(args) -> int:
     if analysis.scope == "full (graph built on demand)" and cache is not None:
         build_in_background(args)
     if args.to and not doc["paths"]:
+        raise NotFound(f"no path from {args.symbol} to {args.to}")
+    return 0
+
+
+def _ask_server(args) -> int:
+    from . import _server
+
+    doc = _server.ask(args)
+    note(f"scope: answered by the srcscan server at {_server.check_url(args.server)}")
+    cli.emit(render(doc, args.format, **view_options(args)), args.output)
+    if args.to and not doc["paths"]:
+        from ..errors import NotFound
+
         raise NotFound(f"no path from {args.symbol} to {args.to}")
     return 0
 
