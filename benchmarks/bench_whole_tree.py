@@ -2,7 +2,9 @@
 cold and warm, each a new `python -m srcscan` process as a user runs it, with wall time and
 peak RSS of the srcscan process; optionally (--full-scope) two `--scope full` traces: every
 file's facts, the flow graph built only as far as the query reaches (a tree this size never
-gets a whole graph: about 16 GB for VirtualBox's 27,000 files).
+gets a whole graph: about 16 GB for VirtualBox's 27,000 files), then a new question; with
+--serve, a first and another question to `srcscan serve`, and a new question asked of it from
+the shell (`trace --server`).
 
     python benchmarks/bench_whole_tree.py --src /path/to/vbox-checkout [--symbol cTscTicksPerSecond]
                                           [--jobs N] [--full-scope] [--serve] [--raw]
@@ -66,7 +68,14 @@ def serve_rows(exe: list[str], common: list[str], symbol: str, env: dict) -> lis
             with open(f"/proc/{p.pid}/status") as f:
                 hwm = next((int(x.split()[1]) / 1024 for x in f if x.startswith("VmHWM")), 0.0)
             rows.append((label, dt, hwm, f"{len(doc.get('paths', []))} paths; scope {doc['stats']['scope']}"))
+        # a new question from the shell, asked of the running server: a new CLI process
+        dt, rss, rc, out, err = timed([*exe, "trace", NEW_QUESTION, "--server", url, "--format", "json"], env)
+        what = f"{len(json.loads(out)['paths'])} paths" if rc == 0 else f"exit {rc}: {err.strip()[-200:]}"
+        rows.append((f"trace --server: a new question ({NEW_QUESTION})", dt, rss, what))
     return rows
+
+
+NEW_QUESTION = "fTSCModeSwitchAllowed"  # asked by no other row: nothing of it is built or kept yet
 
 
 def main() -> int:
@@ -124,6 +133,10 @@ def main() -> int:
             else:
                 what = f"exit {rc}: {err.strip()[-200:]}"
             rows.append((label, dt, rss, what))
+        dt, rss, rc, out, err = timed([*exe, "trace", NEW_QUESTION, *common, "--scope", "full", "--format", "json"],
+                                      env)
+        what = f"{len(json.loads(out)['paths'])} paths" if rc == 0 else f"exit {rc}: {err.strip()[-200:]}"
+        rows.append((f"full-scope trace, a new question ({NEW_QUESTION})", dt, rss, what))
 
     if args.serve:
         rows.extend(serve_rows(exe, common, args.symbol, env))

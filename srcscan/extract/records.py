@@ -128,9 +128,11 @@ class Function:
         if "_body" in d:  # never decoded here: passed on as it came
             return d
         state = {k: v for k, v in d.items() if k not in BODY}
-        # compressed on its own: an undecoded body stays in memory as these bytes (a whole
-        # checkout's 200,000 functions: about a quarter of the raw pickle's size)
-        state["_body"] = zlib.compress(pickle.dumps(tuple(d[k] for k in BODY), protocol=pickle.HIGHEST_PROTOCOL), 1)
+        # a big body is deflated on its own: an undecoded body stays in memory as these bytes
+        # (a whole checkout's 200,000 functions: a quarter of the pickle's size); a small one
+        # is not worth a deflate call. A pickle starts with PROTO (0x80), zlib data never does.
+        raw = pickle.dumps(tuple(d[k] for k in BODY), protocol=pickle.HIGHEST_PROTOCOL)
+        state["_body"] = zlib.compress(raw, 1) if len(raw) >= DEFLATE_BODIES_FROM else raw
         return state
 
     def __getattr__(self, name: str):  # only called for attributes not set: a body still encoded
@@ -139,7 +141,7 @@ class Function:
             raw = d.get("_body")
             if raw is not None:
                 try:
-                    raw = zlib.decompress(raw)
+                    raw = raw if raw[:1] == b"\x80" else zlib.decompress(raw)
                 except zlib.error as e:
                     raise pickle.UnpicklingError(f"a damaged function body in the fact cache ({e})") from e
                 body = load_facts(raw)
@@ -152,6 +154,7 @@ class Function:
         raise AttributeError(f"'Function' object has no attribute '{name}'")
 
 
+DEFLATE_BODIES_FROM = 2048  # bytes of a pickled body
 BODY = ("assigns", "returns", "calls")  # Function fields decoded on first use (statements)
 
 
