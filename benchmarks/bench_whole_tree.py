@@ -141,10 +141,10 @@ def main() -> int:
     if args.serve:
         rows.extend(serve_rows(exe, common, args.symbol, env))
     base = rows[0][1] if args.raw else None
-    print(f"\n{'what':42} {'seconds':>8} {'x raw':>6} {'peak MB':>8}  reported")
+    print(f"\n{'what':56} {'seconds':>8} {'x raw':>6} {'peak MB':>8}  reported")
     for name, dt, rss, what in rows:
         ratio = f"{dt / base:6.2f}" if base else f"{'':6}"
-        print(f"{name:42} {dt:8.2f} {ratio} {rss:8.0f}  {what}")
+        print(f"{name:56} {dt:8.2f} {ratio} {rss:8.0f}  {what}")
     if tmp is not None:
         tmp.cleanup()
     return 0
