@@ -8,6 +8,7 @@ the shell (`trace --server`).
 
     python benchmarks/bench_whole_tree.py --src /path/to/vbox-checkout [--symbol cTscTicksPerSecond]
                                           [--jobs N] [--full-scope] [--serve] [--raw]
+                                          [--new-question NAME] [--cache DIR]
 
 Prints files and MB of the tree, then one row per step: seconds, peak RSS (MB), and what the
 step reported (files parsed; the lazy scope's files and rounds from its `scope:` line; graph
@@ -47,7 +48,7 @@ def timed(cmd: list[str], env: dict) -> tuple[float, float, int, str, str]:
     return time.perf_counter() - t, ru.ru_maxrss / 1024, p.returncode, chunks.get("out", ""), chunks.get("err", "")
 
 
-def serve_rows(exe: list[str], common: list[str], symbol: str, env: dict) -> list[tuple]:
+def serve_rows(exe: list[str], common: list[str], symbol: str, new: str, env: dict) -> list[tuple]:
     """`srcscan serve` on the tree: the first question (every file's facts, graph built on
     demand), then another question on the same server; peak RSS of the server process."""
     import urllib.parse
@@ -69,13 +70,10 @@ def serve_rows(exe: list[str], common: list[str], symbol: str, env: dict) -> lis
                 hwm = next((int(x.split()[1]) / 1024 for x in f if x.startswith("VmHWM")), 0.0)
             rows.append((label, dt, hwm, f"{len(doc.get('paths', []))} paths; scope {doc['stats']['scope']}"))
         # a new question from the shell, asked of the running server: a new CLI process
-        dt, rss, rc, out, err = timed([*exe, "trace", NEW_QUESTION, "--server", url, "--format", "json"], env)
+        dt, rss, rc, out, err = timed([*exe, "trace", new, "--server", url, "--format", "json"], env)
         what = f"{len(json.loads(out)['paths'])} paths" if rc == 0 else f"exit {rc}: {err.strip()[-200:]}"
-        rows.append((f"trace --server: a new question ({NEW_QUESTION})", dt, rss, what))
+        rows.append((f"trace --server: a new question ({new})", dt, rss, what))
     return rows
-
-
-NEW_QUESTION = "fTSCModeSwitchAllowed"  # asked by no other row: nothing of it is built or kept yet
 
 
 def main() -> int:
@@ -87,6 +85,9 @@ def main() -> int:
                     help="also time two --scope full traces (every file's facts, graph on demand)")
     ap.add_argument("--serve", action="store_true",
                     help="also time `srcscan serve`: a first question, then another on the same server")
+    ap.add_argument("--new-question", default="fTSCModeSwitchAllowed",
+                    help="the symbol of the 'new question' rows, asked by no other row (nothing of it is built or "
+                         "kept yet); a broad one (uTimerHz) shows how far one question can grow the graph")
     ap.add_argument("--raw", action="store_true", help="also time the raw 1-process tree-sitter parse (ratios)")
     ap.add_argument("--cache", help="cache folder (default: a fresh temporary one, removed afterwards)")
     args = ap.parse_args()
@@ -116,7 +117,7 @@ def main() -> int:
 
     dt, rss, rc, out, err = timed([*exe, "index", *common, "--format", "json"], env)
     st = json.loads(out) if rc == 0 else {}
-    rows.append(("srcscan index --whole-tree (cold cache)", dt, rss, f"{st.get('parsed')} files parsed"
+    rows.append((f"srcscan index --whole-tree ({'cold cache' if tmp is not None else '--cache given'})", dt, rss, f"{st.get('parsed')} files parsed"
                  if rc == 0 else f"exit {rc}: {err.strip()[-200:]}"))
     for label in ("lazy-scope trace, first time", "lazy-scope trace, warm"):
         dt, rss, rc, out, err = timed([*exe, "trace", args.symbol, *common, "--scope", "lazy", "--format", "json",
@@ -133,13 +134,17 @@ def main() -> int:
             else:
                 what = f"exit {rc}: {err.strip()[-200:]}"
             rows.append((label, dt, rss, what))
-        dt, rss, rc, out, err = timed([*exe, "trace", NEW_QUESTION, *common, "--scope", "full", "--format", "json"],
-                                      env)
-        what = f"{len(json.loads(out)['paths'])} paths" if rc == 0 else f"exit {rc}: {err.strip()[-200:]}"
-        rows.append((f"full-scope trace, a new question ({NEW_QUESTION})", dt, rss, what))
+        dt, rss, rc, out, err = timed([*exe, "trace", args.new_question, *common, "--scope", "full", "--format",
+                                       "json"], env)
+        if rc == 0:
+            s = json.loads(out)["stats"]
+            what = f"{s['paths']} paths; {s['graph_nodes']:,} nodes, {s['graph_edges']:,} edges built"
+        else:
+            what = f"exit {rc}: {err.strip()[-200:]}"
+        rows.append((f"full-scope trace, a new question ({args.new_question})", dt, rss, what))
 
     if args.serve:
-        rows.extend(serve_rows(exe, common, args.symbol, env))
+        rows.extend(serve_rows(exe, common, args.symbol, args.new_question, env))
     base = rows[0][1] if args.raw else None
     print(f"\n{'what':56} {'seconds':>8} {'x raw':>6} {'peak MB':>8}  reported")
     for name, dt, rss, what in rows:
