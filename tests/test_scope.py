@@ -150,6 +150,7 @@ def test_full_scope_on_a_tree_too_big_for_a_whole_graph_never_builds_one(tree, t
     monkeypatch.setattr(lazy, "LAZY_AUTO_FILES", 20)
     code, doc, err = _cli(capsys, SYM, "--src", str(tree), "--scope", "full", "--cache", str(cache))
     assert code == 0 and doc["stats"]["scope"] == lazy.HUGE_FULL and "srcscan: scope: full (graph built" in err
+    assert "--server URL" in err  # (the way to a fast new question: a running serve)
     assert _answer(doc) == _answer(small) and "answer_reused" not in doc["stats"]
     code, again, err = _cli(capsys, SYM, "--src", str(tree), "--scope", "full", "--cache", str(cache))
     assert code == 0 and again["stats"]["answer_reused"] and "answer is reused" in err

@@ -119,6 +119,11 @@ def run(args) -> int:
     cli.emit(render(doc, args.format, **view_options(args)), args.output)
     if analysis.scope == "full (graph built on demand)" and cache is not None:
         build_in_background(args)
+    from ..query.lazy import HUGE_FULL
+
+    if analysis.scope == HUGE_FULL:  # every file's facts read again for each new question
+        note("hint: a running `srcscan serve` keeps these facts in memory; `srcscan trace NAME --server URL` "
+             "then answers a new question in well under a second")
     if args.to and not doc["paths"]:
         raise NotFound(f"no path from {args.symbol} to {args.to}")
     return 0
