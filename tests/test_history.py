@@ -240,3 +240,38 @@ def test_big_trees_are_walked_with_the_lazy_scope(tmp_path, base, monkeypatch):
     assert all(p.trace["stats"]["scope"].startswith("lazy") for p in res.evaluated if p.trace.get("stats"))
     assert CALLS_EDGE in removed(res.found)
     c.close()
+
+
+def test_history_parses_every_revisions_files_up_front_with_the_same_answer(tmp_path, base, monkeypatch):
+    """history parses all the file versions of its revisions in one parallel run before it
+    traces them (each revision's own index then parses nothing): the same changes, the same
+    fingerprints and the same parsed/reused totals as tracing revision by revision."""
+    import srcscan.extract.index as index_mod
+    import srcscan.query.history as hist_mod
+
+    monkeypatch.setattr(index_mod, "PARALLEL_MIN_FILES", 1)  # (a small tree: parallel anyway)
+    h = make_history(tmp_path / "p", n=10, flips={3: "const", 7: "cfg"}, base=base)
+    up_front = []
+    real = index_mod.index_versions
+
+    def spy(snaps, cache, jobs=0):
+        st = real(snaps, cache, jobs)
+        up_front.append(st.parsed)
+        return st
+
+    monkeypatch.setattr(index_mod, "index_versions", spy)
+    runs = {}
+    for label in ("up front", "one by one"):
+        if label == "one by one":
+            monkeypatch.setattr(hist_mod.Evaluator, "preindex", lambda self, refs: None)
+        cache = FactCache(tmp_path / label)
+        try:
+            runs[label] = history(GitSource(h.path), Query(SYM), "main~9", "main", cache, jobs=2, progress=False)
+        finally:
+            cache.close()
+    a, b = runs["up front"], runs["one by one"]
+    assert [c.after.revision.id for c in a.changes] == [h.commits[3].id, h.commits[7].id]
+    assert [p.fingerprint.digest() for p in a.evaluated] == [p.fingerprint.digest() for p in b.evaluated]
+    assert up_front and up_front[0] > 0 and a.stats["files_parsed"] == up_front[0]  # all of it up front
+    for k in ("files_parsed", "files_reused", "evaluations"):
+        assert a.stats[k] == b.stats[k], k

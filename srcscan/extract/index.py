@@ -288,3 +288,67 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
     stats.warnings.extend(snapshot.warnings)
     stats.seconds = time.perf_counter() - t0
     return facts, stats
+
+
+def index_versions(snapshots: list[Snapshot], cache: FactCache, jobs: int = 0) -> IndexStats:
+    """Parse, in one parallel run, every file version of ``snapshots`` (revisions a history
+    walk is about to read) that the cache lacks, into the cache only. Each revision's own
+    index then finds its files cached: no small batch parsed alone in this process, no pool
+    started per revision, and the workers' batches balanced over the whole walk. Only content keys (git
+    blobs) are gathered; other snapshots are left to their own index. Files that cannot be
+    read are left for the revision's index to report."""
+    t0 = time.perf_counter()
+    stats = IndexStats()
+    seen: set[str] = set()
+    todo: list[tuple[str, str, Snapshot]] = []
+    for snap in snapshots:
+        for path, key in snapshot_files(snap, cache):
+            if key.startswith("blob:") and key not in seen:
+                seen.add(key)
+                todo.append((path, key, snap))
+    there = cache.has_many(sorted(seen))
+    todo = [t for t in todo if t[1] not in there]
+    stats.files = len(seen)
+    n = _jobs(jobs)
+    if n < 2 or len(todo) < PARALLEL_MIN_FILES:
+        return stats  # (each revision's index parses these few itself)
+    import multiprocessing
+
+    def items():
+        for path, key, snap in todo:
+            try:
+                data = snap.read(path)
+            except (OSError, UnreadableSource):
+                continue
+            stats.parsed += 1
+            stats.bytes_parsed += len(data)
+            yield path, data, key
+
+    ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+    it, in_flight, pending = iter(items()), deque(), []
+    bar = progress(total=len(todo), desc="parsing the revisions' files", unit="file")
+    try:
+        with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init) as pool:
+            def submit() -> bool:
+                chunk = list(islice(it, CHUNK))
+                if chunk:
+                    in_flight.append(pool.submit(_work_many, chunk))
+                return bool(chunk)
+
+            for _ in range(n * WINDOW):
+                if not submit():
+                    break
+            while in_flight:
+                done = in_flight.popleft().result()
+                pending.extend(done)
+                bar.update(len(done))
+                if len(pending) >= BATCH:
+                    cache.put_many(pending)
+                    pending.clear()
+                submit()
+    finally:
+        bar.close()
+        cache.put_many(pending)
+    stats.warnings.extend(cache.warnings)
+    stats.seconds = time.perf_counter() - t0
+    return stats
