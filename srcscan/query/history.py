@@ -257,9 +257,11 @@ class Evaluator:
 
         if self.cache is None or self.graph == "full" or not refs:
             return
+        first = self._snaps.setdefault(refs[0], self.source.snapshot(refs[0]))
+        if lazy.lazy_by_default(len(first.files())):
+            return  # a whole checkout: each revision reads only what its trace needs (and
+            # its file list is not held for every revision at once)
         snaps = [self._snaps.get(r) or self._snaps.setdefault(r, self.source.snapshot(r)) for r in refs]
-        if lazy.lazy_by_default(len(snaps[0].files())):
-            return  # a whole checkout: each revision reads only what its trace needs
         st = index_versions(snaps, self.cache, self.jobs)
         for snap in snaps:  # a blob that cannot be read is reported by its revision's own index
             if getattr(snap, "unreadable", None):
