@@ -340,6 +340,37 @@ def test_a_tree_too_big_for_a_whole_graph_is_served_from_a_graph_built_on_demand
         assert got[k] == want[k], k
 
 
+def test_a_served_graph_built_on_demand_is_started_afresh_past_its_bound(tmp_path, monkeypatch):
+    """The served graph of a tree too big for a whole graph grows with each question; past
+    MAX_DEMAND_FUNCTIONS functions it is started afresh after the answer (the facts kept, no
+    new analysis): a long-running server does not grow towards the whole graph, and the
+    next answers are the same as from a graph that was never reset."""
+    import srcscan.query.lazy as lazy
+    import srcscan.serve.state as state
+
+    monkeypatch.setattr(lazy, "LAZY_AUTO_FILES", 3)
+    questions = [{"symbol": SYMBOL, "to": "u32TscScale"}, {"symbol": "u32TscScale", "direction": "up"},
+                 {"symbol": SYMBOL, "direction": "down"}]
+    answers = {}
+    for bound in (10 ** 9, 0):
+        monkeypatch.setattr(state, "MAX_DEMAND_FUNCTIONS", bound)
+        ex = Explorer(cache_dir=str(tmp_path / f"c{bound}"), jobs=1, env={})
+        try:
+            c = client(ex)
+            answers[bound] = [c.get("/api/trace", params=q).json() for q in questions]
+            lane = next(iter(ex._lanes.values()))
+            a = lane.analysis.result()
+            assert ex.started["analyses"] == 1
+            assert getattr(a, "graph_resets", 0) == (len(questions) if bound == 0 else 0)
+            if bound == 0:  # (nothing built since the last reset but what every graph starts with)
+                assert a.graph.functions_built < a.graph.total_functions // 2
+        finally:
+            ex.close()
+    for kept, reset in zip(answers[10 ** 9], answers[0]):
+        for k in ("start", "nodes", "edges", "paths"):
+            assert kept[k] == reset[k], k
+
+
 # ------------------------------------------------------------------ trace --server
 
 

@@ -24,6 +24,10 @@ from ..errors import SrcscanError, UsageError
 MAX_ANALYSES = 3  # lanes (revision x configuration) kept in memory
 MAX_RESULTS = 512  # finished traces, pages, searches, files
 MAX_SYMBOL = 300  # longer query strings are refused (a symbol is a name, not a document)
+# A graph built on demand (a tree too big for a whole graph) grows with every question; past
+# this many functions built it is started afresh after the answer (the facts are kept): a
+# broad question on a whole checkout builds 27,000 functions and several GB.
+MAX_DEMAND_FUNCTIONS = 20_000
 
 
 @dataclass(frozen=True)
@@ -331,6 +335,8 @@ class Explorer:
             doc = tr.to_json(full=True)
             warn = list(dict.fromkeys(list(analysis.stats.warnings) + list(analysis.warnings)))
             doc["warnings"] = list(dict.fromkeys(list(doc.get("warnings") or []) + warn[:10]))
+            tr = None
+            _bound_demand_graph(analysis)
             return doc
 
         return self.on_lane(p, ("trace", p), run)
@@ -429,3 +435,21 @@ def _lane_label(key: tuple) -> str:
 
 def with_rev(p: Params, rev: str) -> Params:
     return replace(p, rev=rev)
+
+
+def _bound_demand_graph(analysis) -> bool:
+    """Start a graph built on demand afresh once it holds more than MAX_DEMAND_FUNCTIONS
+    functions (in the lane's own thread, after the answer is made): the next question builds
+    what it reaches again from the facts kept, instead of the server growing towards a whole
+    graph that does not fit in memory. True when it did."""
+    from ..graph.demand import DemandGraph
+    from ..graph.flow import FlowBuilder
+
+    g = analysis.graph
+    if not isinstance(g, DemandGraph) or g.functions_built <= MAX_DEMAND_FUNCTIONS:
+        return False
+    options = g.b.o
+    analysis.graph = g = None  # (let go of the old graph before building the new one)
+    analysis.graph = DemandGraph(FlowBuilder(analysis.program, options=options))
+    analysis.graph_resets = getattr(analysis, "graph_resets", 0) + 1
+    return True
