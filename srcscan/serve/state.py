@@ -336,7 +336,8 @@ class Explorer:
             warn = list(dict.fromkeys(list(analysis.stats.warnings) + list(analysis.warnings)))
             doc["warnings"] = list(dict.fromkeys(list(doc.get("warnings") or []) + warn[:10]))
             tr = None
-            _bound_demand_graph(analysis)
+            if _past_bound(analysis):  # (the answer first: the lane's next job starts it afresh)
+                self.lane(p).pool.submit(_bound_demand_graph, analysis)
             return doc
 
         return self.on_lane(p, ("trace", p), run)
@@ -437,17 +438,24 @@ def with_rev(p: Params, rev: str) -> Params:
     return replace(p, rev=rev)
 
 
+def _past_bound(analysis) -> bool:
+    from ..graph.demand import DemandGraph
+
+    g = analysis.graph
+    return isinstance(g, DemandGraph) and g.functions_built > MAX_DEMAND_FUNCTIONS
+
+
 def _bound_demand_graph(analysis) -> bool:
     """Start a graph built on demand afresh once it holds more than MAX_DEMAND_FUNCTIONS
-    functions (in the lane's own thread, after the answer is made): the next question builds
-    what it reaches again from the facts kept, instead of the server growing towards a whole
-    graph that does not fit in memory. True when it did."""
+    functions (a job of the lane's own thread, after the answer went out): the next question
+    builds what it reaches again from the facts kept, instead of the server growing towards
+    a whole graph that does not fit in memory. True when it did."""
     from ..graph.demand import DemandGraph
     from ..graph.flow import FlowBuilder
 
-    g = analysis.graph
-    if not isinstance(g, DemandGraph) or g.functions_built <= MAX_DEMAND_FUNCTIONS:
+    if not _past_bound(analysis):
         return False
+    g = analysis.graph
     options = g.b.o
     analysis.graph = g = None  # (let go of the old graph before building the new one)
     analysis.graph = DemandGraph(FlowBuilder(analysis.program, options=options))
