@@ -456,8 +456,7 @@ def _bound_demand_graph(analysis) -> bool:
     if not _past_bound(analysis):
         return False
     g = analysis.graph
-    options = g.b.o
-    analysis.graph = g = None  # (let go of the old graph before building the new one)
-    analysis.graph = DemandGraph(FlowBuilder(analysis.program, options=options))
+    fresh = DemandGraph(FlowBuilder(analysis.program, options=g.b.o))
+    analysis.graph = fresh  # (one assignment: a reader sees the old graph or the new one)
     analysis.graph_resets = getattr(analysis, "graph_resets", 0) + 1
     return True
