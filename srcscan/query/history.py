@@ -257,7 +257,7 @@ class Evaluator:
 
         if self.cache is None or self.graph == "full" or not refs:
             return
-        first = self._snaps.setdefault(refs[0], self.source.snapshot(refs[0]))
+        first = self._snaps.get(refs[0]) or self._snaps.setdefault(refs[0], self.source.snapshot(refs[0]))
         if lazy.lazy_by_default(len(first.files())):
             return  # a whole checkout: each revision reads only what its trace needs (and
             # its file list is not held for every revision at once)
@@ -288,7 +288,6 @@ class Evaluator:
             self.evaluations += 1
             self.parsed += st.parsed
             self.reused += st.reused
-
             fp = Fingerprint.of(tj)
             p = Point(ref, snap.revision, tj, fp, self.value(tj, fp))
             self.by_keys[keys] = p

@@ -337,7 +337,12 @@ class Explorer:
             doc["warnings"] = list(dict.fromkeys(list(doc.get("warnings") or []) + warn[:10]))
             tr = None
             if _past_bound(analysis):  # (the answer first: the lane's next job starts it afresh)
-                self.lane(p).pool.submit(_bound_demand_graph, analysis)
+                with self._lock:  # (its lane, unless evicted meanwhile: then the graph goes with it)
+                    pools = [lane.pool for lane in self._lanes.values()
+                             if lane.analysis.done() and lane.analysis.exception() is None
+                             and lane.analysis.result() is analysis]
+                for pool in pools:
+                    pool.submit(_bound_demand_graph, analysis)
             return doc
 
         return self.on_lane(p, ("trace", p), run)
