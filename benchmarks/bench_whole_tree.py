@@ -125,23 +125,18 @@ def main() -> int:
         m = re.search(r"scope: (lazy: (\d+) of \d+ files, (\d+) round\(s\)[^\n]*)", err)
         rows.append((label, dt, rss, m.group(1) if m else f"exit {rc}: {err.strip()[-200:]}"))
     if args.full_scope:
-        for label in ("full-scope trace, first (graph on demand)", "full-scope trace, again"):
-            dt, rss, rc, out, err = timed([*exe, "trace", args.symbol, *common, "--scope", "full", "--format",
-                                           "json"], env)
-            if rc == 0:
-                s = json.loads(out)["stats"]
-                what = f"{s['graph_nodes']:,} nodes, {s['graph_edges']:,} edges built; scope {s['scope']}"
-            else:
-                what = f"exit {rc}: {err.strip()[-200:]}"
-            rows.append((label, dt, rss, what))
-        dt, rss, rc, out, err = timed([*exe, "trace", args.new_question, *common, "--scope", "full", "--format",
-                                       "json"], env)
-        if rc == 0:
+        def full_scope(label: str, symbol: str) -> tuple:
+            dt, rss, rc, out, err = timed([*exe, "trace", symbol, *common, "--scope", "full", "--format", "json"],
+                                          env)
+            if rc != 0:
+                return label, dt, rss, f"exit {rc}: {err.strip()[-200:]}"
             s = json.loads(out)["stats"]
-            what = f"{s['paths']} paths; {s['graph_nodes']:,} nodes, {s['graph_edges']:,} edges built"
-        else:
-            what = f"exit {rc}: {err.strip()[-200:]}"
-        rows.append((f"full-scope trace, a new question ({args.new_question})", dt, rss, what))
+            return label, dt, rss, (f"{s['paths']} paths; {s['graph_nodes']:,} nodes, {s['graph_edges']:,} edges "
+                                    f"built; scope {s['scope']}")
+
+        rows.append(full_scope("full-scope trace, first (graph on demand)", args.symbol))
+        rows.append(full_scope("full-scope trace, again", args.symbol))
+        rows.append(full_scope(f"full-scope trace, a new question ({args.new_question})", args.new_question))
 
     if args.serve:
         rows.extend(serve_rows(exe, common, args.symbol, args.new_question, env))

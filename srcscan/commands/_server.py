@@ -7,7 +7,6 @@ answer is the JSON `srcscan trace --format json` prints (the server's /api/trace
 `srcscan report` checks a saved trace, then rendered here in the format asked for."""
 from __future__ import annotations
 
-import json
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -80,8 +79,10 @@ def ask(args) -> dict:
 
 def _error_text(e: "urllib.error.HTTPError") -> str:
     """The one-line ``error`` of a JSON error answer (serve's), else the HTTP reason."""
+    from ..util import loads_json
+
     try:
-        body = json.loads(e.read(64 * 1024) or b"{}")
+        body = loads_json(e.read(64 * 1024) or b"{}")  # (depth-checked: a hostile body is not a crash)
         text = body.get("error") if isinstance(body, dict) else None
     except (ValueError, OSError):
         text = None

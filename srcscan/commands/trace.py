@@ -77,8 +77,7 @@ def warn_all(warnings: list[str]) -> None:
 
 
 def run(args) -> int:
-    from ..errors import NotFound
-    from ..query.lazy import analyse_scope, result_key
+    from ..query.lazy import HUGE_FULL, analyse_scope, result_key
     from ..query.trace import trace
 
     if args.format not in formats():
@@ -101,14 +100,15 @@ def run(args) -> int:
                                  args.ignore_case, need_program=bool(args.log), scope=args.scope)
         if analysis.scope not in ("full", "full (graph built on demand)"):  # (the same answer)
             note(f"scope: {analysis.scope}")
-        warn_all(list(analysis.stats.warnings) + list(analysis.warnings))
+        warnings = list(analysis.stats.warnings) + list(analysis.warnings)
+        warn_all(warnings)
         tr = trace(analysis, args.symbol, to=args.to, direction=args.direction, ignore_case=args.ignore_case,
                    config=config)
         doc = tr.to_json(full=full)  # rebuilds a cached graph found damaged
         if tr.rebuilt:
             note(f"warning: {tr.rebuilt}")
         if kept is not None:
-            _keep_answer(kept, cache, doc, list(analysis.stats.warnings) + list(analysis.warnings))
+            _keep_answer(kept, cache, doc, warnings)
     finally:
         if cache is not None:
             cache.close()
@@ -116,14 +116,19 @@ def run(args) -> int:
         from ..logs.observe import attach_log_values
 
         attach_log_values(doc, tr.analysis, args.log)
-    cli.emit(render(doc, args.format, **view_options(args)), args.output)
     if analysis.scope == "full (graph built on demand)" and cache is not None:
         build_in_background(args)
-    from ..query.lazy import HUGE_FULL
-
     if analysis.scope == HUGE_FULL:  # every file's facts read again for each new question
         note("hint: a running `srcscan serve` keeps these facts in memory; `srcscan trace NAME --server URL` "
              "then answers a new question in well under a second")
+    return _show(doc, args)
+
+
+def _show(doc: dict, args) -> int:
+    """Render the answer in the format asked for; exit 1 (NotFound) when --to has no path."""
+    from ..errors import NotFound
+
+    cli.emit(render(doc, args.format, **view_options(args)), args.output)
     if args.to and not doc["paths"]:
         raise NotFound(f"no path from {args.symbol} to {args.to}")
     return 0
@@ -134,12 +139,7 @@ def _ask_server(args) -> int:
 
     doc = _server.ask(args)
     note(f"scope: answered by the srcscan server at {_server.check_url(args.server)}")
-    cli.emit(render(doc, args.format, **view_options(args)), args.output)
-    if args.to and not doc["paths"]:
-        from ..errors import NotFound
-
-        raise NotFound(f"no path from {args.symbol} to {args.to}")
-    return 0
+    return _show(doc, args)
 
 
 def _answer_kept(name: str, cache, args) -> bool:
@@ -163,11 +163,7 @@ def _answer_kept(name: str, cache, args) -> bool:
     warn_all(warnings)
     note("scope: the same question on the same files was answered before; its answer is reused")
     doc["stats"] = {**doc["stats"], "seconds": round(time.perf_counter() - t0, 3), "answer_reused": True}
-    cli.emit(render(doc, args.format, **view_options(args)), args.output)
-    if args.to and not doc["paths"]:
-        from ..errors import NotFound
-
-        raise NotFound(f"no path from {args.symbol} to {args.to}")
+    _show(doc, args)
     return True
 
 

@@ -99,6 +99,29 @@ def _jobs(jobs: int) -> int:
         return os.cpu_count() or 1
 
 
+def _parse_in_pool(items, n: int):
+    """(key, encoded facts) of each (path, bytes, key) of ``items``, parsed by ``n`` worker
+    processes, in order. Bounded: only a few chunks of file bytes are in flight at once."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+    it, in_flight = iter(items), deque()
+    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init) as pool:
+
+        def submit() -> bool:
+            chunk = list(islice(it, CHUNK))
+            if chunk:
+                in_flight.append(pool.submit(_work_many, chunk))
+            return bool(chunk)
+
+        for _ in range(n * WINDOW):
+            if not submit():
+                break
+        while in_flight:
+            yield from in_flight.popleft().result()
+            submit()
+
+
 def snapshot_files(snapshot: Snapshot, cache: FactCache | None) -> list[tuple[str, str]]:
     """The snapshot's (path, key) list; a folder's files unchanged since an earlier run (same
     size, mtime and inode in the cache) are not read and hashed again."""
@@ -239,27 +262,9 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
                     stats.warnings.extend(warns)
                     bar.update(done)
         elif parallel:
-            import multiprocessing
-
-            ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-            it = iter(items())
-            in_flight: deque = deque()
-            with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init) as pool:
-
-                def submit() -> bool:
-                    chunk = list(islice(it, CHUNK))
-                    if chunk:
-                        in_flight.append(pool.submit(_work_many, chunk))
-                    return bool(chunk)
-
-                for _ in range(n * WINDOW):  # bounded: only a few chunks of file bytes in memory
-                    if not submit():
-                        break
-                while in_flight:
-                    for key, blob in in_flight.popleft().result():
-                        take(key, blob)
-                        bar.update(1)
-                    submit()
+            for key, blob in _parse_in_pool(items(), n):
+                take(key, blob)
+                bar.update(1)
         else:
             for path, data, key in items():
                 ff = extract_bounded(path, data, key)
@@ -312,7 +317,6 @@ def index_versions(snapshots: list[Snapshot], cache: FactCache, jobs: int = 0) -
     n = _jobs(jobs)
     if n < 2 or len(todo) < PARALLEL_MIN_FILES:
         return stats  # (each revision's index parses these few itself)
-    import multiprocessing
 
     def items():
         for path, key, snap in todo:
@@ -324,28 +328,15 @@ def index_versions(snapshots: list[Snapshot], cache: FactCache, jobs: int = 0) -
             stats.bytes_parsed += len(data)
             yield path, data, key
 
-    ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-    it, in_flight, pending = iter(items()), deque(), []
+    pending: list[tuple[str, bytes]] = []
     bar = progress(total=len(todo), desc="parsing the revisions' files", unit="file")
     try:
-        with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init) as pool:
-            def submit() -> bool:
-                chunk = list(islice(it, CHUNK))
-                if chunk:
-                    in_flight.append(pool.submit(_work_many, chunk))
-                return bool(chunk)
-
-            for _ in range(n * WINDOW):
-                if not submit():
-                    break
-            while in_flight:
-                done = in_flight.popleft().result()
-                pending.extend(done)
-                bar.update(len(done))
-                if len(pending) >= BATCH:
-                    cache.put_many(pending)
-                    pending.clear()
-                submit()
+        for key, blob in _parse_in_pool(items(), n):
+            pending.append((key, blob))
+            bar.update(1)
+            if len(pending) >= BATCH:
+                cache.put_many(pending)
+                pending.clear()
     finally:
         bar.close()
         cache.put_many(pending)

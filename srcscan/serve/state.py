@@ -320,7 +320,11 @@ class Explorer:
         lane = self.lane(p)
 
         def job():
-            return fn(lane.analysis.result())
+            analysis = lane.analysis.result()
+            out = fn(analysis)
+            if _past_bound(analysis):  # (the answer first: the lane's next job starts it afresh)
+                lane.pool.submit(_bound_demand_graph, analysis)
+            return out
 
         return self.shared(key, lambda: lane.pool.submit(job))
 
@@ -335,14 +339,6 @@ class Explorer:
             doc = tr.to_json(full=True)
             warn = list(dict.fromkeys(list(analysis.stats.warnings) + list(analysis.warnings)))
             doc["warnings"] = list(dict.fromkeys(list(doc.get("warnings") or []) + warn[:10]))
-            tr = None
-            if _past_bound(analysis):  # (the answer first: the lane's next job starts it afresh)
-                with self._lock:  # (its lane, unless evicted meanwhile: then the graph goes with it)
-                    pools = [lane.pool for lane in self._lanes.values()
-                             if lane.analysis.done() and lane.analysis.exception() is None
-                             and lane.analysis.result() is analysis]
-                for pool in pools:
-                    pool.submit(_bound_demand_graph, analysis)
             return doc
 
         return self.on_lane(p, ("trace", p), run)
