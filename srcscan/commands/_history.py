@@ -24,6 +24,8 @@ def register_common(p, formats=None) -> None:
     g.add_argument("--no-cache", action="store_true", help="do not read or write the fact cache")
     cli.add_jobs_option(g)
     cli.add_output_options(p, formats or FORMATS)
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="text: name nodes by their raw ids and list the nodes added and removed")
 
 
 def query(args, to=None, path=None):
@@ -40,7 +42,7 @@ def run_with(args, fn) -> int:
     from ..util import note
 
     source = open_source(args)
-    note(f"history of {args.symbol} in {source.kind} {source.root}")
+    note(f"{args.command} of {args.symbol} in {source.kind} {source.root}")
     cache = cli.open_cache(args)
     try:
         res = fn(source, cache)
@@ -50,7 +52,7 @@ def run_with(args, fn) -> int:
     doc = res.to_json()
     for w in doc.get("warnings", []):  # on stderr, like every command's warnings (kept in JSON/HTML)
         note(f"warning: {w}")
-    text = render(doc, args.format)
+    text = render(doc, args.format, getattr(args, "verbose", False))
     cli.emit(text, args.output)
     st = res.stats
     if args.format != "text" or args.output:
@@ -59,7 +61,7 @@ def run_with(args, fn) -> int:
     return 0 if res.changes else 1
 
 
-def render(doc: dict, fmt: str) -> str:
+def render(doc: dict, fmt: str, verbose: bool = False) -> str:
     """A history document (docs/history-schema.md) as text, JSON or the HTML timeline."""
     if fmt == "json":
         import json
@@ -69,7 +71,7 @@ def render(doc: dict, fmt: str) -> str:
         from ..render.history_html import render as render_html
 
         return render_html(doc)
-    return render_text(doc)
+    return render_text(doc, verbose)
 
 
 # --- text --------------------------------------------------------------------------------
@@ -92,22 +94,80 @@ def short(r: dict) -> str:
     return " ".join(x for x in ((f"r{r['svn']}" if r.get("svn") is not None else ""), (r.get("id") or "")[:12]) if x)
 
 
-def diff_lines(d: dict, indent: str = "  ") -> list[str]:
-    out = []
-    for sign, key in (("-", "edges_removed"), ("+", "edges_added")):
+def _at(x: dict) -> str:
+    return f"{x['file']}:{x['line']}" if x.get("file") else ""
+
+
+def _label(e: dict, end: str, verbose: bool) -> str:
+    return str(e.get(end) if verbose else (e.get(end + "_label") or e.get(end)))
+
+
+def _kind_via(e: dict) -> str:
+    return f"[{e.get('kind')}{' via ' + str(e['via']) if e.get('via') else ''}]"
+
+
+def _guards(s: dict) -> str:
+    g = list(s.get("guards") or []) + [f"#if {p}" for p in s.get("preproc") or []]
+    return "under " + " && ".join(f"`{x}`" for x in g) if g else "unguarded"
+
+
+SUMMARY_ORDER = (("appeared", "appeared"), ("disappeared", "disappeared"), ("statement", "statement change"),
+                 ("guard", "guard change"), ("rename", "rename"))
+
+
+def summary_line(d: dict) -> str:
+    sm = d.get("summary") or {}
+    parts = []
+    for key, word in SUMMARY_ORDER:
+        n = sm.get(key, 0)
+        if n:
+            parts.append(f"{n} {word}{'s' if n != 1 and not word.endswith('d') else ''}")
+    return ", ".join(parts) or "no flow difference"
+
+
+def diff_lines(d: dict, indent: str = "  ", verbose: bool = False) -> list[str]:
+    """A flow diff as text: a summary line, then the changes grouped by function (file:line of
+    the new side; a disappeared edge shows the old one). Raw node ids only when verbose."""
+    rows: dict[str, list[str]] = {}
+
+    def add(fn, line):
+        rows.setdefault(fn or "(file scope)", []).append(line)
+
+    for r in d.get("renames", []):
+        old, new = (r["old"], r["new"]) if verbose else (r.get("old_name"), r.get("new_name"))
+        add(r.get("function"), f"= rename       {old} -> {new}  ({r.get('edges', 0)} step(s))  {_at(r)}")
+    for sign, word, key in (("+", "appeared   ", "edges_added"), ("-", "disappeared", "edges_removed")):
         for e in d.get(key, []):
-            via = f" via {e['via']}" if e.get("via") else ""
-            where = f"{e['file']}:{e['line']}" if e.get("file") else ""
-            out.append(f"{indent}{sign} {e['src']} -> {e['dst']}  [{e['kind']}{via}]  {where}")
+            add(e.get("function"), f"{sign} {word}  {_label(e, 'src', verbose)} -> {_label(e, 'dst', verbose)}  "
+                                   f"{_kind_via(e)}  {_at(e)}" + (" (before)" if sign == "-" else ""))
             if e.get("code"):
-                out.append(f"{indent}    | {e['code']}")
-    for sign, key in (("-", "nodes_removed"), ("+", "nodes_added")):
-        if d.get(key):
-            out.append(f"{indent}{sign} nodes: {', '.join(d[key])}")
+                add(e.get("function"), f"                | {e['code']}")
+    for c in d.get("edges_changed", []):
+        what = f"{_label(c, 'src', verbose)} -> {_label(c, 'dst', verbose)}  {_kind_via(c)}"
+        if c.get("change") == "guard":
+            new = c.get("statements_added") or [{}]
+            was = c.get("statements_removed") or [{}]
+            add(c.get("function"), f"~ guard        {what}: now {_guards(new[0])} (was {_guards(was[0])})  {_at(new[0])}")
+        else:
+            for s in c.get("statements_added", []):
+                add(s.get("function") or c.get("function"),
+                    f"~ statement +  {what}  {_at(s)}  {_guards(s)}")
+                add(s.get("function") or c.get("function"), f"                | {s.get('code')}")
+            for s in c.get("statements_removed", []):
+                add(s.get("function") or c.get("function"), f"~ statement -  {what}  {_at(s)} (before)")
+                add(s.get("function") or c.get("function"), f"                | {s.get('code')}")
+    out = [f"{indent}{summary_line(d)}"] if rows else []
+    for fn in sorted(rows):
+        out.append(f"{indent}  {fn}")
+        out += [f"{indent}    {x}" for x in rows[fn]]
+    if verbose:
+        for sign, key in (("-", "nodes_removed"), ("+", "nodes_added")):
+            if d.get(key):
+                out.append(f"{indent}{sign} nodes: {', '.join(d[key])}")
     return out or [f"{indent}(no flow difference)"]
 
 
-def render_text(doc: dict) -> str:
+def render_text(doc: dict, verbose: bool = False) -> str:
     q, rng, st = doc["query"], doc["range"], doc["stats"]
     what = q["symbol"] + (f" --to {q['to']}" if q.get("to") else "") + (f" --path '{' -> '.join(q['path'])}'" if q.get("path") else "")
     lines = [f"srcscan {doc['command']} {what}  ({doc['source']['kind']} {doc['source']['root']})", ""]
@@ -119,19 +179,19 @@ def render_text(doc: dict) -> str:
             lines += ["", f"first changed revision: {rev_line(f['revision'])}",
                       f"  (previous candidate: {short(f['before'])}; predicate {q['predicate']}: "
                       f"{_val(f['value_before'])} -> {_val(f['value_after'])})", "", "flow diff:"]
-            lines += diff_lines(f["diff"])
+            lines += diff_lines(f["diff"], verbose=verbose)
         else:
             lines += ["", "no change found between the endpoints"]
     elif doc["command"] == "history":
         lines.append(f"range: {short(rng['good'])} .. {short(rng['bad'])}")
         lines.append(f"{len(doc['changes'])} change(s):" if doc["changes"] else "no change in the range")
         for c in doc["changes"]:
-            lines += ["", f"* {rev_line(c['revision'])}"] + diff_lines(c["diff"], "    ")
+            lines += ["", f"* {rev_line(c['revision'])}"] + diff_lines(c["diff"], "    ", verbose)
     else:
         lines.append(f"from: {rev_line(rng['good'])}")
         lines.append(f"to:   {rev_line(rng['bad'])}")
         lines.append("")
-        lines += diff_lines(doc["changes"][0]["diff"]) if doc["changes"] else ["no flow difference"]
+        lines += diff_lines(doc["changes"][0]["diff"], verbose=verbose) if doc["changes"] else ["no flow difference"]
     lines.append("")
     bound = f" (bound {st['bound']})" if "bound" in st else ""
     cand = f"{rng['candidates']} candidate revision(s), " if doc["command"] != "diff" else ""

@@ -6,6 +6,8 @@ knows its function, guards and preprocessor conditions without walking parents.
 """
 from __future__ import annotations
 
+import hashlib
+
 import tree_sitter
 
 from .macros import default_rewriter
@@ -245,17 +247,7 @@ class Extractor:
                         static=static, ret_type=ret, params=_params(fdecl), preproc=preproc, name_rule=rule)
 
     def _struct(self, node) -> list[Struct]:  # also C++ classes
-        name = node.child_by_field_name("name")
-        sname = _t(name) if name is not None else None
-        if sname is None:
-            p = node.parent
-            if p is not None and p.type == "type_definition":
-                d = p.child_by_field_name("declarator")
-                nm, ptr, _ = _declarator_name(d) if d is not None else (None, False, False)
-                if nm and not ptr:
-                    sname = nm
-            if sname is None:
-                sname = f"<anon@{node.start_point[0] + 1}>"
+        sname = _struct_name(node)
         kind = {"union_specifier": "union", "class_specifier": "class"}.get(node.type, "struct")
         out = [Struct(sname, kind, node.start_point[0] + 1)]
         for c in node.named_children:
@@ -269,7 +261,7 @@ class Extractor:
             typ = _type_text(fd)
             if t is not None and t.type in ("struct_specifier", "union_specifier"):
                 if t.child_by_field_name("name") is None:
-                    nested = f"<anon@{t.start_point[0] + 1}>"
+                    nested = _struct_name(t)
                     typ = nested
                 else:
                     nested = _t(t.child_by_field_name("name"))
@@ -378,8 +370,10 @@ class Extractor:
             if shadows is not None and nm in local_types and node.parent is not None \
                     and node.parent.type not in _PP_NODES:  # (#if alternatives declare one variable)
                 # declared again (an inner block's variable of the same name): another variable,
-                # named name@line from here to the end of its block
-                new = f"{nm}@{c.start_point[0] + 1}"
+                # named by its declaration ordinal (name@decl2: the second declaration of name in
+                # the function), never by its line, from here to the end of its block
+                k = 1 + sum(1 for sh in shadows if sh[0] == nm)
+                new = f"{nm}@decl{k + 1}"
                 shadows.append((nm, new, (c.start_point[0] + 1, c.start_point[1] + 1),
                                 (node.parent.end_point[0] + 1, node.parent.end_point[1] + 1)))
                 nm = new
@@ -480,6 +474,46 @@ def _enclosing_class(node) -> str | None:
             return None
         p = p.parent
     return None
+
+
+def _struct_name(node) -> str:
+    """A struct, union or class's name, and for an unnamed one a name that does not depend on
+    where it sits in the file (history compares names across revisions): the typedef that names
+    it, else the field it is the type of (``<anon:OUTER.field>``; an unnamed member by its ordinal
+    among the unnamed members, ``<anon:OUTER.#2>``), else the variable it declares
+    (``<anon:g_x>``), else a digest of its text (``<anon:1f2e3d4c>``)."""
+    name = node.child_by_field_name("name")
+    if name is not None:
+        return _t(name)
+    p = node.parent
+    if p is not None and p.type == "type_definition":
+        d = p.child_by_field_name("declarator")
+        nm, ptr, _ = _declarator_name(d) if d is not None else (None, False, False)
+        if nm and not ptr:
+            return nm
+    if p is not None and p.type in ("field_declaration", "declaration"):
+        decls = [c for i, c in enumerate(p.children) if p.field_name_for_child(i) == "declarator"]
+        nm = _declarator_name(decls[0])[0] if decls else None
+        body = p.parent
+        outer = body.parent if body is not None and p.type == "field_declaration" else None
+        if outer is not None and outer.type in ("struct_specifier", "union_specifier", "class_specifier"):
+            oname = _struct_name(outer)
+            if oname.startswith("<anon:"):
+                oname = oname[6:-1]
+            if not nm:  # an unnamed member: its ordinal among the unnamed members before it
+                k = 1
+                for sib in body.named_children:
+                    if sib.id == p.id:
+                        break
+                    if sib.type == "field_declaration" and not any(
+                            sib.field_name_for_child(i) == "declarator" for i in range(sib.child_count)):
+                        k += 1
+                nm = f"#{k}"
+            return f"<anon:{oname}.{nm}>"
+        if nm and p.type == "declaration":
+            return f"<anon:{nm}>"
+    text = b" ".join(node.text.split())
+    return f"<anon:{hashlib.blake2s(text, digest_size=4).hexdigest()}>"
 
 
 _PP_NODES = {"preproc_if", "preproc_ifdef", "preproc_else", "preproc_elif", "preproc_elifdef"}

@@ -47,7 +47,7 @@ class Program:
 
     # ------------------------------------------------------------------ merge
     def _qualify(self, name: str, path: str) -> str:
-        return f"{name[:-1]} {path}>" if name.startswith("<anon@") else name
+        return f"{name[:-1]} {path}>" if name.startswith("<anon") else name
 
     def _add(self, ff: FileFacts) -> None:
         for fn in ff.functions:
@@ -61,7 +61,7 @@ class Program:
                 self.structs[name] = st
                 self.struct_files[name] = ff.path
             for fd in st.fields:
-                if fd.nested and fd.nested.startswith("<anon@"):
+                if fd.nested and fd.nested.startswith("<anon"):
                     fd = FieldDecl(fd.name, self._qualify(fd.type, ff.path), fd.line, fd.pointer, fd.array,
                                    self._qualify(fd.nested, ff.path))
                 fields.setdefault(fd.name, fd)

@@ -1,7 +1,8 @@
 """The history of a flow across revisions: fingerprints, bisect, history, diff (DESIGN §6).
 
-A trace's *fingerprint* is its node ids and its edges as (src, dst, kind, via), without line
-numbers, so moving code around does not count as a change. Revisions are walked in
+A trace's *fingerprint* is its node ids and its edges as (src, dst, kind, via) with the multiset
+of their statements, never a line number (srcscan/query/flowdiff.py), so moving code around does
+not count as a change and a new statement does. Revisions are walked in
 first-parent order (git) or in svn number order (svn), and only revisions that touch the
 snapshot's scope are candidates: the others cannot change any trace. Facts come from the
 shared cache, so a file (blob or path@rev) is parsed once over a whole walk.
@@ -29,51 +30,9 @@ from ..sources.ranges import GitSource, RevisionSource, SvnSource, open_source  
 SCHEMA = "srcscan-history/1"
 
 
-# --- fingerprints and flow diffs ---------------------------------------------------------
+# --- fingerprints and flow diffs: srcscan/query/flowdiff.py ------------------------------
 
-def edge_key(e: dict) -> tuple:
-    return (e.get("src"), e.get("dst"), e.get("kind"), e.get("via"))
-
-
-@dataclass(frozen=True)
-class Fingerprint:
-    nodes: frozenset
-    edges: frozenset
-
-    @classmethod
-    def of(cls, trace_json: dict) -> "Fingerprint":
-        return cls(frozenset(n["id"] for n in trace_json.get("nodes", [])),
-                   frozenset(edge_key(e) for e in trace_json.get("edges", [])))
-
-    def digest(self) -> str:
-        h = hashlib.sha1()
-        for n in sorted(self.nodes):
-            h.update(b"n\0" + n.encode() + b"\n")
-        for e in sorted(self.edges, key=lambda t: tuple(x or "" for x in t)):
-            h.update(b"e\0" + "\0".join(x or "" for x in e).encode() + b"\n")
-        return h.hexdigest()
-
-
-def _evidence(e: dict) -> dict:
-    return {k: e.get(k) for k in ("src", "dst", "kind", "via", "file", "line", "code", "function", "guards")}
-
-
-def flow_diff(old: dict | None, new: dict | None) -> dict:
-    """Nodes and edges added/removed from trace ``old`` to ``new`` (evidence taken from the
-    trace that has the edge)."""
-    old = old or {}
-    new = new or {}
-    on = {n["id"]: n for n in old.get("nodes", [])}
-    nn = {n["id"]: n for n in new.get("nodes", [])}
-    oe = {edge_key(e): e for e in old.get("edges", [])}
-    ne = {edge_key(e): e for e in new.get("edges", [])}
-    order = lambda k: tuple(x or "" for x in k)  # noqa: E731
-    return {
-        "nodes_added": sorted(set(nn) - set(on)),
-        "nodes_removed": sorted(set(on) - set(nn)),
-        "edges_added": [_evidence(ne[k]) for k in sorted(set(ne) - set(oe), key=order)],
-        "edges_removed": [_evidence(oe[k]) for k in sorted(set(oe) - set(ne), key=order)],
-    }
+from .flowdiff import Fingerprint, edge_key, flow_diff  # noqa: E402,F401  (re-exported)
 
 
 # --- predicates --------------------------------------------------------------------------
