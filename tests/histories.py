@@ -271,3 +271,41 @@ def _write_tree(root: Path, files: dict[str, str]) -> None:
         p = root / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(text)
+
+
+# --- histories of hand-written trees ------------------------------------------------------
+
+def make_repo(path, trees: list[dict[str, str]]) -> list[str]:
+    """A git repository whose branch ``main`` has one commit per tree (whole contents), oldest
+    first, with fixed identities and dates; returns the commit ids."""
+    path = Path(path)
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    git(path, "init", "-q", "-b", "main")
+    stream = bytearray()
+    for i, files in enumerate(trees):
+        stream += _commit("refs/heads/main", i + 1, EPOCH + 3600 * i, f"change {i}\n", files, i if i else None)
+    stream += b"done\n"
+    marks_file = path / ".git" / "marks"
+    git(path, "fast-import", "--quiet", "--done", f"--export-marks={marks_file}", input=bytes(stream))
+    marks = dict(line.split() for line in marks_file.read_text().splitlines())
+    marks_file.unlink()
+    git(path, "reset", "-q", "--hard", "main")
+    return [marks[f":{i + 1}"] for i in range(len(trees))]
+
+
+def make_svn_repo(tmp, trees: list[dict[str, str]]) -> str:
+    """A local svn repository whose trunk gets one commit per tree (revision i+1); its URL."""
+    tmp = Path(tmp)
+    repo = tmp / "svnrepo"
+    subprocess.run(["svnadmin", "create", str(repo)], check=True, capture_output=True)
+    url = repo.resolve().as_uri() + "/trunk"
+    seed, wc = tmp / "seed", tmp / "wc"
+    _write_tree(seed, trees[0])
+    run_svn("import", "-q", "-m", "change 0", str(seed), url)
+    run_svn("checkout", "-q", url, str(wc))
+    for i, files in enumerate(trees[1:], 1):
+        _write_tree(wc, files)
+        run_svn("commit", "-q", "-m", f"change {i}", str(wc))
+    return url

@@ -87,7 +87,7 @@ def test_structs_unions_fields_in_ifdef_and_typedefs():
     st = {s.name: s for s in ff.structs}
     assert [f.name for f in st["GIMKVM"].fields] == ["cTscTicksPerSecond"]
     vm_tm = st["VM"].fields[0]
-    assert vm_tm.name == "tm" and vm_tm.nested.startswith("<anon@")
+    assert vm_tm.name == "tm" and vm_tm.nested == "<anon:VM.tm>"  # named by its field path, not its line
     assert [f.name for f in st[vm_tm.nested].fields] == ["s", "padding"]
     td = {t.name: t for t in ff.typedefs}
     assert td["PGIMKVM"].target == "GIMKVM" and td["PGIMKVM"].pointer

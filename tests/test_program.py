@@ -49,7 +49,7 @@ def _fn(prog, key) -> Function:
 @pytest.mark.parametrize("typ, base", [
     ("PGIMKVM const", "PGIMKVM"), ("struct TM *", "TM"), ("const volatile unsigned int", "int"),
     ("RT_UNTRUSTED_VOLATILE_GUEST PGIMKVM", "PGIMKVM"),  # queries/macros.toml type_qualifiers
-    ("RT_UNTRUSTED_VOLATILE_HOST struct GIMHV *", "GIMHV"), ("<anon@12 a.h>", "<anon@12 a.h>"),
+    ("RT_UNTRUSTED_VOLATILE_HOST struct GIMHV *", "GIMHV"), ("<anon:TM.s a.h>", "<anon:TM.s a.h>"),
     ("RT_UNTRUSTED_VOLATILE_HSTGST PGIMKVM", "PGIMKVM"),  # an unlisted macro: the last name is the type
     ("const", None), ("", None), (None, None), ("ns::Type", "ns::Type"),
     # keywords alone name no type
@@ -80,7 +80,7 @@ def test_static_functions_stay_in_their_file(prog):
 def test_structs_fields_and_owners(prog):
     assert prog.struct_files["TM"] == "inc/vm.h" and set(prog.struct_fields["TM"]) == {"s", "iShared", "cTicks"}
     anon = prog.struct_fields["TM"]["s"].nested
-    assert anon.startswith("<anon@") and anon.endswith(" inc/vm.h>")  # qualified by its file
+    assert anon == "<anon:TM.s inc/vm.h>"  # named by its field path, qualified by its file
     assert anon in prog.struct_fields and "cTSCTicksPerSecond" in prog.struct_fields[anon]
     assert prog.field_owners["cTicks"] == {"TM", "GIMKVM", "OTHER"}
     assert prog.field_owners["iShared"] == {"TM", "VM"}
@@ -137,7 +137,7 @@ def test_field_owner_through_declared_types(prog):
     fn = _fn(prog, "fn")
     acc = Access("pVM", [("->", "tm"), (".", "s"), (".", "cTSCTicksPerSecond")])
     owner, name, decl = prog.field_owner(acc, fn, "a.c")
-    assert owner.startswith("<anon@") and name == "cTSCTicksPerSecond" and decl.type == "unsigned long"
+    assert owner == "<anon:TM.s inc/vm.h>" and name == "cTSCTicksPerSecond" and decl.type == "unsigned long"
     owner, name, decl = prog.field_owner(Access("pVM", [("->", "tm"), (".", "cTicks")]), fn, "a.c")
     assert (owner, name) == ("TM", "cTicks")  # three structs have cTicks: the declared type decides
     owner, name, _ = prog.field_owner(Access("pKvm", [("->", "cTicks")]), fn, "a.c")

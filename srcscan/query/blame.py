@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 
 from ..errors import NotFound, RevisionError, UsageError
 from ..sources.ranges import RevisionSource
-from .history import Evaluator, Point, Query, _ref_json, edge_key
+from .flowdiff import edge_identity
+from .history import Evaluator, Point, Query, _ref_json
 
 SCHEMA = "srcscan-blame/1"
 EVERY_MAX = 24  # auto: up to this many candidates every one is traced
@@ -167,7 +168,7 @@ def blame(source: RevisionSource, query: Query, start: str, end: str, cache=None
 
 def _steps(p: Point) -> tuple[list[str], dict[str, tuple]]:
     nodes = [n["id"] for n in p.trace.get("nodes", [])]
-    edges = {e["id"]: edge_key(e) for e in p.trace.get("edges", [])}
+    edges = {e["id"]: edge_identity(e) for e in p.trace.get("edges", [])}
     return nodes, edges
 
 

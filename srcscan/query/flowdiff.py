@@ -31,8 +31,11 @@ def norm(text) -> str:
 
 
 def edge_key(e: dict) -> tuple:
-    """An edge's endpoints, kind and via (its statements aside)."""
-    return (e.get("src"), e.get("dst"), e.get("kind"), e.get("via"))
+    """An edge's endpoints, kind and via (its statements aside). A control step's via is the
+    condition of its first statement, which the statements already hold: left out, so that
+    the order of its statements cannot change it."""
+    kind = e.get("kind")
+    return (e.get("src"), e.get("dst"), kind, None if kind == "control" else e.get("via"))
 
 
 def _evidence_list(e: dict) -> list[dict]:

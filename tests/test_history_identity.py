@@ -1,0 +1,173 @@
+"""History you can trust (issue 29): identities hold no line number, so moved code is the same
+flow, and an edge's statements are part of its identity, so a new statement is a change. Each
+revision below changes one thing; the tests check what history, diff and bisect call it, on git
+and on svn."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from histories import make_repo, make_svn_repo
+from srcscan.cli import main
+from srcscan.extract.cache import FactCache
+from srcscan.query.history import GitSource, Query, SvnSource, diff, history
+
+FILE = "src/VBox/VMM/VMMR3/Clk.cpp"
+HEADER = "src/VBox/VMM/include/ClkInternal.h"
+
+H = """\
+typedef struct CLKSTATE
+{
+    struct
+    {
+        unsigned uScale;
+    } Tick;
+    unsigned uLimit;
+} CLKSTATE;
+"""
+
+BODY = """\
+#include "ClkInternal.h"
+static CLKSTATE g_Clk;
+
+void clkSet(unsigned uHz)
+{
+    unsigned uTmp = uHz;
+    if (uHz > 1000)
+    {
+        unsigned uTmp = uHz / 1000;
+        g_Clk.uLimit = uTmp;
+    }
+    g_Clk.Tick.uScale = uTmp;
+    g_Clk.uLimit = 64;
+}
+"""
+
+COMMENT = "/*\n * Clock state.\n * (a comment block that moves every line below it)\n */\n"
+
+
+def tree(body: str, header: str = H) -> dict[str, str]:
+    return {FILE: body, HEADER: header}
+
+
+VERSIONS = [
+    ("base", tree(BODY)),
+    # lines move: a comment block on top of both files, a blank line inside the function
+    ("moved", tree(COMMENT + BODY.replace("{\n    unsigned uTmp = uHz;", "{\n\n    unsigned uTmp = uHz;"),
+                   COMMENT + H)),
+    # the inner local is renamed
+    ("rename", tree(COMMENT + BODY.replace("unsigned uTmp = uHz / 1000;\n        g_Clk.uLimit = uTmp;",
+                                           "unsigned uKHz = uHz / 1000;\n        g_Clk.uLimit = uKHz;")
+                    .replace("{\n    unsigned uTmp = uHz;", "{\n\n    unsigned uTmp = uHz;"), COMMENT + H)),
+]
+_R = VERSIONS[-1][1][FILE]
+# the store of the outer local gets a guard
+VERSIONS.append(("guard", tree(_R.replace("    g_Clk.Tick.uScale = uTmp;\n",
+                                          "    if (uTmp)\n        g_Clk.Tick.uScale = uTmp;\n"), COMMENT + H)))
+_G = VERSIONS[-1][1][FILE]
+# the same constant is stored into the same field again, under a new guard: one edge, one statement more
+VERSIONS.append(("statement", tree(_G.replace("    g_Clk.uLimit = 64;\n",
+                                              "    g_Clk.uLimit = 64;\n    if (uHz == 0)\n        g_Clk.uLimit = 64;\n"),
+                                   COMMENT + H)))
+NAMES = [v[0] for v in VERSIONS]
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory):
+    path = tmp_path_factory.mktemp("hist") / "repo"
+    ids = make_repo(path, [t for _, t in VERSIONS])
+    return path, dict(zip(NAMES, ids))
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    c = FactCache(tmp_path_factory.mktemp("cache"))
+    yield c
+    c.close()
+
+
+def kinds(change) -> dict:
+    return {k: v for k, v in change.to_json()["diff"]["summary"].items() if v}
+
+
+@pytest.mark.parametrize("symbol", ["uHz", "uScale", "uLimit"])
+def test_moved_code_is_the_same_flow(repo, cache, symbol):
+    path, ids = repo
+    res = diff(GitSource(path), Query(symbol), ids["base"], ids["moved"], cache)
+    assert res.changes == []
+
+
+def test_moved_code_diff_exits_1(repo, capsys):
+    path, ids = repo
+    assert main(["diff", "uHz", ids["base"], ids["moved"], "--src", str(path), "--no-cache"]) == 1
+    assert "no flow difference" in capsys.readouterr().out
+
+
+def test_history_names_each_change_by_its_kind(repo, cache):
+    path, ids = repo
+    res = history(GitSource(path), Query("uHz"), ids["base"], ids["statement"], cache, progress=False)
+    got = [(c.after.ref, kinds(c)) for c in res.changes]
+    # the guarded store: the same data step under a guard (its control step merges into it);
+    # the repeated store: one more statement on the control step from uHz, nothing new appears
+    assert got == [(ids["rename"], {"rename": 1}), (ids["guard"], {"guard": 1}), (ids["statement"], {"statement": 1})]
+
+
+def test_a_rename_is_one_line(repo, capsys):
+    path, ids = repo
+    assert main(["diff", "uHz", ids["moved"], ids["rename"], "--src", str(path), "--no-cache"]) == 0
+    out = capsys.readouterr().out
+    lines = [x.strip() for x in out.splitlines()]
+    ren = [x for x in lines if x.startswith("= rename")]
+    assert len(ren) == 1 and "uTmp@decl2 -> uKHz" in ren[0] and f"{FILE}:" in ren[0]
+    assert not [x for x in lines if x.startswith(("+ appeared", "- disappeared", "~"))]
+    assert "local:" not in out  # node ids only with --verbose
+
+
+def test_a_guard_change_is_a_guard_change(repo, cache):
+    path, ids = repo
+    res = diff(GitSource(path), Query("uScale"), ids["rename"], ids["guard"], cache)
+    d = res.changes[0].to_json()["diff"]
+    assert d["summary"]["guard"] == 1 and not d["edges_removed"]
+    ch = [c for c in d["edges_changed"] if c["change"] == "guard"][0]
+    assert ch["dst"] == "field:CLKSTATE.Tick.uScale" or ch["dst"].endswith(".uScale")
+    assert ch["statements_added"][0]["guards"] == ["if (uTmp)"] and ch["statements_removed"][0]["guards"] == []
+
+
+def test_a_new_statement_repeating_an_edge_is_a_change(repo, cache):
+    path, ids = repo
+    res = diff(GitSource(path), Query("uLimit"), ids["guard"], ids["statement"], cache)
+    assert len(res.changes) == 1
+    d = res.changes[0].to_json()["diff"]
+    # the constant's step and the control step from uHz each gain the new statement
+    stmt = sorted((c for c in d["edges_changed"] if c["change"] == "statement"), key=lambda c: c["kind"])
+    assert [(c["src"].split("@")[0], c["kind"]) for c in stmt] == [("const:64", "const"), ("param:clkSet#0", "control")]
+    assert not d["edges_added"] and not d["edges_removed"]
+    added = stmt[0]["statements_added"]
+    assert len(added) == 1 and added[0]["guards"] == ["if (uHz == 0)"] and added[0]["line"] > 0
+    assert stmt[0]["statements_removed"] == []
+
+
+def test_anonymous_struct_fields_keep_their_identity(repo, cache):
+    path, ids = repo
+    res = history(GitSource(path), Query("uScale"), ids["base"], ids["rename"], cache, progress=False)
+    assert res.changes == []
+    node_ids = {n["id"] for n in res.evaluations[-1].trace["nodes"]} if hasattr(res, "evaluations") else set()
+    assert not any("@" in n and n.split("@")[-1].split(" ")[0].isdigit() for n in node_ids)
+
+
+@pytest.mark.skipif(not shutil.which("svnadmin"), reason="subversion not installed")
+def test_git_and_svn_histories_agree(repo, cache, tmp_path):
+    path, ids = repo
+    url = make_svn_repo(tmp_path, [t for _, t in VERSIONS])
+    for symbol in ("uHz", "uLimit"):
+        g = history(GitSource(path), Query(symbol), ids["base"], ids["statement"], cache, progress=False)
+        s = history(SvnSource(url), Query(symbol), "1", str(len(VERSIONS)), cache, progress=False)
+        assert [kinds(c) for c in g.changes] == [kinds(c) for c in s.changes] and g.changes
+        assert [c.after.fingerprint.digest() for c in g.changes] == [c.after.fingerprint.digest() for c in s.changes]
+        assert [NAMES[ids_index(ids, c.after.ref)] for c in g.changes] == \
+               [NAMES[c.after.revision.svn - 1] for c in s.changes]
+
+
+def ids_index(ids: dict, ref) -> int:
+    return list(ids.values()).index(ref)
