@@ -171,3 +171,14 @@ def test_git_and_svn_histories_agree(repo, cache, tmp_path):
 
 def ids_index(ids: dict, ref) -> int:
     return list(ids.values()).index(ref)
+
+
+def test_html_timeline_shows_the_kinds(repo, tmp_path):
+    path, ids = repo
+    out = tmp_path / "h.html"
+    assert main(["history", "uHz", "--range", f"{ids['base']}..{ids['statement']}", "--src", str(path), "--no-cache",
+                 "--format", "html", "-o", str(out)]) == 0
+    page = out.read_text()
+    assert "Locals renamed (1)" in page and "<code>uTmp@decl2</code>" in page and "<code>uKHz</code>" in page
+    assert page.count("statements changed</span>") == 1 and page.count("guard changed</span>") == 1
+    assert "1 guard changes" not in page and "1 rename" in page  # the per-change summary line

@@ -111,18 +111,10 @@ def _guards(s: dict) -> str:
     return "under " + " && ".join(f"`{x}`" for x in g) if g else "unguarded"
 
 
-SUMMARY_ORDER = (("appeared", "appeared"), ("disappeared", "disappeared"), ("statement", "statement change"),
-                 ("guard", "guard change"), ("rename", "rename"))
-
-
 def summary_line(d: dict) -> str:
-    sm = d.get("summary") or {}
-    parts = []
-    for key, word in SUMMARY_ORDER:
-        n = sm.get(key, 0)
-        if n:
-            parts.append(f"{n} {word}{'s' if n != 1 and not word.endswith('d') else ''}")
-    return ", ".join(parts) or "no flow difference"
+    from ..query.flowdiff import summary_text
+
+    return summary_text(d.get("summary")) or "no flow difference"
 
 
 def diff_lines(d: dict, indent: str = "  ", verbose: bool = False) -> list[str]:

@@ -227,3 +227,20 @@ def flow_diff(old: dict | None, new: dict | None) -> dict:
                     "statement": sum(1 for c in changed if c["change"] == "statement"),
                     "guard": sum(1 for c in changed if c["change"] == "guard"), "rename": len(renames)},
     }
+
+
+_WORDS = (("appeared", "appeared", "appeared"), ("disappeared", "disappeared", "disappeared"),
+          ("statement", "statement change", "statement changes"), ("guard", "guard change", "guard changes"),
+          ("rename", "rename", "renames"))
+
+
+def summary_text(summary) -> str:
+    """'2 appeared, 1 guard change, 1 rename' from a flow diff's summary ('' when empty)."""
+    if not isinstance(summary, dict):
+        return ""
+    out = []
+    for key, one, many in _WORDS:
+        n = summary.get(key)
+        if isinstance(n, int) and not isinstance(n, bool) and n > 0:
+            out.append(f"{n} {one if n == 1 else many}")
+    return ", ".join(out)

@@ -14,6 +14,7 @@ from .. import __version__
 from ..errors import UsageError
 from ._common import one_line
 from ._links import for_source
+from ..query.flowdiff import summary_text
 
 SCHEMA = "srcscan-history/1"
 RUN_COLLAPSE = 4  # this many unchanged revisions in a row (or more) fold into one <details>
@@ -23,6 +24,8 @@ MAX_EDGES = 200  # per change and direction; more are counted, not listed
 def _svn(rev) -> int | None:
     svn = (rev or {}).get("svn") if isinstance(rev, dict) else None
     return svn if isinstance(svn, int) and not isinstance(svn, bool) and svn > 0 else None
+
+
 
 
 def rev_key(rev: dict | None):
@@ -54,6 +57,17 @@ def _edge_view(e: dict, rev: dict | None, web=None) -> dict:
             "code": highlight(e["code"]) if e.get("code") else None,
             "guards": [one_line(g) for g in guards], "trac": web.browse(e.get("file"), _svn(rev), line) if web else None,
             "svn": _svn(rev)}
+
+
+def _changed_view(c: dict, before, after, web=None) -> dict:
+    """An edge whose statements (``statement``) or only their guards (``guard``) changed."""
+    view = _edge_view(c, after, web)
+    view["change"] = "guard" if c.get("change") == "guard" else "statement"
+    view["stmts"] = ([{**_edge_view(x, after, web), "sign": "+"} for x in c.get("statements_added") or []
+                      if isinstance(x, dict)] +
+                     [{**_edge_view(x, before, web), "sign": "\u2212"} for x in c.get("statements_removed") or []
+                      if isinstance(x, dict)])
+    return view
 
 
 def _value_text(v, predicate: str) -> str:
@@ -112,6 +126,12 @@ def build_context(doc: dict) -> dict:
             "added": [_edge_view(x, after, web) for x in ea[:MAX_EDGES]],
             "removed": [_edge_view(x, before, web) for x in er[:MAX_EDGES]],
             "added_more": max(0, len(ea) - MAX_EDGES), "removed_more": max(0, len(er) - MAX_EDGES),
+            "changed": [_changed_view(x, before, after, web) for x in (d.get("edges_changed") or [])[:MAX_EDGES]
+                        if isinstance(x, dict)],
+            "renames": [{"old": one_line(r.get("old_name") or r.get("old")), "new": one_line(r.get("new_name") or r.get("new")),
+                         "function": one_line(r.get("function")), **_edge_view(r, after, web)}
+                        for r in d.get("renames") or [] if isinstance(r, dict)],
+            "summary": summary_text(d.get("summary")),
             "nodes_added": [one_line(n) for n in d.get("nodes_added") or []],
             "nodes_removed": [one_line(n) for n in d.get("nodes_removed") or []],
             "found": cmd == "bisect" and rev_key(after) == found_key, "returns": returns,
