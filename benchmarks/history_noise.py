@@ -107,6 +107,56 @@ def run(repo: str, good: str, bad: str, symbols: list[str], cache_dir: str) -> d
     return out
 
 
+def run_blame(repo: str, good: str, bad: str, symbols: list[str], cache_dir: str) -> dict:
+    """For every step of the end's trace that is not there from the start: does the diff from the
+    revision before its ``since`` to ``since`` touch one of its statements (as they read at
+    ``since``), or at least a file they sit in?"""
+    from srcscan.extract.cache import FactCache
+    from srcscan.query.blame import blame
+    from srcscan.query.flowdiff import edge_identity
+    from srcscan.query.history import GitSource, Query
+
+    src = GitSource(repo)
+    hunks = Hunks(str(src.repo.git_dir))
+    cache = FactCache(cache_dir)
+    out = {}
+    try:
+        for sym in symbols:
+            res = blame(src, Query(sym), good, bad, cache, search="every", progress=False)
+            pts = res.points
+            by_id = {e["id"]: e for e in res.end.trace.get("edges", [])}
+            rows = []
+            for eid, sb in res.edges.items():
+                s = sb.since
+                if s == 0:
+                    continue
+                ident = edge_identity(by_id[eid])
+                at_since = next((e for e in pts[s].trace.get("edges", []) if edge_identity(e) == ident), by_id[eid])
+                ev = at_since.get("evidence") or [at_since]
+                a, b = str(pts[s - 1].ref), str(pts[s].ref)
+                matched = any(hunks.touches(a, b, x.get("file"), x.get("line"), "new") for x in ev)
+                changed = any(hunks.changed(a, b, x.get("file")) for x in ev)
+                rows.append({"edge": f"{by_id[eid]['src']} -> {by_id[eid]['dst']}", "since": b[:10],
+                             "subject": pts[s].revision.subject, "matched": matched, "file_changed": changed})
+            out[sym] = {"steps": len(res.edges), "dated": rows}
+    finally:
+        cache.close()
+    return out
+
+
+def report_blame(doc: dict) -> None:
+    for sym, s in doc.items():
+        rows = s["dated"]
+        m = sum(r["matched"] for r in rows)
+        f = sum(r["file_changed"] and not r["matched"] for r in rows)
+        print(f"\nblame {sym}: {s['steps']} steps, {len(rows)} dated after the start: "
+              f"since touched by a hunk {m}, file changed only {f}, neither {len(rows) - m - f}")
+        for r in rows:
+            if not r["matched"]:
+                print(f"  {'file changed' if r['file_changed'] else 'UNEXPLAINED':12}  {r['since']}  "
+                      f"{(r['subject'] or '')[:36]:36}  {r['edge'][:110]}")
+
+
 def report(doc: dict) -> None:
     tot = {"changes": 0, "spurious": 0, "items": 0, "matched": 0, "in_changed_file": 0}
     for sym, s in doc["symbols"].items():
@@ -137,11 +187,16 @@ def main() -> int:
     ap.add_argument("--symbol", action="append")
     ap.add_argument("--cache", help="fact cache folder (default: a fresh temporary one)")
     ap.add_argument("--json", help="write the full result here")
+    ap.add_argument("--blame", action="store_true", help="also check blame's 'since' of every step")
     args = ap.parse_args()
     symbols = args.symbol or ["cTSCTicksPerSecond", "cTscTicksPerSecond", "u64CpuHz"]
     with tempfile.TemporaryDirectory() as tmp:
         doc = run(args.repo, args.good, args.bad, symbols, args.cache or tmp)
+        if args.blame:
+            doc["blame"] = run_blame(args.repo, args.good, args.bad, symbols, args.cache or tmp)
     report(doc)
+    if args.blame:
+        report_blame(doc["blame"])
     if args.json:
         Path(args.json).write_text(json.dumps(doc, indent=1))
     return 0
