@@ -27,6 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from srcscan.query.flowdiff import norm
+
 HUNK = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
 
@@ -43,13 +45,16 @@ class Hunks:
             out = subprocess.run(["git", "--git-dir", self.git_dir, "diff", "-U0", "--no-color", a, b, "--", path],
                                  capture_output=True, text=True, errors="replace").stdout
             old, new = [], []
+            plus = []
             for line in out.splitlines():
+                if line.startswith("+") and not line.startswith("+++"):
+                    plus.append(line[1:])
                 m = HUNK.match(line)
                 if m:
                     os_, oc, ns, nc = int(m[1]), int(m[2] or 1), int(m[3]), int(m[4] or 1)
                     old.append((os_, os_ + max(oc, 1) - 1) if oc else (os_, os_))
                     new.append((ns, ns + max(nc, 1) - 1) if nc else (ns, ns))
-            self._cache[key] = (old, new, bool(out.strip()))
+            self._cache[key] = (old, new, bool(out.strip()), norm("\n".join(plus)))
         return self._cache[key]
 
     def touches(self, a: str, b: str, path: str | None, line, side: str) -> bool:
@@ -57,6 +62,12 @@ class Hunks:
             return False
         old, new, _ = self._get(a, b, path)
         return any(lo <= line <= hi for lo, hi in (new if side == "new" else old))
+
+    def in_added_text(self, a: str, b: str, path: str | None, text: str) -> bool:
+        """Whether ``text`` (normalised) is in the lines the diff adds to ``path`` (a changed
+        condition: its text is on the new side even when the statement's own line is not)."""
+        t = norm(text)
+        return bool(path and t) and t[:60] in self._get(a, b, path)[3]
 
     def changed(self, a: str, b: str, path: str | None) -> bool:
         return bool(path) and self._get(a, b, path)[2]
@@ -71,7 +82,12 @@ def items(diff: dict):
     for c in diff.get("edges_changed", []):
         at = [(s.get("file"), s.get("line"), "new") for s in c.get("statements_added", [])]
         at += [(s.get("file"), s.get("line"), "old") for s in c.get("statements_removed", [])]
-        yield c["change"], f"{c['src']} -> {c['dst']}", at
+        conds = []  # a guard change: the conditions the new side has and the old one had not
+        if c["change"] == "guard":
+            was = {norm(g) for s in c.get("statements_removed", []) for g in s.get("guards") or []}
+            conds = [(s.get("file"), g) for s in c.get("statements_added", []) for g in s.get("guards") or []
+                     if norm(g) not in was]
+        yield c["change"], f"{c['src']} -> {c['dst']}", at + [("cond", f, g) for f, g in conds]
     for r in diff.get("renames", []):
         yield "rename", f"{r['old']} -> {r['new']}", [(r.get("file"), r.get("line"), "new")]
 
@@ -94,8 +110,10 @@ def run(repo: str, good: str, bad: str, symbols: list[str], cache_dir: str) -> d
                 d = ch.to_json()["diff"]
                 its = []
                 for kind, what, at in items(d):
-                    matched = any(hunks.touches(a, b, f, ln, side) for f, ln, side in at)
-                    file_changed = any(hunks.changed(a, b, f) for f, _, _ in at)
+                    lines = [x for x in at if x[0] != "cond"]
+                    matched = any(hunks.touches(a, b, f, ln, side) for f, ln, side in lines) or \
+                        any(hunks.in_added_text(a, b, f, g) for _, f, g in (x for x in at if x[0] == "cond"))
+                    file_changed = any(hunks.changed(a, b, f) for f, _, _ in lines)
                     its.append({"kind": kind, "what": what, "matched": matched, "file_changed": file_changed})
                 spurious = bool(its) and not any(i["matched"] or i["file_changed"] for i in its)
                 rows.append({"before": a[:10], "after": b[:10], "subject": ch.after.revision.subject,

@@ -182,3 +182,22 @@ def test_html_timeline_shows_the_kinds(repo, tmp_path):
     assert "Locals renamed (1)" in page and "<code>uTmp@decl2</code>" in page and "<code>uKHz</code>" in page
     assert page.count("statements changed</span>") == 1 and page.count("guard changed</span>") == 1
     assert "1 guard changes" not in page and "1 rename" in page  # the per-change summary line
+
+
+def test_comments_and_spacing_are_not_changes_a_new_copy_is():
+    from srcscan.query.flowdiff import Fingerprint, flow_diff
+
+    def trace(code, guard, line, copies=1):
+        ev = [{"kind": "assign", "file": "a.c", "line": line + i, "code": code, "function": "f", "guards": [guard],
+               "preproc": [], "via": None} for i in range(copies)]
+        return {"nodes": [{"id": "x"}, {"id": "y"}],
+                "edges": [{"src": "x", "dst": "y", "kind": "assign", "via": None, **ev[0], "evidence": ev}]}
+
+    a = trace("y = x;", "if (x > 1)", 10)
+    b = trace("y  =  x;   /* reworded */", "if (x > 1 /* kHz */)", 40)
+    assert Fingerprint.of(a) == Fingerprint.of(b) and flow_diff(a, b)["edges_changed"] == []
+    c = trace("y = x;", "if (x > 1)", 10, copies=2)
+    assert Fingerprint.of(a) != Fingerprint.of(c)
+    assert flow_diff(a, c)["summary"]["statement"] == 1
+    d = trace("y = x;", "if (x > 2)", 10)
+    assert flow_diff(a, d)["summary"] == {"appeared": 0, "disappeared": 0, "statement": 0, "guard": 1, "rename": 0}

@@ -22,12 +22,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 _WS = re.compile(r"\s+")
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
 _TOKEN_WS = re.compile(r"\s*([^\w\s])\s*")
 
 
 def norm(text) -> str:
-    """Statement text as identity: whitespace runs collapsed, none around punctuation."""
-    return _TOKEN_WS.sub(r"\1", _WS.sub(" ", str(text or "")).strip())
+    """Statement text as identity: /* comments */ dropped, whitespace runs collapsed, none
+    around punctuation (a reworded comment or a re-indented line is not a change)."""
+    return _TOKEN_WS.sub(r"\1", _WS.sub(" ", _COMMENT.sub(" ", str(text or ""))).strip())
 
 
 def edge_key(e: dict) -> tuple:
