@@ -201,3 +201,22 @@ def test_comments_and_spacing_are_not_changes_a_new_copy_is():
     assert flow_diff(a, c)["summary"]["statement"] == 1
     d = trace("y = x;", "if (x > 2)", 10)
     assert flow_diff(a, d)["summary"] == {"appeared": 0, "disappeared": 0, "statement": 0, "guard": 1, "rename": 0}
+
+
+def test_a_big_change_reads_at_scale():
+    from srcscan.commands._history import FOLD_ITEMS, MAX_FUNCTIONS, diff_lines
+
+    def edge(i, fn):
+        return {"src": f"local:f.c:{fn}:a{i}", "dst": f"field:S.x{i}", "src_label": f"{fn}:a{i}", "dst_label": f"S.x{i}",
+                "kind": "assign", "via": None, "file": "f.c", "line": i, "code": f"s.x{i} = a{i};", "function": fn}
+
+    added = [edge(i, f"fn{i % 30}") for i in range(300)]
+    d = {"edges_added": added, "summary": {"appeared": 300}}
+    short = diff_lines(d)
+    assert short[0].strip() == "300 appeared"
+    assert len(short) <= 2 + 2 * MAX_FUNCTIONS + 1 and "10 more function(s)" in short[-1]
+    assert all("local:" not in x for x in short) and any("+ appeared    10: fn" in x for x in short)
+    full = diff_lines(d, verbose=True)
+    assert sum("+ appeared" in x for x in full) == 300 and any("local:f.c:fn0:a0" in x for x in full)
+    few = diff_lines({"edges_added": added[:FOLD_ITEMS], "summary": {"appeared": FOLD_ITEMS}})
+    assert sum("+ appeared" in x for x in few) == FOLD_ITEMS and any("| s.x0 = a0;" in x for x in few)

@@ -106,9 +106,31 @@ def _kind_via(e: dict) -> str:
     return f"[{e.get('kind')}{' via ' + str(e['via']) if e.get('via') else ''}]"
 
 
+def _conds(s: dict) -> list[str]:
+    return list(s.get("guards") or []) + [f"#if {p}" for p in s.get("preproc") or []]
+
+
+def _clip(text: str, n: int = 80) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[:n - 3] + "..."
+
+
 def _guards(s: dict) -> str:
-    g = list(s.get("guards") or []) + [f"#if {p}" for p in s.get("preproc") or []]
-    return "under " + " && ".join(f"`{x}`" for x in g) if g else "unguarded"
+    g = _conds(s)
+    return "under " + " && ".join(f"`{_clip(x)}`" for x in g) if g else "unguarded"
+
+
+def _guard_delta(new: dict, was: dict) -> str:
+    """What a guard change changed: the conditions added and those dropped (not every one)."""
+    a, b = _conds(new), _conds(was)
+    plus = [x for x in a if x not in b]
+    minus = [x for x in b if x not in a]
+    parts = []
+    if plus:
+        parts.append("now under " + " && ".join(f"`{_clip(x)}`" for x in plus))
+    if minus:
+        parts.append("no longer under " + " && ".join(f"`{_clip(x)}`" for x in minus))
+    return "; ".join(parts) or "conditions reordered"
 
 
 def summary_line(d: dict) -> str:
@@ -117,46 +139,76 @@ def summary_line(d: dict) -> str:
     return summary_text(d.get("summary")) or "no flow difference"
 
 
-def diff_lines(d: dict, indent: str = "  ", verbose: bool = False) -> list[str]:
-    """A flow diff as text: a summary line, then the changes grouped by function (file:line of
-    the new side; a disappeared edge shows the old one). Raw node ids only when verbose."""
-    rows: dict[str, list[str]] = {}
+FOLD_ITEMS = 12  # a change with more items than this is shown a line per function and kind
+MAX_FUNCTIONS = 20  # functions listed per folded change (the JSON and --verbose have all)
+_KINDS = (("rename", "= rename      "), ("appeared", "+ appeared    "), ("disappeared", "- disappeared "),
+          ("statement", "~ statement   "), ("guard", "~ guard       "))
 
-    def add(fn, line):
-        rows.setdefault(fn or "(file scope)", []).append(line)
 
+def _items(d: dict, verbose: bool) -> list[tuple]:
+    """(function, kind, one-line text, where, detail lines) for every item of a flow diff."""
+    out = []
     for r in d.get("renames", []):
         old, new = (r["old"], r["new"]) if verbose else (r.get("old_name"), r.get("new_name"))
-        add(r.get("function"), f"= rename       {old} -> {new}  ({r.get('edges', 0)} step(s))  {_at(r)}")
-    for sign, word, key in (("+", "appeared   ", "edges_added"), ("-", "disappeared", "edges_removed")):
+        out.append((r.get("function"), "rename", f"{old} -> {new}  ({r.get('edges', 0)} step(s))", _at(r), []))
+    for kind, key in (("appeared", "edges_added"), ("disappeared", "edges_removed")):
         for e in d.get(key, []):
-            add(e.get("function"), f"{sign} {word}  {_label(e, 'src', verbose)} -> {_label(e, 'dst', verbose)}  "
-                                   f"{_kind_via(e)}  {_at(e)}" + (" (before)" if sign == "-" else ""))
-            if e.get("code"):
-                add(e.get("function"), f"                | {e['code']}")
+            what = f"{_label(e, 'src', verbose)} -> {_label(e, 'dst', verbose)}  {_kind_via(e)}"
+            where = _at(e) + (" (before)" if kind == "disappeared" else "")
+            out.append((e.get("function"), kind, what, where, [f"| {e['code']}"] if e.get("code") else []))
     for c in d.get("edges_changed", []):
         what = f"{_label(c, 'src', verbose)} -> {_label(c, 'dst', verbose)}  {_kind_via(c)}"
+        new, was = c.get("statements_added") or [{}], c.get("statements_removed") or [{}]
         if c.get("change") == "guard":
-            new = c.get("statements_added") or [{}]
-            was = c.get("statements_removed") or [{}]
-            add(c.get("function"), f"~ guard        {what}: now {_guards(new[0])} (was {_guards(was[0])})  {_at(new[0])}")
-        else:
-            for s in c.get("statements_added", []):
-                add(s.get("function") or c.get("function"),
-                    f"~ statement +  {what}  {_at(s)}  {_guards(s)}")
-                add(s.get("function") or c.get("function"), f"                | {s.get('code')}")
-            for s in c.get("statements_removed", []):
-                add(s.get("function") or c.get("function"), f"~ statement -  {what}  {_at(s)} (before)")
-                add(s.get("function") or c.get("function"), f"                | {s.get('code')}")
-    out = [f"{indent}{summary_line(d)}"] if rows else []
-    for fn in sorted(rows):
+            out.append((c.get("function"), "guard", f"{what}: {_guard_delta(new[0], was[0])}", _at(new[0]), []))
+            continue
+        detail = [f"+ {_at(x)}  {_guards(x)}  | {x.get('code')}" for x in c.get("statements_added", [])]
+        detail += [f"- {_at(x)} (before)  | {x.get('code')}" for x in c.get("statements_removed", [])]
+        n_add, n_rm = len(c.get("statements_added", [])), len(c.get("statements_removed", []))
+        out.append((c.get("function"), "statement", f"{what}: {n_add} statement(s) more, {n_rm} less",
+                    _at(new[0]) or _at(was[0]), detail))
+    return out
+
+
+def diff_lines(d: dict, indent: str = "  ", verbose: bool = False) -> list[str]:
+    """A flow diff as text: a summary line, then the items grouped by function (file:line of the
+    new side; a disappeared step shows the old one). A change of more than FOLD_ITEMS items is
+    folded to one line per function and kind; raw node ids, the nodes added and removed, and
+    every item only with ``verbose``."""
+    items = _items(d, verbose)
+    if not items and not (verbose and (d.get("nodes_added") or d.get("nodes_removed"))):
+        return [f"{indent}(no flow difference)"]
+    by_fn: dict[str, list[tuple]] = {}
+    for it in items:
+        by_fn.setdefault(it[0] or "(file scope)", []).append(it)
+    out = [f"{indent}{summary_line(d)}"] if items else []
+    fold = not verbose and len(items) > FOLD_ITEMS
+    fns = sorted(by_fn, key=lambda f: (-len(by_fn[f]), f)) if fold else sorted(by_fn)
+    for fn in fns[:MAX_FUNCTIONS] if fold else fns:
         out.append(f"{indent}  {fn}")
-        out += [f"{indent}    {x}" for x in rows[fn]]
+        for kind, word in _KINDS:
+            group = [it for it in by_fn[fn] if it[1] == kind]
+            if not group:
+                continue
+            if fold:
+                ex = "; ".join(_clip(it[2].split("  ")[0], 70) for it in group[:2]) + \
+                    (f"; +{len(group) - 2} more" if len(group) > 2 else "")
+                wheres = sorted({it[3].split(" ")[0] for it in group if it[3]})
+                at = wheres[0] + (f" (+{len(wheres) - 1} more)" if len(wheres) > 1 else "") if wheres else ""
+                out.append(f"{indent}    {word}{len(group)}: {ex}  {at}")
+                continue
+            for it in group:
+                out.append(f"{indent}    {word}{it[2]}  {it[3]}")
+                out += [f"{indent}                    {x}" for x in it[4]]
+    if fold and len(fns) > MAX_FUNCTIONS:
+        out.append(f"{indent}  ... {len(fns) - MAX_FUNCTIONS} more function(s): --verbose or --format json lists them")
+    elif fold:
+        out.append(f"{indent}  (folded: --verbose lists every item with its source line)")
     if verbose:
         for sign, key in (("-", "nodes_removed"), ("+", "nodes_added")):
             if d.get(key):
                 out.append(f"{indent}{sign} nodes: {', '.join(d[key])}")
-    return out or [f"{indent}(no flow difference)"]
+    return out
 
 
 def render_text(doc: dict, verbose: bool = False) -> str:
