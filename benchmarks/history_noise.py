@@ -60,7 +60,7 @@ class Hunks:
     def touches(self, a: str, b: str, path: str | None, line, side: str) -> bool:
         if not path or not isinstance(line, int):
             return False
-        old, new, _ = self._get(a, b, path)
+        old, new = self._get(a, b, path)[:2]
         return any(lo <= line <= hi for lo, hi in (new if side == "new" else old))
 
     def in_added_text(self, a: str, b: str, path: str | None, text: str) -> bool:
