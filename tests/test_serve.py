@@ -131,8 +131,9 @@ def test_node_link_recentres_and_keeps_the_configuration(c):
 def test_search_and_did_you_mean(c):
     r = c.get("/search", params={"symbol": SYMBOL})
     assert r.status_code == 200 and "GIMKVM.cTscTicksPerSecond" in r.text and "GIMHV.cTscTicksPerSecond" in r.text
-    r = c.get("/search", params={"symbol": "cTscTicksPerSecnd"})
-    assert "No value named" in r.text and "/search?symbol=GIMKVM.cTscTicksPerSecond" in r.text
+    r = c.get("/search", params={"symbol": "cTscTicksPerSecnd"})  # a misspelling: close spellings, ranked
+    assert "Values named" not in r.text and "close spelling" in r.text
+    assert r.text.index('href="/trace?symbol=cTscTicksPerSecond"') < r.text.index('href="/trace?symbol=cTSCTicksPerSecond"')
     r = c.get("/trace", params={"symbol": "cTscTicksPerSecnd"})
     assert r.status_code == 404 and "no value named" in r.text and "Did you mean" in r.text
     assert c.get("/api/trace", params={"symbol": "nope_nothing"}).status_code == 404

@@ -185,10 +185,24 @@ def make_app(ex: Explorer, host: str = "127.0.0.1", port: int = 8765, allow_host
         async def fn(p, r):
             if not p.symbol:
                 return RedirectResponse("/", status_code=303)
+            mode = request.query_params.get("mode", "auto")
+            from ..query.find import MODES
+            if mode not in MODES:
+                raise UsageError(f"search mode {mode[:40]!r}: choose one of {', '.join(MODES)}")
             p = await resolved(p)
-            f = ex.search(p)
+            f = ex.search(p, mode)
             got = await wait(f, page_wait)
             return got if got is _PENDING else pages.search_page(ex, p, r, got)
+        return await html(request, fn)
+
+    async def files(request: Request):
+        async def fn(p, r):
+            folder = request.query_params.get("dir", "").strip("/")
+            if len(folder) > 4096:
+                raise UsageError("files: dir is too long")
+            p = await resolved(p)
+            got = await wait(ex.files(p), page_wait)
+            return got if got is _PENDING else pages.files_page(ex, p, r, folder, got)
         return await html(request, fn)
 
     async def trace_page(request: Request):
@@ -271,7 +285,7 @@ def make_app(ex: Explorer, host: str = "127.0.0.1", port: int = 8765, allow_host
             return PlainTextResponse("not found\n", status_code=404)
         return Response(css, media_type="text/css", headers={"cache-control": "max-age=300"})
 
-    routes = [Route("/", home), Route("/search", search), Route("/trace", trace_page), Route("/source", source),
+    routes = [Route("/", home), Route("/search", search), Route("/files", files), Route("/trace", trace_page), Route("/source", source),
               Route("/diff", history_route("diff")), Route("/history", history_route("history")),
               Route("/api/trace", api_trace), Route("/api/search", api_search), Route("/api/revisions", api_revisions),
               Route("/static/{name}", static), Route("/favicon.ico", lambda request: Response(status_code=204))]

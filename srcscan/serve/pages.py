@@ -108,13 +108,58 @@ def page(ex, p: Params, revs, page_name: str, title: str, **ctx) -> str:
                                                         **ctx)
 
 
+SEARCH_MODES = (("auto", "best"), ("prefix", "prefix"), ("substring", "substring"), ("fuzzy", "close spelling"),
+                ("regex", "regex"))
+
+
 def search_page(ex, p: Params, revs, found: dict | None) -> str:
     found = found or {"matches": [], "suggestions": []}
-    matches = [dict(m, href=url("/trace", replace(p, symbol=m["id"]).query())) for m in found["matches"]]
+    rev = [("rev", p.rev)] if p.rev else []
+    matches = [dict(m, href=url("/trace", replace(p, symbol=m["id"]).query()),
+                    src_href=Links(p).source(m.get("file"), m.get("line"))) for m in found["matches"]]
     sugg = [{"name": s, "href": url("/search", replace(p, symbol=s).query())} for s in found["suggestions"]]
-    title = f"Values named {p.symbol}" if p.symbol else "Search"
-    return page(ex, p, revs, "search", title, matches=matches, suggestions=sugg,
-                all_href=url("/trace", p.query()))
+    names = [dict(n, href=url("/trace", replace(p, symbol=n["name"]).query()),
+                  kinds_text=", ".join(f"{c} {k}" for k, c in n.get("kinds") or []))
+             for n in found.get("names") or [] if n["name"] != p.symbol or not matches]
+    files = [dict(f, href=url("/source", [("path", f["path"])] + rev)) for f in found.get("files") or []]
+    mode = found.get("mode", "auto")
+    modes = [{"value": m, "label": label, "on": m == mode,
+              "href": url("/search", [("symbol", p.symbol), ("mode", m)] + rev)}
+             for m, label in SEARCH_MODES]
+    title = f"Search: {p.symbol}" if p.symbol else "Search"
+    return page(ex, p, revs, "search", title, matches=matches, suggestions=sugg, names=names, files=files,
+                modes=modes, all_href=url("/trace", p.query()), files_href=url("/files", rev))
+
+
+def files_page(ex, p: Params, revs, folder: str, paths: list[str]) -> str:
+    """One folder of the served tree: its sub-folders (with file counts) and its files."""
+    prefix = folder + "/" if folder else ""
+    rev = [("rev", p.rev)] if p.rev else []
+    subdirs: dict[str, int] = {}
+    here = []
+    for path in paths:
+        if not path.startswith(prefix):
+            continue
+        rest = path[len(prefix):]
+        if "/" in rest:
+            d = rest.split("/", 1)[0]
+            subdirs[d] = subdirs.get(d, 0) + 1
+        else:
+            here.append(path)
+    if folder and not subdirs and not here:
+        from ..errors import NotFound
+
+        raise NotFound(f"{folder!r} is not a folder of the files served")
+    crumbs = [{"name": "(top)", "href": url("/files", rev)}]
+    acc = ""
+    for part in folder.split("/") if folder else []:
+        acc = f"{acc}/{part}" if acc else part
+        crumbs.append({"name": part, "href": url("/files", [("dir", acc)] + rev)})
+    dirs = [{"name": d + "/", "count": n, "href": url("/files", [("dir", prefix + d)] + rev)}
+            for d, n in sorted(subdirs.items())]
+    fls = [{"name": f.rsplit("/", 1)[-1], "href": url("/source", [("path", f)] + rev)} for f in sorted(here)]
+    return page(ex, p, revs, "files", f"Files: {folder or '(top)'}", crumbs=crumbs, dirs=dirs, file_list=fls,
+                total=len(paths))
 
 
 def error_page(ex, p: Params, revs, message: str, suggestions=()) -> str:

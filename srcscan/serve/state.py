@@ -343,21 +343,38 @@ class Explorer:
 
         return self.on_lane(p, ("trace", p), run)
 
-    def search(self, p: Params) -> Future:
-        """{"matches": [node], "suggestions": [name]} for ``p.symbol`` (the CLI's did-you-mean)."""
+    def search(self, p: Params, mode: str = "auto") -> Future:
+        """{"matches": [node], "suggestions": [name], "names": [ranked name], "files": [ranked
+        file]} for ``p.symbol``: the values it names exactly, the CLI's did-you-mean, and the
+        code browser's ranked search (srcscan/query/find.py) over value names and file names."""
         def run(analysis):
+            from ..query.find import kinds_of, rank, rank_files
             from ..query.slicing import match_nodes, suggestions
 
             g = analysis.graph
-            ids = match_nodes(g, p.symbol, p.ignore_case)[:200]
+            ids = match_nodes(g, p.symbol, p.ignore_case)[:200] if mode == "auto" else []
             matches = []
             for nid in ids:
                 attrs = g.nodes[nid]
                 matches.append({"id": nid, "label": attrs.get("label") or nid, "kind": attrs.get("kind"),
                                 "file": attrs.get("file"), "line": attrs.get("line")})
-            return {"matches": matches, "suggestions": [] if ids else suggestions(g, p.symbol, n=8)}
+            hits = rank(g.all_names(), p.symbol, mode, limit=40)
+            kinds = kinds_of(g, [h.name for h in hits])
+            names = [{"name": h.name, "how": h.how, "kinds": sorted(kinds[h.name].items()),
+                      "count": sum(kinds[h.name].values())} for h in hits]
+            files = [{"path": h.name, "how": h.how}
+                     for h in rank_files((path for path, _ in analysis.snapshot.files()), p.symbol, mode)]
+            return {"matches": matches, "suggestions": [] if ids else suggestions(g, p.symbol, n=8),
+                    "names": names, "files": files, "mode": mode}
 
-        return self.on_lane(p, ("search", p.lane_key(), p.symbol, p.ignore_case), run)
+        return self.on_lane(p, ("search", p.lane_key(), p.symbol, p.ignore_case, mode), run)
+
+    def files(self, p: Params) -> Future:
+        """Every file of the snapshot served (sorted paths)."""
+        def run(analysis):
+            return sorted(path for path, _ in analysis.snapshot.files())
+
+        return self.on_lane(p, ("files", p.lane_key()), run)
 
     def read(self, p: Params, path: str) -> Future:
         """The bytes of ``path``, only if it is one of the snapshot's files."""

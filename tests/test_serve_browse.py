@@ -1,0 +1,107 @@
+"""The explorer as a code browser (issue 31), without a browser: ranked search over values and
+files, the file browser, and the skip link every page starts with."""
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+
+pytest.importorskip("starlette", reason="the serve extra is not installed")
+
+from srcscan.query.find import rank, rank_files  # noqa: E402
+from test_serve import check_inert_page, client, sample  # noqa: E402,F401  (sample is a fixture)
+
+TICK_NAMES = ["cTicks", "pcTicks", "cTrapTicks", "cToR0Ticks", "cTotalTicks", "uTicks", "cTscTicksPerSecond",
+              "cTSCTicksPerSecond", "u32TscScale"]
+
+
+def test_ranking_puts_prefixes_before_close_spellings():
+    got = [(h.name, h.how) for h in rank(TICK_NAMES, "cTscTicks")]
+    assert got[:2] == [("cTscTicksPerSecond", "prefix"), ("cTSCTicksPerSecond", "prefix (other case)")]
+    assert {h.how for h in rank(TICK_NAMES, "cTscTicks")[2:]} == {"close spelling"}
+    assert [h.name for h in rank(TICK_NAMES, "tscticks", "substring")] == ["cTscTicksPerSecond", "cTSCTicksPerSecond"]
+    assert rank(TICK_NAMES, "cTicks")[0].how == "exact"
+    assert [h.name for h in rank(TICK_NAMES, r"^u\d+", "regex")] == ["u32TscScale"]
+
+
+def test_a_pattern_that_backtracks_for_ever_is_refused():
+    from srcscan.errors import UsageError
+
+    with pytest.raises(UsageError, match="repeated group"):
+        rank(TICK_NAMES, "(a+)+$", "regex")
+    with pytest.raises(UsageError, match="regex"):
+        rank(TICK_NAMES, "([", "regex")
+
+
+def test_files_rank_by_base_name():
+    paths = ["src/VBox/VMM/VMMR3/GIMKvm.cpp", "src/VBox/VMM/include/GIMKvmInternal.h", "src/VBox/VMM/VMMR3/TM.cpp"]
+    assert [h.name for h in rank_files(paths, "GIMKvm")] == paths[:2]
+    assert [h.name for h in rank_files(paths, "VMMR3/TM")] == [paths[2]]
+
+
+@pytest.fixture(scope="module")
+def c(sample):  # noqa: F811
+    return client(sample)
+
+
+def _links(html: str, cls: str) -> list[tuple[str, str]]:
+    block = re.search(rf'<(?:ol|ul) class="{cls}">(.*?)</(?:ol|ul)>', html, re.S)
+    if not block:
+        return []
+    return [(unescape(h), re.sub("<[^>]+>", "", t)) for h, t in re.findall(r'<a[^>]*href="([^"]+)"[^>]*>(.*?)</a>',
+                                                                         block.group(1))]
+
+
+def test_prefix_search_finds_the_value_first(c):
+    r = c.get("/search", params={"symbol": "cTscTicks"})
+    assert r.status_code == 200
+    names = _links(r.text, "names")
+    assert names and names[0][1] == "cTscTicksPerSecond" and names[0][0] == "/trace?symbol=cTscTicksPerSecond"
+    assert "prefix" in r.text and "No value named" not in r.text
+    check_inert_page(r.text)
+
+
+def test_search_finds_files_and_their_source_opens(c):
+    r = c.get("/search", params={"symbol": "GIMKvm", "mode": "substring"})
+    files = _links(r.text, "files")
+    assert any(t.endswith("VMMR3/GIMKvm.cpp") for _, t in files)
+    href = next(h for h, t in files if t.endswith("VMMR3/GIMKvm.cpp"))
+    src = c.get(href)
+    assert src.status_code == 200 and "u32TscScale" in src.text
+
+
+def test_file_browser_reaches_a_file(c):
+    top = c.get("/files")
+    assert top.status_code == 200
+    dirs = _links(top.text, "dirs")
+    assert ("/files?dir=src", "src/") in dirs
+    page = c.get("/files", params={"dir": "src/VBox/VMM/VMMR3"})
+    files = _links(page.text, "files")
+    href = next(h for h, t in files if t == "TM.cpp")
+    assert href == "/source?path=src%2FVBox%2FVMM%2FVMMR3%2FTM.cpp"
+    assert c.get(href).status_code == 200
+    check_inert_page(page.text)
+
+
+@pytest.mark.parametrize("folder", ["../etc", "nowhere", "src/VBox/VMM/VMMR3/TM.cpp"])
+def test_file_browser_refuses_what_is_not_a_folder_served(c, folder):
+    r = c.get("/files", params={"dir": folder})
+    assert r.status_code == 404 and "not a folder of the files served" in r.text
+
+
+@pytest.mark.parametrize("params, code", [({"symbol": "x", "mode": "glob"}, 400),
+                                          ({"symbol": "(a+)+$", "mode": "regex"}, 400)])
+def test_bad_search_input_is_one_error(c, params, code):
+    r = c.get("/search", params=params)
+    assert r.status_code == code and r.text.count('class="error"') == 1
+
+
+@pytest.mark.parametrize("path, params", [("/", {}), ("/search", {"symbol": "cTscTicks"}),
+                                          ("/trace", {"symbol": "cTscTicksPerSecond"}),
+                                          ("/source", {"path": "src/VBox/VMM/VMMR3/TM.cpp"}), ("/files", {})])
+def test_every_page_starts_with_a_skip_link_to_its_main_part(c, path, params):
+    html = c.get(path, params=params).text
+    first = re.search(r"<a [^>]*href=\"([^\"]+)\"[^>]*>([^<]*)</a>", html)
+    assert first.group(1) == "#main" and "skip" in first.group(2)
+    assert re.search(r'<(main|section)[^>]* id="main"', html)
