@@ -18,6 +18,7 @@ from ..extract.keys import fp_refs
 from .handles import ConfigHandles
 from .locals import LocalVersions
 from .unions import UnionStorage
+from .objects import LocalObjects
 from .summary import Summaries
 
 
@@ -27,7 +28,7 @@ class BuildOptions:
     control: bool = True  # add control-dependence edges
 
 
-class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, ConfigHandles):
+class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, ConfigHandles, LocalObjects):
     def __init__(self, program: Program, models: Models | None = None, options: BuildOptions | None = None):
         self.p = program
         self.m = models or load_models()
@@ -68,6 +69,9 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
     def _var_node(self, acc: Access, fn: Function | None, file: str) -> str | None:
         if fn is not None:
             acc = self._rewrite(acc, fn, file)
+            obj = self.object_node(acc, fn, file)  # a field of a local struct: that variable's own
+            if obj is not None:
+                return obj
         steps = [s for s in acc.steps if s[0] in ("->", ".")]
         if steps:
             owner, name, decl = self.p.field_owner(acc, fn, file)
