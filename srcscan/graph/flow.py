@@ -19,6 +19,7 @@ from .handles import ConfigHandles
 from .locals import LocalVersions
 from .unions import UnionStorage
 from .objects import LocalObjects
+from .status import StatusCodes
 from .summary import Summaries
 
 
@@ -28,7 +29,8 @@ class BuildOptions:
     control: bool = True  # add control-dependence edges
 
 
-class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, ConfigHandles, LocalObjects):
+class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, ConfigHandles, LocalObjects,
+                  StatusCodes):
     def __init__(self, program: Program, models: Models | None = None, options: BuildOptions | None = None):
         self.p = program
         self.m = models or load_models()
@@ -157,8 +159,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
     # ------------------------------------------------------------------ edges
     def _edge(self, src: str | None, dst: str | None, kind: str, fn: Function | None, stmt, via: str | None = None,
               indirect: bool = False) -> None:
-        if src is None or dst is None or src == dst:
-            return
+        if src is None or dst is None or src == dst or self.status_node(src):
+            return  # (a status code ends a path: graph/status.py)
         if kind != "control":  # a load from / store into an object that may be another one
             alias = self.alias_nodes
             if src in alias:
