@@ -88,9 +88,9 @@ def test_a_path_is_listed_in_the_state_the_search_had_on_it():
         succ[index[a]].append((index[b], KINDS.index(k)))
     g = CompactGraph(ids, [("local", n, n, "f", "f.c", 1, False, None) for n in ids], succ)
     kinds = {(a, b): k for a, b, k in edges}
-    tree = _bfs(g, ["s"], True, 100)
+    tree = _bfs(g, ["s"], True, 100, tail=3)
     assert "y" in tree
     path = list(reversed(_walk_back(tree, "y")))
     assert path == ["s", "u", "y"]
-    for p, _ in _tree_paths(g, tree, "s", True, "sink", 10):
-        assert realizable(p, lambda a, b: kinds[(a, b)], g.kind), p
+    for p, _ in _tree_paths(g, tree, "s", True, "sink", 10, 3):
+        assert realizable(p, lambda a, b: kinds[(a, b)], g.kind, tail=3), p

@@ -39,8 +39,9 @@ def suggestions(g: "graphstore.CompactGraph | graphstore.SqliteGraph", symbol: s
 #
 # - cost (graph.compact.EDGE_COST): a data flow is a better explanation than a guess through
 #   an unknown call or a may-alias object, which is better than a control dependence;
-# - control: followed only downstream, and after one a path takes at most CONTROL_TAIL more
-#   data steps (implicit flows fan out into unrelated data: locks, counters, pointers);
+# - control: followed only downstream, into the data written under the branch, and a path stops
+#   there (CONTROL_TAIL 0: implicit flows fan out into unrelated data - locks, counters, policies -
+#   and on through them); ``trace --control-tail N`` lets it take N more data steps;
 # - may-alias: a load from (downstream) or store into (upstream) a field of a per-object struct
 #   whose object cannot be told (alias-load / alias-store / alias edges) is taken, but a path
 #   goes at most ALIAS_TAIL more steps after it (unless it starts at that field), and never
@@ -55,7 +56,7 @@ def suggestions(g: "graphstore.CompactGraph | graphstore.SqliteGraph", symbol: s
 #   and a path extended past the slice's leaf to a source/sink is checked again (``realizable``):
 #   benchmarks/context_check.py walks listed paths for violations.
 
-CONTROL_TAIL = 3
+CONTROL_TAIL = 0  # data steps after a control edge unless asked for more (trace --control-tail N)
 ALIAS_TAIL = 3
 _GLOBAL_KINDS = frozenset(("field", "global", "source", "sink"))
 _ALIAS_OUT = {True: frozenset(("alias-load", "alias")), False: frozenset(("alias-store", "alias"))}
@@ -64,7 +65,7 @@ _DESCEND = {True: frozenset(("arg",)), False: frozenset(("return", "out"))}
 
 
 def step(state: tuple[int, int | None], kind: str, forward: bool, v_kind: str | None, control: bool = True,
-         from_start: bool = False) -> tuple[int, int | None] | None:
+         from_start: bool = False, tail: int = CONTROL_TAIL) -> tuple[int, int | None] | None:
     """The state after taking an edge of ``kind`` (in the search's direction) from a node in
     ``state`` = (phase, data steps left or None), or None when the path may not take it."""
     phase, left = state
@@ -73,7 +74,7 @@ def step(state: tuple[int, int | None], kind: str, forward: bool, v_kind: str | 
     if kind == "control":
         if not control or not forward or left is not None:
             return None
-        left = CONTROL_TAIL
+        left = tail
     elif kind == "alias" and not from_start:
         return None  # from one guessed object straight into another: two guesses
     elif kind in _ALIAS_OUT[forward] and not from_start:
@@ -113,7 +114,7 @@ class _Tree(dict):
 
 
 def _bfs(g: "graphstore.CompactGraph | graphstore.SqliteGraph", starts: list[str], forward: bool, limit: int, control: bool = True,
-         allowed: set[str] | dict | None = None) -> _Tree:
+         allowed: set[str] | dict | None = None, tail: int = CONTROL_TAIL) -> _Tree:
     """Cheapest-path tree under the path rule (``step``). A node first reached in a state that
     allows less (phase 1, or fewer steps left) is taken again when a freer path reaches it."""
     import heapq
@@ -154,7 +155,7 @@ def _bfs(g: "graphstore.CompactGraph | graphstore.SqliteGraph", starts: list[str
         for v, kind in nxt(u):
             if allowed is not None and v not in allowed:
                 continue
-            ns = step(st, kind, forward, kind_of(v), control, from_start)
+            ns = step(st, kind, forward, kind_of(v), control, from_start, tail)
             if ns is None:
                 continue
             if v in states and any(_dominated(ns, o) for o in states[v]):
@@ -188,7 +189,8 @@ def _budget_key(b: int | None) -> int:
     return 1 << 30 if b is None else b
 
 
-def realizable(path: list[str], kind_of_edge, kind_of_node, control: bool = True, forward: bool = True) -> bool:
+def realizable(path: list[str], kind_of_edge, kind_of_node, control: bool = True, forward: bool = True,
+               tail: int = CONTROL_TAIL) -> bool:
     """Whether a path (in flow order) obeys the path rule: ``kind_of_edge(u, v)`` gives each
     edge's kind, ``kind_of_node(n)`` each node's."""
     st = (0, None)
@@ -196,7 +198,7 @@ def realizable(path: list[str], kind_of_edge, kind_of_node, control: bool = True
     first = path[0] if forward else path[-1]
     for u, v in seq:
         e = (u, v) if forward else (v, u)
-        st = step(st, kind_of_edge(*e), forward, kind_of_node(v), control, u == first)
+        st = step(st, kind_of_edge(*e), forward, kind_of_node(v), control, u == first, tail)
         if st is None:
             return False
     return True
@@ -216,7 +218,8 @@ def _ends(g: "graphstore.CompactGraph | graphstore.SqliteGraph", tree: dict[str,
     return out
 
 
-def _tree_paths(g, tree: dict[str, str | None], start: str, forward: bool, want: str, limit: int):
+def _tree_paths(g, tree: dict[str, str | None], start: str, forward: bool, want: str, limit: int,
+                tail: int = CONTROL_TAIL):
     """One path per leaf of the cheapest-path tree, so every node of the slice is on some
     path; a leaf that is not a source/sink is extended along the cheapest way on to one
     (a value that reaches guest memory through a struct already reached another way).
@@ -282,9 +285,9 @@ def _tree_paths(g, tree: dict[str, str | None], start: str, forward: bool, want:
                 on.add(n)
             # the way on was searched from the source/sink, in a state of its own: the whole path
             # must still obey the rule (not enter a function at one call and leave at another)
-            if not _obeys(g, chain, forward):
+            if not _obeys(g, chain, forward, tail):
                 chain = plain
-        if not _obeys(g, chain, forward):
+        if not _obeys(g, chain, forward, tail):
             continue
         kind = g.kind(chain[-1])
         end_deg = g.out_degree(chain[-1]) if forward else g.in_degree(chain[-1])
@@ -297,7 +300,7 @@ def _tree_paths(g, tree: dict[str, str | None], start: str, forward: bool, want:
             yield path, why
 
 
-def _obeys(g, chain: list[str], forward: bool) -> bool:
+def _obeys(g, chain: list[str], forward: bool, tail: int = CONTROL_TAIL) -> bool:
     """Whether a path in search order (start first) obeys the path rule."""
     kinds: dict[tuple[str, str], str] = {}
 
@@ -309,7 +312,7 @@ def _obeys(g, chain: list[str], forward: bool) -> bool:
         return kinds.get((u, v), "assign")
 
     path = chain if forward else list(reversed(chain))
-    return realizable(path, kind, g.kind, True, forward)
+    return realizable(path, kind, g.kind, True, forward, tail)
 
 
 def _walk_back(tree: dict[str, str | None], end: str) -> list[str]:
