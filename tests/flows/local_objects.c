@@ -83,3 +83,21 @@ void escaper(uint64_t uEsc)
 
 // flow here: escaper#0 (uEsc) -> g_uD
 // no flow here: escaper#0 (uEsc) -> g_uB
+
+/* A callee that writes the whole variable through its pointer: every field of it is new. */
+static void fillWhole(PAIR *pOut, uint64_t uV)
+{
+    PAIR tmp;
+    tmp.first = uV;
+    tmp.second = 0;
+    *pOut = tmp;
+}
+
+void wholeUser(uint64_t uW)
+{
+    PAIR w;
+    fillWhole(&w, uW);
+    g_uF = w.first;
+}
+
+// flow here: wholeUser#0 (uW) -> g_uF
