@@ -471,8 +471,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         methods = self._method_targets(fn, c.indirect) if c.indirect is not None else []
         if not methods and c.indirect is not None and self._container_call(fn, c, results):
             return results
-        if methods:
-            keys, indirect = methods, True
+        if methods:  # a virtual call: a guess among overrides when more than one may run
+            keys, indirect = methods, len(methods) > 1
         elif c.indirect is not None or via_var is not None:
             c_ind = c.indirect if c.indirect is not None else via_var
             slot = self.var_node(c_ind, fn, fn.file)
