@@ -372,7 +372,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                 self._edge(dst, self.model_node("sink", sk, sk.key.format(function=fname), fname), "model", fn, a,
                            via=fname)
         steps = [s for s in a.target.steps if s[0] in ("->", ".")]
-        if fn is not None and steps and a.target.steps[0][0] == "." and not a.target.deref:
+        if fn is not None and steps and not a.target.deref and (
+                a.target.steps[0][0] == "." or self.aggregate(a.target.root, fn, file, True) is not None):
             # s.f = v on a struct held by value: the value is now part of s (e.g. passed as &s later)
             scope, _ = self.p.var_type(a.target.root, fn, file)
             if scope in ("local", "param"):

@@ -4,7 +4,8 @@ are locations of that variable, named ``local:<file>:<function>:<var>.<path>``, 
 type's field node (``field:GIMKVMSYSTEMTIME.u32TscScale``) that every other function's variable
 of the type would share. A union's members share storage: a path stops at the first union it
 passes through (``u.s.uLo`` is ``u``). A struct parameter passed by value is a copy: its fields
-are the parameter itself (the caller's whole variable flows in through the argument).
+are the parameter itself (the caller's whole variable flows in through the argument). A local
+array of structs or unions is one such object for all its elements (``aRegs[].Reg64``).
 
 Where the variable's address escapes (``&s`` or ``&s.f`` given to a function whose body is in the
 sources or to an indirect call, or stored anywhere, or ``s`` passed to a C++ reference parameter), code elsewhere reaches it through a pointer, which
@@ -14,18 +15,23 @@ names the type's field: only then is each of its fields linked with the type's f
 the flow builder."""
 from __future__ import annotations
 
-from ..extract.records import Access, Function
+from ..extract.records import Access, Call, Function
 
 
 class LocalObjects:
     """Needs ``p``, ``_node``, ``_edge``, ``field_node``, ``var_node`` and ``_ref_args`` from
     the flow builder."""
 
-    def aggregate(self, root: str, fn: Function | None, file: str) -> tuple[str, str] | None:
-        """(scope, struct) when ``root`` is a struct/union local or by-value parameter of ``fn``."""
+    def aggregate(self, root: str, fn: Function | None, file: str, array: bool = False) -> tuple[str, str] | None:
+        """(scope, struct) when ``root`` is a struct/union local or by-value parameter of ``fn``
+        (``array``: a local array of them, ``REGV aRegs[4]``)."""
         if fn is None:
             return None
         scope, typ = self.p.var_type(root, fn, file)
+        if array:
+            if scope != "local" or not typ or not typ.rstrip().endswith("]"):
+                return None
+            typ = typ[:typ.index("[")]
         if scope not in ("local", "param") or not typ or self.p.is_pointer(typ) or "[" in typ:
             return None
         if scope == "param" and any(p.name == root and p.ref for p in fn.params):
@@ -36,10 +42,14 @@ class LocalObjects:
     def object_node(self, acc: Access, fn: Function | None, file: str) -> str | None:
         """The node of ``s.f.g`` on a local aggregate ``s`` (or of a by-value struct parameter's
         field: the parameter), or None when ``acc`` is not such an access."""
-        if fn is None or acc.deref or not acc.steps or acc.steps[0][0] != "." \
-                or any(op not in (".",) for op, _ in acc.steps):
+        if fn is None or acc.deref or not acc.steps:
             return None
-        agg = self.aggregate(acc.root, fn, file)
+        steps, arr = acc.steps, acc.steps[0][0] == "[]"
+        if arr:  # an element of a local array of structs: every element is this one object
+            steps = steps[1:]
+        if not steps or any(op != "." for op, _ in steps):
+            return None
+        agg = self.aggregate(acc.root, fn, file, arr)
         if agg is None:
             return None
         scope, cur = agg
@@ -47,7 +57,7 @@ class LocalObjects:
             return self.var_node(Access(acc.root), fn, file)
         path: list[str] = []
         owner = decl = None
-        for _, name in acc.steps:
+        for _, name in steps:
             if cur is not None:
                 st = self.p.structs.get(cur)
                 if st is not None and st.kind == "union":
@@ -64,7 +74,7 @@ class LocalObjects:
             path.append(name)
         if not path:
             return self.var_node(Access(acc.root), fn, file)
-        nid = f"local:{fn.file}:{fn.name}:{acc.root}.{'.'.join(path)}"
+        nid = f"local:{fn.file}:{fn.name}:{acc.root}{'[]' if arr else ''}.{'.'.join(path)}"
         if nid in self.g:
             return nid
         label = f"{owner or '?'}.{path[-1]}"
@@ -98,9 +108,9 @@ class LocalObjects:
                         e.reads[0] if len(e.reads) == 1 and not e.calls else None)
                     if t is None or t.steps or t.deref:
                         continue
-                    if (src is not None and src.out_arg == i and e.addr_of is not None) or any(
-                            self._writes_through(k, i) for k in keys
-                            if e.addr_of is not None or self._ref_param(k, i)):
+                    by_addr = e.addr_of is not None or self.aggregate(t.root, fn, fn.file, True) is not None
+                    if (src is not None and src.out_arg == i and by_addr) or any(
+                            self._writes_through(k, i) for k in keys if by_addr or self._ref_param(k, i)):
                         stmts.append((c.line, c.col, t.root, c))
             for _, _, name, stmt in sorted(stmts, key=lambda x: x[:2]):
                 got.setdefault(name, stmt)
@@ -129,6 +139,9 @@ class LocalObjects:
         for e, stmt in sorted(stmts, key=lambda x: (x[1].line, x[1].col)):
             if e.addr_of is not None and e.addr_of.root not in got and e.addr_of.root in fn.locals:
                 got[e.addr_of.root] = stmt
+            elif isinstance(stmt, Call) and len(e.reads) == 1 and not e.reads[0].steps and not e.calls \
+                    and self.aggregate(e.reads[0].root, fn, fn.file, True) is not None:
+                got.setdefault(e.reads[0].root, stmt)  # an array passed by name: its address
         for c in sorted(fn.calls, key=lambda c: (c.line, c.col)):
             for name in self._ref_args(fn, c):
                 got.setdefault(name, c)

@@ -101,3 +101,23 @@ void wholeUser(uint64_t uW)
 }
 
 // flow here: wholeUser#0 (uW) -> g_uF
+
+/* A local array of unions (a register list): its elements are this function's object, one
+   storage; another function's array of the same union is another object. */
+typedef union REGV { uint64_t Reg64; uint32_t Reg32; } REGV;
+
+void regWriter(uint64_t uReg)
+{
+    REGV aRegs[4];
+    aRegs[0].Reg64 = uReg;
+    g_uA = aRegs[1].Reg32;
+}
+
+void regReader(void)
+{
+    REGV aOther[4];
+    g_uB = aOther[0].Reg64;
+}
+
+// flow here: regWriter#0 (uReg) -> g_uA
+// no flow here: regWriter#0 (uReg) -> g_uB
