@@ -29,8 +29,7 @@ class BuildOptions:
     control: bool = True  # add control-dependence edges
 
 
-class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, ConfigHandles, LocalObjects,
-                  StatusCodes):
+class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, ConfigHandles, LocalObjects, StatusCodes):
     def __init__(self, program: Program, models: Models | None = None, options: BuildOptions | None = None):
         self.p = program
         self.m = models or load_models()
@@ -71,8 +70,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
     def _var_node(self, acc: Access, fn: Function | None, file: str) -> str | None:
         if fn is not None:
             acc = self._rewrite(acc, fn, file)
-            obj = self.object_node(acc, fn, file)  # a field of a local struct: that variable's own
-            if obj is not None:
+            if (obj := self.object_node(acc, fn, file)) is not None:  # a local struct's field: its own
                 return obj
         steps = [s for s in acc.steps if s[0] in ("->", ".")]
         if steps:
@@ -372,8 +370,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                 self._edge(dst, self.model_node("sink", sk, sk.key.format(function=fname), fname), "model", fn, a,
                            via=fname)
         steps = [s for s in a.target.steps if s[0] in ("->", ".")]
-        if fn is not None and steps and not a.target.deref and (
-                a.target.steps[0][0] == "." or self.aggregate(a.target.root, fn, file, True) is not None):
+        if fn is not None and steps and not a.target.deref and self.held_by_value(a.target, fn, file):
             # s.f = v on a struct held by value: the value is now part of s (e.g. passed as &s later)
             scope, _ = self.p.var_type(a.target.root, fn, file)
             if scope in ("local", "param"):

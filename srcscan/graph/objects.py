@@ -39,6 +39,11 @@ class LocalObjects:
         st = self.p.struct_of(typ)
         return (scope, st) if st is not None else None
 
+    def held_by_value(self, acc: Access, fn: Function, file: str) -> bool:
+        """``s.f`` (``s`` held by value, or ``a[i].f`` on a local array of structs): a store into
+        it is part of the variable."""
+        return acc.steps[0][0] == "." or self.aggregate(acc.root, fn, file, True) is not None
+
     def object_node(self, acc: Access, fn: Function | None, file: str) -> str | None:
         """The node of ``s.f.g`` on a local aggregate ``s`` (or of a by-value struct parameter's
         field: the parameter), or None when ``acc`` is not such an access."""
