@@ -160,3 +160,20 @@ def test_the_control_tail_option(capsys):
     assert cli.main(base + ["--control-tail", "-1"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].startswith("srcscan: error: --control-tail -1") and "Traceback" not in "".join(err)
+
+
+def test_the_control_tail_through_the_api():
+    from pathlib import Path
+
+    import srcscan
+
+    src = str(Path(__file__).parent / "flows" / "control.c")
+    q = dict(to="KVMTIME.i8TscShift", src=src, cache=False)
+    assert srcscan.trace("kvmUpdate#0 (u64TscFreq)", control_tail=1, **q).paths
+    from srcscan.errors import NotFound
+
+    try:
+        got = srcscan.trace("kvmUpdate#0 (u64TscFreq)", **q).paths
+    except NotFound:
+        got = []
+    assert not got
