@@ -8,7 +8,8 @@ the program's meaning and so every annotation:
 
 - rename: every name the file declares (functions, parameters, locals, structs, fields,
   globals, typedefs) gets a prefix, in the code and in the annotations alike; names of
-  modelled APIs (queries/models) and C/C++ words are kept;
+  modelled APIs (queries/models), status-code types and names (queries/config.toml [status])
+  and C/C++ words are kept;
 - nest: each function body is wrapped in one more block;
 - split: the type declarations move into a header of their own (types resolved across files);
 - pad: blank lines and comments are inserted, so every line number moves.
@@ -61,6 +62,10 @@ def declared_names(path: Path) -> set[str]:
     modelled = (set(m.sources) | set(m.sinks) | set(m.propagators) | set(m.handles) | m.container_store
                 | m.container_load | set(m.slot_handles) | {f.split(".")[1] for f in m.sink_fields}
                 | {f.split(".")[0] for f in m.sink_fields})
+    from srcscan.datafiles import load_toml
+
+    status = load_toml("config.toml").get("status", {})  # status-code types and names are data too
+    modelled |= set(status.get("types", ())) | set(status.get("names", ()))
     return {n for n in names if n and n not in WORDS and n not in modelled and re.fullmatch(r"[A-Za-z_]\w*", n)}
 
 

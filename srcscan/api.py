@@ -40,12 +40,13 @@ def trace(symbol: str, src: list[str] | str | None = None, *, snapshot: Snapshot
           analysis: Analysis | None = None, to: str | None = None, direction: str = "both",
           ignore_case: bool = False, defines: list[str] | None = None, undefs: list[str] | None = None,
           keep_if0: bool = False, control: bool = True, cache: str | os.PathLike | bool | None = None,
-          jobs: int = 0, scope: str = "auto", whole: bool = False) -> Trace:
+          jobs: int = 0, scope: str = "auto", whole: bool = False, control_tail: int | None = None) -> Trace:
     """Where does ``symbol`` come from and where does it go? Returns a Trace; ``.to_json()``
     gives the documented JSON (docs/trace-schema.md), the same as ``srcscan trace`` with the
     same options. ``scope``: ``full`` analyses every file, ``lazy`` only the files the trace
     needs, ``auto`` lazy on trees of more than 3,000 files (``Trace.analysis.scope`` says
-    which was used). A given ``analysis`` is traced as it is."""
+    which was used). A given ``analysis`` is traced as it is. ``control_tail``: data steps a
+    path takes after a control edge (default 0: it stops at the data written under the branch)."""
     config = Config.from_args(defines, undefs, keep_if0)
     if analysis is None:
         why = "snapshot"
@@ -57,4 +58,5 @@ def trace(symbol: str, src: list[str] | str | None = None, *, snapshot: Snapshot
         finally:
             if fc is not None:
                 fc.close()
-    return _trace(analysis, symbol, to=to, direction=direction, ignore_case=ignore_case, config=config)
+    extra = {} if control_tail is None else {"control_tail": control_tail}
+    return _trace(analysis, symbol, to=to, direction=direction, ignore_case=ignore_case, config=config, **extra)

@@ -211,3 +211,24 @@ def test_cli_expand_all_paths(fan_dir, tmp_path, capsys):
     assert main(["report", str(js), "--paths"]) == 0
     assert re.search(r"^  \[1\] ", capsys.readouterr().out, re.M)
     assert json.loads(js.read_text())["schema"] == "srcscan-trace/2"
+
+
+def test_a_virtual_call_of_unknown_type_ranks_as_a_guess():
+    """Through a pointer of unknown origin a virtual call reaches every override: each such
+    step is a guess and costs dispatch_guess; a call on an object of known allocated type
+    reaches one method, no guess (tests/flows/cxx_dispatch.cpp)."""
+    from srcscan.render._answer import path_score, settings
+    from srcscan.render._common import TraceView
+
+    src = str(Path(__file__).parent / "flows" / "cxx_dispatch.cpp")
+    anyp = srcscan.trace("anyCaller#1 (uAny)", src=src, to="g_uSeenA", cache=False).to_json()
+    edges = {e["id"]: e for e in anyp["edges"]}
+    p = anyp["paths"][0]
+    guess = [edges[e] for e in p["edges"] if edges[e]["indirect"]]
+    assert guess and "::" in guess[0]["via"]
+    before = path_score(TraceView(anyp), p)
+    for e in guess:
+        e["indirect"] = False
+    assert path_score(TraceView(anyp), p) == before + settings().dispatch_guess * len(guess)
+    known = srcscan.trace("allocCaller#0 (uNew)", src=src, to="g_uSeenA", cache=False).to_json()
+    assert known["paths"] and not any(e["indirect"] for e in known["edges"])

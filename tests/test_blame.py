@@ -19,7 +19,8 @@ from srcscan.render._links import for_source
 
 SYM = "cTscTicksPerSecond"
 CALLS = ("ret:TMCpuTicksPerSecond", "field:GIMKVM.cTscTicksPerSecond")
-SCALE_DST = "field:GIMKVMSYSTEMTIME.u32TscScale"
+# (SystemTime is a local struct of gimR3KvmUpdateSystemTime: its field is that variable's own node)
+SCALE_DST = "local:src/VBox/VMM/VMMR3/GIMKvm.cpp:gimR3KvmUpdateSystemTime:SystemTime.u32TscScale"
 # the calls flow: absent at 0, added at 5, removed at 10, back at 20 (and there at the end)
 FLIPS = {0: "const", 5: "calls", 10: "const", 20: "calls"}
 

@@ -1,5 +1,6 @@
-"""Slicing rule for control dependence: a path takes at most CONTROL_TAIL data steps after a
-control edge, and a node first reached that way is followed on when a data path reaches it."""
+"""Slicing rule for control dependence: a path stops at the data written under the condition
+(CONTROL_TAIL 0), or takes at most N data steps after a control edge when asked (trace
+--control-tail N), and a node first reached that way is followed on when a data path reaches it."""
 from srcscan.graph.store import KINDS, CompactGraph
 from srcscan.query.slicing import CONTROL_TAIL, _bfs, _tree_paths
 
@@ -18,12 +19,18 @@ CHAIN = [("s", "x", "control"), ("x", "a", "assign"), ("a", "b", "assign"), ("b"
          ("c", "d", "assign"), ("x", "y", "control")]
 
 
-def test_a_control_edge_leaves_a_few_data_steps():
-    assert CONTROL_TAIL == 3
+def test_a_control_edge_stops_at_the_data_under_the_condition():
+    assert CONTROL_TAIL == 0
     tree = _bfs(graph(CHAIN), ["s"], True, 100)
+    assert set(tree) == {"s", "x"} and tree.ends == {"x"}
+    assert list(_tree_paths(graph(CHAIN), tree, "s", True, "sink", 10)) == [(["s", "x"], "control")]
+
+
+def test_a_control_tail_leaves_that_many_data_steps():
+    tree = _bfs(graph(CHAIN), ["s"], True, 100, tail=3)
     assert set(tree) == {"s", "x", "a", "b", "c"}  # not d (4th step), not y (second control edge)
     assert tree.ends == {"c"}
-    paths = list(_tree_paths(graph(CHAIN), tree, "s", True, "sink", 10))
+    paths = list(_tree_paths(graph(CHAIN), tree, "s", True, "sink", 10, 3))
     assert (["s", "x", "a", "b", "c"], "control") in paths
 
 
@@ -132,3 +139,41 @@ def test_symbols_name_nodes_and_near_misses_are_suggested():
     assert match_nodes(g, "field:TM.cTicks") == ["field:TM.cTicks"]  # a node id
     assert match_nodes(g, "cTicks") == ["field:TM.cTicks"] and match_nodes(g, "f:uHz") == ["local:f.c:f:uHz"]
     assert suggestions(g, "ctICKS")[0] == "cTicks"  # the same name in another case first
+
+
+def test_the_control_tail_option(capsys):
+    """trace --control-tail N: the shift computed under a loop and stored after it is reached
+    only when one more data step is asked for; a bad N is a one-line usage error."""
+    import json
+    from pathlib import Path
+
+    from srcscan import cli
+
+    src = str(Path(__file__).parent / "flows" / "control.c")
+    base = ["trace", "kvmUpdate#0 (u64TscFreq)", "--to", "KVMTIME.i8TscShift", "--src", src, "--no-cache",
+            "--format", "json"]
+    assert cli.main(base) == 1
+    capsys.readouterr()
+    assert cli.main(base + ["--control-tail", "1"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["paths"] and any(e["kind"] == "control" for e in doc["edges"])
+    assert cli.main(base + ["--control-tail", "-1"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("srcscan: error: --control-tail -1") and "Traceback" not in "".join(err)
+
+
+def test_the_control_tail_through_the_api():
+    from pathlib import Path
+
+    import srcscan
+
+    src = str(Path(__file__).parent / "flows" / "control.c")
+    q = dict(to="KVMTIME.i8TscShift", src=src, cache=False)
+    assert srcscan.trace("kvmUpdate#0 (u64TscFreq)", control_tail=1, **q).paths
+    from srcscan.errors import NotFound
+
+    try:
+        got = srcscan.trace("kvmUpdate#0 (u64TscFreq)", **q).paths
+    except NotFound:
+        got = []
+    assert not got

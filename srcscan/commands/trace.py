@@ -30,6 +30,9 @@ def register(p) -> None:
     p.add_argument("--direction", choices=["up", "down", "both"], default="both",
                    help="upstream, downstream or both (default: both)")
     p.add_argument("-i", "--ignore-case", action="store_true", help="match SYMBOL and TARGET ignoring case")
+    p.add_argument("--control-tail", metavar="N", type=int, default=None,
+                   help="data steps a path takes after a control dependence (default 0: it stops at the "
+                        "data written under the condition)")
     cli.add_config_options(p)
     p.add_argument("--log", metavar="VBOX_LOG", help="put values observed in this VBox.log on the trace's nodes")
     p.add_argument("--scope", choices=["auto", "full", "lazy"], default="auto",
@@ -84,13 +87,18 @@ def run(args) -> int:
         from ..errors import UsageError
 
         raise UsageError(f"--format {args.format} is not available in this installation")
+    tail = {} if args.control_tail is None else {"control_tail": args.control_tail}
     if args.server:
+        if tail:
+            from ..errors import UsageError
+
+            raise UsageError("--control-tail is not available with --server (the server answers with the default)")
         return _ask_server(args)
     snap, why = cli.open_sources(args)
     config = cli.config_from(args)
     cache = cli.open_cache(args)
     full = args.format != "text"
-    question = (args.symbol, args.to, args.direction, bool(args.ignore_case), full)
+    question = (args.symbol, args.to, args.direction, bool(args.ignore_case), full) + tuple(tail.values())
     kept = None if args.log or cache is None else result_key(snap, cache, args.scope, config, not args.no_control,
                                                             question)
     if kept is not None and _answer_kept(kept, cache, args):
@@ -103,7 +111,7 @@ def run(args) -> int:
         warnings = list(analysis.stats.warnings) + list(analysis.warnings)
         warn_all(warnings)
         tr = trace(analysis, args.symbol, to=args.to, direction=args.direction, ignore_case=args.ignore_case,
-                   config=config)
+                   config=config, **tail)
         doc = tr.to_json(full=full)  # rebuilds a cached graph found damaged
         if tr.rebuilt:
             note(f"warning: {tr.rebuilt}")

@@ -1,13 +1,18 @@
 """What an access names once C and C++ indirection is seen through: a class member used
 without ``this->``, a local pointer that only holds ``&x``, a pointer or reference parameter
 standing for the caller's variable, the methods an ``obj->m()`` call may reach (the static
-type's definition and its subclasses' overrides), the fields a sink reading ``*p`` gets, and local
+type's definition and its subclasses' overrides, or the allocated type's own when a local
+object or a ``new T`` held in a local pointer tells it), the fields a sink reading ``*p`` gets, and local
 pointers into guest-mapped pages, and container methods (values into and out of the object).
 Mixed into the flow builder."""
 from __future__ import annotations
 
 from ..extract.keys import bare_name as _bare_name  # noqa: F401 (used by flow and handles)
+import re
+
 from ..extract.records import Access, Call, Expr, Function
+
+_NEW = re.compile(r"\s*new\s+(?:\(\s*[^)]*\)\s*)?([A-Za-z_][A-Za-z0-9_:]*)")
 
 
 class AccessResolver:
@@ -68,7 +73,9 @@ class AccessResolver:
 
     def _method_targets(self, fn: Function, acc: Access) -> list[str]:
         """``obj->m(...)`` / ``obj.m(...)`` on an object of a known class: every definition of
-        ``m`` a call may reach (the class's and its subclasses' overrides)."""
+        ``m`` a call may reach (the class's and its subclasses' overrides), narrowed by the
+        allocated type when it is known: a local object (``DerivedA a; a.m()``) or a local
+        pointer that only ever holds ``new T`` reaches ``T``'s own (or inherited) ``m`` only."""
         if not acc.steps or acc.steps[-1][0] not in ("->", "."):
             return []
         method = acc.steps[-1][1]
@@ -77,8 +84,45 @@ class AccessResolver:
             _, _, decl = self.p.field_owner(prefix, fn, fn.file)
             cls = self.p.struct_of(decl.type) if decl is not None else None
         else:
-            cls = self.p.struct_of(self.p.var_type(prefix.root, fn, fn.file)[1])
+            scope, typ = self.p.var_type(prefix.root, fn, fn.file)
+            cls = self.p.struct_of(typ)
+            if cls is not None and scope == "local" and not prefix.deref:
+                if acc.steps[-1][0] == "." and not self.p.is_pointer(typ) and "&" not in (typ or ""):
+                    return self._own_method(cls, method)  # an object of exactly that class
+                allocated = self.allocated(fn).get(prefix.root)
+                if allocated:
+                    return sorted({k for t in allocated for k in self._own_method(t, method)})
         return self.p.overrides(cls, method) if cls is not None else []
+
+    def _own_method(self, cls: str, method: str) -> list[str]:
+        """The definition of ``method`` an object of exactly class ``cls`` runs: its own, else
+        the nearest base class's."""
+        st, depth = cls, 0
+        while st is not None and depth < 8:
+            if f"{st}::{method}" in self.p.functions:
+                return [f"{st}::{method}"]
+            s = self.p.structs.get(st)
+            st, depth = (s.bases[0] if s is not None and s.bases else None), depth + 1
+        return []
+
+    def allocated(self, fn: Function) -> dict[str, set[str]]:
+        """Local pointers of ``fn`` that only ever hold ``new T`` (of classes we know): name -> {T}."""
+        memo = self.__dict__.setdefault("_alloc_memo", {})
+        got = memo.get(id(fn))
+        if got is None:
+            seen: dict[str, set[str] | None] = {}
+            for a in fn.assigns:
+                t = a.target
+                if t.steps or t.deref or t.root not in fn.locals:
+                    continue
+                m = _NEW.match(a.value.text or "")
+                cls = self.p.struct_of(m.group(1)) if m else None
+                if cls is None:
+                    seen[t.root] = None
+                elif seen.get(t.root, set()) is not None:
+                    seen.setdefault(t.root, set()).add(cls)
+            got = memo[id(fn)] = {k: v for k, v in seen.items() if v}
+        return got
 
     def _stored_through(self, fn: Function, acc: Access) -> list[str]:
         """The fields this function stores through the local pointer ``acc`` (``p->f = v``):

@@ -18,6 +18,8 @@ from ..extract.keys import fp_refs
 from .handles import ConfigHandles
 from .locals import LocalVersions
 from .unions import UnionStorage
+from .objects import LocalObjects
+from .status import StatusCodes
 from .summary import Summaries
 
 
@@ -27,7 +29,7 @@ class BuildOptions:
     control: bool = True  # add control-dependence edges
 
 
-class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, ConfigHandles):
+class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, ConfigHandles, LocalObjects, StatusCodes):
     def __init__(self, program: Program, models: Models | None = None, options: BuildOptions | None = None):
         self.p = program
         self.m = models or load_models()
@@ -68,6 +70,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
     def _var_node(self, acc: Access, fn: Function | None, file: str) -> str | None:
         if fn is not None:
             acc = self._rewrite(acc, fn, file)
+            if (obj := self.object_node(acc, fn, file)) is not None:  # a local struct's field: its own
+                return obj
         steps = [s for s in acc.steps if s[0] in ("->", ".")]
         if steps:
             owner, name, decl = self.p.field_owner(acc, fn, file)
@@ -153,8 +157,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
     # ------------------------------------------------------------------ edges
     def _edge(self, src: str | None, dst: str | None, kind: str, fn: Function | None, stmt, via: str | None = None,
               indirect: bool = False) -> None:
-        if src is None or dst is None or src == dst:
-            return
+        if src is None or dst is None or src == dst or self.status_node(src):
+            return  # (a status code ends a path: graph/status.py)
         if kind != "control":  # a load from / store into an object that may be another one
             alias = self.alias_nodes
             if src in alias:
@@ -366,7 +370,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                 self._edge(dst, self.model_node("sink", sk, sk.key.format(function=fname), fname), "model", fn, a,
                            via=fname)
         steps = [s for s in a.target.steps if s[0] in ("->", ".")]
-        if fn is not None and steps and a.target.steps[0][0] == "." and not a.target.deref:
+        if fn is not None and steps and not a.target.deref and self.held_by_value(a.target, fn, file):
             # s.f = v on a struct held by value: the value is now part of s (e.g. passed as &s later)
             scope, _ = self.p.var_type(a.target.root, fn, file)
             if scope in ("local", "param"):
@@ -465,8 +469,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         methods = self._method_targets(fn, c.indirect) if c.indirect is not None else []
         if not methods and c.indirect is not None and self._container_call(fn, c, results):
             return results
-        if methods:
-            keys, indirect = methods, True
+        if methods:  # a virtual call: a guess among overrides when more than one may run
+            keys, indirect = methods, len(methods) > 1
         elif c.indirect is not None or via_var is not None:
             c_ind = c.indirect if c.indirect is not None else via_var
             slot = self.var_node(c_ind, fn, fn.file)

@@ -6,10 +6,13 @@ A definition D reaches a use U when D comes before U and no later definition K b
 *dominates* U (K's enclosing conditions are a prefix of U's and its #if conditions a subset of
 U's: whenever U runs, K ran), or when D comes after U inside a loop that encloses both and no
 definition inside that loop dominates U before it (the value of the previous iteration).
-``goto`` and early exits are not seen; a local whose address is taken, or a pointer, stays one
-node (it may change behind the statements' backs)."""
+``goto`` and early exits are not seen; a local whose address is taken (``&x``, or passed to a
+C++ reference parameter), or a pointer, stays one node (it may change behind the statements'
+backs). Under a configuration (``-D``/``-U``) an #if condition it makes true is no condition:
+an assignment inside ``#ifdef X`` replaces the value before it under ``-D X``."""
 from __future__ import annotations
 
+from ..extract.ppcond import evaluate
 from ..extract.records import Access, Assign, Function
 
 _LOOPS = ("while", "for", "do")
@@ -53,6 +56,7 @@ class LocalVersions:
         for c in fn.calls:
             for e in c.args:
                 note(e)
+            taken.update(self._ref_args(fn, c))
         params = {p.name for p in fn.params}
         defs: dict[str, list[Assign]] = {}
         for a in fn.assigns:
@@ -65,15 +69,50 @@ class LocalVersions:
         for name, lst in defs.items():
             if len(lst) < 2 or self.p.is_pointer(fn.locals.get(name)):
                 continue
-            pps = [frozenset(a.preproc) for a in lst]
+            pps = [self._pp(a) for a in lst]
             if not any(x <= y or y <= x for i, x in enumerate(pps) for y in pps[i + 1:]):
                 continue  # one definition per #if branch: one variable in any configuration
             # versions are numbered in statement order (name@1, name@2 ...), not by line, so
             # that moving code does not make new nodes (history, bisect and blame compare ids)
-            out[name] = [_Def((a.line, a.col), _gkey(a), frozenset(a.preproc), (i, a.line))
+            out[name] = [_Def((a.line, a.col), _gkey(a), self._pp(a), (i, a.line))
                          for i, a in enumerate(sorted(lst, key=lambda a: (a.line, a.col)), 1)]
         self._lv_memo[id(fn)] = out
         return out
+
+    def _pp(self, stmt) -> frozenset:
+        """A statement's #if conditions that the configuration leaves open: one it makes true
+        (``#ifdef X`` under ``-D X``) holds whenever the code runs, so an assignment under it
+        replaces the value before it like one outside any #if."""
+        cfg = self.o.config
+        if not (cfg.defines or cfg.undefs):
+            return frozenset(stmt.preproc)
+        memo = self.__dict__.setdefault("_pp_true", {})  # condition -> made true by the configuration
+        out = []
+        for c in stmt.preproc:
+            t = memo.get(c)
+            if t is None:
+                t = memo[c] = evaluate(c, cfg) is True
+            if not t:
+                out.append(c)
+        return frozenset(out)
+
+    def _ref_args(self, fn: Function, c) -> set[str]:
+        """Locals this call passes to a C++ reference parameter: the callee may change them
+        (like ``&x``), so their own assignments do not tell their value."""
+        got: set[str] = set()
+        cands = [i for i, e in enumerate(c.args)
+                 if len(e.reads) == 1 and not e.calls and not e.reads[0].steps and not e.reads[0].deref
+                 and e.reads[0].root in fn.locals]
+        if not cands:
+            return got
+        if c.indirect is None:
+            keys = self.p.resolve_function(c.callee, fn.file) or self.p.own_method(fn, c.callee)
+        else:
+            keys = self._method_targets(fn, c.indirect)
+        for key in keys:
+            for d in self.p.functions.get(key, ()):
+                got.update(c.args[i].reads[0].root for i in cands if i < len(d.params) and d.params[i].ref)
+        return got
 
     def _version_node(self, fn: Function, name: str, tag: tuple[int, int] | None) -> str:
         base = f"local:{fn.file}:{fn.name}:{name}"
@@ -107,9 +146,8 @@ class LocalVersions:
         n = self.var_node(acc, fn, file)
         return [] if n is None else [n]
 
-    @staticmethod
-    def _reaching(vs: list[_Def], stmt) -> list:
-        pos, guards, pp = (stmt.line, stmt.col), _gkey(stmt), frozenset(stmt.preproc)
+    def _reaching(self, vs: list[_Def], stmt) -> list:
+        pos, guards, pp = (stmt.line, stmt.col), _gkey(stmt), self._pp(stmt)
         before = [d for d in vs if d.pos < pos]
         out = []
         for i, d in enumerate(before):

@@ -34,7 +34,11 @@ class Summaries:
             deps: dict[str, set] = {}
 
             for a in fn.assigns:
-                if cfg.excludes(a.preproc) or [st for st in a.target.steps if st[0] in ("->", ".")]:
+                if cfg.excludes(a.preproc):
+                    continue
+                if [st for st in a.target.steps if st[0] in ("->", ".")]:
+                    if self._by_value(fn, a.target):  # s.f = v on a local struct: part of s
+                        deps.setdefault(a.target.root, set()).update(self._expr_deps(fn, a.value, deps))
                     continue
                 v = self._expr_deps(fn, a.value, deps)
                 if a.target.root in pidx and (a.target.deref or fn.params[pidx[a.target.root]].ref):
@@ -64,12 +68,17 @@ class Summaries:
     def _expr_deps(self, fn: Function, e: Expr, deps: dict, depth: int = 0) -> set:
         got: set = set()
         for acc in e.reads:
-            if not [st for st in acc.steps if st[0] in ("->", ".")]:
+            if not [st for st in acc.steps if st[0] in ("->", ".")] or self._by_value(fn, acc):
                 got.add(acc.root)
         if depth < 8:
             for ci in e.calls:
                 got |= self._call_deps(fn, fn.calls[ci], depth + 1, deps)
         return got
+
+    def _by_value(self, fn: Function, acc) -> bool:
+        """``s.f`` on a struct held by value in ``fn`` (graph/objects.py): a part of ``s``."""
+        return bool(acc.steps) and not acc.deref and all(op == "." for op, _ in acc.steps) \
+            and self.aggregate(acc.root, fn, fn.file) is not None
 
     def _call_deps(self, fn: Function, c: Call, depth: int, deps: dict) -> set:
         """Names a call's result depends on (for summaries), as the graph's edges would make it;

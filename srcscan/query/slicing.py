@@ -39,19 +39,24 @@ def suggestions(g: "graphstore.CompactGraph | graphstore.SqliteGraph", symbol: s
 #
 # - cost (graph.compact.EDGE_COST): a data flow is a better explanation than a guess through
 #   an unknown call or a may-alias object, which is better than a control dependence;
-# - control: followed only downstream, and after one a path takes at most CONTROL_TAIL more
-#   data steps (implicit flows fan out into unrelated data: locks, counters, pointers);
+# - control: followed only downstream, into the data written under the branch, and a path stops
+#   there (CONTROL_TAIL 0: implicit flows fan out into unrelated data - locks, counters, policies -
+#   and on through them); ``trace --control-tail N`` lets it take N more data steps;
 # - may-alias: a load from (downstream) or store into (upstream) a field of a per-object struct
 #   whose object cannot be told (alias-load / alias-store / alias edges) is taken, but a path
 #   goes at most ALIAS_TAIL more steps after it (unless it starts at that field), and never
 #   from one such field straight into another (two guesses in a row);
 # - calling context: a value that entered a function through an argument (``arg``) leaves it
 #   only back to that call, through the call's ``summary`` edge, never through a ``return`` or
-#   ``out`` edge to every caller; upstream, the mirror image. Passing through global memory (a
-#   field, a global, a model) forgets the context. This is two-phase slicing
-#   (Horwitz-Reps-Binkley) on the flow graph: phase 0 may still go up to callers, phase 1 may not.
+#   ``out`` edge to every caller, nor into the function's result node (whatever uses the result:
+#   an assignment, a sink, another call's argument is at some caller); upstream, the mirror
+#   image. Passing through global memory (a field, a global, a model) forgets the context. This
+#   is two-phase slicing (Horwitz-Reps-Binkley) on the flow graph: phase 0 may still go up to
+#   callers, phase 1 may not. A listed path is one the search took state by state (``_Tree.via``),
+#   and a path extended past the slice's leaf to a source/sink is checked again (``realizable``):
+#   benchmarks/context_check.py walks listed paths for violations.
 
-CONTROL_TAIL = 3
+CONTROL_TAIL = 0  # data steps after a control edge unless asked for more (trace --control-tail N)
 ALIAS_TAIL = 3
 _GLOBAL_KINDS = frozenset(("field", "global", "source", "sink"))
 _ALIAS_OUT = {True: frozenset(("alias-load", "alias")), False: frozenset(("alias-store", "alias"))}
@@ -60,7 +65,7 @@ _DESCEND = {True: frozenset(("arg",)), False: frozenset(("return", "out"))}
 
 
 def step(state: tuple[int, int | None], kind: str, forward: bool, v_kind: str | None, control: bool = True,
-         from_start: bool = False) -> tuple[int, int | None] | None:
+         from_start: bool = False, tail: int = CONTROL_TAIL) -> tuple[int, int | None] | None:
     """The state after taking an edge of ``kind`` (in the search's direction) from a node in
     ``state`` = (phase, data steps left or None), or None when the path may not take it."""
     phase, left = state
@@ -69,17 +74,20 @@ def step(state: tuple[int, int | None], kind: str, forward: bool, v_kind: str | 
     if kind == "control":
         if not control or not forward or left is not None:
             return None
-        left = CONTROL_TAIL
+        left = tail
     elif kind == "alias" and not from_start:
         return None  # from one guessed object straight into another: two guesses
     elif kind in _ALIAS_OUT[forward] and not from_start:
         left = ALIAS_TAIL if left is None else left - 1
     elif left is not None:
         left -= 1
-    if kind in _ASCEND[forward]:
+    # a function's result node is left only to its callers: reaching it (downstream) is going
+    # up, whatever the edge that uses the result is (an assignment, a sink's or another call's
+    # argument); reaching it upstream is going down into the function
+    if kind in _ASCEND[forward] or (forward and v_kind == "return"):
         if phase:
             return None
-    elif kind in _DESCEND[forward]:
+    if kind in _DESCEND[forward] or (not forward and v_kind == "return"):
         phase = 1
     if v_kind in _GLOBAL_KINDS:
         phase = 0
@@ -101,10 +109,12 @@ class _Tree(dict):
 
     ends: frozenset = frozenset()
     left: dict = {}  # node -> data steps its path has left (None: unlimited)
+    via: dict = {}  # (node, state) -> (node, state) one step closer to a start: the path taken
+    state: dict = {}  # node -> the freest state it was reached in
 
 
 def _bfs(g: "graphstore.CompactGraph | graphstore.SqliteGraph", starts: list[str], forward: bool, limit: int, control: bool = True,
-         allowed: set[str] | dict | None = None) -> _Tree:
+         allowed: set[str] | dict | None = None, tail: int = CONTROL_TAIL) -> _Tree:
     """Cheapest-path tree under the path rule (``step``). A node first reached in a state that
     allows less (phase 1, or fewer steps left) is taken again when a freer path reaches it."""
     import heapq
@@ -115,7 +125,8 @@ def _bfs(g: "graphstore.CompactGraph | graphstore.SqliteGraph", starts: list[str
     best: dict[tuple[str, tuple], int] = {}
     # ties are broken by node id, never by the order edges were stored in: the same graph
     # built in another order (cached, or on demand) gives the same slice
-    heap = sorted((0, s, _rank((0, None)), (0, None), None) for s in start_set)
+    heap = sorted((0, s, _rank((0, None)), (0, None), None, None) for s in start_set)
+    via: dict = {}
     nxt = g.out_edges_kind if forward else g.in_edges_kind
     if allowed is not None and hasattr(g, "known_edges_kind"):
         # a graph built on demand: inside a slice every edge is built already
@@ -125,7 +136,7 @@ def _bfs(g: "graphstore.CompactGraph | graphstore.SqliteGraph", starts: list[str
     prefetch = getattr(g, "prefetch", None)  # a database-backed graph loads neighbours in batches
     kind_of = g.kind
     while heap and (len(parent) < limit):
-        cost, u, _, st, par = heapq.heappop(heap)
+        cost, u, _, st, par, par_st = heapq.heappop(heap)
         seen = states.get(u)
         if seen is not None:
             if any(_dominated(st, o) for o in seen):
@@ -133,6 +144,7 @@ def _bfs(g: "graphstore.CompactGraph | graphstore.SqliteGraph", starts: list[str
             seen.append(st)
         else:
             states[u] = [st]
+        via[(u, st)] = (par, par_st)
         if seen is None or not _on_chain(parent, par, u):
             parent[u] = par  # a freer state's path is the one its successors continue (no cycles)
         if st[1] == 0:
@@ -143,7 +155,7 @@ def _bfs(g: "graphstore.CompactGraph | graphstore.SqliteGraph", starts: list[str
         for v, kind in nxt(u):
             if allowed is not None and v not in allowed:
                 continue
-            ns = step(st, kind, forward, kind_of(v), control, from_start)
+            ns = step(st, kind, forward, kind_of(v), control, from_start, tail)
             if ns is None:
                 continue
             if v in states and any(_dominated(ns, o) for o in states[v]):
@@ -152,10 +164,13 @@ def _bfs(g: "graphstore.CompactGraph | graphstore.SqliteGraph", starts: list[str
             k = (v, ns)
             if c < best.get(k, 1 << 30):
                 best[k] = c
-                heapq.heappush(heap, (c, v, _rank(ns), ns, u))
-    left = {n: min((o for o in sts), key=_rank)[1] for n, sts in states.items()}
+                heapq.heappush(heap, (c, v, _rank(ns), ns, u, st))
+    freest = {n: min(sts, key=_rank) for n, sts in states.items()}
+    left = {n: st[1] for n, st in freest.items()}
     parent.ends = frozenset(n for n, b in left.items() if b == 0)
     parent.left = left
+    parent.via = via
+    parent.state = freest
     return parent
 
 
@@ -174,7 +189,8 @@ def _budget_key(b: int | None) -> int:
     return 1 << 30 if b is None else b
 
 
-def realizable(path: list[str], kind_of_edge, kind_of_node, control: bool = True, forward: bool = True) -> bool:
+def realizable(path: list[str], kind_of_edge, kind_of_node, control: bool = True, forward: bool = True,
+               tail: int = CONTROL_TAIL) -> bool:
     """Whether a path (in flow order) obeys the path rule: ``kind_of_edge(u, v)`` gives each
     edge's kind, ``kind_of_node(n)`` each node's."""
     st = (0, None)
@@ -182,7 +198,7 @@ def realizable(path: list[str], kind_of_edge, kind_of_node, control: bool = True
     first = path[0] if forward else path[-1]
     for u, v in seq:
         e = (u, v) if forward else (v, u)
-        st = step(st, kind_of_edge(*e), forward, kind_of_node(v), control, u == first)
+        st = step(st, kind_of_edge(*e), forward, kind_of_node(v), control, u == first, tail)
         if st is None:
             return False
     return True
@@ -202,7 +218,8 @@ def _ends(g: "graphstore.CompactGraph | graphstore.SqliteGraph", tree: dict[str,
     return out
 
 
-def _tree_paths(g, tree: dict[str, str | None], start: str, forward: bool, want: str, limit: int):
+def _tree_paths(g, tree: dict[str, str | None], start: str, forward: bool, want: str, limit: int,
+                tail: int = CONTROL_TAIL):
     """One path per leaf of the cheapest-path tree, so every node of the slice is on some
     path; a leaf that is not a source/sink is extended along the cheapest way on to one
     (a value that reaches guest memory through a struct already reached another way).
@@ -261,11 +278,17 @@ def _tree_paths(g, tree: dict[str, str | None], start: str, forward: bool, want:
             break
         chain = list(reversed(_walk_back(tree, leaf)))  # start .. leaf (in search order)
         if hi >= 0:
-            hop, on, n = hops[hi], set(chain), leaf
+            hop, on, n, plain = hops[hi], set(chain), leaf, list(chain)
             while hop.get(n) is not None and hop[n] not in on and len(chain) < 60:
                 n = hop[n]
                 chain.append(n)
                 on.add(n)
+            # the way on was searched from the source/sink, in a state of its own: the whole path
+            # must still obey the rule (not enter a function at one call and leave at another)
+            if not _obeys(g, chain, forward, tail):
+                chain = plain
+        if not _obeys(g, chain, forward, tail):
+            continue
         kind = g.kind(chain[-1])
         end_deg = g.out_degree(chain[-1]) if forward else g.in_degree(chain[-1])
         why = want if kind == want else ("control" if left.get(chain[-1]) is not None else
@@ -277,7 +300,37 @@ def _tree_paths(g, tree: dict[str, str | None], start: str, forward: bool, want:
             yield path, why
 
 
+def _obeys(g, chain: list[str], forward: bool, tail: int = CONTROL_TAIL) -> bool:
+    """Whether a path in search order (start first) obeys the path rule."""
+    kinds: dict[tuple[str, str], str] = {}
+
+    def kind(u: str, v: str) -> str:
+        if (u, v) not in kinds:
+            nxt = g.known_edges_kind if hasattr(g, "known_edges_kind") else None
+            edges = nxt(True, u) if nxt is not None else g.out_edges_kind(u)
+            kinds.update(((u, w), k) for w, k in edges)
+        return kinds.get((u, v), "assign")
+
+    path = chain if forward else list(reversed(chain))
+    return realizable(path, kind, g.kind, True, forward, tail)
+
+
 def _walk_back(tree: dict[str, str | None], end: str) -> list[str]:
+    """The path from ``end`` back to a start (end first): the one the search took to reach
+    ``end`` in its freest state, step by step in the state each node had on it (a node's
+    parent in the tree may belong to another state's path: following it could enter a function
+    through one call and leave it through another)."""
+    via, state = getattr(tree, "via", None), getattr(tree, "state", None)
+    if via and state and end in state:
+        path, at = [end], (end, state[end])
+        while True:
+            par = via.get(at)
+            if par is None or par[0] is None:
+                break
+            path.append(par[0])
+            at = par
+        if len(set(path)) == len(path):
+            return path
     path = [end]
     while tree[path[-1]] is not None and len(path) <= len(tree):
         path.append(tree[path[-1]])

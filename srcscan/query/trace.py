@@ -9,11 +9,12 @@ from ..errors import NotFound, UsageError
 from ..extract.ppcond import Config
 from ..graph import store as graphstore
 from .analysis import Analysis
-from .slicing import MAX_SLICE, _bfs, _tree_paths, match_nodes, realizable, suggestions
+from .slicing import CONTROL_TAIL, MAX_SLICE, _bfs, _tree_paths, match_nodes, realizable, suggestions
 
-TRACE_VERSION = 3  # bump when slicing changes what a trace holds (cached history traces carry it)
+TRACE_VERSION = 5  # bump when slicing changes what a trace holds (cached history traces carry it)
 MAX_PATHS = 60
 MAX_TO_PATHS = 20
+MAX_CONTROL_TAIL = 50
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Trace:
     seconds: float = 0.0
     targets: list[str] = field(default_factory=list)
     rebuilt: str = ""  # why the graph was rebuilt while this trace was written out (damaged cache)
+    control_tail: int = CONTROL_TAIL  # data steps a path takes after a control edge
 
     @property
     def graph(self):
@@ -47,18 +49,23 @@ class Trace:
             if self.analysis.rebuild is None:
                 raise
             fresh = trace(self.analysis.rebuild(e), self.symbol, to=self.to, direction=self.direction,
-                          ignore_case=self.ignore_case, config=self.config)
+                          ignore_case=self.ignore_case, config=self.config, control_tail=self.control_tail)
             self.__dict__.update(fresh.__dict__)  # this trace now runs on the rebuilt graph
             self.rebuilt = f"{e}; rebuilt the flow graph"
             return to_json(self, full)
 
 
 def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str = "both",
-          ignore_case: bool = False, config: Config | None = None, suggest: bool = True) -> Trace:
+          ignore_case: bool = False, config: Config | None = None, suggest: bool = True,
+          control_tail: int = CONTROL_TAIL) -> Trace:
     """Trace SYMBOL through an analysed snapshot. Raises NotFound for unknown symbols (with
-    close names when ``suggest``: a history walk asks for them only where it reports them)."""
+    close names when ``suggest``: a history walk asks for them only where it reports them).
+    ``control_tail``: data steps a path takes after a control edge (0: it stops at the data
+    written under the branch)."""
     if direction not in ("up", "down", "both"):
         raise UsageError(f"--direction {direction}: choose up, down or both")
+    if not isinstance(control_tail, int) or not 0 <= control_tail <= MAX_CONTROL_TAIL:
+        raise UsageError(f"--control-tail {control_tail}: give a number from 0 to {MAX_CONTROL_TAIL}")
     t0 = time.perf_counter()
     g = analysis.graph
     start = match_nodes(g, symbol, ignore_case)
@@ -66,7 +73,7 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
         hint = suggestions(g, symbol) if suggest else []
         raise NotFound(f"no value named {symbol!r} in {analysis.snapshot.describe()}"
                        + (f"; did you mean: {', '.join(hint)}?" if hint else ""))
-    tr = Trace(symbol, analysis, start, to, direction, ignore_case, config or Config())
+    tr = Trace(symbol, analysis, start, to, direction, ignore_case, config or Config(), control_tail=control_tail)
     for s in start:
         tr.nodes[s] = "start"
         if g.nodes[s].get("ambiguous"):
@@ -79,7 +86,7 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
             hint = suggestions(g, to) if suggest else []
             raise NotFound(f"no value named {to!r} for --to" + (f"; did you mean: {', '.join(hint)}?" if hint else ""))
         tr.targets = targets
-        _to_paths(tr, g, start, targets)
+        _to_paths(tr, g, start, targets, tail=control_tail)
     else:
         for direction_name, forward in (("upstream", False), ("downstream", True)):
             if direction not in (direction_name[:-6] if False else ("up" if not forward else "down"), "both"):
@@ -88,7 +95,7 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
             want = "sink" if forward else "source"
             for s in start:
                 # upstream follows data only; control dependence is shown downstream
-                tree = _bfs(g, [s], forward=forward, limit=MAX_SLICE, control=forward)
+                tree = _bfs(g, [s], forward=forward, limit=MAX_SLICE, control=forward, tail=control_tail)
                 if len(tree) >= MAX_SLICE:
                     tr.warnings.append(f"{direction_name} slice of {s} cut at {MAX_SLICE} nodes")
                 for n in tree:
@@ -98,7 +105,7 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
                     elif role not in ("start", direction_name):
                         tr.nodes[n] = "both"
                 left = getattr(tree, "left", {})
-                for p, why in _tree_paths(g, tree, s, forward, want, MAX_PATHS):
+                for p, why in _tree_paths(g, tree, s, forward, want, MAX_PATHS, control_tail):
                     guessed = any(left.get(n) is not None for n in p)  # through may-alias or control
                     ends_all.append((guessed, why != want, len(p), p[-1] if forward else p[0], s, why, p))
             # fair share: the best paths of each start node, round-robin, plain data paths first,
@@ -123,12 +130,12 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
 
 
 def _to_paths(tr: Trace, g: "graphstore.CompactGraph | graphstore.SqliteGraph", start: list[str], targets: list[str],
-              control: bool = True) -> None:
+              control: bool = True, tail: int = CONTROL_TAIL) -> None:
     """The paths from the start nodes to the targets that obey the path rule (slicing.step),
     shortest first."""
     import networkx as nx
 
-    down = set(_bfs(g, start, True, 10 ** 6, control=control))
+    down = set(_bfs(g, start, True, 10 ** 6, control=control, tail=tail))
     sub = g.subgraph_nx(_reaching(g, targets, down))
     kinds = {(u, v): k for u in sub for v, k in g.out_edges_kind(u) if v in sub}
     for t in targets:
@@ -140,7 +147,7 @@ def _to_paths(tr: Trace, g: "graphstore.CompactGraph | graphstore.SqliteGraph", 
             try:
                 found = 0
                 for i, p in enumerate(nx.shortest_simple_paths(sub, s, t)):
-                    if not realizable(p, lambda u, v: kinds[(u, v)], g.kind, control):
+                    if not realizable(p, lambda u, v: kinds[(u, v)], g.kind, control, tail=tail):
                         if i >= 20 * MAX_TO_PATHS:
                             break
                         continue

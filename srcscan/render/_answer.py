@@ -32,6 +32,7 @@ class Settings:
     edge_kind: dict
     ambiguous: float
     may_alias: float
+    dispatch_guess: float
     debug: re.Pattern | None
     debug_penalty: float
     fold_steps: int
@@ -70,7 +71,8 @@ def settings() -> Settings:
         constant=d.get("constant") or {"category": "constant", "weight": 40},
         ends_at=rank.get("ends_at") or {}, per_step=float(rank.get("per_step", 2)),
         edge_kind=rank.get("edge_kind") or {}, ambiguous=float(rank.get("ambiguous", 30)),
-        may_alias=float(rank.get("may_alias", 40)), debug=_regex(rank.get("debug_description"), "report.toml"),
+        may_alias=float(rank.get("may_alias", 40)), dispatch_guess=float(rank.get("dispatch_guess", 20)),
+        debug=_regex(rank.get("debug_description"), "report.toml"),
         debug_penalty=float(rank.get("debug_penalty", 0)), fold_steps=steps,
         keep_score=float(fold.get("keep_score", 75)), options=opts,
         brief=tuple((d.get("summary") or {}).get("brief") or ()))
@@ -127,6 +129,12 @@ def is_may_alias(x: dict | None) -> bool:
     return bool(x and (x.get("may_alias") or x.get("kind") in ALIAS_KINDS))
 
 
+def is_dispatch_guess(e: dict | None) -> bool:
+    """A step into one of several overrides a C++ virtual call may reach (the allocated type
+    unknown): an indirect edge to a method (``Class::method``)."""
+    return bool(e and e.get("indirect") and "::" in str(e.get("via") or ""))
+
+
 def is_ambiguous(n: dict) -> bool:
     return bool(n.get("ambiguous")) or str(n.get("label") or "").startswith("?.")
 
@@ -155,6 +163,8 @@ def path_score(view: TraceView, p: dict) -> float:
         score -= float(s.edge_kind.get(e.get("kind"), 0))
         if is_may_alias(e):
             score -= s.may_alias
+        if is_dispatch_guess(e):
+            score -= s.dispatch_guess
     for n in nodes:
         if is_ambiguous(n):
             score -= s.ambiguous

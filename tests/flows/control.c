@@ -15,11 +15,15 @@ void kvmUpdate(uint64_t u64TscFreq, KVMTIME *pTime)
 }
 
 // flow here: kvmUpdate#0 (u64TscFreq) -> KVMTIME.u32TscScale
-// flow here: kvmUpdate#0 (u64TscFreq) -> KVMTIME.i8TscShift
-// no flow here [--no-control]: kvmUpdate#0 (u64TscFreq) -> KVMTIME.i8TscShift
+// flow here: kvmUpdate#0 (u64TscFreq) -> kvmUpdate:i8Shift
+// no flow here [--no-control]: kvmUpdate#0 (u64TscFreq) -> kvmUpdate:i8Shift
+// (a control step reaches the data written under the condition and stops there: the shift
+// stored after the loop is one data step further, shown with trace --control-tail 1)
+// no flow here: kvmUpdate#0 (u64TscFreq) -> KVMTIME.i8TscShift
 
-/* After a control edge, a path goes a few data steps (slicing.CONTROL_TAIL = 3), never
-   through a second control edge: implicit flows fan out into unrelated data. */
+/* After a control edge, a path stops at the data written under the condition (slicing.CONTROL_TAIL
+   = 0; trace --control-tail N lets it go N data steps on), never through a second control
+   edge: implicit flows fan out into unrelated data. */
 uint64_t kvmChain(uint64_t u64TscFreq)
 {
     int fBig = 0;
@@ -35,7 +39,8 @@ uint64_t kvmChain(uint64_t u64TscFreq)
     return d + e;
 }
 
-// flow here: kvmChain#0 (u64TscFreq) -> kvmChain:c
+// flow here: kvmChain#0 (u64TscFreq) -> kvmChain:fBig
+// no flow here: kvmChain#0 (u64TscFreq) -> kvmChain:a
 // no flow here: kvmChain#0 (u64TscFreq) -> kvmChain:d
 // no flow here: kvmChain#0 (u64TscFreq) -> kvmChain:e
 // flow here: kvmChain:fBig -> kvmChain:e

@@ -1,0 +1,30 @@
+/* Status codes end a path (issue 27, queries/config.toml [status]): a value that reaches a
+   status code (int rc, VBOXSTRICTRC) goes no further, neither as data nor into what is done
+   on success or failure. An int that is not a status code carries data on. */
+typedef unsigned long long uint64_t;
+typedef int VBOXSTRICTRC;
+uint64_t g_uCounter;
+uint64_t g_uCount;
+uint64_t g_uStatus;
+
+static int convert(uint64_t u)
+{
+    return (int)(u & 1);
+}
+
+void statusUser(uint64_t uIn)
+{
+    int rc = convert(uIn);
+    if (rc == 0)
+        g_uCounter = g_uCounter + 1;
+    VBOXSTRICTRC rcStrict = convert(uIn);
+    g_uStatus = rcStrict;
+    int cCount = convert(uIn);
+    g_uCount = cCount;
+}
+
+// flow here: statusUser#0 (uIn) -> statusUser:rc
+// no flow here: statusUser#0 (uIn) -> g_uCounter
+// flow here: statusUser#0 (uIn) -> statusUser:rcStrict
+// no flow here: statusUser#0 (uIn) -> g_uStatus
+// flow here: statusUser#0 (uIn) -> g_uCount
