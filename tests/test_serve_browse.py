@@ -105,3 +105,20 @@ def test_every_page_starts_with_a_skip_link_to_its_main_part(c, path, params):
     first = re.search(r"<a [^>]*href=\"([^\"]+)\"[^>]*>([^<]*)</a>", html)
     assert first.group(1) == "#main" and "skip" in first.group(2)
     assert re.search(r'<(main|section)[^>]* id="main"', html)
+
+
+def test_identifiers_in_the_source_view_link_to_definition_and_references(c):
+    r = c.get("/source", params={"path": "src/VBox/VMM/VMMR3/GIMKvm.cpp"})
+    assert r.status_code == 200
+    href = re.search(r'<a class="ident" href="(/where\?name=u32TscScale)">', r.text)
+    assert href, "u32TscScale is not a link"
+    assert not re.search(r'<a class="ident" href="/where\?name=(if|return|uint32_t)"', r.text)
+    w = c.get(unescape(href.group(1)))
+    assert w.status_code == 200
+    defs, refs = _links(w.text, "defs"), _links(w.text, "refs")
+    assert re.search(r"<code>GIMKVMSYSTEMTIME\.u32TscScale</code>", w.text)  # the value, by its label
+    assert any(t == "trace this" and h.startswith("/trace?symbol=") for h, t in defs)
+    writes = [t for _, t in refs if t.startswith("src/VBox/VMM/VMMR3/GIMKvm.cpp:")]
+    assert writes and "u32TscScale =" in w.text  # the statement that computes it, with its place
+    check_inert_page(w.text)
+    assert c.get("/where", params={"name": "no_such_name"}).status_code == 404

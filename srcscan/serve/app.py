@@ -26,7 +26,7 @@ from starlette.routing import Route
 from ..errors import NotFound, SrcscanError, UsageError
 from ..util import one_line
 from . import pages
-from .state import Explorer, Params
+from .state import MAX_SYMBOL, Explorer, Params
 
 CSP = ("default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
        "base-uri 'none'; frame-ancestors 'none'")
@@ -195,6 +195,16 @@ def make_app(ex: Explorer, host: str = "127.0.0.1", port: int = 8765, allow_host
             return got if got is _PENDING else pages.search_page(ex, p, r, got)
         return await html(request, fn)
 
+    async def where(request: Request):
+        async def fn(p, r):
+            name = request.query_params.get("name", "").strip()
+            if not name or len(name) > MAX_SYMBOL or any(c in name for c in "\0\r\n"):
+                raise UsageError("where: give name=NAME (one line)")
+            p = await resolved(p)
+            got = await wait(ex.where(p, name), page_wait)
+            return got if got is _PENDING else pages.where_page(ex, p, r, name, got)
+        return await html(request, fn)
+
     async def files(request: Request):
         async def fn(p, r):
             folder = request.query_params.get("dir", "").strip("/")
@@ -225,14 +235,15 @@ def make_app(ex: Explorer, host: str = "127.0.0.1", port: int = 8765, allow_host
             p = await resolved(p)
             data = ex.read(p, path)
             doc = ex.trace(p) if p.symbol else None
+            names = ex.names(p)
 
             def render():
                 try:
                     d = doc.result() if doc is not None else None
                 except SrcscanError:
                     d = None
-                return pages.source_page(ex, p, r, path, data.result(), d)
-            return await wait(ex.then(("source", p, path), [data, doc], render), page_wait)
+                return pages.source_page(ex, p, r, path, data.result(), d, names.result())
+            return await wait(ex.then(("source", p, path), [data, doc, names], render), page_wait)
         return await html(request, fn)
 
     def history_route(command: str):
@@ -285,7 +296,7 @@ def make_app(ex: Explorer, host: str = "127.0.0.1", port: int = 8765, allow_host
             return PlainTextResponse("not found\n", status_code=404)
         return Response(css, media_type="text/css", headers={"cache-control": "max-age=300"})
 
-    routes = [Route("/", home), Route("/search", search), Route("/files", files), Route("/trace", trace_page), Route("/source", source),
+    routes = [Route("/", home), Route("/search", search), Route("/files", files), Route("/where", where), Route("/trace", trace_page), Route("/source", source),
               Route("/diff", history_route("diff")), Route("/history", history_route("history")),
               Route("/api/trace", api_trace), Route("/api/search", api_search), Route("/api/revisions", api_revisions),
               Route("/static/{name}", static), Route("/favicon.ico", lambda request: Response(status_code=204))]

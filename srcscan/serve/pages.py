@@ -190,7 +190,43 @@ def steps_in(doc: dict | None, path: str, p: Params) -> list[dict]:
     return sorted(out, key=lambda s: s["line"])
 
 
-def source_page(ex, p: Params, revs, path: str, data: bytes, doc: dict | None) -> str:
+_IDENT_SPAN = None
+
+
+def link_identifiers(html: str, names, p: Params) -> str:
+    """Pygments' HTML with every name token that names a value of the graph made a link to its
+    definitions and references (/where). Only whole identifier tokens are touched, so the
+    escaping Pygments did stands."""
+    import re
+
+    global _IDENT_SPAN
+    if _IDENT_SPAN is None:
+        _IDENT_SPAN = re.compile(r'<span class="(n|nf|nc|nv|na|nl|nx)">([A-Za-z_][A-Za-z0-9_]*)</span>')
+    rev = [("rev", p.rev)] if p.rev else []
+
+    def sub(m):
+        name = m.group(2)
+        if name not in names:
+            return m.group(0)
+        return f'<a class="ident" href="{url("/where", [("name", name)] + rev)}">{m.group(0)}</a>'
+    return _IDENT_SPAN.sub(sub, html)
+
+
+def where_page(ex, p: Params, revs, name: str, got: dict) -> str:
+    rev = [("rev", p.rev)] if p.rev else []
+    links = Links(p)
+    defs = [dict(d, trace_href=url("/trace", [("symbol", d["id"])] + rev),
+                 src_href=links.source(d.get("file"), d.get("line"))) for d in got["defs"]]
+    refs = [dict(x, src_href=links.source(x["file"], x["line"])) for x in got["refs"]]
+    if not defs:
+        from ..errors import NotFound
+
+        raise NotFound(f"no value named {name!r}")
+    return page(ex, p, revs, "where", f"Where {name} is defined and used", name=name, defs=defs, refs=refs,
+                more=got.get("more", 0), trace_all=url("/trace", [("symbol", name)] + rev))
+
+
+def source_page(ex, p: Params, revs, path: str, data: bytes, doc: dict | None, names=frozenset()) -> str:
     from markupsafe import Markup
     from pygments import highlight
     from pygments.formatters import HtmlFormatter
@@ -202,7 +238,7 @@ def source_page(ex, p: Params, revs, path: str, data: bytes, doc: dict | None) -
     text = data.decode("utf-8", "replace").replace("\0", "\ufffd")
     fmt = HtmlFormatter(nowrap=False, linenos="inline", lineanchors="L", anchorlinenos=True,
                         hl_lines=sorted({s["line"] for s in steps}), cssclass="code", wrapcode=True)
-    code = Markup(highlight(text, CppLexer(stripnl=False, ensurenl=True), fmt))
+    code = Markup(link_identifiers(highlight(text, CppLexer(stripnl=False, ensurenl=True), fmt), names, p))
     return page(ex, p, revs, "source", path, code=code, steps=steps, size=text.count("\n") + 1)
 
 

@@ -23,6 +23,7 @@ from ..errors import SrcscanError, UsageError
 
 MAX_ANALYSES = 3  # lanes (revision x configuration) kept in memory
 MAX_RESULTS = 512  # finished traces, pages, searches, files
+MAX_REFS = 500  # statements listed per name on the definition-and-references page
 MAX_SYMBOL = 300  # longer query strings are refused (a symbol is a name, not a document)
 # A graph built on demand (a tree too big for a whole graph) grows with every question; past
 # this many functions built it is started afresh after the answer (the facts are kept): a
@@ -368,6 +369,34 @@ class Explorer:
                     "names": names, "files": files, "mode": mode}
 
         return self.on_lane(p, ("search", p.lane_key(), p.symbol, p.ignore_case, mode), run)
+
+    def where(self, p: Params, name: str) -> Future:
+        """{"defs": [node], "refs": [place]}: the values named ``name`` (where each is declared)
+        and the statements that read or write them (the evidence of their steps), at most
+        MAX_REFS, in file and line order."""
+        def run(analysis):
+            g = analysis.graph
+            ids = sorted(g.find(name, False))[:200]
+            defs = []
+            pairs = []
+            for nid in ids:
+                a = g.nodes[nid]
+                defs.append({"id": nid, "label": a.get("label") or nid, "kind": a.get("kind"), "file": a.get("file"),
+                             "line": a.get("line")})
+                pairs += [(u, nid) for u in g.predecessors(nid)] + [(nid, v) for v in g.successors(nid)]
+            refs = {}
+            for evs in g.evidence_many(pairs[:20_000]).values():
+                for e in evs:
+                    if e.get("file") and isinstance(e.get("line"), int):
+                        refs.setdefault((e["file"], e["line"]), {"file": e["file"], "line": e["line"],
+                                                                 "code": e.get("code") or "", "function": e.get("function")})
+            return {"defs": defs, "refs": [refs[k] for k in sorted(refs)][:MAX_REFS], "more": max(0, len(refs) - MAX_REFS)}
+
+        return self.on_lane(p, ("where", p.lane_key(), name), run)
+
+    def names(self, p: Params) -> Future:
+        """Every name a value of the graph carries (the source view links these)."""
+        return self.on_lane(p, ("names", p.lane_key()), lambda analysis: frozenset(analysis.graph.all_names()))
 
     def files(self, p: Params) -> Future:
         """Every file of the snapshot served (sorted paths)."""
