@@ -132,3 +132,37 @@ def test_hostile_tree_renders_inert(browser, tmp_path):
         assert "<img src=x onerror=alert(1)>" in page.locator("main").inner_text()
         assert page.evaluate("document.querySelectorAll('script, img, iframe, object, embed').length") == 0
         assert not events["dialogs"] and not events["offsite"] and not events["errors"], events
+
+
+def test_code_browser_by_keyboard_and_without_script(browser, sample_url):
+    """Issue 31: the first Tab stop skips to the summary; prefix search finds the value first;
+    a file is reached from the file browser; identifiers link to their definition; the same
+    pages work with JavaScript disabled."""
+    page, events = new_page(browser, sample_url)
+    page.goto(sample_url + "/trace?symbol=" + SYMBOL)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").startswith("skip")
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    assert page.evaluate("document.querySelector(':target').getAttribute('aria-label')") == "summary"
+    # the home page's find box has the focus: type a prefix, the value comes first
+    page.goto(sample_url + "/")
+    assert page.evaluate("document.activeElement.name") == "symbol"
+    page.keyboard.type("cTscTicks")
+    page.keyboard.press("Enter")
+    assert page.locator("ol.names li a").first.inner_text() == "cTscTicksPerSecond"
+    # the file browser down to a file, then an identifier to its definition and uses
+    page.goto(sample_url + "/files")
+    for part in ("src/", "VBox/", "VMM/", "VMMR3/"):
+        page.locator("ul.dirs a", has_text=part).first.click()
+    page.locator("ul.files a", has_text="GIMKvm.cpp").click()
+    assert "/source?path=src%2FVBox%2FVMM%2FVMMR3%2FGIMKvm.cpp" in page.url
+    page.locator("a.ident", has_text="u32TscScale").first.click()
+    assert "/where?name=u32TscScale" in page.url and page.locator("ul.refs li").count() >= 1
+    assert not events["errors"] and not events["offsite"] and not events["dialogs"]
+    ctx = browser.new_context(java_script_enabled=False)
+    nojs = ctx.new_page()
+    for path in ("/search?symbol=cTscTicks", "/files?dir=src", "/where?name=u32TscScale", "/trace?symbol=" + SYMBOL):
+        r = nojs.goto(sample_url + path)
+        assert r.status == 200 and nojs.locator("#main").count() == 1, path
+    ctx.close()
