@@ -6,6 +6,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -88,12 +89,57 @@ def loads_json(data: bytes | str, max_depth: int = MAX_JSON_DEPTH):
     return json.loads(data)
 
 
+_watch = threading.local()
+
+
+@contextmanager
+def watch_progress(callback):
+    """Within this block, every progress bar this thread opens also reports to
+    ``callback(desc, done, total, unit)`` (the explorer's progress page shows the same k/n as
+    the command line's bar)."""
+    old = getattr(_watch, "cb", None)
+    _watch.cb = callback
+    try:
+        yield
+    finally:
+        _watch.cb = old
+
+
+class _Watched:
+    """A progress bar whose updates also go to a watcher."""
+
+    def __init__(self, bar, cb, total, desc, unit):
+        self._bar, self._cb, self._total, self._desc, self._unit, self.n = bar, cb, total, desc, unit, 0
+        cb(desc, 0, total, unit)
+
+    def update(self, k=1):
+        self.n += k
+        self._bar.update(k)
+        self._cb(self._desc, self.n, self._total, self._unit)
+
+    def __iter__(self):
+        for x in self._bar:
+            yield x
+            self.n += 1
+            self._cb(self._desc, self.n, self._total, self._unit)
+
+    def __getattr__(self, name):
+        return getattr(self._bar, name)
+
+
 def progress(iterable=None, total=None, desc: str = "", unit: str = "it"):
-    """A tqdm progress bar on stderr that only shows on a terminal."""
+    """A tqdm progress bar on stderr that only shows on a terminal (and reports to the watcher
+    ``watch_progress`` set for this thread, if any)."""
     from tqdm import tqdm
 
     disable = not sys.stderr.isatty() or os.environ.get("SRCSCAN_NO_PROGRESS") == "1"
-    return tqdm(iterable, total=total, desc=desc, unit=unit, disable=disable, file=sys.stderr, leave=False)
+    bar = tqdm(iterable, total=total, desc=desc, unit=unit, disable=disable, file=sys.stderr, leave=False)
+    cb = getattr(_watch, "cb", None)
+    if cb is None:
+        return bar
+    if total is None and iterable is not None and hasattr(iterable, "__len__"):
+        total = len(iterable)
+    return _Watched(bar, cb, total, desc, unit)
 
 
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")

@@ -122,3 +122,29 @@ def test_identifiers_in_the_source_view_link_to_definition_and_references(c):
     assert writes and "u32TscScale =" in w.text  # the statement that computes it, with its place
     check_inert_page(w.text)
     assert c.get("/where", params={"name": "no_such_name"}).status_code == 404
+
+
+def test_progress_reports_the_command_lines_counts(tmp_path):
+    """The parse's k/n reach a watcher (what the explorer's progress page shows)."""
+    from srcscan.extract.index import index
+    from srcscan.sources.snapshot import resolve_sources
+    from srcscan.util import watch_progress
+
+    seen = []
+    snap, _ = resolve_sources(None, env={})  # the bundled sample tree
+    with watch_progress(lambda desc, done, total, unit: seen.append((desc, done, total, unit))):
+        _, st = index(snap, None, jobs=1)
+    assert seen[0] == ("parsing", 0, st.files, "file") and seen[-1] == ("parsing", st.files, st.files, "file")
+    assert [s[1] for s in seen] == list(range(st.files + 1))
+    index(snap, None, jobs=1)  # outside the block: nothing more is reported
+    assert len(seen) == st.files + 1
+
+
+def test_progress_page_shows_k_of_n_and_time_left(sample, monkeypatch):  # noqa: F811
+    from srcscan.serve import pages
+
+    monkeypatch.setattr(sample, "progress", lambda: [{"what": "files on disk", "status": "parsing 60 files",
+                                                      "seconds": 3.0, "step": "parsing", "done": 12, "total": 60,
+                                                      "unit": "file", "left": 12.0}])
+    html = pages.progress_page(sample, pages.Params(symbol="x"), None, "tracing x")
+    assert "parsing: <b>12/60</b> files, about 12 s left" in html and '<progress max="60" value="12">' in html

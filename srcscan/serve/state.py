@@ -116,6 +116,8 @@ class Lane:
     analysis: Future
     status: str = "waiting"
     started: float = field(default_factory=time.monotonic)
+    counts: tuple | None = None  # (what, done, total, unit, when) of the progress bar running now
+    counts_started: float | None = None
 
 
 class Explorer:
@@ -197,8 +199,8 @@ class Explorer:
         """What is being worked on, for the progress page."""
         now = time.monotonic()
         with self._lock:
-            return [{"what": _lane_label(k), "status": lane.status, "seconds": round(now - lane.started, 1)}
-                    for k, lane in self._lanes.items() if not lane.analysis.done()]
+            return [{"what": _lane_label(k), "status": lane.status, "seconds": round(now - lane.started, 1),
+                     **_counts(lane, now)} for k, lane in self._lanes.items() if not lane.analysis.done()]
 
     # ------------------------------------------------------------------ revisions
     def revisions(self) -> Future:
@@ -297,23 +299,32 @@ class Explorer:
     def _analyse(self, lane: Lane, p: Params):
         from ..query.analysis import analyse
         from ..query.lazy import analyse_every_file, too_big_for_a_graph
+        from ..util import watch_progress
 
         lane.status = "listing the files"
         snap = self.snapshot(p.rev)
         cache = self.open_cache()
+
+        def seen(desc, done, total, unit):  # the CLI's progress bar, k/n, for the progress page
+            if done == 0:
+                lane.counts_started = time.monotonic()
+            lane.counts = (desc, done, total, unit, time.monotonic())
+
         try:
-            if too_big_for_a_graph(snap, cache):
-                # a whole checkout: every file's facts, and a graph that grows as questions reach
-                # it (a whole graph would not fit in memory); the lane's one thread builds it
-                lane.status = f"parsing {snap.describe()} (the flow graph is built as questions reach it)"
-                a = analyse_every_file(snap, cache, self.jobs, p.config(), not p.no_control, self.why)
-            else:
-                lane.status = f"parsing {snap.describe()} and building the flow graph"
-                a = analyse(snap, cache, self.jobs, p.config(), not p.no_control, self.why)
+            with watch_progress(seen):
+                if too_big_for_a_graph(snap, cache):
+                    # a whole checkout: every file's facts, and a graph that grows as questions
+                    # reach it (a whole graph would not fit in memory); the lane's one thread builds it
+                    lane.status = f"parsing {snap.describe()} (the flow graph is built as questions reach it)"
+                    a = analyse_every_file(snap, cache, self.jobs, p.config(), not p.no_control, self.why)
+                else:
+                    lane.status = f"parsing {snap.describe()} and building the flow graph"
+                    a = analyse(snap, cache, self.jobs, p.config(), not p.no_control, self.why)
         finally:
             if cache is not None:
                 cache.close()
         lane.status = "ready"
+        lane.counts = None
         return a
 
     def on_lane(self, p: Params, key: tuple, fn) -> Future:
@@ -471,6 +482,20 @@ class Explorer:
             self._lanes.clear()
         for pool in [self._pool, self._meta, self._history] + [lane.pool for lane in lanes]:
             pool.shutdown()
+
+
+def _counts(lane, now: float) -> dict:
+    """k/n of the lane's current progress bar (files parsed...), with an estimate of the rest."""
+    c = getattr(lane, "counts", None)
+    if not c:
+        return {}
+    desc, done, total, unit, _ = c
+    out = {"step": desc, "done": done, "total": total, "unit": unit}
+    start = getattr(lane, "counts_started", None)
+    if total and done and start is not None:
+        rate = (now - start) / done
+        out["left"] = round(rate * max(0, total - done), 1)
+    return out
 
 
 def _lane_label(key: tuple) -> str:
