@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..datafiles import model_files, read_text
+from ..datafiles import models_digest
 from ..extract.cache import FactCache, version_key
 from ..extract.index import IndexStats, index, snapshot_files
 from ..extract.nesting import skip_warnings
@@ -40,8 +40,7 @@ class Analysis:
 def _graph_key(keys: list[tuple[str, str]], config: Config, control: bool) -> str:
     h = hashlib.sha1()
     h.update(f"{version_key()}:{graphstore.GRAPH_VERSION}:{FLOW_VERSION}".encode())
-    for f in model_files() + ["config.toml"]:
-        h.update(read_text(f).encode())
+    h.update(models_digest().encode())  # built-in and user model folders, config.toml
     h.update(repr((sorted(config.defines.items()), sorted(config.undefs), config.keep_if0, control)).encode())
     for path, key in keys:
         h.update(f"{path}\0{key}\n".encode())
