@@ -260,6 +260,8 @@ def _main(argv: list[str] | None) -> int:
         if debug:
             raise
         print(f"srcscan: error: {one_line(str(e))}", file=sys.stderr)
+        for line in getattr(e, "details", ()):  # what follows the one line (the owners of an ambiguous name)
+            print(one_line(line), file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         print("srcscan: interrupted", file=sys.stderr)

@@ -31,6 +31,8 @@ class Trace:
     seconds: float = 0.0
     targets: list[str] = field(default_factory=list)
     rebuilt: str = ""  # why the graph was rebuilt while this trace was written out (damaged cache)
+    max_paths: int | None = MAX_PATHS
+    left_out: dict[str, int] = field(default_factory=dict)  # direction -> paths found but not listed
 
     @property
     def graph(self):
@@ -47,16 +49,19 @@ class Trace:
             if self.analysis.rebuild is None:
                 raise
             fresh = trace(self.analysis.rebuild(e), self.symbol, to=self.to, direction=self.direction,
-                          ignore_case=self.ignore_case, config=self.config)
+                          ignore_case=self.ignore_case, config=self.config, max_paths=self.max_paths)
             self.__dict__.update(fresh.__dict__)  # this trace now runs on the rebuilt graph
             self.rebuilt = f"{e}; rebuilt the flow graph"
             return to_json(self, full)
 
 
 def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str = "both",
-          ignore_case: bool = False, config: Config | None = None, suggest: bool = True) -> Trace:
+          ignore_case: bool = False, config: Config | None = None, suggest: bool = True,
+          max_owners: int | None = None, max_paths: int | None = MAX_PATHS) -> Trace:
     """Trace SYMBOL through an analysed snapshot. Raises NotFound for unknown symbols (with
-    close names when ``suggest``: a history walk asks for them only where it reports them)."""
+    close names when ``suggest``: a history walk asks for them only where it reports them),
+    and starts.AmbiguousStart when the symbol names values of more than ``max_owners`` owners.
+    ``max_paths`` bounds the listed paths per direction (None: one per leaf of the slice)."""
     if direction not in ("up", "down", "both"):
         raise UsageError(f"--direction {direction}: choose up, down or both")
     t0 = time.perf_counter()
@@ -66,7 +71,10 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
         hint = suggestions(g, symbol) if suggest else []
         raise NotFound(f"no value named {symbol!r} in {analysis.snapshot.describe()}"
                        + (f"; did you mean: {', '.join(hint)}?" if hint else ""))
-    tr = Trace(symbol, analysis, start, to, direction, ignore_case, config or Config())
+    from .starts import check
+
+    check(g, symbol, start, max_owners)
+    tr = Trace(symbol, analysis, start, to, direction, ignore_case, config or Config(), max_paths=max_paths)
     for s in start:
         tr.nodes[s] = "start"
         if g.nodes[s].get("ambiguous"):
@@ -86,6 +94,7 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
                 continue
             ends_all = []
             want = "sink" if forward else "source"
+            cap = max_paths if max_paths is not None else 10 ** 9
             for s in start:
                 # upstream follows data only; control dependence is shown downstream
                 tree = _bfs(g, [s], forward=forward, limit=MAX_SLICE, control=forward)
@@ -98,7 +107,7 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
                     elif role not in ("start", direction_name):
                         tr.nodes[n] = "both"
                 left = getattr(tree, "left", {})
-                for p, why in _tree_paths(g, tree, s, forward, want, MAX_PATHS):
+                for p, why in _tree_paths(g, tree, s, forward, want, 10 ** 9):  # all: counted, then chosen
                     guessed = any(left.get(n) is not None for n in p)  # through may-alias or control
                     ends_all.append((guessed, why != want, len(p), p[-1] if forward else p[0], s, why, p))
             # fair share: the best paths of each start node, round-robin, plain data paths first,
@@ -109,15 +118,16 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
             chosen = []
             queues = [per_start[s] for s in sorted(per_start)]
             i = 0
-            while len(chosen) < MAX_PATHS and any(i < len(q) for q in queues):
-                chosen += [q[i] for q in queues if i < len(q)][:MAX_PATHS - len(chosen)]
+            while len(chosen) < cap and any(i < len(q) for q in queues):
+                chosen += [q[i] for q in queues if i < len(q)][:cap - len(chosen)]
                 i += 1
             chosen.sort(key=lambda e: (e[4], e[0], e[1], e[2], e[3]))
             for *_, why, p in chosen:
                 _add_path(tr, g, p, direction_name, why)
             if len(ends_all) > len(chosen):
+                tr.left_out[direction_name] = len(ends_all) - len(chosen)
                 tr.warnings.append(f"{len(ends_all) - len(chosen)} more {direction_name} paths not listed "
-                                   "(use --to TARGET or --format json/html for the whole slice)")
+                                   "(--all lists every path; --to TARGET the paths to one value)")
     tr.seconds = time.perf_counter() - t0
     return tr
 

@@ -11,6 +11,28 @@ if TYPE_CHECKING:
 SCHEMA = "srcscan-trace/2"  # 2: new node and edge kinds (constant; summary, alias-*, const) and id forms
 
 
+def _ends_of_slice(tr: Trace, keep: set[str]) -> set[tuple[str, str]]:
+    """Without the whole slice (the text view): still every source, sink and constant the slice
+    reaches, with the edges joining them to it (and those edges' other ends), so a summary
+    names every place a value is read or written, not only those on listed paths. Adds to ``keep``."""
+    g = tr.graph
+    up, down = ("upstream", "start", "both"), ("downstream", "start", "both", "target")
+    out: set[tuple[str, str]] = set()
+    for n in tr.nodes:
+        if n not in g or not (g.kind(n) in ("source", "sink", "constant") or n.startswith("const:")):
+            continue
+        keep.add(n)
+        for v, _ in g.out_edges_kind(n):  # a source or constant into the upstream slice
+            if tr.nodes.get(v) in up:
+                out.add((n, v))
+                keep.add(v)
+        for u, _ in g.in_edges_kind(n):  # the downstream slice into a sink
+            if tr.nodes.get(u) in down:
+                out.add((u, n))
+                keep.add(u)
+    return out
+
+
 def to_json(tr: Trace, full: bool = True) -> dict:
     g = tr.graph
     a = tr.analysis
@@ -21,7 +43,7 @@ def to_json(tr: Trace, full: bool = True) -> dict:
         keep = set(tr.start) | {n for p in tr.paths for n in p["nodes"]}
     edge_ids: dict[tuple[str, str], str] = {}
     edges = []
-    wanted = set(g.edges_among(keep)) if full else set()
+    wanted = set(g.edges_among(keep)) if full else _ends_of_slice(tr, keep)
     for p in tr.paths:
         ns = p["nodes"]
         wanted.update(zip(ns, ns[1:]))
@@ -74,7 +96,8 @@ def to_json(tr: Trace, full: bool = True) -> dict:
                   "graph_nodes": g.number_of_nodes(), "graph_edges": g.number_of_edges(), "nodes": len(nodes),
                   "edges": len(edges), "paths": len(paths), "sources": n_sources, "sinks": n_sinks,
                   "excluded_by_preprocessor": a.excluded, "seconds": round(st.seconds + tr.seconds, 3),
-                  "scope": a.scope, "slice_nodes": len(tr.nodes)},
+                  "scope": a.scope, "slice_nodes": len(tr.nodes),
+                  "paths_not_listed": dict(sorted(tr.left_out.items()))},
         "start": tr.start,
         "nodes": nodes,
         "edges": edges,

@@ -105,8 +105,7 @@ def _places(places, limit: int = 2) -> str:
 def _summary_lines(view: TraceView, bold, dim) -> list[str]:
     sm = _answer.summary(view)
     out = [bold("SUMMARY")]
-    starts = [f"{n.get('label')}" + (f" ({_where(n)})" if _where(n) else "") for n in sm["start"]]
-    out.append("  start:      " + ", ".join(starts))
+    out.append("  start:      " + _start_text(sm))
     if sm["sources"] or sm["origins"]:
         out.append("  comes from:")
     for g in sm["sources"]:
@@ -119,9 +118,34 @@ def _summary_lines(view: TraceView, bold, dim) -> list[str]:
         out.append("  goes to:")
     for g in sm["sinks"]:
         out += _group_lines(g, dim)
-    chain = sm["chain"]
-    if chain:
-        out.append("  chain:      " + _wrap([n.get("label") or n["id"] for n, _ in chain], 14))
+    if len(sm["start"]) > 1 and sm["chains"]:
+        out += _chain_lines(sm["chains"], dim)
+    elif sm["chain"]:
+        out.append("  chain:      " + _wrap([n.get("label") or n["id"] for n, _ in sm["chain"]], 14))
+    return out
+
+
+def _start_text(sm: dict) -> str:
+    """The start nodes one by one, or (more than [summary] starts of them) grouped by owner
+    with counts: ``312 values of 187 owners: PGMPAGE (3), VM (2), ...``."""
+    starts, groups = sm["start"], sm["start_groups"]
+    if len(starts) <= _answer.settings().starts_listed:
+        return ", ".join(f"{n.get('label')}" + (f" ({_where(n)})" if _where(n) else "") for n in starts)
+    shown = [f"{o} ({len(ns)})" if len(ns) > 1 else (ns[0].get("label") or ns[0]["id"]) for o, ns in groups[:6]]
+    more = f", +{len(groups) - 6} more owners" if len(groups) > 6 else ""
+    return f"{len(starts)} values of {len(groups)} owners: " + ", ".join(shown) + more
+
+
+def _chain_lines(rows: list[dict], dim) -> list[str]:
+    """One chain per start, best first (at most [summary] chains), each with its ``also:``."""
+    cap = _answer.settings().max_chains
+    out = []
+    for r in rows[:cap]:
+        out.append("  chain:      " + _wrap([n.get("label") or n["id"] for n, _ in r["chain"]], 14))
+        if r.get("also"):
+            out.append("  also:       " + _wrap([n.get("label") or n["id"] for n, _ in r["also"]], 14))
+    if len(rows) > cap:
+        out.append("  " + dim(f"+{len(rows) - cap} more starts' chains: see the trees below, or --paths"))
     return out
 
 
@@ -232,8 +256,8 @@ def _trees(view: TraceView, bold, dim, expand=(), show_all=False) -> list[str]:
             continue
         roots = _answer.build_trees(view, direction)
         out.append("")
-        out.append(bold(f"{_TREE_TITLES[direction]} ({n_paths} path{'s' if n_paths != 1 else ''}, "
-                        f"{sum(r.size() - 1 for r in roots)} steps; --paths lists them)"))
+        out.append(bold(f"{_TREE_TITLES[direction]} ({_count(view.trace, direction, n_paths)}, "
+                        f"{sum(r.size() - 1 for r in roots)} steps; {_how_to_see(view.trace, direction)})"))
         arrow = "<- " if direction == "upstream" else "-> "
         for r in roots:
             r.start_labels = [view.nodes.get(s, {}).get("label") or s for s in r.starts]
@@ -245,6 +269,23 @@ def _trees(view: TraceView, bold, dim, expand=(), show_all=False) -> list[str]:
         out.append(dim(f"{len(folded)} branch{'es' if len(folded) != 1 else ''} folded; --expand NAME opens one, "
                        "--all shows everything"))
     return out
+
+
+def _left_out(trace: dict, direction: str) -> int:
+    return int(((trace.get("stats") or {}).get("paths_not_listed") or {}).get(direction) or 0)
+
+
+def _count(trace: dict, direction: str, n: int) -> str:
+    """``38 paths``, or ``60 of 143 paths`` when the trace left some out."""
+    left = _left_out(trace, direction)
+    return f"{n} of {n + left} paths" if left else f"{n} path{'s' if n != 1 else ''}"
+
+
+def _how_to_see(trace: dict, direction: str) -> str:
+    left = _left_out(trace, direction)
+    if left:
+        return f"{left} not listed: --all or --paths lists every one"
+    return "--paths lists them step by step"
 
 
 def render(trace: dict, color: bool | None = None, paths: bool = False, expand=(), show_all: bool = False,
@@ -299,7 +340,9 @@ def _flat(trace: dict, bold, dim) -> list[str]:
         if not paths:
             continue
         out.append("")
-        out.append(bold(f"{_TITLES[direction]} ({len(paths)} path{'s' if len(paths) != 1 else ''})"))
+        left = _left_out(trace, direction)
+        out.append(bold(f"{_TITLES[direction]} ({_count(trace, direction, len(paths))}"
+                        + (f"; {left} not listed: run the trace with --paths to list every one" if left else "") + ")"))
         for p in paths:
             first = nodes[p["nodes"][0]]
             head = f"[{p['id'][1:]}] {_node_line(first)}"
