@@ -110,3 +110,11 @@ def test_text_says_what_it_left_out_and_the_summary_still_names_every_sink(tmp_p
     rc, out, _ = run(capsys, "trace", "uSeed", *args, "--format", "json")
     doc = json.loads(out)
     assert doc["stats"]["paths"] == 60 and doc["stats"]["paths_not_listed"] == {"downstream": 3}
+
+
+def test_html_and_markdown_say_what_they_left_out(tmp_path, capsys):
+    args = _wide(tmp_path)
+    rc, out, _ = run(capsys, "trace", "uSeed", *args, "--format", "markdown")
+    assert "## Where it goes (60 of 63 paths)" in out and "_3 paths not listed: `srcscan trace` with `--all`" in out
+    rc, out, _ = run(capsys, "trace", "uSeed", *args, "--format", "html")
+    assert "(60 of 63 paths; 3 not listed: <code>srcscan trace</code> with <code>--all</code> lists every one)" in out

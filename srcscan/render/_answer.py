@@ -173,6 +173,17 @@ def path_score(view: TraceView, p: dict) -> float:
     return score
 
 
+def paths_left_out(trace: dict, direction: str) -> int:
+    """How many paths of a direction the trace found but did not list (stats.paths_not_listed)."""
+    return int(((trace.get("stats") or {}).get("paths_not_listed") or {}).get(direction) or 0)
+
+
+def paths_count(trace: dict, direction: str, n: int) -> str:
+    """``38 paths``, or ``60 of 143 paths`` when the trace left some out."""
+    left = paths_left_out(trace, direction)
+    return f"{n} of {n + left} paths" if left else f"{n} path{'s' if n != 1 else ''}"
+
+
 # ---------------------------------------------------------------------- trees
 
 

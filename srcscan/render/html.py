@@ -104,6 +104,8 @@ def _trees(view: TraceView, svn, first_step, expand=(), show_all=False) -> tuple
             roots.append({"starts": [view.nodes.get(s, {"id": s, "label": s}) for s in r.starts],
                           "children": [_tree_item(c, svn, first_step) for c in item.children]})
         out.append({"direction": direction, "title": _TREE_TITLES[direction], "paths": n_paths, "roots": roots,
+                    "count": _answer.paths_count(view.trace, direction, n_paths),
+                    "left": _answer.paths_left_out(view.trace, direction),
                     "arrow": "\u2190" if direction == "upstream" else "\u2192"})
     return out, shown, folds
 

@@ -147,7 +147,10 @@ def _trees(view: TraceView, svn, expand=(), show_all=False) -> list[str]:
         if not n:
             continue
         arrow = "\u2190" if direction == "upstream" else "\u2192"
-        out += [f"## {_TREE_TITLES[direction]} ({n} path{'s' if n != 1 else ''})", ""]
+        left = _answer.paths_left_out(view.trace, direction)
+        out += [f"## {_TREE_TITLES[direction]} ({_answer.paths_count(view.trace, direction, n)})", ""]
+        if left:
+            out += [f"_{left} paths not listed: `srcscan trace` with `--all` lists every one._", ""]
         for r in _answer.build_trees(view, direction):
             item = _answer.shape(r, expand=expand, show_all=show_all)
             out.append("- " + ", ".join(code(view.nodes.get(s, {}).get("label") or s) for s in r.starts) + " *start*")

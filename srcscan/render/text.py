@@ -271,14 +271,7 @@ def _trees(view: TraceView, bold, dim, expand=(), show_all=False) -> list[str]:
     return out
 
 
-def _left_out(trace: dict, direction: str) -> int:
-    return int(((trace.get("stats") or {}).get("paths_not_listed") or {}).get(direction) or 0)
-
-
-def _count(trace: dict, direction: str, n: int) -> str:
-    """``38 paths``, or ``60 of 143 paths`` when the trace left some out."""
-    left = _left_out(trace, direction)
-    return f"{n} of {n + left} paths" if left else f"{n} path{'s' if n != 1 else ''}"
+_left_out, _count = _answer.paths_left_out, _answer.paths_count
 
 
 def _how_to_see(trace: dict, direction: str) -> str:
