@@ -92,11 +92,17 @@ def fix_for(model: dict | None) -> tuple[str, str | None] | None:
     if not model or "?" in str(model.get("key") or "").split("/"):  # a key part srcscan could not tell
         return None
     opt = settings().options.get(model.get("key")) if model.get("id") == "cfgm" else None
-    if opt:
-        return opt["fix"], opt.get("note")
-    if model.get("override"):
-        return str(model["override"]), None
-    return None
+    fix = (opt["fix"], opt.get("note")) if opt else (str(model["override"]), None) if model.get("override") else None
+    if fix and model.get("id") == "cfgm" and model.get("key") == _drift_key():  # the value drift computes
+        tell = "srcscan drift VBox.log --actual-hz HZ computes the value"
+        fix = (fix[0], f"{fix[1]}; {tell}" if fix[1] else tell)
+    return fix
+
+
+@lru_cache(maxsize=1)
+def _drift_key() -> str | None:
+    """The config key whose value `srcscan drift` computes (queries/models/drift.toml [fix])."""
+    return (load_toml("models/drift.toml").get("fix") or {}).get("cfgm_key")
 
 
 def _row(n: dict, role: str) -> dict:

@@ -195,7 +195,7 @@ def _step_text(b, arrow: str, dim) -> str:
     tags += kinds
     if any(e.get("indirect") for e in b.edges):
         tags.append("indirect call")
-    text = f"{arrow}{n.get('label') or n['id']}  [{', '.join(tags)}]"
+    text = f"{arrow}{n.get('label') or n['id']}  [{', '.join(tags)}]" + _observed(n)
     if b.edges:
         text += "  " + ", ".join(_short(e.get("file"), e.get("line")) for e in b.edges[:3])
         code = " ".join(str(b.edges[0].get("code") or "").split())
@@ -210,6 +210,14 @@ def _step_text(b, arrow: str, dim) -> str:
     return text
 
 
+def _observed(n: dict) -> str:
+    """``  observed: 3478274491`` for a node with values from --log (the log line's values)."""
+    if not n.get("values"):
+        return ""
+    vals = list(dict.fromkeys(str(v.get("value")) for v in n["values"]))
+    return "  observed: " + ", ".join(vals[:3]) + (f" (+{len(vals) - 3} more)" if len(vals) > 3 else "")
+
+
 def _tree_lines(item, arrow: str, dim) -> list[str]:
     root = item.branch
     out = []
@@ -217,7 +225,8 @@ def _tree_lines(item, arrow: str, dim) -> list[str]:
     if len(root.starts) > 1:
         out.append(", ".join(root.start_labels) + "  [start]")
     else:
-        out.append(f"{n.get('label') or n['id']}  [{n.get('kind')}, start]" + (f"  {dim(_where(n))}" if _where(n) else ""))
+        out.append(f"{n.get('label') or n['id']}  [{n.get('kind')}, start]" + _observed(n)
+                   + (f"  {dim(_where(n))}" if _where(n) else ""))
 
     def line(guide, x):
         if isinstance(x, _answer.Fold):
