@@ -64,3 +64,17 @@ def test_log_values_stand_next_to_their_steps_and_the_fix_names_drift(capsys):
     assert "-> GIMKVMSYSTEMTIME.u32TscScale  [field]  observed: 2469596524  GIMKvm.cpp:" in out
     fix = next(ln for ln in out.splitlines() if "fix: VBoxManage" in ln and "TSCTicksPerSecond" in ln)
     assert fix.endswith("(srcscan drift VBox.log --actual-hz HZ computes the value)")
+
+
+def test_a_typedef_name_names_its_structs_fields(tmp_path, capsys, monkeypatch):
+    """`DEVSTATE.cbLen` for `typedef struct DevState_st {...} DEVSTATE`: on the graph built on
+    demand (first run), built whole (second) and read from the cache (third)."""
+    monkeypatch.delenv("SRCSCAN_MODELS", raising=False)
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.c").write_text(SRC_A)
+    for _ in range(3):
+        rc, line, _ = start_line(capsys, "DEVSTATE.cbLen", "--src", str(src), "--cache", str(tmp_path / "cache"))
+        assert rc == 0 and line == "  start:      DevState_st.cbLen (a.c:1)"
+    rc, _, err = start_line(capsys, "DEVSTATE.cbLenX", "--src", str(src), "--cache", str(tmp_path / "cache"))
+    assert rc == 1 and "no value named 'DEVSTATE.cbLenX'" in err

@@ -35,6 +35,14 @@ class Analysis:
     # called with a DamagedGraph when the cached graph turns out unreadable while a trace reads
     # it: returns the analysis built again (set by lazy.analyse_scope)
     rebuild: Callable[[graphstore.DamagedGraph], "Analysis"] | None = field(default=None, repr=False)
+    # the program of a cached graph, read from the fact cache only when a question needs it
+    # (a typedef name a user typed: trace.through_typedef)
+    program_loader: Callable[[], Program] | None = field(default=None, repr=False)
+
+    def get_program(self) -> Program | None:
+        if self.program is None and self.program_loader is not None:
+            self.program = self.program_loader()
+        return self.program
 
 
 def _graph_key(keys: list[tuple[str, str]], config: Config, control: bool) -> str:
@@ -82,7 +90,8 @@ def _analyse(snapshot, cache, jobs, config, control, why, need_program, cache_fa
             g, (functions, excluded, *skipped) = got  # skipped: parts of files left out (nesting.py)
             st = IndexStats(files=len(files), reused=len(files), seconds=time.perf_counter() - t0,
                             warnings=list(skipped[0] if skipped else []) + list(snapshot.warnings) + cache.warnings)
-            return Analysis(snapshot, g, st, why, functions, excluded, gkey=gkey)
+            return Analysis(snapshot, g, st, why, functions, excluded, gkey=gkey,
+                            program_loader=lambda: Program(index(snapshot, cache, jobs)[0]))
     from ..graph.flow import BuildOptions, build_graph
     from .whynot_ctx import PREFIX, record
 

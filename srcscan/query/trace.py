@@ -66,7 +66,7 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
         raise UsageError(f"--direction {direction}: choose up, down or both")
     t0 = time.perf_counter()
     g = analysis.graph
-    start = match_nodes(g, symbol, ignore_case)
+    start = match_nodes(g, symbol, ignore_case) or through_typedef(analysis, symbol, ignore_case)
     if not start:
         hint = suggestions(g, symbol) if suggest else []
         raise NotFound(f"no value named {symbol!r} in {analysis.snapshot.describe()}"
@@ -82,7 +82,8 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
                                "(shown as ambiguous, not merged with any struct)")
     starts = set(start)
     if to:
-        targets = [t for t in match_nodes(g, to, ignore_case) if t not in starts]
+        targets = [t for t in match_nodes(g, to, ignore_case) or through_typedef(analysis, to, ignore_case)
+                   if t not in starts]
         if not targets:
             hint = suggestions(g, to) if suggest else []
             raise NotFound(f"no value named {to!r} for --to" + (f"; did you mean: {', '.join(hint)}?" if hint else ""))
@@ -130,6 +131,25 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
                                    "(--all lists every path; --to TARGET the paths to one value)")
     tr.seconds = time.perf_counter() - t0
     return tr
+
+
+def through_typedef(analysis: Analysis, symbol: str, ignore_case: bool = False) -> list[str]:
+    """``DEVSTATE.cbLen`` where DEVSTATE is a typedef of ``struct DevState_st``: the fields of
+    the struct(s) the typedef stands for (every #if branch). Reads the program only on this miss."""
+    head, dot, rest = symbol.strip().partition(".")
+    if not dot or not head.isidentifier() or not rest:
+        return []
+    try:
+        p = analysis.get_program()
+    except Exception:  # (the facts could not be read again: the name is simply unknown)
+        return []
+    if p is None:
+        return []
+    out: set[str] = set()
+    for struct in p.struct_alts(head):
+        if struct != head:
+            out.update(match_nodes(analysis.graph, f"{struct}.{rest}", ignore_case))
+    return sorted(out)
 
 
 def _to_paths(tr: Trace, g: "graphstore.CompactGraph | graphstore.SqliteGraph", start: list[str], targets: list[str],
