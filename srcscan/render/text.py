@@ -184,7 +184,7 @@ def _wrap(labels: list[str], indent: int, width: int = 100) -> str:
     return "\n".join(lines)
 
 
-def _step_text(b, arrow: str, dim) -> str:
+def _step_text(b, arrow: str, dim, nodes: dict | None = None) -> str:
     n = b.node
     tags = [n.get("kind") or "?"]
     if n.get("ambiguous"):
@@ -195,6 +195,12 @@ def _step_text(b, arrow: str, dim) -> str:
     tags += kinds
     if any(e.get("indirect") for e in b.edges):
         tags.append("indirect call")
+    inside = next((e["callee_steps"] for e in b.edges if e.get("callee_steps")), None)
+    if inside and nodes:  # a call's argument to its result: the callee's steps
+        inner = [nodes.get(x, {"label": x}) for x in inside["nodes"][1:-1]]
+        names = [x.get("name") if x.get("kind") in ("local", "param") and x.get("name") else x.get("label") or "?"
+                 for x in inner]
+        tags.append(f"through {inside['callee']}(): " + " -> ".join(names))
     text = f"{arrow}{n.get('label') or n['id']}  [{', '.join(tags)}]" + _observed(n)
     if b.edges:
         text += "  " + ", ".join(_short(e.get("file"), e.get("line")) for e in b.edges[:3])
@@ -218,7 +224,7 @@ def _observed(n: dict) -> str:
     return "  observed: " + ", ".join(vals[:3]) + (f" (+{len(vals) - 3} more)" if len(vals) > 3 else "")
 
 
-def _tree_lines(item, arrow: str, dim) -> list[str]:
+def _tree_lines(item, arrow: str, dim, nodes: dict | None = None) -> list[str]:
     root = item.branch
     out = []
     n = root.node
@@ -232,7 +238,7 @@ def _tree_lines(item, arrow: str, dim) -> list[str]:
         if isinstance(x, _answer.Fold):
             out.append(guide + dim(x.sentence() + f" \u2014 --expand {x.name}"))
         else:
-            out.append(guide + _step_text(x.branch, arrow, dim))
+            out.append(guide + _step_text(x.branch, arrow, dim, nodes))
 
     def emit(it, guide):
         kids = it.children
@@ -272,7 +278,7 @@ def _trees(view: TraceView, bold, dim, expand=(), show_all=False) -> list[str]:
             r.start_labels = [view.nodes.get(s, {}).get("label") or s for s in r.starts]
             item = _answer.shape(r, expand=expand, show_all=show_all)
             folded += _answer.folded_names([item])
-            out += _tree_lines(item, arrow, dim)
+            out += _tree_lines(item, arrow, dim, view.nodes)
     if folded:
         out.append("")
         out.append(dim(f"{len(folded)} branch{'es' if len(folded) != 1 else ''} folded; --expand NAME opens one, "
@@ -331,6 +337,17 @@ def render(trace: dict, color: bool | None = None, paths: bool = False, expand=(
     return "\n".join(out) + "\n"
 
 
+def _inside(call: dict, nodes: dict, edges: dict, dim) -> list[str]:
+    """The steps inside the callee that a step through a call stands for."""
+    out = [f"       {dim('inside ' + str(call.get('callee')) + '():')}"]
+    for nid, eid in zip(call["nodes"][1:], call["edges"]):
+        n, e = nodes.get(nid, {"label": nid}), edges.get(eid, {})
+        code = " ".join(str(e.get("code") or "").split())
+        out.append(f"         -> {n.get('label') or nid}  {e.get('kind')} at {_short(e.get('file'), e.get('line'))}"
+                   + (f"  {dim('| ' + code[:100])}" if code else ""))
+    return out
+
+
 def _flat(trace: dict, bold, dim) -> list[str]:
     """Every listed path as numbered steps (today's list, for scripts: --paths)."""
     nodes = {n["id"]: n for n in trace["nodes"]}
@@ -354,6 +371,7 @@ def _flat(trace: dict, bold, dim) -> list[str]:
             fix = _answer.fix_for(first.get("model"))
             if fix:
                 out.append("      " + dim("set it with: ") + fix[0] + (f"  ({fix[1]})" if fix[1] else ""))
+            calls = {c["edge"]: c for c in p.get("calls") or []}
             for nid, eid in zip(p["nodes"][1:], p["edges"]):
                 n, e = nodes[nid], edges[eid]
                 via = f" via {e['via']}" if e.get("via") and e["kind"] != "control" else ""
@@ -373,6 +391,8 @@ def _flat(trace: dict, bold, dim) -> list[str]:
                         conds.append(f"(control dependence on: {e['via']})")
                 if conds:
                     out.append(f"       {dim('when: ' + '; '.join(conds))}")
+                if eid in calls:
+                    out += _inside(calls[eid], nodes, edges, dim)
                 more = len(e.get("evidence") or []) - 1
                 if more > 0:
                     others = ", ".join(f"{x['file'].rsplit('/', 1)[-1]}:{x['line']}" for x in e["evidence"][1:4])
