@@ -37,3 +37,10 @@ def test_text_shows_the_steps_inside_the_callee(tmp_path, capsys):
     assert "         -> scale3()  return at a.c:2" in flat
     tree = _run(capsys, tmp_path)
     assert "-> f:u1  [local, through scale3(): uIn -> uMul -> scale3()]  a.c:3" in tree
+
+
+def test_sarif_code_flows_step_into_the_callee(tmp_path, capsys):
+    doc = json.loads(_run(capsys, tmp_path, "--format", "sarif"))
+    flows = [[(loc["nestingLevel"], loc["location"]["message"]["text"].split(" (")[0])
+              for loc in r["codeFlows"][0]["threadFlows"][0]["locations"]] for r in doc["runs"][0]["results"]]
+    assert [(0, "f#1"), (1, "scale3#0"), (1, "scale3:uMul"), (1, "scale3()"), (0, "f:u1"), (0, "T.u1")] in flows
