@@ -45,6 +45,11 @@ def test_a_name_of_many_owners_is_refused_with_the_owners_and_how_to_narrow(tmp_
     assert [ln.split()[0] for ln in owners] == sorted(f"S{k}" for k in range(9))
     assert all(ln.split()[1] == "1" for ln in owners)
     assert lines[-1].startswith("narrow it: STRUCT.fFlags (e.g. S0.fFlags)") and "--all-starts" in lines[-1]
+    # a lazy scope refuses in its first round, before growing (no scope line: nothing was analysed)
+    for k in range(20):  # files the first round does not read
+        (tree / f"other{k}.c").write_text(f"int other{k}(int x) {{ return x + {k}; }}\n")
+    rc, out, err = run(capsys, "trace", "fFlags", "--src", str(tree), "--no-cache", "--scope", "lazy")
+    assert rc == 2 and "fFlags names 9 values of 9 owners" in err and "scope:" not in err
     # the narrowed name and --all-starts both trace
     rc, out, _ = run(capsys, "trace", "S3.fFlags", "--src", str(tree), "--no-cache")
     assert rc == 0 and "start:      S3.fFlags" in out

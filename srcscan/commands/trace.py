@@ -102,17 +102,19 @@ def run(args) -> int:
     if kept is not None and _answer_kept(kept, cache, args):
         return 0
     try:
+        from ..query.starts import max_owners
+
+        owners = None if args.all_starts else max_owners()
         analysis = analyse_scope(snap, args.symbol, args.to, cache, args.jobs, config, not args.no_control, why,
-                                 args.ignore_case, need_program=bool(args.log), scope=args.scope)
+                                 args.ignore_case, need_program=bool(args.log), scope=args.scope, max_owners=owners)
         if analysis.scope not in ("full", "full (graph built on demand)"):  # (the same answer)
             note(f"scope: {analysis.scope}")
         warnings = list(analysis.stats.warnings) + list(analysis.warnings)
         warn_all(warnings)
-        from ..query.starts import max_owners
         from ..query.trace import MAX_PATHS
 
         tr = trace(analysis, args.symbol, to=args.to, direction=args.direction, ignore_case=args.ignore_case,
-                   config=config, max_owners=None if args.all_starts else max_owners(),
+                   config=config, max_owners=owners,
                    max_paths=None if every_path else MAX_PATHS)
         doc = tr.to_json(full=full)  # rebuilds a cached graph found damaged
         if tr.rebuilt:

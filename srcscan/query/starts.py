@@ -76,7 +76,7 @@ def check(g, symbol: str, start: list[str], limit: int | None) -> None:
     for s in start:
         d = g.nodes[s]
         label = d.get("label") or ""
-        if not label.startswith("<") and d.get("kind") in ("field", "local"):
+        if not label.startswith(("<", "?")) and d.get("kind") in ("field", "local"):
             by_kind.setdefault(d["kind"], label)
     ex_field, ex_local = by_kind.get("field"), by_kind.get("local")
     hints = []
