@@ -334,12 +334,10 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                 self._edge(src, dst, k if kind != "return" else ("return" if k == "return" else k), fn, stmt, v, ind)
 
     def _assign_kind(self, kind: str, src: str, dst: str) -> str:
-        if kind == "assign":
-            if self.g.nodes[dst].get("kind") == "field":
-                return "field-store"
-            if self.g.nodes[src].get("kind") == "field":
-                return "field-load"
-        return kind
+        if kind != "assign":
+            return kind
+        return "field-store" if self.g.nodes[dst].get("kind") == "field" else \
+            "field-load" if self.g.nodes[src].get("kind") == "field" else kind
 
     def _assign(self, a: Assign, fn: Function | None, file: str, calls) -> None:
         if fn is None and not any(r.steps or self.p.var_type(r.root, None, file)[0] != "unknown"
@@ -459,11 +457,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             return results
         if name in m.handles:
             return results
-        if self._is_cast(c):  # (TYPE)(expr), parsed as a call: the value goes through unchanged
-            for arg in c.args:
-                for src, _ in self._arg_sources(fn, arg):
-                    results.append((src, "assign", None, False))
-            return results
+        if self.p.is_cast(c):  # (TYPE)(expr), parsed as a call: the value goes through unchanged
+            return results + [(src, "assign", None, False) for arg in c.args for src, _ in self._arg_sources(fn, arg)]
         keys = self.p.resolve_function(name, fn.file) if c.indirect is None else []
         indirect = False
         via_var = None
@@ -524,13 +519,6 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             for s, v in self._arg_sources(fn, arg, skip_pointers=True):
                 results.append((s, "through", name, indirect))
         return results
-
-    def _is_cast(self, c: Call) -> bool:
-        """``(RTMSINTERVAL)(x)``: a parenthesised type name before a parenthesised expression
-        reads as a call through a pointer to the parser; a cast is never a call."""
-        a = c.indirect
-        return (a is not None and not a.steps and not a.deref and c.callee == f"({a.root})" and len(c.args) == 1
-                and (a.root in self.p.typedefs or a.root in self.p.structs))
 
     def _summary_sources(self, fn: Function, c: Call, i: int) -> list[str]:
         if i >= len(c.args):
