@@ -44,3 +44,10 @@ def test_sarif_code_flows_step_into_the_callee(tmp_path, capsys):
     flows = [[(loc["nestingLevel"], loc["location"]["message"]["text"].split(" (")[0])
               for loc in r["codeFlows"][0]["threadFlows"][0]["locations"]] for r in doc["runs"][0]["results"]]
     assert [(0, "f#1"), (1, "scale3#0"), (1, "scale3:uMul"), (1, "scale3()"), (0, "f:u1"), (0, "T.u1")] in flows
+
+
+def test_html_and_markdown_list_the_callee_steps(tmp_path, capsys):
+    md = _run(capsys, tmp_path, "--format", "markdown")
+    assert "   - inside `scale3()`: `scale3:uMul` \u2190 assign at" in md
+    html = _run(capsys, tmp_path, "--format", "html")
+    assert "inside <code>scale3()</code>: <code>scale3:uMul</code> &larr; assign at" in html

@@ -240,5 +240,12 @@ def render(trace: dict, **options) -> str:
             for c in simplify_all((e or {}).get("preproc")):
                 out.append(f"{ind}- compiled when {code('#if ' + str(c))}")
             out += _model_lines(n, ind)
+            inside = (e or {}).get("callee_steps")
+            if inside:  # a step through a call: the callee's steps
+                for nid, eid in zip(inside["nodes"][1:], inside["edges"]):
+                    m, ie = view.nodes.get(nid, {"id": nid}), view.edges.get(eid) or {}
+                    out.append(f"{ind}- inside {code(str(inside.get('callee')) + '()')}: {code(m.get('label') or nid)} "
+                               f"\u2190 {text(ie.get('kind'))}"
+                               + (f" at {_where(ie['file'], ie.get('line'), svn)}" if ie.get("file") else ""))
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
