@@ -138,3 +138,16 @@ def test_the_schema_rejects_what_the_loader_rejects():
         if mark.name == "parametrize":
             for row, _msg in mark.args[1]:
                 assert list(v.iter_errors(row)), row
+
+
+def test_the_python_api_takes_model_folders(tmp_path):
+    import srcscan
+
+    tree, folder = _tree(tmp_path), _folder(tmp_path)
+    srcscan.use_models(folder)
+    try:
+        doc = srcscan.trace("cbLen", str(tree), cache=False).to_json()
+    finally:
+        srcscan.use_models()
+    assert "sink:export:MyExport" in {n["id"] for n in doc["nodes"]}
+    assert "sink:export:MyExport" not in {n["id"] for n in srcscan.trace("cbLen", str(tree), cache=False).to_json()["nodes"]}
