@@ -1,9 +1,12 @@
 ; facts.scm — the constructs srcscan extracts from one C/C++ file.
 ;
-; One pattern per construct; the engine (srcscan/facts.py) walks the captured nodes in
+; One pattern per construct; the engine (srcscan/extract/facts.py) walks the captured nodes in
 ; document order, keeping a stack of enclosing functions, conditions and #if blocks, so
 ; every fact knows its function, its guards and its preprocessor conditions.
-; Capture names are listed in queries/README.md.
+; Capture names (each handled by name in srcscan/extract/facts.py): @function @struct @typedef
+; @define @declaration @assign @update @return @call @guard.<if|while|for|do|switch|case|ternary>
+; @pp (#if blocks) @error @missing (parse errors). Model rows (sources, sinks...) are not here:
+; they are queries/models/*.toml, described in docs/models.md.
 
 ; --- definitions -------------------------------------------------------------
 (function_definition) @function

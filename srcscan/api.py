@@ -11,6 +11,15 @@ from .query.lazy import analyse_scope
 from .query.trace import Trace, trace as _trace
 
 
+def use_models(*folders: str | os.PathLike, trees: list[str] = ()) -> None:
+    """Read these model folders (docs/models.md) after the built-in models in every later
+    analysis of this process, like ``--models``; ``trees``: analysed trees whose
+    ``.srcscan/models/`` is read too. ``use_models()`` goes back to the built-in models only."""
+    from .datafiles import model_dirs_from, set_model_dirs
+
+    set_model_dirs(model_dirs_from([str(f) for f in folders], env={}, trees=[str(t) for t in trees]))
+
+
 def open_cache(cache: str | os.PathLike | bool | None = None) -> FactCache | None:
     """``None``/``True``: the default cache folder; ``False``: no cache; a path: that folder."""
     if cache is False:

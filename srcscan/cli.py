@@ -49,6 +49,24 @@ def add_source_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--cache", metavar="DIR", help="fact cache folder (default: $SRCSCAN_CACHE or $XDG_CACHE_HOME/srcscan)")
     g.add_argument("--no-cache", action="store_true", help="do not read or write the fact cache")
     add_jobs_option(g)
+    add_models_option(g)
+
+
+def add_models_option(g) -> None:
+    g.add_argument("--models", action="append", metavar="DIR",
+                   help="a folder of model files (*.toml, docs/models.md) read after the built-in ones "
+                        "(repeatable; also $SRCSCAN_MODELS and .srcscan/models/ in the analysed tree)")
+
+
+def use_models(args, trees: list[str] | None = None) -> None:
+    """Load the user's model folders for this run: --models, $SRCSCAN_MODELS, and the
+    .srcscan/models/ folder of each analysed tree (the --src folders, or $SRCSCAN_SRC's)."""
+    from .datafiles import model_dirs_from, set_model_dirs
+
+    if trees is None:
+        named = getattr(args, "src", None) or [s for s in os.environ.get("SRCSCAN_SRC", "").split(os.pathsep) if s]
+        trees = [t for t in named if isinstance(t, str) and os.path.isdir(t)]
+    set_model_dirs(model_dirs_from(getattr(args, "models", None), trees=trees))
 
 
 def max_jobs() -> int:
@@ -97,6 +115,9 @@ def open_sources(args):
 
     snap, why = open_snapshot(args)
     note(f"sources: {snap.describe()} ({why})")
+    root = getattr(snap, "root", "")
+    if snap.kind == "dir" and root and os.path.isdir(root):  # e.g. the checkout holding the current folder
+        use_models(args, [*(s for s in getattr(args, "src", None) or [] if os.path.isdir(s)), root])
     return snap, why
 
 
@@ -233,11 +254,14 @@ def _main(argv: list[str] | None) -> int:
     debug = getattr(args, "debug", False)
     try:
         _check_output_is_not_input(args)
+        use_models(args)
         return int(args._run(args) or 0)
     except SrcscanError as e:
         if debug:
             raise
         print(f"srcscan: error: {one_line(str(e))}", file=sys.stderr)
+        for line in getattr(e, "details", ()):  # what follows the one line (the owners of an ambiguous name)
+            print(one_line(line), file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         print("srcscan: interrupted", file=sys.stderr)

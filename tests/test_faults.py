@@ -82,7 +82,7 @@ def big_tree(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def clean_answer(big_tree, tmp_path_factory):
-    p = srcscan("trace", "cValue", "--src", str(big_tree), "--no-cache", "-j", "2", "--format", "json")
+    p = srcscan("trace", "cValue", "--all-starts", "--src", str(big_tree), "--no-cache", "-j", "2", "--format", "json")
     assert p.returncode == 0, p.stderr
     return normalised(p.stdout)
 
@@ -91,7 +91,7 @@ def test_sigkill_while_indexing_then_rerun(big_tree, clean_answer, tmp_path):
     """SIGKILL the whole process group (parent and parse workers) once facts are being
     committed; the next run reuses what was committed and answers like a clean run."""
     cache = tmp_path / "cache"
-    proc = subprocess.Popen([sys.executable, "-m", "srcscan", "trace", "cValue", "--src", str(big_tree),
+    proc = subprocess.Popen([sys.executable, "-m", "srcscan", "trace", "cValue", "--all-starts", "--src", str(big_tree),
                              "--cache", str(cache), "-j", "2", "--format", "json"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env_for(), start_new_session=True)
     db = cache / "facts.sqlite"
@@ -106,7 +106,7 @@ def test_sigkill_while_indexing_then_rerun(big_tree, clean_answer, tmp_path):
     committed = fact_rows(db)
     assert 0 < committed < BIG_FILES  # killed mid-index: some facts stored, not all
 
-    again = srcscan("trace", "cValue", "--src", str(big_tree), "--cache", str(cache), "-j", "2", "--format", "json")
+    again = srcscan("trace", "cValue", "--all-starts", "--src", str(big_tree), "--cache", str(cache), "-j", "2", "--format", "json")
     assert again.returncode == 0, again.stderr
     assert "Traceback" not in again.stderr and "moved aside" not in again.stderr  # used, not thrown away
     doc = json.loads(again.stdout)
@@ -119,10 +119,10 @@ def test_sigkill_at_random_moments_never_needs_a_manual_step(tmp_path):
     """Kills at several moments (start-up, parsing, graph building); every next run succeeds."""
     tree = gen_tree(tmp_path / "tree")
     cache = tmp_path / "cache"
-    ref = srcscan("trace", "cValue", "--src", str(tree), "--no-cache", "-j", "1", "--format", "json")
+    ref = srcscan("trace", "cValue", "--all-starts", "--src", str(tree), "--no-cache", "-j", "1", "--format", "json")
     assert ref.returncode == 0, ref.stderr
     for delay in (0.05, 0.5, 1.2):
-        proc = subprocess.Popen([sys.executable, "-m", "srcscan", "trace", "cValue", "--src", str(tree),
+        proc = subprocess.Popen([sys.executable, "-m", "srcscan", "trace", "cValue", "--all-starts", "--src", str(tree),
                                  "--cache", str(cache), "-j", "2", "--format", "json"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env_for(),
                                 start_new_session=True)
@@ -132,7 +132,7 @@ def test_sigkill_at_random_moments_never_needs_a_manual_step(tmp_path):
         except ProcessLookupError:
             pass
         proc.wait(timeout=30)
-    p = srcscan("trace", "cValue", "--src", str(tree), "--cache", str(cache), "-j", "2", "--format", "json")
+    p = srcscan("trace", "cValue", "--all-starts", "--src", str(tree), "--cache", str(cache), "-j", "2", "--format", "json")
     assert p.returncode == 0, p.stderr
     assert normalised(p.stdout) == normalised(ref.stdout)
 
@@ -140,7 +140,7 @@ def test_sigkill_at_random_moments_never_needs_a_manual_step(tmp_path):
 def test_two_concurrent_runs_share_one_cache(tmp_path):
     tree = gen_tree(tmp_path / "tree")
     cache = tmp_path / "cache"
-    cmd = [sys.executable, "-m", "srcscan", "trace", "cValue", "--src", str(tree), "--cache", str(cache), "-j", "1",
+    cmd = [sys.executable, "-m", "srcscan", "trace", "cValue", "--all-starts", "--src", str(tree), "--cache", str(cache), "-j", "1",
            "--format", "json"]
     procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env_for())
              for _ in range(2)]

@@ -78,3 +78,19 @@ def test_real_graph_on_demand_equals_full_graph(real, symbol):
     assert demand.graph.functions_built < demand.graph.total_functions / 2
     for k in ("start", "nodes", "edges", "paths", "warnings"):
         assert got[k] == full[k], k
+
+
+def test_real_clear_starts_and_complete_summary(real, capsys):
+    """Issue 30 on the real tree: cTscTicksPerSecond's summary holds a chain per start, the KVM
+    one reaching u32TscScale and guest memory; fFlags (hundreds of owners) exits 2 with the owners."""
+    from srcscan.cli import main
+
+    src, cache = real
+    assert main(["trace", "cTscTicksPerSecond", "--src", src, "--cache", str(cache)]) == 0
+    summary = capsys.readouterr().out.split("\n\n")[1]
+    assert sum(ln.startswith("  chain:") for ln in summary.splitlines()) == 2
+    kvm = " ".join(summary[summary.index("GIMKVM.cTscTicksPerSecond ->"):].split())
+    assert "GIMKVMSYSTEMTIME.u32TscScale" in kvm and "guest-memory:" in kvm
+    assert main(["trace", "fFlags", "--src", src, "--cache", str(cache)]) == 2
+    err = capsys.readouterr().err
+    assert "fFlags names" in err and "owners (more than 8)" in err and "narrow it:" in err

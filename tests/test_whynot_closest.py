@@ -79,10 +79,11 @@ def test_same_pair_in_text_and_json_across_hash_seeds(tmp_path, case):
                            capture_output=True, text=True, env=env, timeout=300, check=False)
         assert p.returncode == 0, p.stderr
         if fmt == "json":
-            c = json.loads(p.stdout)["closest"]
-            pairs.add((c["from"], c["to"]))
+            doc = json.loads(p.stdout)
+            c = doc["closest"]
+            pairs.add((doc["labels"][c["from"]], doc["labels"][c["to"]]))  # the text names nodes by label
         else:
-            m = re.search(r"^closest pair: (\S+)  \.\.\d+ steps? \(ignoring direction\)\.\.  (\S+)$", p.stdout, re.M)
+            m = re.search(r"^closest pair: (.+?)  \.\.\d+ steps? \(ignoring direction\)\.\.  (.+)$", p.stdout, re.M)
             assert m, p.stdout
             pairs.add(m.groups())
     assert len(pairs) == 1, pairs
@@ -104,7 +105,9 @@ def test_path_exists_prints_one_step_per_line(capsys):
     assert rc == 1
     lines = out.splitlines()
     i = lines.index("a path exists after all:")
-    assert lines[i + 1].startswith("  field:") and lines[i + 2].startswith("  -> ")
+    # steps named by their labels, never raw node ids
+    assert lines[i + 1] == "  GIMKVM.cTscTicksPerSecond" and lines[i + 2].startswith("  -> gimR3KvmUpdateSystemTime:")
+    assert not any(ln.strip(" ->").startswith(("field:", "local:", "param:")) for ln in lines[i + 1:])
     assert out.endswith("\n")
 
 

@@ -23,6 +23,7 @@ def register_common(p, formats=None) -> None:
     g.add_argument("--cache", metavar="DIR", help="fact cache folder (default: $SRCSCAN_CACHE or $XDG_CACHE_HOME/srcscan)")
     g.add_argument("--no-cache", action="store_true", help="do not read or write the fact cache")
     cli.add_jobs_option(g)
+    cli.add_models_option(g)
     cli.add_output_options(p, formats or FORMATS)
     p.add_argument("-v", "--verbose", action="store_true",
                    help="text: name nodes by their raw ids and list the nodes added and removed")

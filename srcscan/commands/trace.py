@@ -33,6 +33,10 @@ def register(p) -> None:
     p.add_argument("--control-tail", metavar="N", type=int, default=None,
                    help="data steps a path takes after a control dependence (default 0: it stops at the "
                         "data written under the condition)")
+    p.add_argument("--all-starts", action="store_true",
+                   help="trace every value SYMBOL names even when they belong to many owners (structs, functions); "
+                        "without it a name of more owners than queries/config.toml [starts] max_owners is refused "
+                        "with the list of owners")
     cli.add_config_options(p)
     p.add_argument("--log", metavar="VBOX_LOG", help="put values observed in this VBox.log on the trace's nodes")
     p.add_argument("--scope", choices=["auto", "full", "lazy"], default="auto",
@@ -51,12 +55,13 @@ def add_view_options(p) -> None:
     """How text, HTML and Markdown show the slice (shared with `srcscan report`)."""
     g = p.add_argument_group("view (text, html, markdown)")
     g.add_argument("--paths", action="store_true",
-                   help="text: list every path step by step (the flat list, for scripts) instead of the summary "
-                        "and trees")
+                   help="text: list every path of the slice step by step (the flat list, for scripts) instead of the "
+                        "summary and trees")
     g.add_argument("--expand", metavar="NAME", action="append", default=[],
                    help="unfold the folded branches through NAME (a node's label, id or name, as the fold line "
                         "says); repeatable")
-    g.add_argument("--all", dest="show_all", action="store_true", help="fold nothing: show every step of the trees")
+    g.add_argument("--all", dest="show_all", action="store_true",
+                   help="fold nothing and list every path of the slice (by default the best 60 per direction)")
 
 
 def view_options(args) -> dict:
@@ -98,20 +103,27 @@ def run(args) -> int:
     config = cli.config_from(args)
     cache = cli.open_cache(args)
     full = args.format != "text"
-    question = (args.symbol, args.to, args.direction, bool(args.ignore_case), full) + tuple(tail.values())
+    every_path = bool(getattr(args, "paths", False) or getattr(args, "show_all", False))
+    question = (args.symbol, args.to, args.direction, bool(args.ignore_case), full, bool(args.all_starts),
+                every_path) + tuple(tail.values())
     kept = None if args.log or cache is None else result_key(snap, cache, args.scope, config, not args.no_control,
                                                             question)
     if kept is not None and _answer_kept(kept, cache, args):
         return 0
     try:
+        from ..query.starts import max_owners
+
+        owners = None if args.all_starts else max_owners()
         analysis = analyse_scope(snap, args.symbol, args.to, cache, args.jobs, config, not args.no_control, why,
-                                 args.ignore_case, need_program=bool(args.log), scope=args.scope)
+                                 args.ignore_case, need_program=bool(args.log), scope=args.scope, max_owners=owners)
         if analysis.scope not in ("full", "full (graph built on demand)"):  # (the same answer)
             note(f"scope: {analysis.scope}")
         warnings = list(analysis.stats.warnings) + list(analysis.warnings)
         warn_all(warnings)
+        from ..query.trace import MAX_PATHS
+
         tr = trace(analysis, args.symbol, to=args.to, direction=args.direction, ignore_case=args.ignore_case,
-                   config=config, **tail)
+                   config=config, max_owners=owners, max_paths=None if every_path else MAX_PATHS, **tail)
         doc = tr.to_json(full=full)  # rebuilds a cached graph found damaged
         if tr.rebuilt:
             note(f"warning: {tr.rebuilt}")

@@ -7,12 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ..datafiles import load_toml, model_files, model_kind
+from ..datafiles import file_label, load_toml, model_dirs, model_files, model_kind
 from ..errors import UsageError
 
 _KEYS = {
-    "source": {"id", "description", "functions", "node_arg", "key_arg", "out_arg", "returns", "key", "override"},
-    "sink": {"id", "description", "functions", "args", "key", "fields"},
+    "source": {"id", "description", "functions", "node_arg", "key_arg", "out_arg", "returns", "key", "override",
+               "replace"},
+    "sink": {"id", "description", "functions", "args", "key", "fields", "replace"},
     "propagator": {"description", "functions", "args"},
     "handle": {"model", "function", "root", "parent_arg", "name_arg", "slot", "param", "path"},
     "container": {"description", "store", "load"},
@@ -77,6 +78,8 @@ class Models:
     # further sink rows of a function already in ``sinks`` (a guest write: its data and its address)
     more_sinks: dict[str, list[SinkModel]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    # every row as loaded, for `srcscan models`: {"origin", "kind", "row", "id", "names", "replaced_by"}
+    listing: list[dict] = field(default_factory=list)
 
     def sinks_of(self, name: str) -> list[SinkModel]:
         first = self.sinks.get(name)
@@ -125,6 +128,8 @@ def _check(kind: str, row, where: str) -> None:
     for k in _TEXT:
         if k in row and not isinstance(row[k], str):
             raise UsageError(f"{where}: [[{kind}]] {k} must be a string")
+    if "replace" in row and not isinstance(row["replace"], bool):
+        raise UsageError(f"{where}: [[{kind}]] replace must be true or false")
     for k in ("node_arg", "key_arg", "out_arg", "parent_arg", "name_arg"):
         if k in row and (not isinstance(row[k], int) or row[k] < 0):
             raise UsageError(f"{where}: [[{kind}]] {k} must be an argument position (0, 1, ...)")
@@ -135,6 +140,34 @@ def _check(kind: str, row, where: str) -> None:
         raise UsageError(f"{where}: [[source]] {row.get('id')} needs out_arg or returns = true")
 
 
+def _names_of(kind: str, row: dict) -> list[str]:
+    if kind == "container":
+        return [*row.get("store", []), *row.get("load", [])]
+    if kind == "handle":
+        return [row["function"] if "function" in row else f"slot {row.get('slot')}"]
+    return [*row.get("functions", []), *row.get("fields", [])]
+
+
+def _replace(m: Models, kind: str, row: dict, name: str, where: str) -> None:
+    """A row with ``replace = true`` drops the rows of its kind and id that earlier files
+    loaded (a user's folder replacing a built-in row); their functions lose that model."""
+    old = [r for r in m.listing if r["kind"] == kind and r["id"] == row["id"] and r["origin"] != file_label(name)
+           and not r["replaced_by"]]
+    if not old:
+        raise UsageError(f"{where}: replace = true but no earlier [[{kind}]] row has id {row['id']!r}")
+    table = m.sources if kind == "source" else m.sinks
+    for r in old:
+        r["replaced_by"] = where
+        for f in r["names"]:
+            if f in table and table[f].id == row["id"]:
+                del table[f]
+            if kind == "sink":
+                if f in m.sink_fields and m.sink_fields[f].id == row["id"]:
+                    del m.sink_fields[f]
+                if f in m.more_sinks:
+                    m.more_sinks[f] = [x for x in m.more_sinks[f] if x.id != row["id"]]
+
+
 def parse_models(docs: list[tuple[str, dict]]) -> Models:
     m = Models()
     for name, doc in docs:
@@ -143,10 +176,15 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
         for kind in _KEYS if declared == "api" else ():
             rows = doc.get(kind, [])
             if not isinstance(rows, list):
-                raise UsageError(f"queries/{name}: {kind} must be written [[{kind}]] (a list of rows)")
+                raise UsageError(f"{file_label(name)}: {kind} must be written [[{kind}]] (a list of rows)")
             for i, row in enumerate(rows):
-                where = f"queries/{name} [[{kind}]] #{i + 1}"
+                where = f"{file_label(name)} [[{kind}]] #{i + 1}"
                 _check(kind, row, where)
+                if row.get("replace"):
+                    _replace(m, kind, row, name, where)
+                m.listing.append({"origin": file_label(name), "kind": kind, "row": i + 1,
+                                  "id": row.get("id") or row.get("model") or "", "names": _names_of(kind, row),
+                                  "replaced_by": ""})
                 if kind == "source":
                     sm = SourceModel(row["id"], row.get("description", ""), row.get("key", "{function}"),
                                      row.get("node_arg"), row.get("key_arg"), row.get("out_arg"),
@@ -186,7 +224,9 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
         for i, row in enumerate(rows):
             names = row.get("names") if isinstance(row, dict) else None
             if not isinstance(names, list) or not names:
-                raise UsageError(f"queries/{name} [[log]] #{i + 1}: needs a non-empty 'names' list")
+                raise UsageError(f"{file_label(name)} [[log]] #{i + 1}: needs a non-empty 'names' list")
+            m.listing.append({"origin": file_label(name), "kind": "log", "row": i + 1, "id": "log",
+                              "names": list(names), "replaced_by": ""})
             desc = ("printed to the release log (VBox.log)" if row.get("release") else
                     "printed to a debug log (not in release builds)")
             for f in names:
@@ -194,6 +234,14 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
     return m
 
 
-@lru_cache(maxsize=1)
 def load_models() -> Models:
+    """Built-in models and the user's model folders (datafiles.set_model_dirs), cached per set of folders."""
+    return _load_models(model_dirs())
+
+
+@lru_cache(maxsize=4)
+def _load_models(dirs: tuple[str, ...]) -> Models:
     return parse_models([(f, load_toml(f)) for f in model_files()])
+
+
+load_models.cache_clear = _load_models.cache_clear  # type: ignore[attr-defined]

@@ -330,16 +330,18 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
     def _flow_expr(self, e: Expr, fn: Function | None, file: str, dst: str, kind: str, stmt, via=None) -> None:
         for acc in e.reads:
             for src in self.read_nodes(acc, fn, file):
-                k = kind
-                if kind == "assign":
-                    if self.g.nodes[dst].get("kind") == "field":
-                        k = "field-store"
-                    elif self.g.nodes[src].get("kind") == "field":
-                        k = "field-load"
-                self._edge(src, dst, k, fn, stmt, via)
+                self._edge(src, dst, self._assign_kind(kind, src, dst), fn, stmt, via)
         for ci in e.calls:
             for src, k, v, ind in self._result(ci) if fn is not None else []:
+                if k == "assign" and kind == "assign":  # a cast's operand: as if read here
+                    k = self._assign_kind(kind, src, dst)
                 self._edge(src, dst, k if kind != "return" else ("return" if k == "return" else k), fn, stmt, v, ind)
+
+    def _assign_kind(self, kind: str, src: str, dst: str) -> str:
+        if kind != "assign":
+            return kind
+        return "field-store" if self.g.nodes[dst].get("kind") == "field" else \
+            "field-load" if self.g.nodes[src].get("kind") == "field" else kind
 
     def _assign(self, a: Assign, fn: Function | None, file: str, calls) -> None:
         if fn is None and not any(r.steps or self.p.var_type(r.root, None, file)[0] != "unknown"
@@ -459,6 +461,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             return results
         if name in m.handles:
             return results
+        if self.p.is_cast(c):  # (TYPE)(expr), parsed as a call: the value goes through unchanged
+            return results + [(src, "assign", None, False) for arg in c.args for src, _ in self._arg_sources(fn, arg)]
         keys = self.p.resolve_function(name, fn.file) if c.indirect is None else []
         indirect = False
         via_var = None

@@ -91,6 +91,13 @@ class Program:
             return [k]
         return [name] if name in self.functions else []
 
+    def is_cast(self, c) -> bool:
+        """``(RTMSINTERVAL)(x)``: a parenthesised type name before a parenthesised expression
+        reads as a call through a pointer to the parser; a cast is never a call."""
+        a = c.indirect
+        return (a is not None and not a.steps and not a.deref and c.callee == f"({a.root})" and len(c.args) == 1
+                and (a.root in self.typedefs or a.root in self.structs))
+
     def struct_of(self, typ: str | None) -> str | None:
         """Follow typedefs from a declared type to a struct/union name we know."""
         t = _base_type(typ) if typ else None

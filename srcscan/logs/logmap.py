@@ -62,11 +62,11 @@ def load_log_model(doc: dict | None = None, where: str = "queries/models/log.tom
     """Callee name -> LogRule, from the [[log]] rows of every models file declaring
     ``kind = "log"`` (or from a dict with the same shape)."""
     if doc is None:
-        from ..datafiles import model_docs
+        from ..datafiles import file_label, model_docs
 
         rules: dict[str, LogRule] = {}
         for name, d in model_docs("log"):
-            rules.update(load_log_model(d, f"queries/{name}"))
+            rules.update(load_log_model(d, file_label(name)))
         return rules
     rules = {}
     rows = doc.get("log", [])

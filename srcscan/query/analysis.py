@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ..datafiles import model_files, read_text
+from ..datafiles import models_digest
 from ..extract.cache import FactCache, version_key
 from ..extract.index import IndexStats, index, snapshot_files
 from ..extract.nesting import skip_warnings
@@ -35,13 +35,20 @@ class Analysis:
     # called with a DamagedGraph when the cached graph turns out unreadable while a trace reads
     # it: returns the analysis built again (set by lazy.analyse_scope)
     rebuild: Callable[[graphstore.DamagedGraph], "Analysis"] | None = field(default=None, repr=False)
+    # the program of a cached graph, read from the fact cache only when a question needs it
+    # (a typedef name a user typed: trace.through_typedef)
+    program_loader: Callable[[], Program] | None = field(default=None, repr=False)
+
+    def get_program(self) -> Program | None:
+        if self.program is None and self.program_loader is not None:
+            self.program = self.program_loader()
+        return self.program
 
 
 def _graph_key(keys: list[tuple[str, str]], config: Config, control: bool) -> str:
     h = hashlib.sha1()
     h.update(f"{version_key()}:{graphstore.GRAPH_VERSION}:{FLOW_VERSION}".encode())
-    for f in model_files() + ["config.toml"]:
-        h.update(read_text(f).encode())
+    h.update(models_digest().encode())  # built-in and user model folders, config.toml
     h.update(repr((sorted(config.defines.items()), sorted(config.undefs), config.keep_if0, control)).encode())
     for path, key in keys:
         h.update(f"{path}\0{key}\n".encode())
@@ -83,7 +90,8 @@ def _analyse(snapshot, cache, jobs, config, control, why, need_program, cache_fa
             g, (functions, excluded, *skipped) = got  # skipped: parts of files left out (nesting.py)
             st = IndexStats(files=len(files), reused=len(files), seconds=time.perf_counter() - t0,
                             warnings=list(skipped[0] if skipped else []) + list(snapshot.warnings) + cache.warnings)
-            return Analysis(snapshot, g, st, why, functions, excluded, gkey=gkey)
+            return Analysis(snapshot, g, st, why, functions, excluded, gkey=gkey,
+                            program_loader=lambda: Program(index(snapshot, cache, jobs)[0]))
     from ..graph.flow import BuildOptions, build_graph
     from .whynot_ctx import PREFIX, record
 

@@ -49,7 +49,8 @@ def analyse_every_file(snapshot: Snapshot, cache: FactCache | None, jobs: int, c
 
 def analyse_scope(snapshot: Snapshot, symbol: str, to: str | None = None, cache: FactCache | None = None,
                   jobs: int = 0, config: Config | None = None, control: bool = True, why: str = "",
-                  ignore_case: bool = False, need_program: bool = False, scope: str = "auto") -> Analysis:
+                  ignore_case: bool = False, need_program: bool = False, scope: str = "auto",
+                  max_owners: int | None = None) -> Analysis:
     """The analysis a trace of ``symbol`` (and ``to``) runs on under ``scope``: ``full`` every
     file, ``lazy`` only the files the trace needs (analyse_lazy), ``auto`` lazy for trees
     where lazy_by_default. The result can rebuild itself when its cached graph turns out
@@ -63,7 +64,8 @@ def analyse_scope(snapshot: Snapshot, symbol: str, to: str | None = None, cache:
 
     def run(fc: FactCache | None) -> Analysis:
         if scope == "lazy":
-            a = analyse_lazy(snapshot, symbol, to, fc, jobs, config, control, why, ignore_case, need_program)
+            a = analyse_lazy(snapshot, symbol, to, fc, jobs, config, control, why, ignore_case, need_program,
+                             max_owners)
         elif huge:
             a = analyse_every_file(snapshot, fc, jobs, config, control, why)
         else:
@@ -229,7 +231,7 @@ def _mentions(data: bytes, patterns: list) -> bool:
 
 def analyse_lazy(snapshot: Snapshot, symbol: str, to: str | None = None, cache: FactCache | None = None,
                  jobs: int = 0, config: Config | None = None, control: bool = True, why: str = "",
-                 ignore_case: bool = False, need_program: bool = False) -> Analysis:
+                 ignore_case: bool = False, need_program: bool = False, max_owners: int | None = None) -> Analysis:
     """Analyse only the files a trace needs: start with files mentioning the query's names
     (a byte scan), trace, add files mentioning the names the slice reaches, until nothing
     new is needed. When the scope grows past half the tree, a tree of up to
@@ -241,13 +243,14 @@ def analyse_lazy(snapshot: Snapshot, symbol: str, to: str | None = None, cache: 
     try:
         with paused_gc():
             return _analyse_lazy(snapshot, symbol, to, cache, jobs, config or Config(), control, why, ignore_case,
-                                 need_program)
+                                 need_program, max_owners)
     finally:
         if memo:
             cache.memo = None
 
 
-def _analyse_lazy(snapshot, symbol, to, cache, jobs, config, control, why, ignore_case, need_program) -> Analysis:
+def _analyse_lazy(snapshot, symbol, to, cache, jobs, config, control, why, ignore_case, need_program,
+                  max_owners=None) -> Analysis:
     t0 = time.perf_counter()
     files = snapshot_files(snapshot, cache)
     if cache is not None and graphstore.exists(cache.db, _graph_key(files, config, control)):
@@ -329,7 +332,8 @@ def _analyse_lazy(snapshot, symbol, to, cache, jobs, config, control, why, ignor
         analysis = analyse_demand(_Subset(snapshot, scope), cache, jobs, config, control, why)
         notes.extend(analysis.warnings)
         try:
-            tr = trace(analysis, symbol, to=to, ignore_case=ignore_case, config=config)
+            # (a name of too many owners is refused in the first round, before the scope grows)
+            tr = trace(analysis, symbol, to=to, ignore_case=ignore_case, config=config, max_owners=max_owners)
         except NotFound:  # the symbol (or --to) is not in the scope read so far: nothing to follow
             break
         if capped:

@@ -16,21 +16,53 @@ TERMINALS_PER_LEAF = 3
 
 def match_nodes(g: "graphstore.CompactGraph | graphstore.SqliteGraph", symbol: str, ignore_case: bool = False) -> list[str]:
     """Nodes a user's symbol names: a bare name (cTscTicksPerSecond), Struct.field, func(),
-    func:local, a model key (cfgm:/TM/TSCTicksPerSecond) or a node id."""
+    func:local, func:param, func#N (a function's parameter N, file-static ones too), a model
+    key (cfgm:/TM/TSCTicksPerSecond) or a node id."""
     if not symbol or not symbol.strip():
         raise UsageError("empty symbol")
     s = symbol.strip()
     if s in g:
         return [s]
-    return sorted(set(g.find(s, ignore_case)))
+    got = sorted(set(g.find(s, ignore_case)))
+    if got:
+        return got
+    norm = (lambda x: x.casefold()) if ignore_case else (lambda x: x)
+    fn, colon, name = s.rpartition(":")
+    if colon and fn and name.isidentifier():  # func:param (a parameter is named func#N otherwise)
+        return sorted(n for n in g.find(name, ignore_case)
+                      if n.startswith("param:") and norm(_param_function(n)) == norm(fn))
+    fn, hash_, pos = s.rpartition("#")
+    if hash_ and fn and pos.isdigit():  # func#N of a file-static function (its id holds the file)
+        g.find(fn, ignore_case)  # (an on-demand graph builds the functions of that name)
+        return sorted(n for n in _param_nodes(g) if norm(n.rsplit(":", 1)[-1]) == norm(f"{fn}#{pos}"))
+    return []
+
+
+def _param_function(nid: str) -> str:
+    """``param:a.c:helper#0`` / ``param:f#1`` -> the function's name."""
+    return nid.rsplit(":", 1)[-1].rsplit("#", 1)[0]
+
+
+def _param_nodes(g) -> list[str]:
+    of_kind = getattr(g, "nodes_of_kind", None)
+    if of_kind is not None:
+        return of_kind("param")
+    return [n for n in g.g.nodes if n.startswith("param:")]  # a graph built on demand (its networkx graph)
 
 
 def suggestions(g: "graphstore.CompactGraph | graphstore.SqliteGraph", symbol: str, n: int = 5) -> list[str]:
+    """Close names for an unknown symbol, best first: the same name in another case, names it is
+    the beginning of (shortest first), names of the same owner (``GIMKVM.x`` for ``GIMKVM.y``,
+    ``func:x`` for ``func:y``), then names a few edits away."""
     cands = sorted(g.all_names())
-    close = difflib.get_close_matches(symbol, cands, n=n, cutoff=0.6)
     low = symbol.casefold()
     ci = [c for c in cands if c.casefold() == low and c != symbol]
-    return list(dict.fromkeys(ci + close))[:n]
+    prefix = sorted((c for c in cands if c.startswith(symbol) and c != symbol), key=lambda c: (len(c), c))
+    owner = next((symbol.rsplit(sep, 1)[0] for sep in (".", ":") if sep in symbol), None)
+    same = [c for c in cands if owner and c != symbol and (c.startswith(owner + ".") or c.startswith(owner + ":"))]
+    same = difflib.get_close_matches(symbol, same, n=n, cutoff=0.0) if same else []
+    close = difflib.get_close_matches(symbol, cands, n=n, cutoff=0.6)
+    return list(dict.fromkeys(ci + prefix[:n] + same + close))[:n]
 
 
 # ---------------------------------------------------------------------- the path rule

@@ -33,6 +33,8 @@ class Trace:
     targets: list[str] = field(default_factory=list)
     rebuilt: str = ""  # why the graph was rebuilt while this trace was written out (damaged cache)
     control_tail: int = CONTROL_TAIL  # data steps a path takes after a control edge
+    max_paths: int | None = MAX_PATHS
+    left_out: dict[str, int] = field(default_factory=dict)  # direction -> paths found but not listed
 
     @property
     def graph(self):
@@ -49,7 +51,7 @@ class Trace:
             if self.analysis.rebuild is None:
                 raise
             fresh = trace(self.analysis.rebuild(e), self.symbol, to=self.to, direction=self.direction,
-                          ignore_case=self.ignore_case, config=self.config, control_tail=self.control_tail)
+                          ignore_case=self.ignore_case, config=self.config, control_tail=self.control_tail, max_paths=self.max_paths)
             self.__dict__.update(fresh.__dict__)  # this trace now runs on the rebuilt graph
             self.rebuilt = f"{e}; rebuilt the flow graph"
             return to_json(self, full)
@@ -57,23 +59,29 @@ class Trace:
 
 def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str = "both",
           ignore_case: bool = False, config: Config | None = None, suggest: bool = True,
-          control_tail: int = CONTROL_TAIL) -> Trace:
+          control_tail: int = CONTROL_TAIL, max_owners: int | None = None, max_paths: int | None = MAX_PATHS) -> Trace:
     """Trace SYMBOL through an analysed snapshot. Raises NotFound for unknown symbols (with
-    close names when ``suggest``: a history walk asks for them only where it reports them).
+    close names when ``suggest``: a history walk asks for them only where it reports them),
+    and starts.AmbiguousStart when the symbol names values of more than ``max_owners`` owners.
     ``control_tail``: data steps a path takes after a control edge (0: it stops at the data
-    written under the branch)."""
+    written under the branch). ``max_paths`` bounds the listed paths per direction (None: one
+    per leaf of the slice)."""
     if direction not in ("up", "down", "both"):
         raise UsageError(f"--direction {direction}: choose up, down or both")
     if not isinstance(control_tail, int) or not 0 <= control_tail <= MAX_CONTROL_TAIL:
         raise UsageError(f"--control-tail {control_tail}: give a number from 0 to {MAX_CONTROL_TAIL}")
     t0 = time.perf_counter()
     g = analysis.graph
-    start = match_nodes(g, symbol, ignore_case)
+    start = match_nodes(g, symbol, ignore_case) or through_typedef(analysis, symbol, ignore_case)
     if not start:
         hint = suggestions(g, symbol) if suggest else []
         raise NotFound(f"no value named {symbol!r} in {analysis.snapshot.describe()}"
                        + (f"; did you mean: {', '.join(hint)}?" if hint else ""))
-    tr = Trace(symbol, analysis, start, to, direction, ignore_case, config or Config(), control_tail=control_tail)
+    from .starts import check
+
+    check(g, symbol, start, max_owners)
+    tr = Trace(symbol, analysis, start, to, direction, ignore_case, config or Config(), control_tail=control_tail,
+               max_paths=max_paths)
     for s in start:
         tr.nodes[s] = "start"
         if g.nodes[s].get("ambiguous"):
@@ -81,7 +89,8 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
                                "(shown as ambiguous, not merged with any struct)")
     starts = set(start)
     if to:
-        targets = [t for t in match_nodes(g, to, ignore_case) if t not in starts]
+        targets = [t for t in match_nodes(g, to, ignore_case) or through_typedef(analysis, to, ignore_case)
+                   if t not in starts]
         if not targets:
             hint = suggestions(g, to) if suggest else []
             raise NotFound(f"no value named {to!r} for --to" + (f"; did you mean: {', '.join(hint)}?" if hint else ""))
@@ -93,6 +102,7 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
                 continue
             ends_all = []
             want = "sink" if forward else "source"
+            cap = max_paths if max_paths is not None else 10 ** 9
             for s in start:
                 # upstream follows data only; control dependence is shown downstream
                 tree = _bfs(g, [s], forward=forward, limit=MAX_SLICE, control=forward, tail=control_tail)
@@ -105,7 +115,7 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
                     elif role not in ("start", direction_name):
                         tr.nodes[n] = "both"
                 left = getattr(tree, "left", {})
-                for p, why in _tree_paths(g, tree, s, forward, want, MAX_PATHS, control_tail):
+                for p, why in _tree_paths(g, tree, s, forward, want, 10 ** 9, control_tail):  # all: counted, then chosen
                     guessed = any(left.get(n) is not None for n in p)  # through may-alias or control
                     ends_all.append((guessed, why != want, len(p), p[-1] if forward else p[0], s, why, p))
             # fair share: the best paths of each start node, round-robin, plain data paths first,
@@ -116,17 +126,37 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
             chosen = []
             queues = [per_start[s] for s in sorted(per_start)]
             i = 0
-            while len(chosen) < MAX_PATHS and any(i < len(q) for q in queues):
-                chosen += [q[i] for q in queues if i < len(q)][:MAX_PATHS - len(chosen)]
+            while len(chosen) < cap and any(i < len(q) for q in queues):
+                chosen += [q[i] for q in queues if i < len(q)][:cap - len(chosen)]
                 i += 1
             chosen.sort(key=lambda e: (e[4], e[0], e[1], e[2], e[3]))
             for *_, why, p in chosen:
                 _add_path(tr, g, p, direction_name, why)
             if len(ends_all) > len(chosen):
+                tr.left_out[direction_name] = len(ends_all) - len(chosen)
                 tr.warnings.append(f"{len(ends_all) - len(chosen)} more {direction_name} paths not listed "
-                                   "(use --to TARGET or --format json/html for the whole slice)")
+                                   "(--all lists every path; --to TARGET the paths to one value)")
     tr.seconds = time.perf_counter() - t0
     return tr
+
+
+def through_typedef(analysis: Analysis, symbol: str, ignore_case: bool = False) -> list[str]:
+    """``DEVSTATE.cbLen`` where DEVSTATE is a typedef of ``struct DevState_st``: the fields of
+    the struct(s) the typedef stands for (every #if branch). Reads the program only on this miss."""
+    head, dot, rest = symbol.strip().partition(".")
+    if not dot or not head.isidentifier() or not rest:
+        return []
+    try:
+        p = analysis.get_program()
+    except Exception:  # (the facts could not be read again: the name is simply unknown)
+        return []
+    if p is None:
+        return []
+    out: set[str] = set()
+    for struct in p.struct_alts(head):
+        if struct != head:
+            out.update(match_nodes(analysis.graph, f"{struct}.{rest}", ignore_case))
+    return sorted(out)
 
 
 def _to_paths(tr: Trace, g: "graphstore.CompactGraph | graphstore.SqliteGraph", start: list[str], targets: list[str],

@@ -150,6 +150,7 @@ class WhyNot:
         path = _path_on(g, starts, set(targets), self.control) if starts and targets else None
         if path is not None:
             doc.update(path_exists=True, path=path, closest=None, reasons=[])
+            doc["labels"] = self._labels(doc)
             return doc
         gap, dist = _closest(g, fwd, bwd)
         closest = None
@@ -166,7 +167,14 @@ class WhyNot:
                    reasons=[dict(r.to_json(), distance=r.near) for r in kept],
                    reasons_more=len(reasons) - len(kept),
                    excluded_by_preprocessor=self.ctx.excluded)
+        doc["labels"] = self._labels(doc)
         return doc
+
+    def _labels(self, doc: dict) -> dict[str, str]:
+        """node id -> label of every node the answer names (the text shows labels, not ids)."""
+        ids = set(doc["from"]["ends"]) | set(doc["to"]["ends"]) | set(doc.get("path") or ())
+        ids |= set((doc.get("closest") or {}).get("gap") or ())
+        return {n: self.g.attrs_of(n).get("label") or n for n in sorted(ids) if n in self.g}
 
     # ---------------------------------------------------------------- slices
     def _ends(self, nodes: set[str], forward: bool) -> list[str]:
@@ -361,24 +369,29 @@ def explain_on(g, ctx, a: str, b: str, config: Config, control: bool = True, ign
 
 def render_text(doc: dict) -> str:
     q = doc["query"]
+    labels = doc.get("labels") or {}
+
+    def lab(ids) -> list[str]:
+        return [labels.get(n, n) for n in ids]
+
     out = [f"srcscan why-not {q['from']} -> {q['to']}"]
     if doc["path_exists"]:
         out.append("a path exists after all:")
-        out += [("  " if i == 0 else "  -> ") + n for i, n in enumerate(doc["path"])]
+        out += [("  " if i == 0 else "  -> ") + n for i, n in enumerate(lab(doc["path"]))]
         return "\n".join(out) + "\n"
     f, t = doc["from"], doc["to"]
     out.append(f"no path. {q['from']} reaches {f['reach']} nodes downstream; {q['to']} is reached from "
                f"{t['reach']} nodes upstream.")
     if f["ends"]:
-        out.append("  downstream of " + q["from"] + " ends at: " + ", ".join(f["ends"]))
+        out.append("  downstream of " + q["from"] + " ends at: " + ", ".join(lab(f["ends"])))
     if t["ends"]:
-        out.append("  upstream of " + q["to"] + " starts at: " + ", ".join(t["ends"]))
+        out.append("  upstream of " + q["to"] + " starts at: " + ", ".join(lab(t["ends"])))
     c = doc["closest"]
     if c:
-        out.append(f"closest pair: {c['from']}  ..{c['distance']} step{'s' if c['distance'] != 1 else ''} "
-                   f"(ignoring direction)..  {c['to']}")
+        out.append(f"closest pair: {labels.get(c['from'], c['from'])}  ..{c['distance']} step{'s' if c['distance'] != 1 else ''} "
+                   f"(ignoring direction)..  {labels.get(c['to'], c['to'])}")
         if c["distance"] > 1:
-            out.append("  gap: " + " ~ ".join(c["gap"]))
+            out.append("  gap: " + " ~ ".join(lab(c["gap"])))
     else:
         out.append("closest pair: none (the two slices are not connected at all)")
     if doc["reasons"]:

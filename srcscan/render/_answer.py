@@ -39,6 +39,8 @@ class Settings:
     keep_score: float
     options: dict  # CFGM key -> {"fix": ..., "note": ...}
     brief: tuple = ()  # summary categories listed by name on one line (report.toml [summary])
+    starts_listed: int = 4  # start nodes named one by one on the summary's start line
+    max_chains: int = 6  # chains in a summary of several starts (one per start, best first)
 
 
 def _regex(s, where: str):
@@ -75,20 +77,34 @@ def settings() -> Settings:
         debug=_regex(rank.get("debug_description"), "report.toml"),
         debug_penalty=float(rank.get("debug_penalty", 0)), fold_steps=steps,
         keep_score=float(fold.get("keep_score", 75)), options=opts,
-        brief=tuple((d.get("summary") or {}).get("brief") or ()))
+        brief=tuple((d.get("summary") or {}).get("brief") or ()),
+        starts_listed=_positive(d, "starts", 4), max_chains=_positive(d, "chains", 6))
+
+
+def _positive(d: dict, key: str, default: int) -> int:
+    v = (d.get("summary") or {}).get(key, default)
+    if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+        raise UsageError(f"queries/report.toml: [summary] {key} must be a positive integer")
+    return v
 
 
 def fix_for(model: dict | None) -> tuple[str, str | None] | None:
     """The one-line fix for a source: a first-class VBoxManage option when the key has one
     (queries/vboxmanage.toml), else the model's own override spelling; (text, note) or None."""
-    if not model:
+    if not model or "?" in str(model.get("key") or "").split("/"):  # a key part srcscan could not tell
         return None
     opt = settings().options.get(model.get("key")) if model.get("id") == "cfgm" else None
-    if opt:
-        return opt["fix"], opt.get("note")
-    if model.get("override"):
-        return str(model["override"]), None
-    return None
+    fix = (opt["fix"], opt.get("note")) if opt else (str(model["override"]), None) if model.get("override") else None
+    if fix and model.get("id") == "cfgm" and model.get("key") == _drift_key():  # the value drift computes
+        tell = "srcscan drift VBox.log --actual-hz HZ computes the value"
+        fix = (fix[0], f"{fix[1]}; {tell}" if fix[1] else tell)
+    return fix
+
+
+@lru_cache(maxsize=1)
+def _drift_key() -> str | None:
+    """The config key whose value `srcscan drift` computes (queries/models/drift.toml [fix])."""
+    return (load_toml("models/drift.toml").get("fix") or {}).get("cfgm_key")
 
 
 def _row(n: dict, role: str) -> dict:
@@ -171,6 +187,17 @@ def path_score(view: TraceView, p: dict) -> float:
         if is_may_alias(n):
             score -= s.may_alias
     return score
+
+
+def paths_left_out(trace: dict, direction: str) -> int:
+    """How many paths of a direction the trace found but did not list (stats.paths_not_listed)."""
+    return int(((trace.get("stats") or {}).get("paths_not_listed") or {}).get(direction) or 0)
+
+
+def paths_count(trace: dict, direction: str, n: int) -> str:
+    """``38 paths``, or ``60 of 143 paths`` when the trace left some out."""
+    left = paths_left_out(trace, direction)
+    return f"{n} of {n + left} paths" if left else f"{n} path{'s' if n != 1 else ''}"
 
 
 # ---------------------------------------------------------------------- trees
@@ -454,10 +481,68 @@ def summary(view: TraceView) -> dict:
                 it["places"].sort(key=lambda p: (p["file"] or "", p["line"] or 0))
             g["items"] = sorted(g["items"].values(), key=lambda it: (it["node"].get("label") or "", it["node"]["id"]))
     order = lambda t: sorted(t.values(), key=lambda g: (-g["weight"], g["category"]))  # noqa: E731
-    return {"start": [view.nodes[s] for s in view.start if s in view.nodes],
+    starts = [view.nodes[s] for s in view.start if s in view.nodes]
+    return {"start": starts, "start_groups": start_groups(starts),
             "sources": order(sources), "sinks": order(sinks),
             "origins": sorted(origins.values(), key=lambda o: o["node"]["id"]),
-            "chain": best_chain(view)}
+            "chain": best_chain(view), "chains": chains_per_start(view)}
+
+
+def start_groups(starts: list[dict]) -> list[tuple[str, list[dict]]]:
+    """The start nodes grouped by owner (a field's struct, a local's function), most first."""
+    from ..query.starts import owner_of
+
+    groups: dict[str, list[dict]] = {}
+    for n in starts:
+        groups.setdefault(owner_of(n), []).append(n)
+    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+
+
+def _join(parts: list[dict], view: TraceView) -> list[tuple[dict, dict | None]]:
+    out: list = []
+    for p in parts:
+        for i, nid in enumerate(p["nodes"]):
+            if out and i == 0:
+                continue
+            out.append((view.nodes.get(nid, {"id": nid, "label": nid}),
+                        view.edges.get(p["edges"][i - 1]) if i else None))
+    return out
+
+
+def chains_per_start(view: TraceView) -> list[dict]:
+    """One chain per start node (its best upstream path joined with its best downstream path),
+    best first, at most [summary] chains; each with ``also``: the best downstream path through
+    another first step when that one scores at least [fold] keep_score (a second good answer,
+    such as a value reaching guest memory through two different fields)."""
+    s = settings()
+    ups: dict[str, tuple] = {}
+    downs: dict[str, list] = {}
+    for p in view.paths:
+        sc = path_score(view, p)
+        if p.get("direction") == "upstream":
+            k = p["nodes"][-1]
+            if k not in ups or sc > ups[k][0]:
+                ups[k] = (sc, p)
+        elif p.get("direction") == "downstream":
+            downs.setdefault(p["nodes"][0], []).append((sc, p))
+    rows = []
+    for st in view.start:
+        down = sorted(downs.get(st, []), key=lambda x: (-x[0], len(x[1]["nodes"]), x[1].get("id") or ""))
+        if st not in ups and not down:
+            continue
+        parts = [x[1] for x in (ups.get(st), down[0] if down else None) if x]
+        total = (ups[st][0] if st in ups else 0) + (down[0][0] if down else 0)
+        also = None
+        if down and len(down[0][1]["nodes"]) > 1:
+            first = down[0][1]["nodes"][1]
+            other = next((x for x in down[1:] if len(x[1]["nodes"]) > 1 and x[1]["nodes"][1] != first
+                          and x[0] >= s.keep_score), None)
+            if other:
+                also = _join([other[1]], view)
+        rows.append({"start": view.nodes.get(st, {"id": st, "label": st}), "score": total,
+                     "chain": _join(parts, view), "also": also})
+    rows.sort(key=lambda r: (-r["score"], r["start"].get("label") or r["start"]["id"]))
+    return rows
 
 
 def best_chain(view: TraceView) -> list[tuple[dict, dict | None]]:

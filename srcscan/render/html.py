@@ -70,6 +70,19 @@ def _also(edge: dict | None, svn) -> list:
 _TREE_TITLES = {"upstream": "Where it comes from", "downstream": "Where it goes", "to": "Paths to the target"}
 
 
+def _inside(view: TraceView, e: dict | None, svn) -> dict | None:
+    """The callee's steps a step through a call stands for (the edge's callee_steps)."""
+    inside = (e or {}).get("callee_steps")
+    if not inside:
+        return None
+    steps = []
+    for nid, eid in zip(inside["nodes"][1:], inside["edges"]):
+        ie = view.edges.get(eid) or {}
+        steps.append({"node": view.nodes.get(nid, {"id": nid}), "kind": ie.get("kind"), "file": ie.get("file"),
+                      "line": ie.get("line"), "trac": trac_url(ie.get("file"), svn, ie.get("line"))})
+    return {"callee": inside.get("callee"), "steps": steps}
+
+
 def _tree_item(x, svn, first_step) -> dict:
     """A shaped tree (srcscan/render/_answer.py) as plain dicts for the template; a fold keeps
     its whole subtree for the <details> that opens it."""
@@ -104,6 +117,8 @@ def _trees(view: TraceView, svn, first_step, expand=(), show_all=False) -> tuple
             roots.append({"starts": [view.nodes.get(s, {"id": s, "label": s}) for s in r.starts],
                           "children": [_tree_item(c, svn, first_step) for c in item.children]})
         out.append({"direction": direction, "title": _TREE_TITLES[direction], "paths": n_paths, "roots": roots,
+                    "count": _answer.paths_count(view.trace, direction, n_paths),
+                    "left": _answer.paths_left_out(view.trace, direction),
                     "arrow": "\u2190" if direction == "upstream" else "\u2192"})
     return out, shown, folds
 
@@ -167,6 +182,7 @@ def build_context(trace: dict, layout: str = "auto", links=None, expand=(), show
                 "model": _model_line(st.node), "also": _also(e, svn)[:MAX_ALSO],
                 "preproc": simplify_all((e or {}).get("preproc")),
                 "also_more": max(0, len(_also(e, svn)) - MAX_ALSO),
+                "inside": _inside(view, e, svn),
             })
         paths.append({"number": pi, "path": p, "anchor": f"path-{pi}", "steps": steps,
                       "from": view.nodes.get(p.get("from") or p["nodes"][0], {}),

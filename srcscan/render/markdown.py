@@ -147,7 +147,10 @@ def _trees(view: TraceView, svn, expand=(), show_all=False) -> list[str]:
         if not n:
             continue
         arrow = "\u2190" if direction == "upstream" else "\u2192"
-        out += [f"## {_TREE_TITLES[direction]} ({n} path{'s' if n != 1 else ''})", ""]
+        left = _answer.paths_left_out(view.trace, direction)
+        out += [f"## {_TREE_TITLES[direction]} ({_answer.paths_count(view.trace, direction, n)})", ""]
+        if left:
+            out += [f"_{left} paths not listed: `srcscan trace` with `--all` lists every one._", ""]
         for r in _answer.build_trees(view, direction):
             item = _answer.shape(r, expand=expand, show_all=show_all)
             out.append("- " + ", ".join(code(view.nodes.get(s, {}).get("label") or s) for s in r.starts) + " *start*")
@@ -237,5 +240,12 @@ def render(trace: dict, **options) -> str:
             for c in simplify_all((e or {}).get("preproc")):
                 out.append(f"{ind}- compiled when {code('#if ' + str(c))}")
             out += _model_lines(n, ind)
+            inside = (e or {}).get("callee_steps")
+            if inside:  # a step through a call: the callee's steps
+                for nid, eid in zip(inside["nodes"][1:], inside["edges"]):
+                    m, ie = view.nodes.get(nid, {"id": nid}), view.edges.get(eid) or {}
+                    out.append(f"{ind}- inside {code(str(inside.get('callee')) + '()')}: {code(m.get('label') or nid)} "
+                               f"\u2190 {text(ie.get('kind'))}"
+                               + (f" at {_where(ie['file'], ie.get('line'), svn)}" if ie.get("file") else ""))
         out.append("")
     return "\n".join(out).rstrip("\n") + "\n"

@@ -110,14 +110,30 @@ class _Builder:
             tfl["kinds"] = ["taint", "sink"]
         return tfl
 
+    def callee_locations(self, edge: dict | None) -> list[dict]:
+        """The steps inside the callee that a summary edge stands for (nestingLevel 1)."""
+        inside = (edge or {}).get("callee_steps") or {}
+        v, out = self.view, []
+        for nid, eid in list(zip(inside.get("nodes", [])[1:], inside.get("edges", [])))[:-1]:
+            if nid in v.nodes and eid in v.edges:
+                loc = self.thread_location(1, v.nodes[nid], v.edges[eid], False)
+                loc["nestingLevel"] = 1
+                out.append(loc)
+        return out
+
     def result(self, flow) -> dict:
         v = self.view
         nodes = [v.nodes[n] for n in flow.node_ids]
         edges = [v.edges[e] for e in flow.edge_ids]
         first, last = nodes[0], nodes[-1]
         rid = self.rule_for(last if last.get("kind") == "sink" else first)
-        steps = [self.thread_location(i, n, edges[i - 1] if i else None, i == len(nodes) - 1)
-                 for i, n in enumerate(nodes)]
+        steps = []
+        for i, n in enumerate(nodes):
+            edge = edges[i - 1] if i else None
+            steps += self.callee_locations(edge)  # a step through a call: the callee's steps, one level in
+            steps.append(self.thread_location(i, n, edge, i == len(nodes) - 1))
+        for k, st in enumerate(steps):
+            st["executionOrder"] = k + 1
         text = (f"{one_line(first.get('label') or first['id'])} flows to {one_line(last.get('label') or last['id'])} "
                 f"in {len(nodes)} steps")
         primary = next((s["location"] for s in reversed(steps) if "physicalLocation" in s["location"]), None)

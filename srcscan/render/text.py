@@ -105,8 +105,7 @@ def _places(places, limit: int = 2) -> str:
 def _summary_lines(view: TraceView, bold, dim) -> list[str]:
     sm = _answer.summary(view)
     out = [bold("SUMMARY")]
-    starts = [f"{n.get('label')}" + (f" ({_where(n)})" if _where(n) else "") for n in sm["start"]]
-    out.append("  start:      " + ", ".join(starts))
+    out.append("  start:      " + _start_text(sm))
     if sm["sources"] or sm["origins"]:
         out.append("  comes from:")
     for g in sm["sources"]:
@@ -119,9 +118,34 @@ def _summary_lines(view: TraceView, bold, dim) -> list[str]:
         out.append("  goes to:")
     for g in sm["sinks"]:
         out += _group_lines(g, dim)
-    chain = sm["chain"]
-    if chain:
-        out.append("  chain:      " + _wrap([n.get("label") or n["id"] for n, _ in chain], 14))
+    if len(sm["start"]) > 1 and sm["chains"]:
+        out += _chain_lines(sm["chains"], dim)
+    elif sm["chain"]:
+        out.append("  chain:      " + _wrap([n.get("label") or n["id"] for n, _ in sm["chain"]], 14))
+    return out
+
+
+def _start_text(sm: dict) -> str:
+    """The start nodes one by one, or (more than [summary] starts of them) grouped by owner
+    with counts: ``312 values of 187 owners: PGMPAGE (3), VM (2), ...``."""
+    starts, groups = sm["start"], sm["start_groups"]
+    if len(starts) <= _answer.settings().starts_listed:
+        return ", ".join(f"{n.get('label')}" + (f" ({_where(n)})" if _where(n) else "") for n in starts)
+    shown = [f"{o} ({len(ns)})" if len(ns) > 1 else (ns[0].get("label") or ns[0]["id"]) for o, ns in groups[:6]]
+    more = f", +{len(groups) - 6} more owners" if len(groups) > 6 else ""
+    return f"{len(starts)} values of {len(groups)} owners: " + ", ".join(shown) + more
+
+
+def _chain_lines(rows: list[dict], dim) -> list[str]:
+    """One chain per start, best first (at most [summary] chains), each with its ``also:``."""
+    cap = _answer.settings().max_chains
+    out = []
+    for r in rows[:cap]:
+        out.append("  chain:      " + _wrap([n.get("label") or n["id"] for n, _ in r["chain"]], 14))
+        if r.get("also"):
+            out.append("  also:       " + _wrap([n.get("label") or n["id"] for n, _ in r["also"]], 14))
+    if len(rows) > cap:
+        out.append("  " + dim(f"+{len(rows) - cap} more starts' chains: see the trees below, or --paths"))
     return out
 
 
@@ -160,7 +184,7 @@ def _wrap(labels: list[str], indent: int, width: int = 100) -> str:
     return "\n".join(lines)
 
 
-def _step_text(b, arrow: str, dim) -> str:
+def _step_text(b, arrow: str, dim, nodes: dict | None = None) -> str:
     n = b.node
     tags = [n.get("kind") or "?"]
     if n.get("ambiguous"):
@@ -171,7 +195,13 @@ def _step_text(b, arrow: str, dim) -> str:
     tags += kinds
     if any(e.get("indirect") for e in b.edges):
         tags.append("indirect call")
-    text = f"{arrow}{n.get('label') or n['id']}  [{', '.join(tags)}]"
+    inside = next((e["callee_steps"] for e in b.edges if e.get("callee_steps")), None)
+    if inside and nodes:  # a call's argument to its result: the callee's steps
+        inner = [nodes.get(x, {"label": x}) for x in inside["nodes"][1:-1]]
+        names = [x.get("name") if x.get("kind") in ("local", "param") and x.get("name") else x.get("label") or "?"
+                 for x in inner]
+        tags.append(f"through {inside['callee']}(): " + " -> ".join(names))
+    text = f"{arrow}{n.get('label') or n['id']}  [{', '.join(tags)}]" + _observed(n)
     if b.edges:
         text += "  " + ", ".join(_short(e.get("file"), e.get("line")) for e in b.edges[:3])
         code = " ".join(str(b.edges[0].get("code") or "").split())
@@ -186,20 +216,29 @@ def _step_text(b, arrow: str, dim) -> str:
     return text
 
 
-def _tree_lines(item, arrow: str, dim) -> list[str]:
+def _observed(n: dict) -> str:
+    """``  observed: 3478274491`` for a node with values from --log (the log line's values)."""
+    if not n.get("values"):
+        return ""
+    vals = list(dict.fromkeys(str(v.get("value")) for v in n["values"]))
+    return "  observed: " + ", ".join(vals[:3]) + (f" (+{len(vals) - 3} more)" if len(vals) > 3 else "")
+
+
+def _tree_lines(item, arrow: str, dim, nodes: dict | None = None) -> list[str]:
     root = item.branch
     out = []
     n = root.node
     if len(root.starts) > 1:
         out.append(", ".join(root.start_labels) + "  [start]")
     else:
-        out.append(f"{n.get('label') or n['id']}  [{n.get('kind')}, start]" + (f"  {dim(_where(n))}" if _where(n) else ""))
+        out.append(f"{n.get('label') or n['id']}  [{n.get('kind')}, start]" + _observed(n)
+                   + (f"  {dim(_where(n))}" if _where(n) else ""))
 
     def line(guide, x):
         if isinstance(x, _answer.Fold):
             out.append(guide + dim(x.sentence() + f" \u2014 --expand {x.name}"))
         else:
-            out.append(guide + _step_text(x.branch, arrow, dim))
+            out.append(guide + _step_text(x.branch, arrow, dim, nodes))
 
     def emit(it, guide):
         kids = it.children
@@ -232,19 +271,29 @@ def _trees(view: TraceView, bold, dim, expand=(), show_all=False) -> list[str]:
             continue
         roots = _answer.build_trees(view, direction)
         out.append("")
-        out.append(bold(f"{_TREE_TITLES[direction]} ({n_paths} path{'s' if n_paths != 1 else ''}, "
-                        f"{sum(r.size() - 1 for r in roots)} steps; --paths lists them)"))
+        out.append(bold(f"{_TREE_TITLES[direction]} ({_count(view.trace, direction, n_paths)}, "
+                        f"{sum(r.size() - 1 for r in roots)} steps; {_how_to_see(view.trace, direction)})"))
         arrow = "<- " if direction == "upstream" else "-> "
         for r in roots:
             r.start_labels = [view.nodes.get(s, {}).get("label") or s for s in r.starts]
             item = _answer.shape(r, expand=expand, show_all=show_all)
             folded += _answer.folded_names([item])
-            out += _tree_lines(item, arrow, dim)
+            out += _tree_lines(item, arrow, dim, view.nodes)
     if folded:
         out.append("")
         out.append(dim(f"{len(folded)} branch{'es' if len(folded) != 1 else ''} folded; --expand NAME opens one, "
                        "--all shows everything"))
     return out
+
+
+_left_out, _count = _answer.paths_left_out, _answer.paths_count
+
+
+def _how_to_see(trace: dict, direction: str) -> str:
+    left = _left_out(trace, direction)
+    if left:
+        return f"{left} not listed: --all or --paths lists every one"
+    return "--paths lists them step by step"
 
 
 def render(trace: dict, color: bool | None = None, paths: bool = False, expand=(), show_all: bool = False,
@@ -288,6 +337,17 @@ def render(trace: dict, color: bool | None = None, paths: bool = False, expand=(
     return "\n".join(out) + "\n"
 
 
+def _inside(call: dict, nodes: dict, edges: dict, dim) -> list[str]:
+    """The steps inside the callee that a step through a call stands for."""
+    out = [f"       {dim('inside ' + str(call.get('callee')) + '():')}"]
+    for nid, eid in zip(call["nodes"][1:], call["edges"]):
+        n, e = nodes.get(nid, {"label": nid}), edges.get(eid, {})
+        code = " ".join(str(e.get("code") or "").split())
+        out.append(f"         -> {n.get('label') or nid}  {e.get('kind')} at {_short(e.get('file'), e.get('line'))}"
+                   + (f"  {dim('| ' + code[:100])}" if code else ""))
+    return out
+
+
 def _flat(trace: dict, bold, dim) -> list[str]:
     """Every listed path as numbered steps (today's list, for scripts: --paths)."""
     nodes = {n["id"]: n for n in trace["nodes"]}
@@ -299,7 +359,9 @@ def _flat(trace: dict, bold, dim) -> list[str]:
         if not paths:
             continue
         out.append("")
-        out.append(bold(f"{_TITLES[direction]} ({len(paths)} path{'s' if len(paths) != 1 else ''})"))
+        left = _left_out(trace, direction)
+        out.append(bold(f"{_TITLES[direction]} ({_count(trace, direction, len(paths))}"
+                        + (f"; {left} not listed: run the trace with --paths to list every one" if left else "") + ")"))
         for p in paths:
             first = nodes[p["nodes"][0]]
             head = f"[{p['id'][1:]}] {_node_line(first)}"
@@ -309,6 +371,7 @@ def _flat(trace: dict, bold, dim) -> list[str]:
             fix = _answer.fix_for(first.get("model"))
             if fix:
                 out.append("      " + dim("set it with: ") + fix[0] + (f"  ({fix[1]})" if fix[1] else ""))
+            calls = {c["edge"]: c for c in p.get("calls") or []}
             for nid, eid in zip(p["nodes"][1:], p["edges"]):
                 n, e = nodes[nid], edges[eid]
                 via = f" via {e['via']}" if e.get("via") and e["kind"] != "control" else ""
@@ -328,6 +391,8 @@ def _flat(trace: dict, bold, dim) -> list[str]:
                         conds.append(f"(control dependence on: {e['via']})")
                 if conds:
                     out.append(f"       {dim('when: ' + '; '.join(conds))}")
+                if eid in calls:
+                    out += _inside(calls[eid], nodes, edges, dim)
                 more = len(e.get("evidence") or []) - 1
                 if more > 0:
                     others = ", ".join(f"{x['file'].rsplit('/', 1)[-1]}:{x['line']}" for x in e["evidence"][1:4])
