@@ -222,9 +222,14 @@ class FactCache:
                 break
             for key, data in rows:
                 try:
-                    out[key] = decode(data)
+                    ff = decode(data)
                 except Exception:  # damaged entry of any kind: re-parse that file
                     damaged += 1
+                    continue
+                if ff.key != key:  # a record stored under a key not its own: re-parse that file
+                    damaged += 1
+                    continue
+                out[key] = ff
         if damaged:
             self.warnings.append(f"{damaged} cache entr{'y was' if damaged == 1 else 'ies were'} damaged; "
                                  "re-parsed and replaced")

@@ -31,6 +31,8 @@ class IndexStats:
     bytes_parsed: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    # path -> the key of the bytes parsed, for files edited after they were listed
+    rekeyed: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return {"files": self.files, "parsed": self.parsed, "reused": self.reused,
@@ -57,7 +59,7 @@ def _index_chunk(chunk: list[tuple[str, str]]) -> tuple[int, int, list[str]]:
     out, nbytes, warns = [], 0, []
     for path, key in chunk:
         try:
-            data = _SNAPSHOT.read(path)
+            data, ck = _SNAPSHOT.read_keyed(path)  # one read: the bytes hashed are the bytes parsed
         except OSError as e:
             warns.append(f"{path}: unreadable ({e.strerror or e}); skipped")
             continue
@@ -65,6 +67,7 @@ def _index_chunk(chunk: list[tuple[str, str]]) -> tuple[int, int, list[str]]:
             warns.append(f"{e}; skipped")
             continue
         nbytes += len(data)
+        key = ck or key
         ff = extract_bounded(path, data, key)
         warns.extend(skip_warnings(ff))
         out.append((key, encode(ff)))
@@ -203,18 +206,20 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
     def items():
         for path, key in todo:
             try:
-                data = snapshot.read(path)
+                data, ck = snapshot.read_keyed(path)  # one read: the bytes hashed are the bytes parsed
             except OSError as e:
                 stats.warnings.append(f"{path}: unreadable ({e.strerror or e}); skipped")
                 continue
             except UnreadableSource as e:
                 stats.warnings.append(f"{e}; skipped")
                 continue
-            if not key.startswith("blob:"):  # store by content; remember where it came from
-                ck = content_key(data)
-                new_alias[key] = ck
-                key = ck
-                got = cache.get_many([ck]).get(ck) if cache is not None else None
+            listed = key
+            if ck is not None and ck != key:  # edited since it was listed: these bytes, their key
+                stats.rekeyed[path] = key = ck
+            elif not key.startswith("blob:"):  # store by content; remember where it came from
+                key = new_alias[key] = content_key(data)
+            if key != listed:
+                got = cache.get_many([key]).get(key) if cache is not None else None
                 if got is not None:  # the same bytes were indexed from a folder or a commit
                     _rehome(got, path)
                     if keep:
@@ -278,7 +283,7 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
             for k, ck in new_alias.items():
                 cache.put_blob(ALIAS + k, ck.encode())
     if cache is not None and cache.memo is not None and keep:
-        cache.memo = {key: facts[path] for path, key in files if path in facts}
+        cache.memo = {stats.rekeyed.get(path, key): facts[path] for path, key in files if path in facts}
     unread = getattr(snapshot, "unreadable", None)
     if unread and len(unread) >= len(files):  # nothing could be read: not an empty tree
         from ..errors import RevisionError

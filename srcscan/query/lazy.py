@@ -374,5 +374,8 @@ class _Subset(Snapshot):
     def read(self, path: str) -> bytes:
         return self.base.read(path)
 
+    def read_keyed(self, path: str):
+        return self.base.read_keyed(path)
+
     def repository(self) -> dict:
         return self.base.repository()

@@ -67,6 +67,12 @@ class Snapshot:
     def read(self, path: str) -> bytes:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def read_keyed(self, path: str) -> tuple[bytes, str | None]:
+        """``read(path)`` and the content key of the very bytes read, or None when the listed
+        key cannot go stale (a git blob id, an svn path@revision). Facts are stored under the
+        key of the bytes they were parsed from, never under a key listed from an earlier read."""
+        return self.read(path), None
+
     def has(self, path: str) -> bool:
         """Whether ``path`` (relative, as ``files()`` spells it) is one of this snapshot's files:
         the only paths ``read()`` may be given on behalf of a user (srcscan serve)."""
@@ -235,6 +241,21 @@ class DirSnapshot(Snapshot):
     def read(self, path: str) -> bytes:
         with open(self._abs[path], "rb") as fh:
             return source_text(fh.read())
+
+    def read_keyed(self, path: str) -> tuple[bytes, str]:
+        """One read, hashed and handed to the parser: a file edited since ``files()`` hashed
+        it is parsed and keyed as it is now (``files()`` then lists the new key)."""
+        with open(self._abs[path], "rb") as fh:
+            raw = fh.read()
+        key = content_key(raw)
+        if self._keys.get(path) != key:
+            why = source_problem(raw)
+            if why:
+                from ..errors import UnreadableSource
+
+                raise UnreadableSource(f"{path}: changed while srcscan read it, now {why.removesuffix('; skipped')}")
+            self._keys[path] = key
+        return source_text(raw), key
 
     def size_of(self, path: str) -> int:
         try:
