@@ -42,6 +42,7 @@ class Case:
     subprocess: bool = False  # also run as `python -m srcscan` in a child process
     seconds: float = 60.0  # wall-clock bound
     marks: list = field(default_factory=list)
+    stdin: bytes | None = None  # what the command reads as standard input (`-`)
 
 
 def check_stderr(err: str, code: int, expect: str) -> None:
@@ -52,7 +53,7 @@ def check_stderr(err: str, code: int, expect: str) -> None:
     errors = [line for line in lines if line.startswith("srcscan: error:")]
     if code == 0:
         assert not errors, err
-        assert any(re.search(expect, line) for line in lines), f"no line matching {expect!r} in {err!r}"
+        assert not expect or any(re.search(expect, line) for line in lines), f"no line matching {expect!r} in {err!r}"
     else:
         assert len(errors) == 1 and lines[-1] == errors[0], f"want exactly one final error line: {err!r}"
         assert re.search(expect, errors[0]), f"{expect!r} not in {errors[0]!r}"
@@ -446,6 +447,17 @@ CASES = [
     Case("macro-mentions-unclosed", lambda t: ["trace", "gValue", "--src", str(tree(t, {"a.c": GOOD_C + "VMMDECL(" * 7_500
                                                                                            + "\n"}))],
          0, r"^srcscan: sources:", out=r"set:w", seconds=30),
+    # --- issue 32: round 3
+    *[Case(f"stdin-{name}", (lambda argv: lambda t: argv)(argv), code, expect, out=out, subprocess=True, stdin=data)
+      for name, argv, data, code, expect, out in [
+          ("drift", ["drift", "-"], SAMPLE_LOG.read_bytes(), 0, "", r"told to the guest: +3 478 274 491 Hz"),
+          ("drift-gzip", ["drift", "-"], __import__("gzip").compress(SAMPLE_LOG.read_bytes()), 0, "",
+           r"told to the guest: +3 478 274 491 Hz"),
+          ("log", ["log", "-"], SAMPLE_LOG.read_bytes(), 0, r"^srcscan: sources:", r"<stdin>:\d+"),
+          ("trace-log", ["trace", SYM, "--log", "-"], SAMPLE_LOG.read_bytes(), 0, r"^srcscan: sources:", SYM),
+          ("drift-empty", ["drift", "-"], b"", 2, r"-: empty log file", None),
+          ("drift-binary", ["drift", "-"], b"\0" * 100, 2, r"not a VBox\.log: binary data", None),
+      ]],
 ]
 
 
@@ -466,6 +478,10 @@ def test_case(case: Case, tmp_path, capsys, monkeypatch):
     work = tmp_path / "in"
     work.mkdir()
     argv = case.setup(work)
+    if case.stdin is not None:
+        import io
+
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(case.stdin))))
     capsys.readouterr()
     before = set(os.listdir(tmp_path))
     t0 = time.perf_counter()
@@ -490,8 +506,9 @@ def test_case_in_child_process(case: Case, tmp_path):
     argv = case.setup(work)
     env = dict(os.environ, PYTHONPATH=str(ROOT), SRCSCAN_NO_PROGRESS="1", SRCSCAN_CACHE=str(tmp_path / "cache-child"))
     env.pop("SRCSCAN_SRC", None)
-    p = subprocess.run([sys.executable, "-m", "srcscan", *argv], capture_output=True, text=True, env=env,
-                       cwd=tmp_path, timeout=case.seconds * 2)
+    p = subprocess.run([sys.executable, "-m", "srcscan", *argv], capture_output=True, env=env,
+                       cwd=tmp_path, timeout=case.seconds * 2, input=case.stdin or b"")
+    p.stdout, p.stderr = p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
     assert p.returncode == case.code, p.stderr
     check_stderr(p.stderr, p.returncode, case.expect)
 
