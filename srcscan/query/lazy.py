@@ -377,5 +377,8 @@ class _Subset(Snapshot):
     def read_keyed(self, path: str):
         return self.base.read_keyed(path)
 
+    def read_served(self, path: str) -> bytes:
+        return self.base.read_served(path) if path in self.paths else super().read_served(path)
+
     def repository(self) -> dict:
         return self.base.repository()

@@ -78,6 +78,14 @@ class Snapshot:
         the only paths ``read()`` may be given on behalf of a user (srcscan serve)."""
         return isinstance(path, str) and any(p == path for p, _ in self.files())
 
+    def read_served(self, path: str) -> bytes:
+        """``read(path)`` on behalf of a remote user (srcscan serve): only one of this
+        snapshot's files, and (on disk) only a regular file inside the tree once every symlink
+        is resolved; anything else is ``FileNotFoundError``."""
+        if not self.has(path):
+            raise FileNotFoundError(path)
+        return self.read(path)
+
     def repository(self) -> dict:
         """The svn repository this snapshot's svn number belongs to (``svn_url``, ``remotes``;
         see render/_links.py), or {} when there is none."""
@@ -163,6 +171,8 @@ class DirSnapshot(Snapshot):
             if not (p.is_dir() or p.is_file()):  # a FIFO, a device, a socket
                 raise UsageError(f"--src {p}: is a {_kind_of(p)}, not a source file or folder")
             roots.append(p.resolve())
+        # the real folders the tree is made of (a single file given: its folder), for read_served
+        self._roots = [str(r if r.is_dir() else r.parent) for r in roots]
         base = roots[0] if len(roots) == 1 and roots[0].is_dir() else \
             Path(os.path.commonpath([r if r.is_dir() else r.parent for r in roots]))
         self.root = shown_path(str(base))
@@ -256,6 +266,20 @@ class DirSnapshot(Snapshot):
                 raise UnreadableSource(f"{path}: changed while srcscan read it, now {why.removesuffix('; skipped')}")
             self._keys[path] = key
         return source_text(raw), key
+
+    def read_served(self, path: str) -> bytes:
+        import stat
+
+        if not self.has(path):
+            raise FileNotFoundError(path)
+        real = os.path.realpath(self._abs[path])  # every symlink, of the file and its folders
+        if not any(real.startswith(r.rstrip(os.sep) + os.sep) for r in self._roots):
+            raise FileNotFoundError(path)  # a link out of the tree (/etc/passwd as leak.c)
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or device slipped in meanwhile
+                raise FileNotFoundError(path)
+            return source_text(fh.read(MAX_FILE_BYTES + 1)[:MAX_FILE_BYTES])
 
     def size_of(self, path: str) -> int:
         try:
