@@ -96,7 +96,37 @@ def progress(iterable=None, total=None, desc: str = "", unit: str = "it"):
     return tqdm(iterable, total=total, desc=desc, unit=unit, disable=disable, file=sys.stderr, leave=False)
 
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# control characters (C0 but tab, DEL, C1), line and paragraph separators, and bidi controls
+# (marks, embeddings, overrides U+202E, isolates): what makes text from a tree or a history
+# act on a terminal, forge a line, or read differently from what it is
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(m: re.Match) -> str:
+    c = ord(m.group())
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+
+def inert(s: str, lines: bool = False) -> str:
+    """Text from the tree, a log or a history (a file name, a commit subject, a source line)
+    made inert for a terminal or a text report: control characters, line breaks and bidi
+    controls shown as \\xNN / \\uNNNN, so one value stays on its line and reads as it is
+    (tabs kept). With ``lines``, line breaks are kept (a whole text of srcscan's own lines)."""
+    return (_UNSAFE_LINES if lines else _UNSAFE_TEXT).sub(_escape, s)
+
+
+def inert_doc(x):
+    """``inert`` on every string of a JSON-like document (dict keys included), for the text
+    renderers: one escaping layer applied where the text format is made."""
+    if isinstance(x, str):
+        return inert(x)
+    if isinstance(x, dict):
+        return {inert(k) if isinstance(k, str) else k: inert_doc(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [inert_doc(v) for v in x]
+    return x
 
 
 MAX_WORD = 160  # a longer run without spaces (a symbol, a path, a URL) is shortened in messages

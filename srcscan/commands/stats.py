@@ -67,6 +67,9 @@ def _pct(a: int, b: int) -> str:
 
 
 def render_text(s: dict, top: int) -> str:
+    from ..util import inert_doc
+
+    s = inert_doc(s)  # file names from the tree: one value, one line, no escape sequence
     n, f = s["files"], s["functions"]
     out = [
         f"files                         {n} C/C++ ({s['lines']} lines)"

@@ -303,10 +303,9 @@ def open_log(path: str, *, show_progress: bool = True, max_line: int = MAX_LINE)
     return LogFile(path, show_progress=show_progress, max_line=max_line)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
 def printable(s: str) -> str:
-    """Log text made safe for a terminal: control characters (escape sequences, bidi
-    overrides) shown as \\xNN / \\uNNNN instead of being sent to the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", s)
+    """One line of log text made safe for a terminal (escape sequences, bidi overrides, a
+    line break inside a value): see ``util.inert``."""
+    from ..util import inert
+
+    return inert(s)
