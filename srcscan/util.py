@@ -117,6 +117,34 @@ def inert(s: str, lines: bool = False) -> str:
     return (_UNSAFE_LINES if lines else _UNSAFE_TEXT).sub(_escape, s)
 
 
+_DQ_SAFE = re.compile(r'[^"$`\\!\x00-\x1f\x7f]*')
+_BARE_SAFE = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
+_PLACEHOLDER = re.compile(r'"([^"]*\{[a-z_]+\}[^"]*)"|(\{[a-z_]+\})')
+
+
+def shell_quote(s: str) -> str:
+    """One word for a POSIX shell holding ``s`` literally: double quotes when nothing in it
+    is special there (no ``$``, backquote, backslash, ``"``, ``!``, control character), else
+    single quotes (a ``'`` spelled ``'"'"'``), so pasting the command never expands anything."""
+    if _DQ_SAFE.fullmatch(s):
+        return f'"{s}"'
+    return "'" + s.replace("'", "'\"'\"'") + "'"
+
+
+def shell_command(template: str, **values) -> str:
+    """A command line from a template (data files: queries/) whose placeholders take values
+    from the tree or a log. Each double-quoted word holding a placeholder, and each bare
+    placeholder, becomes one ``shell_quote``d word, whatever the value holds (``$(...)``,
+    quotes, ``;``, a line break); a bare value of plain characters (a number) stays bare."""
+    def word(m: re.Match) -> str:
+        if m.group(1) is not None:
+            return shell_quote(m.group(1).format(**values))
+        v = m.group(2).format(**values)
+        return v if _BARE_SAFE.fullmatch(v) else shell_quote(v)
+
+    return _PLACEHOLDER.sub(word, template)
+
+
 def inert_doc(x):
     """``inert`` on every string of a JSON-like document (dict keys included), for the text
     renderers: one escaping layer applied where the text format is made."""

@@ -93,3 +93,57 @@ def test_log_statement_file_names_are_inert(each, tmp_path, capsys):
                          capsys)
     assert code == 0, err
     assert_inert(out, "TM\\x1b]0;pwned\\x07\\x0aFORGED\\u202e.cpp:")
+
+
+# ----------------------------------------------------------------------------- item 6: printed commands
+
+CFGM_TREE = '''int CFGMR3QueryU64(void *pNode, const char *pszName, unsigned long long *pu64);
+unsigned long long gHz;
+void init(void *pCfg)
+{
+    unsigned long long u64Hz;
+    CFGMR3QueryU64(pCfg, "Tsc$(touch MARK)`touch MARK`;touch MARK;echo \\"x'y\\\\", &u64Hz);
+    gHz = u64Hz;
+}
+'''
+
+
+def _printed_fix(fmt: str, out: str) -> str:
+    import html
+    import re
+
+    if fmt == "text":
+        line = next(ln for ln in out.splitlines() if "VBoxManage setextradata" in ln)
+        return line[line.index("VBoxManage"):]
+    if fmt == "markdown":
+        return re.search(r"(``+) ?(VBoxManage setextradata.*?) ?\1", out).group(2)
+    m = re.search(r">(VBoxManage setextradata[^<]*)<", out)
+    return html.unescape(m.group(1))
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_printed_fix_is_one_safe_shell_command(fmt, tmp_path, capsys):
+    """A CFGM key from the tree holding $(...), backquotes, ';', quotes and a backslash: the
+    fix srcscan prints, run by a shell once the user fills in the value, calls VBoxManage with
+    exactly the key as one argument and runs nothing else (a stub VBoxManage records argv)."""
+    import os
+    import subprocess
+
+    mark = tmp_path / "MARK"
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.c").write_text(CFGM_TREE.replace("MARK", str(mark)))
+    code, out, err = run(["trace", "gHz", "--src", str(src), "--no-cache", "--format", fmt], capsys)
+    assert code == 0, err
+    command = _printed_fix(fmt, out).replace("<value>", "42")
+    stub = tmp_path / "bin"
+    stub.mkdir()
+    (stub / "VBoxManage").write_text('#!/bin/sh\nfor a in "$@"; do printf "%s\\n" "$a"; done > "$ARGS"\n')
+    (stub / "VBoxManage").chmod(0o755)
+    args = tmp_path / "args"
+    p = subprocess.run(["sh", "-c", command], env={"PATH": f"{stub}:/usr/bin:/bin", "ARGS": str(args)},
+                       capture_output=True, text=True, cwd=tmp_path, timeout=30)
+    assert p.returncode == 0, (command, p.stderr)
+    assert not mark.exists(), f"the printed command ran what the key planted: {command}"
+    key = f"Tsc$(touch {mark})`touch {mark}`;touch {mark};echo \"x'y\\"
+    assert args.read_text().split("\n")[:4] == ["setextradata", "<VM name>", f"VBoxInternal/?/{key}", "42"]

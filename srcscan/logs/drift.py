@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import UsageError
+from ..util import shell_command, shell_quote  # noqa: F401 (shell_quote: part of this module's interface)
 
 NS_PER_SEC = 1_000_000_000
 
@@ -264,7 +265,7 @@ def fix_lines(cfg: dict, vm: str | None, hz: int) -> tuple[str, list[str], list[
         warnings.append("the VM name in the log holds control characters; put yours in place of <VM name>")
         vm = None
     subst = {"vm": shell_quote(vm) if vm is not None else '"<VM name>"', "cfgm_key": fix.get("cfgm_key", ""), "hz": int(round(hz))}
-    command = fix["command"].format(**subst)
+    command = shell_command(fix["command"], **{**subst, "vm": vm if vm is not None else "<VM name>"})
     caveats = [c.format(**subst) for c in fix.get("caveats", [])]
     lo, hi = fix.get("min_hz"), fix.get("max_hz")
     if (lo is not None and hz < lo) or (hi is not None and hz > hi):
@@ -275,17 +276,6 @@ def fix_lines(cfg: dict, vm: str | None, hz: int) -> tuple[str, list[str], list[
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_DQ_SAFE = re.compile(r'[^"$`\\!]*')
-
-
-def shell_quote(s: str) -> str:
-    """Quote a name (read from an untrusted log) for a POSIX shell: double quotes when that
-    is safe, else single quotes, so pasting the command never expands anything."""
-    if _DQ_SAFE.fullmatch(s):
-        return f'"{s}"'
-    return "'" + s.replace("'", "'\"'\"'") + "'"
-
-
 def group_thousands(n: float) -> str:
     """3478274491 -> '3 478 274 491' (the way VBox.log prints %'RU64)."""
     s = f"{int(round(n)):,}".replace(",", " ")
