@@ -458,6 +458,17 @@ CASES = [
           ("drift-empty", ["drift", "-"], b"", 2, r"-: empty log file", None),
           ("drift-binary", ["drift", "-"], b"\0" * 100, 2, r"not a VBox\.log: binary data", None),
       ]],
+    *[Case(f"dmesg-{name}", (lambda text: lambda t: ["drift", str(SAMPLE_LOG), "--guest-dmesg",
+                                                      str(_w(t / "dmesg.txt", text))])(text), code, expect, out=out)
+      for name, text, code, expect, out in [
+          ("zero-mhz", "[    0.000005] tsc: Detected 0.000 MHz processor\n", 2,
+           r"dmesg\.txt: no plausible TSC frequency found \(line 1: 0\.000 MHz is not a plausible TSC frequency\)", None),
+          ("27-digits", "[    0.000005] tsc: Detected " + "9" * 27 + ".000 MHz processor\n", 2,
+           r"no plausible TSC frequency found \(line 1: 9+\S* MHz is not a plausible", None),
+          ("zero-then-good", "[    0.000005] tsc: Detected 0.000 MHz processor\n"
+                             "[    1.704418] tsc: Refined TSC clocksource calibration: 3400.109 MHz\n", 0, "",
+           r"actual: +3 400 109 000 Hz"),
+      ]],
 ]
 
 

@@ -241,18 +241,29 @@ def read_dmesg(path: str, cfg: dict) -> DmesgFinding:
     text = data.decode("utf-8", "replace")
     kvm_clock = any(k in text for k in cfg["dmesg"].get("kvm_clock", []))
     lines = text.splitlines()
+    bad = None  # the first frequency that makes no sense (0 MHz, 27 digits): skipped
     for r in cfg["dmesg"]["patterns_re"]:
         for i, line in enumerate(lines):
             m = r.search(line)
             if m:
                 g = m.groupdict()
-                if g.get("mhz"):
-                    hz = round(float(g["mhz"]) * 1e6)
-                elif g.get("khz"):
-                    hz = int(g["khz"]) * 1000
-                else:
-                    hz = parse_number(g["hz"])
-                return DmesgFinding(hz, i + 1, line.strip(), kvm_clock)
+                try:
+                    if g.get("mhz"):
+                        hz = float(g["mhz"]) * 1e6
+                    elif g.get("khz"):
+                        hz = float(g["khz"]) * 1000
+                    else:
+                        hz = float(parse_number(g["hz"]))
+                except (ValueError, OverflowError, TypeError):
+                    hz = float("nan")
+                if not plausible_hz(hz):  # (NaN fails too)
+                    shown = next(v for v in (g.get("mhz"), g.get("khz"), g.get("hz")) if v)
+                    bad = bad or f"line {i + 1}: {_short(shown)} {'MHz' if g.get('mhz') else 'kHz' if g.get('khz') else 'Hz'} " \
+                                 "is not a plausible TSC frequency"
+                    continue
+                return DmesgFinding(int(round(hz)), i + 1, line.strip(), kvm_clock)
+    if bad:
+        raise UsageError(f"no plausible TSC frequency found ({bad})", path=path)
     raise UsageError("no TSC frequency found (looked for 'tsc: Detected N MHz', 'TSC freq read from "
                      "hypervisor', 'tsc: Refined TSC clocksource calibration')", path=path)
 
