@@ -168,6 +168,47 @@ def tampered_cache(tmp: Path, *tables: str) -> Path:
     return c
 
 
+def cache_after_sql(tmp: Path, sql: str, why_not: bool = False) -> Path:
+    """A cache filled by real runs (the whole graph stored; with ``why_not`` its why-not
+    record too), then changed by ``sql``: damaged rows, records and tables of each kind."""
+    import sqlite3
+
+    c = tmp / "cache"
+    for _ in range(2):
+        assert main(["trace", SYM, "--cache", str(c), "--format", "json", "-o", str(tmp / "warm.json")]) == 0
+    if why_not:
+        assert main(["why-not", SYM, "cTSCTicksPerSecond", "--cache", str(c), "-o", str(tmp / "whynot.txt")]) == 0
+    db = sqlite3.connect(c / "facts.sqlite")
+    db.executescript(sql)
+    db.commit()
+    db.close()
+    return c
+
+
+def cache_with_damaged_bodies(tmp: Path) -> Path:
+    """A cache whose records decode, but hold function bodies that do not (found only when a
+    graph is built from them)."""
+    import sqlite3
+
+    from srcscan.extract.cache import decode, encode
+
+    c = cache_after_sql(tmp, "DELETE FROM graphs")
+    db = sqlite3.connect(c / "facts.sqlite")
+    n = 0
+    for key, version, data in db.execute("SELECT key, version, data FROM facts").fetchall():
+        ff = decode(data)
+        bad = [fn for fn in ff.functions if "_body" in fn.__dict__ and fn.name in ("gimR3KvmUpdateSystemTime", "TMR3Init")]
+        for fn in bad:
+            fn.__dict__["_body"] = b"\x80\x05garbage"
+        if bad:
+            db.execute("UPDATE facts SET data = ? WHERE key = ? AND version = ?", (encode(ff), key, version))
+            n += 1
+    db.commit()
+    db.close()
+    assert n == 2
+    return c
+
+
 def _w(p: Path, data: bytes | str) -> Path:
     p.write_bytes(data.encode() if isinstance(data, str) else data)
     return p
@@ -338,6 +379,26 @@ CASES = [
     Case("cache-graph-evidence-tampered",
          lambda t: ["trace", SYM, "--cache", str(tampered_cache(t, "graph_evidence"))], 0,
          r"warning: the cached flow graph is damaged .*; rebuilt the flow graph", out=r"cfgm:/TM/TSCTicksPerSecond"),
+    *[Case(f"cache-{name}", (lambda sql, argv, w: lambda t: [*argv, "--cache", str(cache_after_sql(t, sql, w))])(
+              sql, argv, "why-not" in argv), code, expect, out=out)
+      for name, sql, argv, code, expect, out in [
+          ("graph-node-attrs-damaged", "UPDATE gnodes SET attrs = 'garbage{'", ["trace", SYM], 0,
+           r"warning: the cached flow graph is damaged \(attributes of .*\); rebuilt the flow graph",
+           r"cfgm:/TM/TSCTicksPerSecond"),
+          ("graph-node-keys-damaged", "UPDATE gnodes SET key = 'x' || key", ["trace", SYM], 0,
+           r"warning: the cached flow graph is damaged \(node table and ids disagree", r"cfgm:/TM/TSCTicksPerSecond"),
+          ("whynot-record-garbage", "UPDATE blobs SET data = x'00112233' WHERE name LIKE 'whynot%'",
+           ["why-not", SYM, "cTSCTicksPerSecond"], 0, r"warning: the cached why-not record was damaged .*; rebuilt and replaced",
+           None),
+          ("whynot-record-text", "UPDATE blobs SET data = '{\"a\": 1}' WHERE name LIKE 'whynot%'",
+           ["why-not", SYM, "cTSCTicksPerSecond"], 0, r"warning: the cached why-not record was damaged .*; rebuilt and replaced",
+           None),
+          ("foreign-graphs-table", "DROP TABLE graphs; CREATE TABLE graphs (x TEXT)", ["index", "--graph"], 0,
+           r"warning: the cache's graph tables were not srcscan's \(graphs: other columns\); dropped and rebuilt",
+           r"flow graph: \d+ nodes"),
+      ]],
+    Case("cache-function-bodies-damaged", lambda t: ["trace", SYM, "--cache", str(cache_with_damaged_bodies(t))], 0,
+         r"warning: a damaged function body in the fact cache .*; rebuilt the flow graph", out=r"cfgm:/TM/TSCTicksPerSecond"),
     Case("cache-folder-is-a-file", lambda t: ["trace", SYM, "--cache", str(_w(t / "cachefile", "x"))], 2,
          r"cache folder .*cachefile: "),
     # --- saved traces

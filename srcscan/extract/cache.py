@@ -235,6 +235,16 @@ class FactCache:
                                  "re-parsed and replaced")
         return out
 
+    def forget(self, keys: list[str]) -> None:
+        """Drop these keys' facts (found damaged when used): the next index parses them again."""
+        if self.memo is not None:
+            for k in keys:
+                self.memo.pop(k, None)
+        try:
+            self.db.executemany("DELETE FROM facts WHERE key = ?", [(k,) for k in keys])
+        except sqlite3.DatabaseError:
+            pass
+
     def has_many(self, keys: list[str]) -> set[str]:
         out: set[str] = set()
         for i in range(0, len(keys), 500):

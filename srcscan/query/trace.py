@@ -56,7 +56,23 @@ class Trace:
 def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str = "both",
           ignore_case: bool = False, config: Config | None = None, suggest: bool = True) -> Trace:
     """Trace SYMBOL through an analysed snapshot. Raises NotFound for unknown symbols (with
-    close names when ``suggest``: a history walk asks for them only where it reports them)."""
+    close names when ``suggest``: a history walk asks for them only where it reports them).
+    A cached graph found damaged while it is read (node rows, adjacency) is dropped and built
+    again once (``Trace.rebuilt`` says so), like damaged evidence in ``to_json``."""
+    from ..extract.records import DamagedFacts
+
+    try:
+        return _trace(analysis, symbol, to, direction, ignore_case, config, suggest)
+    except (graphstore.DamagedGraph, DamagedFacts) as e:
+        if analysis.rebuild is None:
+            raise
+        tr = _trace(analysis.rebuild(e), symbol, to, direction, ignore_case, config, suggest)
+        tr.rebuilt = f"{e}; rebuilt the flow graph"
+        return tr
+
+
+def _trace(analysis: Analysis, symbol: str, to: str | None, direction: str, ignore_case: bool,
+           config: Config | None, suggest: bool) -> Trace:
     if direction not in ("up", "down", "both"):
         raise UsageError(f"--direction {direction}: choose up, down or both")
     t0 = time.perf_counter()
