@@ -728,3 +728,45 @@ def test_skipped_block_is_said_on_a_cached_run_too(tmp_path, capsys):
         assert re.search(r"warning: a\.c:4: more than 8192 control keywords \(if, else, loops, \?:\) in one block; "
                          r"the enclosing block \(lines 2-6\) was skipped, flows through it are missing", err), err
         assert any("a.c:4:" in w for w in json.loads(out)["warnings"])
+
+
+# ----------------------------------------------------------------------------- issue 32: index on a cache it cannot fill
+
+@pytest.mark.skipif(not _can_bind_read_only(), reason="needs unshare -rm (user namespaces) for a read-only bind mount")
+def test_index_on_a_read_only_cache_is_one_error(tmp_path):
+    """`index` exists to fill the cache: on one it cannot write it says so once, on stderr,
+    exit 2 (it used to exit 0 with the warning three times on stdout)."""
+    cache = tmp_path / "cache"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SRCSCAN_NO_PROGRESS="1")
+    env.pop("SRCSCAN_SRC", None)
+    run = [sys.executable, "-m", "srcscan", "index", "--cache", str(cache)]
+    assert subprocess.run(run, capture_output=True, env=env, timeout=120).returncode == 0
+    script = f"mount --bind {cache} {cache} && mount -o remount,ro,bind {cache} && " + " ".join(run)
+    p = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, env=env, timeout=240)
+    assert p.returncode == 2 and p.stdout == "", (p.stdout, p.stderr)
+    check_stderr(p.stderr, 2, r"cache cannot write .*facts\.sqlite \(read-only file system\); srcscan index only "
+                              r"fills the cache$")
+
+
+def test_index_on_a_full_disk_is_one_error(tmp_path, capsys, monkeypatch):
+    """Every write of the parsed facts fails (disk full): one error line, exit 2, not a
+    report of files 'parsed' that the next run will parse again."""
+    import sqlite3
+
+    from srcscan.extract import cache as cachemod
+
+    class Full:
+        def __init__(self, db):
+            self._db = db
+
+        def executemany(self, *a):
+            raise sqlite3.OperationalError("database or disk is full")
+
+        def __getattr__(self, name):
+            return getattr(self._db, name)
+
+    real_open = cachemod.FactCache._open
+    monkeypatch.setattr(cachemod.FactCache, "_open", lambda self: Full(real_open(self)))
+    code, out, err = run_cli(["index", "--cache", str(tmp_path / "cache"), "-j", "1"], capsys)
+    assert code == 2 and out == ""
+    check_stderr(err, 2, r"cache write failed \(database or disk is full\): the cache .*facts\.sqlite was not filled")
