@@ -90,7 +90,11 @@ def _trace(analysis: Analysis, symbol: str, to: str | None, direction: str, igno
                                "(shown as ambiguous, not merged with any struct)")
     starts = set(start)
     if to:
-        targets = [t for t in match_nodes(g, to, ignore_case) if t not in starts]
+        named = match_nodes(g, to, ignore_case)
+        targets = [t for t in named if t not in starts]
+        if named and not targets:  # (not "no value named X; did you mean: X")
+            raise UsageError(f"--to {to!r} names the value the trace starts from ({symbol!r}); "
+                             "give another value to find paths to")
         if not targets:
             hint = suggestions(g, to) if suggest else []
             raise NotFound(f"no value named {to!r} for --to" + (f"; did you mean: {', '.join(hint)}?" if hint else ""))
