@@ -410,6 +410,10 @@ CASES = [
           ("empty-define", ["-D", ""], r"-D '': '' is not a macro name"),
           ("define-with-space", ["-D", "A B=1"], r"-D 'A B=1': 'A B' is not a macro name"),
       ]],
+    Case("clone-empty-repository", lambda t: (subprocess.run(["git", "init", "-q", "--bare", str(t / "empty.git")],
+                                                              check=True),
+                                               ["clone", (t / "empty.git").as_uri(), "clonedest"])[1], 2,
+         r"empty\.git: the repository is empty \(no commits\); nothing cloned"),  # (and ./clonedest not left)
     Case("cache-function-bodies-damaged", lambda t: ["trace", SYM, "--cache", str(cache_with_damaged_bodies(t))], 0,
          r"warning: a damaged function body in the fact cache .*; rebuilt the flow graph", out=r"cfgm:/TM/TSCTicksPerSecond"),
     Case("cache-folder-is-a-file", lambda t: ["trace", SYM, "--cache", str(_w(t / "cachefile", "x"))], 2,
