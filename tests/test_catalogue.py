@@ -264,6 +264,27 @@ def damaged_repo(tmp: Path) -> Path:
     return h
 
 
+def corrupt_pack_repo(tmp: Path) -> Path:
+    """A history repository packed by `git gc`, with the bytes of HEAD's TM.cpp blob damaged
+    inside the pack (the other blobs intact)."""
+    h = history_repo(tmp)
+    git = ["git", "-C", str(h)]
+    subprocess.run([*git, "gc", "-q"], check=True, capture_output=True)
+    sha = subprocess.run([*git, "rev-parse", "HEAD:src/VBox/VMM/VMMR3/TM.cpp"], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    pack = next((h / ".git" / "objects" / "pack").glob("*.pack"))
+    rows = subprocess.run([*git, "verify-pack", "-v", str(pack.with_suffix(".idx"))], capture_output=True, text=True,
+                          check=True).stdout.splitlines()
+    _, kind, _, packed, offset, *rest = next(r.split() for r in rows if r.startswith(sha))
+    assert kind == "blob" and not rest, "TM.cpp should be stored whole"
+    pack.chmod(0o644)
+    data = bytearray(pack.read_bytes())
+    for i in range(int(offset) + 8, int(offset) + int(packed) - 2):
+        data[i] ^= 0xFF
+    pack.write_bytes(bytes(data))
+    return h
+
+
 def fifo(tmp: Path) -> Path:
     p = tmp / "pipe"
     os.mkfifo(p)
@@ -414,6 +435,10 @@ CASES = [
                                                               check=True),
                                                ["clone", (t / "empty.git").as_uri(), "clonedest"])[1], 2,
          r"empty\.git: the repository is empty \(no commits\); nothing cloned"),  # (and ./clonedest not left)
+    Case("corrupt-pack-name-in-the-bad-blob", lambda t: ["trace", "TMR3Init:u64Hz", "--src", str(corrupt_pack_repo(t)),
+                                                          "--rev", "HEAD", "-j", "1"], 2,
+         r"no value named 'TMR3Init:u64Hz', but 1 file\(s\) cannot be read from the repository "
+         r"\(src/VBox/VMM/VMMR3/TM\.cpp\); the repository is damaged"),
     Case("cache-function-bodies-damaged", lambda t: ["trace", SYM, "--cache", str(cache_with_damaged_bodies(t))], 0,
          r"warning: a damaged function body in the fact cache .*; rebuilt the flow graph", out=r"cfgm:/TM/TSCTicksPerSecond"),
     Case("cache-folder-is-a-file", lambda t: ["trace", SYM, "--cache", str(_w(t / "cachefile", "x"))], 2,
@@ -787,3 +812,15 @@ def test_index_on_a_full_disk_is_one_error(tmp_path, capsys, monkeypatch):
     code, out, err = run_cli(["index", "--cache", str(tmp_path / "cache"), "-j", "1"], capsys)
     assert code == 2 and out == ""
     check_stderr(err, 2, r"cache write failed \(database or disk is full\): the cache .*facts\.sqlite was not filled")
+
+
+def test_corrupt_pack_spoils_only_its_own_blob(tmp_path, capsys):
+    """One damaged object in a pack: that file is skipped with a warning, every other blob
+    (read after it) is read as it is, and nothing is parsed from the bytes of a bad read."""
+    repo = corrupt_pack_repo(tmp_path)
+    code, out, err = run_cli(["trace", SYM, "--src", str(repo), "--rev", "HEAD", "-j", "1",
+                              "--cache", str(tmp_path / "c")], capsys)
+    assert code == 0, err
+    unreadable = [ln for ln in err.splitlines() if "cannot read blob" in ln]
+    assert len(unreadable) == 1 and "src/VBox/VMM/VMMR3/TM.cpp" in unreadable[0], err
+    assert "u32TscScale" in out  # GIMKvmInternal.h and GIMKvm.cpp, read after it, are there

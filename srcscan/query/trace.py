@@ -71,6 +71,18 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
         return tr
 
 
+def _damaged_repository(analysis: Analysis, name: str) -> None:
+    """A name not found while files of the revision could not be read is not "no value named":
+    it may live in those files. RevisionError (exit 2) naming them."""
+    from ..errors import RevisionError
+
+    unread = getattr(analysis.snapshot, "unreadable", None)
+    if unread:
+        raise RevisionError(f"no value named {name!r}, but {len(unread)} file(s) cannot be read from the repository "
+                            f"({', '.join(unread[:2])}{'...' if len(unread) > 2 else ''}); the repository is damaged: "
+                            "see 'git fsck'")
+
+
 def _trace(analysis: Analysis, symbol: str, to: str | None, direction: str, ignore_case: bool,
            config: Config | None, suggest: bool) -> Trace:
     if direction not in ("up", "down", "both"):
@@ -79,6 +91,7 @@ def _trace(analysis: Analysis, symbol: str, to: str | None, direction: str, igno
     g = analysis.graph
     start = match_nodes(g, symbol, ignore_case)
     if not start:
+        _damaged_repository(analysis, symbol)
         hint = suggestions(g, symbol) if suggest else []
         raise NotFound(f"no value named {symbol!r} in {analysis.snapshot.describe()}"
                        + (f"; did you mean: {', '.join(hint)}?" if hint else ""))
@@ -96,6 +109,7 @@ def _trace(analysis: Analysis, symbol: str, to: str | None, direction: str, igno
             raise UsageError(f"--to {to!r} names the value the trace starts from ({symbol!r}); "
                              "give another value to find paths to")
         if not targets:
+            _damaged_repository(analysis, to)
             hint = suggestions(g, to) if suggest else []
             raise NotFound(f"no value named {to!r} for --to" + (f"; did you mean: {', '.join(hint)}?" if hint else ""))
         tr.targets = targets
