@@ -7,6 +7,7 @@ import pickle
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from dataclasses import dataclass, field
 
@@ -102,27 +103,65 @@ def _jobs(jobs: int) -> int:
         return os.cpu_count() or 1
 
 
-def _parse_in_pool(items, n: int):
+POOL_FAILURES = (OSError, BrokenProcessPool)  # no process could be started (a process limit), a worker died
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End a pool that failed, its started workers included: nothing left waiting at exit."""
+    for p in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            p.kill()
+            p.join(5)
+        except (OSError, ValueError, AttributeError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _why(e: BaseException) -> str:
+    return getattr(e, "strerror", None) or str(e) or type(e).__name__
+
+
+def _parse_in_pool(items, n: int, warn=None):
     """(key, encoded facts) of each (path, bytes, key) of ``items``, parsed by ``n`` worker
-    processes, in order. Bounded: only a few chunks of file bytes are in flight at once."""
+    processes, in order. Bounded: only a few chunks of file bytes are in flight at once. When
+    workers cannot be started (a process limit) or one dies, the rest is parsed in this
+    process, with one warning (``warn``)."""
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
     it, in_flight = iter(items), deque()
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init) as pool:
-
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init)
+    failed = None
+    try:
         def submit() -> bool:
             chunk = list(islice(it, CHUNK))
             if chunk:
-                in_flight.append(pool.submit(_work_many, chunk))
+                in_flight.append((chunk, None))  # (kept until its result is out)
+                in_flight[-1] = (chunk, pool.submit(_work_many, chunk))
             return bool(chunk)
 
-        for _ in range(n * WINDOW):
-            if not submit():
-                break
-        while in_flight:
-            yield from in_flight.popleft().result()
-            submit()
+        try:
+            for _ in range(n * WINDOW):
+                if not submit():
+                    break
+            while in_flight:
+                got = in_flight[0][1].result()
+                in_flight.popleft()
+                yield from got
+                submit()
+        except POOL_FAILURES as e:
+            failed = e
+    finally:
+        if failed is None:
+            pool.shutdown(wait=True)
+        else:
+            _stop(pool)
+    if failed is not None:
+        if warn is not None:
+            warn(f"could not run {n} parser processes ({_why(failed)}); parsing in this process")
+        for chunk, _ in in_flight:
+            yield from _work_many(chunk)
+        yield from _work_many(list(it))
 
 
 def snapshot_files(snapshot: Snapshot, cache: FactCache | None) -> list[tuple[str, str]]:
@@ -261,13 +300,23 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
             _SNAPSHOT, _CACHE_DIR = snapshot, str(cache.folder)
             ctx = multiprocessing.get_context("fork")
             chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
-            with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init) as pool:
+            pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init)
+            try:
                 for done, nbytes, warns in pool.map(_index_chunk, chunks, chunksize=1):
                     stats.bytes_parsed += nbytes
                     stats.warnings.extend(warns)
                     bar.update(done)
+                pool.shutdown(wait=True)
+            except POOL_FAILURES as e:  # what the workers stored stays; the rest is parsed here
+                _stop(pool)
+                stats.warnings.append(f"could not run {n} parser processes ({_why(e)}); parsing in this process")
+                there = cache.has_many(sorted({k for _, k in todo}))
+                todo[:] = [(p, k) for p, k in todo if k not in there]
+                for path, data, key in items():
+                    take(key, encode(extract_bounded(path, data, key)))
+                    bar.update(1)
         elif parallel:
-            for key, blob in _parse_in_pool(items(), n):
+            for key, blob in _parse_in_pool(items(), n, stats.warnings.append):
                 take(key, blob)
                 bar.update(1)
         else:
@@ -336,7 +385,7 @@ def index_versions(snapshots: list[Snapshot], cache: FactCache, jobs: int = 0) -
     pending: list[tuple[str, bytes]] = []
     bar = progress(total=len(todo), desc="parsing the revisions' files", unit="file")
     try:
-        for key, blob in _parse_in_pool(items(), n):
+        for key, blob in _parse_in_pool(items(), n, stats.warnings.append):
             pending.append((key, blob))
             bar.update(1)
             if len(pending) >= BATCH:
