@@ -439,6 +439,24 @@ CASES = [
                                                           "--rev", "HEAD", "-j", "1"], 2,
          r"no value named 'TMR3Init:u64Hz', but 1 file\(s\) cannot be read from the repository "
          r"\(src/VBox/VMM/VMMR3/TM\.cpp\); the repository is damaged"),
+    *[Case(f"construct-{name}", (lambda sym, text: lambda t: ["trace", sym, "--src", str(tree(t, {"a.c": text}))])(
+              sym, text),
+           0, expect, out=out)
+      for name, sym, text, expect, out in [
+          ("k-and-r", "gKR", "int gKR;\nint set(v)\nint v;\n{\n    int w = v * 2;\n    gKR = w;\n    return w;\n}\n"
+                             "void caller(int a)\n{\n    set(a);\n}\n", "", r"caller#0 \(a\) -> set#0 \(v\) -> set:w -> gKR"),
+          ("k-and-r-two-lists", "gKR", "int gKR;\nint set(a, b)\nint a;\nlong b;\n{\n    gKR = a + b;\n}\n", "",
+           r"set#1 \(b\).*a\.c:6"),
+          ("digraphs", "gDi", "int gDi;\nvoid setd(int v)\n<%\n    int w = v * 2;\n    gDi = w;\n%>\n", "",
+           r"setd#0 \(v\) -> setd:w -> gDi"),
+          ("brace-macros", "gBr", "#define BEGIN {\n#define END }\nint gBr;\nvoid setb(int v)\nBEGIN\n    int w = v * 2;\n"
+                                  "    gBr = w;\nEND\n", "", r"setb#0 \(v\) -> setb:w -> gBr"),
+          ("split-identifier", "gCont", "int gCont;\nvoid setc(int v)\n{\n    int w = v * 2;\n    gCo\\\nnt = w;\n}\n",
+           "", r"setc:w  \[local\]  a\.c:5"),
+          ("k-and-r-too-long", "gKR", "int gKR;\nint f(a,b,c) char *a,*b,*c; {\n    gKR = *a;\n}\nvoid g(int v)\n{\n    gKR = v;\n}\n",
+           r"warning: a\.c:2: K&R definition of f\(\) has a parameter list too long to respell; its parameters are not "
+           r"followed", None),
+      ]],
     Case("cache-function-bodies-damaged", lambda t: ["trace", SYM, "--cache", str(cache_with_damaged_bodies(t))], 0,
          r"warning: a damaged function body in the fact cache .*; rebuilt the flow graph", out=r"cfgm:/TM/TSCTicksPerSecond"),
     Case("cache-folder-is-a-file", lambda t: ["trace", SYM, "--cache", str(_w(t / "cachefile", "x"))], 2,
