@@ -185,6 +185,20 @@ def cache_after_sql(tmp: Path, sql: str, why_not: bool = False) -> Path:
     return c
 
 
+def history_cache_with_kept_answers(tmp: Path, data: str) -> list[str]:
+    """argv of a history run whose cache holds kept trace answers replaced by ``data`` (SQL)."""
+    import sqlite3
+
+    repo, c = history_repo(tmp), tmp / "cache"
+    argv = ["history", SYM, "--range", "r55000..r55021", "--src", str(repo), "--cache", str(c)]
+    assert main([*argv, "-o", str(tmp / "first.txt")]) == 0
+    db = sqlite3.connect(c / "facts.sqlite")
+    assert db.execute(f"UPDATE blobs SET data = {data} WHERE name LIKE 'trace-result:%'").rowcount > 0
+    db.commit()
+    db.close()
+    return argv
+
+
 def cache_with_damaged_bodies(tmp: Path) -> Path:
     """A cache whose records decode, but hold function bodies that do not (found only when a
     graph is built from them)."""
@@ -457,6 +471,9 @@ CASES = [
            r"warning: a\.c:2: K&R definition of f\(\) has a parameter list too long to respell; its parameters are not "
            r"followed", None),
       ]],
+    *[Case(f"cache-kept-answer-{name}", (lambda data: lambda t: history_cache_with_kept_answers(t, data))(data), 0,
+           r"warning: a kept trace answer in the cache was damaged; traced again and replaced", out=r"1 change\(s\)")
+      for name, data in [("text", "'{\"nodes\": 5}'"), ("garbage", "x'00112233'"), ("wrong-json", "'[1, 2]'")]],
     Case("cache-function-bodies-damaged", lambda t: ["trace", SYM, "--cache", str(cache_with_damaged_bodies(t))], 0,
          r"warning: a damaged function body in the fact cache .*; rebuilt the flow graph", out=r"cfgm:/TM/TSCTicksPerSecond"),
     Case("cache-folder-is-a-file", lambda t: ["trace", SYM, "--cache", str(_w(t / "cachefile", "x"))], 2,
