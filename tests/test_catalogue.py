@@ -467,6 +467,8 @@ CASES = [
                                   "    gBr = w;\nEND\n", "", r"setb#0 \(v\) -> setb:w -> gBr"),
           ("split-identifier", "gCont", "int gCont;\nvoid setc(int v)\n{\n    int w = v * 2;\n    gCo\\\nnt = w;\n}\n",
            "", r"setc:w  \[local\]  a\.c:5"),
+          ("cr-line-ends", "gCR", "int gCR;\r// a comment\rvoid setr(int v)\r{\r    int w = v * 2;\r    gCR = w;\r}\r", "",
+           r"setr:w  \[local\]  a\.c:6"),
           ("k-and-r-too-long", "gKR", "int gKR;\nint f(a,b,c) char *a,*b,*c; {\n    gKR = *a;\n}\nvoid g(int v)\n{\n    gKR = v;\n}\n",
            r"warning: a\.c:2: K&R definition of f\(\) has a parameter list too long to respell; its parameters are not "
            r"followed", None),

@@ -7,6 +7,7 @@ everything else stay as they are.
 - digraphs (``<% %> <: :> %:``) become the tokens they stand for;
 - object-like macros that are only a brace (``#define BEGIN {`` / ``#define END }``) are
   replaced by that brace where they are used;
+- lines ended by a lone CR become lines ended by a newline;
 - a K&R definition (``int set(v) int v; {``) gets its parameter list written the ANSI way
   (``int set(int v)``) in the space of the old list and declarations; one that does not fit is
   left as it was and reported (``notes``: 'LINE: what', shown as a warning naming the function).
@@ -52,8 +53,15 @@ def _mask(data: bytes) -> bytes:
     return _OPAQUE.sub(lambda m: re.sub(rb"[^\n]", b" ", m.group()), data)
 
 
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
 def respell(data: bytes) -> tuple[bytes, list[str]]:
-    """(the bytes to parse, notes 'LINE: what' on constructs left as they were)."""
+    """(the bytes to parse, notes 'LINE: what' on constructs left as they were). Lines ended by
+    a lone CR (classic Mac files) end with a newline: a ``//`` comment stops at its line, and
+    lines are counted as an editor shows them."""
+    if b"\r" in data:
+        data = _LONE_CR.sub(b"\n", data)
     split, digraph = _any_split(data), _any_digraph(data)
     brace, kr = _ANY_BRACE_MACRO.search(data), _ANY_KR.search(data)
     if not (split or digraph or brace or kr):
