@@ -76,6 +76,17 @@ def json_depth(data: bytes | str) -> int:
     return max(accumulate(map(_JSON_DELTA.__getitem__, kept)), default=0)
 
 
+MAX_JSON_VALUES = 8_000_000  # about 1 GB once decoded; a whole-slice trace of a huge question holds far fewer
+MAX_JSON_BYTES = 512 * 1024 * 1024
+
+
+def json_values(data: bytes | str) -> int:
+    """An upper bound on the values a JSON text holds (commas and openings, strings included),
+    counted at C speed before anything is decoded: ``[{},{},...]`` of 150 MB decodes to ~4 GB."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    return raw.count(b",") + raw.count(b"{") + raw.count(b"[")
+
+
 def loads_json(data: bytes | str, max_depth: int = MAX_JSON_DEPTH):
     """``json.loads`` that refuses (ValueError) a document nested deeper than ``max_depth``
     before parsing it: the C decoder recurses once per level and, with the raised recursion
@@ -85,6 +96,9 @@ def loads_json(data: bytes | str, max_depth: int = MAX_JSON_DEPTH):
     depth = json_depth(data)
     if depth > max_depth:
         raise ValueError(f"nested {depth} levels deep (at most {max_depth})")
+    n = json_values(data)
+    if n > MAX_JSON_VALUES:
+        raise ValueError(f"about {n} values (at most {MAX_JSON_VALUES})")
     return json.loads(data)
 
 

@@ -476,6 +476,9 @@ CASES = [
     *[Case(f"cache-kept-answer-{name}", (lambda data: lambda t: history_cache_with_kept_answers(t, data))(data), 0,
            r"warning: a kept trace answer in the cache was damaged; traced again and replaced", out=r"1 change\(s\)")
       for name, data in [("text", "'{\"nodes\": 5}'"), ("garbage", "x'00112233'"), ("wrong-json", "'[1, 2]'")]],
+    Case("report-millions-of-tiny-values", lambda t: ["report", str(_w(t / "flood.json", b"[" + b",".join([b"{}"] * 9_000_000)
+                                                                          + b"]")), "-f", "text"], 2,
+         r"flood\.json: about \d+ JSON values, more than a srcscan trace holds \(8000000\); not decoded", seconds=20),
     Case("cache-function-bodies-damaged", lambda t: ["trace", SYM, "--cache", str(cache_with_damaged_bodies(t))], 0,
          r"warning: a damaged function body in the fact cache .*; rebuilt the flow graph", out=r"cfgm:/TM/TSCTicksPerSecond"),
     Case("cache-folder-is-a-file", lambda t: ["trace", SYM, "--cache", str(_w(t / "cachefile", "x"))], 2,
