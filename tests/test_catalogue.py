@@ -479,6 +479,7 @@ CASES = [
     Case("report-millions-of-tiny-values", lambda t: ["report", str(_w(t / "flood.json", b"[" + b",".join([b"{}"] * 9_000_000)
                                                                           + b"]")), "-f", "text"], 2,
          r"flood\.json: about \d+ JSON values, more than a srcscan trace holds \(8000000\); not decoded", seconds=20),
+    Case("stats-top-negative", lambda t: ["stats", "--top", "-1"], 2, r"--top -1: give 0 or more files to list"),
     Case("cache-function-bodies-damaged", lambda t: ["trace", SYM, "--cache", str(cache_with_damaged_bodies(t))], 0,
          r"warning: a damaged function body in the fact cache .*; rebuilt the flow graph", out=r"cfgm:/TM/TSCTicksPerSecond"),
     Case("cache-folder-is-a-file", lambda t: ["trace", SYM, "--cache", str(_w(t / "cachefile", "x"))], 2,
