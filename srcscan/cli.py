@@ -288,6 +288,11 @@ def _check_output_is_not_input(args) -> None:
         return
     named = [(getattr(args, k, None), k.replace("_", "-")) for k in ("trace", "log", "guest_dmesg")]
     named += [(s, "--src") for s in getattr(args, "src", None) or []]
+    if hasattr(args, "no_cache") and not args.no_cache:  # the cache database this run reads and writes
+        from .extract.cache import default_cache_dir
+
+        db = os.path.join(getattr(args, "cache", None) or str(default_cache_dir()), "facts.sqlite")
+        named += [(db + suffix, "the fact cache in use") for suffix in ("", "-wal", "-shm")]
     for path, what in named:
         if not isinstance(path, str) or path == "-":
             continue

@@ -77,6 +77,17 @@ def json_depth(data: bytes | str) -> int:
     return max(accumulate(map(_JSON_DELTA.__getitem__, kept)), default=0)
 
 
+MAX_JSON_VALUES = 8_000_000  # about 1 GB once decoded; a whole-slice trace of a huge question holds far fewer
+MAX_JSON_BYTES = 512 * 1024 * 1024
+
+
+def json_values(data: bytes | str) -> int:
+    """An upper bound on the values a JSON text holds (commas and openings, strings included),
+    counted at C speed before anything is decoded: ``[{},{},...]`` of 150 MB decodes to ~4 GB."""
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    return raw.count(b",") + raw.count(b"{") + raw.count(b"[")
+
+
 def loads_json(data: bytes | str, max_depth: int = MAX_JSON_DEPTH):
     """``json.loads`` that refuses (ValueError) a document nested deeper than ``max_depth``
     before parsing it: the C decoder recurses once per level and, with the raised recursion
@@ -86,6 +97,9 @@ def loads_json(data: bytes | str, max_depth: int = MAX_JSON_DEPTH):
     depth = json_depth(data)
     if depth > max_depth:
         raise ValueError(f"nested {depth} levels deep (at most {max_depth})")
+    n = json_values(data)
+    if n > MAX_JSON_VALUES:
+        raise ValueError(f"about {n} values (at most {MAX_JSON_VALUES})")
     return json.loads(data)
 
 
@@ -142,7 +156,65 @@ def progress(iterable=None, total=None, desc: str = "", unit: str = "it"):
     return _Watched(bar, cb, total, desc, unit)
 
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# control characters (C0 but tab, DEL, C1), line and paragraph separators, and bidi controls
+# (marks, embeddings, overrides U+202E, isolates): what makes text from a tree or a history
+# act on a terminal, forge a line, or read differently from what it is
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_TEXT = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(m: re.Match) -> str:
+    c = ord(m.group())
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+
+def inert(s: str, lines: bool = False) -> str:
+    """Text from the tree, a log or a history (a file name, a commit subject, a source line)
+    made inert for a terminal or a text report: control characters, line breaks and bidi
+    controls shown as \\xNN / \\uNNNN, so one value stays on its line and reads as it is
+    (tabs kept). With ``lines``, line breaks are kept (a whole text of srcscan's own lines)."""
+    return (_UNSAFE_LINES if lines else _UNSAFE_TEXT).sub(_escape, s)
+
+
+_DQ_SAFE = re.compile(r'[^"$`\\!\x00-\x1f\x7f]*')
+_BARE_SAFE = re.compile(r"[A-Za-z0-9_@%+=:,./-]+")
+_PLACEHOLDER = re.compile(r'"([^"]*\{[a-z_]+\}[^"]*)"|(\{[a-z_]+\})')
+
+
+def shell_quote(s: str) -> str:
+    """One word for a POSIX shell holding ``s`` literally: double quotes when nothing in it
+    is special there (no ``$``, backquote, backslash, ``"``, ``!``, control character), else
+    single quotes (a ``'`` spelled ``'"'"'``), so pasting the command never expands anything."""
+    if _DQ_SAFE.fullmatch(s):
+        return f'"{s}"'
+    return "'" + s.replace("'", "'\"'\"'") + "'"
+
+
+def shell_command(template: str, **values) -> str:
+    """A command line from a template (data files: queries/) whose placeholders take values
+    from the tree or a log. Each double-quoted word holding a placeholder, and each bare
+    placeholder, becomes one ``shell_quote``d word, whatever the value holds (``$(...)``,
+    quotes, ``;``, a line break); a bare value of plain characters (a number) stays bare."""
+    def word(m: re.Match) -> str:
+        if m.group(1) is not None:
+            return shell_quote(m.group(1).format(**values))
+        v = m.group(2).format(**values)
+        return v if _BARE_SAFE.fullmatch(v) else shell_quote(v)
+
+    return _PLACEHOLDER.sub(word, template)
+
+
+def inert_doc(x):
+    """``inert`` on every string of a JSON-like document (dict keys included), for the text
+    renderers: one escaping layer applied where the text format is made."""
+    if isinstance(x, str):
+        return inert(x)
+    if isinstance(x, dict):
+        return {inert(k) if isinstance(k, str) else k: inert_doc(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [inert_doc(v) for v in x]
+    return x
 
 
 MAX_WORD = 160  # a longer run without spaces (a symbol, a path, a URL) is shortened in messages

@@ -42,6 +42,7 @@ class Case:
     subprocess: bool = False  # also run as `python -m srcscan` in a child process
     seconds: float = 60.0  # wall-clock bound
     marks: list = field(default_factory=list)
+    stdin: bytes | None = None  # what the command reads as standard input (`-`)
 
 
 def check_stderr(err: str, code: int, expect: str) -> None:
@@ -52,7 +53,7 @@ def check_stderr(err: str, code: int, expect: str) -> None:
     errors = [line for line in lines if line.startswith("srcscan: error:")]
     if code == 0:
         assert not errors, err
-        assert any(re.search(expect, line) for line in lines), f"no line matching {expect!r} in {err!r}"
+        assert not expect or any(re.search(expect, line) for line in lines), f"no line matching {expect!r} in {err!r}"
     else:
         assert len(errors) == 1 and lines[-1] == errors[0], f"want exactly one final error line: {err!r}"
         assert re.search(expect, errors[0]), f"{expect!r} not in {errors[0]!r}"
@@ -167,6 +168,61 @@ def tampered_cache(tmp: Path, *tables: str) -> Path:
     return c
 
 
+def cache_after_sql(tmp: Path, sql: str, why_not: bool = False) -> Path:
+    """A cache filled by real runs (the whole graph stored; with ``why_not`` its why-not
+    record too), then changed by ``sql``: damaged rows, records and tables of each kind."""
+    import sqlite3
+
+    c = tmp / "cache"
+    for _ in range(2):
+        assert main(["trace", SYM, "--cache", str(c), "--format", "json", "-o", str(tmp / "warm.json")]) == 0
+    if why_not:
+        assert main(["why-not", SYM, "cTSCTicksPerSecond", "--cache", str(c), "-o", str(tmp / "whynot.txt")]) == 0
+    db = sqlite3.connect(c / "facts.sqlite")
+    db.executescript(sql)
+    db.commit()
+    db.close()
+    return c
+
+
+def history_cache_with_kept_answers(tmp: Path, data: str) -> list[str]:
+    """argv of a history run whose cache holds kept trace answers replaced by ``data`` (SQL)."""
+    import sqlite3
+
+    repo, c = history_repo(tmp), tmp / "cache"
+    argv = ["history", SYM, "--range", "r55000..r55021", "--src", str(repo), "--cache", str(c)]
+    assert main([*argv, "-o", str(tmp / "first.txt")]) == 0
+    db = sqlite3.connect(c / "facts.sqlite")
+    assert db.execute(f"UPDATE blobs SET data = {data} WHERE name LIKE 'trace-result:%'").rowcount > 0
+    db.commit()
+    db.close()
+    return argv
+
+
+def cache_with_damaged_bodies(tmp: Path) -> Path:
+    """A cache whose records decode, but hold function bodies that do not (found only when a
+    graph is built from them)."""
+    import sqlite3
+
+    from srcscan.extract.cache import decode, encode
+
+    c = cache_after_sql(tmp, "DELETE FROM graphs")
+    db = sqlite3.connect(c / "facts.sqlite")
+    n = 0
+    for key, version, data in db.execute("SELECT key, version, data FROM facts").fetchall():
+        ff = decode(data)
+        bad = [fn for fn in ff.functions if "_body" in fn.__dict__ and fn.name in ("gimR3KvmUpdateSystemTime", "TMR3Init")]
+        for fn in bad:
+            fn.__dict__["_body"] = b"\x80\x05garbage"
+        if bad:
+            db.execute("UPDATE facts SET data = ? WHERE key = ? AND version = ?", (encode(ff), key, version))
+            n += 1
+    db.commit()
+    db.close()
+    assert n == 2
+    return c
+
+
 def _w(p: Path, data: bytes | str) -> Path:
     p.write_bytes(data.encode() if isinstance(data, str) else data)
     return p
@@ -219,6 +275,27 @@ def damaged_repo(tmp: Path) -> Path:
     obj = h / ".git" / "objects" / sha[:2] / sha[2:]
     obj.chmod(0o644)
     obj.write_bytes(b"garbage")
+    return h
+
+
+def corrupt_pack_repo(tmp: Path) -> Path:
+    """A history repository packed by `git gc`, with the bytes of HEAD's TM.cpp blob damaged
+    inside the pack (the other blobs intact)."""
+    h = history_repo(tmp)
+    git = ["git", "-C", str(h)]
+    subprocess.run([*git, "gc", "-q"], check=True, capture_output=True)
+    sha = subprocess.run([*git, "rev-parse", "HEAD:src/VBox/VMM/VMMR3/TM.cpp"], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    pack = next((h / ".git" / "objects" / "pack").glob("*.pack"))
+    rows = subprocess.run([*git, "verify-pack", "-v", str(pack.with_suffix(".idx"))], capture_output=True, text=True,
+                          check=True).stdout.splitlines()
+    _, kind, _, packed, offset, *rest = next(r.split() for r in rows if r.startswith(sha))
+    assert kind == "blob" and not rest, "TM.cpp should be stored whole"
+    pack.chmod(0o644)
+    data = bytearray(pack.read_bytes())
+    for i in range(int(offset) + 8, int(offset) + int(packed) - 2):
+        data[i] ^= 0xFF
+    pack.write_bytes(bytes(data))
     return h
 
 
@@ -337,6 +414,74 @@ CASES = [
     Case("cache-graph-evidence-tampered",
          lambda t: ["trace", SYM, "--cache", str(tampered_cache(t, "graph_evidence"))], 0,
          r"warning: the cached flow graph is damaged .*; rebuilt the flow graph", out=r"cfgm:/TM/TSCTicksPerSecond"),
+    *[Case(f"cache-{name}", (lambda sql, argv, w: lambda t: [*argv, "--cache", str(cache_after_sql(t, sql, w))])(
+              sql, argv, "why-not" in argv), code, expect, out=out)
+      for name, sql, argv, code, expect, out in [
+          ("graph-node-attrs-damaged", "UPDATE gnodes SET attrs = 'garbage{'", ["trace", SYM], 0,
+           r"warning: the cached flow graph is damaged \(attributes of .*\); rebuilt the flow graph",
+           r"cfgm:/TM/TSCTicksPerSecond"),
+          ("graph-node-keys-damaged", "UPDATE gnodes SET key = 'x' || key", ["trace", SYM], 0,
+           r"warning: the cached flow graph is damaged \(node table and ids disagree", r"cfgm:/TM/TSCTicksPerSecond"),
+          ("whynot-record-garbage", "UPDATE blobs SET data = x'00112233' WHERE name LIKE 'whynot%'",
+           ["why-not", SYM, "cTSCTicksPerSecond"], 0, r"warning: the cached why-not record was damaged .*; rebuilt and replaced",
+           None),
+          ("whynot-record-text", "UPDATE blobs SET data = '{\"a\": 1}' WHERE name LIKE 'whynot%'",
+           ["why-not", SYM, "cTSCTicksPerSecond"], 0, r"warning: the cached why-not record was damaged .*; rebuilt and replaced",
+           None),
+          ("foreign-graphs-table", "DROP TABLE graphs; CREATE TABLE graphs (x TEXT)", ["index", "--graph"], 0,
+           r"warning: the cache's graph tables were not srcscan's \(graphs: other columns\); dropped and rebuilt",
+           r"flow graph: \d+ nodes"),
+      ]],
+    Case("output-is-the-cache-database", lambda t: ["trace", SYM, "--cache", str(cache_after_sql(t, "")), "-o",
+                                                     str(t / "cache" / "facts.sqlite")], 2,
+         r"--output .*facts\.sqlite: is also an input \(the fact cache in use\); refusing to overwrite it"),
+    Case("to-names-the-start", lambda t: ["trace", SYM, "--to", SYM], 2,
+         r"--to 'cTscTicksPerSecond' names the value the trace starts from"),
+    *[Case(f"config-{name}", (lambda argv: lambda t: ["trace", SYM, *argv])(argv), 2, expect)
+      for name, argv, expect in [
+          ("exclusive-defines", ["-D", "IN_RING3", "-D", "IN_RING0"],
+           r"-D IN_RING3 and -D IN_RING0: only one of IN_RING3, IN_RING0, IN_RC is defined in any build"),
+          ("define-and-undef", ["-D", "X", "-U", "X"], r"-D X and -U X contradict each other"),
+          ("empty-define", ["-D", ""], r"-D '': '' is not a macro name"),
+          ("define-with-space", ["-D", "A B=1"], r"-D 'A B=1': 'A B' is not a macro name"),
+      ]],
+    Case("clone-empty-repository", lambda t: (subprocess.run(["git", "init", "-q", "--bare", str(t / "empty.git")],
+                                                              check=True),
+                                               ["clone", (t / "empty.git").as_uri(), "clonedest"])[1], 2,
+         r"empty\.git: the repository is empty \(no commits\); nothing cloned"),  # (and ./clonedest not left)
+    Case("corrupt-pack-name-in-the-bad-blob", lambda t: ["trace", "TMR3Init:u64Hz", "--src", str(corrupt_pack_repo(t)),
+                                                          "--rev", "HEAD", "-j", "1"], 2,
+         r"no value named 'TMR3Init:u64Hz', but 1 file\(s\) cannot be read from the repository "
+         r"\(src/VBox/VMM/VMMR3/TM\.cpp\); the repository is damaged"),
+    *[Case(f"construct-{name}", (lambda sym, text: lambda t: ["trace", sym, "--src", str(tree(t, {"a.c": text}))])(
+              sym, text),
+           0, expect, out=out)
+      for name, sym, text, expect, out in [
+          ("k-and-r", "gKR", "int gKR;\nint set(v)\nint v;\n{\n    int w = v * 2;\n    gKR = w;\n    return w;\n}\n"
+                             "void caller(int a)\n{\n    set(a);\n}\n", "", r"caller#0 \(a\) -> set#0 \(v\) -> set:w -> gKR"),
+          ("k-and-r-two-lists", "gKR", "int gKR;\nint set(a, b)\nint a;\nlong b;\n{\n    gKR = a + b;\n}\n", "",
+           r"set#1 \(b\).*a\.c:6"),
+          ("digraphs", "gDi", "int gDi;\nvoid setd(int v)\n<%\n    int w = v * 2;\n    gDi = w;\n%>\n", "",
+           r"setd#0 \(v\) -> setd:w -> gDi"),
+          ("brace-macros", "gBr", "#define BEGIN {\n#define END }\nint gBr;\nvoid setb(int v)\nBEGIN\n    int w = v * 2;\n"
+                                  "    gBr = w;\nEND\n", "", r"setb#0 \(v\) -> setb:w -> gBr"),
+          ("split-identifier", "gCont", "int gCont;\nvoid setc(int v)\n{\n    int w = v * 2;\n    gCo\\\nnt = w;\n}\n",
+           "", r"setc:w  \[local\]  a\.c:5"),
+          ("cr-line-ends", "gCR", "int gCR;\r// a comment\rvoid setr(int v)\r{\r    int w = v * 2;\r    gCR = w;\r}\r", "",
+           r"setr:w  \[local\]  a\.c:6"),
+          ("k-and-r-too-long", "gKR", "int gKR;\nint f(a,b,c) char *a,*b,*c; {\n    gKR = *a;\n}\nvoid g(int v)\n{\n    gKR = v;\n}\n",
+           r"warning: a\.c:2: K&R definition of f\(\) has a parameter list too long to respell; its parameters are not "
+           r"followed", None),
+      ]],
+    *[Case(f"cache-kept-answer-{name}", (lambda data: lambda t: history_cache_with_kept_answers(t, data))(data), 0,
+           r"warning: a kept trace answer in the cache was damaged; traced again and replaced", out=r"1 change\(s\)")
+      for name, data in [("text", "'{\"nodes\": 5}'"), ("garbage", "x'00112233'"), ("wrong-json", "'[1, 2]'")]],
+    Case("report-millions-of-tiny-values", lambda t: ["report", str(_w(t / "flood.json", b"[" + b",".join([b"{}"] * 9_000_000)
+                                                                          + b"]")), "-f", "text"], 2,
+         r"flood\.json: about \d+ JSON values, more than a srcscan trace holds \(8000000\); not decoded", seconds=20),
+    Case("stats-top-negative", lambda t: ["stats", "--top", "-1"], 2, r"--top -1: give 0 or more files to list"),
+    Case("cache-function-bodies-damaged", lambda t: ["trace", SYM, "--cache", str(cache_with_damaged_bodies(t))], 0,
+         r"warning: a damaged function body in the fact cache .*; rebuilt the flow graph", out=r"cfgm:/TM/TSCTicksPerSecond"),
     Case("cache-folder-is-a-file", lambda t: ["trace", SYM, "--cache", str(_w(t / "cachefile", "x"))], 2,
          r"cache folder .*cachefile: "),
     # --- saved traces
@@ -446,6 +591,28 @@ CASES = [
     Case("macro-mentions-unclosed", lambda t: ["trace", "gValue", "--src", str(tree(t, {"a.c": GOOD_C + "VMMDECL(" * 7_500
                                                                                            + "\n"}))],
          0, r"^srcscan: sources:", out=r"set:w", seconds=30),
+    # --- issue 32: round 3
+    *[Case(f"stdin-{name}", (lambda argv: lambda t: argv)(argv), code, expect, out=out, subprocess=True, stdin=data)
+      for name, argv, data, code, expect, out in [
+          ("drift", ["drift", "-"], SAMPLE_LOG.read_bytes(), 0, "", r"told to the guest: +3 478 274 491 Hz"),
+          ("drift-gzip", ["drift", "-"], __import__("gzip").compress(SAMPLE_LOG.read_bytes()), 0, "",
+           r"told to the guest: +3 478 274 491 Hz"),
+          ("log", ["log", "-"], SAMPLE_LOG.read_bytes(), 0, r"^srcscan: sources:", r"<stdin>:\d+"),
+          ("trace-log", ["trace", SYM, "--log", "-"], SAMPLE_LOG.read_bytes(), 0, r"^srcscan: sources:", SYM),
+          ("drift-empty", ["drift", "-"], b"", 2, r"-: empty log file", None),
+          ("drift-binary", ["drift", "-"], b"\0" * 100, 2, r"not a VBox\.log: binary data", None),
+      ]],
+    *[Case(f"dmesg-{name}", (lambda text: lambda t: ["drift", str(SAMPLE_LOG), "--guest-dmesg",
+                                                      str(_w(t / "dmesg.txt", text))])(text), code, expect, out=out)
+      for name, text, code, expect, out in [
+          ("zero-mhz", "[    0.000005] tsc: Detected 0.000 MHz processor\n", 2,
+           r"dmesg\.txt: no plausible TSC frequency found \(line 1: 0\.000 MHz is not a plausible TSC frequency\)", None),
+          ("27-digits", "[    0.000005] tsc: Detected " + "9" * 27 + ".000 MHz processor\n", 2,
+           r"no plausible TSC frequency found \(line 1: 9+\S* MHz is not a plausible", None),
+          ("zero-then-good", "[    0.000005] tsc: Detected 0.000 MHz processor\n"
+                             "[    1.704418] tsc: Refined TSC clocksource calibration: 3400.109 MHz\n", 0, "",
+           r"actual: +3 400 109 000 Hz"),
+      ]],
 ]
 
 
@@ -466,6 +633,10 @@ def test_case(case: Case, tmp_path, capsys, monkeypatch):
     work = tmp_path / "in"
     work.mkdir()
     argv = case.setup(work)
+    if case.stdin is not None:
+        import io
+
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(case.stdin))))
     capsys.readouterr()
     before = set(os.listdir(tmp_path))
     t0 = time.perf_counter()
@@ -490,8 +661,9 @@ def test_case_in_child_process(case: Case, tmp_path):
     argv = case.setup(work)
     env = dict(os.environ, PYTHONPATH=str(ROOT), SRCSCAN_NO_PROGRESS="1", SRCSCAN_CACHE=str(tmp_path / "cache-child"))
     env.pop("SRCSCAN_SRC", None)
-    p = subprocess.run([sys.executable, "-m", "srcscan", *argv], capture_output=True, text=True, env=env,
-                       cwd=tmp_path, timeout=case.seconds * 2)
+    p = subprocess.run([sys.executable, "-m", "srcscan", *argv], capture_output=True, env=env,
+                       cwd=tmp_path, timeout=case.seconds * 2, input=case.stdin or b"")
+    p.stdout, p.stderr = p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
     assert p.returncode == case.code, p.stderr
     check_stderr(p.stderr, p.returncode, case.expect)
 
@@ -639,3 +811,57 @@ def test_skipped_block_is_said_on_a_cached_run_too(tmp_path, capsys):
         assert re.search(r"warning: a\.c:4: more than 8192 control keywords \(if, else, loops, \?:\) in one block; "
                          r"the enclosing block \(lines 2-6\) was skipped, flows through it are missing", err), err
         assert any("a.c:4:" in w for w in json.loads(out)["warnings"])
+
+
+# ----------------------------------------------------------------------------- issue 32: index on a cache it cannot fill
+
+@pytest.mark.skipif(not _can_bind_read_only(), reason="needs unshare -rm (user namespaces) for a read-only bind mount")
+def test_index_on_a_read_only_cache_is_one_error(tmp_path):
+    """`index` exists to fill the cache: on one it cannot write it says so once, on stderr,
+    exit 2 (it used to exit 0 with the warning three times on stdout)."""
+    cache = tmp_path / "cache"
+    env = dict(os.environ, PYTHONPATH=str(ROOT), SRCSCAN_NO_PROGRESS="1")
+    env.pop("SRCSCAN_SRC", None)
+    run = [sys.executable, "-m", "srcscan", "index", "--cache", str(cache)]
+    assert subprocess.run(run, capture_output=True, env=env, timeout=120).returncode == 0
+    script = f"mount --bind {cache} {cache} && mount -o remount,ro,bind {cache} && " + " ".join(run)
+    p = subprocess.run(["unshare", "-rm", "sh", "-c", script], capture_output=True, text=True, env=env, timeout=240)
+    assert p.returncode == 2 and p.stdout == "", (p.stdout, p.stderr)
+    check_stderr(p.stderr, 2, r"cache cannot write .*facts\.sqlite \(read-only file system\); srcscan index only "
+                              r"fills the cache$")
+
+
+def test_index_on_a_full_disk_is_one_error(tmp_path, capsys, monkeypatch):
+    """Every write of the parsed facts fails (disk full): one error line, exit 2, not a
+    report of files 'parsed' that the next run will parse again."""
+    import sqlite3
+
+    from srcscan.extract import cache as cachemod
+
+    class Full:
+        def __init__(self, db):
+            self._db = db
+
+        def executemany(self, *a):
+            raise sqlite3.OperationalError("database or disk is full")
+
+        def __getattr__(self, name):
+            return getattr(self._db, name)
+
+    real_open = cachemod.FactCache._open
+    monkeypatch.setattr(cachemod.FactCache, "_open", lambda self: Full(real_open(self)))
+    code, out, err = run_cli(["index", "--cache", str(tmp_path / "cache"), "-j", "1"], capsys)
+    assert code == 2 and out == ""
+    check_stderr(err, 2, r"cache write failed \(database or disk is full\): the cache .*facts\.sqlite was not filled")
+
+
+def test_corrupt_pack_spoils_only_its_own_blob(tmp_path, capsys):
+    """One damaged object in a pack: that file is skipped with a warning, every other blob
+    (read after it) is read as it is, and nothing is parsed from the bytes of a bad read."""
+    repo = corrupt_pack_repo(tmp_path)
+    code, out, err = run_cli(["trace", SYM, "--src", str(repo), "--rev", "HEAD", "-j", "1",
+                              "--cache", str(tmp_path / "c")], capsys)
+    assert code == 0, err
+    unreadable = [ln for ln in err.splitlines() if "cannot read blob" in ln]
+    assert len(unreadable) == 1 and "src/VBox/VMM/VMMR3/TM.cpp" in unreadable[0], err
+    assert "u32TscScale" in out  # GIMKvmInternal.h and GIMKvm.cpp, read after it, are there

@@ -450,3 +450,34 @@ def test_trace_server_bad_input_is_one_line(tmp_path, capsys):
             assert not out.exists()
     finally:
         httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def linked(tmp_path_factory):
+    """A tree holding a file symlink to a file outside it, a folder symlink out of it, and a
+    symlink that stays inside (the last one is served)."""
+    base = tmp_path_factory.mktemp("linked")
+    outside = base / "outside"
+    outside.mkdir()
+    (outside / "secret.c").write_text("int gSecret = 42; /* SECRET-OUTSIDE */\n")
+    tree = base / "tree"
+    tree.mkdir()
+    (tree / "a.c").write_text("int gValue;\nvoid set(int v)\n{\n    int w = v * 2;\n    gValue = w;\n}\n")
+    (tree / "leak.c").symlink_to(outside / "secret.c")
+    (tree / "dir").symlink_to(outside)
+    (tree / "inner").mkdir()
+    (tree / "inner" / "same.c").symlink_to(tree / "a.c")
+    ex = Explorer(src=[str(tree)], cache_dir=str(base / "cache"), jobs=1, env={})
+    yield client(ex)
+    ex.close()
+
+
+@pytest.mark.parametrize("path", ["leak.c", "dir/secret.c"])
+def test_a_symlink_out_of_the_tree_is_not_served(linked, path):
+    r = linked.get("/source", params={"path": path})
+    assert r.status_code == 404 and "SECRET-OUTSIDE" not in r.text
+
+
+def test_a_symlink_inside_the_tree_is_served(linked):
+    r = linked.get("/source", params={"path": "inner/same.c"})
+    assert r.status_code == 200 and "gValue" in r.text

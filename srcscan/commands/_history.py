@@ -213,6 +213,9 @@ def diff_lines(d: dict, indent: str = "  ", verbose: bool = False) -> list[str]:
 
 
 def render_text(doc: dict, verbose: bool = False) -> str:
+    from ..util import inert_doc
+
+    doc = inert_doc(doc)  # file names, commit subjects, code: one value, one line, no escape sequence
     q, rng, st = doc["query"], doc["range"], doc["stats"]
     what = q["symbol"] + (f" --to {q['to']}" if q.get("to") else "") + (f" --path '{' -> '.join(q['path'])}'" if q.get("path") else "")
     lines = [f"srcscan {doc['command']} {what}  ({doc['source']['kind']} {doc['source']['root']})", ""]

@@ -46,17 +46,76 @@ def query(args) -> list[tuple[str, str]]:
     return q
 
 
+MAX_VALUES = 8_000_000  # JSON values in an answer (counted before decoding): bounds the memory it takes
+
+
+class _HttpOnly(urllib.request.HTTPRedirectHandler):
+    """Redirects are followed to http(s) only (never ftp://, file://)."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        scheme = urllib.parse.urlsplit(newurl).scheme.lower()
+        if scheme not in ("http", "https"):
+            from ..util import shorten
+
+            raise SrcscanError(f"the server redirected to {shorten(newurl)!r}; only http and https are followed")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _get(url: str, deadline: float) -> bytes:
+    """The body at ``url``, read in pieces against the size cap and the overall deadline."""
+    import time
+
+    opener = urllib.request.build_opener(_HttpOnly())
+    req = urllib.request.Request(url, headers={"Accept": "application/json"})
+    with opener.open(req, timeout=max(1.0, deadline - time.monotonic())) as r:
+        parts, n = [], 0
+        while True:
+            chunk = r.read(1 << 20)
+            if not chunk:
+                return b"".join(parts)
+            n += len(chunk)
+            if n > MAX_ANSWER:
+                raise SrcscanError(f"the answer is larger than {MAX_ANSWER // 2 ** 20} MB; not read")
+            if time.monotonic() > deadline:
+                raise TimeoutError("the answer did not arrive in time")
+            parts.append(chunk)
+
+
+def _fetch(url: str, wait: float) -> bytes:
+    """``_get`` with an overall deadline: a server dripping a byte a second (each read within
+    the socket timeout) is given up on after ``wait`` seconds all told."""
+    import threading
+    import time
+
+    box: dict = {}
+
+    def run():
+        try:
+            box["raw"] = _get(url, time.monotonic() + wait)
+        except BaseException as e:  # noqa: BLE001 - handed to the caller's thread
+            box["error"] = e
+
+    t = threading.Thread(target=run, name="srcscan-server-client", daemon=True)
+    t.start()
+    t.join(wait + 1.0)
+    if t.is_alive():
+        raise TimeoutError(f"no complete answer within {wait:.0f} s")
+    if "error" in box:
+        raise box["error"]
+    return box["raw"]
+
+
 def ask(args) -> dict:
     """The server's answer to this trace, as a checked trace dict; every failure is one line."""
+    import http.client
+
     from ..render._common import check_trace
     from ..util import loads_json
 
     base = check_url(args.server)
     url = f"{base}/api/trace?{urllib.parse.urlencode(query(args))}"
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "application/json"}),
-                                    timeout=WAIT) as r:
-            raw = r.read(MAX_ANSWER + 1)
+        raw = _fetch(url, WAIT)
     except urllib.error.HTTPError as e:
         why = _error_text(e)
         if e.code == 404:
@@ -64,12 +123,23 @@ def ask(args) -> dict:
         if e.code == 503:
             raise SrcscanError(f"the server at {base} is still working on this question; ask again") from None
         raise UsageError(f"the server at {base} refused the question (HTTP {e.code}): {why}") from None
+    except SrcscanError as e:
+        raise SrcscanError(f"{e} (asked {base})") from None
+    except TimeoutError as e:
+        raise SrcscanError(f"the server at {base} gave {e}; gave up") from None
+    except http.client.HTTPException as e:  # a bad status line, a 64 KB header, 100+ headers, a broken chunk
+        raise SrcscanError(f"the server at {base} does not speak HTTP properly ({type(e).__name__}: "
+                           f"{' '.join(str(e).split())[:200]})") from None
     except (urllib.error.URLError, OSError, ValueError) as e:
         reason = getattr(e, "reason", None) or e
+        if isinstance(reason, http.client.HTTPException):
+            raise SrcscanError(f"the server at {base} does not speak HTTP properly ({type(reason).__name__})") from None
         raise SrcscanError(f"could not reach a srcscan server at {base} ({reason}); "
                            "start one with `srcscan serve`") from None
-    if len(raw) > MAX_ANSWER:
-        raise SrcscanError(f"the answer from {base} is larger than {MAX_ANSWER // 2 ** 20} MB; not read")
+    values = raw.count(b",") + raw.count(b"{") + raw.count(b"[")
+    if values > MAX_VALUES:
+        raise SrcscanError(f"the answer from {base} holds about {values} JSON values, more than a trace "
+                           f"has ({MAX_VALUES}); not read")
     try:
         doc = loads_json(raw)
     except (ValueError, UnicodeDecodeError) as e:

@@ -39,6 +39,10 @@ def run(args) -> int:
     snap, why = cli.open_sources(args)
     config = cli.config_from(args)
     cache = cli.open_cache(args)
+    if not cache.usable:  # (read-only file system, no permission): nothing this command could do
+        cache.close()
+        raise UsageError(f"{cache.warnings[0].removesuffix('; running without the cache')}; "
+                         "srcscan index only fills the cache")
     graph = None
     try:
         if args.graph:
@@ -62,6 +66,11 @@ def run(args) -> int:
             st.warnings.extend(w for w in a.stats.warnings if w not in st.warnings)
     finally:
         cache.close()
+    failed = [w for w in st.warnings if w.startswith("cache write failed")]
+    if failed:  # a full disk: what was parsed is not there for the next run
+        raise UsageError(f"{failed[0].split('; ')[0]}: the cache {cache.path} was not filled "
+                         f"({len(failed)} write(s) failed)")
+    st.warnings = list(dict.fromkeys(st.warnings))  # (the cache's own warnings gathered more than once)
     doc = {**st.to_json(), "cache": str(cache.path), "graph": graph, "warnings": st.warnings}
     if args.format == "json":
         text = json.dumps(doc, indent=2)

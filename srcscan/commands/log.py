@@ -63,7 +63,7 @@ def _statements(args):
 
 def _where(c) -> str:
     s = c.stmt
-    return f"{s.file}:{s.line} {s.function} {s.macro}" + (" (start of line)" if c.partial else "")
+    return printable(f"{s.file}:{s.line} {s.function} {s.macro}") + (" (start of line)" if c.partial else "")
 
 
 def _binding(b) -> str:

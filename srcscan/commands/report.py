@@ -6,7 +6,7 @@ import sys
 
 from .. import cli
 from ..errors import UsageError
-from ..util import MAX_JSON_DEPTH, json_depth
+from ..util import MAX_JSON_BYTES, MAX_JSON_DEPTH, MAX_JSON_VALUES, json_depth, json_values
 from ..render import FORMAT_NAMES, formats, render
 
 NAME = "report"
@@ -46,12 +46,14 @@ def load_trace(path: str) -> dict:
     name = "<stdin>" if path == "-" else path
     try:
         if path == "-":
-            raw = sys.stdin.buffer.read()
+            raw = sys.stdin.buffer.read(MAX_JSON_BYTES + 1)
         else:
             with open(path, "rb") as f:
-                raw = f.read()
+                raw = f.read(MAX_JSON_BYTES + 1)
     except OSError as e:
         raise UsageError(f"{name}: cannot read: {e.strerror or e}") from e
+    if len(raw) > MAX_JSON_BYTES:
+        raise UsageError(f"{name}: larger than {MAX_JSON_BYTES // 2 ** 20} MB; not a srcscan trace")
     if not raw.strip():
         raise UsageError(f"{name}: empty file, not a JSON trace")
     try:
@@ -61,6 +63,10 @@ def load_trace(path: str) -> dict:
     depth = json_depth(raw)
     if depth > MAX_JSON_DEPTH:
         raise UsageError(f"{name}: JSON nested {depth} levels deep; a srcscan trace nests at most {MAX_JSON_DEPTH}")
+    values = json_values(raw)
+    if values > MAX_JSON_VALUES:
+        raise UsageError(f"{name}: about {values} JSON values, more than a srcscan trace holds ({MAX_JSON_VALUES}); "
+                         "not decoded")
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as e:

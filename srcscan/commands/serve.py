@@ -62,7 +62,10 @@ def run(args) -> int:
         app.port = port
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"srcscan serve: http://{shown}:{port}/  (Ctrl-C stops it)", flush=True)
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False)
+    limit = connection_limit()
+    _quiet_resource_errors(limit)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", server_header=False,
+                            limit_concurrency=limit, backlog=limit)
     server = uvicorn.Server(config)
     try:
         server.run(sockets=[sock])
@@ -73,6 +76,71 @@ def run(args) -> int:
         ex.close()
     note("stopped")
     return 0
+
+
+MAX_CONNECTIONS = 128  # connections served at once; past it a 503 (uvicorn's limit_concurrency)
+FD_RESERVE = 64  # descriptors kept for the cache, source files, git and the worker threads
+
+
+def connection_limit() -> int:
+    """How many connections to serve at once: MAX_CONNECTIONS, fewer when the process may not
+    open that many descriptors (the soft limit raised to the hard one first). Past it a new
+    connection gets 503 instead of the server running out of descriptors."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        if hard == resource.RLIM_INFINITY or soft < hard:
+            want = hard if hard != resource.RLIM_INFINITY else max(soft, 4096)
+            try:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+                soft = want
+            except (ValueError, OSError):
+                pass
+    except ImportError:  # pragma: no cover - not POSIX
+        return MAX_CONNECTIONS
+    return max(4, min(MAX_CONNECTIONS, (soft - FD_RESERVE) // 2))
+
+
+class _ResourceErrors:
+    """A logging filter: 'out of descriptors/memory' errors (the accept loop logs one each
+    second, every failing request another, each with a traceback) and uvicorn's line for each
+    connection turned away with 503 become one line on stderr at most every ten seconds."""
+
+    def __init__(self):
+        self.last: dict[str, float] = {}
+        self.dropped: dict[str, int] = {}
+
+    def filter(self, record) -> bool:
+        import errno
+        import time
+
+        exc = record.exc_info[1] if record.exc_info else None
+        if isinstance(exc, OSError) and exc.errno in (errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM):
+            kind, text = "resources", f"out of resources ({exc.strerror}); new connections wait or get 503"
+        elif "concurrency limit" in str(record.msg):
+            kind, text = "limit", f"more than {self.limit} connections at once; the others get 503"
+        else:
+            return True
+        now = time.monotonic()
+        if now - self.last.get(kind, -1e9) < 10.0:
+            self.dropped[kind] = self.dropped.get(kind, 0) + 1
+            return False
+        self.last[kind] = now
+        n = self.dropped.pop(kind, 0)
+        from ..util import note
+
+        note(f"warning: {text}" + (f" ({n} more since the last note)" if n else ""))
+        return False
+
+
+def _quiet_resource_errors(limit: int) -> None:
+    import logging
+
+    f = _ResourceErrors()
+    f.limit = limit
+    for name in ("asyncio", "uvicorn.error", "uvicorn"):
+        logging.getLogger(name).addFilter(f)
 
 
 def _bind(host: str, port: int):

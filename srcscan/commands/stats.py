@@ -67,6 +67,9 @@ def _pct(a: int, b: int) -> str:
 
 
 def render_text(s: dict, top: int) -> str:
+    from ..util import inert_doc
+
+    s = inert_doc(s)  # file names from the tree: one value, one line, no escape sequence
     n, f = s["files"], s["functions"]
     out = [
         f"files                         {n} C/C++ ({s['lines']} lines)"
@@ -91,6 +94,10 @@ def render_text(s: dict, top: int) -> str:
 
 
 def run(args) -> int:
+    if args.top < 0:  # (range-checked where it is read: -1 would list all files but one)
+        from ..errors import UsageError
+
+        raise UsageError(f"--top {args.top}: give 0 or more files to list")
     snap, why = cli.open_sources(args)
     facts, st = cli.load_facts(args, snap)
     s = compute(facts)

@@ -179,6 +179,14 @@ def _answer_kept(name: str, cache, args) -> bool:
     if not isinstance(doc, dict) or not isinstance(doc.get("stats"), dict) or \
             not all(isinstance(doc.get(k), list) for k in ("nodes", "edges", "paths")):
         return False  # (not what this version keeps: trace again)
+    from ..errors import SrcscanError
+    from ..render._common import check_trace
+
+    try:  # every field as `report` checks a saved trace: a tampered answer is traced again
+        check_trace(doc, "a kept answer")
+    except SrcscanError:
+        note("warning: a kept trace answer in the cache was damaged; traced again and replaced")
+        return False
     cache.close()
     warn_all(warnings)
     note("scope: the same question on the same files was answered before; its answer is reused")

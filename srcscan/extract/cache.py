@@ -222,13 +222,28 @@ class FactCache:
                 break
             for key, data in rows:
                 try:
-                    out[key] = decode(data)
+                    ff = decode(data)
                 except Exception:  # damaged entry of any kind: re-parse that file
                     damaged += 1
+                    continue
+                if ff.key != key:  # a record stored under a key not its own: re-parse that file
+                    damaged += 1
+                    continue
+                out[key] = ff
         if damaged:
             self.warnings.append(f"{damaged} cache entr{'y was' if damaged == 1 else 'ies were'} damaged; "
                                  "re-parsed and replaced")
         return out
+
+    def forget(self, keys: list[str]) -> None:
+        """Drop these keys' facts (found damaged when used): the next index parses them again."""
+        if self.memo is not None:
+            for k in keys:
+                self.memo.pop(k, None)
+        try:
+            self.db.executemany("DELETE FROM facts WHERE key = ?", [(k,) for k in keys])
+        except sqlite3.DatabaseError:
+            pass
 
     def has_many(self, keys: list[str]) -> set[str]:
         out: set[str] = set()

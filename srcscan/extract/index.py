@@ -7,6 +7,7 @@ import pickle
 import time
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from itertools import islice
 from dataclasses import dataclass, field
 
@@ -31,6 +32,8 @@ class IndexStats:
     bytes_parsed: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    # path -> the key of the bytes parsed, for files edited after they were listed
+    rekeyed: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return {"files": self.files, "parsed": self.parsed, "reused": self.reused,
@@ -57,7 +60,7 @@ def _index_chunk(chunk: list[tuple[str, str]]) -> tuple[int, int, list[str]]:
     out, nbytes, warns = [], 0, []
     for path, key in chunk:
         try:
-            data = _SNAPSHOT.read(path)
+            data, ck = _SNAPSHOT.read_keyed(path)  # one read: the bytes hashed are the bytes parsed
         except OSError as e:
             warns.append(f"{path}: unreadable ({e.strerror or e}); skipped")
             continue
@@ -65,6 +68,7 @@ def _index_chunk(chunk: list[tuple[str, str]]) -> tuple[int, int, list[str]]:
             warns.append(f"{e}; skipped")
             continue
         nbytes += len(data)
+        key = ck or key
         ff = extract_bounded(path, data, key)
         warns.extend(skip_warnings(ff))
         out.append((key, encode(ff)))
@@ -99,27 +103,65 @@ def _jobs(jobs: int) -> int:
         return os.cpu_count() or 1
 
 
-def _parse_in_pool(items, n: int):
+POOL_FAILURES = (OSError, BrokenProcessPool)  # no process could be started (a process limit), a worker died
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """End a pool that failed, its started workers included: nothing left waiting at exit."""
+    for p in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            p.kill()
+            p.join(5)
+        except (OSError, ValueError, AttributeError):
+            pass
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _why(e: BaseException) -> str:
+    return getattr(e, "strerror", None) or str(e) or type(e).__name__
+
+
+def _parse_in_pool(items, n: int, warn=None):
     """(key, encoded facts) of each (path, bytes, key) of ``items``, parsed by ``n`` worker
-    processes, in order. Bounded: only a few chunks of file bytes are in flight at once."""
+    processes, in order. Bounded: only a few chunks of file bytes are in flight at once. When
+    workers cannot be started (a process limit) or one dies, the rest is parsed in this
+    process, with one warning (``warn``)."""
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
     it, in_flight = iter(items), deque()
-    with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init) as pool:
-
+    pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init)
+    failed = None
+    try:
         def submit() -> bool:
             chunk = list(islice(it, CHUNK))
             if chunk:
-                in_flight.append(pool.submit(_work_many, chunk))
+                in_flight.append((chunk, None))  # (kept until its result is out)
+                in_flight[-1] = (chunk, pool.submit(_work_many, chunk))
             return bool(chunk)
 
-        for _ in range(n * WINDOW):
-            if not submit():
-                break
-        while in_flight:
-            yield from in_flight.popleft().result()
-            submit()
+        try:
+            for _ in range(n * WINDOW):
+                if not submit():
+                    break
+            while in_flight:
+                got = in_flight[0][1].result()
+                in_flight.popleft()
+                yield from got
+                submit()
+        except POOL_FAILURES as e:
+            failed = e
+    finally:
+        if failed is None:
+            pool.shutdown(wait=True)
+        else:
+            _stop(pool)
+    if failed is not None:
+        if warn is not None:
+            warn(f"could not run {n} parser processes ({_why(failed)}); parsing in this process")
+        for chunk, _ in in_flight:
+            yield from _work_many(chunk)
+        yield from _work_many(list(it))
 
 
 def snapshot_files(snapshot: Snapshot, cache: FactCache | None) -> list[tuple[str, str]]:
@@ -203,18 +245,20 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
     def items():
         for path, key in todo:
             try:
-                data = snapshot.read(path)
+                data, ck = snapshot.read_keyed(path)  # one read: the bytes hashed are the bytes parsed
             except OSError as e:
                 stats.warnings.append(f"{path}: unreadable ({e.strerror or e}); skipped")
                 continue
             except UnreadableSource as e:
                 stats.warnings.append(f"{e}; skipped")
                 continue
-            if not key.startswith("blob:"):  # store by content; remember where it came from
-                ck = content_key(data)
-                new_alias[key] = ck
-                key = ck
-                got = cache.get_many([ck]).get(ck) if cache is not None else None
+            listed = key
+            if ck is not None and ck != key:  # edited since it was listed: these bytes, their key
+                stats.rekeyed[path] = key = ck
+            elif not key.startswith("blob:"):  # store by content; remember where it came from
+                key = new_alias[key] = content_key(data)
+            if key != listed:
+                got = cache.get_many([key]).get(key) if cache is not None else None
                 if got is not None:  # the same bytes were indexed from a folder or a commit
                     _rehome(got, path)
                     if keep:
@@ -256,13 +300,23 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
             _SNAPSHOT, _CACHE_DIR = snapshot, str(cache.folder)
             ctx = multiprocessing.get_context("fork")
             chunks = [todo[i:i + CHUNK] for i in range(0, len(todo), CHUNK)]
-            with ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init) as pool:
+            pool = ProcessPoolExecutor(max_workers=n, mp_context=ctx, initializer=_worker_init)
+            try:
                 for done, nbytes, warns in pool.map(_index_chunk, chunks, chunksize=1):
                     stats.bytes_parsed += nbytes
                     stats.warnings.extend(warns)
                     bar.update(done)
+                pool.shutdown(wait=True)
+            except POOL_FAILURES as e:  # what the workers stored stays; the rest is parsed here
+                _stop(pool)
+                stats.warnings.append(f"could not run {n} parser processes ({_why(e)}); parsing in this process")
+                there = cache.has_many(sorted({k for _, k in todo}))
+                todo[:] = [(p, k) for p, k in todo if k not in there]
+                for path, data, key in items():
+                    take(key, encode(extract_bounded(path, data, key)))
+                    bar.update(1)
         elif parallel:
-            for key, blob in _parse_in_pool(items(), n):
+            for key, blob in _parse_in_pool(items(), n, stats.warnings.append):
                 take(key, blob)
                 bar.update(1)
         else:
@@ -278,7 +332,7 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
             for k, ck in new_alias.items():
                 cache.put_blob(ALIAS + k, ck.encode())
     if cache is not None and cache.memo is not None and keep:
-        cache.memo = {key: facts[path] for path, key in files if path in facts}
+        cache.memo = {stats.rekeyed.get(path, key): facts[path] for path, key in files if path in facts}
     unread = getattr(snapshot, "unreadable", None)
     if unread and len(unread) >= len(files):  # nothing could be read: not an empty tree
         from ..errors import RevisionError
@@ -331,7 +385,7 @@ def index_versions(snapshots: list[Snapshot], cache: FactCache, jobs: int = 0) -
     pending: list[tuple[str, bytes]] = []
     bar = progress(total=len(todo), desc="parsing the revisions' files", unit="file")
     try:
-        for key, blob in _parse_in_pool(items(), n):
+        for key, blob in _parse_in_pool(items(), n, stats.warnings.append):
             pending.append((key, blob))
             bar.update(1)
             if len(pending) >= BATCH:

@@ -194,10 +194,13 @@ def extract_bounded(path: str, data: bytes, key: str = "") -> FileFacts:
     from .facts import extract
     from .keys import precompute
 
-    notes: list[str] = []
+    from .respell import respell
+
+    data, notes = respell(data)  # K&R lists, digraphs, brace macros, split identifiers (same length and lines)
     kept: bytes | None = data
     if too_deep(data):
-        kept, notes = blank_deep(data)  # notes without the path: facts may be reused under another
+        kept, deep = blank_deep(data)  # notes without the path: facts may be reused under another
+        notes += deep
     while kept is not None:
         try:
             ff = extract(path, kept, key)

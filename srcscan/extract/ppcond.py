@@ -23,15 +23,33 @@ class Config:
         e.g. IN_RING3 / IN_RING0 / IN_RC) undefines the others."""
         from ..datafiles import load_toml
 
+        import re
+
+        from ..errors import UsageError
+
         groups = load_toml("config.toml").get("exclusive", [])
         d = {}
+        ident = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
         for item in defines or []:
             name, _, val = item.partition("=")
+            name = name.strip()
+            if not ident.fullmatch(name):
+                raise UsageError(f"-D {item!r}: {name!r} is not a macro name")
             try:
-                d[name.strip()] = int(val, 0) if val else 1
+                d[name] = int(val, 0) if val else 1
             except ValueError:
-                d[name.strip()] = 1
+                d[name] = 1
         u = set(x.strip() for x in undefs or [])
+        for name in sorted(u):
+            if not ident.fullmatch(name):
+                raise UsageError(f"-U {name!r}: not a macro name")
+            if name in d:
+                raise UsageError(f"-D {name} and -U {name} contradict each other; give one")
+        for g in groups:  # (queries/config.toml: never defined together)
+            both = [n for n in g if n in d]
+            if len(both) > 1:
+                raise UsageError(f"{' and '.join('-D ' + n for n in both)}: only one of {', '.join(g)} is defined "
+                                 "in any build (queries/config.toml [exclusive]); give one")
         for g in groups:
             if any(n in d for n in g):
                 u.update(n for n in g if n not in d)

@@ -11,8 +11,8 @@ import pickle
 import zlib
 from dataclasses import dataclass, field, is_dataclass
 
-FACTS_VERSION = 22  # bump when extraction changes; part of the cache key
-FLOW_VERSION = 31  # bump when graph building makes other nodes, edges or evidence; part of a cached graph's key
+FACTS_VERSION = 23  # bump when extraction changes; part of the cache key
+FLOW_VERSION = 32  # bump when graph building makes other nodes, edges or evidence; part of a cached graph's key
 
 
 @dataclass(slots=True)
@@ -143,15 +143,28 @@ class Function:
                 try:
                     raw = raw if raw[:1] == b"\x80" else zlib.decompress(raw)
                 except zlib.error as e:
-                    raise pickle.UnpicklingError(f"a damaged function body in the fact cache ({e})") from e
-                body = load_facts(raw)
+                    raise DamagedFacts(f"a damaged function body in the fact cache ({e})", d.get("file")) from e
+                try:
+                    body = load_facts(raw)
+                except pickle.UnpicklingError as e:
+                    raise DamagedFacts(f"a damaged function body in the fact cache ({e})", d.get("file")) from e
                 if not isinstance(body, tuple) or len(body) != len(BODY):
-                    raise pickle.UnpicklingError("a damaged function body in the fact cache")
+                    raise DamagedFacts("a damaged function body in the fact cache", d.get("file"))
                 d.update(zip(BODY, body))
                 d.pop("_body", None)
             if name in d:  # (or decoded meanwhile by another thread: serve runs queries in threads)
                 return d[name]
         raise AttributeError(f"'Function' object has no attribute '{name}'")
+
+
+class DamagedFacts(pickle.UnpicklingError):
+    """A cached record found damaged only when it is used (a function body is decoded on
+    first use): ``file`` names the file whose facts are to be parsed again."""
+
+    def __init__(self, message: str, file: str | None):
+        super().__init__(message)
+        self.file = file
+        self.gkey = None
 
 
 DEFLATE_BODIES_FROM = 2048  # bytes of a pickled body

@@ -147,7 +147,9 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                 "origin": f"queries/{model.origin}"}
         if role == "source" and getattr(model, "override", None) and "{node}" in model.key:
             node, _, k = key.rpartition("/")
-            info["override"] = model.override.format(node=node, key=k, function=function)
+            from ..util import shell_command  # the key comes from the tree: one quoted word
+
+            info["override"] = shell_command(model.override, node=node, key=k, function=function)
         if nid in self.g:
             self.g.nodes[nid]["model"] = info
             return nid

@@ -12,6 +12,8 @@ backs). Under a configuration (``-D``/``-U``) an #if condition it makes true is 
 an assignment inside ``#ifdef X`` replaces the value before it under ``-D X``."""
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from ..extract.ppcond import evaluate
 from ..extract.records import Access, Assign, Function
 
@@ -130,10 +132,8 @@ class LocalVersions:
         vs = self.local_defs(fn).get(a.target.root)
         if vs is None:
             return None
-        for d in vs:
-            if d.pos == (a.line, a.col):
-                return self._version_node(fn, a.target.root, d.node)
-        return None
+        d = self._lv_index(vs).at.get((a.line, a.col))
+        return None if d is None else self._version_node(fn, a.target.root, d.node)
 
     def read_nodes(self, acc: Access, fn, file: str) -> list[str]:
         """The nodes a read of ``acc`` in the statement being built (``_at``) takes its value from."""
@@ -146,24 +146,67 @@ class LocalVersions:
         n = self.var_node(acc, fn, file)
         return [] if n is None else [n]
 
+    def _lv_index(self, vs: list[_Def]) -> "_Index":
+        memo = self.__dict__.setdefault("_lv_indexes", {})
+        got = memo.get(id(vs))
+        if got is None or got[0] is not vs:
+            got = memo[id(vs)] = (vs, _Index(vs))
+        return got[1]
+
     def _reaching(self, vs: list[_Def], stmt) -> list:
         pos, guards, pp = (stmt.line, stmt.col), _gkey(stmt), self._pp(stmt)
-        before = [d for d in vs if d.pos < pos]
-        out = []
-        for i, d in enumerate(before):
-            if not any(_dominates(k, guards, pp) for k in before[i + 1:]):
+        return _reach(vs, self._lv_index(vs), pos, guards, pp)
+
+
+class _Index:
+    """A local's definitions (in statement order) indexed for ``_reach``: their positions, to
+    find the ones before a use by bisection, and for each loop around definitions the indexes
+    of the definitions inside it."""
+
+    __slots__ = ("pos", "at", "loops")
+
+    def __init__(self, vs: list[_Def]):
+        self.pos = [d.pos for d in vs]
+        self.at: dict[tuple, _Def] = {}
+        self.loops: dict[tuple, list[int]] = {}
+        for i, d in enumerate(vs):
+            self.at.setdefault(d.pos, d)
+            for g in dict.fromkeys(d.guards):
+                if g[0] in _LOOPS:
+                    self.loops.setdefault(g, []).append(i)
+
+
+def _reach(vs: list[_Def], ix: _Index, pos: tuple, guards: tuple, pp: frozenset) -> list:
+    """The definitions of ``vs`` that reach a use at ``pos`` (see the module's docstring), None
+    for the value from before them, in statement order. Near-linear: the definitions before the
+    use that reach it are those from the last one that dominates it on (one backward scan that
+    stops there, so its cost is the answer's size); a loop's previous round reaches only when no
+    definition inside that loop dominates the use, and only definitions inside such loops are
+    looked at (a function assigning ``rc`` thousands of times is no longer cubic)."""
+    n = bisect_left(ix.pos, pos)  # vs[:n]: the definitions before the use
+    j = n - 1
+    while j >= 0 and not _dominates(vs[j], guards, pp):
+        j -= 1
+    out: list = list(vs[max(j, 0):n])
+    loops = [g for g in guards if g[0] in _LOOPS]
+    if loops and n < len(vs):
+        blocked: dict[tuple, bool] = {}  # loop -> a definition inside it dominates the use
+        for g in loops:
+            if g in blocked:
+                continue
+            inside = ix.loops.get(g, ())
+            b = j >= 0 and g in vs[j].guards
+            k = bisect_left(inside, n) - 1
+            while not b and k >= 0:  # (only definitions after the last dominating one, in
+                b = _dominates(vs[inside[k]], guards, pp)  # structured code: the answer's)
+                k -= 1
+            blocked[g] = b
+        later = sorted({i for g in loops if not blocked[g] for i in ix.loops.get(g, ()) if i >= n})
+        for i in later:
+            d = vs[i]
+            shared = [g for g in loops if g in d.guards]
+            if shared and not blocked[shared[-1]]:  # the innermost loop around both: its previous round
                 out.append(d)
-        loops = [g for g in guards if g[0] in _LOOPS]
-        if loops:
-            for d in vs:
-                if d.pos < pos:
-                    continue
-                shared = [g for g in loops if g in d.guards]
-                if not shared:
-                    continue
-                loop = shared[-1]  # the innermost loop around both: the value of its previous round
-                if not any(loop in k.guards and _dominates(k, guards, pp) for k in before):
-                    out.append(d)
-        if not before or not any(_dominates(k, guards, pp) for k in before):
-            out.append(None)  # the value it had before any definition seen (or a way round them)
-        return out
+    if j < 0:
+        out.append(None)  # the value it had before any definition seen (or a way round them)
+    return out

@@ -166,11 +166,38 @@ def _pack(g: CompactGraph) -> tuple[list[int], array, bytes, list[bytes]]:
     return order, new, adj, parts
 
 
+_TABLES = ("graph_evidence", "graphs", "gnodes", "gcompact")
+
+
+def _columns(db: sqlite3.Connection, table: str) -> list[str]:
+    return [r[1] for r in db.execute(f"PRAGMA table_info({table})")]
+
+
+def repair_tables(db: sqlite3.Connection) -> str | None:
+    """Graph tables of another shape (another program's, an older srcscan's) are dropped so
+    that they are made anew: a cached graph is derived data, rebuilt from the facts. Returns
+    what was found (for one warning), or None when the tables are ours or absent."""
+    mem = sqlite3.connect(":memory:")
+    mem.executescript(EVIDENCE_SCHEMA + GRAPH_SCHEMA)
+    wrong = [t for t in _TABLES if (cols := _columns(db, t)) and cols != _columns(mem, t)]
+    mem.close()
+    if not wrong:
+        return None
+    for t in _TABLES:
+        db.execute(f"DROP TABLE IF EXISTS {t}")
+    return f"the cache's graph tables were not srcscan's ({', '.join(wrong)}: other columns); dropped and rebuilt"
+
+
 def save(db: sqlite3.Connection, gkey: str, g: CompactGraph, extra: tuple) -> None:
     """Store the graph: its adjacency as one compact part, ids in parts of ID_CHUNK nodes,
     node rows in an indexed table, the evidence in buckets of source nodes."""
     import json
 
+    why = repair_tables(db)
+    if why:
+        from ..util import note
+
+        note(f"warning: {why}")
     db.executescript(EVIDENCE_SCHEMA + GRAPH_SCHEMA)
     order, new, adj, parts = _pack(g)
     rows = []

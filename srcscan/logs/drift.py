@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..errors import UsageError
+from ..util import shell_command, shell_quote  # noqa: F401 (shell_quote: part of this module's interface)
 
 NS_PER_SEC = 1_000_000_000
 
@@ -240,18 +241,29 @@ def read_dmesg(path: str, cfg: dict) -> DmesgFinding:
     text = data.decode("utf-8", "replace")
     kvm_clock = any(k in text for k in cfg["dmesg"].get("kvm_clock", []))
     lines = text.splitlines()
+    bad = None  # the first frequency that makes no sense (0 MHz, 27 digits): skipped
     for r in cfg["dmesg"]["patterns_re"]:
         for i, line in enumerate(lines):
             m = r.search(line)
             if m:
                 g = m.groupdict()
-                if g.get("mhz"):
-                    hz = round(float(g["mhz"]) * 1e6)
-                elif g.get("khz"):
-                    hz = int(g["khz"]) * 1000
-                else:
-                    hz = parse_number(g["hz"])
-                return DmesgFinding(hz, i + 1, line.strip(), kvm_clock)
+                try:
+                    if g.get("mhz"):
+                        hz = float(g["mhz"]) * 1e6
+                    elif g.get("khz"):
+                        hz = float(g["khz"]) * 1000
+                    else:
+                        hz = float(parse_number(g["hz"]))
+                except (ValueError, OverflowError, TypeError):
+                    hz = float("nan")
+                if not plausible_hz(hz):  # (NaN fails too)
+                    shown = next(v for v in (g.get("mhz"), g.get("khz"), g.get("hz")) if v)
+                    bad = bad or f"line {i + 1}: {_short(shown)} {'MHz' if g.get('mhz') else 'kHz' if g.get('khz') else 'Hz'} " \
+                                 "is not a plausible TSC frequency"
+                    continue
+                return DmesgFinding(int(round(hz)), i + 1, line.strip(), kvm_clock)
+    if bad:
+        raise UsageError(f"no plausible TSC frequency found ({bad})", path=path)
     raise UsageError("no TSC frequency found (looked for 'tsc: Detected N MHz', 'TSC freq read from "
                      "hypervisor', 'tsc: Refined TSC clocksource calibration')", path=path)
 
@@ -264,7 +276,7 @@ def fix_lines(cfg: dict, vm: str | None, hz: int) -> tuple[str, list[str], list[
         warnings.append("the VM name in the log holds control characters; put yours in place of <VM name>")
         vm = None
     subst = {"vm": shell_quote(vm) if vm is not None else '"<VM name>"', "cfgm_key": fix.get("cfgm_key", ""), "hz": int(round(hz))}
-    command = fix["command"].format(**subst)
+    command = shell_command(fix["command"], **{**subst, "vm": vm if vm is not None else "<VM name>"})
     caveats = [c.format(**subst) for c in fix.get("caveats", [])]
     lo, hi = fix.get("min_hz"), fix.get("max_hz")
     if (lo is not None and hz < lo) or (hi is not None and hz > hi):
@@ -275,17 +287,6 @@ def fix_lines(cfg: dict, vm: str | None, hz: int) -> tuple[str, list[str], list[
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-_DQ_SAFE = re.compile(r'[^"$`\\!]*')
-
-
-def shell_quote(s: str) -> str:
-    """Quote a name (read from an untrusted log) for a POSIX shell: double quotes when that
-    is safe, else single quotes, so pasting the command never expands anything."""
-    if _DQ_SAFE.fullmatch(s):
-        return f'"{s}"'
-    return "'" + s.replace("'", "'\"'\"'") + "'"
-
-
 def group_thousands(n: float) -> str:
     """3478274491 -> '3 478 274 491' (the way VBox.log prints %'RU64)."""
     s = f"{int(round(n)):,}".replace(",", " ")

@@ -176,6 +176,9 @@ class _LogFiles:
     def read(self, path: str) -> bytes:
         return self._snap.read(path)
 
+    def read_keyed(self, path: str):
+        return self._snap.read_keyed(path)
+
     def describe(self) -> str:
         return self._snap.describe()
 

@@ -86,20 +86,25 @@ class LogFile:
 
     # -- opening and sniffing -------------------------------------------------
     def _open(self) -> BinaryIO:
+        self._gzip = False
         if self.path == "-":
-            return sys.stdin.buffer
-        if os.path.isdir(self.path):
-            raise UsageError("is a folder, not a log file", path=self.path)
+            raw = sys.stdin.buffer
+        else:
+            if os.path.isdir(self.path):
+                raise UsageError("is a folder, not a log file", path=self.path)
+            try:
+                raw = open(self.path, "rb")
+            except OSError as e:
+                raise UsageError(f"cannot read: {e.strerror or e}", path=self.path) from e
+            self._total = os.fstat(raw.fileno()).st_size
         try:
-            raw = open(self.path, "rb")
+            head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
         except OSError as e:
             raise UsageError(f"cannot read: {e.strerror or e}", path=self.path) from e
-        self._total = os.fstat(raw.fileno()).st_size
-        if raw.peek(2)[:2] == b"\x1f\x8b":
+        if head == b"\x1f\x8b":
             self._gzip = True
             packed, self._total = self._total, None
             return _Budget(gzip.GzipFile(fileobj=raw), packed, self.path)  # type: ignore[return-value]
-        self._gzip = False
         return raw
 
     def _readline(self) -> tuple[bytes, bool]:
@@ -268,11 +273,12 @@ class _Budget:
     """A gzip stream whose decompressed size and reading time are bounded: past the budget,
     one UsageError (nothing is decompressed in one piece, nothing beyond the budget is read)."""
 
-    def __init__(self, f, packed: int, path: str):
+    def __init__(self, f, packed: int | None, path: str):
         import time
 
         self._f, self.path, self.n = f, path, 0
-        self.limit = min(GZIP_MAX_BYTES, max(1 << 20, packed * GZIP_RATIO))
+        # (packed size unknown when read from a pipe: the overall cap only)
+        self.limit = GZIP_MAX_BYTES if packed is None else min(GZIP_MAX_BYTES, max(1 << 20, packed * GZIP_RATIO))
         self._clock = time.monotonic
         self._deadline = self._clock() + GZIP_SECONDS
         self._packed = packed
@@ -281,7 +287,8 @@ class _Budget:
         data = self._f.readline(size)
         self.n += len(data)
         if self.n > self.limit:
-            raise UsageError(f"gzip data expands past {self.limit // (1 << 20)} MB ({self._packed} bytes packed); "
+            packed = "from a pipe" if self._packed is None else f"{self._packed} bytes packed"
+            raise UsageError(f"gzip data expands past {self.limit // (1 << 20)} MB ({packed}); "
                              "refused (a decompression bomb, or not a log)", path=self.path)
         if self._clock() > self._deadline:
             raise UsageError(f"reading the gzip stream took over {GZIP_SECONDS:.0f} s; stopped", path=self.path)
@@ -296,10 +303,9 @@ def open_log(path: str, *, show_progress: bool = True, max_line: int = MAX_LINE)
     return LogFile(path, show_progress=show_progress, max_line=max_line)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
 def printable(s: str) -> str:
-    """Log text made safe for a terminal: control characters (escape sequences, bidi
-    overrides) shown as \\xNN / \\uNNNN instead of being sent to the terminal."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", s)
+    """One line of log text made safe for a terminal (escape sequences, bidi overrides, a
+    line break inside a value): see ``util.inert``."""
+    from ..util import inert
+
+    return inert(s)

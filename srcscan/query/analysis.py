@@ -96,6 +96,8 @@ def _analyse(snapshot, cache, jobs, config, control, why, need_program, cache_fa
     from .whynot_ctx import PREFIX, record
 
     facts, st = index(snapshot, cache if cache is not None else cache_facts, jobs)
+    if st.rekeyed:  # files edited since they were listed: the graph is of the bytes parsed
+        gkey = _graph_key([(p, st.rekeyed.get(p, k)) for p, k in files], config, control)
     program = Program(facts)
     builder = build_graph(program, options=BuildOptions(config=config, control=control))
     functions = program.stats()["functions"]

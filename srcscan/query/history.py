@@ -164,10 +164,14 @@ class Evaluator:
             if blob is not None:
                 try:
                     tj = loads_json(zlib.decompress(blob))
-                    if isinstance(tj, dict) and isinstance(tj.get("nodes"), list):
+                    if isinstance(tj, dict) and all(isinstance(tj.get(k), list) and
+                                                    all(isinstance(x, dict) for x in tj[k])
+                                                    for k in ("nodes", "edges", "paths")):
                         return tj, IndexStats(files=len(files), reused=len(files))
-                except (ValueError, zlib.error):
-                    pass  # a damaged entry: trace again
+                except (ValueError, TypeError, zlib.error):
+                    pass
+                # a damaged or foreign entry (another writer, a bad disk): traced again, replaced below
+                self.notes.setdefault("a kept trace answer in the cache was damaged; traced again and replaced")
         if self.graph == "full":
             from .analysis import analyse
 

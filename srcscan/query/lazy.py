@@ -10,6 +10,7 @@ from ..errors import NotFound, UnreadableSource, UsageError
 from ..extract.cache import FactCache
 from ..extract.index import snapshot_files
 from ..extract.ppcond import Config
+from ..extract.records import DamagedFacts
 from ..graph import store as graphstore
 from ..sources.snapshot import Snapshot
 from ..util import paused_gc
@@ -73,12 +74,15 @@ def analyse_scope(snapshot: Snapshot, symbol: str, to: str | None = None, cache:
         a.rebuild = rebuild
         return a
 
-    def rebuild(damage: graphstore.DamagedGraph) -> Analysis:
-        """Drop the damaged graph and build it again from the facts (and cache it anew)."""
+    def rebuild(damage: graphstore.DamagedGraph | DamagedFacts) -> Analysis:
+        """Drop the damaged graph (or a file's damaged facts) and build it again from the facts
+        (and cache it anew)."""
         fc = FactCache(cache.folder) if cache is not None else None  # the caller's may be closed by now
         try:
-            if fc is not None:
+            if fc is not None and damage.gkey:
                 graphstore.drop(fc.db, damage.gkey)
+            if fc is not None and isinstance(damage, DamagedFacts):
+                fc.forget([k for p, k in snapshot.files() if p == damage.file])
             a = run(fc)
         finally:
             if fc is not None:
@@ -87,7 +91,15 @@ def analyse_scope(snapshot: Snapshot, symbol: str, to: str | None = None, cache:
         a.warnings.append(f"{damage}; rebuilt the flow graph")
         return a
 
-    return run(cache)
+    seen: set = set()
+    while True:
+        try:
+            return run(cache) if not seen else rebuild(damage)
+        except DamagedFacts as e:  # found while the graph was built: that file is parsed again
+            if cache is None or e.file in seen:
+                raise
+            seen.add(e.file)
+            damage = e
 
 
 RESULT = "trace-doc:1:"  # cache blob name prefix of a kept trace JSON (versioned)
@@ -377,6 +389,12 @@ class _Subset(Snapshot):
 
     def read(self, path: str) -> bytes:
         return self.base.read(path)
+
+    def read_keyed(self, path: str):
+        return self.base.read_keyed(path)
+
+    def read_served(self, path: str) -> bytes:
+        return self.base.read_served(path) if path in self.paths else super().read_served(path)
 
     def repository(self) -> dict:
         return self.base.repository()

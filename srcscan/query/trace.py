@@ -65,7 +65,37 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
     and starts.AmbiguousStart when the symbol names values of more than ``max_owners`` owners.
     ``control_tail``: data steps a path takes after a control edge (0: it stops at the data
     written under the branch). ``max_paths`` bounds the listed paths per direction (None: one
-    per leaf of the slice)."""
+    per leaf of the slice). A cached graph found damaged while it is read (node rows,
+    adjacency) is dropped and built again once (``Trace.rebuilt`` says so), like damaged
+    evidence in ``to_json``."""
+    from ..extract.records import DamagedFacts
+
+    args = (to, direction, ignore_case, config, suggest, control_tail, max_owners, max_paths)
+    try:
+        return _trace(analysis, symbol, *args)
+    except (graphstore.DamagedGraph, DamagedFacts) as e:
+        if analysis.rebuild is None:
+            raise
+        tr = _trace(analysis.rebuild(e), symbol, *args)
+        tr.rebuilt = f"{e}; rebuilt the flow graph"
+        return tr
+
+
+def _damaged_repository(analysis: Analysis, name: str) -> None:
+    """A name not found while files of the revision could not be read is not "no value named":
+    it may live in those files. RevisionError (exit 2) naming them."""
+    from ..errors import RevisionError
+
+    unread = getattr(analysis.snapshot, "unreadable", None)
+    if unread:
+        raise RevisionError(f"no value named {name!r}, but {len(unread)} file(s) cannot be read from the repository "
+                            f"({', '.join(unread[:2])}{'...' if len(unread) > 2 else ''}); the repository is damaged: "
+                            "see 'git fsck'")
+
+
+def _trace(analysis: Analysis, symbol: str, to: str | None, direction: str, ignore_case: bool,
+           config: Config | None, suggest: bool, control_tail: int, max_owners: int | None,
+           max_paths: int | None) -> Trace:
     if direction not in ("up", "down", "both"):
         raise UsageError(f"--direction {direction}: choose up, down or both")
     if not isinstance(control_tail, int) or not 0 <= control_tail <= MAX_CONTROL_TAIL:
@@ -74,6 +104,7 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
     g = analysis.graph
     start = match_nodes(g, symbol, ignore_case) or through_typedef(analysis, symbol, ignore_case)
     if not start:
+        _damaged_repository(analysis, symbol)
         hint = suggestions(g, symbol) if suggest else []
         raise NotFound(f"no value named {symbol!r} in {analysis.snapshot.describe()}"
                        + (f"; did you mean: {', '.join(hint)}?" if hint else ""))
@@ -89,9 +120,13 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
                                "(shown as ambiguous, not merged with any struct)")
     starts = set(start)
     if to:
-        targets = [t for t in match_nodes(g, to, ignore_case) or through_typedef(analysis, to, ignore_case)
-                   if t not in starts]
+        named = match_nodes(g, to, ignore_case) or through_typedef(analysis, to, ignore_case)
+        targets = [t for t in named if t not in starts]
+        if named and not targets:  # (not "no value named X; did you mean: X")
+            raise UsageError(f"--to {to!r} names the value the trace starts from ({symbol!r}); "
+                             "give another value to find paths to")
         if not targets:
+            _damaged_repository(analysis, to)
             hint = suggestions(g, to) if suggest else []
             raise NotFound(f"no value named {to!r} for --to" + (f"; did you mean: {', '.join(hint)}?" if hint else ""))
         tr.targets = targets

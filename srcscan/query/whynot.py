@@ -344,6 +344,15 @@ def explain(analysis, cache, a: str, b: str, config: Config, control: bool = Tru
         ctx = ProgramContext(analysis.program, g.b, g.b.m, config, control)
     else:
         blob = cache.get_blob(PREFIX + analysis.gkey) if cache is not None and analysis.gkey else None
+        stored = None
+        if blob is not None:
+            try:
+                stored = StoredContext(blob, lambda: ProgramContext(program(), None, None, config, control))
+            except ValueError as e:  # damaged or foreign: made again below, and replaced
+                from ..util import note
+
+                note(f"warning: the cached why-not record was damaged ({e}); rebuilt and replaced")
+                blob = None
         if blob is None and cache is not None and analysis.gkey:  # a graph cached without one: make it once
             from ..graph.flow import build_graph
             from .whynot_ctx import record
@@ -354,7 +363,9 @@ def explain(analysis, cache, a: str, b: str, config: Config, control: bool = Tru
                 cache.put_blob(PREFIX + analysis.gkey, blob)
             except Exception:  # the answer does not need it kept
                 pass
-        if blob is not None:  # the program is read only if the preprocessor reason needs it
+        if stored is not None:  # the program is read only if the preprocessor reason needs it
+            ctx = stored
+        elif blob is not None:
             ctx = StoredContext(blob, lambda: ProgramContext(program(), None, None, config, control))
         else:  # no cache: the program answers, on a graph built on demand
             g = DemandGraph(FlowBuilder(program(), options=BuildOptions(config=config, control=control)))

@@ -179,12 +179,21 @@ class StoredContext:
     loaded (``load``) only for the graph with every #if branch kept."""
 
     def __init__(self, blob: bytes, load: Callable[[], ProgramContext]):
-        d = json.loads(zlib.decompress(blob))
-        self.excluded = d["excluded"]
-        self._names = set(d["excluded_names"])
-        self._unresolved = [tuple(x) for x in d["unresolved"]]
-        self._owners = d["owners"]
-        self._calls = d["calls"]
+        """Raises ValueError when ``blob`` is not a record this version wrote (damaged, foreign)."""
+        try:
+            d = json.loads(zlib.decompress(blob))
+            self.excluded = int(d["excluded"])
+            self._names = set(d["excluded_names"])
+            self._unresolved = [tuple(x) for x in d["unresolved"]]
+            self._owners = d["owners"]
+            self._calls = d["calls"]
+            ok = all(isinstance(x, str) for x in self._names) and isinstance(self._owners, dict) \
+                and isinstance(self._calls, dict) \
+                and all(isinstance(v, list) for v in (*self._owners.values(), *self._calls.values()))
+        except (zlib.error, TypeError, ValueError, KeyError, AttributeError, RecursionError) as e:
+            raise ValueError(f"{type(e).__name__}: {e}") from None
+        if not ok:
+            raise ValueError("a field of the wrong type")
         self._load = load
         self._program = None
 

@@ -28,11 +28,26 @@ KIND_STYLE = {
 }
 
 
+# Characters that make text read other than it is or act on a terminal (bidi marks, embeddings,
+# overrides such as U+202E, isolates; C0 but tab and line ends, C1, line separators): shown as
+# a visible \\xNN / \\uNNNN in every report
+_HIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(s: str) -> str:
+    """``s`` with bidi and C1 controls spelled out (\\u202e), line breaks kept: the one layer
+    every report format (Markdown, DOT, HTML, GraphML, the source view) puts text through."""
+    from ..util import _escape
+
+    return _HIDDEN.sub(_escape, s)
+
+
 def clean(s) -> str:
-    """Text safe to put in XML: None -> '', XML-illegal characters -> U+FFFD."""
+    """Text safe to put in XML and to show: None -> '', XML-illegal characters -> U+FFFD,
+    bidi and C1 controls spelled out (``visible``)."""
     if s is None:
         return ""
-    return _XML_BAD.sub("\ufffd", str(s))
+    return visible(_XML_BAD.sub("\ufffd", str(s)))
 
 
 def one_line(s, limit: int = 0) -> str:

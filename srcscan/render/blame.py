@@ -144,8 +144,10 @@ def _footer(doc: dict) -> list[str]:
 
 
 def render_text(doc: dict) -> str:
+    from ..util import inert_doc
     from .text import printable
 
+    doc = inert_doc(doc)  # each value on its own line: a file name or subject cannot forge one
     v = BlameView(doc)
     out = _summary(doc) + ["", "since      step"]
     width = max([len(since_text(b)) for _, _, steps in v.paths() for _, _, b in steps] + [9])

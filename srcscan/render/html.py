@@ -28,7 +28,15 @@ MAX_ALSO = 8  # further evidence places listed per step
 def _env():
     from jinja2 import ChainableUndefined, Environment, FileSystemLoader
 
-    env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")),
+    from ._common import visible
+
+    def finalize(v):
+        """Every value a template prints: bidi and C1 controls spelled out (before escaping)."""
+        if isinstance(v, Markup):
+            return Markup(visible(str(v)))
+        return visible(v) if isinstance(v, str) else v
+
+    env = Environment(loader=FileSystemLoader(str(Path(__file__).parent / "templates")), finalize=finalize,
                       autoescape=True, undefined=ChainableUndefined, trim_blocks=True, lstrip_blocks=True)
     return env
 

@@ -14,16 +14,13 @@ from ._common import TraceView, simplify_all
 
 FORMAT = "text"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_NL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
 def printable(s: str, newline: bool = False) -> str:
     """Text from the tree made safe for a terminal: control characters (escape sequences,
     bidi overrides; with ``newline``, line breaks too, for one value on one line) shown as
-    \\xNN. Applied to the data before srcscan adds its own colours."""
-    return (_CONTROL_NL if newline else _CONTROL).sub(
-        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", s)
+    \\xNN. Applied to the data before srcscan adds its own colours (``util.inert``)."""
+    from ..util import inert
+
+    return inert(s, lines=not newline)
 
 _TITLES = {"upstream": "UPSTREAM: where the value comes from",
            "downstream": "DOWNSTREAM: where the value goes",

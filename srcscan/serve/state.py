@@ -422,9 +422,10 @@ class Explorer:
             from ..errors import NotFound
 
             snap = analysis.snapshot
-            if not snap.has(path):
-                raise NotFound(f"{path!r} is not one of the files served")
-            return snap.read(path)
+            try:  # only the snapshot's files, and on disk only regular files inside the tree
+                return snap.read_served(path)
+            except OSError:
+                raise NotFound(f"{path!r} is not one of the files served") from None
 
         return self.on_lane(p, ("read", p.lane_key(), path), run)
 

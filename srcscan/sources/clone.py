@@ -141,17 +141,29 @@ def clone(url: str | None = None, dest: str | os.PathLike | None = None, paths=N
             return _update(dest, url if explicit_url else None, sparse, rev, prog)
         if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
             raise UsageError(f"{dest}: exists and is not a git clone; pick an empty or new folder")
+        existed = dest.exists()
         try:
-            repo = git.Repo.clone_from(url, str(dest), progress=prog, env=GIT_ENV,
-                                       multi_options=["--filter=blob:none", "--sparse"])
-        except git.GitCommandError as e:
-            raise _error(f"clone {url}", e, prog) from None
-        except git.UnsafeProtocolError:
-            raise UsageError(f"{url}: refused transport") from None
-        repo.git.update_environment(**GIT_ENV)
-        res = CloneResult(path=str(dest.resolve()), url=url, revision=Revision(), created=True)
-        _sparse_and_checkout(repo, sparse or list(DEFAULT_PATHS), rev, res)
-        return res
+            try:
+                repo = git.Repo.clone_from(url, str(dest), progress=prog, env=GIT_ENV,
+                                           multi_options=["--filter=blob:none", "--sparse"])
+            except git.GitCommandError as e:
+                raise _error(f"clone {url}", e, prog) from None
+            except git.UnsafeProtocolError:
+                raise UsageError(f"{url}: refused transport") from None
+            repo.git.update_environment(**GIT_ENV)
+            if not repo.head.is_valid():  # an empty repository: nothing to check out or trace
+                repo.close()
+                raise UsageError(f"{url}: the repository is empty (no commits); nothing cloned")
+            res = CloneResult(path=str(dest.resolve()), url=url, revision=Revision(), created=True)
+            _sparse_and_checkout(repo, sparse or list(DEFAULT_PATHS), rev, res)
+            return res
+        except BaseException:  # a clone that did not complete is not left behind half made
+            import shutil
+
+            shutil.rmtree(dest, ignore_errors=True)
+            if existed:
+                dest.mkdir(exist_ok=True)
+            raise
     finally:
         prog.close()
 

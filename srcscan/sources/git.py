@@ -86,12 +86,29 @@ class GitSnapshot(Snapshot):
         if sha is None:
             raise RevisionError(f"{path}: not in {self.commit_id[:12]}")
         try:
-            return self.repo.odb.stream(bytes.fromhex(sha)).read()
+            return self._checked(sha)
+        except Exception:  # noqa: BLE001 - a damaged object can also break the shared `git cat-file`
+            pass  # process for every read after it: start a fresh one and try this blob once more
+        try:
+            self.repo.git.clear_cache()
+            return self._checked(sha)
         except Exception as e:  # missing blob in a partial clone without network, corrupt pack
+            self.repo.git.clear_cache()  # (the next file gets a working reader)
             why = " ".join(str(e).split())
             why = why if len(why) <= 120 else why[:119] + "\u2026"
             self.unreadable.append(path)
             raise UnreadableSource(f"{path}: cannot read blob {sha[:12]} ({type(e).__name__}: {why})") from None
+
+
+    def _checked(self, sha: str) -> bytes:
+        """The blob's bytes, checked against its id (a damaged pack can hand back short or
+        altered bytes without an error): facts are never stored under the id of other bytes."""
+        import hashlib
+
+        data = self.repo.odb.stream(bytes.fromhex(sha)).read()
+        if hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest() != sha:
+            raise ValueError(f"the bytes read do not hash to the blob id ({len(data)} bytes)")
+        return data
 
 
 def _clean(p: str) -> str:

@@ -67,10 +67,24 @@ class Snapshot:
     def read(self, path: str) -> bytes:  # pragma: no cover - interface
         raise NotImplementedError
 
+    def read_keyed(self, path: str) -> tuple[bytes, str | None]:
+        """``read(path)`` and the content key of the very bytes read, or None when the listed
+        key cannot go stale (a git blob id, an svn path@revision). Facts are stored under the
+        key of the bytes they were parsed from, never under a key listed from an earlier read."""
+        return self.read(path), None
+
     def has(self, path: str) -> bool:
         """Whether ``path`` (relative, as ``files()`` spells it) is one of this snapshot's files:
         the only paths ``read()`` may be given on behalf of a user (srcscan serve)."""
         return isinstance(path, str) and any(p == path for p, _ in self.files())
+
+    def read_served(self, path: str) -> bytes:
+        """``read(path)`` on behalf of a remote user (srcscan serve): only one of this
+        snapshot's files, and (on disk) only a regular file inside the tree once every symlink
+        is resolved; anything else is ``FileNotFoundError``."""
+        if not self.has(path):
+            raise FileNotFoundError(path)
+        return self.read(path)
 
     def repository(self) -> dict:
         """The svn repository this snapshot's svn number belongs to (``svn_url``, ``remotes``;
@@ -157,6 +171,8 @@ class DirSnapshot(Snapshot):
             if not (p.is_dir() or p.is_file()):  # a FIFO, a device, a socket
                 raise UsageError(f"--src {p}: is a {_kind_of(p)}, not a source file or folder")
             roots.append(p.resolve())
+        # the real folders the tree is made of (a single file given: its folder), for read_served
+        self._roots = [str(r if r.is_dir() else r.parent) for r in roots]
         base = roots[0] if len(roots) == 1 and roots[0].is_dir() else \
             Path(os.path.commonpath([r if r.is_dir() else r.parent for r in roots]))
         self.root = shown_path(str(base))
@@ -235,6 +251,35 @@ class DirSnapshot(Snapshot):
     def read(self, path: str) -> bytes:
         with open(self._abs[path], "rb") as fh:
             return source_text(fh.read())
+
+    def read_keyed(self, path: str) -> tuple[bytes, str]:
+        """One read, hashed and handed to the parser: a file edited since ``files()`` hashed
+        it is parsed and keyed as it is now (``files()`` then lists the new key)."""
+        with open(self._abs[path], "rb") as fh:
+            raw = fh.read()
+        key = content_key(raw)
+        if self._keys.get(path) != key:
+            why = source_problem(raw)
+            if why:
+                from ..errors import UnreadableSource
+
+                raise UnreadableSource(f"{path}: changed while srcscan read it, now {why.removesuffix('; skipped')}")
+            self._keys[path] = key
+        return source_text(raw), key
+
+    def read_served(self, path: str) -> bytes:
+        import stat
+
+        if not self.has(path):
+            raise FileNotFoundError(path)
+        real = os.path.realpath(self._abs[path])  # every symlink, of the file and its folders
+        if not any(real.startswith(r.rstrip(os.sep) + os.sep) for r in self._roots):
+            raise FileNotFoundError(path)  # a link out of the tree (/etc/passwd as leak.c)
+        fd = os.open(real, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # a FIFO or device slipped in meanwhile
+                raise FileNotFoundError(path)
+            return source_text(fh.read(MAX_FILE_BYTES + 1)[:MAX_FILE_BYTES])
 
     def size_of(self, path: str) -> int:
         try:

@@ -17,19 +17,42 @@ from urllib.parse import quote, unquote
 from ..errors import RevisionError
 from .snapshot import CHECKOUT_MARKER, DEFAULT_SCOPE, MAX_FILE_BYTES, Revision, Snapshot, is_source
 
-_SVN_ENV = {"LC_ALL": "C", "LANG": "C"}
+SVN_TIMEOUT = 300.0  # seconds one svn command may take (a server that accepts and never answers)
+HTTP_IDLE = 60  # seconds an http(s) svn server may stay silent (svn's own http-timeout)
+
+
+def _svn_env() -> dict:
+    """English messages (parsed for the error line) in a UTF-8 locale: under plain C the
+    client cannot spell a non-ASCII repository URL or working-copy path."""
+    loc = "C.UTF-8"
+    try:
+        import locale
+
+        have = subprocess.run(["locale", "-a"], capture_output=True, text=True, timeout=10).stdout.split()
+        loc = next((x for x in have if x.lower().replace("-", "") == "c.utf8"), None) or \
+            next((x for x in have if x.lower().replace("-", "") == "en_us.utf8"), None) or locale.setlocale(locale.LC_CTYPE)
+    except (OSError, subprocess.SubprocessError, ValueError):
+        pass
+    return {"LC_ALL": loc, "LANG": loc}
+
+
+_SVN_ENV: dict | None = None
 
 
 def svn(*args: str, what: str = "") -> bytes:
     """Run ``svn --non-interactive ARGS``; a failure becomes a one-line RevisionError."""
+    global _SVN_ENV
+
     exe = shutil.which("svn")
     if not exe:
         raise RevisionError("the svn client is not installed (Debian/Ubuntu: apt-get install subversion)")
+    if _SVN_ENV is None:
+        _SVN_ENV = _svn_env()
     try:
-        p = subprocess.run([exe, "--non-interactive", *args], capture_output=True,
-                           env={**os.environ, **_SVN_ENV}, timeout=3600)
+        p = subprocess.run([exe, "--non-interactive", f"--config-option=servers:global:http-timeout={HTTP_IDLE}",
+                            *args], capture_output=True, env={**os.environ, **_SVN_ENV}, timeout=SVN_TIMEOUT)
     except subprocess.TimeoutExpired:
-        raise RevisionError(f"{what or 'svn'}: svn timed out") from None
+        raise RevisionError(f"{what or 'svn'}: no answer from svn within {SVN_TIMEOUT:.0f} s; gave up") from None
     if p.returncode != 0:
         lines = [ln for ln in p.stderr.decode("utf-8", "replace").splitlines() if ln.strip()]
         errs = [ln for ln in lines if re.match(r"svn: E\d+:", ln)]
