@@ -219,13 +219,13 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                     self._assign(a, None, path, [])
 
     def _collect_fp(self, fn: Function) -> None:
-        named, statics = self.p.functions, self.p.statics
+        knows = self.p.knows_function
         assigns, calls = fp_refs(fn)  # (kept on the function by the parser workers)
         for i, ref in assigns:
-            if ref in named or (fn.file, ref) in statics:  # (cheap test first)
+            if knows(ref, fn.file):  # (cheap test first)
                 self._collect_fp_assign(fn.assigns[i], fn, fn.file)
         for _, callee_name, refs in calls:  # a function passed as an argument: the parameter may hold it
-            if not any(r in named or (fn.file, r) in statics for _, r in refs):
+            if not any(knows(r, fn.file) for _, r in refs):
                 continue
             for key in self.p.resolve_function(callee_name, fn.file):
                 callee = self.p.functions[key][0]
