@@ -13,6 +13,10 @@ def test_every_model_file_and_row_loads():
     assert m.sources["CFGMR3QueryU64"].override.startswith("VBoxManage setextradata")
     assert m.sinks["PGMPhysSimpleWriteGCPhys"].args == [2] and m.sinks["LogRel"].id == "log"
     assert m.propagators["ASMDivU64ByU32RetU32"] == "all" and m.handles["CFGMR3GetChild"].name_arg == 1
+    # library functions are models by their effect on memory; their sizes are sinks of their own
+    assert (m.library["memcpy"].to_arg, m.library["memcpy"].from_args) == (0, [1])
+    assert m.library["RTMemAlloc"].returns == [] and m.sinks["RTMemAlloc"].id == "alloc-size"
+    assert m.library["RTStrCopy"].from_args == [2] and m.sinks["RTStrCopy"].args == [1]
     rows = sum(len(doc.get(k, [])) for f in model_files() for doc in [load_toml(f)]
                for k in ("source", "sink", "propagator", "handle"))
     assert rows >= 12
@@ -38,6 +42,11 @@ def test_every_model_file_and_row_loads():
     ({"sink": {"id": "x", "functions": ["f"]}}, "must be written [[sink]]"),
     ({"kind": "logs", "log": []}, "kind = 'logs' is not one of"),
     ({"kind": "log", "log": [{"format_arg": 0}]}, "[[log]] #1: needs a non-empty 'names' list"),
+    ({"library": [{"functions": ["f"], "from_args": 1}]}, "from_args must be a list of argument positions"),
+    ({"library": [{"functions": ["f"], "returns": [-1]}]}, "returns must be a list of argument positions"),
+    ({"library": [{"functions": ["f"], "to_arg": "dst"}]}, "to_arg must be an argument position"),
+    ({"library": [{"to_arg": 0}]}, "[[library]] needs 'functions'"),
+    ({"library": [{"functions": ["f"]}, {"functions": ["g", "f"]}]}, "#2: f is already a [[library]] function"),
 ])
 def test_bad_rows_are_errors_naming_the_file(row, msg):
     with pytest.raises(UsageError) as e:

@@ -17,12 +17,14 @@ _KEYS = {
     "handle": {"model", "function", "root", "parent_arg", "name_arg", "slot", "param", "path"},
     "container": {"description", "store", "load"},
     "callback": {"description", "functions", "callback_arg", "user_arg", "param"},
+    "library": {"description", "functions", "to_arg", "from_args", "returns"},
 }
 
 
 # keys a row cannot do without (a sink also needs functions or fields), and the ones that are text
 _REQUIRED = {"source": ("id", "functions"), "sink": ("id",), "propagator": ("functions",),
-             "handle": ("model",), "container": (), "callback": ("functions", "callback_arg", "user_arg", "param")}  # a handle: and a function or a slot
+             "handle": ("model",), "container": (), "callback": ("functions", "callback_arg", "user_arg", "param"),
+             "library": ("functions",)}  # a handle: and a function or a slot
 _TEXT = ("id", "description", "key", "override", "model", "function")
 
 
@@ -45,6 +47,19 @@ class SinkModel:
     description: str
     args: list[int] | str = "all"
     key: str = "{function}"
+    origin: str = ""
+
+
+@dataclass
+class LibraryModel:
+    """A library function's effect on memory (memcpy, RTMemDup, ...): the contents of the
+    ``from_args`` go into what ``to_arg`` points to, the result carries the contents of the
+    ``returns`` arguments; nothing else flows (an allocation's size never reaches its pointer).
+    Sizes are [[sink]] rows of their own."""
+    description: str
+    to_arg: int | None = None
+    from_args: list[int] = field(default_factory=list)
+    returns: list[int] = field(default_factory=list)
     origin: str = ""
 
 
@@ -76,6 +91,8 @@ class Models:
     sink_fields: dict[str, SinkModel] = field(default_factory=dict)
     # further sink rows of a function already in ``sinks`` (a guest write: its data and its address)
     more_sinks: dict[str, list[SinkModel]] = field(default_factory=dict)
+    # library functions modelled by their effect on memory (memcpy, RTMemAlloc, ...)
+    library: dict[str, LibraryModel] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
 
     def sinks_of(self, name: str) -> list[SinkModel]:
@@ -93,7 +110,7 @@ class Models:
         return got
 
     def rows(self) -> int:
-        return len(self.sources) + len(self.sinks) + len(self.propagators) + len(self.handles)
+        return len(self.sources) + len(self.sinks) + len(self.propagators) + len(self.handles) + len(self.library)
 
 
 def _check(kind: str, row, where: str) -> None:
@@ -125,7 +142,11 @@ def _check(kind: str, row, where: str) -> None:
     for k in _TEXT:
         if k in row and not isinstance(row[k], str):
             raise UsageError(f"{where}: [[{kind}]] {k} must be a string")
-    for k in ("node_arg", "key_arg", "out_arg", "parent_arg", "name_arg"):
+    for k in ("from_args", "returns") if kind == "library" else ():
+        if not (isinstance(row.get(k, []), list) and all(isinstance(a, int) and not isinstance(a, bool) and a >= 0
+                                                        for a in row.get(k, []))):
+            raise UsageError(f"{where}: [[library]] {k} must be a list of argument positions")
+    for k in ("node_arg", "key_arg", "out_arg", "parent_arg", "name_arg", "to_arg"):
         if k in row and (not isinstance(row[k], int) or row[k] < 0):
             raise UsageError(f"{where}: [[{kind}]] {k} must be an argument position (0, 1, ...)")
     if "args" in row and row["args"] != "all" and not (
@@ -163,6 +184,14 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
                             m.sinks[f] = sk
                     for f in row.get("fields", []):
                         m.sink_fields[f] = sk
+                elif kind == "library":
+                    lib = LibraryModel(row.get("description", ""), row.get("to_arg"), list(row.get("from_args", [])),
+                                       list(row.get("returns", [])), name)
+                    for f in row["functions"]:
+                        if f in m.library:
+                            raise UsageError(f"{where}: {f} is already a [[library]] function "
+                                             f"({m.library[f].origin}): one row per function")
+                        m.library[f] = lib
                 elif kind == "callback":
                     for f in row["functions"]:
                         m.callbacks[f] = (row["callback_arg"], row["user_arg"], row["param"])

@@ -17,6 +17,7 @@ from .access import AccessResolver, _bare_name
 from ..extract.keys import fp_refs
 from .handles import ConfigHandles
 from .locals import LocalVersions
+from .library import LibraryCalls
 from .unions import UnionStorage
 from .summary import Summaries
 
@@ -27,7 +28,7 @@ class BuildOptions:
     control: bool = True  # add control-dependence edges
 
 
-class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, ConfigHandles):
+class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, ConfigHandles, LibraryCalls):
     def __init__(self, program: Program, models: Models | None = None, options: BuildOptions | None = None):
         self.p = program
         self.m = models or load_models()
@@ -440,6 +441,9 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                     srcs += [(n, None) for n in self._stored_through(fn, arg.reads[0])]
                 for s, _ in srcs:
                     self._edge(s, node, "model", fn, c, via=name)
+        lib = m.library.get(name)
+        if lib is not None:  # a library function: its model, never a definition in the tree
+            return self.library_call(fn, c, name, lib)
         if sinks:
             return results
         prop = m.propagators.get(name)
