@@ -320,6 +320,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             else:
                 at, self._at = self._at, c
                 r = self._call(fn, c, ci)
+                self.keep_through_call(fn, c)
                 self._at = at
             self._results[ci] = r
         return r
@@ -424,7 +425,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             if src_model.out_arg is not None and src_model.out_arg < len(c.args):
                 out = c.args[src_model.out_arg].addr_of
                 if out is not None:
-                    self._edge(node, self.var_node(out, fn, fn.file), "model", fn, c, via=name)
+                    self._edge(node, self.written_at(fn, c, out), "model", fn, c, via=name)
             return results
         sinks = m.sinks_of(name)
         for sink in sinks:
@@ -434,9 +435,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                 arg = c.args[i]
                 srcs = self._arg_sources(fn, arg)
                 if arg.addr_of is not None:
-                    n = self.var_node(arg.addr_of, fn, fn.file)
-                    if n is not None:
-                        srcs.append((n, None))
+                    srcs += [(n, None) for n in self.read_nodes(arg.addr_of, fn, fn.file)]
                 if len(arg.reads) == 1 and not arg.calls:  # a pointer to a struct filled in here
                     srcs += [(n, None) for n in self._stored_through(fn, arg.reads[0])]
                 for s, _ in srcs:
@@ -453,9 +452,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                 for s, _ in self._arg_sources(fn, c.args[i]):
                     results.append((s, "model", name, False))
                 if c.args[i].addr_of is not None:
-                    n = self.var_node(c.args[i].addr_of, fn, fn.file)
-                    if n is not None:
-                        results.append((n, "model", name, False))
+                    results += [(n, "model", name, False) for n in self.read_nodes(c.args[i].addr_of, fn, fn.file)]
             return results
         if name in m.handles:
             return results
@@ -492,11 +489,12 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                         self._edge(s, pnode, "arg", fn, c, via=callee.name, indirect=indirect)
                     target = self.out_target(fn, callee, i, arg)
                     if target is not None:  # the callee reads (*p) and may write back the caller's x
-                        tnode = self.var_node(target, fn, fn.file)
-                        self._edge(tnode, self.out_param(callee, i), "arg", fn, c, via=callee.name, indirect=indirect)
-                        if self._writes_through(key, i):
-                            self._edge(self.out_param(callee, i), tnode, "out", fn, c, via=callee.name,
+                        for tnode in self.read_nodes(target, fn, fn.file):
+                            self._edge(tnode, self.out_param(callee, i), "arg", fn, c, via=callee.name,
                                        indirect=indirect)
+                        if self._writes_through(key, i):
+                            self._edge(self.out_param(callee, i), self.written_at(fn, c, target), "out", fn, c,
+                                       via=callee.name, indirect=indirect)
                 ret_deps, out_deps = self.summary(key)
                 if any(d.returns for d in self.p.functions[key]):
                     results.append((self.ret_node(key), "return", callee.name, indirect))
@@ -507,7 +505,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                 for j, deps in sorted(out_deps.items()):
                     target = self.out_target(fn, callee, j, c.args[j]) if j < len(c.args) else None
                     if target is not None:
-                        dst = self.var_node(target, fn, fn.file)
+                        dst = self.written_at(fn, c, target)
                         for i in sorted(deps):
                             for s in self._summary_sources(fn, c, i):
                                 self._edge(s, dst, "summary", fn, c, via=callee.name, indirect=indirect)
@@ -526,9 +524,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         arg = c.args[i]
         out = [s for s, _ in self._arg_sources(fn, arg)]
         if arg.addr_of is not None:
-            n = self.var_node(arg.addr_of, fn, fn.file)
-            if n is not None:
-                out.append(n)
+            out += self.read_nodes(arg.addr_of, fn, fn.file)
         return out
 
     def _constant(self, a: Assign, fn: Function, file: str) -> str | None:

@@ -20,7 +20,7 @@ class LibraryCalls:
             if i < len(c.args):
                 srcs += self.contents_read(fn, c.args[i])
         if lib.to_arg is not None and lib.to_arg < len(c.args):
-            for dst in self.contents_written(fn, c.args[lib.to_arg]):
+            for dst in self.contents_written(fn, c, c.args[lib.to_arg]):
                 for s in dict.fromkeys(srcs):
                     self._edge(s, dst, "model", fn, c, via=name)
         out = []
@@ -34,18 +34,17 @@ class LibraryCalls:
         pointed-to value of a pointer parameter (what callers pass in), the values read."""
         out = [n for n, _ in self._arg_sources(fn, arg)]
         if arg.addr_of is not None:
-            n = self.var_node(arg.addr_of, fn, fn.file)
-            out += [n] if n is not None else []
+            out += self.read_nodes(arg.addr_of, fn, fn.file)
         elif len(arg.reads) == 1 and not arg.calls:
             n = self._pointee(fn, arg.reads[0])
             out += [n] if n is not None else []
         return out
 
-    def contents_written(self, fn: Function, arg: Expr) -> list[str]:
+    def contents_written(self, fn: Function, c: Call, arg: Expr) -> list[str]:
         """The location(s) a write through an argument changes: ``x`` for ``&x`` (or a local
         pointer holding ``&x``), ``*p`` for a pointer parameter, the field or variable named."""
         if arg.addr_of is not None:
-            n = self.var_node(arg.addr_of, fn, fn.file)
+            n = self.written_at(fn, c, arg.addr_of)  # (the version of x this call defines)
             return [n] if n is not None else []
         if len(arg.reads) != 1 or arg.calls:
             return []
