@@ -107,8 +107,10 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
 
     def _first_def(self, key: str, i: int, fn: Function) -> Function:
         """The definition a parameter node describes: the first one of the function (whichever
-        definition made the node), unless it has fewer parameters."""
-        return next((d for d in self.p.functions.get(key, ()) if i < len(d.params)), fn)
+        definition made the node) the configuration keeps, unless it has fewer parameters."""
+        defs = [d for d in self.p.functions.get(key, ()) if i < len(d.params)]
+        excludes = self.o.config.excludes
+        return next((d for d in defs if not excludes(d.preproc)), defs[0] if defs else fn)
 
     def param_node(self, key: str, i: int, fn: Function) -> str:
         nid = f"param:{key}#{i}"
@@ -129,7 +131,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                           owner=fn.key, file=d.file, line=d.line, ambiguous=False)
 
     def ret_node(self, key: str) -> str:
-        fn = self.p.functions[key][0]
+        defs = self.p.functions[key]
+        fn = next((d for d in defs if not self.o.config.excludes(d.preproc)), defs[0])
         return self._node(f"ret:{key}", kind="return", label=f"{fn.name}()", name=fn.name, owner=key, file=fn.file,
                           line=fn.line, ambiguous=False)
 

@@ -54,3 +54,20 @@ void devLater(DEVST *pThis, unsigned uValue)
 // flow here: devWrite#1 -> DEVST.uTurbo
 // flow here: devLater#1 -> DEVST.uLater
 // no flow here: devLater#1 -> DEVST.uEarly
+
+/* Two definitions of one helper, one per branch: the live one names its parameters. */
+#define DEV_NEW_ALLOC
+#ifndef DEV_NEW_ALLOC
+static unsigned devAlloc(DEVST *pThis, unsigned cbOld, unsigned fFlagsOld)
+{
+    return cbOld + fFlagsOld;
+}
+#else
+static unsigned devAlloc(DEVST *pThis, unsigned fFlagsNew)
+{
+    return fFlagsNew;
+}
+#endif
+
+// flow here: devAlloc#1 (fFlagsNew) -> devAlloc()
+// no flow here: devAlloc#1 (cbOld) -> devAlloc()
