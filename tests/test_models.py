@@ -47,6 +47,10 @@ def test_every_model_file_and_row_loads():
     ({"library": [{"functions": ["f"], "to_arg": "dst"}]}, "to_arg must be an argument position"),
     ({"library": [{"to_arg": 0}]}, "[[library]] needs 'functions'"),
     ({"library": [{"functions": ["f"]}, {"functions": ["g", "f"]}]}, "#2: f is already a [[library]] function"),
+    ({"sink": [{"id": "ins", "functions": ["f"], "args": [2], "node_arg": 0, "key_arg": 1, "joins": "nope"}]},
+     "[[sink]] ins joins 'nope', which no [[source]] row has as id"),
+    ({"source": [{"id": "cfg", "functions": ["q"], "out_arg": 2}],
+      "sink": [{"id": "ins", "functions": ["f"], "args": [2], "joins": "cfg"}]}, "it needs node_arg and key_arg"),
 ])
 def test_bad_rows_are_errors_naming_the_file(row, msg):
     with pytest.raises(UsageError) as e:

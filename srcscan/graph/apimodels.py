@@ -12,9 +12,9 @@ from ..errors import UsageError
 
 _KEYS = {
     "source": {"id", "description", "functions", "node_arg", "key_arg", "out_arg", "returns", "key", "override"},
-    "sink": {"id", "description", "functions", "args", "key", "fields"},
+    "sink": {"id", "description", "functions", "args", "key", "fields", "node_arg", "key_arg", "joins"},
     "propagator": {"description", "functions", "args"},
-    "handle": {"model", "function", "root", "parent_arg", "name_arg", "slot", "param", "path"},
+    "handle": {"model", "function", "root", "parent_arg", "name_arg", "out_arg", "slot", "param", "path"},
     "container": {"description", "store", "load"},
     "callback": {"description", "functions", "callback_arg", "user_arg", "param"},
     "library": {"description", "functions", "to_arg", "from_args", "returns"},
@@ -25,7 +25,7 @@ _KEYS = {
 _REQUIRED = {"source": ("id", "functions"), "sink": ("id",), "propagator": ("functions",),
              "handle": ("model",), "container": (), "callback": ("functions", "callback_arg", "user_arg", "param"),
              "library": ("functions",)}  # a handle: and a function or a slot
-_TEXT = ("id", "description", "key", "override", "model", "function")
+_TEXT = ("id", "description", "key", "override", "model", "function", "joins")
 
 
 @dataclass
@@ -48,6 +48,11 @@ class SinkModel:
     args: list[int] | str = "all"
     key: str = "{function}"
     origin: str = ""
+    # a write into a keyed store (a configuration tree): the value also reaches the source
+    # node of model ``joins`` with the key built from node_arg/key_arg (what readers query)
+    node_arg: int | None = None
+    key_arg: int | None = None
+    joins: str | None = None
 
 
 @dataclass
@@ -69,6 +74,7 @@ class HandleModel:
     root: bool = False
     parent_arg: int | None = None
     name_arg: int | None = None
+    out_arg: int | None = None  # the new node's handle is written through this argument
 
 
 @dataclass
@@ -93,6 +99,8 @@ class Models:
     more_sinks: dict[str, list[SinkModel]] = field(default_factory=dict)
     # library functions modelled by their effect on memory (memcpy, RTMemAlloc, ...)
     library: dict[str, LibraryModel] = field(default_factory=dict)
+    # source id -> (its model, the first of its functions by name): the node a joining sink reaches
+    source_ids: dict[str, tuple[SourceModel, str]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
 
     def sinks_of(self, name: str) -> list[SinkModel]:
@@ -176,7 +184,8 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
                         m.sources[f] = sm
                 elif kind == "sink":
                     sk = SinkModel(row["id"], row.get("description", ""), row.get("args", "all"),
-                                   row.get("key", "{function}"), name)
+                                   row.get("key", "{function}"), name, row.get("node_arg"), row.get("key_arg"),
+                                   row.get("joins"))
                     for f in row.get("functions", []):
                         if f in m.sinks and m.sinks[f].id != sk.id:  # another sink of the same call
                             m.more_sinks.setdefault(f, []).append(sk)
@@ -209,7 +218,8 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
                     if not isinstance(row.get("function"), str):
                         raise UsageError(f"{where}: [[handle]] needs a function (or a slot)")
                     m.handles[row["function"]] = HandleModel(row["model"], bool(row.get("root", False)),
-                                                             row.get("parent_arg"), row.get("name_arg"))
+                                                             row.get("parent_arg"), row.get("name_arg"),
+                                                             row.get("out_arg"))
         # log statements (files of kind "log", shared with `srcscan log`) are sinks too
         rows = doc.get("log", []) if declared == "log" else []
         for i, row in enumerate(rows):
@@ -220,6 +230,13 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
                     "printed to a debug log (not in release builds)")
             for f in names:
                 m.sinks.setdefault(f, SinkModel("log", desc, "all", "{function}", name))
+    for f in sorted(m.sources):
+        m.source_ids.setdefault(m.sources[f].id, (m.sources[f], f))
+    for f, sk in [(f, sk) for f in m.sinks for sk in m.sinks_of(f)]:
+        if sk.joins is not None and sk.joins not in m.source_ids:
+            raise UsageError(f"queries/{sk.origin}: [[sink]] {sk.id} joins {sk.joins!r}, which no [[source]] row has as id")
+        if sk.joins is not None and (sk.node_arg is None or sk.key_arg is None):
+            raise UsageError(f"queries/{sk.origin}: [[sink]] {sk.id} joins a source: it needs node_arg and key_arg")
     return m
 
 

@@ -18,6 +18,7 @@ from ..extract.keys import fp_refs
 from .handles import ConfigHandles
 from .locals import LocalVersions
 from .library import LibraryCalls
+from .wrappers import KeyedWrappers, _Keyed
 from .unions import UnionStorage
 from .summary import Summaries
 
@@ -28,7 +29,8 @@ class BuildOptions:
     control: bool = True  # add control-dependence edges
 
 
-class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, ConfigHandles, LibraryCalls):
+class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, ConfigHandles, LibraryCalls,
+                  KeyedWrappers):
     def __init__(self, program: Program, models: Models | None = None, options: BuildOptions | None = None):
         self.p = program
         self.m = models or load_models()
@@ -434,6 +436,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         for sink in sinks:
             node = self.model_node("sink", sink, sink.key.format(function=name), name)
             positions = range(len(c.args)) if sink.args == "all" else [i for i in sink.args if i < len(c.args)]
+            joined = None if sink.joins is None else self.joined_node(
+                fn, c, _Keyed(sink.node_arg, sink.key_arg, m.source_ids[sink.joins][0].key), sink, name)
             for i in positions:
                 arg = c.args[i]
                 srcs = self._arg_sources(fn, arg)
@@ -443,6 +447,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                     srcs += [(n, None) for n in self._stored_through(fn, arg.reads[0])]
                 for s, _ in srcs:
                     self._edge(s, node, "model", fn, c, via=name)
+                    if joined is not None:  # what readers of that key get
+                        self._edge(s, joined, "model", fn, c, via=name)
         lib = m.library.get(name)
         if lib is not None:  # a library function: its model, never a definition in the tree
             return self.library_call(fn, c, name, lib)
@@ -484,6 +490,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         if keys:
             for key in keys:
                 callee = self.p.functions[key][0]
+                if c.indirect is None:
+                    self.wrapper_call(fn, c, key)  # a wrapper of a keyed model: that model, with this call's key
                 for i, arg in enumerate(c.args):
                     if i >= len(callee.params) or callee.params[i].name == "...":
                         break

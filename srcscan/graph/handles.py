@@ -47,6 +47,9 @@ class ConfigHandles:
             for a in reversed(fn.assigns):
                 if a.target.root == var and not a.target.steps and a.op in ("=", "init"):
                     return self._handle_path(fn, a.value, depth + 1)
+            made = self.created_handle(fn, var, depth)  # CFGMR3InsertNode(pRoot, "TM", &pTM)
+            if made is not None:
+                return made
             # a parameter of a callback registered in a slot the models name (a device's
             # constructor gets its configuration node)
             i = next((i for i, p in enumerate(fn.params) if p.name == var), None)

@@ -1,0 +1,135 @@
+"""Wrappers that carry a model's key. A function that passes its own parameters as a keyed
+model's node and key arguments (``InsertConfigInteger(pNode, pcszName, u64)`` calling
+``CFGMR3InsertInteger(pNode, pcszName, u64)``) is that model at each call of it, with the
+call's own arguments: ``InsertConfigInteger(pRoot, "RamSize", cbRam)`` inserts ``/RamSize``.
+Found from the function bodies (no list of wrapper names); one level of wrapping.
+
+Keyed models: sources with node_arg/key_arg (``CFGMR3QueryU64``), sinks that join a source
+(``CFGMR3InsertInteger``: the value reaches what readers of that key get), and handles that
+create a node through an out argument (``CFGMR3InsertNode(pParent, "TM", &pTM)``)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..extract.records import Call, Expr, Function
+from .apimodels import SinkModel, SourceModel
+
+
+@dataclass(frozen=True)
+class Wrapped:
+    """A function of the tree standing for a keyed model: which of its parameters are the
+    model's node, key and value (``value`` = a source's out argument, a sink's data
+    arguments, a handle's new-node out argument)."""
+    kind: str  # source | sink | handle
+    name: str  # the model function it calls
+    node: int
+    key: int
+    value: tuple[int, ...]
+
+
+@dataclass
+class _Keyed:
+    """What ConfigHandles._model_key needs to build a key."""
+    node_arg: int
+    key_arg: int
+    key: str
+
+
+def _param_of(fn: Function, e: Expr) -> int | None:
+    """The position of the parameter an argument passes on unchanged, else None."""
+    if e.calls or len(e.reads) != 1 or e.reads[0].steps or e.reads[0].deref:
+        return None
+    return next((i for i, p in enumerate(fn.params) if p.name == e.reads[0].root), None)
+
+
+class KeyedWrappers:
+    """Mixed into the flow builder (``p``, ``m``, ``o``, ``_edge``, ``model_node``,
+    ``_arg_sources``, ``written_at``, ``_model_key``, ``_handle_path`` come from it)."""
+
+    def wrapped(self, key: str) -> list[Wrapped]:
+        memo = self.__dict__.setdefault("_wrapped_memo", {})
+        got = memo.get(key)
+        if got is None:
+            got = memo[key] = self._find_wrapped(key)
+        return got
+
+    def _model_name(self, c: Call) -> str:
+        m = self.m
+        if c.indirect is not None and c.indirect.steps and c.indirect.last in m.member_names:
+            return c.indirect.last
+        return c.callee
+
+    def _find_wrapped(self, key: str) -> list[Wrapped]:
+        m, out = self.m, []
+        for fn in self.p.functions.get(key, ()):
+            if self.o.config.excludes(fn.preproc):
+                continue
+            for c in fn.calls:
+                name = self._model_name(c)
+                src, sinks, h = m.sources.get(name), m.sinks_of(name), m.handles.get(name)
+                rows = []
+                if src is not None and src.key_arg is not None and src.node_arg is not None and src.out_arg is not None:
+                    rows.append(("source", src.node_arg, src.key_arg, [src.out_arg]))
+                for sk in sinks:
+                    if sk.joins is not None and sk.args != "all":
+                        rows.append(("sink", sk.node_arg, sk.key_arg, list(sk.args)))
+                if h is not None and None not in (h.parent_arg, h.name_arg, h.out_arg):
+                    rows.append(("handle", h.parent_arg, h.name_arg, [h.out_arg]))
+                for kind, node, k, values in rows:
+                    if max([node, k, *values]) >= len(c.args):
+                        continue
+                    pos = [_param_of(fn, c.args[i]) for i in (node, k, *values)]
+                    if None not in pos:
+                        w = Wrapped(kind, name, pos[0], pos[1], tuple(pos[2:]))
+                        if w not in out:
+                            out.append(w)
+        return out
+
+    def wrapper_call(self, fn: Function, c: Call, key: str) -> None:
+        """The keyed model a call of wrapper ``key`` stands for: its edges, with this call's key."""
+        m = self.m
+        for w in self.wrapped(key):
+            if max(w.node, w.key, *w.value) >= len(c.args):
+                continue
+            if w.kind == "sink":
+                for sk in m.sinks_of(w.name):
+                    if sk.joins is None:
+                        continue
+                    model, first = m.source_ids[sk.joins]
+                    node = self.joined_node(fn, c, _Keyed(w.node, w.key, model.key), sk, w.name)
+                    for i in w.value:
+                        for s, _ in self._arg_sources(fn, c.args[i]):
+                            self._edge(s, node, "model", fn, c, via=f"{c.callee} ({w.name})")
+            elif w.kind == "source":
+                model = m.sources[w.name]
+                node = self.model_node("source", model, self._model_key(_Keyed(w.node, w.key, model.key), fn, c),
+                                       w.name)
+                out = c.args[w.value[0]].addr_of
+                if out is not None:
+                    self._edge(node, self.written_at(fn, c, out), "model", fn, c, via=f"{c.callee} ({w.name})")
+
+    def joined_node(self, fn: Function, c: Call, keyed, sink: SinkModel, name: str) -> str:
+        """The source node a joining sink's value reaches: the reader's node of the same key."""
+        model, first = self.m.source_ids[sink.joins]
+        return self.model_node("source", model, self._model_key(keyed, fn, c), first)
+
+    def created_handle(self, fn: Function, var: str, depth: int) -> str | None:
+        """The path of a node handle ``var`` that a call creates through ``&var``
+        (``CFGMR3InsertNode(pRoot, "TM", &pTM)`` or a wrapper of it): <parent>/<name>."""
+        for c in fn.calls:
+            if self.o.config.excludes(c.preproc):
+                continue
+            name = self._model_name(c)
+            h = self.m.handles.get(name)
+            spots = []
+            if h is not None and None not in (h.parent_arg, h.name_arg, h.out_arg):
+                spots.append((h.parent_arg, h.name_arg, h.out_arg))
+            if not spots:
+                for key in self.p.resolve_function(c.callee, fn.file) if c.indirect is None else ():
+                    spots += [(w.node, w.key, w.value[0]) for w in self.wrapped(key) if w.kind == "handle"]
+            for parent, nm, out in spots:
+                if max(parent, nm, out) < len(c.args) and c.args[out].addr_of is not None \
+                        and c.args[out].addr_of.root == var and not c.args[out].addr_of.steps:
+                    e = c.args[nm]
+                    return f"{self._handle_path(fn, c.args[parent], depth + 1)}/{e.string or e.text}"
+        return None
