@@ -422,6 +422,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         if c.indirect is not None and c.indirect.steps and c.indirect.last in m.member_names:
             name = c.indirect.last  # a model reached through a table of helpers: pHlp->pfnCFGMQueryU32
         src_model = m.sources.get(name)
+        if src_model is not None and self.keyed_by_caller(fn, c, src_model.key_arg):
+            return results  # inside a wrapper: its callers' keys (wrapper_call)
         if src_model is not None:
             key = self._model_key(src_model, fn, c)
             node = self.model_node("source", src_model, key, name)
@@ -436,7 +438,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         for sink in sinks:
             node = self.model_node("sink", sink, sink.key.format(function=name), name)
             positions = range(len(c.args)) if sink.args == "all" else [i for i in sink.args if i < len(c.args)]
-            joined = None if sink.joins is None else self.joined_node(
+            joined = None if sink.joins is None or self.keyed_by_caller(fn, c, sink.key_arg) else self.joined_node(
                 fn, c, _Keyed(sink.node_arg, sink.key_arg, m.source_ids[sink.joins][0].key), sink, name)
             for i in positions:
                 arg = c.args[i]

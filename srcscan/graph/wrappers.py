@@ -9,6 +9,7 @@ Keyed models: sources with node_arg/key_arg (``CFGMR3QueryU64``), sinks that joi
 create a node through an out argument (``CFGMR3InsertNode(pParent, "TM", &pTM)``)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..extract.records import Call, Expr, Function
@@ -85,6 +86,13 @@ class KeyedWrappers:
                             out.append(w)
         return out
 
+    def keyed_by_caller(self, fn: Function, c: Call, key_arg: int | None) -> bool:
+        """Whether this call of a keyed model is the one a wrapper makes with its caller's key
+        (its key argument is the wrapper's parameter): the keyed edges are made at each call of
+        the wrapper instead (no ``cfgm:/?/pcszName`` node shared by every key)."""
+        return key_arg is not None and key_arg < len(c.args) and _param_of(fn, c.args[key_arg]) is not None \
+            and bool(self.wrapped(fn.key))
+
     def wrapper_call(self, fn: Function, c: Call, key: str) -> None:
         """The keyed model a call of wrapper ``key`` stands for: its edges, with this call's key."""
         m = self.m
@@ -109,14 +117,37 @@ class KeyedWrappers:
                     self._edge(node, self.written_at(fn, c, out), "model", fn, c, via=f"{c.callee} ({w.name})")
 
     def joined_node(self, fn: Function, c: Call, keyed, sink: SinkModel, name: str) -> str:
-        """The source node a joining sink's value reaches: the reader's node of the same key."""
+        """The source node a joining sink's value reaches: the reader's node of the same key
+        (a path under a callback's node, ``/Devices/ahci/0/Config/PortCount``, is spelled as
+        that node's readers spell it: ``/Devices/<device>/<instance>/Config/PortCount``)."""
         model, first = self.m.source_ids[sink.joins]
-        return self.model_node("source", model, self._model_key(keyed, fn, c), first)
+        return self.model_node("source", model, self.as_slot_path(self._model_key(keyed, fn, c)), first)
+
+    def as_slot_path(self, key: str) -> str:
+        """``key`` with its leading segments replaced by the longest slot handle path they match
+        (queries/models [[handle]] slot rows; a ``<name>`` segment matches any segment)."""
+        pats = self.__dict__.get("_slot_pats")
+        if pats is None:
+            paths = sorted({p for rows in self.m.slot_handles.values() for _, p in rows}, key=len, reverse=True)
+            pats = self.__dict__["_slot_pats"] = [
+                (re.compile("^" + "".join("[^/]+" if t.startswith("<") else re.escape(t)
+                                          for t in re.split(r"(<[^<>/]*>)", p)) + "(?=/|$)"), p) for p in paths]
+        for pat, path in pats:
+            m = pat.match(key)
+            if m:
+                return path + key[m.end():]
+        return key
 
     def created_handle(self, fn: Function, var: str, depth: int) -> str | None:
         """The path of a node handle ``var`` that a call creates through ``&var``
-        (``CFGMR3InsertNode(pRoot, "TM", &pTM)`` or a wrapper of it): <parent>/<name>."""
+        (``CFGMR3InsertNode(pRoot, "TM", &pTM)`` or a wrapper of it): <parent>/<name>. Of
+        several such calls, the last one before the statement being built."""
+        at = self._at
+        here = (at.line, at.col) if at is not None and getattr(at, "line", None) is not None else None
+        found = None
         for c in fn.calls:
+            if found is not None and (here is None or (c.line, c.col) >= here):
+                break
             if self.o.config.excludes(c.preproc):
                 continue
             name = self._model_name(c)
@@ -130,6 +161,12 @@ class KeyedWrappers:
             for parent, nm, out in spots:
                 if max(parent, nm, out) < len(c.args) and c.args[out].addr_of is not None \
                         and c.args[out].addr_of.root == var and not c.args[out].addr_of.steps:
-                    e = c.args[nm]
-                    return f"{self._handle_path(fn, c.args[parent], depth + 1)}/{e.string or e.text}"
-        return None
+                    found = (c, parent, nm)
+        if found is None:
+            return None
+        c, parent, nm = found
+        at, self._at = self._at, c  # the parent handle as it was at that call
+        try:
+            return f"{self._handle_path(fn, c.args[parent], depth + 1)}/{c.args[nm].string or c.args[nm].text}"
+        finally:
+            self._at = at

@@ -53,10 +53,43 @@ int mmInit(PVM pVM, MMSTATE *pMm)
     return rc;
 }
 
+/* Devices: the frontend builds /Devices/<name>/<instance>/Config (the name a variable here); a
+   device's constructor, registered in a pfnConstruct slot, reads its Config node. A handle
+   variable created twice names the node of the call before each use. */
+typedef struct AHCISTATE { uint32_t cPortsImpl; } AHCISTATE;
+typedef struct DEVREG { const char *szName; int (*pfnConstruct)(PPDMDEVINS pDevIns, int iInstance, PCFGMNODE pCfg); } DEVREG;
+
+int configDevices(PUVM pUVM, const char *pszCtrlDev, uint64_t cPorts, uint64_t cOther)
+{
+    PCFGMNODE pRoot = CFGMR3GetRootU(pUVM);
+    PCFGMNODE pDevices, pDev, pInst, pCfg;
+    InsertConfigNode(pRoot, "Devices", &pDevices);
+    InsertConfigNode(pDevices, pszCtrlDev, &pDev);
+    InsertConfigNode(pDev, "0", &pInst);
+    InsertConfigNode(pInst, "Config", &pCfg);
+    InsertConfigInteger(pCfg, "PortCount", cPorts);
+    InsertConfigNode(pRoot, "Other", &pCfg);
+    InsertConfigInteger(pCfg, "PortCount", cOther);
+    return 0;
+}
+
+static int ahciConstruct(PPDMDEVINS pDevIns, int iInstance, PCFGMNODE pCfg)
+{
+    AHCISTATE *pThis = (AHCISTATE *)pDevIns->pvInstanceData;
+    return CFGMR3QueryU32Def(pCfg, "PortCount", &pThis->cPortsImpl, 8);
+}
+
+const DEVREG g_DeviceAHCI = { "ahci", ahciConstruct };
+
+// flow here: configDevices#2 -> cfgm:/Devices/<device>/<instance>/Config/PortCount
+// flow here: configDevices#2 -> AHCISTATE.cPortsImpl
+// no flow here: configDevices#3 -> AHCISTATE.cPortsImpl
+// flow here: configDevices#3 -> cfgm:/Other/PortCount
 // flow here: configConstructor#2 -> cfgm:/TM/TSCTicksPerSecond
 // flow here: configConstructor#2 -> TMSTATE.cTicksPerSecond
 // flow here: configConstructor#1 -> MMSTATE.cbRamBase
 // no flow here: configConstructor#1 -> TMSTATE.cTicksPerSecond
 // no flow here: configConstructor#2 -> MMSTATE.cbRamBase
 // flow here: cfgm:/TM/Freq -> TMSTATE.uFreq
+// no flow here: configConstructor#1 -> TMSTATE.uFreq
 // no flow here: cfgm:/TM/TSCTicksPerSecond -> TMSTATE.uFreq
