@@ -54,6 +54,8 @@ def test_continued_lines_and_comments():
     assert local_knowledge(b"#define N 2 /* two */\n#if N == 2\n#endif\n") == {2: {"N": 2}}
     # C literals: a leading 0 is octal (not a Python literal), suffixes dropped
     assert local_knowledge(b"#define M 0004000\n#define H 0x10UL\n#if M || H\n#endif\n") == {3: {"M": 2048, "H": 16}}
+    # not a C number at all ("08"): defined, value unknown
+    assert local_knowledge(b"#define E 08\n#if E\n#endif\n") == {2: {"E": "defined"}}
 
 
 def test_the_dead_branch_is_noted_on_its_facts_and_left_out_unless_kept():
@@ -74,3 +76,19 @@ void f(int *p, int v)
     assert [Config(keep_if0=True).excludes(p) for p in pre] == [False, False]
     # the file's own #define comes after the command line's -U: it wins
     assert [Config.from_args([], ["DEV_FAST"]).excludes(p) for p in pre] == [True, False]
+
+
+from hypothesis import given, settings, strategies as st
+
+_LINE = st.one_of(
+    st.tuples(st.sampled_from(["#define", "#undef", "#if", "#ifdef", "#ifndef", "#elif", "#else", "#endif", "# define"]),
+              st.sampled_from(["A", "B", "A 08", "B 0x", "A 1", "B (2)", "A(x) x", "A || B", "defined(A) &&", "0", ""]))
+    .map(" ".join),
+    st.text(alphabet="#AB01x()\\ \t/*", max_size=12))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_LINE, max_size=12))
+def test_any_directives_give_knowledge_never_an_error(lines):
+    got = local_knowledge("\n".join(lines).encode())
+    assert all(isinstance(v, (int, str)) for k in got.values() for v in k.values())

@@ -51,11 +51,15 @@ def _condition(kind: str, rest: str) -> str:
     return rest
 
 
-def _c_int(text: str) -> int:
-    """A C integer literal's value: 0x hexadecimal, a leading 0 octal, else decimal."""
-    if text[:2] in ("0x", "0X"):
-        return int(text, 16)
-    return int(text, 8) if len(text) > 1 and text[0] == "0" else int(text)
+def _c_int(text: str) -> int | None:
+    """A C integer literal's value: 0x hexadecimal, a leading 0 octal, else decimal; None for
+    what is none of them (``08``)."""
+    try:
+        if text[:2] in ("0x", "0X"):
+            return int(text, 16)
+        return int(text, 8) if len(text) > 1 and text[0] == "0" else int(text)
+    except ValueError:
+        return None
 
 
 def _not3(a):
@@ -139,7 +143,8 @@ def local_knowledge(data: bytes) -> dict[int, dict[str, int | str]]:
             else:
                 value = parts[1].strip() if len(parts) > 1 and "(" not in parts[0] else ""
                 m = _NUMBER.match(value)
-                known[name] = _c_int(m.group(1)) if m else DEFINED
+                v = _c_int(m.group(1)) if m else None
+                known[name] = DEFINED if v is None else v
     return out
 
 
