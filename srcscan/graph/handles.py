@@ -44,10 +44,7 @@ class ConfigHandles:
             return f"{parent}/{name}"
         if len(e.reads) == 1 and not e.reads[0].steps:
             var = e.reads[0].root
-            for a in reversed(fn.assigns):
-                if a.target.root == var and not a.target.steps and a.op in ("=", "init"):
-                    return self._handle_path(fn, a.value, depth + 1)
-            made = self.created_handle(fn, var, depth)  # CFGMR3InsertNode(pRoot, "TM", &pTM)
+            made = self.handle_at(fn, var, depth)  # pNode = ..., or CFGMR3InsertNode(pRoot, "TM", &pNode)
             if made is not None:
                 return made
             # a parameter of a callback registered in a slot the models name (a device's
