@@ -486,6 +486,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             if not keys and slot is not None and self.g.nodes[slot].get("ambiguous"):
                 # owner unknown (?.pfnFoo): every function stored in a field of that name
                 keys = sorted(self.fp_by_field.get(self.g.nodes[slot]["name"], ()))
+            if not keys and c.indirect is not None and c.indirect.steps and _by_name(c.indirect.last):
+                keys = self.p.methods_named(c.indirect.last)  # obj->getName(): every class's getName
             if not keys:
                 self.unresolved_indirect.append((fn.key, c))
             indirect = True
@@ -581,6 +583,20 @@ def _not_values() -> frozenset:
     from ..datafiles import load_toml
 
     return frozenset(load_toml("config.toml").get("constants", {}).get("not_values", ()))
+
+
+@lru_cache(maxsize=65536)
+def _by_name(method: str) -> bool:
+    """Whether a method called on an object of unknown class reaches every class's method of
+    that name (queries/config.toml [methods] by_name)."""
+    return any(p.search(method) for p in _by_name_patterns())
+
+
+@lru_cache(maxsize=1)
+def _by_name_patterns() -> tuple:
+    from ..datafiles import load_toml
+
+    return tuple(re.compile(p) for p in load_toml("config.toml").get("methods", {}).get("by_name", ()))
 
 
 def steps_of(acc: Access) -> list:

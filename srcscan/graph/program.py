@@ -110,6 +110,16 @@ class Program:
             return [name]
         return list(self.header_statics.get(name, ()))
 
+    def methods_named(self, method: str) -> list[str]:
+        """Keys of every class's method of this name (``Machine::getCPUCount``, ...)."""
+        idx = self.__dict__.get("_by_method")
+        if idx is None:
+            idx = self.__dict__["_by_method"] = defaultdict(list)
+            for key in self.functions:
+                if "::" in key:
+                    idx[key.rsplit("::", 1)[1]].append(key)
+        return sorted(idx.get(method, ()))
+
     def knows_function(self, name: str, file: str) -> bool:
         """Whether a call of ``name`` from ``file`` reaches a definition (cheaper than resolving)."""
         return name in self.functions or (file, name) in self.statics or name in self.header_statics
