@@ -430,10 +430,13 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             if src_model.returns:
                 results.append((node, "model", name, False))
             if src_model.out_arg is not None and src_model.out_arg < len(c.args):
-                out = c.args[src_model.out_arg].addr_of
-                if out is not None:
-                    self._edge(node, self.written_at(fn, c, out), "model", fn, c, via=name)
-            return results
+                # &x, or the memory a pointer argument points to (a buffer, a field array, *p)
+                for dst in self.contents_written(fn, c, c.args[src_model.out_arg]):
+                    self._edge(node, dst, "model", fn, c, via=name)
+            if src_model.callback_arg is not None:  # a handler registered here gets the value
+                self.callback_source(fn, c, node, src_model)
+            if not src_model.and_definition:
+                return results
         sinks = m.sinks_of(name)
         for sink in sinks:
             node = self.model_node("sink", sink, sink.key.format(function=name), name)

@@ -66,6 +66,22 @@ class ConfigHandles:
                     self._slot_names.setdefault(k, set()).add(self.g.nodes[slot]["name"])
         return sorted(self._slot_names.get(key, ()))
 
+    def callback_source(self, fn: Function, c: Call, node: str, model: SourceModel) -> None:
+        """A handler registered by this call (the function passed as the model's callback_arg)
+        gets the source's value in its parameter ``param`` (a port write handler's value)."""
+        if model.callback_arg >= len(c.args):
+            return
+        name = _bare_name(c.args[model.callback_arg])
+        if name is None or self.p.var_type(name, fn, fn.file)[0] != "unknown":
+            return
+        for key in self.p.resolve_function(name, fn.file):
+            callee = self.p.functions[key][0]
+            if model.param < len(callee.params):  # a pointer parameter: what it points to
+                p = callee.params[model.param]
+                dst = self.out_param(callee, model.param) if self.p.is_pointer(p.type) and not p.ref else \
+                    self.param_node(key, model.param, callee)
+                self._edge(node, dst, "model", fn, c, via=c.callee)
+
     def _callback(self, fn: Function, c: Call, cb_arg: int, user_arg: int, param: int) -> None:
         """An API that calls back the function passed to it with the user argument passed to it
         (queries/models [[callback]]): the user argument reaches the callback's parameter."""
