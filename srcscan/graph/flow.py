@@ -422,21 +422,9 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         if c.indirect is not None and c.indirect.steps and c.indirect.last in m.member_names:
             name = c.indirect.last  # a model reached through a table of helpers: pHlp->pfnCFGMQueryU32
         src_model = m.sources.get(name)
-        if src_model is not None and self.keyed_by_caller(fn, c, src_model.key_arg):
-            return results  # inside a wrapper: its callers' keys (wrapper_call)
-        if src_model is not None:
-            key = self._model_key(src_model, fn, c)
-            node = self.model_node("source", src_model, key, name)
-            if src_model.returns:
-                results.append((node, "model", name, False))
-            if src_model.out_arg is not None and src_model.out_arg < len(c.args):
-                # &x, or the memory a pointer argument points to (a buffer, a field array, *p)
-                for dst in self.contents_written(fn, c, c.args[src_model.out_arg]):
-                    self._edge(node, dst, "model", fn, c, via=name)
-            if src_model.callback_arg is not None:  # a handler registered here gets the value
-                self.callback_source(fn, c, node, src_model)
-            if not src_model.and_definition:
-                return results
+        if src_model is not None and (self.source_call(fn, c, name, src_model, results)
+                                      or not src_model.and_definition):
+            return results
         sinks = m.sinks_of(name)
         for sink in sinks:
             node = self.model_node("sink", sink, sink.key.format(function=name), name)
@@ -489,8 +477,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             if not keys and slot is not None and self.g.nodes[slot].get("ambiguous"):
                 # owner unknown (?.pfnFoo): every function stored in a field of that name
                 keys = sorted(self.fp_by_field.get(self.g.nodes[slot]["name"], ()))
-            if not keys and c.indirect is not None and c.indirect.steps and _by_name(c.indirect.last):
-                keys = self.p.methods_named(c.indirect.last)  # obj->getName(): every class's getName
+            if not keys and c.indirect is not None and c.indirect.steps:  # obj->getName(), class unknown
+                keys = self.p.methods_by_name(c.indirect.last)
             if not keys:
                 self.unresolved_indirect.append((fn.key, c))
             indirect = True
@@ -586,20 +574,6 @@ def _not_values() -> frozenset:
     from ..datafiles import load_toml
 
     return frozenset(load_toml("config.toml").get("constants", {}).get("not_values", ()))
-
-
-@lru_cache(maxsize=65536)
-def _by_name(method: str) -> bool:
-    """Whether a method called on an object of unknown class reaches every class's method of
-    that name (queries/config.toml [methods] by_name)."""
-    return any(p.search(method) for p in _by_name_patterns())
-
-
-@lru_cache(maxsize=1)
-def _by_name_patterns() -> tuple:
-    from ..datafiles import load_toml
-
-    return tuple(re.compile(p) for p in load_toml("config.toml").get("methods", {}).get("by_name", ()))
 
 
 def steps_of(acc: Access) -> list:

@@ -66,6 +66,23 @@ class ConfigHandles:
                     self._slot_names.setdefault(k, set()).add(self.g.nodes[slot]["name"])
         return sorted(self._slot_names.get(key, ()))
 
+    def source_call(self, fn: Function, c: Call, name: str, model: SourceModel, results: list) -> bool:
+        """A call of a source model: its node, the edges into what it fills (and its result into
+        ``results``). True when this call is the one inside a wrapper of the model, made with
+        the wrapper's caller's key: nothing here, each call of the wrapper makes the edges."""
+        if self.keyed_by_caller(fn, c, model.key_arg):
+            return True
+        node = self.model_node("source", model, self._model_key(model, fn, c), name)
+        if model.returns:
+            results.append((node, "model", name, False))
+        if model.out_arg is not None and model.out_arg < len(c.args):
+            # &x, or the memory a pointer argument points to (a buffer, a field array, *p)
+            for dst in self.contents_written(fn, c, c.args[model.out_arg]):
+                self._edge(node, dst, "model", fn, c, via=name)
+        if model.callback_arg is not None:  # a handler registered here gets the value
+            self.callback_source(fn, c, node, model)
+        return False
+
     def callback_source(self, fn: Function, c: Call, node: str, model: SourceModel) -> None:
         """A handler registered by this call (the function passed as the model's callback_arg)
         gets the source's value in its parameter ``param`` (a port write handler's value)."""
