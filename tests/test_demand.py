@@ -167,3 +167,20 @@ def test_a_parameter_only_callers_make_is_found_by_its_id(tmp_path):
     got = trace(analyse_demand(snap, None), "param:t.c:myGet#1").to_json()
     assert want["start"] == ["param:t.c:myGet#1"]
     assert _comparable(got) == _comparable(want)
+
+
+@pytest.mark.parametrize("symbol", ["cfgm:/TM/TSCTicksPerSecond", "MMSTATE.cbRamBase", "configConstructor#2"])
+def test_demand_finds_what_a_wrapper_inserts_into_a_config_key(tmp_path, symbol):
+    """Going upstream from a configuration key, the graph built on demand builds the callers of
+    the wrappers that insert it (tests/flows/cfgm_wrappers.c), as the full graph has them."""
+    import shutil
+    from pathlib import Path
+
+    root = tmp_path / "tree"
+    root.mkdir()
+    shutil.copy(Path(__file__).parent / "flows" / "cfgm_wrappers.c", root)
+    snap, cache = DirSnapshot([root]), FactCache(tmp_path / "c")
+    want = trace(analyse(snap, cache), symbol).to_json()
+    got = trace(analyse_demand(snap, cache), symbol).to_json()
+    assert any(n["label"].startswith("configConstructor#") for n in got["nodes"])
+    assert _comparable(got) == _comparable(want)

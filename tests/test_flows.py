@@ -9,6 +9,9 @@
 An optional [options] after the marker sets the configuration: -D NAME, -U NAME, --keep-if0,
 --no-control. A and B are spelled as for `srcscan trace`.
 
+A test that needs several files (a header and the files including it) is a folder under
+tests/flows/: its files are analysed together, and the annotations may sit in any of them.
+
 Each annotation is checked the way users ask: ``srcscan.trace(A, to=B)`` through the public
 API, and ``srcscan trace A --to B --format json`` through the command line (same answer).
 """
@@ -29,18 +32,27 @@ from srcscan.query.whynot import why_not
 FLOWS = Path(__file__).parent / "flows"
 LINE = re.compile(r"//\s*(flow here|no flow here|known miss|why-not)\s*(?:\[([^\]]*)\])?:\s*(.+?)\s*->\s*(.+)$")
 SUFFIXES = (".c", ".cpp")
+PART_SUFFIXES = (".c", ".cpp", ".h", ".hpp")
 
 
 def _files():
-    return sorted(f for f in FLOWS.iterdir() if f.suffix in SUFFIXES)
+    """The flow tests: single files, and folders whose files are analysed together."""
+    return sorted(f for f in FLOWS.iterdir() if f.suffix in SUFFIXES or f.is_dir())
+
+
+def _parts(path):
+    """The source files of one flow test (a folder's files, or the file itself)."""
+    return sorted(f for f in path.iterdir() if f.suffix in PART_SUFFIXES) if path.is_dir() else [path]
 
 
 def _cases():
     for f in _files():
-        for i, line in enumerate(f.read_text().splitlines(), 1):
-            m = LINE.search(line)
-            if m:
-                yield pytest.param(f, i, *m.groups(), id=f"{f.name}:{i}")
+        for part in _parts(f):
+            for i, line in enumerate(part.read_text().splitlines(), 1):
+                m = LINE.search(line)
+                if m:
+                    where = f"{f.name}/{part.name}" if f.is_dir() else f.name
+                    yield pytest.param(f, i, *m.groups(), id=f"{where}:{i}")
 
 
 def _options(text):
@@ -67,9 +79,10 @@ _ANALYSED = {}
 def _analysis(path, d, u, keep, control):
     key = (path, tuple(d), tuple(u), keep, control)
     if key not in _ANALYSED:
-        ff = extract(path.name, path.read_bytes())
-        # a flow file is clean C/C++ unless it says it tests the parser's error recovery
-        assert ff.error_nodes == 0 or "parser loses" in path.read_text(), f"{path.name} does not parse cleanly"
+        for part in _parts(path):
+            ff = extract(part.name, part.read_bytes())
+            # a flow file is clean C/C++ unless it says it tests the parser's error recovery
+            assert ff.error_nodes == 0 or "parser loses" in part.read_text(), f"{part.name} does not parse cleanly"
         _ANALYSED[key] = srcscan.analyse_sources([str(path)], defines=d, undefs=u, keep_if0=keep, control=control,
                                                  cache=False)
     return _ANALYSED[key]
@@ -105,8 +118,8 @@ def test_flow_annotation(path, line, marker, opts, a, rest, capsys, monkeypatch)
     if marker == "why-not":
         b, _, kind = rest.rpartition(" : ")
         d, u, keep, control = _options(opts)
-        ff = extract(path.name, path.read_bytes())
-        doc = why_not({path.name: ff}, a.strip(), b.strip(), Config.from_args(d, u, keep), control, False)
+        files = {part.name: extract(part.name, part.read_bytes()) for part in _parts(path)}
+        doc = why_not(files, a.strip(), b.strip(), Config.from_args(d, u, keep), control, False)
         assert not doc["path_exists"], f"{path.name}:{line}: a path exists: {doc['path']}"
         kinds = [r["kind"] for r in doc["reasons"]]
         assert kind.strip() in kinds, f"{path.name}:{line}: reasons {kinds}"
@@ -128,7 +141,7 @@ def test_every_flow_file_has_annotations():
     files = _files()
     assert len(files) >= 5
     for f in files:
-        assert LINE.search(f.read_text(), re.M) or any(LINE.search(ln) for ln in f.read_text().splitlines()), f
+        assert any(LINE.search(ln) for part in _parts(f) for ln in part.read_text().splitlines()), f
 
 
 def test_macro_definitions_keep_names_and_return_types():

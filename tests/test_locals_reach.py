@@ -81,9 +81,10 @@ def test_many_assignments_cost_a_linear_number_of_checks(monkeypatch):
         return real(*a)
 
     monkeypatch.setattr(lv, "_dominates", counted)
-    body = "".join(f"    rc = g(a + {i});\n    if (rc < 0)\n        return rc;\n" for i in range(n))
-    src = "int g(int);\nint f(int a)\n{\n    int rc = 0;\n" + body + "    return rc;\n}\n"
+    # (a data value, not a status code: queries/config.toml [status] ends a path at `rc`)
+    body = "".join(f"    val = g(a + {i});\n    if (val < 0)\n        return val;\n" for i in range(n))
+    src = "int g(int);\nint f(int a)\n{\n    int val = 0;\n" + body + "    return val;\n}\n"
     g = build_graph(Program({"a.c": extract_bounded("a.c", src.encode(), "k")})).g
-    assert len([v for v in g.nodes if v.startswith("local:a.c:f:rc@")]) == n + 1
+    assert len([v for v in g.nodes if v.startswith("local:a.c:f:val@")]) == n + 1
     assert g.number_of_edges() == 2 * n  # each definition -> its check and its return
     assert calls[0] <= 4 * (2 * n + 1), calls[0]  # was ~n*n/2 (2 million)

@@ -13,6 +13,10 @@ def test_every_model_file_and_row_loads():
     assert m.sources["CFGMR3QueryU64"].override.startswith("VBoxManage setextradata")
     assert m.sinks["PGMPhysSimpleWriteGCPhys"].args == [2] and m.sinks["LogRel"].id == "log"
     assert m.propagators["ASMDivU64ByU32RetU32"] == "all" and m.handles["CFGMR3GetChild"].name_arg == 1
+    # library functions are models by their effect on memory; their sizes are sinks of their own
+    assert (m.library["memcpy"].to_arg, m.library["memcpy"].from_args) == (0, [1])
+    assert m.library["RTMemAlloc"].returns == [] and m.sinks["RTMemAlloc"].id == "alloc-size"
+    assert m.library["RTStrCopy"].from_args == [2] and m.sinks["RTStrCopy"].args == [1]
     rows = sum(len(doc.get(k, [])) for f in model_files() for doc in [load_toml(f)]
                for k in ("source", "sink", "propagator", "handle"))
     assert rows >= 12
@@ -21,7 +25,7 @@ def test_every_model_file_and_row_loads():
 @pytest.mark.parametrize("row, msg", [
     ({"source": [{"id": "x", "functions": ["f"], "out_arg": 1, "keyy": 2}]}, "unknown key(s): keyy"),
     ({"sink": [{"id": "x", "functions": []}]}, "non-empty 'functions'"),
-    ({"source": [{"id": "x", "functions": ["f"]}]}, "needs out_arg or returns"),
+    ({"source": [{"id": "x", "functions": ["f"]}]}, "needs out_arg, callback_arg or returns"),
     ({"propagator": [{"functions": ["f"], "args": "some"}]}, "args must be"),
     ({"source": [{"id": "x", "functions": ["f"], "key_arg": -1, "returns": True}]}, "argument position"),
     # a sink has no format string (log statements are [[log]] rows of a kind = "log" file)
@@ -38,6 +42,15 @@ def test_every_model_file_and_row_loads():
     ({"sink": {"id": "x", "functions": ["f"]}}, "must be written [[sink]]"),
     ({"kind": "logs", "log": []}, "kind = 'logs' is not one of"),
     ({"kind": "log", "log": [{"format_arg": 0}]}, "[[log]] #1: needs a non-empty 'names' list"),
+    ({"library": [{"functions": ["f"], "from_args": 1}]}, "from_args must be a list of argument positions"),
+    ({"library": [{"functions": ["f"], "returns": [-1]}]}, "returns must be a list of argument positions"),
+    ({"library": [{"functions": ["f"], "to_arg": "dst"}]}, "to_arg must be an argument position"),
+    ({"library": [{"to_arg": 0}]}, "[[library]] needs 'functions'"),
+    ({"library": [{"functions": ["f"]}, {"functions": ["g", "f"]}]}, "#2: f is already a [[library]] function"),
+    ({"sink": [{"id": "ins", "functions": ["f"], "args": [2], "node_arg": 0, "key_arg": 1, "joins": "nope"}]},
+     "[[sink]] ins joins 'nope', which no [[source]] row has as id"),
+    ({"source": [{"id": "cfg", "functions": ["q"], "out_arg": 2}],
+      "sink": [{"id": "ins", "functions": ["f"], "args": [2], "joins": "cfg"}]}, "it needs node_arg and key_arg"),
 ])
 def test_bad_rows_are_errors_naming_the_file(row, msg):
     with pytest.raises(UsageError) as e:

@@ -10,6 +10,7 @@ import hashlib
 
 import tree_sitter
 
+from .localdefs import local_knowledge, note as local_note
 from .macros import default_rewriter
 from .nesting import MAX_OPEN, TooDeep
 from .recover import Lost, lost_definitions
@@ -59,6 +60,7 @@ class Extractor:
 
     def extract(self, path: str, data: bytes, key: str = "") -> FileFacts:
         src, spans = self.rewriter.apply(data)
+        local = local_knowledge(data)  # line of an #if -> what the file's own #define/#undef said
         tree = self.parser.parse(src)
         root = tree.root_node
         ff = FileFacts(path=path, key=key, bytes=len(data), lines=data.count(b"\n") + 1)
@@ -91,7 +93,9 @@ class Extractor:
                 alt = node.child_by_field_name("alternative")
                 if node.type in ("preproc_if", "preproc_ifdef") and cond == "0":
                     ff.disabled_blocks += 1
-                stack.append(_Ctx(end, "pp", node, (cond, alt.start_byte if alt is not None else None)))
+                known = local.get(node.start_point[0] + 1) if cond else None
+                stack.append(_Ctx(end, "pp", node, (cond, alt.start_byte if alt is not None else None,
+                                                    local_note(known) if known else "")))
                 if len(stack) > MAX_OPEN:  # every fact below carries all of them: bound the cost
                     raise TooDeep(node.start_point[0] + 1)
                 continue
@@ -148,13 +152,13 @@ class Extractor:
         for c in stack:
             if c.kind != "pp":
                 continue
-            cond, alt = c.data
+            cond, alt, known = c.data
             if c.node.type == "preproc_else":
                 continue
             if alt is not None and start >= alt:
-                out.append(_negate(cond))
+                out.append(_negate(cond) + known)
             elif cond:
-                out.append(cond)
+                out.append(cond + known)
         return out
 
     def _guard_data(self, kind, node):

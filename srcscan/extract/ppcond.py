@@ -2,7 +2,10 @@
 
 Conditions are kept as text on each fact ("defined(IN_RING3)", "!(VBOX_WITH_X)", "0").
 ``Config.excludes`` evaluates them in three-valued logic: a branch is dropped only when its
-condition is certainly false under the --define/--undef given (``#if 0`` always is)."""
+condition is certainly false under the --define/--undef given (``#if 0`` always is, and so is
+a branch the file's own #define/#undef rule out: a condition may end with what the file said
+about its names, `` [file: A=16, B defined, C undefined]``, see localdefs.py; those two kinds
+of dead code are kept with keep_if0)."""
 from __future__ import annotations
 
 import re
@@ -16,6 +19,7 @@ class Config:
     defines: dict[str, int] = field(default_factory=dict)  # NAME -> value
     undefs: set[str] = field(default_factory=set)
     keep_if0: bool = False
+    opaque: set[str] = field(default_factory=set)  # defined, value not a number
 
     @staticmethod
     def from_args(defines: list[str] | None, undefs: list[str] | None, keep_if0: bool = False) -> "Config":
@@ -59,13 +63,45 @@ class Config:
         for c in conds:
             if c == "0" and not self.keep_if0:
                 return True
-            if (self.defines or self.undefs) and evaluate(c, self) is False:
+            local = c.endswith("]") and FILE_NOTE in c
+            if local and not self.keep_if0 and evaluate(c, self) is False:
+                return True  # dead by the file's own #define/#undef
+            if (self.defines or self.undefs) and evaluate(c, self, local and not self.keep_if0) is False:
                 return True
         return False
 
 
-def evaluate(cond: str, cfg: Config):
-    """True, False or None (unknown)."""
+FILE_NOTE = " [file: "
+
+
+def _file_note(cond: str, cfg: Config) -> tuple[str, Config]:
+    """Split `` [file: ...]`` off a condition: the condition, and ``cfg`` with what the file
+    said (the file's own #define/#undef come after the command line's: they win)."""
+    head, _, note = cond.rpartition(FILE_NOTE)
+    d, u, o = dict(cfg.defines), set(cfg.undefs), set(cfg.opaque)
+    for part in note[:-1].split(", "):
+        name, sep, value = part.partition("=")
+        if not sep:
+            name, _, value = part.partition(" ")
+        d.pop(name, None), u.discard(name), o.discard(name)
+        if sep:
+            try:
+                d[name] = int(value, 0)
+            except ValueError:
+                o.add(name)
+        elif value == "undefined":
+            u.add(name)
+        elif value == "defined":
+            o.add(name)
+    return head, Config(d, u, cfg.keep_if0, o)
+
+
+def evaluate(cond: str, cfg: Config, with_file: bool = True):
+    """True, False or None (unknown). A condition's `` [file: ...]`` note is used unless
+    ``with_file`` is false (then only ``cfg`` decides)."""
+    if cond.endswith("]") and FILE_NOTE in cond:
+        head, local = _file_note(cond, cfg)
+        cond, cfg = head, (local if with_file else cfg)
     toks = []
     pos = 0
     while pos < len(cond):
@@ -134,7 +170,7 @@ def _unary(t, cfg):
             name, rest = t[2], t[4:]
         else:
             name, rest = t[1], t[2:]
-        if name in cfg.defines:
+        if name in cfg.defines or name in cfg.opaque:
             return True, rest
         if name in cfg.undefs:
             return False, rest
@@ -143,6 +179,8 @@ def _unary(t, cfg):
         return int(tok, 0), t[1:]
     if tok in cfg.defines:
         return cfg.defines[tok], t[1:]
+    if tok in cfg.opaque:
+        return None, t[1:]
     if tok in cfg.undefs:
         return 0, t[1:]
     return None, t[1:]

@@ -12,19 +12,21 @@ from ..errors import UsageError
 
 _KEYS = {
     "source": {"id", "description", "functions", "node_arg", "key_arg", "out_arg", "returns", "key", "override",
-               "replace"},
-    "sink": {"id", "description", "functions", "args", "key", "fields", "replace"},
+               "replace", "callback_arg", "param", "and_definition"},
+    "sink": {"id", "description", "functions", "args", "key", "fields", "replace", "node_arg", "key_arg", "joins"},
     "propagator": {"description", "functions", "args"},
-    "handle": {"model", "function", "root", "parent_arg", "name_arg", "slot", "param", "path"},
+    "handle": {"model", "function", "root", "parent_arg", "name_arg", "out_arg", "slot", "param", "path"},
     "container": {"description", "store", "load"},
     "callback": {"description", "functions", "callback_arg", "user_arg", "param"},
+    "library": {"description", "functions", "to_arg", "from_args", "returns"},
 }
 
 
 # keys a row cannot do without (a sink also needs functions or fields), and the ones that are text
 _REQUIRED = {"source": ("id", "functions"), "sink": ("id",), "propagator": ("functions",),
-             "handle": ("model",), "container": (), "callback": ("functions", "callback_arg", "user_arg", "param")}  # a handle: and a function or a slot
-_TEXT = ("id", "description", "key", "override", "model", "function")
+             "handle": ("model",), "container": (), "callback": ("functions", "callback_arg", "user_arg", "param"),
+             "library": ("functions",)}  # a handle: and a function or a slot
+_TEXT = ("id", "description", "key", "override", "model", "function", "joins")
 
 
 @dataclass
@@ -38,6 +40,13 @@ class SourceModel:
     returns: bool = False
     override: str | None = None
     origin: str = ""
+    # a function passed as argument callback_arg (a handler being registered) gets the
+    # source's value in its parameter ``param`` (the value the guest writes to a port)
+    callback_arg: int | None = None
+    param: int | None = None
+    # the call also reaches the function's definition in the tree (a header's inline helper:
+    # its arguments go on into the VMM), not only the model
+    and_definition: bool = False
 
 
 @dataclass
@@ -47,6 +56,24 @@ class SinkModel:
     args: list[int] | str = "all"
     key: str = "{function}"
     origin: str = ""
+    # a write into a keyed store (a configuration tree): the value also reaches the source
+    # node of model ``joins`` with the key built from node_arg/key_arg (what readers query)
+    node_arg: int | None = None
+    key_arg: int | None = None
+    joins: str | None = None
+
+
+@dataclass
+class LibraryModel:
+    """A library function's effect on memory (memcpy, RTMemDup, ...): the contents of the
+    ``from_args`` go into what ``to_arg`` points to, the result carries the contents of the
+    ``returns`` arguments; nothing else flows (an allocation's size never reaches its pointer).
+    Sizes are [[sink]] rows of their own."""
+    description: str
+    to_arg: int | None = None
+    from_args: list[int] = field(default_factory=list)
+    returns: list[int] = field(default_factory=list)
+    origin: str = ""
 
 
 @dataclass
@@ -55,6 +82,7 @@ class HandleModel:
     root: bool = False
     parent_arg: int | None = None
     name_arg: int | None = None
+    out_arg: int | None = None  # the new node's handle is written through this argument
 
 
 @dataclass
@@ -77,6 +105,10 @@ class Models:
     sink_fields: dict[str, SinkModel] = field(default_factory=dict)
     # further sink rows of a function already in ``sinks`` (a guest write: its data and its address)
     more_sinks: dict[str, list[SinkModel]] = field(default_factory=dict)
+    # library functions modelled by their effect on memory (memcpy, RTMemAlloc, ...)
+    library: dict[str, LibraryModel] = field(default_factory=dict)
+    # source id -> (its model, the first of its functions by name): the node a joining sink reaches
+    source_ids: dict[str, tuple[SourceModel, str]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     # every row as loaded, for `srcscan models`: {"origin", "kind", "row", "id", "names", "replaced_by"}
     listing: list[dict] = field(default_factory=list)
@@ -96,7 +128,7 @@ class Models:
         return got
 
     def rows(self) -> int:
-        return len(self.sources) + len(self.sinks) + len(self.propagators) + len(self.handles)
+        return len(self.sources) + len(self.sinks) + len(self.propagators) + len(self.handles) + len(self.library)
 
 
 def _check(kind: str, row, where: str) -> None:
@@ -130,14 +162,21 @@ def _check(kind: str, row, where: str) -> None:
             raise UsageError(f"{where}: [[{kind}]] {k} must be a string")
     if "replace" in row and not isinstance(row["replace"], bool):
         raise UsageError(f"{where}: [[{kind}]] replace must be true or false")
-    for k in ("node_arg", "key_arg", "out_arg", "parent_arg", "name_arg"):
+    for k in ("from_args", "returns") if kind == "library" else ():
+        if not (isinstance(row.get(k, []), list) and all(isinstance(a, int) and not isinstance(a, bool) and a >= 0
+                                                        for a in row.get(k, []))):
+            raise UsageError(f"{where}: [[library]] {k} must be a list of argument positions")
+    for k in ("node_arg", "key_arg", "out_arg", "parent_arg", "name_arg", "to_arg", "callback_arg") + \
+            (("param",) if kind == "source" else ()):
         if k in row and (not isinstance(row[k], int) or row[k] < 0):
             raise UsageError(f"{where}: [[{kind}]] {k} must be an argument position (0, 1, ...)")
     if "args" in row and row["args"] != "all" and not (
             isinstance(row["args"], list) and all(isinstance(a, int) and a >= 0 for a in row["args"])):
         raise UsageError(f"{where}: [[{kind}]] args must be \"all\" or a list of argument positions")
-    if kind == "source" and not (row.get("returns") or "out_arg" in row):
-        raise UsageError(f"{where}: [[source]] {row.get('id')} needs out_arg or returns = true")
+    if kind == "source" and not (row.get("returns") or "out_arg" in row or "callback_arg" in row):
+        raise UsageError(f"{where}: [[source]] {row.get('id')} needs out_arg, callback_arg or returns = true")
+    if kind == "source" and ("callback_arg" in row) != ("param" in row):
+        raise UsageError(f"{where}: [[source]] {row.get('id')}: callback_arg and param go together")
 
 
 def _names_of(kind: str, row: dict) -> list[str]:
@@ -188,12 +227,14 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
                 if kind == "source":
                     sm = SourceModel(row["id"], row.get("description", ""), row.get("key", "{function}"),
                                      row.get("node_arg"), row.get("key_arg"), row.get("out_arg"),
-                                     bool(row.get("returns", False)), row.get("override"), name)
+                                     bool(row.get("returns", False)), row.get("override"), name,
+                                     row.get("callback_arg"), row.get("param"), bool(row.get("and_definition")))
                     for f in row["functions"]:
                         m.sources[f] = sm
                 elif kind == "sink":
                     sk = SinkModel(row["id"], row.get("description", ""), row.get("args", "all"),
-                                   row.get("key", "{function}"), name)
+                                   row.get("key", "{function}"), name, row.get("node_arg"), row.get("key_arg"),
+                                   row.get("joins"))
                     for f in row.get("functions", []):
                         if f in m.sinks and m.sinks[f].id != sk.id:  # another sink of the same call
                             m.more_sinks.setdefault(f, []).append(sk)
@@ -201,6 +242,14 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
                             m.sinks[f] = sk
                     for f in row.get("fields", []):
                         m.sink_fields[f] = sk
+                elif kind == "library":
+                    lib = LibraryModel(row.get("description", ""), row.get("to_arg"), list(row.get("from_args", [])),
+                                       list(row.get("returns", [])), name)
+                    for f in row["functions"]:
+                        if f in m.library:
+                            raise UsageError(f"{where}: {f} is already a [[library]] function "
+                                             f"({m.library[f].origin}): one row per function")
+                        m.library[f] = lib
                 elif kind == "callback":
                     for f in row["functions"]:
                         m.callbacks[f] = (row["callback_arg"], row["user_arg"], row["param"])
@@ -218,7 +267,8 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
                     if not isinstance(row.get("function"), str):
                         raise UsageError(f"{where}: [[handle]] needs a function (or a slot)")
                     m.handles[row["function"]] = HandleModel(row["model"], bool(row.get("root", False)),
-                                                             row.get("parent_arg"), row.get("name_arg"))
+                                                             row.get("parent_arg"), row.get("name_arg"),
+                                                             row.get("out_arg"))
         # log statements (files of kind "log", shared with `srcscan log`) are sinks too
         rows = doc.get("log", []) if declared == "log" else []
         for i, row in enumerate(rows):
@@ -231,6 +281,13 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
                     "printed to a debug log (not in release builds)")
             for f in names:
                 m.sinks.setdefault(f, SinkModel("log", desc, "all", "{function}", name))
+    for f in sorted(m.sources):
+        m.source_ids.setdefault(m.sources[f].id, (m.sources[f], f))
+    for f, sk in [(f, sk) for f in m.sinks for sk in m.sinks_of(f)]:
+        if sk.joins is not None and sk.joins not in m.source_ids:
+            raise UsageError(f"queries/{sk.origin}: [[sink]] {sk.id} joins {sk.joins!r}, which no [[source]] row has as id")
+        if sk.joins is not None and (sk.node_arg is None or sk.key_arg is None):
+            raise UsageError(f"queries/{sk.origin}: [[sink]] {sk.id} joins a source: it needs node_arg and key_arg")
     return m
 
 

@@ -84,6 +84,11 @@ class DemandGraph(GraphView):
         for name in b.m.sinks:
             for m in b.m.sinks_of(name):
                 self._model_callees[("sink", m.id)].add(name)
+        self._joiners: dict[str, set[str]] = defaultdict(set)  # source id -> sinks that write what it reads
+        for name in b.m.sinks:
+            for m in b.m.sinks_of(name):
+                if m.joins is not None:
+                    self._joiners[m.joins].add(name)
         self._model_fields: dict[str, set[str]] = defaultdict(set)  # sinks made by stores through mapped pointers
         for f, m in b.m.sink_fields.items():
             self._model_fields[m.id].add(f.split(".", 1)[1])
@@ -133,12 +138,24 @@ class DemandGraph(GraphView):
         if kind == "return":  # results flow back to callers
             return ["k:" + d["owner"]] + (self._callers(d["owner"]) if out else [])
         if kind in ("source", "sink"):
-            if (kind == "source") != out:  # nothing flows into a source or out of a sink
-                return []
             mid = (d.get("model") or {}).get("id")
+            if kind == "source" and not out:  # a source is written only by the sinks joining it
+                return self._joining_keys(mid)
+            if kind == "sink" and out:  # nothing flows out of a sink
+                return []
             return [k for c in sorted(self._model_callees.get((kind, mid), ())) for k in _call_keys(c)] + \
                 (["r:f:" + f for f in sorted(self._model_fields.get(mid, ()))] if kind == "sink" else [])
         return []
+
+    def _joining_keys(self, mid: str | None) -> list[str]:
+        """Index keys of the functions writing into source ``mid`` (a configuration key): the
+        callers of the sinks joining it, and the callers of wrappers of those sinks."""
+        keys = [k for c in sorted(self._joiners.get(mid, ())) for k in _call_keys(c)]
+        for k in list(keys):
+            for fn in self._index.get(k, ()):
+                if any(w.kind == "sink" for w in self.b.wrapped(fn.key)):
+                    keys += self._callers(fn.key)
+        return keys
 
     def expand(self, n: str, out: bool) -> None:
         """Build every function that can make an edge out of / into ``n``."""
@@ -159,9 +176,10 @@ class DemandGraph(GraphView):
             keys = [p + t for t in toks for p in ("r:f:", "w:f:", "r:v:", "w:v:", "c:", "k:", "n:", "p:")]
         bare = text.split(":", 1)[1] if text.startswith(("source:", "sink:")) else text
         model = bare.split(":", 1)[0] if ":" in bare else None
-        for (_, mid), callees in self._model_callees.items():  # cfgm:/TM/TSCTicksPerSecond
+        for (kind, mid), callees in self._model_callees.items():  # cfgm:/TM/TSCTicksPerSecond
             if mid == model or (ignore_case and model is not None and mid.casefold() == model.casefold()):
                 keys += [k for c in callees for k in _call_keys(c)]
+                keys += self._joining_keys(mid) if kind == "source" else []
         for k in sorted(keys):
             if k.startswith(("p:", "n:")):
                 # a parameter (by its name, or its function's: param:f#0) is made by the callers

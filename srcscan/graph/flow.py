@@ -2,8 +2,6 @@
 (DESIGN §3-§4). Sources, sinks and propagators come from the models (queries/models)."""
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -11,12 +9,14 @@ import networkx as nx
 from ..extract.records import Access, Assign, Call, Expr, Function
 from .apimodels import Models, SinkModel, SourceModel, load_models
 from ..extract.ppcond import Config
-from .compact import EDGE_COST
+from .evidence import _CONST_RE, _not_values, canonical, evidence_dict, steps_of  # noqa: F401
 from .program import Program
 from .access import AccessResolver, _bare_name
 from ..extract.keys import fp_refs
 from .handles import ConfigHandles
 from .locals import LocalVersions
+from .library import LibraryCalls
+from .wrappers import KeyedWrappers, _Keyed
 from .unions import UnionStorage
 from .objects import LocalObjects
 from .status import StatusCodes
@@ -29,7 +29,8 @@ class BuildOptions:
     control: bool = True  # add control-dependence edges
 
 
-class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, ConfigHandles, LocalObjects, StatusCodes):
+class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, ConfigHandles, LocalObjects, StatusCodes,
+                  LibraryCalls, KeyedWrappers):
     def __init__(self, program: Program, models: Models | None = None, options: BuildOptions | None = None):
         self.p = program
         self.m = models or load_models()
@@ -110,8 +111,10 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
 
     def _first_def(self, key: str, i: int, fn: Function) -> Function:
         """The definition a parameter node describes: the first one of the function (whichever
-        definition made the node), unless it has fewer parameters."""
-        return next((d for d in self.p.functions.get(key, ()) if i < len(d.params)), fn)
+        definition made the node) the configuration keeps, unless it has fewer parameters."""
+        defs = [d for d in self.p.functions.get(key, ()) if i < len(d.params)]
+        excludes = self.o.config.excludes
+        return next((d for d in defs if not excludes(d.preproc)), defs[0] if defs else fn)
 
     def param_node(self, key: str, i: int, fn: Function) -> str:
         nid = f"param:{key}#{i}"
@@ -132,7 +135,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                           owner=fn.key, file=d.file, line=d.line, ambiguous=False)
 
     def ret_node(self, key: str) -> str:
-        fn = self.p.functions[key][0]
+        defs = self.p.functions[key]
+        fn = next((d for d in defs if not self.o.config.excludes(d.preproc)), defs[0])
         return self._node(f"ret:{key}", kind="return", label=f"{fn.name}()", name=fn.name, owner=key, file=fn.file,
                           line=fn.line, ambiguous=False)
 
@@ -225,13 +229,13 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                     self._assign(a, None, path, [])
 
     def _collect_fp(self, fn: Function) -> None:
-        named, statics = self.p.functions, self.p.statics
+        knows = self.p.knows_function
         assigns, calls = fp_refs(fn)  # (kept on the function by the parser workers)
         for i, ref in assigns:
-            if ref in named or (fn.file, ref) in statics:  # (cheap test first)
+            if knows(ref, fn.file):  # (cheap test first)
                 self._collect_fp_assign(fn.assigns[i], fn, fn.file)
         for _, callee_name, refs in calls:  # a function passed as an argument: the parameter may hold it
-            if not any(r in named or (fn.file, r) in statics for _, r in refs):
+            if not any(knows(r, fn.file) for _, r in refs):
                 continue
             for key in self.p.resolve_function(callee_name, fn.file):
                 callee = self.p.functions[key][0]
@@ -325,6 +329,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             else:
                 at, self._at = self._at, c
                 r = self._call(fn, c, ci)
+                self.keep_through_call(fn, c)
                 self._at = at
             self._results[ci] = r
         return r
@@ -423,31 +428,29 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         if c.indirect is not None and c.indirect.steps and c.indirect.last in m.member_names:
             name = c.indirect.last  # a model reached through a table of helpers: pHlp->pfnCFGMQueryU32
         src_model = m.sources.get(name)
-        if src_model is not None:
-            key = self._model_key(src_model, fn, c)
-            node = self.model_node("source", src_model, key, name)
-            if src_model.returns:
-                results.append((node, "model", name, False))
-            if src_model.out_arg is not None and src_model.out_arg < len(c.args):
-                out = c.args[src_model.out_arg].addr_of
-                if out is not None:
-                    self._edge(node, self.var_node(out, fn, fn.file), "model", fn, c, via=name)
+        if src_model is not None and (self.source_call(fn, c, name, src_model, results)
+                                      or not src_model.and_definition):
             return results
         sinks = m.sinks_of(name)
         for sink in sinks:
             node = self.model_node("sink", sink, sink.key.format(function=name), name)
             positions = range(len(c.args)) if sink.args == "all" else [i for i in sink.args if i < len(c.args)]
+            joined = None if sink.joins is None or self.keyed_by_caller(fn, c, sink.key_arg) else self.joined_node(
+                fn, c, _Keyed(sink.node_arg, sink.key_arg, m.source_ids[sink.joins][0].key), sink, name)
             for i in positions:
                 arg = c.args[i]
                 srcs = self._arg_sources(fn, arg)
                 if arg.addr_of is not None:
-                    n = self.var_node(arg.addr_of, fn, fn.file)
-                    if n is not None:
-                        srcs.append((n, None))
+                    srcs += [(n, None) for n in self.read_nodes(arg.addr_of, fn, fn.file)]
                 if len(arg.reads) == 1 and not arg.calls:  # a pointer to a struct filled in here
                     srcs += [(n, None) for n in self._stored_through(fn, arg.reads[0])]
                 for s, _ in srcs:
                     self._edge(s, node, "model", fn, c, via=name)
+                    if joined is not None:  # what readers of that key get
+                        self._edge(s, joined, "model", fn, c, via=name)
+        lib = m.library.get(name)
+        if lib is not None:  # a library function: its model, never a definition in the tree
+            return self.library_call(fn, c, name, lib)
         if sinks:
             return results
         prop = m.propagators.get(name)
@@ -457,9 +460,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                 for s, _ in self._arg_sources(fn, c.args[i]):
                     results.append((s, "model", name, False))
                 if c.args[i].addr_of is not None:
-                    n = self.var_node(c.args[i].addr_of, fn, fn.file)
-                    if n is not None:
-                        results.append((n, "model", name, False))
+                    results += [(n, "model", name, False) for n in self.read_nodes(c.args[i].addr_of, fn, fn.file)]
             return results
         if name in m.handles:
             return results
@@ -484,12 +485,16 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             if not keys and slot is not None and self.g.nodes[slot].get("ambiguous"):
                 # owner unknown (?.pfnFoo): every function stored in a field of that name
                 keys = sorted(self.fp_by_field.get(self.g.nodes[slot]["name"], ()))
+            if not keys and c.indirect is not None and c.indirect.steps:  # obj->getName(), class unknown
+                keys = self.p.methods_by_name(c.indirect.last)
             if not keys:
                 self.unresolved_indirect.append((fn.key, c))
             indirect = True
         if keys:
             for key in keys:
                 callee = self.p.functions[key][0]
+                if c.indirect is None:
+                    self.wrapper_call(fn, c, key)  # a wrapper of a keyed model: that model, with this call's key
                 for i, arg in enumerate(c.args):
                     if i >= len(callee.params) or callee.params[i].name == "...":
                         break
@@ -498,11 +503,12 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                         self._edge(s, pnode, "arg", fn, c, via=callee.name, indirect=indirect)
                     target = self.out_target(fn, callee, i, arg)
                     if target is not None:  # the callee reads (*p) and may write back the caller's x
-                        tnode = self.var_node(target, fn, fn.file)
-                        self._edge(tnode, self.out_param(callee, i), "arg", fn, c, via=callee.name, indirect=indirect)
-                        if self._writes_through(key, i):
-                            self._edge(self.out_param(callee, i), tnode, "out", fn, c, via=callee.name,
+                        for tnode in self.read_nodes(target, fn, fn.file):
+                            self._edge(tnode, self.out_param(callee, i), "arg", fn, c, via=callee.name,
                                        indirect=indirect)
+                        if self._writes_through(key, i):
+                            self._edge(self.out_param(callee, i), self.written_at(fn, c, target), "out", fn, c,
+                                       via=callee.name, indirect=indirect)
                 ret_deps, out_deps = self.summary(key)
                 if any(d.returns for d in self.p.functions[key]):
                     results.append((self.ret_node(key), "return", callee.name, indirect))
@@ -513,7 +519,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                 for j, deps in sorted(out_deps.items()):
                     target = self.out_target(fn, callee, j, c.args[j]) if j < len(c.args) else None
                     if target is not None:
-                        dst = self.var_node(target, fn, fn.file)
+                        dst = self.written_at(fn, c, target)
                         for i in sorted(deps):
                             for s in self._summary_sources(fn, c, i):
                                 self._edge(s, dst, "summary", fn, c, via=callee.name, indirect=indirect)
@@ -532,9 +538,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         arg = c.args[i]
         out = [s for s, _ in self._arg_sources(fn, arg)]
         if arg.addr_of is not None:
-            n = self.var_node(arg.addr_of, fn, fn.file)
-            if n is not None:
-                out.append(n)
+            out += self.read_nodes(arg.addr_of, fn, fn.file)
         return out
 
     def _constant(self, a: Assign, fn: Function, file: str) -> str | None:
@@ -566,36 +570,6 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                     return True  # v.push_back(x) on a container passed by reference
         return False
 
-
-
-MAX_EVIDENCE = 20
-_CONST_RE = re.compile(r"[0-9]|[-+*/%<>|&~^]")
-
-
-@lru_cache(maxsize=1)
-def _not_values() -> frozenset:
-    """Constants that are not values a reader traces (null pointers): queries/config.toml."""
-    from ..datafiles import load_toml
-
-    return frozenset(load_toml("config.toml").get("constants", {}).get("not_values", ()))
-
-
-def steps_of(acc: Access) -> list:
-    return [st for st in acc.steps if st[0] in ("->", ".")]
-def evidence_dict(ev: tuple) -> dict:
-    """One piece of evidence as reports read it, from the tuple FlowBuilder._edge keeps."""
-    kind, file, line, col, stmt, function, via, indirect = ev
-    return {"kind": kind, "file": file, "line": line, "column": col, "code": stmt.code, "function": function,
-            "guards": [g.text for g in stmt.guards], "preproc": list(stmt.preproc), "via": via,
-            "indirect": indirect}
-
-
-def canonical(ev: dict) -> tuple[str, list[dict]]:
-    """(kind, evidence list) of an edge from its evidence by statement: the best explanation
-    first (a data flow before a guess through an unknown call, before a control dependence),
-    then by file and line; at most MAX_EVIDENCE kept."""
-    evs = sorted(ev.values(), key=lambda e: (EDGE_COST.get(e[0], 1), e[1] or "", e[2] or 0, e[3] or 0))
-    return evs[0][0], [evidence_dict(e) for e in evs[:MAX_EVIDENCE]]
 
 
 def build_graph(program: Program, models: Models | None = None, options: BuildOptions | None = None) -> FlowBuilder:

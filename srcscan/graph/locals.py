@@ -8,14 +8,19 @@ U's: whenever U runs, K ran), or when D comes after U inside a loop that enclose
 definition inside that loop dominates U before it (the value of the previous iteration).
 ``goto`` and early exits are not seen; a local whose address is taken (``&x``, or passed to a
 C++ reference parameter), or a pointer, stays one node (it may change behind the statements'
-backs). Under a configuration (``-D``/``-U``) an #if condition it makes true is no condition:
-an assignment inside ``#ifdef X`` replaces the value before it under ``-D X``."""
+backs) - except a local whose address is only ever passed straight to calls (``f(&x)``), one
+of which a model says writes it (a source's out argument, a library copy's destination): each
+such call is a definition of ``x`` like an assignment (``SSMR3GetU64(pSSM, &u64)`` twice in a
+row: two versions). A call through ``&x`` that no model says writes (a function of the tree,
+an unknown one) is a definition too, but the value from before it reaches on (the callee may
+leave it as it was). Under a configuration (``-D``/``-U``) an #if condition it makes true is
+no condition: an assignment inside ``#ifdef X`` replaces the value before it under ``-D X``."""
 from __future__ import annotations
 
 from bisect import bisect_left
 
 from ..extract.ppcond import evaluate
-from ..extract.records import Access, Assign, Function
+from ..extract.records import Access, Assign, Call, Function
 
 _LOOPS = ("while", "for", "do")
 
@@ -49,18 +54,27 @@ class LocalVersions:
         cfg = self.o.config
         taken = {t.root for t in self.points_to(fn).values()}  # locals a pointer holds the address of
 
-        def note(e):
-            if e.addr_of is not None:
-                taken.add(e.addr_of.root)
-
         for a in fn.assigns:
-            note(a.value)
+            if a.value.addr_of is not None:
+                taken.add(a.value.addr_of.root)
         for c in fn.calls:
-            for e in c.args:
-                note(e)
-            taken.update(self._ref_args(fn, c))
+            taken.update(self._ref_args(fn, c))  # a C++ reference parameter: the callee may change it
         params = {p.name for p in fn.params}
-        defs: dict[str, list[Assign]] = {}
+        defs: dict[str, list[Assign | Call]] = {}
+        strong: set[str] = set()  # written through &x by a call a model says writes it
+        for c in fn.calls:
+            writes = self.model_writes(c)
+            for i, e in enumerate(c.args):
+                t = e.addr_of
+                if t is None:
+                    continue
+                if t.steps or t.deref or t.root in params or t.root not in fn.locals:
+                    taken.add(t.root)
+                elif not cfg.excludes(c.preproc):
+                    defs.setdefault(t.root, []).append(c)
+                    if i in writes:
+                        strong.add(t.root)
+        taken |= {n for n in defs if n not in strong}  # &x only to calls no model says write it
         for a in fn.assigns:
             t = a.target
             if t.steps or t.deref or t.root in params or t.root not in fn.locals or t.root in taken \
@@ -115,6 +129,39 @@ class LocalVersions:
             for d in self.p.functions.get(key, ()):
                 got.update(c.args[i].reads[0].root for i in cands if i < len(d.params) and d.params[i].ref)
         return got
+
+    def model_writes(self, c: Call) -> set[int]:
+        """Argument positions a call writes through by its model (a source's out argument, a
+        library function's destination)."""
+        m = self.m
+        name = c.callee
+        if c.indirect is not None and c.indirect.steps and c.indirect.last in m.member_names:
+            name = c.indirect.last
+        src, lib = m.sources.get(name), m.library.get(name)
+        return {i for i in (src.out_arg if src else None, lib.to_arg if lib else None) if i is not None}
+
+    def written_at(self, fn: Function, c: Call, acc: Access) -> str | None:
+        """The node a call writing through ``&acc`` writes: the version of a local it defines
+        (see local_defs), else the variable's node."""
+        if not acc.steps and not acc.deref:
+            for d in self.local_defs(fn).get(acc.root, ()):
+                if d.pos == (c.line, c.col):
+                    return self._version_node(fn, acc.root, d.node)
+        return self.var_node(acc, fn, fn.file)
+
+    def keep_through_call(self, fn: Function, c: Call) -> None:
+        """A call passing ``&x`` that no model says writes ``x`` defines a version of it that
+        still holds the value from before the call (the callee may not write it)."""
+        writes = None
+        for i, e in enumerate(c.args):
+            t = e.addr_of
+            if t is None or t.steps or t.deref or t.root not in self.local_defs(fn):
+                continue
+            writes = self.model_writes(c) if writes is None else writes
+            if i not in writes:
+                new = self.written_at(fn, c, t)
+                for old in self.read_nodes(t, fn, fn.file):
+                    self._edge(old, new, "assign", fn, c, via=c.callee)
 
     def _version_node(self, fn: Function, name: str, tag: tuple[int, int] | None) -> str:
         base = f"local:{fn.file}:{fn.name}:{name}"

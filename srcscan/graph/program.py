@@ -15,6 +15,21 @@ _TYPE_NOISE = {"const", "volatile", "struct", "union", "enum", "class", "unsigne
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_:]*")
 
 
+@lru_cache(maxsize=1)
+def header_suffixes() -> tuple[str, ...]:
+    """Suffixes of files others include (queries/config.toml [headers])."""
+    return tuple(s.lower() for s in load_toml("config.toml").get("headers", {}).get("suffixes", ()))
+
+
+def is_header(path: str) -> bool:
+    return path.lower().endswith(header_suffixes())
+
+
+@lru_cache(maxsize=1)
+def _by_name_patterns() -> tuple:
+    return tuple(re.compile(p) for p in load_toml("config.toml").get("methods", {}).get("by_name", ()))
+
+
 @lru_cache(maxsize=65536)
 def _base_type(typ: str) -> str | None:
     """The type name in a declared type text: 'PGIMKVM' from 'PGIMKVM const', 'TM' from 'struct TM *'."""
@@ -29,6 +44,8 @@ class Program:
         self.files = files
         self.functions: dict[str, list[Function]] = defaultdict(list)  # key -> definitions
         self.statics: dict[tuple[str, str], str] = {}  # (file, name) -> key
+        # name -> keys of static functions defined in headers: shared by every including file
+        self.header_statics: dict[str, list[str]] = {}
         self.structs: dict[str, Struct] = {}
         self.struct_fields: dict[str, dict[str, FieldDecl]] = {}
         self.struct_files: dict[str, str] = {}
@@ -54,6 +71,10 @@ class Program:
             self.functions[fn.key].append(fn)
             if fn.static:
                 self.statics[(ff.path, fn.name)] = fn.key
+                if is_header(ff.path):
+                    keys = self.header_statics.setdefault(fn.name, [])
+                    if fn.key not in keys:
+                        keys.append(fn.key)
         for st in ff.structs:
             name = self._qualify(st.name, ff.path)
             fields = self.struct_fields.setdefault(name, {})
@@ -85,11 +106,34 @@ class Program:
 
     # ------------------------------------------------------------------ lookups
     def resolve_function(self, name: str, file: str) -> list[str]:
-        """Function keys a call of ``name`` from ``file`` may reach."""
+        """Function keys a call of ``name`` from ``file`` may reach: the file's own static
+        function, else the global one, else the static (inline) ones headers define."""
         k = self.statics.get((file, name))
         if k is not None:
             return [k]
-        return [name] if name in self.functions else []
+        if name in self.functions:
+            return [name]
+        return list(self.header_statics.get(name, ()))
+
+    def methods_named(self, method: str) -> list[str]:
+        """Keys of every class's method of this name (``Machine::getCPUCount``, ...)."""
+        idx = self.__dict__.get("_by_method")
+        if idx is None:
+            idx = self.__dict__["_by_method"] = defaultdict(list)
+            for key in self.functions:
+                if "::" in key:
+                    idx[key.rsplit("::", 1)[1]].append(key)
+        return sorted(idx.get(method, ()))
+
+    def methods_by_name(self, method: str) -> list[str]:
+        """What a call of ``method`` on an object of a class not in the tree reaches: every
+        class's method of that name when it matches queries/config.toml [methods] by_name
+        (COM accessors getX/setX on an interface pointer), else nothing."""
+        return self.methods_named(method) if any(p.search(method) for p in _by_name_patterns()) else []
+
+    def knows_function(self, name: str, file: str) -> bool:
+        """Whether a call of ``name`` from ``file`` reaches a definition (cheaper than resolving)."""
+        return name in self.functions or (file, name) in self.statics or name in self.header_statics
 
     def is_cast(self, c) -> bool:
         """``(RTMSINTERVAL)(x)``: a parenthesised type name before a parenthesised expression

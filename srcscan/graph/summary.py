@@ -80,11 +80,29 @@ class Summaries:
         return bool(acc.steps) and not acc.deref and all(op == "." for op, _ in acc.steps) \
             and self.aggregate(acc.root, fn, fn.file) is not None
 
+    def _arg_deps(self, fn: Function, arg: Expr, deps: dict, depth: int) -> set:
+        got = self._expr_deps(fn, arg, deps, depth)
+        return got | {arg.addr_of.root} if arg.addr_of is not None else got
+
     def _call_deps(self, fn: Function, c: Call, depth: int, deps: dict) -> set:
         """Names a call's result depends on (for summaries), as the graph's edges would make it;
         records in ``deps`` what the call writes back through ``&x`` arguments."""
         m = self.m
         name = c.callee
+        lib = m.library.get(name)
+        if lib is not None:  # memcpy(dst, src, cb): *dst now depends on src; the result on its `returns`
+            got = set()
+            for i in lib.from_args:
+                if i < len(c.args):
+                    got |= self._arg_deps(fn, c.args[i], deps, depth)
+            dst = c.args[lib.to_arg] if lib.to_arg is not None and lib.to_arg < len(c.args) else None
+            if dst is not None and dst.addr_of is not None and not dst.addr_of.steps:
+                deps.setdefault(dst.addr_of.root, set()).update(got)
+            elif dst is not None and len(dst.reads) == 1 and not dst.reads[0].steps and not dst.calls:
+                root = dst.reads[0].root
+                pointer_param = any(p.name == root for p in fn.params)
+                deps.setdefault(("*" + root) if pointer_param else root, set()).update(got)
+            return set().union(*(self._arg_deps(fn, c.args[i], deps, depth) for i in lib.returns if i < len(c.args)))
         if name in m.sources or name in m.sinks or name in m.handles:
             return set()
         prop = m.propagators.get(name)

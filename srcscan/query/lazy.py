@@ -163,7 +163,8 @@ def _slice_names(analysis: "Analysis", tr: "Trace") -> tuple[set[str], set[str]]
         from ..graph.apimodels import load_models
 
         models = load_models()
-        known = set(models.sources) | set(models.sinks) | set(models.propagators) | set(models.handles)
+        known = set(models.sources) | set(models.sinks) | set(models.propagators) | set(models.handles) | \
+            set(models.library)
         fnames: set[str] = set()
         for n in tr.nodes:
             if n in g:
@@ -174,8 +175,11 @@ def _slice_names(analysis: "Analysis", tr: "Trace") -> tuple[set[str], set[str]]
         for evs in g.evidence_many(out_edges).values():
             fnames.update(ev["function"] for ev in evs if ev.get("function"))
         slice_fields = {g.nodes[n]["name"] for n in tr.nodes if n in g and g.kind(n) in ("field", "global")}
-        for key, defs in prog.functions.items():  # functions that store into a field on the slice
-            if any(a.target.last in slice_fields for fn in defs for a in fn.assigns):
+        for key, defs in prog.functions.items():  # functions that store into a field on the slice,
+            if any(a.target.last in slice_fields for fn in defs for a in fn.assigns):  # or pass one on
+                fnames.add(key)
+            elif any(r.steps and r.last in slice_fields for fn in defs for c in fn.calls for e in c.args
+                     for r in e.reads):
                 fnames.add(key)
         slice_locals = {(g.nodes[n].get("owner"), g.nodes[n]["name"]) for n in tr.nodes
                         if n in g and g.kind(n) == "local"}
@@ -191,15 +195,27 @@ def _slice_names(analysis: "Analysis", tr: "Trace") -> tuple[set[str], set[str]]
                     for a in c.args:
                         callees(fn, a, depth + 1)
 
+        slice_vars = slice_locals | {(g.nodes[n].get("owner"), g.nodes[n]["name"]) for n in tr.nodes
+                                     if n in g and g.kind(n) == "param"}
+
+        def on_slice(fn, acc):
+            return acc.last in slice_fields if acc.steps else (fn.key, acc.root) in slice_vars
+
         for key in fnames:
             for fn in prog.functions.get(key, []) + prog.functions.get(key.rsplit(":", 1)[-1], []):
-                # only calls whose result reaches a value on the slice
+                # calls whose result reaches a value on the slice
                 for a in fn.assigns:
                     if a.target.last in slice_fields or (fn.key, a.target.root) in slice_locals:
                         callees(fn, a.value)
                 if fn.key in slice_rets:
                     for r in fn.returns:
                         callees(fn, r.value)
+                # and calls a value on the slice is passed to (a helper defined in a header not
+                # read yet: where the value goes next)
+                for c in fn.calls:
+                    if c.indirect is None and c.callee not in known and not prog.resolve_function(c.callee, fn.file) \
+                            and not c.callee.isupper() and any(on_slice(fn, r) for e in c.args for r in e.reads):
+                        names.add(c.callee)
     return {x for x in names if len(x) > 2}, {x for x in types if len(x) > 2}
 
 
