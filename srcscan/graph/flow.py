@@ -433,8 +433,9 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                 out = c.args[src_model.out_arg].addr_of
                 if out is not None:
                     self._edge(node, self.written_at(fn, c, out), "model", fn, c, via=name)
-            return results
-        sinks = m.sinks_of(name)
+            if not m.sinks_of(name):
+                return results
+        sinks = m.sinks_of(name)  # (a source may have sink arguments too: a guest read's size)
         for sink in sinks:
             node = self.model_node("sink", sink, sink.key.format(function=name), name)
             positions = range(len(c.args)) if sink.args == "all" else [i for i in sink.args if i < len(c.args)]
@@ -454,7 +455,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         lib = m.library.get(name)
         if lib is not None:  # a library function: its model, never a definition in the tree
             return self.library_call(fn, c, name, lib)
-        if sinks:
+        if sinks or src_model is not None:
             return results
         prop = m.propagators.get(name)
         if prop is not None:

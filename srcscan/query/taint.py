@@ -1,0 +1,307 @@
+"""Taint: which values the guest controls reach a host copy size, allocation size, index or
+pointer offset, and whether each flow is bounded on its way.
+
+A query over the one flow graph (DESIGN §5): the starts are the guest sources
+(queries/models/taint.toml: source models of the guest boundary, the guest-controlled
+parameters of registered handlers, the fields of structs that live in guest memory), the
+targets are the danger sinks, the paths follow the path rule of every trace (slicing.step),
+and the checks on a path are judged by ``taintcheck``."""
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import time
+from dataclasses import dataclass, field
+
+from ..datafiles import load_toml
+from ..errors import UsageError
+from ..graph.apimodels import load_models
+from .slicing import _bfs, _walk_back
+
+MAX_TAINT_SLICE = 2_000_000
+
+
+@dataclass
+class TaintConfig:
+    guest_sources: list[str]
+    sinks: dict[str, tuple[str, int]]  # sink model id -> (category, rank)
+    callbacks: list[dict]
+    params: list[dict]
+    fields: list[dict]
+    checks: dict
+
+
+def load_config(doc: dict | None = None, where: str = "queries/models/taint.toml") -> TaintConfig:
+    """The [taint] tables of taint.toml, checked: a bad row is a one-line error naming it."""
+    doc = load_toml("models/taint.toml") if doc is None else doc
+    t = doc.get("taint")
+    if not isinstance(t, dict):
+        raise UsageError(f"{where}: needs a [taint] table")
+
+    def rows(name, need):
+        got = t.get(name, [])
+        if not isinstance(got, list) or not all(isinstance(r, dict) for r in got):
+            raise UsageError(f"{where}: [[taint.{name}]] must be a list of tables")
+        for i, r in enumerate(got):
+            miss = [k for k in need if k not in r]
+            if miss:
+                raise UsageError(f"{where} [[taint.{name}]] #{i + 1}: needs {', '.join(miss)}")
+        return got
+
+    sinks = {}
+    for r in rows("sink", ("id", "category", "rank")):
+        if not isinstance(r["rank"], int):
+            raise UsageError(f"{where} [[taint.sink]] {r['id']}: rank must be an integer")
+        sinks[r["id"]] = (str(r["category"]), r["rank"])
+    cbs = rows("callback", ("functions", "callback_arg", "params"))
+    for i, r in enumerate(cbs):
+        if not isinstance(r["callback_arg"], int) or not all(isinstance(p, int) for p in r["params"]):
+            raise UsageError(f"{where} [[taint.callback]] #{i + 1}: callback_arg and params are argument positions")
+    gs = t.get("guest_sources", [])
+    if not isinstance(gs, list) or not all(isinstance(x, str) for x in gs):
+        raise UsageError(f"{where}: guest_sources must be a list of source model ids")
+    return TaintConfig(gs, sinks, cbs, rows("param", ("functions", "params")), rows("field", ("fields",)),
+                       dict(t.get("checks", {})))
+
+
+@dataclass
+class Start:
+    node: str
+    model: str
+    call: str
+    file: str | None = None
+    line: int | None = None
+    function: str | None = None
+    description: str = ""
+
+
+@dataclass
+class TaintResult:
+    findings: list[dict] = field(default_factory=list)
+    sources: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _param_node(g, key: str, i: int) -> str | None:
+    n = f"param:{key}#{i}"
+    return n if n in g else None
+
+
+def guest_starts(g, program, cfg: TaintConfig) -> list[Start]:
+    """Every node whose value the guest controls, with where it enters."""
+    starts: list[Start] = []
+    guest = set(cfg.guest_sources)
+    for n in g.nodes_of_kind("source"):
+        mdl = g.nodes[n].get("model") or {}
+        if mdl.get("id") in guest:
+            starts.append(Start(n, g.nodes[n]["label"], mdl.get("function") or "", description=mdl.get("description", "")))
+    reg = {f: r for r in cfg.callbacks for f in r["functions"]}
+    pats = [(p, r) for r in cfg.params for p in r["functions"]]
+    for defs in program.functions.values():
+        for fn in defs:
+            for p, r in pats:
+                if fnmatch.fnmatchcase(fn.name, p):
+                    for i, prm in enumerate(fn.params):
+                        node = _param_node(g, fn.key, i) if prm.name in r["params"] else None
+                        if node:
+                            starts.append(Start(node, f"guest-param:{fn.name}", fn.name, fn.file, fn.line, fn.name,
+                                                r.get("description", "")))
+                    break
+            for c in fn.calls:
+                name = c.indirect.last if c.indirect is not None and c.indirect.steps else c.callee
+                r = reg.get(name)
+                if r is None or r["callback_arg"] >= len(c.args):
+                    continue
+                arg = c.args[r["callback_arg"]]
+                if len(arg.reads) != 1 or arg.reads[0].steps:
+                    continue
+                for key in program.resolve_function(arg.reads[0].root, fn.file):
+                    for i in r["params"]:
+                        node = _param_node(g, key, i)
+                        if node:
+                            starts.append(Start(node, f"guest-callback:{name}", name, fn.file, c.line,
+                                                arg.reads[0].root, r.get("description", "")))
+    globs = [(p, r) for r in cfg.fields for p in r["fields"]]
+    for n in g.nodes_of_kind("field"):
+        label = g.nodes[n]["label"] or ""
+        for p, r in globs:
+            if fnmatch.fnmatchcase(label, p):
+                starts.append(Start(n, f"guest-field:{label}", "", description=r.get("description", "")))
+                break
+    return starts
+
+
+def _danger(g, cfg: TaintConfig) -> dict[str, tuple[str, int, str]]:
+    """Danger sink nodes -> (category, rank, model id)."""
+    out = {}
+    for n in g.nodes_of_kind("sink"):
+        mid = (g.nodes[n].get("model") or {}).get("id")
+        if mid in cfg.sinks:
+            out[n] = (*cfg.sinks[mid], mid)
+    return out
+
+
+def _sink_args(model_id: str, function: str) -> list[int] | str:
+    for sk in load_models().sinks_of(function):
+        if sk.id == model_id:
+            return sk.args
+    return "all"
+
+
+def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> TaintResult:
+    """Every flow from a guest source to a danger sink, ranked, each judged checked or not."""
+    from .taintcheck import Checker
+
+    t0 = time.perf_counter()
+    cfg = cfg or load_config()
+    g = analysis.graph
+    res = TaintResult()
+    starts = guest_starts(g, program, cfg)
+    danger = _danger(g, cfg)
+    res.sources = len(starts)
+    if not starts or not danger:
+        res.seconds = time.perf_counter() - t0
+        return res
+    by_node: dict[str, Start] = {}
+    for s in starts:
+        by_node.setdefault(s.node, s)
+    # one slice from every guest value at once: each node keeps its cheapest path back to the
+    # nearest guest source (data only: a condition on a guest value is not a guest value)
+    tree = _bfs(g, sorted(by_node), forward=True, limit=MAX_TAINT_SLICE, control=False)
+    if len(tree) >= MAX_TAINT_SLICE:
+        res.warnings.append(f"taint slice cut at {MAX_TAINT_SLICE} nodes")
+    # a struct or buffer filled with guest data: the fields read from it are guest values too
+    # (one more slice from those fields, each path joined to the one that reached the struct)
+    via: dict[str, tuple[str, dict]] = {}
+    for _ in range(3):
+        more = {f: o for f, o in _filled_fields(g, program, tree, starts, cfg).items()
+                if f not in tree and f not in via}
+        if not more:
+            break
+        via.update(more)
+        tree = _bfs(g, sorted(set(by_node) | set(via)), forward=True, limit=MAX_TAINT_SLICE, control=False)
+    best: dict[tuple, tuple] = {}
+    pairs, extra_ev = [], {}
+    for u in tree:
+        for v in g.successors(u):
+            if v in danger:
+                pairs.append((u, v))
+    evid = g.evidence_many(pairs) if pairs else {}
+    for (u, v) in pairs:
+        chain = list(reversed(_walk_back(tree, u)))
+        joins: dict[tuple[str, str], dict] = {}
+        while chain[0] in via and len(chain) < 200:
+            origin, ev0 = via[chain[0]]
+            joins[(origin, chain[0])] = ev0
+            head = list(reversed(_walk_back(tree, origin)))
+            if chain[0] in head:
+                break
+            chain = head + chain
+        if chain[0] not in by_node:
+            continue
+        extra_ev.update(joins)
+        for ev in evid.get((u, v), []):
+            site = (v, ev.get("file"), ev.get("line"), ev.get("column"))
+            cand = (len(chain), chain, ev)
+            if site not in best or cand[0] < best[site][0]:
+                best[site] = cand
+    checker = Checker(snapshot or analysis.snapshot, program, cfg.checks)
+    path_pairs = sorted({(a, b) for _, chain, _ in best.values() for a, b in zip(chain, chain[1:])})
+    path_ev = g.evidence_many([p for p in path_pairs if p not in extra_ev]) if path_pairs else {}
+    path_ev.update({k: [v] for k, v in extra_ev.items()})
+    for (sink, *_), (steps, chain, ev) in best.items():
+        res.findings.append(_finding(g, by_node[chain[0]], chain, sink, ev, danger[sink], path_ev, checker))
+    res.findings.sort(key=rank_key)
+    folded: dict[str, int] = {}
+    for f in res.findings:
+        unit = f"{f['sink']['file']}"
+        folded[unit] = folded.get(unit, 0) + 1
+        f["rank"] = folded[unit] if not f["checked"] else None
+    res.seconds = time.perf_counter() - t0
+    return res
+
+
+def rank_key(f: dict):
+    """Unchecked first; copy and allocation sizes before indexes before loop bounds; fewer
+    steps first; then by place (a stable order)."""
+    return (f["checked"], f["sink"]["rank"], f["steps"], f["sink"]["file"] or "", f["sink"]["line"] or 0,
+            f["sink"]["model"], f["source"]["model"])
+
+
+def _finding(g, start: Start, chain: list[str], sink: str, ev: dict, danger, path_ev, checker) -> dict:
+    category, rank, mid = danger
+    first = path_ev.get((chain[0], chain[1]), [{}])[0] if len(chain) > 1 else ev
+    src = {"model": start.model, "call": start.call or first.get("via") or "",
+           "file": start.file or first.get("file"), "line": start.line or first.get("line"),
+           "function": start.function or first.get("function"), "description": start.description}
+    sattr = g.nodes[sink]
+    mdl = sattr.get("model") or {}
+    args = _sink_args(mid, mdl.get("function") or "")
+    snk = {"model": sattr["label"], "category": category, "rank": rank, "arg": args,
+           "file": ev.get("file"), "line": ev.get("line"), "function": ev.get("function"), "code": ev.get("code")}
+    path = []
+    for i, n in enumerate(chain + [sink]):
+        a = g.nodes[n]
+        step = {"node": n, "label": a["label"], "kind": a["kind"]}
+        e = (path_ev.get((chain[i - 1], n), [{}])[0] if i < len(chain) else ev) if i else None
+        if e:
+            step.update({"edge": e.get("kind"), "file": e.get("file"), "line": e.get("line"),
+                         "column": e.get("column"), "code": e.get("code"), "function": e.get("function")})
+        path.append(step)
+    checks = checker.checks(path, g)
+    ident = hashlib.sha1("\0".join(map(str, (src["model"], snk["model"], snk["file"], snk["function"],
+                                             snk["code"]))).encode()).hexdigest()[:12]
+    return {"id": ident, "source": src, "sink": snk, "checked": bool(checks), "checks": checks,
+            "steps": len(chain), "path": path}
+
+
+def _local_node(g, fn, name: str) -> str | None:
+    for prefix in (f"local:{fn.key}:{name}", f"local:{fn.file}:{fn.name}:{name}"):
+        if prefix in g:
+            return prefix
+    for i, p in enumerate(fn.params):
+        if p.name == name and f"param:{fn.key}#{i}" in g:
+            return f"param:{fn.key}#{i}"
+    return None
+
+
+def _filled_fields(g, program, tree, starts, cfg) -> dict[str, tuple[str, dict]]:
+    """Field nodes read from a struct or buffer the guest filled -> (the node holding the
+    struct, the read's evidence): locals and parameters in the slice, and buffers a guest
+    read writes through a pointer (``PDMDevHlpPhysRead(pDevIns, GCPhys, pReq, cb)``)."""
+    models = load_models()
+    guest = set(cfg.guest_sources)
+    holders: dict[tuple[str, str], str] = {}  # (function key, variable) -> node
+    for n in tree:
+        a = g.nodes[n]
+        if a["kind"] in ("local", "param") and a.get("owner") and a.get("name"):
+            holders[(a["owner"], a["name"])] = n
+    out: dict[str, tuple[str, dict]] = {}
+    for defs in program.functions.values():
+        for fn in defs:
+            mine = {v: n for (o, v), n in holders.items() if o in (fn.key, f"{fn.file}:{fn.name}")}
+            for c in fn.calls:  # a guest read into a buffer a pointer names
+                name = c.indirect.last if c.indirect is not None and c.indirect.steps else c.callee
+                sm = models.sources.get(name)
+                if sm is None or sm.id not in guest or sm.out_arg is None or sm.out_arg >= len(c.args):
+                    continue
+                arg = c.args[sm.out_arg]
+                if arg.addr_of is None and len(arg.reads) == 1 and not arg.reads[0].steps:
+                    node = _local_node(g, fn, arg.reads[0].root)
+                    if node is not None:
+                        mine.setdefault(arg.reads[0].root, node)
+            if not mine:
+                continue
+            stmts = [(a.value.reads, a) for a in fn.assigns] + [(r.value.reads, r) for r in fn.returns] + \
+                [([x for e in c.args for x in e.reads], c) for c in fn.calls]
+            for reads, st in stmts:
+                for acc in reads:
+                    if acc.root not in mine or not any(op in ("->", ".") for op, _ in acc.steps):
+                        continue
+                    owner, fname, _ = program.field_owner(acc, fn, fn.file)
+                    fnode = f"field:{owner or '?'}.{fname}"
+                    if fnode in g and fnode not in out:
+                        out[fnode] = (mine[acc.root], {"kind": "field-load", "file": fn.file, "line": st.line,
+                                                       "column": st.col, "code": st.code, "function": fn.name})
+    return out
