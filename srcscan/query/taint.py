@@ -83,9 +83,9 @@ class TaintResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _param_node(g, key: str, i: int) -> str | None:
-    n = f"param:{key}#{i}"
-    return n if n in g else None
+def _param_nodes(g, key: str, i: int) -> list[str]:
+    """A parameter's node and, for a pointer, its pointee's (``pv`` of an MMIO write: the bytes)."""
+    return [n for n in (f"param:{key}#{i}", f"param:{key}#{i}*") if n in g]
 
 
 def guest_starts(g, program, cfg: TaintConfig) -> list[Start]:
@@ -103,8 +103,7 @@ def guest_starts(g, program, cfg: TaintConfig) -> list[Start]:
             for p, r in pats:
                 if fnmatch.fnmatchcase(fn.name, p):
                     for i, prm in enumerate(fn.params):
-                        node = _param_node(g, fn.key, i) if prm.name in r["params"] else None
-                        if node:
+                        for node in _param_nodes(g, fn.key, i) if prm.name in r["params"] else ():
                             starts.append(Start(node, f"guest-param:{fn.name}", fn.name, fn.file, fn.line, fn.name,
                                                 r.get("description", "")))
                     break
@@ -118,8 +117,7 @@ def guest_starts(g, program, cfg: TaintConfig) -> list[Start]:
                     continue
                 for key in program.resolve_function(arg.reads[0].root, fn.file):
                     for i in r["params"]:
-                        node = _param_node(g, key, i)
-                        if node:
+                        for node in _param_nodes(g, key, i):
                             starts.append(Start(node, f"guest-callback:{name}", name, fn.file, c.line,
                                                 arg.reads[0].root, r.get("description", "")))
     globs = [(p, r) for r in cfg.fields for p in r["fields"]]
@@ -173,10 +171,10 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> T
         res.warnings.append(f"taint slice cut at {MAX_TAINT_SLICE} nodes")
     # a struct or buffer filled with guest data: the fields read from it are guest values too
     # (one more slice from those fields, each path joined to the one that reached the struct)
-    via: dict[str, tuple[str, dict]] = {}
+    via: dict[str, list[tuple[str, dict]]] = {}
     for _ in range(3):
         more = {f: o for f, o in _filled_fields(g, program, tree, starts, cfg).items()
-                if f not in tree and f not in via}
+                if f not in by_node and f not in via}
         if not more:
             break
         via.update(more)
@@ -192,7 +190,7 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> T
         chain = list(reversed(_walk_back(tree, u)))
         joins: dict[tuple[str, str], dict] = {}
         while chain[0] in via and len(chain) < 200:
-            origin, ev0 = via[chain[0]]
+            origin, ev0 = _holder(g, via[chain[0]], chain)
             joins[(origin, chain[0])] = ev0
             head = list(reversed(_walk_back(tree, origin)))
             if chain[0] in head:
@@ -256,6 +254,17 @@ def _finding(g, start: Start, chain: list[str], sink: str, ev: dict, danger, pat
             "steps": len(chain), "path": path}
 
 
+def _holder(g, holders: list[tuple[str, dict]], chain: list[str]) -> tuple[str, dict]:
+    """Of the structs a guest field was read from, the one read in the function the path goes
+    on in (a field node is shared by every struct of its type)."""
+    if len(holders) > 1 and len(chain) > 1:
+        ev = g.evidence_many([(chain[0], chain[1])]).get((chain[0], chain[1])) or [{}]
+        for h in holders:
+            if h[1].get("function") == ev[0].get("function") and h[1].get("file") == ev[0].get("file"):
+                return h
+    return holders[0]
+
+
 def _local_node(g, fn, name: str) -> str | None:
     for prefix in (f"local:{fn.key}:{name}", f"local:{fn.file}:{fn.name}:{name}"):
         if prefix in g:
@@ -266,7 +275,7 @@ def _local_node(g, fn, name: str) -> str | None:
     return None
 
 
-def _filled_fields(g, program, tree, starts, cfg) -> dict[str, tuple[str, dict]]:
+def _filled_fields(g, program, tree, starts, cfg) -> dict[str, list[tuple[str, dict]]]:
     """Field nodes read from a struct or buffer the guest filled -> (the node holding the
     struct, the read's evidence): locals and parameters in the slice, and buffers a guest
     read writes through a pointer (``PDMDevHlpPhysRead(pDevIns, GCPhys, pReq, cb)``)."""
@@ -277,7 +286,7 @@ def _filled_fields(g, program, tree, starts, cfg) -> dict[str, tuple[str, dict]]
         a = g.nodes[n]
         if a["kind"] in ("local", "param") and a.get("owner") and a.get("name"):
             holders[(a["owner"], a["name"])] = n
-    out: dict[str, tuple[str, dict]] = {}
+    out: dict[str, list[tuple[str, dict]]] = {}
     for defs in program.functions.values():
         for fn in defs:
             mine = {v: n for (o, v), n in holders.items() if o in (fn.key, f"{fn.file}:{fn.name}")}
@@ -301,7 +310,20 @@ def _filled_fields(g, program, tree, starts, cfg) -> dict[str, tuple[str, dict]]
                         continue
                     owner, fname, _ = program.field_owner(acc, fn, fn.file)
                     fnode = f"field:{owner or '?'}.{fname}"
-                    if fnode in g and fnode not in out:
-                        out[fnode] = (mine[acc.root], {"kind": "field-load", "file": fn.file, "line": st.line,
-                                                       "column": st.col, "code": st.code, "function": fn.name})
+                    if fnode in g and all(h[0] != mine[acc.root] for h in out.get(fnode, ())):
+                        out.setdefault(fnode, []).append(
+                            (mine[acc.root], {"kind": "field-load", "file": fn.file, "line": st.line,
+                                              "column": st.col, "code": st.code, "function": fn.name}))
     return out
+
+
+def taint_json(analysis, program, why: str = "") -> dict:
+    """The documented JSON of a taint answer (docs/taint-schema.md)."""
+    res = taint(analysis, program)
+    un = sum(1 for f in res.findings if not f["checked"])
+    return {"schema": "srcscan-taint/1",
+            "source": {"label": analysis.snapshot.describe(), "why": why},
+            "summary": {"findings": len(res.findings), "unchecked": un, "checked": len(res.findings) - un,
+                        "sources": res.sources, "seconds": round(res.seconds, 3)},
+            "findings": res.findings,
+            "warnings": list(analysis.stats.warnings) + res.warnings}

@@ -26,7 +26,7 @@ class Checker:
         self.program = program
         self.bounding = set(checks.get("bounding_functions", ()))
         self.asserts = set(checks.get("assert_returns", ()))
-        self.narrow = {" ".join(t.split()) for t in checks.get("narrow_types", ())}
+        self.narrow = {"".join(t.split()) for t in checks.get("narrow_types", ())}
         self.comparisons = set(checks.get("comparisons", ("<", "<=", ">", ">=")))
         self.exits = {_EXITS[e] for e in checks.get("exits", ("return", "goto")) if e in _EXITS}
         self._trees: dict[str, object] = {}
@@ -112,7 +112,7 @@ class Checker:
                         got.append(("mask", s))
                 elif t == "cast_expression":
                     ty, v = n.child_by_field_name("type"), n.child_by_field_name("value")
-                    if ty is not None and v is not None and " ".join(_text(ty).split()) in self.narrow and taint.reads(v):
+                    if ty is not None and v is not None and _text(ty) in self.narrow and taint.reads(v):
                         got.append(("narrowing cast", s))
                 elif t == "conditional_expression":
                     c = n.child_by_field_name("condition")
@@ -120,7 +120,7 @@ class Checker:
                         got.append(("bound", s))
             if s.type == "declaration":
                 ty = s.child_by_field_name("type")
-                if ty is not None and " ".join(_text(ty).split()) in self.narrow and taint.reads(s):
+                if ty is not None and _text(ty) in self.narrow and taint.reads(s):
                     got.append(("narrowing cast", s))
         return got
 

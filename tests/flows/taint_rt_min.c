@@ -1,0 +1,22 @@
+/* Taint: RT_MIN bounds the guest length (checked); RT_MAX does not (unchecked). The length
+   comes from a request the device reads from guest memory. */
+typedef struct REQ { unsigned cbData; unsigned uFlags; } REQ;
+typedef struct DEV { unsigned char abBuf[64]; unsigned char abSrc[64]; } DEV;
+
+void devReqMin(void *pDevIns, DEV *pThis, unsigned long GCPhys)
+{
+    REQ Req;
+    PDMDevHlpPhysRead(pDevIns, GCPhys, &Req, sizeof(Req));
+    unsigned cb = RT_MIN(Req.cbData, sizeof(pThis->abBuf));
+    memcpy(pThis->abBuf, pThis->abSrc, cb); // taint: checked (bound)
+}
+
+void devReqMax(void *pDevIns, DEV *pThis, unsigned long GCPhys)
+{
+    REQ Req;
+    PDMDevHlpPhysRead(pDevIns, GCPhys, &Req, sizeof(Req));
+    unsigned cb = RT_MAX(Req.cbData, 16);
+    memcpy(pThis->abBuf, pThis->abSrc, cb); // taint: unchecked
+}
+
+// flow here: guest-memory:PDMDevHlpPhysRead -> copy-size:memcpy
