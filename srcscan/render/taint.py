@@ -119,7 +119,8 @@ def render_html(doc: dict) -> str:
         checks = "<br>".join(f"{e(c['kind'])} {e(_place(c))}: <code>{e(c['code'])}</code>" for c in f["checks"]) or "none"
         rows.append(f"<tr class=\"{'checked' if f['checked'] else 'unchecked'}\"><td>{'checked' if f['checked'] else '<b>unchecked</b>'}</td>"
                     f"<td>{e(f['sink']['file'] or '')}</td><td>{e(f['sink']['function'] or '')}</td>"
-                    f"<td>{e(f['sink']['category'])}<br><small>{e(f['sink']['model'])} :{f['sink']['line']}</small></td>"
+                    f"<td>{e(f['sink']['category'])}<br><small>{e(f['sink']['model'])} :{f['sink']['line']}</small>"
+                    f"<br><code>{e(f['sink'].get('code') or '')}</code></td>"
                     f"<td>{e(_src(f))}<br><small>{e(_place(f['source']))}</small></td><td>{f['steps']}</td>"
                     f"<td>{checks}</td><td><details><summary>path</summary>{path}</details></td></tr>")
     s = doc["summary"]

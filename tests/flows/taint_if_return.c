@@ -45,5 +45,5 @@ int devConstruct(void *pDevIns, DEV *pThis)
     return 0;
 }
 
-// flow here: devOutChecked#3 -> copy-size:memcpy
-// flow here: devOutUnchecked#3 -> copy-size:memcpy
+// flow here: devOutChecked#3 (u32) -> copy-size:memcpy
+// flow here: devOutUnchecked#3 (u32) -> copy-size:memcpy

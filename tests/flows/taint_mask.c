@@ -27,4 +27,4 @@ int devConstruct(void *pDevIns, DEV *pThis)
     return 0;
 }
 
-// flow here: devMmioShifted#3 -> copy-size:memcpy
+// flow here: devMmioShifted:u32 -> copy-size:memcpy

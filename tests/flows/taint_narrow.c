@@ -29,4 +29,4 @@ int devConstruct(void *pDevIns)
     return 0;
 }
 
-// flow here: devOutWide#3 -> alloc-size:RTMemAlloc
+// flow here: devOutWide#3 (u32) -> alloc-size:RTMemAlloc

@@ -19,4 +19,5 @@ void devReqMax(void *pDevIns, DEV *pThis, unsigned long GCPhys)
     memcpy(pThis->abBuf, pThis->abSrc, cb); // taint: unchecked
 }
 
-// flow here: guest-memory:PDMDevHlpPhysRead -> copy-size:memcpy
+// flow here: REQ.cbData -> copy-size:memcpy
+// known miss: guest-memory:PDMDevHlpPhysRead -> copy-size:memcpy (the graph does not flow a struct filled through &Req into its fields; taint joins them)

@@ -44,5 +44,5 @@ int devConstruct(void *pDevIns, DEV *pThis)
     return 0;
 }
 
-// flow here: devDescOtherVar:Desc -> devCopyOut#1
-// flow here: devOutLate#3 -> copy-size:memmove
+// flow here: DESC.cbBuf -> devCopyOut#1 (cbCopy)
+// flow here: devOutLate#3 (u32) -> copy-size:memmove

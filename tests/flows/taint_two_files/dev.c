@@ -21,4 +21,4 @@ int devConstruct(void *pDevIns)
     return 0;
 }
 
-// flow here: devOutFar#3 -> alloc-size:RTMemAlloc
+// flow here: devOutFar#3 (u32) -> alloc-size:RTMemAlloc
