@@ -96,8 +96,9 @@ def test_findings_are_ranked_unchecked_first_then_fewer_steps():
     assert fs == sorted(fs, key=rank_key)
     flags = [f["checked"] for f in fs]
     assert flags == sorted(flags) and False in flags and True in flags
-    un = [f["steps"] for f in fs if not f["checked"]]
-    assert un == sorted(un)
+    un = [(f["sink"]["rank"], f["steps"]) for f in fs if not f["checked"]]
+    assert un == sorted(un)  # copy/alloc sizes (0) before indexes (1) before loop bounds (2), fewer steps first
+    assert {r for r, _ in un} == {0, 1, 2}
     # numbered per device file among its unchecked findings
     for f in fs:
         assert (f["rank"] is None) == f["checked"]

@@ -150,6 +150,7 @@ def _sink_args(model_id: str, function: str) -> list[int] | str:
 def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> TaintResult:
     """Every flow from a guest source to a danger sink, ranked, each judged checked or not."""
     from .taintcheck import Checker
+    from .taintsinks import STATEMENT_SINKS, statement_sinks
 
     t0 = time.perf_counter()
     cfg = cfg or load_config()
@@ -158,7 +159,7 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> T
     starts = guest_starts(g, program, cfg)
     danger = _danger(g, cfg)
     res.sources = len(starts)
-    if not starts or not danger:
+    if not starts:
         res.seconds = time.perf_counter() - t0
         return res
     by_node: dict[str, Start] = {}
@@ -186,7 +187,9 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> T
             if v in danger:
                 pairs.append((u, v))
     evid = g.evidence_many(pairs) if pairs else {}
-    for (u, v) in pairs:
+
+    def chain_to(u):
+        """The path from a guest source to ``u``, joined through the structs guest fields came from."""
         chain = list(reversed(_walk_back(tree, u)))
         joins: dict[tuple[str, str], dict] = {}
         while chain[0] in via and len(chain) < 200:
@@ -197,14 +200,25 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> T
                 break
             chain = head + chain
         if chain[0] not in by_node:
-            continue
+            return None
         extra_ev.update(joins)
-        for ev in evid.get((u, v), []):
-            site = (v, ev.get("file"), ev.get("line"), ev.get("column"))
-            cand = (len(chain), chain, ev)
-            if site not in best or cand[0] < best[site][0]:
-                best[site] = cand
+        return chain
+
+    def offer(site, chain, ev):
+        if site not in best or len(chain) < best[site][0]:
+            best[site] = (len(chain), chain, ev)
+
+    for (u, v) in pairs:
+        chain = chain_to(u)
+        for ev in evid.get((u, v), []) if chain else ():
+            offer((v, ev.get("file"), ev.get("line"), ev.get("column")), chain, ev)
     checker = Checker(snapshot or analysis.snapshot, program, cfg.checks)
+    uses = {k: v for k, v in cfg.sinks.items() if k in STATEMENT_SINKS}
+    for u, kind, ev in statement_sinks(g, program, tree, checker, uses) if uses else ():
+        chain = chain_to(u)
+        if chain:
+            danger[f"use:{kind}"] = (*uses[kind], kind)
+            offer((f"use:{kind}", ev["file"], ev["line"], ev["what"]), chain, ev)
     path_pairs = sorted({(a, b) for _, chain, _ in best.values() for a, b in zip(chain, chain[1:])})
     path_ev = g.evidence_many([p for p in path_pairs if p not in extra_ev]) if path_pairs else {}
     path_ev.update({k: [v] for k, v in extra_ev.items()})
@@ -233,14 +247,17 @@ def _finding(g, start: Start, chain: list[str], sink: str, ev: dict, danger, pat
     src = {"model": start.model, "call": start.call or first.get("via") or "",
            "file": start.file or first.get("file"), "line": start.line or first.get("line"),
            "function": start.function or first.get("function"), "description": start.description}
-    sattr = g.nodes[sink]
-    mdl = sattr.get("model") or {}
-    args = _sink_args(mid, mdl.get("function") or "")
+    if sink in g:
+        sattr = g.nodes[sink]
+        mdl = sattr.get("model") or {}
+        args = _sink_args(mid, mdl.get("function") or "")
+    else:  # a use (an index, a pointer offset, a loop bound): not a node of the graph
+        sattr, args = {"label": f"{mid}:{ev.get('what')}", "kind": "sink"}, None
     snk = {"model": sattr["label"], "category": category, "rank": rank, "arg": args,
            "file": ev.get("file"), "line": ev.get("line"), "function": ev.get("function"), "code": ev.get("code")}
     path = []
     for i, n in enumerate(chain + [sink]):
-        a = g.nodes[n]
+        a = g.nodes[n] if n in g else sattr
         step = {"node": n, "label": a["label"], "kind": a["kind"]}
         e = (path_ev.get((chain[i - 1], n), [{}])[0] if i < len(chain) else ev) if i else None
         if e:

@@ -74,6 +74,8 @@ class Checker:
             names, fields = set(), set()
             for i in idx:
                 for n in (path[i - 1], path[i]):
+                    if n["node"] not in g:  # a use (index, offset, loop bound): no node
+                        continue
                     attrs = g.nodes[n["node"]]
                     if attrs["kind"] in ("local", "param") and attrs.get("name"):
                         names.add(attrs["name"])
@@ -118,10 +120,14 @@ class Checker:
                     c = n.child_by_field_name("condition")
                     if c is not None and self._compares(c, taint):
                         got.append(("bound", s))
-            if s.type == "declaration":
+            if s.type == "declaration":  # a narrow local (not a pointer to one) given the value
                 ty = s.child_by_field_name("type")
-                if ty is not None and _text(ty) in self.narrow and taint.reads(s):
-                    got.append(("narrowing cast", s))
+                narrow = ty is not None and _text(ty) in self.narrow
+                for d in s.named_children if narrow else ():
+                    dd, v = d.child_by_field_name("declarator"), d.child_by_field_name("value")
+                    if d.type == "init_declarator" and dd is not None and dd.type == "identifier" and \
+                            v is not None and taint.reads(v):
+                        got.append(("narrowing cast", s))
         return got
 
     def _before(self, stmt, taint) -> list[tuple[str, object]]:
