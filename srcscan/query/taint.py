@@ -120,6 +120,21 @@ def guest_starts(g, program, cfg: TaintConfig) -> list[Start]:
                         for node in _param_nodes(g, key, i):
                             starts.append(Start(node, f"guest-callback:{name}", name, fn.file, c.line,
                                                 arg.reads[0].root, r.get("description", "")))
+    # a guest read into the memory a pointer names (PDMDevHlpPhysRead(pDevIns, GCPhys, pReq, cb)):
+    # the fields read through that pointer afterwards are guest values
+    models = load_models()
+    for defs in program.functions.values():
+        for fn in defs:
+            for c in fn.calls:
+                name = c.indirect.last if c.indirect is not None and c.indirect.steps else c.callee
+                sm = models.sources.get(name)
+                if sm is None or sm.id not in guest or sm.out_arg is None or sm.out_arg >= len(c.args):
+                    continue
+                arg = c.args[sm.out_arg]
+                if arg.addr_of is not None or len(arg.reads) != 1 or arg.reads[0].steps:
+                    continue
+                for _, fnode, ev in _fields_read(g, program, fn, {arg.reads[0].root}, c.line + (c.end_line > c.line)):
+                    starts.append(Start(fnode, f"{sm.id}:{name}", name, fn.file, c.line, fn.name, sm.description))
     globs = [(p, r) for r in cfg.fields for p in r["fields"]]
     for n in g.nodes_of_kind("field"):
         label = g.nodes[n]["label"] or ""
@@ -162,9 +177,9 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> T
     if not starts:
         res.seconds = time.perf_counter() - t0
         return res
-    by_node: dict[str, Start] = {}
+    by_node: dict[str, list[Start]] = {}
     for s in starts:
-        by_node.setdefault(s.node, s)
+        by_node.setdefault(s.node, []).append(s)
     # one slice from every guest value at once: each node keeps its cheapest path back to the
     # nearest guest source (data only: a condition on a guest value is not a guest value)
     tree = _bfs(g, sorted(by_node), forward=True, limit=MAX_TAINT_SLICE, control=False)
@@ -223,7 +238,8 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> T
     path_ev = g.evidence_many([p for p in path_pairs if p not in extra_ev]) if path_pairs else {}
     path_ev.update({k: [v] for k, v in extra_ev.items()})
     for (sink, *_), (steps, chain, ev) in best.items():
-        res.findings.append(_finding(g, by_node[chain[0]], chain, sink, ev, danger[sink], path_ev, checker))
+        res.findings.append(_finding(g, _start_of(by_node[chain[0]], chain, path_ev, ev), chain, sink, ev,
+                                     danger[sink], path_ev, checker))
     res.findings.sort(key=rank_key)
     folded: dict[str, int] = {}
     for f in res.findings:
@@ -232,6 +248,17 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> T
         f["rank"] = folded[unit] if not f["checked"] else None
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def _start_of(cands: list[Start], chain: list[str], path_ev: dict, sink_ev: dict) -> Start:
+    """Of the guest entries of one node (a field read after several guest reads), the one in the
+    function the path leaves it in."""
+    if len(cands) > 1:
+        ev = (path_ev.get((chain[0], chain[1])) or [{}])[0] if len(chain) > 1 else sink_ev
+        for s in cands:
+            if s.function == ev.get("function") and s.file == ev.get("file"):
+                return s
+    return cands[0]
 
 
 def rank_key(f: dict):
@@ -292,12 +319,28 @@ def _local_node(g, fn, name: str) -> str | None:
     return None
 
 
+def _fields_read(g, program, fn, names: set[str], after: int = 0):
+    """(variable, field node, evidence) of every field read through one of ``names`` in ``fn``
+    (``Req.cb``, ``pReq->cb``) on or after line ``after``."""
+    stmts = [(a.value.reads, a) for a in fn.assigns] + [(r.value.reads, r) for r in fn.returns] + \
+        [([x for e in c.args for x in e.reads], c) for c in fn.calls] + \
+        [([x for gd in c.guards for x in gd.reads], c) for c in fn.calls]
+    for reads, st in stmts:
+        if st.line < after:
+            continue
+        for acc in reads:
+            if acc.root not in names or not any(op in ("->", ".") for op, _ in acc.steps):
+                continue
+            owner, fname, _ = program.field_owner(acc, fn, fn.file)
+            fnode = f"field:{owner or '?'}.{fname}"
+            if fnode in g:
+                yield acc.root, fnode, {"kind": "field-load", "file": fn.file, "line": st.line, "column": st.col,
+                                        "code": st.code, "function": fn.name}
+
+
 def _filled_fields(g, program, tree, starts, cfg) -> dict[str, list[tuple[str, dict]]]:
-    """Field nodes read from a struct or buffer the guest filled -> (the node holding the
-    struct, the read's evidence): locals and parameters in the slice, and buffers a guest
-    read writes through a pointer (``PDMDevHlpPhysRead(pDevIns, GCPhys, pReq, cb)``)."""
-    models = load_models()
-    guest = set(cfg.guest_sources)
+    """Field nodes read from a struct the guest filled -> [(the node holding the struct, the
+    read's evidence)], for the locals and parameters in the slice."""
     holders: dict[tuple[str, str], str] = {}  # (function key, variable) -> node
     for n in tree:
         a = g.nodes[n]
@@ -307,30 +350,11 @@ def _filled_fields(g, program, tree, starts, cfg) -> dict[str, list[tuple[str, d
     for defs in program.functions.values():
         for fn in defs:
             mine = {v: n for (o, v), n in holders.items() if o in (fn.key, f"{fn.file}:{fn.name}")}
-            for c in fn.calls:  # a guest read into a buffer a pointer names
-                name = c.indirect.last if c.indirect is not None and c.indirect.steps else c.callee
-                sm = models.sources.get(name)
-                if sm is None or sm.id not in guest or sm.out_arg is None or sm.out_arg >= len(c.args):
-                    continue
-                arg = c.args[sm.out_arg]
-                if arg.addr_of is None and len(arg.reads) == 1 and not arg.reads[0].steps:
-                    node = _local_node(g, fn, arg.reads[0].root)
-                    if node is not None:
-                        mine.setdefault(arg.reads[0].root, node)
             if not mine:
                 continue
-            stmts = [(a.value.reads, a) for a in fn.assigns] + [(r.value.reads, r) for r in fn.returns] + \
-                [([x for e in c.args for x in e.reads], c) for c in fn.calls]
-            for reads, st in stmts:
-                for acc in reads:
-                    if acc.root not in mine or not any(op in ("->", ".") for op, _ in acc.steps):
-                        continue
-                    owner, fname, _ = program.field_owner(acc, fn, fn.file)
-                    fnode = f"field:{owner or '?'}.{fname}"
-                    if fnode in g and all(h[0] != mine[acc.root] for h in out.get(fnode, ())):
-                        out.setdefault(fnode, []).append(
-                            (mine[acc.root], {"kind": "field-load", "file": fn.file, "line": st.line,
-                                              "column": st.col, "code": st.code, "function": fn.name}))
+            for var, fnode, ev in _fields_read(g, program, fn, set(mine)):
+                if all(h[0] != mine[var] for h in out.get(fnode, ())):
+                    out.setdefault(fnode, []).append((mine[var], ev))
     return out
 
 
