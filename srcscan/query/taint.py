@@ -287,6 +287,8 @@ def _finding(g, start: Start, chain: list[str], sink: str, ev: dict, danger, pat
         a = g.nodes[n] if n in g else sattr
         step = {"node": n, "label": a["label"], "kind": a["kind"]}
         e = (path_ev.get((chain[i - 1], n), [{}])[0] if i < len(chain) else ev) if i else None
+        if i == 0 and a.get("file"):  # where the start is declared
+            step.update({"file": a.get("file"), "line": a.get("line")})
         if e:
             step.update({"edge": e.get("kind"), "file": e.get("file"), "line": e.get("line"),
                          "column": e.get("column"), "code": e.get("code"), "function": e.get("function")})
@@ -332,8 +334,8 @@ def _fields_read(g, program, fn, names: set[str], after: int = 0):
             if acc.root not in names or not any(op in ("->", ".") for op, _ in acc.steps):
                 continue
             owner, fname, _ = program.field_owner(acc, fn, fn.file)
-            fnode = f"field:{owner or '?'}.{fname}"
-            if fnode in g:
+            fnode = f"field:{owner}.{fname}"
+            if owner is not None and fnode in g:  # (a field of an unknown struct is every struct's)
                 yield acc.root, fnode, {"kind": "field-load", "file": fn.file, "line": st.line, "column": st.col,
                                         "code": st.code, "function": fn.name}
 

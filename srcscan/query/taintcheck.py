@@ -78,7 +78,7 @@ class Checker:
                         continue
                     attrs = g.nodes[n["node"]]
                     if attrs["kind"] in ("local", "param") and attrs.get("name"):
-                        names.add(attrs["name"])
+                        names.add(attrs["name"].split("@")[0])  # (a local's later definition: x@3)
                     elif attrs["kind"] == "field" and attrs.get("name"):
                         fields.add(attrs["name"])
             stmts = [s for s in (self._statement(file, path[i].get("line"), path[i].get("column")) for i in idx) if s is not None]

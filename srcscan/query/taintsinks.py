@@ -21,7 +21,7 @@ def statement_sinks(g, program, tree, checker, enabled: dict[str, tuple[str, int
         if a["kind"] not in ("local", "param") or not a.get("name") or not a.get("owner") or n.endswith("*"):
             continue
         line = 0 if a["kind"] == "param" else (a.get("line") or 0)
-        by_fn.setdefault((a["owner"], a.get("file") or ""), {})[a["name"]] = (n, line)
+        by_fn.setdefault((a["owner"], a.get("file") or ""), {}).setdefault(a["name"].split("@")[0], (n, line))
     out = []
     for (owner, file), names in sorted(by_fn.items()):
         fn = next((f for f in program.functions.get(owner, ()) if f.file == file), None)

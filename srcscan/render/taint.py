@@ -47,7 +47,7 @@ def render_text(doc: dict) -> str:
         out.append(f"  #{i} {f['sink']['category']} at {_place(f['sink'])} in {f['sink']['function']}: "
                    f"{one_line(f['sink'].get('code') or '')}")
         out.append(f"     from {_src(f)} ({_place(f['source'])})")
-        for st in f["path"][1:]:
+        for st in f["path"][0 if f["path"][0]["label"] != f["source"]["model"] else 1:]:
             out.append(f"     -> {st['label']}  [{st['kind']}]  {_place(st)}  {one_line(st.get('code') or '')}")
     if ck:
         out.append("")
