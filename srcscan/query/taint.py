@@ -19,6 +19,7 @@ from ..graph.apimodels import load_models
 from .slicing import _bfs, _walk_back
 
 MAX_TAINT_SLICE = 2_000_000
+MAX_WAYS = 4  # ways (tainted values) into one sink site judged for "every path passes a check"
 
 
 @dataclass
@@ -219,9 +220,12 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> T
         extra_ev.update(joins)
         return chain
 
-    def offer(site, chain, ev):
-        if site not in best or len(chain) < best[site][0]:
-            best[site] = (len(chain), chain, ev)
+    def offer(site, chain, ev):  # every way a guest value reaches the site (a few shortest)
+        got = best.setdefault(site, [])
+        if all(c[1] != chain for c in got):
+            got.append((len(chain), chain, ev))
+            got.sort(key=lambda c: c[0])
+            del got[MAX_WAYS:]
 
     for (u, v) in pairs:
         chain = chain_to(u)
@@ -234,12 +238,15 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> T
         if chain:
             danger[f"use:{kind}"] = (*uses[kind], kind)
             offer((f"use:{kind}", ev["file"], ev["line"], ev["what"]), chain, ev)
-    path_pairs = sorted({(a, b) for _, chain, _ in best.values() for a, b in zip(chain, chain[1:])})
+    path_pairs = sorted({(a, b) for ways in best.values() for _, chain, _ in ways for a, b in zip(chain, chain[1:])})
     path_ev = g.evidence_many([p for p in path_pairs if p not in extra_ev]) if path_pairs else {}
     path_ev.update({k: [v] for k, v in extra_ev.items()})
-    for (sink, *_), (steps, chain, ev) in best.items():
-        res.findings.append(_finding(g, _start_of(by_node[chain[0]], chain, path_ev, ev), chain, sink, ev,
-                                     danger[sink], path_ev, checker))
+    for (sink, *_), ways in best.items():
+        # checked only when every way to the site passes a check: the first unchecked way is
+        # the finding, else the shortest checked one
+        found = [_finding(g, _start_of(by_node[chain[0]], chain, path_ev, ev), chain, sink, ev, danger[sink],
+                          path_ev, checker) for _, chain, ev in ways]
+        res.findings.append(next((f for f in found if not f["checked"]), found[0]))
     res.findings.sort(key=rank_key)
     folded: dict[str, int] = {}
     for f in res.findings:

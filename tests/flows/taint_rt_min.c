@@ -21,3 +21,13 @@ void devReqMax(void *pDevIns, DEV *pThis, unsigned long GCPhys)
 
 // flow here: REQ.cbData -> copy-size:memcpy
 // known miss: guest-memory:PDMDevHlpPhysRead -> copy-size:memcpy (the graph does not flow a struct filled through &Req into its fields; taint joins them)
+
+/* Two guest values into one copy: one bounded, one not; the copy is unchecked. */
+void devReqTwo(void *pDevIns, DEV *pThis, unsigned long GCPhys)
+{
+    REQ Req;
+    PDMDevHlpPhysRead(pDevIns, GCPhys, &Req, sizeof(Req));
+    unsigned cbA = RT_MIN(Req.cbData, sizeof(pThis->abBuf));
+    unsigned cbB = Req.uFlags;
+    memcpy(pThis->abBuf, pThis->abSrc, cbA + cbB); // taint: unchecked
+}
