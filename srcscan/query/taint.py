@@ -350,17 +350,15 @@ def _fields_read(g, program, fn, names: set[str], after: int = 0):
 def _filled_fields(g, program, tree, starts, cfg) -> dict[str, list[tuple[str, dict]]]:
     """Field nodes read from a struct the guest filled -> [(the node holding the struct, the
     read's evidence)], for the locals and parameters in the slice."""
-    holders: dict[tuple[str, str], str] = {}  # (function key, variable) -> node
+    holders: dict[str, dict[str, str]] = {}  # function key -> variable -> node
     for n in tree:
         a = g.nodes[n]
         if a["kind"] in ("local", "param") and a.get("owner") and a.get("name"):
-            holders[(a["owner"], a["name"])] = n
+            holders.setdefault(a["owner"], {})[a["name"].split("@")[0]] = n
     out: dict[str, list[tuple[str, dict]]] = {}
-    for defs in program.functions.values():
-        for fn in defs:
-            mine = {v: n for (o, v), n in holders.items() if o in (fn.key, f"{fn.file}:{fn.name}")}
-            if not mine:
-                continue
+    for owner in sorted(holders):
+        for fn in program.functions.get(owner, ()):
+            mine = holders[owner]
             for var, fnode, ev in _fields_read(g, program, fn, set(mine)):
                 if all(h[0] != mine[var] for h in out.get(fnode, ())):
                     out.setdefault(fnode, []).append((mine[var], ev))
