@@ -23,7 +23,7 @@ CASES = sorted(p for p in FLOWS.iterdir() if p.name.startswith("taint_"))
 
 
 def _parts(path):
-    return sorted(path.iterdir()) if path.is_dir() else [path]
+    return sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
 
 
 def _marks(path):
@@ -136,6 +136,12 @@ def test_html_escapes_tree_content(tmp_path):
 
     page = render_html(taint_doc([str(src)]))
     assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_findings_in_files_that_do_not_run_on_the_host_are_left_out_and_counted():
+    doc = _doc(FLOWS / "taint_not_host")
+    assert [f["sink"]["file"] for f in doc["findings"]] == ["dev.c"]
+    assert doc["summary"]["not_host"] == 1
 
 
 def test_a_bad_taint_table_is_a_one_line_error():

@@ -30,6 +30,7 @@ class TaintConfig:
     params: list[dict]
     fields: list[dict]
     checks: dict
+    not_host: list[str] = field(default_factory=list)
 
 
 def load_config(doc: dict | None = None, where: str = "queries/models/taint.toml") -> TaintConfig:
@@ -61,8 +62,11 @@ def load_config(doc: dict | None = None, where: str = "queries/models/taint.toml
     gs = t.get("guest_sources", [])
     if not isinstance(gs, list) or not all(isinstance(x, str) for x in gs):
         raise UsageError(f"{where}: guest_sources must be a list of source model ids")
+    nh = t.get("not_host", [])
+    if not isinstance(nh, list) or not all(isinstance(x, str) for x in nh):
+        raise UsageError(f"{where}: not_host must be a list of path globs")
     return TaintConfig(gs, sinks, cbs, rows("param", ("functions", "params")), rows("field", ("fields",)),
-                       dict(t.get("checks", {})))
+                       dict(t.get("checks", {})), nh)
 
 
 @dataclass
@@ -82,6 +86,7 @@ class TaintResult:
     sources: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    left_out: int = 0  # findings in files that do not run on the host ([taint] not_host)
 
 
 def _param_nodes(g, key: str, i: int) -> list[str]:
@@ -247,6 +252,10 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> T
         found = [_finding(g, _start_of(by_node[chain[0]], chain, path_ev, ev), chain, sink, ev, danger[sink],
                           path_ev, checker) for _, chain, ev in ways]
         res.findings.append(next((f for f in found if not f["checked"]), found[0]))
+    host = [f for f in res.findings if not any(fnmatch.fnmatchcase("/" + (f["sink"]["file"] or ""), p)
+                                                 for p in cfg.not_host)]
+    res.left_out = len(res.findings) - len(host)
+    res.findings = host
     res.findings.sort(key=rank_key)
     folded: dict[str, int] = {}
     for f in res.findings:
@@ -372,6 +381,6 @@ def taint_json(analysis, program, why: str = "") -> dict:
     return {"schema": "srcscan-taint/1",
             "source": {"label": analysis.snapshot.describe(), "why": why},
             "summary": {"findings": len(res.findings), "unchecked": un, "checked": len(res.findings) - un,
-                        "sources": res.sources, "seconds": round(res.seconds, 3)},
+                        "sources": res.sources, "not_host": res.left_out, "seconds": round(res.seconds, 3)},
             "findings": res.findings,
             "warnings": list(analysis.stats.warnings) + res.warnings}

@@ -185,6 +185,29 @@ class Checker:
         return False
 
 
+# a name inside these is the size or layout of an object, not its value
+_SIZE_OF = ("sizeof_expression", "alignof_expression", "offsetof_expression")
+SIZE_MACROS = frozenset(("RT_ELEMENTS", "RT_SIZEOFMEMB", "RT_UOFFSETOF", "RT_OFFSETOF", "RT_UOFFSETOF_DYN",
+                         "RT_UOFFSET_AFTER", "sizeof"))
+
+
+def value_names(node):
+    """The identifier and field-access nodes under ``node`` that read a value: not those inside
+    sizeof or a size macro (``RT_ELEMENTS(aBuf)`` is a constant, whatever ``aBuf`` holds)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type in _SIZE_OF:
+            continue
+        if n.type == "call_expression":
+            f = n.child_by_field_name("function")
+            if f is not None and _text(f) in SIZE_MACROS:
+                continue
+        if n.type in ("identifier", "field_expression"):
+            yield n
+        stack.extend(reversed(n.named_children))
+
+
 class _Taint:
     """The names of one function that hold the guest value: locals and parameters by name,
     fields by the access text the path's statements use (``pReq->cb``, not any ``cb``)."""
@@ -193,7 +216,7 @@ class _Taint:
         self.names, self.accesses = names, accesses
 
     def reads(self, node) -> bool:
-        for n in _walk(node):
+        for n in value_names(node):
             if n.type == "field_expression":
                 if _text(n) in self.accesses:
                     return True

@@ -7,7 +7,7 @@ slice reached, used that way after the statement that made it a guest value. The
 is the graph's path to that local; the last step is the use."""
 from __future__ import annotations
 
-from .taintcheck import _is_field_base, _text, _walk
+from .taintcheck import _is_field_base, _text, _walk, value_names
 
 STATEMENT_SINKS = ("index", "pointer-offset", "loop-bound")
 
@@ -64,7 +64,7 @@ def _function_node(checker, fn):
 
 
 def _names_in(node, names: set[str]) -> list[str]:
-    return [_text(m) for m in _walk(node)
+    return [_text(m) for m in value_names(node)
             if m.type == "identifier" and _text(m) in names and not _is_field_base(m)]
 
 

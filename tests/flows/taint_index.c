@@ -50,3 +50,14 @@ int devConstruct(void *pDevIns, DEV *pThis)
 }
 
 // flow here: devOutIndex#3 (u32) -> devOutIndex:iReg
+
+/* A loop over a guest-filled array's own size is bounded by a constant, not by the guest. */
+static int devOutElements(void *pDevIns, void *pvUser, unsigned offPort, unsigned u32, unsigned cb)
+{
+    unsigned aVals[4];
+    unsigned i, uSum = 0;
+    PDMDevHlpPhysRead(pDevIns, u32, aVals, sizeof(aVals));
+    for (i = 0; i < RT_ELEMENTS(aVals); i++)
+        uSum += aVals[i];
+    return uSum != 0;
+}
