@@ -430,8 +430,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             if src_model.returns:
                 results.append((node, "model", name, False))
             if src_model.out_arg is not None and src_model.out_arg < len(c.args):
-                out = c.args[src_model.out_arg].addr_of
-                if out is not None:
+                if (out := c.args[src_model.out_arg].addr_of) is not None:
                     self._edge(node, self.written_at(fn, c, out), "model", fn, c, via=name)
             if not m.sinks_of(name):
                 return results

@@ -349,9 +349,10 @@ def _fields_read(g, program, fn, names: set[str], after: int = 0):
         for acc in reads:
             if acc.root not in names or not any(op in ("->", ".") for op, _ in acc.steps):
                 continue
+            own = f"local:{fn.file}:{fn.name}:{acc.root}." + ".".join(n for op, n in acc.steps if op in ("->", "."))
             owner, fname, _ = program.field_owner(acc, fn, fn.file)
-            fnode = f"field:{owner}.{fname}"
-            if owner is not None and fnode in g:  # (a field of an unknown struct is every struct's)
+            fnode = own if own in g else f"field:{owner}.{fname}"  # a local struct's own field, else the type's
+            if fnode == own or (owner is not None and fnode in g):  # (an unknown struct's field is every struct's)
                 yield acc.root, fnode, {"kind": "field-load", "file": fn.file, "line": st.line, "column": st.col,
                                         "code": st.code, "function": fn.name}
 
