@@ -25,7 +25,7 @@ def test_every_model_file_and_row_loads():
 @pytest.mark.parametrize("row, msg", [
     ({"source": [{"id": "x", "functions": ["f"], "out_arg": 1, "keyy": 2}]}, "unknown key(s): keyy"),
     ({"sink": [{"id": "x", "functions": []}]}, "non-empty 'functions'"),
-    ({"source": [{"id": "x", "functions": ["f"]}]}, "needs out_arg or returns"),
+    ({"source": [{"id": "x", "functions": ["f"]}]}, "needs out_arg, callback_arg or returns"),
     ({"propagator": [{"functions": ["f"], "args": "some"}]}, "args must be"),
     ({"source": [{"id": "x", "functions": ["f"], "key_arg": -1, "returns": True}]}, "argument position"),
     # a sink has no format string (log statements are [[log]] rows of a kind = "log" file)

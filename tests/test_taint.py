@@ -145,7 +145,7 @@ def test_findings_in_files_that_do_not_run_on_the_host_are_left_out_and_counted(
 
 
 def test_a_bad_taint_table_is_a_one_line_error():
-    with pytest.raises(UsageError, match=r"\[\[taint.callback\]\] #1: needs callback_arg"):
-        load_config({"taint": {"callback": [{"functions": ["f"], "params": [1]}]}})
+    with pytest.raises(UsageError, match=r"\[\[taint.param\]\] #1: needs params"):
+        load_config({"taint": {"param": [{"functions": ["f"]}]}})
     with pytest.raises(UsageError, match="needs a \\[taint\\] table"):
         load_config({})

@@ -18,28 +18,42 @@ from .ppcond import Config, evaluate
 
 DEFINED = "defined"
 UNDEFINED = "undefined"
-_DIRECTIVE = re.compile(rb"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif|define|undef)\b(.*)$")
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER = re.compile(r"^\(?\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*\s*\)?$")
 MAX_NAMES = 8  # names of one condition noted (a longer condition keeps the first ones)
 
 
+_SCAN = re.compile(rb"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif|define|undef)\b((?:[^\n]*\\\r?\n)*[^\n]*)", re.M)
+# cheap scans first (a literal '#' leads, no line anchors): what a file defines, what it tests
+_DEFINED_NAME = re.compile(rb"#[ \t]*(?:define|undef)[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
+_TESTS = re.compile(rb"#[ \t]*(ifndef|ifdef|if|elif)\b([^\n]*)")
+
+
 def _lines(data: bytes):
     """(line number, directive, rest) of each directive, continuation lines joined."""
-    lines = data.split(b"\n")
-    i = 0
-    while i < len(lines):
-        start, text = i + 1, lines[i]
-        while text.endswith((b"\\", b"\\\r")) and i + 1 < len(lines):
-            i += 1
-            text = text.rstrip(b"\r")[:-1] + b" " + lines[i]
-        i += 1
-        if b"#" not in text:
-            continue
-        m = _DIRECTIVE.match(text)
-        if m:
-            rest = re.sub(r"/\*.*?\*/|//.*$", " ", m.group(2).decode("latin-1")).strip()
-            yield start, m.group(1).decode(), rest
+    line, last = 1, 0
+    for m in _SCAN.finditer(data):
+        line += data.count(b"\n", last, m.start())
+        last = m.start()
+        rest = re.sub(rb"\\\r?\n", b" ", m.group(2)).decode("latin-1")
+        rest = re.sub(r"/\*.*?\*/|//.*$", " ", rest).strip()
+        yield line, m.group(1).decode(), rest
+
+
+def _worth_it(data: bytes) -> bool:
+    """Whether some #if of the file mentions a name the file itself defines or undefines
+    (most files define only names they never test, or only their include guard: nothing to
+    decide). A cheap scan that may say yes for nothing, never no for something."""
+    names = set(_DEFINED_NAME.findall(data))
+    if not names:
+        return False
+    tests = list(_TESTS.finditer(data))
+    if tests and tests[0].group(1) == b"ifndef":  # the include guard: #ifndef X, #define X
+        guard = tests[0].group(2).split()[:1]
+        m = _DEFINED_NAME.search(data, tests[0].end())
+        if guard and m is not None and m.group(1) == guard[0] and not data[tests[0].end():m.start()].strip():
+            tests = tests[1:]
+    return any(t in names for m in tests for t in re.findall(rb"[A-Za-z_][A-Za-z0-9_]*", m.group(2)))
 
 
 def _condition(kind: str, rest: str) -> str:
@@ -84,7 +98,7 @@ def _config(known: dict) -> Config:
 def local_knowledge(data: bytes) -> dict[int, dict[str, int | str]]:
     """line of each #if/#ifdef/#ifndef/#elif -> {name: value, "defined" or "undefined"} for
     the names its condition mentions that the file itself decided above it."""
-    if b"#" not in data:
+    if b"#" not in data or not _worth_it(data):
         return {}
     known: dict[str, int | str] = {}
     out: dict[int, dict] = {}

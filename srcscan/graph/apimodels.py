@@ -11,7 +11,8 @@ from ..datafiles import load_toml, model_files, model_kind
 from ..errors import UsageError
 
 _KEYS = {
-    "source": {"id", "description", "functions", "node_arg", "key_arg", "out_arg", "returns", "key", "override"},
+    "source": {"id", "description", "functions", "node_arg", "key_arg", "out_arg", "returns", "key", "override",
+               "callback_arg", "param", "and_definition"},
     "sink": {"id", "description", "functions", "args", "key", "fields", "node_arg", "key_arg", "joins"},
     "propagator": {"description", "functions", "args"},
     "handle": {"model", "function", "root", "parent_arg", "name_arg", "out_arg", "slot", "param", "path"},
@@ -39,6 +40,13 @@ class SourceModel:
     returns: bool = False
     override: str | None = None
     origin: str = ""
+    # a function passed as argument callback_arg (a handler being registered) gets the
+    # source's value in its parameter ``param`` (the value the guest writes to a port)
+    callback_arg: int | None = None
+    param: int | None = None
+    # the call also reaches the function's definition in the tree (a header's inline helper:
+    # its arguments go on into the VMM), not only the model
+    and_definition: bool = False
 
 
 @dataclass
@@ -154,14 +162,17 @@ def _check(kind: str, row, where: str) -> None:
         if not (isinstance(row.get(k, []), list) and all(isinstance(a, int) and not isinstance(a, bool) and a >= 0
                                                         for a in row.get(k, []))):
             raise UsageError(f"{where}: [[library]] {k} must be a list of argument positions")
-    for k in ("node_arg", "key_arg", "out_arg", "parent_arg", "name_arg", "to_arg"):
+    for k in ("node_arg", "key_arg", "out_arg", "parent_arg", "name_arg", "to_arg", "callback_arg") + \
+            (("param",) if kind == "source" else ()):
         if k in row and (not isinstance(row[k], int) or row[k] < 0):
             raise UsageError(f"{where}: [[{kind}]] {k} must be an argument position (0, 1, ...)")
     if "args" in row and row["args"] != "all" and not (
             isinstance(row["args"], list) and all(isinstance(a, int) and a >= 0 for a in row["args"])):
         raise UsageError(f"{where}: [[{kind}]] args must be \"all\" or a list of argument positions")
-    if kind == "source" and not (row.get("returns") or "out_arg" in row):
-        raise UsageError(f"{where}: [[source]] {row.get('id')} needs out_arg or returns = true")
+    if kind == "source" and not (row.get("returns") or "out_arg" in row or "callback_arg" in row):
+        raise UsageError(f"{where}: [[source]] {row.get('id')} needs out_arg, callback_arg or returns = true")
+    if kind == "source" and ("callback_arg" in row) != ("param" in row):
+        raise UsageError(f"{where}: [[source]] {row.get('id')}: callback_arg and param go together")
 
 
 def parse_models(docs: list[tuple[str, dict]]) -> Models:
@@ -179,7 +190,8 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
                 if kind == "source":
                     sm = SourceModel(row["id"], row.get("description", ""), row.get("key", "{function}"),
                                      row.get("node_arg"), row.get("key_arg"), row.get("out_arg"),
-                                     bool(row.get("returns", False)), row.get("override"), name)
+                                     bool(row.get("returns", False)), row.get("override"), name,
+                                     row.get("callback_arg"), row.get("param"), bool(row.get("and_definition")))
                     for f in row["functions"]:
                         m.sources[f] = sm
                 elif kind == "sink":

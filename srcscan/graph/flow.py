@@ -422,18 +422,9 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         if c.indirect is not None and c.indirect.steps and c.indirect.last in m.member_names:
             name = c.indirect.last  # a model reached through a table of helpers: pHlp->pfnCFGMQueryU32
         src_model = m.sources.get(name)
-        if src_model is not None and self.keyed_by_caller(fn, c, src_model.key_arg):
-            return results  # inside a wrapper: its callers' keys (wrapper_call)
-        if src_model is not None:
-            key = self._model_key(src_model, fn, c)
-            node = self.model_node("source", src_model, key, name)
-            if src_model.returns:
-                results.append((node, "model", name, False))
-            if src_model.out_arg is not None and src_model.out_arg < len(c.args):
-                if (out := c.args[src_model.out_arg].addr_of) is not None:
-                    self._edge(node, self.written_at(fn, c, out), "model", fn, c, via=name)
-            if not m.sinks_of(name):
-                return results
+        if src_model is not None and (self.source_call(fn, c, name, src_model, results)
+                                      or not (src_model.and_definition or m.sinks_of(name))):
+            return results
         sinks = m.sinks_of(name)  # (a source may have sink arguments too: a guest read's size)
         for sink in sinks:
             node = self.model_node("sink", sink, sink.key.format(function=name), name)
@@ -454,7 +445,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         lib = m.library.get(name)
         if lib is not None:  # a library function: its model, never a definition in the tree
             return self.library_call(fn, c, name, lib)
-        if sinks or src_model is not None:
+        if sinks and (src_model is None or not src_model.and_definition):
             return results
         prop = m.propagators.get(name)
         if prop is not None:
@@ -486,6 +477,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             if not keys and slot is not None and self.g.nodes[slot].get("ambiguous"):
                 # owner unknown (?.pfnFoo): every function stored in a field of that name
                 keys = sorted(self.fp_by_field.get(self.g.nodes[slot]["name"], ()))
+            if not keys and c.indirect is not None and c.indirect.steps:  # obj->getName(), class unknown
+                keys = self.p.methods_by_name(c.indirect.last)
             if not keys:
                 self.unresolved_indirect.append((fn.key, c))
             indirect = True

@@ -44,10 +44,7 @@ class ConfigHandles:
             return f"{parent}/{name}"
         if len(e.reads) == 1 and not e.reads[0].steps:
             var = e.reads[0].root
-            for a in reversed(fn.assigns):
-                if a.target.root == var and not a.target.steps and a.op in ("=", "init"):
-                    return self._handle_path(fn, a.value, depth + 1)
-            made = self.created_handle(fn, var, depth)  # CFGMR3InsertNode(pRoot, "TM", &pTM)
+            made = self.handle_at(fn, var, depth)  # pNode = ..., or CFGMR3InsertNode(pRoot, "TM", &pNode)
             if made is not None:
                 return made
             # a parameter of a callback registered in a slot the models name (a device's
@@ -68,6 +65,39 @@ class ConfigHandles:
                 for k in keys:
                     self._slot_names.setdefault(k, set()).add(self.g.nodes[slot]["name"])
         return sorted(self._slot_names.get(key, ()))
+
+    def source_call(self, fn: Function, c: Call, name: str, model: SourceModel, results: list) -> bool:
+        """A call of a source model: its node, the edges into what it fills (and its result into
+        ``results``). True when this call is the one inside a wrapper of the model, made with
+        the wrapper's caller's key: nothing here, each call of the wrapper makes the edges."""
+        if self.keyed_by_caller(fn, c, model.key_arg):
+            return True
+        node = self.model_node("source", model, self._model_key(model, fn, c), name)
+        if model.returns:
+            results.append((node, "model", name, False))
+        if model.out_arg is not None and model.out_arg < len(c.args):
+            # &x, or the memory a pointer argument points to (a buffer, a field array, *p)
+            for dst in self.contents_written(fn, c, c.args[model.out_arg]):
+                self._edge(node, dst, "model", fn, c, via=name)
+        if model.callback_arg is not None:  # a handler registered here gets the value
+            self.callback_source(fn, c, node, model)
+        return False
+
+    def callback_source(self, fn: Function, c: Call, node: str, model: SourceModel) -> None:
+        """A handler registered by this call (the function passed as the model's callback_arg)
+        gets the source's value in its parameter ``param`` (a port write handler's value)."""
+        if model.callback_arg >= len(c.args):
+            return
+        name = _bare_name(c.args[model.callback_arg])
+        if name is None or self.p.var_type(name, fn, fn.file)[0] != "unknown":
+            return
+        for key in self.p.resolve_function(name, fn.file):
+            callee = self.p.functions[key][0]
+            if model.param < len(callee.params):  # a pointer parameter: what it points to
+                p = callee.params[model.param]
+                dst = self.out_param(callee, model.param) if self.p.is_pointer(p.type) and not p.ref else \
+                    self.param_node(key, model.param, callee)
+                self._edge(node, dst, "model", fn, c, via=c.callee)
 
     def _callback(self, fn: Function, c: Call, cb_arg: int, user_arg: int, param: int) -> None:
         """An API that calls back the function passed to it with the user argument passed to it

@@ -25,6 +25,11 @@ def is_header(path: str) -> bool:
     return path.lower().endswith(header_suffixes())
 
 
+@lru_cache(maxsize=1)
+def _by_name_patterns() -> tuple:
+    return tuple(re.compile(p) for p in load_toml("config.toml").get("methods", {}).get("by_name", ()))
+
+
 @lru_cache(maxsize=65536)
 def _base_type(typ: str) -> str | None:
     """The type name in a declared type text: 'PGIMKVM' from 'PGIMKVM const', 'TM' from 'struct TM *'."""
@@ -109,6 +114,22 @@ class Program:
         if name in self.functions:
             return [name]
         return list(self.header_statics.get(name, ()))
+
+    def methods_named(self, method: str) -> list[str]:
+        """Keys of every class's method of this name (``Machine::getCPUCount``, ...)."""
+        idx = self.__dict__.get("_by_method")
+        if idx is None:
+            idx = self.__dict__["_by_method"] = defaultdict(list)
+            for key in self.functions:
+                if "::" in key:
+                    idx[key.rsplit("::", 1)[1]].append(key)
+        return sorted(idx.get(method, ()))
+
+    def methods_by_name(self, method: str) -> list[str]:
+        """What a call of ``method`` on an object of a class not in the tree reaches: every
+        class's method of that name when it matches queries/config.toml [methods] by_name
+        (COM accessors getX/setX on an interface pointer), else nothing."""
+        return self.methods_named(method) if any(p.search(method) for p in _by_name_patterns()) else []
 
     def knows_function(self, name: str, file: str) -> bool:
         """Whether a call of ``name`` from ``file`` reaches a definition (cheaper than resolving)."""

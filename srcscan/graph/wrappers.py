@@ -138,35 +138,50 @@ class KeyedWrappers:
                 return path + key[m.end():]
         return key
 
-    def created_handle(self, fn: Function, var: str, depth: int) -> str | None:
-        """The path of a node handle ``var`` that a call creates through ``&var``
-        (``CFGMR3InsertNode(pRoot, "TM", &pTM)`` or a wrapper of it): <parent>/<name>. Of
-        several such calls, the last one before the statement being built."""
+    def handle_defs(self, fn: Function, var: str) -> list[tuple[tuple[int, int], object, tuple | None]]:
+        """Where handle variable ``var`` gets its node, in statement order: (position, statement,
+        None) for ``var = expr`` (not a null constant), (position, call, (parent, name)
+        arguments) for a call creating a node through ``&var`` (``CFGMR3InsertNode(pRoot, "TM",
+        &pTM)`` or a wrapper of it)."""
+        out = []
+        for a in fn.assigns:
+            if a.target.root == var and not a.target.steps and not a.target.deref and a.op in ("=", "init") \
+                    and (a.value.reads or a.value.calls) and not self.o.config.excludes(a.preproc):
+                out.append(((a.line, a.col), a, None))
+        for c in fn.calls:
+            if self.o.config.excludes(c.preproc) or not any(e.addr_of is not None and e.addr_of.root == var
+                                                            for e in c.args):
+                continue
+            h = self.m.handles.get(self._model_name(c))
+            spots = [(h.parent_arg, h.name_arg, h.out_arg)] if h is not None and None not in (
+                h.parent_arg, h.name_arg, h.out_arg) else []
+            if not spots and c.indirect is None:
+                for key in self.p.resolve_function(c.callee, fn.file):
+                    spots += [(w.node, w.key, w.value[0]) for w in self.wrapped(key) if w.kind == "handle"]
+            for parent, nm, o in spots:
+                e = c.args[o] if o < len(c.args) else None
+                if max(parent, nm) < len(c.args) and e is not None and e.addr_of is not None \
+                        and e.addr_of.root == var and not e.addr_of.steps:
+                    out.append(((c.line, c.col), c, (parent, nm)))
+                    break
+        return sorted(out, key=lambda d: d[0])
+
+    def handle_at(self, fn: Function, var: str, depth: int) -> str | None:
+        """The path of handle variable ``var`` at the statement being built: from its last
+        definition before it (else its first; with no statement, its last), None if none."""
+        defs = self.handle_defs(fn, var)
+        if not defs:
+            return None
         at = self._at
         here = (at.line, at.col) if at is not None and getattr(at, "line", None) is not None else None
-        found = None
-        for c in fn.calls:
-            if found is not None and (here is None or (c.line, c.col) >= here):
-                break
-            if self.o.config.excludes(c.preproc):
-                continue
-            name = self._model_name(c)
-            h = self.m.handles.get(name)
-            spots = []
-            if h is not None and None not in (h.parent_arg, h.name_arg, h.out_arg):
-                spots.append((h.parent_arg, h.name_arg, h.out_arg))
-            if not spots:
-                for key in self.p.resolve_function(c.callee, fn.file) if c.indirect is None else ():
-                    spots += [(w.node, w.key, w.value[0]) for w in self.wrapped(key) if w.kind == "handle"]
-            for parent, nm, out in spots:
-                if max(parent, nm, out) < len(c.args) and c.args[out].addr_of is not None \
-                        and c.args[out].addr_of.root == var and not c.args[out].addr_of.steps:
-                    found = (c, parent, nm)
-        if found is None:
-            return None
-        c, parent, nm = found
-        at, self._at = self._at, c  # the parent handle as it was at that call
+        before = [d for d in defs if here is not None and d[0] < here]
+        _, stmt, args = before[-1] if before else (defs[0] if here is not None else defs[-1])
+        saved, self._at = self._at, stmt  # the parent handle as it was at that statement
         try:
-            return f"{self._handle_path(fn, c.args[parent], depth + 1)}/{c.args[nm].string or c.args[nm].text}"
+            if args is None:
+                return self._handle_path(fn, stmt.value, depth + 1)
+            parent, nm = args
+            e = stmt.args[nm]
+            return f"{self._handle_path(fn, stmt.args[parent], depth + 1)}/{e.string or e.text}"
         finally:
-            self._at = at
+            self._at = saved

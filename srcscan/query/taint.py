@@ -26,7 +26,6 @@ MAX_WAYS = 4  # ways (tainted values) into one sink site judged for "every path 
 class TaintConfig:
     guest_sources: list[str]
     sinks: dict[str, tuple[str, int]]  # sink model id -> (category, rank)
-    callbacks: list[dict]
     params: list[dict]
     fields: list[dict]
     checks: dict
@@ -55,17 +54,13 @@ def load_config(doc: dict | None = None, where: str = "queries/models/taint.toml
         if not isinstance(r["rank"], int):
             raise UsageError(f"{where} [[taint.sink]] {r['id']}: rank must be an integer")
         sinks[r["id"]] = (str(r["category"]), r["rank"])
-    cbs = rows("callback", ("functions", "callback_arg", "params"))
-    for i, r in enumerate(cbs):
-        if not isinstance(r["callback_arg"], int) or not all(isinstance(p, int) for p in r["params"]):
-            raise UsageError(f"{where} [[taint.callback]] #{i + 1}: callback_arg and params are argument positions")
     gs = t.get("guest_sources", [])
     if not isinstance(gs, list) or not all(isinstance(x, str) for x in gs):
         raise UsageError(f"{where}: guest_sources must be a list of source model ids")
     nh = t.get("not_host", [])
     if not isinstance(nh, list) or not all(isinstance(x, str) for x in nh):
         raise UsageError(f"{where}: not_host must be a list of path globs")
-    return TaintConfig(gs, sinks, cbs, rows("param", ("functions", "params")), rows("field", ("fields",)),
+    return TaintConfig(gs, sinks, rows("param", ("functions", "params")), rows("field", ("fields",)),
                        dict(t.get("checks", {})), nh)
 
 
@@ -102,7 +97,6 @@ def guest_starts(g, program, cfg: TaintConfig) -> list[Start]:
         mdl = g.nodes[n].get("model") or {}
         if mdl.get("id") in guest:
             starts.append(Start(n, g.nodes[n]["label"], mdl.get("function") or "", description=mdl.get("description", "")))
-    reg = {f: r for r in cfg.callbacks for f in r["functions"]}
     pats = [(p, r) for r in cfg.params for p in r["functions"]]
     for defs in program.functions.values():
         for fn in defs:
@@ -113,19 +107,6 @@ def guest_starts(g, program, cfg: TaintConfig) -> list[Start]:
                             starts.append(Start(node, f"guest-param:{fn.name}", fn.name, fn.file, fn.line, fn.name,
                                                 r.get("description", "")))
                     break
-            for c in fn.calls:
-                name = c.indirect.last if c.indirect is not None and c.indirect.steps else c.callee
-                r = reg.get(name)
-                if r is None or r["callback_arg"] >= len(c.args):
-                    continue
-                arg = c.args[r["callback_arg"]]
-                if len(arg.reads) != 1 or arg.reads[0].steps:
-                    continue
-                for key in program.resolve_function(arg.reads[0].root, fn.file):
-                    for i in r["params"]:
-                        for node in _param_nodes(g, key, i):
-                            starts.append(Start(node, f"guest-callback:{name}", name, fn.file, c.line,
-                                                arg.reads[0].root, r.get("description", "")))
     # a guest read into the memory a pointer names (PDMDevHlpPhysRead(pDevIns, GCPhys, pReq, cb)):
     # the fields read through that pointer afterwards are guest values
     models = load_models()

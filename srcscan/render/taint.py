@@ -15,8 +15,7 @@ SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schem
 
 def _src(f: dict) -> str:
     s = f["source"]
-    who = f" {s['function']}" if s.get("function") and s["model"].startswith("guest-callback") else ""
-    return f"{s['model']}{who}"
+    return s["model"]
 
 
 def _place(d: dict) -> str:

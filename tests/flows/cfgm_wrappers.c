@@ -62,7 +62,7 @@ typedef struct DEVREG { const char *szName; int (*pfnConstruct)(PPDMDEVINS pDevI
 int configDevices(PUVM pUVM, const char *pszCtrlDev, uint64_t cPorts, uint64_t cOther)
 {
     PCFGMNODE pRoot = CFGMR3GetRootU(pUVM);
-    PCFGMNODE pDevices, pDev, pInst, pCfg;
+    PCFGMNODE pDevices, pDev, pInst, pCfg = NULL;
     InsertConfigNode(pRoot, "Devices", &pDevices);
     InsertConfigNode(pDevices, pszCtrlDev, &pDev);
     InsertConfigNode(pDev, "0", &pInst);
