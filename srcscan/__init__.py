@@ -6,11 +6,11 @@
 """
 __version__ = "0.1.0"
 
-__all__ = ["trace", "analyse_sources", "use_models", "__version__"]
+__all__ = ["trace", "analyse_sources", "use_models", "taint_doc", "__version__"]
 
 
 def __getattr__(name):  # lazy: `import srcscan` stays cheap for the CLI
-    if name in ("trace", "analyse_sources", "use_models"):
+    if name in ("trace", "analyse_sources", "use_models", "taint_doc"):
         from . import api
 
         return getattr(api, name)

@@ -69,3 +69,21 @@ def trace(symbol: str, src: list[str] | str | None = None, *, snapshot: Snapshot
                 fc.close()
     extra = {} if control_tail is None else {"control_tail": control_tail}
     return _trace(analysis, symbol, to=to, direction=direction, ignore_case=ignore_case, config=config, **extra)
+
+
+def taint_doc(src: list[str] | str | None = None, *, snapshot: Snapshot | None = None, why: str = "snapshot",
+              cache=None, jobs: int = 0, config: Config | None = None) -> dict:
+    """Every flow from a guest-controlled value to a host danger sink (copy or allocation
+    size...), ranked, each with its checks: the JSON of ``srcscan taint`` (docs/taint-schema.md).
+    ``cache``: an open FactCache, None for none (the CLI passes its own)."""
+    from .extract.index import index
+    from .graph.program import Program
+    from .query.taint import taint_json
+
+    if snapshot is None:
+        snapshot, why = resolve_sources([str(src)] if isinstance(src, (str, os.PathLike)) else src)
+    analysis = analyse(snapshot, cache, jobs, config or Config(), True, why)
+    program = analysis.program
+    if program is None:  # the graph came from the cache: the facts are cached too
+        program = Program(index(snapshot, cache, jobs)[0])
+    return taint_json(analysis, program, why)

@@ -429,9 +429,9 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             name = c.indirect.last  # a model reached through a table of helpers: pHlp->pfnCFGMQueryU32
         src_model = m.sources.get(name)
         if src_model is not None and (self.source_call(fn, c, name, src_model, results)
-                                      or not src_model.and_definition):
+                                      or not (src_model.and_definition or m.sinks_of(name))):
             return results
-        sinks = m.sinks_of(name)
+        sinks = m.sinks_of(name)  # (a source may have sink arguments too: a guest read's size)
         for sink in sinks:
             node = self.model_node("sink", sink, sink.key.format(function=name), name)
             positions = range(len(c.args)) if sink.args == "all" else [i for i in sink.args if i < len(c.args)]
@@ -451,7 +451,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         lib = m.library.get(name)
         if lib is not None:  # a library function: its model, never a definition in the tree
             return self.library_call(fn, c, name, lib)
-        if sinks:
+        if sinks and (src_model is None or not src_model.and_definition):
             return results
         prop = m.propagators.get(name)
         if prop is not None:

@@ -1,0 +1,368 @@
+"""Taint: which values the guest controls reach a host copy size, allocation size, index or
+pointer offset, and whether each flow is bounded on its way.
+
+A query over the one flow graph (DESIGN §5): the starts are the guest sources
+(queries/models/taint.toml: source models of the guest boundary, the guest-controlled
+parameters of registered handlers, the fields of structs that live in guest memory), the
+targets are the danger sinks, the paths follow the path rule of every trace (slicing.step),
+and the checks on a path are judged by ``taintcheck``."""
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import time
+from dataclasses import dataclass, field
+
+from ..datafiles import load_toml
+from ..errors import UsageError
+from ..graph.apimodels import load_models
+from .slicing import _bfs, _walk_back
+
+MAX_TAINT_SLICE = 2_000_000
+MAX_WAYS = 4  # ways (tainted values) into one sink site judged for "every path passes a check"
+
+
+@dataclass
+class TaintConfig:
+    guest_sources: list[str]
+    sinks: dict[str, tuple[str, int]]  # sink model id -> (category, rank)
+    params: list[dict]
+    fields: list[dict]
+    checks: dict
+    not_host: list[str] = field(default_factory=list)
+
+
+def load_config(doc: dict | None = None, where: str = "queries/models/taint.toml") -> TaintConfig:
+    """The [taint] tables of taint.toml, checked: a bad row is a one-line error naming it."""
+    doc = load_toml("models/taint.toml") if doc is None else doc
+    t = doc.get("taint")
+    if not isinstance(t, dict):
+        raise UsageError(f"{where}: needs a [taint] table")
+
+    def rows(name, need):
+        got = t.get(name, [])
+        if not isinstance(got, list) or not all(isinstance(r, dict) for r in got):
+            raise UsageError(f"{where}: [[taint.{name}]] must be a list of tables")
+        for i, r in enumerate(got):
+            miss = [k for k in need if k not in r]
+            if miss:
+                raise UsageError(f"{where} [[taint.{name}]] #{i + 1}: needs {', '.join(miss)}")
+        return got
+
+    sinks = {}
+    for r in rows("sink", ("id", "category", "rank")):
+        if not isinstance(r["rank"], int):
+            raise UsageError(f"{where} [[taint.sink]] {r['id']}: rank must be an integer")
+        sinks[r["id"]] = (str(r["category"]), r["rank"])
+    gs = t.get("guest_sources", [])
+    if not isinstance(gs, list) or not all(isinstance(x, str) for x in gs):
+        raise UsageError(f"{where}: guest_sources must be a list of source model ids")
+    nh = t.get("not_host", [])
+    if not isinstance(nh, list) or not all(isinstance(x, str) for x in nh):
+        raise UsageError(f"{where}: not_host must be a list of path globs")
+    return TaintConfig(gs, sinks, rows("param", ("functions", "params")), rows("field", ("fields",)),
+                       dict(t.get("checks", {})), nh)
+
+
+@dataclass
+class Start:
+    node: str
+    model: str
+    call: str
+    file: str | None = None
+    line: int | None = None
+    function: str | None = None
+    description: str = ""
+
+
+@dataclass
+class TaintResult:
+    findings: list[dict] = field(default_factory=list)
+    sources: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+    left_out: int = 0  # findings in files that do not run on the host ([taint] not_host)
+
+
+def _param_nodes(g, key: str, i: int) -> list[str]:
+    """A parameter's node and, for a pointer, its pointee's (``pv`` of an MMIO write: the bytes)."""
+    return [n for n in (f"param:{key}#{i}", f"param:{key}#{i}*") if n in g]
+
+
+def guest_starts(g, program, cfg: TaintConfig) -> list[Start]:
+    """Every node whose value the guest controls, with where it enters."""
+    starts: list[Start] = []
+    guest = set(cfg.guest_sources)
+    for n in g.nodes_of_kind("source"):
+        mdl = g.nodes[n].get("model") or {}
+        if mdl.get("id") in guest:
+            starts.append(Start(n, g.nodes[n]["label"], mdl.get("function") or "", description=mdl.get("description", "")))
+    pats = [(p, r) for r in cfg.params for p in r["functions"]]
+    for defs in program.functions.values():
+        for fn in defs:
+            for p, r in pats:
+                if fnmatch.fnmatchcase(fn.name, p):
+                    for i, prm in enumerate(fn.params):
+                        for node in _param_nodes(g, fn.key, i) if prm.name in r["params"] else ():
+                            starts.append(Start(node, f"guest-param:{fn.name}", fn.name, fn.file, fn.line, fn.name,
+                                                r.get("description", "")))
+                    break
+    # a guest read into the memory a pointer names (PDMDevHlpPhysRead(pDevIns, GCPhys, pReq, cb)):
+    # the fields read through that pointer afterwards are guest values
+    models = load_models()
+    for defs in program.functions.values():
+        for fn in defs:
+            for c in fn.calls:
+                name = c.indirect.last if c.indirect is not None and c.indirect.steps else c.callee
+                sm = models.sources.get(name)
+                if sm is None or sm.id not in guest or sm.out_arg is None or sm.out_arg >= len(c.args):
+                    continue
+                arg = c.args[sm.out_arg]
+                if arg.addr_of is not None or len(arg.reads) != 1 or arg.reads[0].steps:
+                    continue
+                for _, fnode, ev in _fields_read(g, program, fn, {arg.reads[0].root}, c.line + (c.end_line > c.line)):
+                    starts.append(Start(fnode, f"{sm.id}:{name}", name, fn.file, c.line, fn.name, sm.description))
+    globs = [(p, r) for r in cfg.fields for p in r["fields"]]
+    for n in g.nodes_of_kind("field"):
+        label = g.nodes[n]["label"] or ""
+        for p, r in globs:
+            if fnmatch.fnmatchcase(label, p):
+                starts.append(Start(n, f"guest-field:{label}", "", description=r.get("description", "")))
+                break
+    return starts
+
+
+def _danger(g, cfg: TaintConfig) -> dict[str, tuple[str, int, str]]:
+    """Danger sink nodes -> (category, rank, model id)."""
+    out = {}
+    for n in g.nodes_of_kind("sink"):
+        mid = (g.nodes[n].get("model") or {}).get("id")
+        if mid in cfg.sinks:
+            out[n] = (*cfg.sinks[mid], mid)
+    return out
+
+
+def _sink_args(model_id: str, function: str) -> list[int] | str:
+    for sk in load_models().sinks_of(function):
+        if sk.id == model_id:
+            return sk.args
+    return "all"
+
+
+def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> TaintResult:
+    """Every flow from a guest source to a danger sink, ranked, each judged checked or not."""
+    from .taintcheck import Checker
+    from .taintsinks import STATEMENT_SINKS, statement_sinks
+
+    t0 = time.perf_counter()
+    cfg = cfg or load_config()
+    g = analysis.graph
+    res = TaintResult()
+    starts = guest_starts(g, program, cfg)
+    danger = _danger(g, cfg)
+    res.sources = len(starts)
+    if not starts:
+        res.seconds = time.perf_counter() - t0
+        return res
+    by_node: dict[str, list[Start]] = {}
+    for s in starts:
+        by_node.setdefault(s.node, []).append(s)
+    # one slice from every guest value at once: each node keeps its cheapest path back to the
+    # nearest guest source (data only: a condition on a guest value is not a guest value)
+    tree = _bfs(g, sorted(by_node), forward=True, limit=MAX_TAINT_SLICE, control=False)
+    if len(tree) >= MAX_TAINT_SLICE:
+        res.warnings.append(f"taint slice cut at {MAX_TAINT_SLICE} nodes")
+    # a struct or buffer filled with guest data: the fields read from it are guest values too
+    # (one more slice from those fields, each path joined to the one that reached the struct)
+    via: dict[str, list[tuple[str, dict]]] = {}
+    for _ in range(3):
+        more = {f: o for f, o in _filled_fields(g, program, tree, starts, cfg).items()
+                if f not in by_node and f not in via}
+        if not more:
+            break
+        via.update(more)
+        tree = _bfs(g, sorted(set(by_node) | set(via)), forward=True, limit=MAX_TAINT_SLICE, control=False)
+    best: dict[tuple, tuple] = {}
+    pairs, extra_ev = [], {}
+    for u in tree:
+        for v in g.successors(u):
+            if v in danger:
+                pairs.append((u, v))
+    evid = g.evidence_many(pairs) if pairs else {}
+
+    def chain_to(u):
+        """The path from a guest source to ``u``, joined through the structs guest fields came from."""
+        chain = list(reversed(_walk_back(tree, u)))
+        joins: dict[tuple[str, str], dict] = {}
+        while chain[0] in via and len(chain) < 200:
+            origin, ev0 = _holder(g, via[chain[0]], chain)
+            joins[(origin, chain[0])] = ev0
+            head = list(reversed(_walk_back(tree, origin)))
+            if chain[0] in head:
+                break
+            chain = head + chain
+        if chain[0] not in by_node:
+            return None
+        extra_ev.update(joins)
+        return chain
+
+    def offer(site, chain, ev):  # every way a guest value reaches the site (a few shortest)
+        got = best.setdefault(site, [])
+        if all(c[1] != chain for c in got):
+            got.append((len(chain), chain, ev))
+            got.sort(key=lambda c: c[0])
+            del got[MAX_WAYS:]
+
+    for (u, v) in pairs:
+        chain = chain_to(u)
+        for ev in evid.get((u, v), []) if chain else ():
+            offer((v, ev.get("file"), ev.get("line"), ev.get("column")), chain, ev)
+    checker = Checker(snapshot or analysis.snapshot, program, cfg.checks)
+    uses = {k: v for k, v in cfg.sinks.items() if k in STATEMENT_SINKS}
+    for u, kind, ev in statement_sinks(g, program, tree, checker, uses) if uses else ():
+        chain = chain_to(u)
+        if chain:
+            danger[f"use:{kind}"] = (*uses[kind], kind)
+            offer((f"use:{kind}", ev["file"], ev["line"], ev["what"]), chain, ev)
+    path_pairs = sorted({(a, b) for ways in best.values() for _, chain, _ in ways for a, b in zip(chain, chain[1:])})
+    path_ev = g.evidence_many([p for p in path_pairs if p not in extra_ev]) if path_pairs else {}
+    path_ev.update({k: [v] for k, v in extra_ev.items()})
+    for (sink, *_), ways in best.items():
+        # checked only when every way to the site passes a check: the first unchecked way is
+        # the finding, else the shortest checked one
+        found = [_finding(g, _start_of(by_node[chain[0]], chain, path_ev, ev), chain, sink, ev, danger[sink],
+                          path_ev, checker) for _, chain, ev in ways]
+        res.findings.append(next((f for f in found if not f["checked"]), found[0]))
+    host = [f for f in res.findings if not any(fnmatch.fnmatchcase("/" + (f["sink"]["file"] or ""), p)
+                                                 for p in cfg.not_host)]
+    res.left_out = len(res.findings) - len(host)
+    res.findings = host
+    res.findings.sort(key=rank_key)
+    folded: dict[str, int] = {}
+    for f in res.findings:
+        unit = f"{f['sink']['file']}"
+        folded[unit] = folded.get(unit, 0) + 1
+        f["rank"] = folded[unit] if not f["checked"] else None
+    res.seconds = time.perf_counter() - t0
+    return res
+
+
+def _start_of(cands: list[Start], chain: list[str], path_ev: dict, sink_ev: dict) -> Start:
+    """Of the guest entries of one node (a field read after several guest reads), the one in the
+    function the path leaves it in."""
+    if len(cands) > 1:
+        ev = (path_ev.get((chain[0], chain[1])) or [{}])[0] if len(chain) > 1 else sink_ev
+        for s in cands:
+            if s.function == ev.get("function") and s.file == ev.get("file"):
+                return s
+    return cands[0]
+
+
+def rank_key(f: dict):
+    """Unchecked first; copy and allocation sizes before indexes before loop bounds; fewer
+    steps first; then by place (a stable order)."""
+    return (f["checked"], f["sink"]["rank"], f["steps"], f["sink"]["file"] or "", f["sink"]["line"] or 0,
+            f["sink"]["model"], f["source"]["model"])
+
+
+def _finding(g, start: Start, chain: list[str], sink: str, ev: dict, danger, path_ev, checker) -> dict:
+    category, rank, mid = danger
+    first = path_ev.get((chain[0], chain[1]), [{}])[0] if len(chain) > 1 else ev
+    src = {"model": start.model, "call": start.call or first.get("via") or "",
+           "file": start.file or first.get("file"), "line": start.line or first.get("line"),
+           "function": start.function or first.get("function"), "description": start.description}
+    if sink in g:
+        sattr = g.nodes[sink]
+        mdl = sattr.get("model") or {}
+        args = _sink_args(mid, mdl.get("function") or "")
+    else:  # a use (an index, a pointer offset, a loop bound): not a node of the graph
+        sattr, args = {"label": f"{mid}:{ev.get('what')}", "kind": "sink"}, None
+    snk = {"model": sattr["label"], "category": category, "rank": rank, "arg": args,
+           "file": ev.get("file"), "line": ev.get("line"), "function": ev.get("function"), "code": ev.get("code")}
+    path = []
+    for i, n in enumerate(chain + [sink]):
+        a = g.nodes[n] if n in g else sattr
+        step = {"node": n, "label": a["label"], "kind": a["kind"]}
+        e = (path_ev.get((chain[i - 1], n), [{}])[0] if i < len(chain) else ev) if i else None
+        if i == 0 and a.get("file"):  # where the start is declared
+            step.update({"file": a.get("file"), "line": a.get("line")})
+        if e:
+            step.update({"edge": e.get("kind"), "file": e.get("file"), "line": e.get("line"),
+                         "column": e.get("column"), "code": e.get("code"), "function": e.get("function")})
+        path.append(step)
+    checks = checker.checks(path, g)
+    ident = hashlib.sha1("\0".join(map(str, (src["model"], snk["model"], snk["file"], snk["function"],
+                                             snk["code"]))).encode()).hexdigest()[:12]
+    return {"id": ident, "source": src, "sink": snk, "checked": bool(checks), "checks": checks,
+            "steps": len(chain), "path": path}
+
+
+def _holder(g, holders: list[tuple[str, dict]], chain: list[str]) -> tuple[str, dict]:
+    """Of the structs a guest field was read from, the one read in the function the path goes
+    on in (a field node is shared by every struct of its type)."""
+    if len(holders) > 1 and len(chain) > 1:
+        ev = g.evidence_many([(chain[0], chain[1])]).get((chain[0], chain[1])) or [{}]
+        for h in holders:
+            if h[1].get("function") == ev[0].get("function") and h[1].get("file") == ev[0].get("file"):
+                return h
+    return holders[0]
+
+
+def _local_node(g, fn, name: str) -> str | None:
+    for prefix in (f"local:{fn.key}:{name}", f"local:{fn.file}:{fn.name}:{name}"):
+        if prefix in g:
+            return prefix
+    for i, p in enumerate(fn.params):
+        if p.name == name and f"param:{fn.key}#{i}" in g:
+            return f"param:{fn.key}#{i}"
+    return None
+
+
+def _fields_read(g, program, fn, names: set[str], after: int = 0):
+    """(variable, field node, evidence) of every field read through one of ``names`` in ``fn``
+    (``Req.cb``, ``pReq->cb``) on or after line ``after``."""
+    stmts = [(a.value.reads, a) for a in fn.assigns] + [(r.value.reads, r) for r in fn.returns] + \
+        [([x for e in c.args for x in e.reads], c) for c in fn.calls] + \
+        [([x for gd in c.guards for x in gd.reads], c) for c in fn.calls]
+    for reads, st in stmts:
+        if st.line < after:
+            continue
+        for acc in reads:
+            if acc.root not in names or not any(op in ("->", ".") for op, _ in acc.steps):
+                continue
+            own = f"local:{fn.file}:{fn.name}:{acc.root}." + ".".join(n for op, n in acc.steps if op in ("->", "."))
+            owner, fname, _ = program.field_owner(acc, fn, fn.file)
+            fnode = own if own in g else f"field:{owner}.{fname}"  # a local struct's own field, else the type's
+            if fnode == own or (owner is not None and fnode in g):  # (an unknown struct's field is every struct's)
+                yield acc.root, fnode, {"kind": "field-load", "file": fn.file, "line": st.line, "column": st.col,
+                                        "code": st.code, "function": fn.name}
+
+
+def _filled_fields(g, program, tree, starts, cfg) -> dict[str, list[tuple[str, dict]]]:
+    """Field nodes read from a struct the guest filled -> [(the node holding the struct, the
+    read's evidence)], for the locals and parameters in the slice."""
+    holders: dict[str, dict[str, str]] = {}  # function key -> variable -> node
+    for n in tree:
+        a = g.nodes[n]
+        if a["kind"] in ("local", "param") and a.get("owner") and a.get("name"):
+            holders.setdefault(a["owner"], {})[a["name"].split("@")[0]] = n
+    out: dict[str, list[tuple[str, dict]]] = {}
+    for owner in sorted(holders):
+        for fn in program.functions.get(owner, ()):
+            mine = holders[owner]
+            for var, fnode, ev in _fields_read(g, program, fn, set(mine)):
+                if all(h[0] != mine[var] for h in out.get(fnode, ())):
+                    out.setdefault(fnode, []).append((mine[var], ev))
+    return out
+
+
+def taint_json(analysis, program, why: str = "") -> dict:
+    """The documented JSON of a taint answer (docs/taint-schema.md)."""
+    res = taint(analysis, program)
+    un = sum(1 for f in res.findings if not f["checked"])
+    return {"schema": "srcscan-taint/1",
+            "source": {"label": analysis.snapshot.describe(), "why": why},
+            "summary": {"findings": len(res.findings), "unchecked": un, "checked": len(res.findings) - un,
+                        "sources": res.sources, "not_host": res.left_out, "seconds": round(res.seconds, 3)},
+            "findings": res.findings,
+            "warnings": list(analysis.stats.warnings) + res.warnings}

@@ -1,0 +1,265 @@
+"""The checks on a taint path: where a guest value (or one computed from it) is bounded before
+it reaches a danger sink.
+
+A check counts only when it is of a value on the path and controls the step it protects: an
+``if``/``while``/``for`` around that step whose condition compares the value; an earlier
+statement of an enclosing block that leaves (return, goto, break, continue) when a comparison
+of the value holds, or an assert-return macro comparing it (queries/models/taint.toml
+``assert_returns``); a bounding call (``RT_MIN``), a mask (``& 0xff``, ``% n``) or a narrowing
+cast (or a narrow local) in a statement that carries the value. A check of another variable,
+or one after the step, does not count. Judged on the parsed statements (tree-sitter), per
+function of the path: each function's checks must come before the statement by which the value
+leaves it (its call, store or sink)."""
+from __future__ import annotations
+
+from ..extract.macros import default_rewriter
+from ..extract.syntax import parser
+
+_STMT_END = ("statement", "declaration")
+_EXITS = {"return": "return_statement", "goto": "goto_statement", "break": "break_statement",
+          "continue": "continue_statement"}
+
+
+class Checker:
+    def __init__(self, snapshot, program, checks: dict):
+        self.snapshot = snapshot
+        self.program = program
+        self.bounding = set(checks.get("bounding_functions", ()))
+        self.asserts = set(checks.get("assert_returns", ()))
+        self.narrow = {"".join(t.split()) for t in checks.get("narrow_types", ())}
+        self.comparisons = set(checks.get("comparisons", ("<", "<=", ">", ">=")))
+        self.exits = {_EXITS[e] for e in checks.get("exits", ("return", "goto")) if e in _EXITS}
+        self._trees: dict[str, object] = {}
+        self._parser = None
+        self._rewriter = None
+
+    # ------------------------------------------------------------------ parsing
+    def _root(self, path: str):
+        if path not in self._trees:
+            try:
+                data = self.snapshot.read(path)
+            except Exception:  # a file gone from the snapshot: no checks can be shown in it
+                self._trees[path] = None
+                return None
+            if self._parser is None:
+                self._parser, self._rewriter = parser(), default_rewriter()
+            src, _ = self._rewriter.apply(data)
+            self._trees[path] = self._parser.parse(src).root_node
+        return self._trees[path]
+
+    def _statement(self, path: str, line: int | None, col: int | None):
+        root = self._root(path) if path and line else None
+        if root is None:
+            return None
+        pt = (line - 1, max((col or 1) - 1, 0))
+        n = root.descendant_for_point_range(pt, pt)
+        while n is not None and not n.type.endswith(_STMT_END):
+            n = n.parent
+        return n
+
+    # ------------------------------------------------------------------ judging
+    def checks(self, path: list[dict], g) -> list[dict]:
+        """The checks on one taint path (its steps as in the finding's JSON)."""
+        groups: list[tuple[tuple, list[int]]] = []
+        for i, st in enumerate(path):
+            if i == 0 or not st.get("file"):
+                continue
+            key = (st["file"], st.get("function"))
+            if groups and groups[-1][0] == key:
+                groups[-1][1].append(i)
+            else:
+                groups.append((key, [i]))
+        out, seen = [], set()
+        for (file, _), idx in groups:
+            names, fields = set(), set()
+            for i in idx:
+                for n in (path[i - 1], path[i]):
+                    if n["node"] not in g:  # a use (index, offset, loop bound): no node
+                        continue
+                    attrs = g.nodes[n["node"]]
+                    part = attrs["kind"] == "local" and "." in str(n["node"]).rsplit(":", 1)[-1]
+                    if part and attrs.get("name"):  # a field of a local struct variable (graph/objects.py)
+                        fields.add(attrs["name"])
+                    elif attrs["kind"] in ("local", "param") and attrs.get("name"):
+                        names.add(attrs["name"].split("@")[0])  # (a local's later definition: x@3)
+                    elif attrs["kind"] == "field" and attrs.get("name"):
+                        fields.add(attrs["name"])
+            stmts = [s for s in (self._statement(file, path[i].get("line"), path[i].get("column")) for i in idx) if s is not None]
+            if not stmts:
+                continue
+            accesses = {_text(n) for s in stmts for n in _walk(s)
+                        if n.type == "field_expression" and _field(n) in fields}
+            taint = _Taint(names, accesses)
+            for kind, node in self._in_statements(stmts, taint) + self._before(stmts[-1], taint):
+                line = node.start_point[0] + 1
+                if (file, line, kind) not in seen:
+                    seen.add((file, line, kind))
+                    out.append({"file": file, "line": line, "kind": kind, "code": _first_line(node)})
+        return out
+
+    def _in_statements(self, stmts, taint) -> list[tuple[str, object]]:
+        """Bounds inside the statements that carry the value: RT_MIN, masks, narrowing casts."""
+        got = []
+        for s in stmts:
+            for n in _walk(s):
+                t = n.type
+                if t == "call_expression":
+                    fn = n.child_by_field_name("function")
+                    args = n.child_by_field_name("arguments")
+                    if fn is not None and _text(fn) in self.bounding and args is not None and taint.reads(args):
+                        got.append(("bound", s))
+                elif t == "binary_expression":
+                    op = n.child_by_field_name("operator")
+                    opt = _text(op) if op is not None else ""
+                    left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+                    if opt in ("&", "%") and left is not None and right is not None and (
+                            (taint.reads(left) and _constant(right)) or (taint.reads(right) and _constant(left))):
+                        got.append(("mask", s))
+                elif t == "cast_expression":
+                    ty, v = n.child_by_field_name("type"), n.child_by_field_name("value")
+                    if ty is not None and v is not None and _text(ty) in self.narrow and taint.reads(v):
+                        got.append(("narrowing cast", s))
+                elif t == "conditional_expression":
+                    c = n.child_by_field_name("condition")
+                    if c is not None and self._compares(c, taint):
+                        got.append(("bound", s))
+            if s.type == "declaration":  # a narrow local (not a pointer to one) given the value
+                ty = s.child_by_field_name("type")
+                narrow = ty is not None and _text(ty) in self.narrow
+                for d in s.named_children if narrow else ():
+                    dd, v = d.child_by_field_name("declarator"), d.child_by_field_name("value")
+                    if d.type == "init_declarator" and dd is not None and dd.type == "identifier" and \
+                            v is not None and taint.reads(v):
+                        got.append(("narrowing cast", s))
+        return got
+
+    def _before(self, stmt, taint) -> list[tuple[str, object]]:
+        """Conditions around ``stmt`` and early exits before it in the blocks that hold it."""
+        got = []
+        child, n = stmt, stmt.parent
+        while n is not None and n.type != "function_definition":
+            t = n.type
+            if t in ("if_statement", "while_statement", "for_statement", "do_statement"):
+                c = n.child_by_field_name("condition")
+                if c is not None and child != c and self._compares(c, taint):
+                    got.append(("if" if t == "if_statement" else "loop", n))
+            elif t == "compound_statement":
+                for sib in n.named_children:
+                    if sib.end_byte > child.start_byte:
+                        break
+                    kind = self._exit_check(sib, taint)
+                    if kind:
+                        got.append((kind, sib))
+            child, n = n, n.parent
+        return got
+
+    def _exit_check(self, node, taint) -> str | None:
+        if node.type == "if_statement":
+            c, body = node.child_by_field_name("condition"), node.child_by_field_name("consequence")
+            if c is not None and body is not None and self._exits(body) and self._compares(c, taint):
+                return "early exit"
+        elif node.type == "expression_statement":
+            call = node.named_children[0] if node.named_children else None
+            if call is not None and call.type == "call_expression":
+                fn, args = call.child_by_field_name("function"), call.child_by_field_name("arguments")
+                kids = [a for a in args.named_children if a.type != "comment"] if args is not None else []
+                if fn is not None and _text(fn) in self.asserts and kids and self._compares(kids[0], taint):
+                    return "assert-return"
+        return None
+
+    def _exits(self, body) -> bool:
+        if body.type in self.exits:
+            return True
+        if body.type == "expression_statement" and body.named_children:
+            call = body.named_children[0]
+            fn = call.child_by_field_name("function") if call.type == "call_expression" else None
+            return fn is not None and _text(fn) in self.asserts
+        if body.type == "compound_statement":
+            kids = [k for k in body.named_children if k.type != "comment"]
+            return bool(kids) and self._exits(kids[-1])
+        return False
+
+    def _compares(self, cond, taint) -> bool:
+        for n in _walk(cond):
+            if n.type == "binary_expression":
+                op = n.child_by_field_name("operator")
+                if op is not None and _text(op) in self.comparisons and taint.reads(n):
+                    return True
+        return False
+
+
+# a name inside these is the size or layout of an object, not its value
+_SIZE_OF = ("sizeof_expression", "alignof_expression", "offsetof_expression")
+SIZE_MACROS = frozenset(("RT_ELEMENTS", "RT_SIZEOFMEMB", "RT_UOFFSETOF", "RT_OFFSETOF", "RT_UOFFSETOF_DYN",
+                         "RT_UOFFSET_AFTER", "sizeof"))
+
+
+def value_names(node):
+    """The identifier and field-access nodes under ``node`` that read a value: not those inside
+    sizeof or a size macro (``RT_ELEMENTS(aBuf)`` is a constant, whatever ``aBuf`` holds)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if n.type in _SIZE_OF:
+            continue
+        if n.type == "call_expression":
+            f = n.child_by_field_name("function")
+            if f is not None and _text(f) in SIZE_MACROS:
+                continue
+        if n.type in ("identifier", "field_expression"):
+            yield n
+        stack.extend(reversed(n.named_children))
+
+
+class _Taint:
+    """The names of one function that hold the guest value: locals and parameters by name,
+    fields by the access text the path's statements use (``pReq->cb``, not any ``cb``)."""
+
+    def __init__(self, names: set[str], accesses: set[str]):
+        self.names, self.accesses = names, accesses
+
+    def reads(self, node) -> bool:
+        for n in value_names(node):
+            if n.type == "field_expression":
+                if _text(n) in self.accesses:
+                    return True
+            elif n.type == "identifier" and _text(n) in self.names and not _is_field_base(n):
+                return True
+        return False
+
+
+def _is_field_base(n) -> bool:
+    """``p`` in ``p->cb``: the base of a field access names the struct, not the value."""
+    p = n.parent
+    return p is not None and p.type == "field_expression" and p.child_by_field_name("argument") == n
+
+
+def _walk(node):
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(n.named_children))
+
+
+def _text(n) -> str:
+    return "".join(n.text.decode("utf-8", "replace").split())
+
+
+def _field(n) -> str:
+    f = n.child_by_field_name("field")
+    return _text(f) if f is not None else ""
+
+
+def _constant(n) -> bool:
+    """A literal, a constant-looking name (UPPER_CASE) or an expression of those (sizeof...)."""
+    for m in _walk(n):
+        if m.type == "identifier" and not m.text.decode("utf-8", "replace").isupper():
+            return False
+        if m.type == "field_expression":
+            return False
+    return True
+
+
+def _first_line(n) -> str:
+    return n.text.decode("utf-8", "replace").split("\n", 1)[0].strip()[:200]

@@ -1,0 +1,95 @@
+"""Danger sinks that are uses, not calls: a guest value as an array index (``a[i]``, ``&a[i]``),
+as a pointer offset (``p + off``) or as a loop bound (``for (i = 0; i < c; i++)``).
+
+The facts do not record a subscript's index (``a[i]`` reads ``a``), so these sinks are found on
+the parsed statements of the functions that hold a guest value: a local or parameter the taint
+slice reached, used that way after the statement that made it a guest value. The path to them
+is the graph's path to that local; the last step is the use."""
+from __future__ import annotations
+
+from .taintcheck import _is_field_base, _text, _walk, value_names
+
+STATEMENT_SINKS = ("index", "pointer-offset", "loop-bound")
+
+
+def statement_sinks(g, program, tree, checker, enabled: dict[str, tuple[str, int]]) -> list[tuple[str, str, dict]]:
+    """[(tree node, sink kind, sink step)] for every use of a tainted local as an index,
+    pointer offset or loop bound. ``enabled``: sink kind -> (category, rank) from taint.toml."""
+    by_fn: dict[tuple[str, str], dict[str, tuple[str, int]]] = {}
+    for n in tree:
+        a = g.nodes[n]
+        if a["kind"] not in ("local", "param") or not a.get("name") or not a.get("owner") or n.endswith("*"):
+            continue
+        line = 0 if a["kind"] == "param" else (a.get("line") or 0)
+        by_fn.setdefault((a["owner"], a.get("file") or ""), {}).setdefault(a["name"].split("@")[0], (n, line))
+    out = []
+    for (owner, file), names in sorted(by_fn.items()):
+        fn = next((f for f in program.functions.get(owner, ()) if f.file == file), None)
+        if fn is None:
+            continue
+        body = _function_node(checker, fn)
+        if body is None:
+            continue
+        types = {p.name: p.type + (" *" if p.pointer else "") for p in fn.params}
+        types.update(fn.locals)
+        for kind, use, name in _uses(body, set(names), types, program):
+            if kind not in enabled:
+                continue
+            node, since = names[name]
+            line = use.start_point[0] + 1
+            if line < since:
+                continue  # a use before the value became a guest value
+            stmt = use
+            while stmt.parent is not None and not stmt.type.endswith(("statement", "declaration")):
+                stmt = stmt.parent
+            out.append((node, kind, {"file": fn.file, "line": stmt.start_point[0] + 1,
+                                     "column": stmt.start_point[1] + 1, "function": fn.name,
+                                     "code": stmt.text.decode("utf-8", "replace").split("\n", 1)[0].strip()[:200],
+                                     "kind": "use", "what": _text(use)[:120]}))
+    return out
+
+
+def _function_node(checker, fn):
+    root = checker._root(fn.file)
+    if root is None:
+        return None
+    n = root.descendant_for_point_range((fn.line - 1, 0), (fn.line - 1, 0))
+    while n is not None and n.type != "function_definition":
+        n = n.parent
+    if n is None:  # the line holds the definition's start: look below it
+        for c in _walk(root):
+            if c.type == "function_definition" and c.start_point[0] <= fn.line - 1 <= c.end_point[0]:
+                n = c
+    return n.child_by_field_name("body") if n is not None else None
+
+
+def _names_in(node, names: set[str]) -> list[str]:
+    return [_text(m) for m in value_names(node)
+            if m.type == "identifier" and _text(m) in names and not _is_field_base(m)]
+
+
+def _uses(body, names: set[str], types: dict[str, str], program):
+    for n in _walk(body):
+        t = n.type
+        if t == "subscript_expression":
+            idx = n.child_by_field_name("indices") or n.child_by_field_name("index")
+            for name in _names_in(idx, names) if idx is not None else ():
+                yield "index", n, name
+        elif t == "binary_expression":
+            op = n.child_by_field_name("operator")
+            if op is None or _text(op) not in ("+", "-"):
+                continue
+            left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+            for base, off in ((left, right), (right, left)):
+                if base is not None and off is not None and base.type == "identifier" and \
+                        program.is_pointer(types.get(_text(base))) and _text(base) not in names:
+                    for name in _names_in(off, names):
+                        yield "pointer-offset", n, name
+        elif t in ("for_statement", "while_statement", "do_statement"):
+            c = n.child_by_field_name("condition")
+            for m in _walk(c) if c is not None else ():
+                op = m.child_by_field_name("operator") if m.type == "binary_expression" else None
+                if op is not None and _text(op) in ("<", "<=", ">", ">=", "!="):
+                    for name in _names_in(m, names):
+                        yield "loop-bound", m, name
+                    break
