@@ -1,0 +1,85 @@
+/* Which way a path goes, which kind an edge gets, and calling context through memory. */
+typedef unsigned long long uint64_t;
+uint64_t g_uRankOut, g_uBoth, g_uCtl, g_uStashOut, g_uFieldOut, g_uStash, g_uCompound;
+typedef struct STASHX { uint64_t uKept; } STASHX;
+STASHX g_StashX;
+uint64_t extScale(uint64_t u);
+
+/* path ranking: a longer plain data path beats a shorter guess through an unknown call */
+void rankPaths(uint64_t uIn)
+{
+    uint64_t a = uIn + 1;
+    uint64_t b = a * 2;
+    uint64_t c = extScale(uIn);
+    g_uRankOut = b;
+    g_uRankOut = c;
+}
+
+// best path: rankPaths#0 (uIn) -> g_uRankOut : rankPaths:b
+// best path: rankPaths#0 (uIn) -> g_uRankOut : !rankPaths:c
+// best path: g_uRankOut <- rankPaths#0 (uIn) : rankPaths:a
+// edge kind: rankPaths#0 (uIn) -> rankPaths:c : through
+
+/* an edge with both data and control evidence is a data edge (its best explanation) */
+void bothKinds(uint64_t u)
+{
+    if (u > 5)
+        g_uBoth = 1;
+    g_uBoth = u; // @both-data
+}
+
+void onlyControl(uint64_t u)
+{
+    if (u > 5)
+        g_uCtl = 1;
+}
+
+// edge kind: bothKinds#0 (u) -> g_uBoth : assign
+// edge kind: onlyControl#0 (u) -> g_uCtl : control
+// evidence: bothKinds#0 (u) -> g_uBoth : both-data
+
+/* calling context is forgotten through global memory: the value stored by one call is read
+   back by another callee and returned to this caller */
+static void stash(uint64_t u)
+{
+    g_uStash = u;
+}
+
+static uint64_t unstash(void)
+{
+    return g_uStash;
+}
+
+static void stashField(uint64_t u)
+{
+    g_StashX.uKept = u;
+}
+
+static uint64_t unstashField(void)
+{
+    return g_StashX.uKept;
+}
+
+void stashCaller(uint64_t uA)
+{
+    stash(uA);
+    g_uStashOut = unstash();
+    stashField(uA);
+    g_uFieldOut = unstashField();
+}
+
+// flow here: stashCaller#0 (uA) -> g_uStashOut
+// flow here: stashCaller#0 (uA) -> g_uFieldOut
+// flow here: g_uFieldOut <- stashCaller#0 (uA)
+
+/* x += y keeps x's old value */
+void compound(uint64_t uA, uint64_t uB)
+{
+    uint64_t x = uA;
+    x += uB;
+    x = x * 2;
+    g_uCompound = x;
+}
+
+// flow here: compound#0 (uA) -> g_uCompound
+// flow here: compound#1 (uB) -> g_uCompound

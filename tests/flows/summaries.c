@@ -1,0 +1,196 @@
+/* Function summaries: at each call, the parameters a callee's result (or what it writes back
+   through a pointer) depends on become summary edges of that call, because the calling-context
+   rule forbids the direct return edge to a trace that entered through an argument. A summary
+   that forgets a dependence silently drops a real flow; one that invents a dependence adds a
+   false one. Each helper has two callers, so a flow that leaks to the other caller shows. */
+typedef unsigned long long uint64_t;
+uint64_t g_uSumA, g_uSumB, g_uHelpA, g_uHelpB, g_uExtA, g_uExtB, g_uPp;
+uint64_t g_uDefOut, g_uRecA, g_uRecB;
+
+/* transitive through the callee's locals */
+static uint64_t viaLocals(uint64_t u)
+{
+    uint64_t t = u;
+    uint64_t w = t + 1;
+    return w;
+}
+
+void sumCallerA(uint64_t uA)
+{
+    g_uSumA = viaLocals(uA);
+}
+
+void sumCallerB(uint64_t uB)
+{
+    g_uSumB = viaLocals(uB);
+}
+
+// flow here: sumCallerA#0 (uA) -> g_uSumA
+// no flow here: sumCallerA#0 (uA) -> g_uSumB
+// flow here: g_uSumB <- sumCallerB#0 (uB)
+// no flow here: g_uSumB <- sumCallerA#0 (uA)
+
+/* a nested helper writing through &r inside the callee */
+static void putInto(uint64_t *pu, uint64_t u)
+{
+    *pu = u;
+}
+
+static uint64_t viaHelper(uint64_t u)
+{
+    uint64_t r = 0;
+    putInto(&r, u);
+    return r;
+}
+
+void helpCallerA(uint64_t uA)
+{
+    g_uHelpA = viaHelper(uA);
+}
+
+void helpCallerB(uint64_t uB)
+{
+    g_uHelpB = viaHelper(uB);
+}
+
+// flow here: helpCallerA#0 (uA) -> g_uHelpA
+// no flow here: helpCallerA#0 (uA) -> g_uHelpB
+
+/* an unknown callee (no body, no model) inside the callee: arguments flow to its result */
+uint64_t extMix(uint64_t u);
+
+static uint64_t viaExternal(uint64_t u)
+{
+    uint64_t y = extMix(u);
+    return y;
+}
+
+void extCallerA(uint64_t uA)
+{
+    g_uExtA = viaExternal(uA);
+}
+
+void extCallerB(uint64_t uB)
+{
+    g_uExtB = viaExternal(uB);
+}
+
+// flow here: extCallerA#0 (uA) -> g_uExtA
+// no flow here: extCallerA#0 (uA) -> g_uExtB
+
+/* an assignment under #if: in the summary only when the configuration keeps it */
+static uint64_t pickOld(uint64_t uNew, uint64_t uOld)
+{
+    uint64_t r = uNew;
+#ifdef VBOX_WITH_OLD_PICK
+    r = uOld;
+#endif
+    return r;
+}
+
+void ppCaller(uint64_t uA, uint64_t uB)
+{
+    g_uPp = pickOld(uA, uB);
+}
+
+// flow here: ppCaller#1 (uB) -> g_uPp
+// flow here [-D VBOX_WITH_OLD_PICK]: ppCaller#1 (uB) -> g_uPp
+// no flow here [-U VBOX_WITH_OLD_PICK]: ppCaller#1 (uB) -> g_uPp
+// flow here [-U VBOX_WITH_OLD_PICK]: ppCaller#0 (uA) -> g_uPp
+
+/* a return under #if, and a definition under #if / #else */
+static uint64_t retPick(uint64_t uA, uint64_t uB)
+{
+#ifdef VBOX_WITH_RET_A
+    return uA;
+#else
+    return uB;
+#endif
+}
+
+#ifdef VBOX_WITH_DEF_A
+static uint64_t defPick(uint64_t uA, uint64_t uB)
+{
+    return uA;
+}
+#else
+static uint64_t defPick(uint64_t uA, uint64_t uB)
+{
+    return uB + 1;
+}
+#endif
+
+void defCaller(uint64_t uX, uint64_t uY)
+{
+    g_uDefOut = retPick(uX, uY) + defPick(uX, uY);
+}
+
+// flow here: defCaller#0 (uX) -> g_uDefOut
+// flow here [-D VBOX_WITH_RET_A -D VBOX_WITH_DEF_A]: defCaller#0 (uX) -> g_uDefOut
+// no flow here [-U VBOX_WITH_RET_A -U VBOX_WITH_DEF_A]: defCaller#0 (uX) -> g_uDefOut
+// flow here [-U VBOX_WITH_RET_A -U VBOX_WITH_DEF_A]: defCaller#1 (uY) -> g_uDefOut
+// no flow here [-D VBOX_WITH_RET_A -U VBOX_WITH_DEF_A]: defCaller#0 (uX) -> defPick()
+
+/* a propagator model inside the callee (RT_MIN: arguments -> result) */
+static uint64_t clampTo(uint64_t u, uint64_t uMax)
+{
+    uint64_t v = RT_MIN(u, uMax);
+    return v;
+}
+
+uint64_t g_uClampA, g_uClampB;
+
+void clampCallerA(uint64_t uA)
+{
+    g_uClampA = clampTo(uA, 100);
+}
+
+void clampCallerB(uint64_t uB)
+{
+    g_uClampB = clampTo(uB, 100);
+}
+
+// flow here: clampCallerA#0 (uA) -> g_uClampA
+// no flow here: clampCallerA#0 (uA) -> g_uClampB
+
+/* a helper of a helper: the inner summary feeds the outer one */
+static uint64_t inner2(uint64_t u)
+{
+    return u * 3;
+}
+
+static uint64_t outer2(uint64_t u)
+{
+    uint64_t v = inner2(u);
+    return v;
+}
+
+void nestCallerA(uint64_t uA)
+{
+    g_uRecA = outer2(uA);
+}
+
+void nestCallerB(uint64_t uB)
+{
+    g_uRecB = outer2(uB);
+}
+
+// flow here: nestCallerA#0 (uA) -> g_uRecA
+// no flow here: nestCallerA#0 (uA) -> g_uRecB
+
+/* recursion: the summary of a function that calls itself is what is known so far */
+static uint64_t countDown(uint64_t u)
+{
+    if (u < 16)
+        return u;
+    return countDown(u / 2);
+}
+
+uint64_t g_uRec;
+
+void recCaller(uint64_t uA)
+{
+    g_uRec = countDown(uA);
+}
+
+// flow here: recCaller#0 (uA) -> g_uRec
