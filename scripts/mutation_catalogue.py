@@ -77,7 +77,7 @@ def run(entries: list[Entry], copy: Path, root: Path, run_tests, out=print, budg
                 stale.append((e, n))
             else:
                 runnable.append(e)
-        tests = sorted({t for e in runnable for t in e.tests if (root / t).exists()})
+        tests = sorted({t for e in runnable for t in e.tests if (copy / t).exists()})
         base = 0.0
         if runnable:
             target.write_text(src, encoding="utf-8")

@@ -83,3 +83,36 @@ void compound(uint64_t uA, uint64_t uB)
 
 // flow here: compound#0 (uA) -> g_uCompound
 // flow here: compound#1 (uB) -> g_uCompound
+
+/* a control dependence (one step) ranks after a data path of three */
+uint64_t g_uCtlRank;
+
+void ctlRank(uint64_t u)
+{
+    uint64_t a = u + 1;
+    uint64_t b = a + 1;
+    if (u > 3)
+        g_uCtlRank = 5;
+    g_uCtlRank = b;
+}
+
+// best path: ctlRank#0 (u) -> g_uCtlRank : ctlRank:b
+
+/* a may-alias store and load (two guesses' cost) rank after a data path of six */
+typedef struct RANKITEM { struct RANKITEM *pNext; uint64_t uZ; } RANKITEM;
+uint64_t g_uAliasRank;
+
+void aliasRank(RANKITEM *pA, uint64_t u)
+{
+    uint64_t d1 = u + 1;
+    uint64_t d2 = d1 + 1;
+    uint64_t d3 = d2 + 1;
+    uint64_t d4 = d3 + 1;
+    uint64_t d5 = d4 + 1;
+    pA->uZ = u;
+    g_uAliasRank = pA->uZ;
+    g_uAliasRank = d5;
+}
+
+// best path: aliasRank#1 (u) -> g_uAliasRank : aliasRank:d5
+// best path: aliasRank#1 (u) -> g_uAliasRank : !RANKITEM.uZ

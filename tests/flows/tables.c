@@ -1,5 +1,6 @@
 /* Registration tables written with &function, a declaration macro spanning lines. */
 typedef unsigned long long uint64_t;
+typedef unsigned int uint32_t;
 typedef struct OPSX { uint64_t (*pfnGet)(uint64_t); } OPSX;
 uint64_t g_uOpsOut;
 
@@ -39,3 +40,18 @@ DECLCALLBACK(PAIRX *) pairOf(uint64_t uIn)
 }
 
 // flow here: pairOf#0 (uIn) -> PAIRX.a
+
+/* prefix rules (IEM_MC_IF_*) and macros blanked with their arguments (AssertCompile*) */
+AssertCompileSize(PAIRX, 16);
+uint64_t g_uIemOut;
+
+void iemIf(uint32_t fEfl, uint64_t u)
+{
+    IEM_MC_IF_EFL_BIT_SET(fEfl) {
+        g_uIemOut = u;
+    } IEM_MC_ELSE() {
+        g_uIemOut = 0;
+    } IEM_MC_ENDIF();
+}
+
+// flow here: iemIf#1 (u) -> g_uIemOut
