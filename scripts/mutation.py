@@ -44,6 +44,11 @@ TESTS = {
     "query/slicing.py": ["tests/test_flows.py", "tests/test_trace_sample.py", "tests/test_stats_whynot.py",
                          "tests/test_control_tail.py", "tests/test_lazy_scope.py"],
     "extract/facts.py": ["tests/test_facts.py", "tests/test_flows.py", "tests/test_trace_sample.py"],
+    "graph/summary.py": ["tests/test_flows.py", "tests/test_flow_slices.py"],
+    "graph/locals.py": ["tests/test_flows.py", "tests/test_flow_slices.py"],
+    "graph/access.py": ["tests/test_flows.py", "tests/test_flow_slices.py"],
+    "graph/unions.py": ["tests/test_flows.py", "tests/test_flow_slices.py"],
+    "extract/ppcond.py": ["tests/test_flows.py"],
 }
 
 _CMP_FLIP = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,

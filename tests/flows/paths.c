@@ -116,3 +116,17 @@ void aliasRank(RANKITEM *pA, uint64_t u)
 
 // best path: aliasRank#1 (u) -> g_uAliasRank : aliasRank:d5
 // best path: aliasRank#1 (u) -> g_uAliasRank : !RANKITEM.uZ
+
+/* costs (graph/compact.py EDGE_COST): a may-alias store and load (4 + 4) rank after one
+   control step (6); both leave the same three steps, so only the cost decides */
+uint64_t g_uAvC;
+
+void aliasVsCtl(RANKITEM *pA, uint64_t u)
+{
+    pA->uZ = u;
+    if (u > 3)
+        g_uAvC = 1;
+    g_uAvC = pA->uZ;
+}
+
+// best path: aliasVsCtl#1 (u) -> g_uAvC : !RANKITEM.uZ

@@ -66,3 +66,38 @@ void pageWrite(uint64_t GCPhys, uint64_t uA, uint64_t uB)
 // flow here: pageWrite#2 (uB) -> guest-memory:PGMPhysSimpleWriteGCPhys
 // no flow here [-U VBOX_WITH_HIDDEN]: pageWrite#2 (uB) -> guest-memory:PGMPhysSimpleWriteGCPhys
 // flow here [-U VBOX_WITH_HIDDEN]: pageWrite#1 (uA) -> guest-memory:PGMPhysSimpleWriteGCPhys
+
+/* the same field written elsewhere: it reaches the sink only through a store the configuration keeps */
+void pageHidden(PAGEX *pOther, uint64_t uC)
+{
+    pOther->uHidden = uC;
+}
+
+// flow here: pageHidden#1 (uC) -> guest-memory:PGMPhysSimpleWriteGCPhys
+// no flow here [-U VBOX_WITH_HIDDEN]: pageHidden#1 (uC) -> guest-memory:PGMPhysSimpleWriteGCPhys
+
+/* a local whose address is taken stays one node (a write through the pointer may change it
+   behind the statements' backs): a callee writing through &x after x's second definition */
+uint64_t g_uTakenC, g_uTakenA;
+uint64_t *g_pShared;
+
+void takenCall(uint64_t uIn)
+{
+    uint64_t x = 0;
+    x = 1;
+    fillIn(&x, uIn);
+    g_uTakenC = x;
+}
+
+// flow here: takenCall#0 (uIn) -> g_uTakenC
+
+/* the address escapes into a global: x stays one node, what it held may be read back later */
+void takenAssign(uint64_t uIn)
+{
+    uint64_t x = uIn;
+    g_pShared = &x;
+    x = 1;
+    g_uTakenA = x;
+}
+
+// flow here: takenAssign#0 (uIn) -> g_uTakenA
