@@ -4,6 +4,8 @@
     // no flow here: A -> B              no path may exist
     // known miss: A -> B (why)          a path should exist but srcscan does not find it yet;
                                          the test fails when it starts working (update the note)
+    // known extra: A -> B (why)          a path exists that should not (a false flow srcscan still
+                                         reports); the test fails when it goes (update the note)
     // why-not: A -> B : KIND            no path, and why-not names KIND among its reasons
     // flow here: B <- A                 upstream: A is in B's upstream slice (trace B --direction up)
     // no flow here: B <- A              upstream: A is not (also "known miss: B <- A (why)")
@@ -34,7 +36,7 @@ from srcscan.query.slicing import match_nodes
 from srcscan.query.whynot import why_not
 
 FLOWS = Path(__file__).parent / "flows"
-LINE = re.compile(r"//\s*(flow here|no flow here|known miss|why-not)\s*(?:\[([^\]]*)\])?:\s*(.+?)\s*->\s*(.+)$")
+LINE = re.compile(r"//\s*(flow here|no flow here|known miss|known extra|why-not)\s*(?:\[([^\]]*)\])?:\s*(.+?)\s*->\s*(.+)$")
 UP = re.compile(r"//\s*(flow here|no flow here|known miss)\s*(?:\[([^\]]*)\])?:\s*(.+?)\s+<-\s+(.+)$")
 EXTRA = re.compile(r"//\s*(edge kind|evidence|best path)\s*(?:\[([^\]]*)\])?:\s*(.+?)\s+(->|<-)\s+(.+?)\s+:\s+(\S+)\s*$")
 SUFFIXES = (".c", ".cpp")
@@ -137,12 +139,14 @@ def test_flow_annotation(path, line, marker, opts, a, rest, capsys, monkeypatch)
         assert kind.strip() in kinds, f"{path.name}:{line}: reasons {kinds}"
         assert not _api_paths(path, opts, a.strip(), b.strip()), f"{path.name}:{line}: trace --to finds a path"
         return
-    b = re.sub(r"\s*\(.*\)\s*$", "", rest) if marker == "known miss" else rest
+    b = re.sub(r"\s+\([^()]*\)\s*$", "", rest) if marker.startswith("known") else rest
     found = _api_paths(path, opts, a.strip(), b.strip())
     if marker == "flow here":
         assert found, f"{path.name}:{line}: srcscan.trace finds no path {a} -> {b}"
     elif marker == "no flow here":
         assert not found, f"{path.name}:{line}: unexpected path {found[0]}"
+    elif marker == "known extra":
+        assert found, f"{path.name}:{line}: known extra flow is gone; turn it into 'no flow here'"
     else:
         assert not found, f"{path.name}:{line}: known miss now works ({found[0]}); turn it into 'flow here'"
     # the command line gives the same answer as the API
@@ -162,7 +166,7 @@ def test_upstream_annotation(path, line, marker, opts, b, a, capsys, monkeypatch
     monkeypatch.setenv("NO_COLOR", "1")
     d, u, keep, control = _options(opts)
     an = _analysis(path, d, u, keep, control)
-    a = re.sub(r"\s*\(.*\)\s*$", "", a) if marker == "known miss" else a
+    a = re.sub(r"\s+\([^()]*\)\s*$", "", a) if marker == "known miss" else a
     want = _nodes(an.graph, a.strip())
     try:
         tr = srcscan.trace(b.strip(), analysis=an, direction="up", defines=d, undefs=u, keep_if0=keep,
