@@ -55,3 +55,13 @@ void iemIf(uint32_t fEfl, uint64_t u)
 }
 
 // flow here: iemIf#1 (u) -> g_uIemOut
+
+/* a macro blanked with its argument list by exact name (DECL_ALIGN) */
+typedef struct ALIGNX { uint64_t uPlain; DECL_ALIGN(8) uint64_t uAligned; } ALIGNX;
+
+void alignPut(ALIGNX *p, uint64_t u)
+{
+    p->uAligned = u;
+}
+
+// flow here: alignPut#1 (u) -> ALIGNX.uAligned
