@@ -113,3 +113,20 @@ def test_upstream_path_to_source_listed_among_many_leaves(chain):
     an, want = chain
     root = _source_paths(an)
     assert len(root) == 1 and len(root[0]) == want["path"]
+
+
+def test_plain_paths_listed_before_guesses(tmp_path):
+    """Past MAX_PATHS leaves, the paths listed are the plain data paths first, then those
+    through a guess (here 70 globals set under a condition on the value, one step each) even
+    when the plain path is longer."""
+    n = 70
+    body = "\n".join(f"    if (u > {i})\n        g_u{i} = 1;" for i in range(n))
+    src = ("typedef unsigned long long uint64_t;\n" + "".join(f"uint64_t g_u{i};\n" for i in range(n)) +
+           "uint64_t g_uEnd;\n\nvoid manyLeaves(uint64_t u)\n{\n    uint64_t a = u + 1;\n    uint64_t b = a + 1;\n"
+           "    uint64_t c = b + 1;\n" + body + "\n    g_uEnd = c;\n}\n")
+    (tmp_path / "leaves.c").write_text(src)
+    an = srcscan.analyse_sources([str(tmp_path)], cache=False)
+    tr = srcscan.trace("manyLeaves#0 (u)", analysis=an, direction="down")
+    assert len(tr.nodes) == n + 5  # u, a, b, c, g_uEnd and the globals
+    ends = [p["nodes"][-1] for p in tr.paths]
+    assert "global:g_uEnd" in ends and len(ends) == 60

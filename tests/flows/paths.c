@@ -130,3 +130,28 @@ void aliasVsCtl(RANKITEM *pA, uint64_t u)
 }
 
 // best path: aliasVsCtl#1 (u) -> g_uAvC : !RANKITEM.uZ
+
+/* a node first reached inside a callee (phase 1: no way back out but to this call) is taken
+   again when a freer path (through global memory, phase 0) reaches it later */
+uint64_t g_uPh, g_uPhOut;
+
+static uint64_t phHelper(uint64_t u)
+{
+    uint64_t t = u + g_uPh;
+    return t;
+}
+
+void phStart(uint64_t uX)
+{
+    uint64_t a = uX + 1;
+    uint64_t b = a + 1;
+    g_uPh = b;
+    phHelper(uX);
+}
+
+void phOther(void)
+{
+    g_uPhOut = phHelper(0);
+}
+
+// flow here: phStart#0 (uX) -> g_uPhOut
