@@ -194,3 +194,24 @@ void recCaller(uint64_t uA)
 }
 
 // flow here: recCaller#0 (uA) -> g_uRec
+
+/* a call under an excluded #if inside the callee: the summary still counts what it writes back */
+uint64_t g_uPpCallA, g_uPpCallB;
+
+static uint64_t viaPpCall(uint64_t uA, uint64_t uB)
+{
+    uint64_t r = uB;
+#ifdef VBOX_WITH_PUT
+    putInto(&r, uA);
+#endif
+    return r;
+}
+
+void ppCallCaller(uint64_t uA, uint64_t uB)
+{
+    g_uPpCallA = viaPpCall(uA, uB);
+}
+
+// flow here: ppCallCaller#0 (uA) -> g_uPpCallA
+// flow here [-U VBOX_WITH_PUT]: ppCallCaller#1 (uB) -> g_uPpCallA
+// known extra [-U VBOX_WITH_PUT]: ppCallCaller#0 (uA) -> g_uPpCallA (graph/summary.py: calls made for their effect on out arguments are not checked against the configuration)
