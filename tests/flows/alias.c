@@ -130,6 +130,20 @@ void provPut(uint64_t u)
 // no flow here: provPut#0 (u) -> g_uProvOut
 // flow here: provPut#0 (u) -> g_uRawOut
 
+/* the same with whole members: one provider's state stored does not read back as the other's */
+PROVB g_ProvBOut;
+
+void provWhole(uint64_t u)
+{
+    PROVA tmp;
+    tmp.uA1 = u;
+    g_Prov.a = tmp;
+    g_ProvBOut = g_Prov.b;
+}
+
+// flow here: provWhole#0 (u) -> PROVU.a
+// no flow here: provWhole#0 (u) -> g_ProvBOut
+
 /* a big anonymous struct in a union is a whole alternative, not a view of the same bytes */
 typedef union BIGU { struct { uint64_t q1; uint64_t q2; uint64_t q3; uint64_t q4; uint64_t q5; } big; uint64_t uWhole; uint32_t uHalf; } BIGU;
 BIGU g_Big;
