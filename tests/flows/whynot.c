@@ -41,3 +41,25 @@ void gimCallIndirect(OPS *pOps, uint64_t uHz4)
 // why-not: gimStoreAmbiguous#1 (uHz3) -> GIMB.uOut : ambiguous-field
 // why-not: gimCallIndirect#1 (uHz4) -> gimFromExternal() : indirect-call
 // known miss: gimSetExternal#0 (uHz) -> gimFromExternal() (values through external functions are not modelled)
+
+/* a value that goes on through an unknown function's result (a guess), and a parameter
+   nothing passes a value to */
+uint64_t g_uMixOut, g_uNoCaller, g_uNcOther;
+
+void gimThrough(uint64_t uHz5)
+{
+    g_uMixOut = RTExternalMix(uHz5);
+}
+
+void neverCalled(uint64_t uNc)
+{
+    g_uNoCaller = uNc;
+}
+
+void ncSource(uint64_t uS)
+{
+    g_uNcOther = uS;
+}
+
+// why-not: gimThrough#0 (uHz5) -> gimFromExternal() : external-function ~ its result is a guess
+// why-not: ncSource#0 (uS) -> g_uNoCaller : no-caller
