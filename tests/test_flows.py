@@ -7,7 +7,8 @@
     // known extra: A -> B (why)          a path exists that should not (a false flow srcscan still
                                          reports); the test fails when it goes (update the note)
     // why-not: A -> B : KIND            no path, and why-not names KIND among its reasons
-                                         ("KIND ~ TEXT": one of that kind whose text holds TEXT)
+                                         ("KIND ~ TEXT": one of that kind whose text holds TEXT;
+                                         "!KIND ~ TEXT": none, e.g. a reason far from the break)
     // flow here: B <- A                 upstream: A is in B's upstream slice (trace B --direction up)
     // no flow here: B <- A              upstream: A is not (also "known miss: B <- A (why)")
     // edge kind: A -> B : KIND          the edge from A to B exists and has kind KIND (its best evidence)
@@ -138,7 +139,9 @@ def test_flow_annotation(path, line, marker, opts, a, rest, capsys, monkeypatch)
         assert not doc["path_exists"], f"{path.name}:{line}: a path exists: {doc['path']}"
         kind, _, text = kind.partition(" ~ ")  # KIND ~ TEXT: a reason of that kind whose text holds TEXT
         kinds = [r["kind"] for r in doc["reasons"] if text.strip() in r["text"]]
-        assert kind.strip() in kinds, f"{path.name}:{line}: reasons {[(r['kind'], r['text']) for r in doc['reasons']]}"
+        neg = kind.strip().startswith("!")  # !KIND: no such reason
+        assert (kind.strip().lstrip("!") in kinds) != neg, \
+            f"{path.name}:{line}: reasons {[(r['kind'], r['text']) for r in doc['reasons']]}"
         assert not _api_paths(path, opts, a.strip(), b.strip()), f"{path.name}:{line}: trace --to finds a path"
         return
     b = re.sub(r"\s+\([^()]*\)\s*$", "", rest) if marker.startswith("known") else rest
