@@ -215,3 +215,21 @@ void ppCallCaller(uint64_t uA, uint64_t uB)
 // flow here: ppCallCaller#0 (uA) -> g_uPpCallA
 // flow here [-U VBOX_WITH_PUT]: ppCallCaller#1 (uB) -> g_uPpCallA
 // known extra [-U VBOX_WITH_PUT]: ppCallCaller#0 (uA) -> g_uPpCallA (graph/summary.py: calls made for their effect on out arguments are not checked against the configuration)
+
+/* a pointer parameter passed on to the helper that writes through it */
+uint64_t g_uPassOn;
+
+static void passOn(uint64_t *pu, uint64_t u)
+{
+    putInto(pu, u);
+}
+
+void passOnCaller(uint64_t uIn)
+{
+    uint64_t x = 0;
+    passOn(&x, uIn);
+    g_uPassOn = x;
+}
+
+// flow here: passOnCaller#0 (uIn) -> putInto#1 (u)
+// known miss: passOnCaller#0 (uIn) -> g_uPassOn (a pointer parameter passed on to a helper that writes through it: neither an out edge nor the summary carries the write back)
