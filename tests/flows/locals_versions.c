@@ -88,3 +88,20 @@ uint64_t selfRead(uint64_t uA, uint64_t uB)
 
 // flow here: selfRead#0 (uA) -> selfRead()
 // no flow here: selfRead#1 (uB) -> selfRead()
+
+/* do ... while carries a definition into the next round too; a definition after the loop does not */
+uint64_t doCarry(uint64_t uA, uint64_t uB, uint64_t uC, int n)
+{
+    uint64_t r = uA;
+    uint64_t s = 0;
+    do
+    {
+        s = r;
+        r = uB;
+    } while (--n > 0);
+    r = uC;
+    return s + r;
+}
+
+// flow here: doCarry#1 (uB) -> doCarry:s
+// no flow here: doCarry#2 (uC) -> doCarry:s
