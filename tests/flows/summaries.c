@@ -233,3 +233,29 @@ void passOnCaller(uint64_t uIn)
 
 // flow here: passOnCaller#0 (uIn) -> putInto#1 (u)
 // known miss: passOnCaller#0 (uIn) -> g_uPassOn (a pointer parameter passed on to a helper that writes through it: neither an out edge nor the summary carries the write back)
+
+/* a struct filled field by field and returned by value */
+typedef struct VALS { uint64_t f; uint64_t g; } VALS;
+
+static VALS mkVal(uint64_t u)
+{
+    VALS s;
+    s.f = u;
+    return s;
+}
+
+void mkCaller(uint64_t uA)
+{
+    VALS r = mkVal(uA);
+    (void)r;
+}
+
+void mkCaller2(uint64_t uB)
+{
+    VALS r2 = mkVal(uB);
+    (void)r2;
+}
+
+// flow here: mkVal#0 (u) -> mkVal()
+// flow here: mkCaller#0 (uA) -> mkCaller:r
+// known extra: mkCaller#0 (uA) -> mkCaller2:r2 (s.f of a local struct is the type's field VALS.f, global memory that forgets the calling context; the summary ignores field stores, so only that way back exists)
