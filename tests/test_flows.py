@@ -48,26 +48,11 @@ def _files():
     return sorted(f for f in FLOWS.iterdir() if f.suffix in SUFFIXES)
 
 
-def _cases():
+def _cases(pattern=None):
+    """pytest params (file, line, the pattern's groups) of every annotation ``pattern`` matches."""
     for f in _files():
         for i, line in enumerate(f.read_text().splitlines(), 1):
-            m = LINE.search(line)
-            if m:
-                yield pytest.param(f, i, *m.groups(), id=f"{f.name}:{i}")
-
-
-def _up_cases():
-    for f in _files():
-        for i, line in enumerate(f.read_text().splitlines(), 1):
-            m = UP.search(line)
-            if m:
-                yield pytest.param(f, i, *m.groups(), id=f"{f.name}:{i}")
-
-
-def _extra_cases():
-    for f in _files():
-        for i, line in enumerate(f.read_text().splitlines(), 1):
-            m = EXTRA.search(line)
+            m = (pattern or LINE).search(line)
             if m:
                 yield pytest.param(f, i, *m.groups(), id=f"{f.name}:{i}")
 
@@ -165,7 +150,7 @@ def _nodes(g, symbol):
         return set()
 
 
-@pytest.mark.parametrize("path,line,marker,opts,b,a", list(_up_cases()))
+@pytest.mark.parametrize("path,line,marker,opts,b,a", list(_cases(UP)))
 def test_upstream_annotation(path, line, marker, opts, b, a, capsys, monkeypatch):
     """Upstream: the slice of B (direction up) holds A, through the API and the command line."""
     monkeypatch.setenv("NO_COLOR", "1")
@@ -194,7 +179,7 @@ def test_upstream_annotation(path, line, marker, opts, b, a, capsys, monkeypatch
     assert bool(cli_found) == bool(found), f"{path.name}:{line}: CLI differs"
 
 
-@pytest.mark.parametrize("path,line,marker,opts,a,arrow,b,want", list(_extra_cases()))
+@pytest.mark.parametrize("path,line,marker,opts,a,arrow,b,want", list(_cases(EXTRA)))
 def test_edge_and_path_annotation(path, line, marker, opts, a, arrow, b, want):
     """Edge kinds, evidence lines and which way the cheapest path goes."""
     d, u, keep, control = _options(opts)
