@@ -4,6 +4,7 @@ fast test fails. A mutant no test notices (a *survivor*) is behaviour nothing ch
     python scripts/mutation.py --module sources/snapshot.py --sample 60
     python scripts/mutation.py --module graph/program.py --budget 600 --tests tests/test_program.py
     python scripts/mutation.py --list --module graph/flow.py      # the mutants, not run
+    python scripts/mutation.py --catalogue [--module slicing]     # the semantic catalogue (scripts/mutants/)
 
 Mutations (on the module's syntax tree; docstrings and annotations are left alone):
 comparisons flipped (``==``/``!=``, ``<``/``>=``, ``in``/``not in``, ``is``/``is not``),
@@ -43,6 +44,11 @@ TESTS = {
     "query/slicing.py": ["tests/test_flows.py", "tests/test_trace_sample.py", "tests/test_stats_whynot.py",
                          "tests/test_control_tail.py", "tests/test_lazy_scope.py"],
     "extract/facts.py": ["tests/test_facts.py", "tests/test_flows.py", "tests/test_trace_sample.py"],
+    "graph/summary.py": ["tests/test_flows.py", "tests/test_flow_slices.py"],
+    "graph/locals.py": ["tests/test_flows.py", "tests/test_flow_slices.py"],
+    "graph/access.py": ["tests/test_flows.py", "tests/test_flow_slices.py"],
+    "graph/unions.py": ["tests/test_flows.py", "tests/test_flow_slices.py"],
+    "extract/ppcond.py": ["tests/test_flows.py"],
 }
 
 _CMP_FLIP = {ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.GtE, ast.GtE: ast.Lt, ast.Gt: ast.LtE,
@@ -178,14 +184,21 @@ def _run_tests(copy: Path, tests: list[str], timeout: float) -> tuple[str, float
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--module", action="append", required=True, metavar="PATH",
-                    help="module under srcscan/ to mutate, e.g. sources/snapshot.py (repeatable)")
+    ap.add_argument("--module", action="append", metavar="PATH",
+                    help="module under srcscan/ to mutate, e.g. sources/snapshot.py (repeatable); with "
+                         "--catalogue, the catalogue files to run (slicing, query/slicing.py)")
+    ap.add_argument("--catalogue", action="store_true",
+                    help="run the semantic mutant catalogue (scripts/mutants/*.toml) instead of operator mutants")
     ap.add_argument("--tests", nargs="+", metavar="TEST", help="test files to run (default: the module's fast tests)")
     ap.add_argument("--sample", type=int, default=0, metavar="N", help="run a random sample of N mutants per module")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--budget", type=float, default=0, metavar="SECONDS", help="stop starting mutants after this long")
     ap.add_argument("--list", action="store_true", help="list the mutants and exit")
     args = ap.parse_args(argv)
+    if args.catalogue:
+        return _catalogue(args)
+    if not args.module:
+        ap.error("give --module (or --catalogue)")
 
     t0 = time.perf_counter()
     totals = {"killed": 0, "timeout": 0, "survived": 0, "error": 0}
@@ -253,6 +266,22 @@ def main(argv: list[str] | None = None) -> int:
         if len(args.module) > 1 and run:
             print(f"total: mutation score {100.0 * (run - totals['survived']) / run:.1f}% over {run} mutants "
                   f"({time.perf_counter() - t0:.0f} s)")
+    return 0
+
+
+def _catalogue(args) -> int:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import mutation_catalogue as mc
+
+    entries = mc.load(modules=args.module)
+    if not entries:
+        print("no catalogue entries match --module", file=sys.stderr)
+        return 2
+    if args.list:
+        return 1 if mc.check(entries, ROOT) else 0
+    with tempfile.TemporaryDirectory(prefix="srcscan-catalogue-") as tmp:
+        _copy_tree(Path(tmp))
+        mc.run(entries, Path(tmp), ROOT, _run_tests, budget=args.budget)
     return 0
 
 

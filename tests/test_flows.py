@@ -4,7 +4,17 @@
     // no flow here: A -> B              no path may exist
     // known miss: A -> B (why)          a path should exist but srcscan does not find it yet;
                                          the test fails when it starts working (update the note)
+    // known extra: A -> B (why)          a path exists that should not (a false flow srcscan still
+                                         reports); the test fails when it goes (update the note)
     // why-not: A -> B : KIND            no path, and why-not names KIND among its reasons
+                                         ("KIND ~ TEXT": one of that kind whose text holds TEXT;
+                                         "!KIND ~ TEXT": none, e.g. a reason far from the break)
+    // flow here: B <- A                 upstream: A is in B's upstream slice (trace B --direction up)
+    // no flow here: B <- A              upstream: A is not (also "known miss: B <- A (why)")
+    // edge kind: A -> B : KIND          the edge from A to B exists and has kind KIND (its best evidence)
+    // evidence: A -> B : TAG            the edge's first evidence is the line ending in "// @TAG"
+    // best path: A -> B : X             trace A (downstream): the path listed through B passes X;
+                                         "!X": it does not; "B <- A : X" for trace B upstream
 
 An optional [options] after the marker sets the configuration: -D NAME, -U NAME, --keep-if0,
 --no-control. A and B are spelled as for `srcscan trace`.
@@ -27,10 +37,13 @@ from srcscan import cli
 from srcscan.errors import NotFound
 from srcscan.extract.facts import extract
 from srcscan.extract.ppcond import Config
+from srcscan.query.slicing import match_nodes
 from srcscan.query.whynot import why_not
 
 FLOWS = Path(__file__).parent / "flows"
-LINE = re.compile(r"//\s*(flow here|no flow here|known miss|why-not)\s*(?:\[([^\]]*)\])?:\s*(.+?)\s*->\s*(.+)$")
+LINE = re.compile(r"//\s*(flow here|no flow here|known miss|known extra|why-not)\s*(?:\[([^\]]*)\])?:\s*(.+?)\s*->\s*(.+)$")
+UP = re.compile(r"//\s*(flow here|no flow here|known miss)\s*(?:\[([^\]]*)\])?:\s*(.+?)\s+<-\s+(.+)$")
+EXTRA = re.compile(r"//\s*(edge kind|evidence|best path)\s*(?:\[([^\]]*)\])?:\s*(.+?)\s+(->|<-)\s+(.+?)\s+:\s+(\S+)\s*$")
 SUFFIXES = (".c", ".cpp")
 PART_SUFFIXES = (".c", ".cpp", ".h", ".hpp")
 
@@ -45,11 +58,12 @@ def _parts(path):
     return sorted(f for f in path.iterdir() if f.suffix in PART_SUFFIXES) if path.is_dir() else [path]
 
 
-def _cases():
+def _cases(pattern=None):
+    """pytest params (file, line, the pattern's groups) of every annotation ``pattern`` matches."""
     for f in _files():
         for part in _parts(f):
             for i, line in enumerate(part.read_text().splitlines(), 1):
-                m = LINE.search(line)
+                m = (pattern or LINE).search(line)
                 if m:
                     where = f"{f.name}/{part.name}" if f.is_dir() else f.name
                     yield pytest.param(f, i, *m.groups(), id=f"{where}:{i}")
@@ -121,20 +135,106 @@ def test_flow_annotation(path, line, marker, opts, a, rest, capsys, monkeypatch)
         files = {part.name: extract(part.name, part.read_bytes()) for part in _parts(path)}
         doc = why_not(files, a.strip(), b.strip(), Config.from_args(d, u, keep), control, False)
         assert not doc["path_exists"], f"{path.name}:{line}: a path exists: {doc['path']}"
-        kinds = [r["kind"] for r in doc["reasons"]]
-        assert kind.strip() in kinds, f"{path.name}:{line}: reasons {kinds}"
+        kind, _, text = kind.partition(" ~ ")  # KIND ~ TEXT: a reason of that kind whose text holds TEXT
+        kinds = [r["kind"] for r in doc["reasons"] if text.strip() in r["text"]]
+        neg = kind.strip().startswith("!")  # !KIND: no such reason
+        assert (kind.strip().lstrip("!") in kinds) != neg, \
+            f"{path.name}:{line}: reasons {[(r['kind'], r['text']) for r in doc['reasons']]}"
         assert not _api_paths(path, opts, a.strip(), b.strip()), f"{path.name}:{line}: trace --to finds a path"
         return
-    b = re.sub(r"\s*\(.*\)\s*$", "", rest) if marker == "known miss" else rest
+    b = re.sub(r"\s+\([^()]*\)\s*$", "", rest) if marker.startswith("known") else rest
     found = _api_paths(path, opts, a.strip(), b.strip())
     if marker == "flow here":
         assert found, f"{path.name}:{line}: srcscan.trace finds no path {a} -> {b}"
     elif marker == "no flow here":
         assert not found, f"{path.name}:{line}: unexpected path {found[0]}"
+    elif marker == "known extra":
+        assert found, f"{path.name}:{line}: known extra flow is gone; turn it into 'no flow here'"
     else:
         assert not found, f"{path.name}:{line}: known miss now works ({found[0]}); turn it into 'flow here'"
     # the command line gives the same answer as the API
     assert bool(_cli_paths(path, opts, a.strip(), b.strip(), capsys)) == bool(found), f"{path.name}:{line}: CLI differs"
+
+
+def _nodes(g, symbol):
+    try:
+        return set(match_nodes(g, symbol))
+    except NotFound:
+        return set()
+
+
+@pytest.mark.parametrize("path,line,marker,opts,b,a", list(_cases(UP)))
+def test_upstream_annotation(path, line, marker, opts, b, a, capsys, monkeypatch):
+    """Upstream: the slice of B (direction up) holds A, through the API and the command line."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    d, u, keep, control = _options(opts)
+    an = _analysis(path, d, u, keep, control)
+    a = re.sub(r"\s+\([^()]*\)\s*$", "", a) if marker == "known miss" else a
+    want = _nodes(an.graph, a.strip())
+    try:
+        tr = srcscan.trace(b.strip(), analysis=an, direction="up", defines=d, undefs=u, keep_if0=keep,
+                           control=control)
+        found = sorted(want & set(tr.nodes))
+    except NotFound:
+        found = []
+    if marker == "flow here":
+        assert found, f"{path.name}:{line}: {a} is not upstream of {b}"
+    else:
+        assert not found, f"{path.name}:{line}: {found[0]} is upstream of {b}" + (
+            " (known miss now works: turn it into 'flow here')" if marker == "known miss" else "")
+    argv = ["trace", b.strip(), "--direction", "up", "--src", str(path), "--no-cache", "--format", "json"]
+    argv += [x for n in d for x in ("-D", n)] + [x for n in u for x in ("-U", n)]
+    argv += ["--keep-if0"] * keep + ["--no-control"] * (not control)
+    capsys.readouterr()
+    code = cli.main(argv)
+    out = capsys.readouterr().out
+    cli_found = want & {n["id"] for n in json.loads(out)["nodes"]} if code == 0 else set()
+    assert bool(cli_found) == bool(found), f"{path.name}:{line}: CLI differs"
+
+
+@pytest.mark.parametrize("path,line,marker,opts,a,arrow,b,want", list(_cases(EXTRA)))
+def test_edge_and_path_annotation(path, line, marker, opts, a, arrow, b, want):
+    """Edge kinds, evidence lines and which way the cheapest path goes."""
+    d, u, keep, control = _options(opts)
+    an = _analysis(path, d, u, keep, control)
+    g = an.graph
+    us, vs = _nodes(g, a), _nodes(g, b)
+    assert us and vs, f"{path.name}:{line}: no node named {a if not us else b}"
+    if marker in ("edge kind", "evidence"):
+        assert arrow == "->", f"{path.name}:{line}: an edge is written A -> B"
+        edges = [(x, y, k) for x in sorted(us) for y, k in g.out_edges_kind(x) if y in vs]
+        assert len(edges) == 1, f"{path.name}:{line}: {len(edges)} edges {a} -> {b}: {edges}"
+        x, y, k = edges[0]
+        if marker == "edge kind":
+            assert k == want, f"{path.name}:{line}: edge {x} -> {y} has kind {k}, not {want}"
+        else:
+            tagged = [i for i, ln in enumerate(path.read_text().splitlines(), 1) if ln.rstrip().endswith("// @" + want)]
+            assert len(tagged) == 1, f"{path.name}:{line}: tag @{want} must end exactly one line"
+            ev = g.evidence_many([(x, y)])[(x, y)]
+            assert ev[0]["line"] == tagged[0], f"{path.name}:{line}: evidence at line {ev[0]['line']}, not {tagged[0]}"
+        return
+    # best path: trace A down (A -> B) or B up (B <- A); the path reaching the far end passes X
+    forward = arrow == "->"
+    start, far = a, vs  # the symbol written first is traced, the far end is the other
+    tr = srcscan.trace(start, analysis=an, direction="down" if forward else "up", defines=d, undefs=u,
+                       keep_if0=keep, control=control)
+    direction = "downstream" if forward else "upstream"
+    hit = None
+    for p in tr.paths:
+        if p["direction"] != direction:
+            continue
+        ns = p["nodes"] if forward else list(reversed(p["nodes"]))  # from the start outwards
+        for i, n in enumerate(ns):
+            if n in far:
+                hit = ns[:i + 1]
+                break
+        if hit:
+            break
+    assert hit, f"{path.name}:{line}: no {direction} path of {start} reaches {b}"
+    neg = want.startswith("!")
+    via = _nodes(g, want.lstrip("!"))
+    assert via, f"{path.name}:{line}: no node named {want.lstrip('!')}"
+    assert bool(via & set(hit)) != neg, f"{path.name}:{line}: the path {hit} {'passes' if neg else 'misses'} {want}"
 
 
 def test_every_flow_file_has_annotations():

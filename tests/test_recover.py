@@ -20,3 +20,18 @@ def test_a_directive_continued_on_the_next_line_is_one_directive():
 def test_unbalanced_text_is_left_alone():
     assert match_brace(b"{ { }", 0) is None
     assert match_brace(b"{ } }", 0) == 3
+
+
+def test_a_lost_definition_starts_at_its_return_type():
+    """A lost body's function starts on its return type's line (the node's line), also when
+    the type stands on the line before the name."""
+    from pathlib import Path
+
+    from srcscan.extract.facts import extract
+
+    text = (Path(__file__).parent / "flows" / "lost_body.cpp").read_text()
+    text = text.replace("int Machine::configure(", "int\nMachine::configure(")
+    lines = text.splitlines()
+    want = lines.index("int") + 1
+    fn = next(f for f in extract("lost.cpp", text.encode()).functions if f.name == "Machine::configure")
+    assert fn.line == want and fn.end_line > want + 10

@@ -47,3 +47,9 @@ void fourthCaller(uint64_t uD)
 
 // flow here: thirdCaller#0 (uC) -> thirdCaller:uR
 // no flow here: thirdCaller#0 (uC) -> fourthCaller:uS
+
+/* Upstream, the mirror image: what reached a caller's variable came from that caller. */
+// flow here: g_uFirst <- firstCaller#0 (uA)
+// no flow here: g_uFirst <- secondCaller#0 (uB)
+// flow here: thirdCaller:uR <- thirdCaller#0 (uC)
+// no flow here: thirdCaller:uR <- fourthCaller#0 (uD)

@@ -20,7 +20,8 @@ void devReqMax(void *pDevIns, DEV *pThis, unsigned long GCPhys)
 }
 
 // flow here: REQ.cbData -> copy-size:memcpy
-// known miss: guest-memory:PDMDevHlpPhysRead -> copy-size:memcpy (the graph does not flow a struct filled through &Req into its fields; taint joins them)
+// (a struct filled through &Req: its fields are the local object's)
+// flow here: guest-memory:PDMDevHlpPhysRead -> copy-size:memcpy
 
 /* Two guest values into one copy: one bounded, one not; the copy is unchecked. */
 void devReqTwo(void *pDevIns, DEV *pThis, unsigned long GCPhys)

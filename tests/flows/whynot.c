@@ -41,3 +41,55 @@ void gimCallIndirect(OPS *pOps, uint64_t uHz4)
 // why-not: gimStoreAmbiguous#1 (uHz3) -> GIMB.uOut : ambiguous-field
 // why-not: gimCallIndirect#1 (uHz4) -> gimFromExternal() : indirect-call
 // known miss: gimSetExternal#0 (uHz) -> gimFromExternal() (values through external functions are not modelled)
+
+/* a value that goes on through an unknown function's result (a guess), and a parameter
+   nothing passes a value to */
+uint64_t g_uMixOut, g_uNoCaller, g_uNcOther;
+
+void gimThrough(uint64_t uHz5)
+{
+    g_uMixOut = RTExternalMix(uHz5);
+}
+
+void neverCalled(uint64_t uNc)
+{
+    g_uNoCaller = uNc;
+}
+
+void ncSource(uint64_t uS)
+{
+    g_uNcOther = uS;
+}
+
+// why-not: gimThrough#0 (uHz5) -> gimFromExternal() : external-function ~ its result is a guess
+// why-not: ncSource#0 (uS) -> g_uNoCaller : no-caller
+
+/* a reason far from the break (more than four steps from the gap) is left out */
+uint64_t g_uF1, g_uF2, g_uF3, g_uF4, g_uF5, g_uF6, g_uT;
+
+void farStart(uint64_t uF)
+{
+    ExtFarLog(uF);
+    g_uF1 = uF;
+}
+
+void farMid(void)
+{
+    g_uF2 = g_uF1 + 1;
+    g_uF3 = g_uF2 + 1;
+    g_uF4 = g_uF3 + 1;
+    g_uF5 = g_uF4 + 1;
+    g_uF6 = g_uF5 + 1;
+}
+
+void farJoin(void)
+{
+    g_uF6 = g_uT;
+}
+
+uint64_t farTarget(void)
+{
+    return g_uT;
+}
+
+// why-not: farStart#0 (uF) -> farTarget() : !external-function ~ ExtFarLog
