@@ -98,9 +98,12 @@ def test_log_statement_file_names_are_inert(each, tmp_path, capsys):
 # ----------------------------------------------------------------------------- item 6: printed commands
 
 CFGM_TREE = '''int CFGMR3QueryU64(void *pNode, const char *pszName, unsigned long long *pu64);
+void *CFGMR3GetRoot(void *pVM);
+void *CFGMR3GetChild(void *pNode, const char *pszPath);
 unsigned long long gHz;
-void init(void *pCfg)
+void init(void *pVM)
 {
+    void *pCfg = CFGMR3GetChild(CFGMR3GetRoot(pVM), "TM");  /* a known node: a key with '?' gets no fix */
     unsigned long long u64Hz;
     CFGMR3QueryU64(pCfg, "Tsc$(touch MARK)`touch MARK`;touch MARK;echo \\"x'y\\\\", &u64Hz);
     gHz = u64Hz;
@@ -146,4 +149,4 @@ def test_printed_fix_is_one_safe_shell_command(fmt, tmp_path, capsys):
     assert p.returncode == 0, (command, p.stderr)
     assert not mark.exists(), f"the printed command ran what the key planted: {command}"
     key = f"Tsc$(touch {mark})`touch {mark}`;touch {mark};echo \"x'y\\"
-    assert args.read_text().split("\n")[:4] == ["setextradata", "<VM name>", f"VBoxInternal/?/{key}", "42"]
+    assert args.read_text().split("\n")[:4] == ["setextradata", "<VM name>", f"VBoxInternal/TM/{key}", "42"]

@@ -136,7 +136,9 @@ def test_the_schema_rejects_what_the_loader_rejects():
     v = _schema()
     for mark in table.pytestmark:
         if mark.name == "parametrize":
-            for row, _msg in mark.args[1]:
+            for row, msg in mark.args[1]:
+                if "is already a" in msg:  # one name in two rows: across rows, which a schema cannot say
+                    continue
                 assert list(v.iter_errors(row)), row
 
 

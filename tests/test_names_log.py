@@ -61,7 +61,7 @@ def test_log_values_stand_next_to_their_steps_and_the_fix_names_drift(capsys):
     assert main(["trace", "cTscTicksPerSecond", "--no-cache", "--log", str(log)]) == 0
     out = capsys.readouterr().out
     assert "<- TM.cTSCTicksPerSecond  [field]  observed: 3478274491  TMAllCpu.cpp:" in out
-    assert "-> GIMKVMSYSTEMTIME.u32TscScale  [field]  observed: 2469596524  GIMKvm.cpp:" in out
+    assert "-> GIMKVMSYSTEMTIME.u32TscScale  [local]  observed: 2469596524  GIMKvm.cpp:" in out
     fix = next(ln for ln in out.splitlines() if "fix: VBoxManage" in ln and "TSCTicksPerSecond" in ln)
     assert fix.endswith("(srcscan drift VBox.log --actual-hz HZ computes the value)")
 

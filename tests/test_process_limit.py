@@ -40,7 +40,7 @@ def run(args, forks: int, tmp: Path) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize("cache", ["--no-cache", "--cache"], ids=["no-cache", "cache"])
 def test_parser_processes_refused(forks, cache, tmp_path):
     tree = gen_tree(tmp_path / "tree", dirs=2, files=20)  # 40 files: parsed in worker processes with -j 2
-    args = ["trace", "cValue", "--src", str(tree), "--format", "json", "-j", "2",
+    args = ["trace", "cValue", "--all-starts", "--src", str(tree), "--format", "json", "-j", "2",
             *([cache] if cache == "--no-cache" else [cache, str(tmp_path / "c")])]
     p = run(args, forks, tmp_path)
     assert p.returncode == 0, p.stderr
