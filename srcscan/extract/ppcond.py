@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _TOKEN = re.compile(r"\s*(defined|\|\||&&|!=|==|>=|<=|[()!<>]|[A-Za-z_][A-Za-z0-9_]*|0[xX][0-9a-fA-F]+|\d+)[uUlL]*")
 
@@ -59,6 +60,18 @@ class Config:
                 u.update(n for n in g if n not in d)
         return Config(d, u, keep_if0)
 
+    def excludes_file(self, path: str | None) -> bool:
+        """Whether the build never compiles ``path`` in this configuration: its folder's build
+        context (queries/config.toml [build_contexts], e.g. VMMR3 -> IN_RING3) names a macro the
+        configuration undefines (``-U IN_RING3``, or ``-D IN_RING0`` of its exclusive group)."""
+        if not self.undefs or not path:
+            return False
+        return any(n in self.undefs for n in build_context(path))
+
+    def excludes_fn(self, fn) -> bool:
+        """A function (or any fact with ``preproc`` and ``file``) the configuration drops."""
+        return self.excludes(fn.preproc) or self.excludes_file(getattr(fn, "file", None))
+
     def excludes(self, conds: list[str]) -> bool:
         for c in conds:
             if c == "0" and not self.keep_if0:
@@ -72,6 +85,24 @@ class Config:
 
 
 FILE_NOTE = " [file: "
+
+
+def build_context(path: str) -> tuple[str, ...]:
+    """The macros the build defines for every file under ``path``'s folder (the longest folder
+    of queries/config.toml [build_contexts] that holds it), e.g. ("IN_RING3",) for VMMR3/."""
+    table = _contexts()
+    best = None
+    for folder in table:
+        if (path.startswith(folder + "/") or ("/" + folder + "/") in path) and (best is None or len(folder) > len(best)):
+            best = folder
+    return table[best] if best is not None else ()
+
+
+@lru_cache(maxsize=1)
+def _contexts() -> dict[str, tuple[str, ...]]:
+    from ..datafiles import load_toml
+
+    return {k.strip("/"): tuple(v) for k, v in load_toml("config.toml").get("build_contexts", {}).items()}
 
 
 def _file_note(cond: str, cfg: Config) -> tuple[str, Config]:

@@ -61,7 +61,7 @@ class DemandGraph(GraphView):
         eager = []
         for defs in b.p.functions.values():
             for fn in defs:
-                if cfg.excludes(fn.preproc):
+                if cfg.excludes_fn(fn):
                     continue
                 keys = function_keys(fn)
                 if keys is None:

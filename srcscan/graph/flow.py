@@ -113,8 +113,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         """The definition a parameter node describes: the first one of the function (whichever
         definition made the node) the configuration keeps, unless it has fewer parameters."""
         defs = [d for d in self.p.functions.get(key, ()) if i < len(d.params)]
-        excludes = self.o.config.excludes
-        return next((d for d in defs if not excludes(d.preproc)), defs[0] if defs else fn)
+        excludes = self.o.config.excludes_fn
+        return next((d for d in defs if not excludes(d)), defs[0] if defs else fn)
 
     def param_node(self, key: str, i: int, fn: Function) -> str:
         nid = f"param:{key}#{i}"
@@ -136,7 +136,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
 
     def ret_node(self, key: str) -> str:
         defs = self.p.functions[key]
-        fn = next((d for d in defs if not self.o.config.excludes(d.preproc)), defs[0])
+        fn = next((d for d in defs if not self.o.config.excludes_fn(d)), defs[0])
         return self._node(f"ret:{key}", kind="return", label=f"{fn.name}()", name=fn.name, owner=key, file=fn.file,
                           line=fn.line, ambiguous=False)
 
@@ -199,7 +199,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         self.prepare()
         for defs in self.p.functions.values():
             for fn in defs:
-                if not cfg.excludes(fn.preproc):
+                if not cfg.excludes_fn(fn):
                     self._function(fn)
         self.build_file_scope()
         return self.finish()
@@ -209,7 +209,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         cfg = self.o.config
         for defs in self.p.functions.values():
             for fn in defs:
-                if cfg.excludes(fn.preproc):
+                if cfg.excludes_fn(fn):
                     self.excluded += 1
                     continue
                 self._collect_fp(fn)

@@ -28,7 +28,7 @@ class Summaries:
         ret: set[int] = set()
         outs: dict[int, set[int]] = {}
         for fn in self.p.functions.get(key, ()):
-            if cfg.excludes(fn.preproc):
+            if cfg.excludes_fn(fn):
                 continue
             pidx = {p.name: i for i, p in enumerate(fn.params)}
             deps: dict[str, set] = {}

@@ -63,7 +63,7 @@ class KeyedWrappers:
     def _find_wrapped(self, key: str) -> list[Wrapped]:
         m, out = self.m, []
         for fn in self.p.functions.get(key, ()):
-            if self.o.config.excludes(fn.preproc):
+            if self.o.config.excludes_fn(fn):
                 continue
             for c in fn.calls:
                 name = self._model_name(c)

@@ -79,7 +79,7 @@ def count_excluded(p: Program, config: Config) -> tuple[int, set[str]]:
 
     for defs in p.functions.values():
         for fn in defs:
-            whole = config.excludes(fn.preproc)
+            whole = config.excludes_fn(fn)
             if whole:
                 n += 1
                 names.add("c:" + fn.name)
