@@ -95,7 +95,7 @@ def test_index_graph_makes_the_first_trace_warm(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(srcscan.query.lazy, "LAZY_AUTO_FILES", 10)
     assert main(["index", "--graph", "--cache", cache]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert err[-1].startswith("srcscan: error: --graph: 29 files is more than 10")
+    assert err[-1].startswith("srcscan: error: --graph: 33 files is more than 10")
 
 
 @pytest.mark.parametrize("exc, code, line", [
