@@ -148,3 +148,16 @@ def test_progress_page_shows_k_of_n_and_time_left(sample, monkeypatch):  # noqa:
                                                       "unit": "file", "left": 12.0}])
     html = pages.progress_page(sample, pages.Params(symbol="x"), None, "tracing x")
     assert "parsing: <b>12/60</b> files, about 12 s left" in html and '<progress max="60" value="12">' in html
+
+
+def test_taint_findings_per_device_link_to_their_places(c):
+    r = c.get("/taint")
+    assert r.status_code == 200
+    html = r.text
+    assert "1 unchecked of 2 findings" in html and "DevMiniDisk.cpp" in html
+    first = html.index('<tr class="unchecked">')
+    assert first < html.index('<tr class="checked">')  # unchecked first
+    assert "/source?path=src%2FVBox%2FDevices%2FStorage%2FDevMiniDisk.cpp&amp;line=28" in html  # the sink
+    assert "early exit" in html  # the checked one says how
+    check_inert_page(html)
+    assert c.get("/").text.count('href="/taint"') == 1

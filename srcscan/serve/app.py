@@ -205,6 +205,13 @@ def make_app(ex: Explorer, host: str = "127.0.0.1", port: int = 8765, allow_host
             return got if got is _PENDING else pages.where_page(ex, p, r, name, got)
         return await html(request, fn)
 
+    async def taint(request: Request):
+        async def fn(p, r):
+            p = await resolved(p)
+            got = await wait(ex.taint(p), page_wait)
+            return got if got is _PENDING else pages.taint_page(ex, p, r, got)
+        return await html(request, fn)
+
     async def files(request: Request):
         async def fn(p, r):
             folder = request.query_params.get("dir", "").strip("/")
@@ -296,7 +303,7 @@ def make_app(ex: Explorer, host: str = "127.0.0.1", port: int = 8765, allow_host
             return PlainTextResponse("not found\n", status_code=404)
         return Response(css, media_type="text/css", headers={"cache-control": "max-age=300"})
 
-    routes = [Route("/", home), Route("/search", search), Route("/files", files), Route("/where", where), Route("/trace", trace_page), Route("/source", source),
+    routes = [Route("/", home), Route("/search", search), Route("/files", files), Route("/where", where), Route("/taint", taint), Route("/trace", trace_page), Route("/source", source),
               Route("/diff", history_route("diff")), Route("/history", history_route("history")),
               Route("/api/trace", api_trace), Route("/api/search", api_search), Route("/api/revisions", api_revisions),
               Route("/static/{name}", static), Route("/favicon.ico", lambda request: Response(status_code=204))]

@@ -131,6 +131,27 @@ def search_page(ex, p: Params, revs, found: dict | None) -> str:
                 modes=modes, all_href=url("/trace", p.query()), files_href=url("/files", rev))
 
 
+def taint_page(ex, p: Params, revs, doc: dict) -> str:
+    """srcscan taint's findings, a table per device (the sink's file), unchecked first; every
+    place links to the source view, every step of a path to its trace."""
+    links = Links(p)
+    rev = [("rev", p.rev)] if p.rev else []
+    groups: dict[str, list] = {}
+    for f in doc.get("findings") or []:
+        sk, src = f["sink"], f["source"]
+        view = dict(f, sink_href=links.source(sk.get("file"), sk.get("line")),
+                    source_href=links.source(src.get("file"), src.get("line")),
+                    steps_view=[dict(st, href=url("/trace", [("symbol", st["node"])] + rev) if st.get("node") else None,
+                                     src_href=links.source(st.get("file"), st.get("line"))) for st in f.get("path") or []],
+                    checks_view=[dict(c, href=links.source(c.get("file"), c.get("line"))) for c in f.get("checks") or []])
+        groups.setdefault(sk.get("file") or "?", []).append(view)
+    devices = [{"file": k, "findings": sorted(v, key=lambda f: (f["checked"], f.get("rank", 0))),
+                "unchecked": sum(1 for f in v if not f["checked"])}
+               for k, v in sorted(groups.items(), key=lambda kv: (-sum(1 for f in kv[1] if not f["checked"]), kv[0]))]
+    return page(ex, p, revs, "taint", "Guest values reaching host sizes", devices=devices,
+                summary=doc.get("summary") or {})
+
+
 def files_page(ex, p: Params, revs, folder: str, paths: list[str]) -> str:
     """One folder of the served tree: its sub-folders (with file counts) and its files."""
     prefix = folder + "/" if folder else ""

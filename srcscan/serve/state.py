@@ -405,6 +405,25 @@ class Explorer:
 
         return self.on_lane(p, ("where", p.lane_key(), name), run)
 
+    def taint(self, p: Params) -> Future:
+        """The JSON of ``srcscan taint`` for the lane's tree (docs/taint-schema.md)."""
+        def run(analysis):
+            from ..extract.index import index
+            from ..graph.program import Program
+            from ..query.taint import taint_json
+
+            program = analysis.program
+            if program is None:  # the graph came from the cache: read the facts back
+                cache = self.open_cache()
+                try:
+                    program = Program(index(analysis.snapshot, cache, self.jobs)[0])
+                finally:
+                    if cache is not None:
+                        cache.close()
+            return taint_json(analysis, program, self.why)
+
+        return self.on_lane(p, ("taint", p.lane_key()), run)
+
     def names(self, p: Params) -> Future:
         """Every name a value of the graph carries (the source view links these)."""
         return self.on_lane(p, ("names", p.lane_key()), lambda analysis: frozenset(analysis.graph.all_names()))
