@@ -14,7 +14,7 @@ from conftest import SAMPLE
 def _tree(tmp_path):
     root = tmp_path / "tree"
     shutil.copytree(SAMPLE, root)
-    other = root / "src" / "VBox" / "Devices"
+    other = root / "src" / "VBox" / "Devices" / "Unrelated"
     other.mkdir(parents=True)
     for i in range(40):  # unrelated code the TSC trace never needs
         (other / f"Dev{i}.cpp").write_text(

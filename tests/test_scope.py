@@ -23,7 +23,7 @@ SYM, TO = "cTscTicksPerSecond", "u32TscScale"
 def tree(tmp_path):
     root = tmp_path / "tree"
     shutil.copytree(SAMPLE, root)
-    other = root / "src" / "VBox" / "Devices"
+    other = root / "src" / "VBox" / "Devices" / "Unrelated"
     other.mkdir(parents=True)
     for i in range(12):  # code the TSC trace never needs: a lazy scope leaves it out
         (other / f"Dev{i}.cpp").write_text(f"static int devInit{i}(int iArg)\n{{\n    return iArg + {i};\n}}\n")

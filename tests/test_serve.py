@@ -392,14 +392,14 @@ def test_trace_server_answers_what_a_local_trace_answers(tmp_path, capsys):
     with running(ex) as url:
         got = {}
         for where, extra in (("server", ["--server", url]), ("local", ["--no-cache", "-j", "1"])):
-            for fmt, opts in (("json", ["-D", "IN_RING0"]), ("text", ["--to", "u32TscScale"])):
+            for fmt, opts in (("json", ["-D", "IN_RING3"]), ("text", ["--to", "u32TscScale"])):
                 assert main(["trace", SYMBOL, *opts, "--format", fmt, *extra]) == 0
                 cap = capsys.readouterr()
                 got[where, fmt] = cap.out
             if where == "server":
                 assert f"answered by the srcscan server at {url}" in cap.err
         server, local = (_no_timing(json.loads(got[w, "json"])) for w in ("server", "local"))
-        assert server["query"]["defines"] == ["IN_RING0"] and server == local
+        assert server["query"]["defines"] == ["IN_RING3"] and server == local
         text = {w: got[w, "text"].rstrip().rsplit("\n", 1) for w in ("server", "local")}  # (last line: timing)
         assert text["server"][0] == text["local"][0] and "u32TscScale" in text["server"][0]
         assert main(["trace", SYMBOL, "--to", "nothere", "--server", url]) == 1
