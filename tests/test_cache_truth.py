@@ -56,6 +56,23 @@ def check_cache_against_fresh_parse(cache: Path, known: dict[str, bytes]) -> int
     return len(rows)
 
 
+def edit_after_listing(monkeypatch, edit):
+    """Run ``edit()`` once, right after the first listing of a folder's files (hashed, not yet
+    parsed); returns the real ``DirSnapshot.files`` to put back."""
+    real_files = snapmod.DirSnapshot.files
+    done = []
+
+    def files_then_edit(self):
+        out = real_files(self)
+        if not done:
+            done.append(1)
+            edit()
+        return out
+
+    monkeypatch.setattr(snapmod.DirSnapshot, "files", files_then_edit)
+    return real_files
+
+
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_file_edited_after_listing_is_keyed_by_the_bytes_parsed(jobs, tmp_path, capsys, monkeypatch):
     """Each file is rewritten from version A to version B right after srcscan listed (hashed)
@@ -64,18 +81,8 @@ def test_file_edited_after_listing_is_keyed_by_the_bytes_parsed(jobs, tmp_path, 
     src, cache = tmp_path / "src", tmp_path / "cache"
     n = 30  # past PARALLEL_MIN_FILES: -j 2 parses in worker processes
     known = make_tree(src, n)
-    real_files = snapmod.DirSnapshot.files
-    done = []
-
-    def files_then_edit(self):
-        out = real_files(self)
-        if not done:
-            done.append(1)
-            for i in range(n):
-                (src / f"f{i}.c").write_bytes(version(i, "B"))
-        return out
-
-    monkeypatch.setattr(snapmod.DirSnapshot, "files", files_then_edit)
+    real_files = edit_after_listing(monkeypatch, lambda: [(src / f"f{i}.c").write_bytes(version(i, "B"))
+                                                          for i in range(n)])
     assert main(["index", "--src", str(src), "--cache", str(cache), "-j", jobs]) == 0
     monkeypatch.setattr(snapmod.DirSnapshot, "files", real_files)
     assert check_cache_against_fresh_parse(cache, known) == n
@@ -97,18 +104,8 @@ def test_trace_of_a_file_edited_after_listing_caches_a_graph_of_what_it_parsed(t
     not get the new bytes' graph."""
     src, cache = tmp_path / "src", tmp_path / "cache"
     make_tree(src, 3)
-    real_files = snapmod.DirSnapshot.files
-    done = []
-
-    def files_then_edit(self):
-        out = real_files(self)
-        if not done:
-            done.append(1)
-            (src / "f1.c").write_bytes(version(1, "B"))
-        return out
-
+    real_files = edit_after_listing(monkeypatch, lambda: (src / "f1.c").write_bytes(version(1, "B")))
     args = ["--src", str(src), "--cache", str(cache), "--scope", "full"]
-    monkeypatch.setattr(snapmod.DirSnapshot, "files", files_then_edit)
     assert main(["index", "--graph", *args[:4]]) == 0
     monkeypatch.setattr(snapmod.DirSnapshot, "files", real_files)
     capsys.readouterr()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from histories import SVN_URL, SVN_UUID, git, make_history
-from srcscan.cli import main
+from test_security import run  # noqa: E402  (main in-process, exit code and both streams)
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "srcscan" / "sample" / "tree"
@@ -21,13 +21,6 @@ NAME = "\x1b]0;pwned\x07\nFORGED\u202e"  # a title-setting escape, a line break,
 SUBJECT = "VMM: \x1b[2J evil\u202e subject"
 
 
-def run(argv, capsys):
-    try:
-        code = main(argv)
-    except SystemExit as e:
-        code = e.code
-    cap = capsys.readouterr()
-    return code, cap.out, cap.err
 
 
 def assert_inert(text: str, shown: str = "") -> None:

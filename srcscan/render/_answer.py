@@ -95,16 +95,18 @@ def fix_for(model: dict | None) -> tuple[str, str | None] | None:
         return None
     opt = settings().options.get(model.get("key")) if model.get("id") == "cfgm" else None
     fix = (opt["fix"], opt.get("note")) if opt else (str(model["override"]), None) if model.get("override") else None
-    if fix and model.get("id") == "cfgm" and model.get("key") == _drift_key():  # the value drift computes
-        tell = "srcscan drift VBox.log --actual-hz HZ computes the value"
+    key, tell = _drift_fix()
+    if fix and tell and model.get("id") == "cfgm" and model.get("key") == key:  # the value drift computes
         fix = (fix[0], f"{fix[1]}; {tell}" if fix[1] else tell)
     return fix
 
 
 @lru_cache(maxsize=1)
-def _drift_key() -> str | None:
-    """The config key whose value `srcscan drift` computes (queries/models/drift.toml [fix])."""
-    return (load_toml("models/drift.toml").get("fix") or {}).get("cfgm_key")
+def _drift_fix() -> tuple[str | None, str | None]:
+    """The config key whose value `srcscan drift` computes, and what a fix line for it adds
+    (queries/models/drift.toml [fix] cfgm_key, trace_hint)."""
+    fix = load_toml("models/drift.toml").get("fix") or {}
+    return fix.get("cfgm_key"), fix.get("trace_hint")
 
 
 def _row(n: dict, role: str) -> dict:
@@ -568,11 +570,4 @@ def best_chain(view: TraceView) -> list[tuple[dict, dict | None]]:
             total = (ups[s][0] if s in ups else 0) + (downs[s][0] if s in downs else 0)
             if best is None or total > best:
                 best, parts = total, [x[1] for x in (ups.get(s), downs.get(s)) if x]
-    out = []
-    for p in parts:
-        for i, nid in enumerate(p["nodes"]):
-            if out and i == 0:
-                continue
-            out.append((view.nodes.get(nid, {"id": nid, "label": nid}),
-                        view.edges.get(p["edges"][i - 1]) if i else None))
-    return out
+    return _join(parts, view)
