@@ -136,7 +136,7 @@ def run(args) -> int:
         from ..logs.observe import attach_log_values
 
         attach_log_values(doc, tr.analysis, args.log)
-    if analysis.scope == "full (graph built on demand)" and cache is not None:
+    if analysis.scope == "full (graph built on demand)" and cache is not None and analysis.building is None:
         build_in_background(args)
     if analysis.scope == HUGE_FULL:  # every file's facts read again for each new question
         note("hint: a running `srcscan serve` keeps these facts in memory; `srcscan trace NAME --server URL` "
