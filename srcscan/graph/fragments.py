@@ -25,6 +25,7 @@ from .compact import NODE_FIELDS
 _FIELDS = tuple(f for f in NODE_FIELDS if f != "model")  # every node's; a model node also has "model"
 
 FILE_SCOPE = "<file scope>"  # the fragment of initializers outside functions
+FORMAT = 1  # bump when a fragment's bytes change; part of the key its rows are stored under
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS gfrags (
@@ -107,13 +108,13 @@ class FragmentStore:
     """The fragments of one graph key in a fact cache database; writes are batched."""
 
     def __init__(self, db: sqlite3.Connection, gkey: str):
-        self.db, self.gkey = db, gkey
+        self.db, self.gkey = db, f"{gkey}:{FORMAT}"
         self.pending: list[tuple[str, str, bytes]] = []
         self.loaded = 0
         self.saved = 0
         try:
             db.executescript(SCHEMA)
-            self.have = {r[0] for r in db.execute("SELECT fid FROM gfrags WHERE gkey = ?", (gkey,))}
+            self.have = {r[0] for r in db.execute("SELECT fid FROM gfrags WHERE gkey = ?", (self.gkey,))}
         except sqlite3.DatabaseError:
             self.have = set()
             self.db = None
@@ -156,6 +157,6 @@ class FragmentStore:
 
 def drop(db: sqlite3.Connection, gkey: str) -> None:
     try:
-        db.execute("DELETE FROM gfrags WHERE gkey = ?", (gkey,))
+        db.execute("DELETE FROM gfrags WHERE gkey LIKE ?", (gkey + ":%",))
     except sqlite3.DatabaseError:
         pass
