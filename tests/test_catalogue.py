@@ -155,8 +155,9 @@ def tampered_cache(tmp: Path, *tables: str) -> Path:
     import sqlite3
 
     c = tmp / "cache"
-    for _ in range(2):  # the first trace answers on demand, the second stores the whole graph
-        assert main(["trace", SYM, "--cache", str(c), "--format", "json", "-o", str(tmp / "warm.json")]) == 0
+    # a trace answers on demand (its functions kept as fragments); index --graph stores the whole graph
+    assert main(["trace", SYM, "--cache", str(c), "--format", "json", "-o", str(tmp / "warm.json")]) == 0
+    assert main(["index", "--graph", "--cache", str(c)]) == 0
     db = sqlite3.connect(c / "facts.sqlite")
     for table in tables:
         if table == "graphs":  # no cached graph: the next run must read (damaged) facts
@@ -174,8 +175,8 @@ def cache_after_sql(tmp: Path, sql: str, why_not: bool = False) -> Path:
     import sqlite3
 
     c = tmp / "cache"
-    for _ in range(2):
-        assert main(["trace", SYM, "--cache", str(c), "--format", "json", "-o", str(tmp / "warm.json")]) == 0
+    assert main(["trace", SYM, "--cache", str(c), "--format", "json", "-o", str(tmp / "warm.json")]) == 0
+    assert main(["index", "--graph", "--cache", str(c)]) == 0
     if why_not:
         assert main(["why-not", SYM, "cTSCTicksPerSecond", "--cache", str(c), "-o", str(tmp / "whynot.txt")]) == 0
     db = sqlite3.connect(c / "facts.sqlite")

@@ -127,8 +127,10 @@ def run(args) -> int:
         doc = tr.to_json(full=full)  # rebuilds a cached graph found damaged
         if tr.rebuilt:
             note(f"warning: {tr.rebuilt}")
-        if kept is not None:
-            _keep_answer(kept, cache, doc, warnings)
+        if kept is not None:  # (not what the cache said of itself this time: set aside, a failed write)
+            now = set(cache.warnings)
+            _keep_answer(kept, cache, {**doc, "warnings": [w for w in doc.get("warnings", []) if w not in now]},
+                         [w for w in warnings if w not in now])
     finally:
         if cache is not None:
             cache.close()
