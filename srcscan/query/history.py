@@ -257,6 +257,8 @@ class Evaluator:
             return
         self.fanned = run_parallel(self.source, todo, self.query, str(self.cache.folder), self.graph, self.unreadable,
                                    max(self.jobs, 2), self.cluster)
+        self.parsed += self.fanned["parsed"]  # (files a worker parsed; what it reused, the walk counts again)
+        self.preparsed += self.fanned["parsed"]
 
     def at(self, ref) -> Point:
         if ref in self.points:

@@ -74,9 +74,15 @@ def analyse_scope(snapshot: Snapshot, symbol: str, to: str | None = None, cache:
         a.rebuild = rebuild
         return a
 
+    rebuilt_for: set[str] = set()  # files whose damaged facts were parsed again
+
     def rebuild(damage: graphstore.DamagedGraph | DamagedFacts) -> Analysis:
         """Drop the damaged graph (or a file's damaged facts) and build it again from the facts
         (and cache it anew)."""
+        if isinstance(damage, DamagedFacts):
+            if damage.file in rebuilt_for:
+                raise damage
+            rebuilt_for.add(damage.file)
         fc = FactCache(cache.folder) if cache is not None else None  # the caller's may be closed by now
         try:
             if fc is not None and damage.gkey:
@@ -87,7 +93,9 @@ def analyse_scope(snapshot: Snapshot, symbol: str, to: str | None = None, cache:
         finally:
             if fc is not None:
                 fc.close()
-        a.rebuild = None  # once: a graph damaged again is an error, not a loop
+        # once: a graph damaged again is an error, not a loop; facts found damaged while a graph
+        # built on demand reads them may be another file's next (each file once)
+        a.rebuild = rebuild if isinstance(damage, DamagedFacts) else None
         a.warnings.append(f"{damage}; rebuilt the flow graph")
         return a
 
