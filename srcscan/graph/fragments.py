@@ -16,6 +16,7 @@ replaced by what reports read of it (its code, guards' text and #if conditions:
 """
 from __future__ import annotations
 
+import io
 import pickle
 import sqlite3
 import zlib
@@ -80,8 +81,11 @@ def merge(g, data: bytes) -> list[int]:
     """Add a fragment to ``g`` (a networkx DiGraph, filled through its dicts: thousands of
     fragments a question); returns the indexes of its function's unresolved indirect calls.
     Raises ValueError when the bytes are not a fragment this version wrote."""
-    try:
-        node_rows, edges, unresolved = pickle.loads(zlib.decompress(data))
+    try:  # plain data only (a tampered cache must not run code): no class may be loaded
+        node_rows, edges, unresolved = _PlainUnpickler(io.BytesIO(zlib.decompress(data))).load()
+        if not all(type(x) is tuple and len(x) == 3 for x in node_rows) or \
+                not all(type(x) is tuple and len(x) == 4 and type(x[3]) is tuple and len(x[3]) == 8 for x in edges):
+            raise ValueError("not a fragment")
     except Exception as e:  # damaged or foreign: the caller builds the function instead
         raise ValueError(f"unreadable graph fragment ({e})") from e
     nodes, succ, pred = g._node, g._succ, g._pred
@@ -102,6 +106,11 @@ def merge(g, data: bytes) -> list[int]:
         elif at not in d["ev"]:
             d["ev"][at] = ev
     return list(unresolved)
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):  # tuples, lists, dicts, str, int, None only
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a graph fragment")
 
 
 class FragmentStore:
