@@ -192,7 +192,9 @@ def _answer_kept(name: str, cache, args) -> bool:
     cache.close()
     warn_all(warnings)
     note("scope: the same question on the same files was answered before; its answer is reused")
-    doc["stats"] = {**doc["stats"], "seconds": round(time.perf_counter() - t0, 3), "answer_reused": True}
+    files = doc["stats"].get("files")  # (this run parsed nothing: every file's answer came from the cache)
+    doc["stats"] = {**doc["stats"], "seconds": round(time.perf_counter() - t0, 3), "answer_reused": True,
+                    **({"parsed": 0, "reused": files} if isinstance(files, int) else {})}
     _show(doc, args)
     return True
 
