@@ -149,15 +149,20 @@ def corrupt_cache(tmp: Path) -> Path:
     return c
 
 
+DROP_KEPT_ANSWERS = "DELETE FROM blobs WHERE name LIKE 'trace-doc:%' OR name LIKE 'whynot-doc:%'"
+
+
 def tampered_cache(tmp: Path, *tables: str) -> Path:
     """A cache filled by a real run, then the ``data`` of every row of ``table`` replaced by
     bytes that are neither zlib nor pickle (a bad disk, a foreign writer)."""
     import sqlite3
 
     c = tmp / "cache"
-    for _ in range(2):  # the first trace answers on demand, the second stores the whole graph
-        assert main(["trace", SYM, "--cache", str(c), "--format", "json", "-o", str(tmp / "warm.json")]) == 0
+    # a trace answers on demand (its functions kept as fragments); index --graph stores the whole graph
+    assert main(["trace", SYM, "--cache", str(c), "--format", "json", "-o", str(tmp / "warm.json")]) == 0
+    assert main(["index", "--graph", "--cache", str(c)]) == 0
     db = sqlite3.connect(c / "facts.sqlite")
+    db.execute(DROP_KEPT_ANSWERS)  # (the next run reads the stored graph and facts, not the answer kept)
     for table in tables:
         if table == "graphs":  # no cached graph: the next run must read (damaged) facts
             db.execute("DELETE FROM graphs")
@@ -174,11 +179,12 @@ def cache_after_sql(tmp: Path, sql: str, why_not: bool = False) -> Path:
     import sqlite3
 
     c = tmp / "cache"
-    for _ in range(2):
-        assert main(["trace", SYM, "--cache", str(c), "--format", "json", "-o", str(tmp / "warm.json")]) == 0
+    assert main(["trace", SYM, "--cache", str(c), "--format", "json", "-o", str(tmp / "warm.json")]) == 0
+    assert main(["index", "--graph", "--cache", str(c)]) == 0
     if why_not:
         assert main(["why-not", SYM, "cTSCTicksPerSecond", "--cache", str(c), "-o", str(tmp / "whynot.txt")]) == 0
     db = sqlite3.connect(c / "facts.sqlite")
+    db.execute(DROP_KEPT_ANSWERS)
     db.executescript(sql)
     db.commit()
     db.close()

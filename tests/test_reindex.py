@@ -90,11 +90,9 @@ def test_index_graph_really_caches_the_flow_graph(tmp_path, capsys, monkeypatch)
     assert main(["trace", "cTscTicksPerSecond", "--cache", cache, "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert any(n["id"] == "source:cfgm:/TM/TSCTicksPerSecond" for n in doc["nodes"])
-    # the guard is real: another configuration has no cached graph; its first trace answers on
-    # demand, the second builds the whole graph, which is caught
-    assert main(["trace", "cTscTicksPerSecond", "--cache", cache, "-D", "IN_RING3", "--debug"]) == 0
+    # the guard is real: another configuration has no cached graph; building it is caught
     with pytest.raises(AssertionError, match="did not cache"):
-        main(["trace", "cTscTicksPerSecond", "--cache", cache, "-D", "IN_RING3", "--debug"])
+        main(["index", "--graph", "--cache", cache, "-D", "IN_RING3", "--debug"])
 
 
 def _run_on_a_terminal(env_extra: dict) -> bytes:
@@ -128,28 +126,36 @@ def test_no_color_is_honoured_on_a_terminal():
     assert b"\x1b[" not in plain and b"UPSTREAM" in plain
 
 
-def test_the_first_trace_answers_on_demand_and_a_later_one_stores_the_graph(tmp_path, capsys, monkeypatch):
-    """Issue 17: a first trace does not wait for the whole graph; the next one builds and
-    stores it; after that traces load it. The answer is the same each time."""
-    cache = str(tmp_path / "c")
-    argv = ["trace", "cTscTicksPerSecond", "--cache", cache, "--format", "json"]
-
-    def run():
-        assert main(argv) == 0
-        doc = json.loads(capsys.readouterr().out)
-        return doc["stats"]["scope"], sorted(tuple(p["nodes"]) for p in doc["paths"])
-
-    first = run()
-    assert first[0] == "full (graph built on demand)"
-    second = run()
-    assert second == ("full", first[1])
+def test_every_question_reuses_the_functions_the_ones_before_built(tmp_path, capsys, monkeypatch):
+    """Issue 34: no question builds the whole graph it did not ask for. A first trace answers
+    on demand and stores each function it built as a fragment; a later question on the same
+    files loads those and builds only what is new (the same question: nothing), with the
+    answer of a graph built from scratch. Only `index --graph` builds the whole graph."""
+    import srcscan.graph.demand as demand
     import srcscan.graph.flow as flow
 
-    def no_building(*a, **k):
-        raise AssertionError("the second trace did not store the graph")
+    def run(*extra, cache=str(tmp_path / "c")):
+        built.clear()
+        assert main(["trace", *extra, *(["--cache", cache] if cache else ["--no-cache"]), "--format", "json",
+                     "--paths"]) == 0
+        doc = json.loads(capsys.readouterr().out)
+        return doc["stats"]["scope"], sorted(tuple(p["nodes"]) for p in doc["paths"]), list(built)
 
-    monkeypatch.setattr(flow, "build_graph", no_building)
-    assert run() == ("full", first[1])
+    built = []
+    whole = {q: run(q, cache=None)[1] for q in ("cTscTicksPerSecond", "u32TscScale")}  # the whole graph's answers
+    monkeypatch.setattr(flow, "build_graph", lambda *a, **k: (_ for _ in ()).throw(AssertionError("whole graph")))
+    real = flow.FlowBuilder._function
+    monkeypatch.setattr(flow.FlowBuilder, "_function", lambda self, fn: (built.append(fn.key), real(self, fn))[1])
+    first = run("cTscTicksPerSecond")
+    assert first[:2] == ("full (graph built on demand)", whole["cTscTicksPerSecond"]) and first[2]
+    # the same question asked again with another view: every function it needs is stored
+    again = run("cTscTicksPerSecond", "--direction", "down")
+    assert again[2] == [] and again[1] and set(again[1]) <= set(first[1])
+    alone = run("u32TscScale", cache=str(tmp_path / "other"))  # asked first, on a cache of its own
+    other = run("u32TscScale")
+    assert other[1] == alone[1] == whole["u32TscScale"]
+    assert len(other[2]) < len(alone[2])  # built only what the first question did not
+    assert not set(other[2]) & set(first[2])
 
 
 def test_on_a_terminal_the_whole_graph_is_built_in_the_background(tmp_path, capsys, monkeypatch):
@@ -172,13 +178,29 @@ def test_on_a_terminal_the_whole_graph_is_built_in_the_background(tmp_path, caps
     argv, kw = started[0]
     assert argv[1:5] == ["-m", "srcscan", "index", "--graph"] and kw.get("start_new_session")
     assert argv[argv.index("--cache") + 1] == cache and argv[argv.index("-D") + 1] == "IN_RING3"
-    assert main(argv[3:]) == 0  # what the background process runs
+    # while it runs (its pid is kept under the graph's key), a question says so and answers on
+    # demand from what is ready, the functions the first question stored
+    from srcscan.extract.cache import FactCache
+    from srcscan.query.analysis import BUILDING
+
+    fc = FactCache(cache)
+    gkeys = [r[0] for r in fc.db.execute("SELECT DISTINCT gkey FROM gfrags")]
+    assert len(gkeys) == 1
+    fc.put_blob(BUILDING + gkeys[0].rsplit(":", 1)[0], str(os.getpid()).encode())
+    fc.close()
+    q = ["trace", "cTscTicksPerSecond", "--cache", cache, "-D", "IN_RING3", "--format", "json", "--direction"]
+    assert main(q + ["up"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["stats"]["scope"] == "full (graph built on demand)"
+    assert f"background `srcscan index --graph` (pid {os.getpid()}) is building" in err
+    assert main(argv[3:]) == 0  # what the background process runs (it clears the mark when done)
     capsys.readouterr()
     import srcscan.graph.flow as flow
 
     monkeypatch.setattr(flow, "build_graph", lambda *a, **k: (_ for _ in ()).throw(AssertionError("built again")))
-    assert main(["trace", "cTscTicksPerSecond", "--cache", cache, "-D", "IN_RING3", "--format", "json"]) == 0
-    assert json.loads(capsys.readouterr().out)["stats"]["scope"] == "full"
+    assert main(q + ["down"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["stats"]["scope"] == "full" and "background" not in err
     assert len(started) == 1  # nothing more to build
     # scripts and tests (no terminal) never start one
     monkeypatch.setattr(sys.stdin, "isatty", lambda: False, raising=False)

@@ -144,17 +144,30 @@ void copyIn(void)
     ["TM.cTSCTicksPerSecond", "TMCpuTicksPerSecond()", "--src", str(FLOWS / "preproc.c")],
 ])
 def test_warm_why_not_from_the_stored_graph_says_what_the_first_run_said(args, tmp_path, capsys):
-    """The first run answers on a graph built on demand, the second builds and stores the whole
-    graph with why-not's record, the third reads only those: all three say the same."""
+    """The first run answers on a graph built on demand (storing the functions it built), the
+    second on the functions the first stored; after `index --graph` stores the whole graph with
+    why-not's record, the third reads only those: all three say the same."""
     if "BRANCH_C" in args:
         (tmp_path / "branch.c").write_text(BRANCH_C)
         args = [str(tmp_path / "branch.c") if a == "BRANCH_C" else a for a in args]
+    import sqlite3
+
     docs = []
-    for _ in range(3):
+    for i in range(4):
+        if i == 2:
+            assert main(["index", "--graph", *args[2:], "--cache", str(tmp_path / "cache")]) == 0
+            capsys.readouterr()
+        if 0 < i < 3:  # (the fourth run: the answer the third kept)
+            db = sqlite3.connect(tmp_path / "cache" / "facts.sqlite")
+            db.execute("DELETE FROM blobs WHERE name LIKE 'whynot-doc:%'")
+            db.commit()
+            db.close()
         rc = main(["why-not", *args, "--cache", str(tmp_path / "cache"), "--format", "json"])
-        docs.append((rc, json.loads(capsys.readouterr().out)))
+        out, err = capsys.readouterr()
+        docs.append((rc, json.loads(out)))
+        assert ("answer is reused" in err) == (i == 3)
     assert docs[0][0] == 0 and docs[0][1]["reasons"]
-    assert docs[1] == docs[0] and docs[2] == docs[0]
+    assert docs[1] == docs[0] and docs[2] == docs[0] and docs[3] == docs[0]
     from srcscan.extract.cache import FactCache
 
     fc = FactCache(tmp_path / "cache")

@@ -17,6 +17,8 @@ examples:
   srcscan history cTscTicksPerSecond --range v4.3.26..v5.0.0 --format json -o tsc-history.json
   srcscan history cTscTicksPerSecond --range 2..9 --svn file:///srv/svn/vbox/trunk
   srcscan history cTscTicksPerSecond --range r55000..r56000 --format html -o reports/tsc-history.html
+  srcscan history cTscTicksPerSecond --range r55000..r56000 -j 4        # 4 revisions at a time
+  srcscan history cTscTicksPerSecond --range r55000..r56000 --cluster tcp://sched:8786
 
 exit codes: 0 changes listed, 1 no change in the range, 2 usage or input error."""
 
@@ -24,6 +26,10 @@ exit codes: 0 changes listed, 1 no change in the range, 2 usage or input error."
 def register(p) -> None:
     _history.register_common(p)
     p.add_argument("--range", required=True, metavar="A..B", help="revisions after A up to and including B")
+    p.add_argument("--cluster", metavar="ADDRESS",
+                   help="trace the revisions on a Dask cluster: a scheduler's address (tcp://host:8786; every worker "
+                        "must reach the --cache folder) or local:N for N local worker processes (pip install "
+                        "'srcscan[cluster]'); without it, -j N (N > 1) traces them on N local processes")
 
 
 def run(args) -> int:
@@ -34,4 +40,5 @@ def run(args) -> int:
     if not sep or not a or not b or b.startswith("."):
         raise UsageError(f"--range {args.range!r}: write it as A..B (for example r55000..r56000)")
     q = _history.query(args)
-    return _history.run_with(args, lambda src, cache: history(src, q, a, b, cache, args.jobs))
+    return _history.run_with(args, lambda src, cache: history(src, q, a, b, cache, args.jobs,
+                                                                  cluster=args.cluster))

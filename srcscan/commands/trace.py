@@ -127,8 +127,10 @@ def run(args) -> int:
         doc = tr.to_json(full=full)  # rebuilds a cached graph found damaged
         if tr.rebuilt:
             note(f"warning: {tr.rebuilt}")
-        if kept is not None:
-            _keep_answer(kept, cache, doc, warnings)
+        if kept is not None:  # (not what the cache said of itself this time: set aside, a failed write)
+            now = set(cache.warnings)
+            _keep_answer(kept, cache, {**doc, "warnings": [w for w in doc.get("warnings", []) if w not in now]},
+                         [w for w in warnings if w not in now])
     finally:
         if cache is not None:
             cache.close()
@@ -136,7 +138,7 @@ def run(args) -> int:
         from ..logs.observe import attach_log_values
 
         attach_log_values(doc, tr.analysis, args.log)
-    if analysis.scope == "full (graph built on demand)" and cache is not None:
+    if analysis.scope == "full (graph built on demand)" and cache is not None and analysis.building is None:
         build_in_background(args)
     if analysis.scope == HUGE_FULL:  # every file's facts read again for each new question
         note("hint: a running `srcscan serve` keeps these facts in memory; `srcscan trace NAME --server URL` "
@@ -190,7 +192,9 @@ def _answer_kept(name: str, cache, args) -> bool:
     cache.close()
     warn_all(warnings)
     note("scope: the same question on the same files was answered before; its answer is reused")
-    doc["stats"] = {**doc["stats"], "seconds": round(time.perf_counter() - t0, 3), "answer_reused": True}
+    files = doc["stats"].get("files")  # (this run parsed nothing: every file's answer came from the cache)
+    doc["stats"] = {**doc["stats"], "seconds": round(time.perf_counter() - t0, 3), "answer_reused": True,
+                    **({"parsed": 0, "reused": files} if isinstance(files, int) else {})}
     _show(doc, args)
     return True
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import zlib
 
 from .. import cli
 
@@ -42,15 +43,23 @@ def run(args) -> int:
     snap, why = cli.open_sources(args)
     config = cli.config_from(args)
     cache = cli.open_cache(args)
+    kept = None if cache is None else answer_key(snap, cache, config, not args.no_control,
+                                                 (args.source, args.target, bool(args.ignore_case)))
+    doc = _kept(cache, kept)
     try:
-        if cache is None:  # nothing to keep a whole graph in: build only what the question reaches
+        if doc is not None:
+            pass
+        elif cache is None:  # nothing to keep a whole graph in: build only what the question reaches
             analysis = analyse_demand(snap, None, args.jobs, config, not args.no_control, why)
         elif too_big_for_a_graph(snap, cache):  # (a whole checkout: never the whole graph)
             analysis = analyse_every_file(snap, cache, args.jobs, config, not args.no_control, why)
         else:
             analysis = analyse(snap, cache, args.jobs, config, not args.no_control, why, demand_first=True)
-        doc = explain(analysis, cache, args.source, args.target, config, not args.no_control, args.ignore_case,
-                      jobs=args.jobs)
+        if doc is None:
+            doc = explain(analysis, cache, args.source, args.target, config, not args.no_control,
+                          args.ignore_case, jobs=args.jobs)
+            if kept is not None:
+                cache.put_blob(kept, zlib.compress(json.dumps(doc).encode(), 1))
     finally:
         if cache is not None:
             cache.close()
@@ -58,3 +67,35 @@ def run(args) -> int:
     text = json.dumps(doc, indent=2) + "\n" if args.format == "json" else render_text(doc)
     cli.emit(text, args.output)
     return 1 if doc["path_exists"] else 0
+
+
+ANSWER = "whynot-doc:1:"  # cache blob name prefix of a kept why-not answer (bump when the answer changes)
+
+
+def answer_key(snap, cache, config, control: bool, question: tuple) -> str:
+    """Where the answer to one why-not question is kept: keyed by every file's content, the
+    configuration, the tool's versions (the graph key) and the question."""
+    import hashlib
+
+    from ..extract.index import snapshot_files
+    from ..query.analysis import _graph_key
+
+    what = (_graph_key(snapshot_files(snap, cache), config, control), question)
+    return ANSWER + hashlib.sha1(repr(what).encode()).hexdigest()
+
+
+def _kept(cache, name: str | None) -> dict | None:
+    """A kept answer (said on stderr), or None: none, or not one this version wrote (asked again)."""
+    if name is None:
+        return None
+    from ..util import loads_json, note
+
+    try:
+        doc = loads_json(zlib.decompress(cache.get_blob(name) or b""))
+    except (ValueError, TypeError, zlib.error):
+        return None
+    if not isinstance(doc, dict) or not isinstance(doc.get("path_exists"), bool) or \
+            not isinstance(doc.get("reasons"), list):
+        return None
+    note("why-not: the same question on the same files was answered before; its answer is reused")
+    return doc

@@ -129,6 +129,7 @@ class FactCache:
         # one's too); None: off
         self.memo: dict[str, FileFacts] | None = None
         self.usable = True  # False: running on an in-memory stand-in (the folder is not writable)
+        self.before_close: list = []  # called by close() before the database is closed
         self.db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -285,6 +286,12 @@ class FactCache:
         except sqlite3.DatabaseError as e:
             self.warnings.append(f"cache write failed ({e})")
 
+    def drop_blob(self, name: str) -> None:
+        try:
+            self.db.execute("DELETE FROM blobs WHERE name = ?", (name,))
+        except sqlite3.DatabaseError:
+            pass
+
     def load_stat_keys(self, snapshot) -> None:
         """Give a folder snapshot the content keys of files unchanged since an earlier run."""
         if not hasattr(snapshot, "stat_keys"):
@@ -314,6 +321,12 @@ class FactCache:
                 pass
 
     def close(self) -> None:
+        hooks, self.before_close = getattr(self, "before_close", []), []
+        for hook in hooks:  # e.g. graph fragments built on demand, written in one transaction
+            try:
+                hook()
+            except Exception:  # nothing lost but reuse: the next run builds them again
+                pass
         try:
             self.db.close()
         except sqlite3.Error:

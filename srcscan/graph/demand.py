@@ -31,6 +31,7 @@ from collections import defaultdict
 from typing import Iterator
 
 from .flow import FlowBuilder, canonical
+from .fragments import FILE_SCOPE, FragmentStore, Recorder, encode, merge
 from .compact import NODE_FIELDS, GraphView, names_node
 from ..extract.keys import function_keys
 from ..extract.records import Function
@@ -48,8 +49,9 @@ class DemandGraph(GraphView):
     """Same read API as graphstore.CompactGraph, over a FlowBuilder that builds functions as
     nodes are asked about."""
 
-    def __init__(self, builder: FlowBuilder):
+    def __init__(self, builder: FlowBuilder, store: FragmentStore | None = None):
         b = self.b = builder
+        self.store = store  # functions built by earlier questions on the same files, and where new ones go
         self.g = b.g
         cfg = b.o.config
         b.prepare()
@@ -93,7 +95,10 @@ class DemandGraph(GraphView):
         for f, m in b.m.sink_fields.items():
             self._model_fields[m.id].add(f.split(".", 1)[1])
         self.total_functions = sum(len(v) for v in b.p.functions.values())
-        b.build_file_scope()
+        self._fid = {id(fn): f"{k}#{i}" for k, defs in b.p.functions.items() for i, fn in enumerate(defs)} \
+            if store is not None else {}
+        if store is None or not self._load(FILE_SCOPE, None):
+            self._record(FILE_SCOPE, None, b.build_file_scope)
         for fn in eager:
             self._build(fn)
 
@@ -102,7 +107,49 @@ class DemandGraph(GraphView):
         if id(fn) not in self._built:
             self._built.add(id(fn))
             self.functions_built += 1
-            self.b._function(fn)
+            if self.store is None:
+                self.b._function(fn)
+                return
+            fid = self._fid[id(fn)]
+            if not self._load(fid, fn):
+                self._record(fid, fn, lambda: self.b._function(fn))
+
+    def _load(self, fid: str, fn: Function | None) -> bool:
+        """Merge the stored fragment ``fid`` into the graph (False: none, or unreadable)."""
+        st = self.store
+        data = st.get(fid)
+        if data is None:
+            return False
+        try:
+            unresolved = merge(self.g, data)
+            if fn is not None:
+                self.b.unresolved_indirect.extend((fn.key, fn.calls[i]) for i in unresolved)
+        except (ValueError, IndexError, TypeError):
+            st.forget(fid)  # built again (and stored anew)
+            return False
+        st.loaded += 1
+        return True
+
+    def _record(self, fid: str, fn: Function | None, build) -> None:
+        """Build one function (or the file scope) and store what it added as a fragment."""
+        b, st = self.b, self.store
+        if st is None:
+            build()
+            return
+        rec = b.recorder = Recorder()
+        n0 = len(b.unresolved_indirect)
+        try:
+            build()
+        finally:
+            b.recorder = None
+        calls = {id(c): i for i, c in enumerate(fn.calls)} if fn is not None else {}
+        unresolved = [calls[id(c)] for _, c in b.unresolved_indirect[n0:] if id(c) in calls]
+        st.put(fid, encode(self.g, rec, unresolved))
+
+    def flush(self) -> None:
+        """Write the fragments built since the last flush (FactCache.close calls this)."""
+        if self.store is not None:
+            self.store.flush()
 
     def _build_key(self, key: str) -> None:
         if key not in self._keys_done:

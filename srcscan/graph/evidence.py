@@ -27,9 +27,12 @@ def steps_of(acc: Access) -> list:
 def evidence_dict(ev: tuple) -> dict:
     """One piece of evidence as reports read it, from the tuple FlowBuilder._edge keeps."""
     kind, file, line, col, stmt, function, via, indirect = ev
-    return {"kind": kind, "file": file, "line": line, "column": col, "code": stmt.code, "function": function,
-            "guards": [g.text for g in stmt.guards], "preproc": list(stmt.preproc), "via": via,
-            "indirect": indirect}
+    if type(stmt) is tuple:  # (code, guards' text, #if conditions): a stored graph fragment's (fragments.py)
+        code, guards, preproc = stmt
+    else:
+        code, guards, preproc = stmt.code, [g.text for g in stmt.guards], stmt.preproc
+    return {"kind": kind, "file": file, "line": line, "column": col, "code": code, "function": function,
+            "guards": list(guards), "preproc": list(preproc), "via": via, "indirect": indirect}
 
 
 def canonical(ev: dict) -> tuple[str, list[dict]]:

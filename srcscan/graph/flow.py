@@ -52,11 +52,14 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         self._slot_names: dict[str, set[str]] | None = None
         self._at = None  # the statement being built: where its reads of locals look for definitions
         self.alias_nodes: set[str] = set()  # fields of per-object structs: which object cannot be told
+        self.recorder = None  # set while one function is built for the fragment store (fragments.py)
 
     # ------------------------------------------------------------------ nodes
     def _node(self, nid: str, **attrs) -> str:
         if nid not in self.g:
             self.g.add_node(nid, **attrs)
+        if self.recorder is not None:
+            self.recorder.node(nid)
         return nid
 
     def var_node(self, acc: Access, fn: Function | None, file: str) -> str | None:
@@ -156,6 +159,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             info["override"] = shell_command(model.override, node=node, key=k, function=function)
         if nid in self.g:
             self.g.nodes[nid]["model"] = info
+            if self.recorder is not None:
+                self.recorder.node(nid)
             return nid
         return self._node(nid, kind=role, label=f"{model.id}:{key}", name=key, owner=None, file=None, line=None,
                           ambiguous=False, model=info)
@@ -181,6 +186,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             self.g.add_edge(src, dst, ev={at: ev})
         elif at not in d["ev"]:  # one statement is one piece of evidence
             d["ev"][at] = ev
+        if self.recorder is not None:
+            self.recorder.edge(src, dst, at)
 
     def finish(self) -> nx.DiGraph:
         """Give every edge its evidence in a fixed order and its kind, independent of the order

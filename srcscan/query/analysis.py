@@ -32,6 +32,7 @@ class Analysis:
     warnings: list[str] = field(default_factory=list)
     scope: str = "full"
     gkey: str = ""  # the cached graph's key (why-not's stored record is named after it)
+    building: int | None = None  # the pid of a background `index --graph` building this graph, if one runs
     # called with a DamagedGraph when the cached graph turns out unreadable while a trace reads
     # it: returns the analysis built again (set by lazy.analyse_scope)
     rebuild: Callable[[graphstore.DamagedGraph], "Analysis"] | None = field(default=None, repr=False)
@@ -57,22 +58,17 @@ def _graph_key(keys: list[tuple[str, str]], config: Config, control: bool) -> st
 
 def analyse(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, config: Config | None = None,
             control: bool = True, why: str = "", need_program: bool = False, demand_first: bool = False) -> Analysis:
-    """Facts and flow graph of a snapshot. With ``demand_first`` (what a trace asks for) and a
-    cache holding no graph yet, the first query answers from a graph built on demand (only the
-    functions its slice reaches: about the cost of the parse) and notes that the graph is
-    wanted; the next query builds the whole graph once and stores it for every later one."""
+    """Facts and flow graph of a snapshot. With ``demand_first`` (what a trace or why-not asks
+    for) and a cache holding no whole graph, the question answers from a graph built on demand
+    (only the functions its slice reaches), and every function built is stored as a fragment:
+    the next question loads those and builds only what is new. No question builds the whole
+    graph; ``srcscan index --graph`` does, for those who want it up front."""
     config = config or Config()
     with paused_gc():
         if demand_first and cache is not None and not need_program:
             gkey = _graph_key(snapshot_files(snapshot, cache), config, control)
-            want = "want:" + gkey
-            if not graphstore.exists(cache.db, gkey) and cache.get_blob(want) is None:
-                a = analyse_demand(snapshot, cache, jobs, config, control, why)
-                try:
-                    cache.put_blob(want, b"1")
-                except Exception:  # nothing lost: the next query answers on demand too
-                    pass
-                return a
+            if not graphstore.exists(cache.db, gkey):
+                return analyse_demand(snapshot, cache, jobs, config, control, why, keep=True)
         return _analyse(snapshot, cache, jobs, config, control, why, need_program)
 
 
@@ -92,6 +88,19 @@ def _analyse(snapshot, cache, jobs, config, control, why, need_program, cache_fa
                             warnings=list(skipped[0] if skipped else []) + list(snapshot.warnings) + cache.warnings)
             return Analysis(snapshot, g, st, why, functions, excluded, gkey=gkey,
                             program_loader=lambda: Program(index(snapshot, cache, jobs)[0]))
+    if cache is not None:  # (a question asked meanwhile says so, and answers on demand)
+        import os
+
+        cache.put_blob(BUILDING + gkey, str(os.getpid()).encode())
+    try:
+        return _build_whole(snapshot, cache, jobs, config, control, why, gkey, files, cache_facts, t0)
+    finally:
+        if cache is not None:
+            cache.drop_blob(BUILDING + gkey)
+
+
+def _build_whole(snapshot, cache, jobs, config, control, why, gkey, files, cache_facts, t0) -> Analysis:
+    from ..graph import fragments
     from ..graph.flow import BuildOptions, build_graph
     from .whynot_ctx import PREFIX, record
 
@@ -107,6 +116,7 @@ def _analyse(snapshot, cache, jobs, config, control, why, need_program, cache_fa
             left_out = [w for f in facts.values() for w in skip_warnings(f)]
             graphstore.save(cache.db, gkey, g, (functions, builder.excluded, left_out))
             cache.put_blob(PREFIX + gkey, record(program, builder, builder.m, config))  # for why-not
+            fragments.drop(cache.db, gkey)  # (the whole graph answers every question now)
         except Exception as e:  # the trace is fine without a cached graph
             st.warnings.append(f"could not cache the flow graph ({e})")
     st.seconds = time.perf_counter() - t0
@@ -114,9 +124,12 @@ def _analyse(snapshot, cache, jobs, config, control, why, need_program, cache_fa
 
 
 def analyse_demand(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, config: Config | None = None,
-                   control: bool = True, why: str = "") -> Analysis:
-    """Facts of every file, but a flow graph built only as far as traces ask (demand.py): for
-    one-off traces of many revisions (history). Nothing but facts is cached."""
+                   control: bool = True, why: str = "", keep: bool = False) -> Analysis:
+    """Facts of every file, but a flow graph built only as far as queries ask (demand.py).
+    With ``keep`` (and a cache), the functions built are stored as graph fragments keyed by
+    the graph key and those earlier questions stored are loaded instead of built (the
+    fragments are written when the cache is closed); without it (history's one-off traces
+    of many revisions) nothing but facts is cached."""
     from ..graph.demand import DemandGraph
     from ..graph.flow import BuildOptions, FlowBuilder
 
@@ -124,8 +137,39 @@ def analyse_demand(snapshot: Snapshot, cache: FactCache | None = None, jobs: int
     config = config or Config()
     facts, st = index(snapshot, cache, jobs)
     program = Program(facts)
-    g = DemandGraph(FlowBuilder(program, options=BuildOptions(config=config, control=control)))
+    store, gkey, busy = None, "", None
+    if keep and cache is not None and cache.usable:
+        from ..graph.fragments import FragmentStore
+
+        files = snapshot_files(snapshot, cache)
+        gkey = _graph_key([(p, st.rekeyed.get(p, k)) for p, k in files], config, control)
+        store = FragmentStore(cache.db, gkey)
+        if (busy := building_whole_graph(cache, gkey)) is not None:
+            st.warnings.append(f"a background `srcscan index --graph` (pid {busy}) is building the whole flow "
+                               f"graph; this question uses the {len(store.have)} function(s) earlier questions "
+                               "stored and builds the rest on demand")
+    g = DemandGraph(FlowBuilder(program, options=BuildOptions(config=config, control=control)), store)
+    if store is not None:
+        cache.before_close.append(g.flush)
     st.seconds = time.perf_counter() - t0
-    a = Analysis(snapshot, g, st, why, program.stats()["functions"], 0, program)
+    a = Analysis(snapshot, g, st, why, program.stats()["functions"], 0, program, building=busy)
     a.scope = "full (graph built on demand)"
     return a
+
+
+BUILDING = "building-graph:"  # blob name prefix: the pid of an `index --graph` building that graph
+
+
+def building_whole_graph(cache: FactCache, gkey: str) -> int | None:
+    """The pid of a live process building the whole graph ``gkey`` (index --graph), or None."""
+    import os
+
+    blob = cache.get_blob(BUILDING + gkey)
+    try:
+        pid = int(blob or b"0")
+        if pid <= 0:
+            return None
+        os.kill(pid, 0)
+    except (ValueError, OSError):
+        return None
+    return pid

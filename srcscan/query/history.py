@@ -135,6 +135,8 @@ class Evaluator:
         self.preparsed = 0  # of ``parsed``: by preindex, before the revisions were traced
         self._snaps: dict = {}  # snapshots listed by preindex, used once by ``at``
         self.t0 = time.perf_counter()
+        self.cluster: str | None = None  # a Dask scheduler address or local:N (fan_out)
+        self.fanned: dict | None = None  # what the parallel workers did (fan_out)
 
     def _trace(self, snap, hint: bool = False) -> tuple[dict, object]:
         """(trace JSON, index stats). A symbol or target the revision does not have gives an
@@ -233,6 +235,30 @@ class Evaluator:
         self.preparsed += st.parsed
         for w in st.warnings:
             self.notes.setdefault(w)
+
+    def fan_out(self, refs: list) -> None:
+        """Before a walk over ``refs`` (listed by preindex): trace the revisions with distinct
+        files on several workers (``-j`` > 1, or the Dask ``cluster``), each keeping its answer
+        in the shared cache, where ``at`` then finds it (parallel.py)."""
+        from .parallel import run_parallel
+
+        if self.cache is None or self.graph == "full" or not (self.jobs > 1 or self.cluster):
+            return
+        seen, todo = set(), []
+        for r in refs:
+            snap = self._snaps.get(r)
+            if snap is None:  # (not listed: a whole checkout reads each revision lazily, one by one)
+                return
+            keys = tuple(snap.files())
+            if keys not in seen and r != self.hint_ref:  # (the last one is traced with its hints, here)
+                seen.add(keys)
+                todo.append(r)
+        if len(todo) < 2:
+            return
+        self.fanned = run_parallel(self.source, todo, self.query, str(self.cache.folder), self.graph, self.unreadable,
+                                   max(self.jobs, 2), self.cluster)
+        self.parsed += self.fanned["parsed"]  # (files a worker parsed; what it reused, the walk counts again)
+        self.preparsed += self.fanned["parsed"]
 
     def at(self, ref) -> Point:
         if ref in self.points:
@@ -385,12 +411,15 @@ def _bisect(ev: "Evaluator", source: RevisionSource, query: Query, g, b, refs) -
 
 
 def history(source: RevisionSource, query: Query, start: str, end: str, cache=None, jobs: int = 0,
-            progress: bool = True, graph: str = "demand", unreadable: str = "error") -> HistoryResult:
+            progress: bool = True, graph: str = "demand", unreadable: str = "error",
+            cluster: str | None = None) -> HistoryResult:
     """Every revision in (start, end] whose trace fingerprint differs from the previous
     candidate's. ``unreadable="skip"`` traces a revision without the files its repository
-    cannot give (a partial mirror) instead of failing."""
+    cannot give (a partial mirror) instead of failing. With ``jobs`` > 1 or a Dask
+    ``cluster`` (parallel.py), the revisions are traced by several workers first."""
     g, b, refs = _endpoints(source, start, end)
     with Evaluator(source, query, cache, jobs, graph, unreadable) as ev:
+        ev.cluster = cluster
         return _history(ev, source, query, g, b, refs, progress)
 
 
@@ -399,6 +428,7 @@ def _history(ev: "Evaluator", source: RevisionSource, query: Query, g, b, refs, 
 
     ev.hint_ref = refs[-1] if refs else g
     ev.preindex([g, *refs])
+    ev.fan_out([g, *refs])
     prev = ev.at(g)
     changes = []
     for ref in (bar(refs, desc="history", unit="rev") if progress else refs):

@@ -63,31 +63,39 @@ def analyse_scope(snapshot: Snapshot, symbol: str, to: str | None = None, cache:
     if scope == "auto":
         scope = "lazy" if huge else "full"
 
-    def run(fc: FactCache | None) -> Analysis:
+    def run(fc: FactCache | None, whole: bool = False) -> Analysis:
         if scope == "lazy":
             a = analyse_lazy(snapshot, symbol, to, fc, jobs, config, control, why, ignore_case, need_program,
                              max_owners)
         elif huge:
             a = analyse_every_file(snapshot, fc, jobs, config, control, why)
         else:
-            a = analyse(snapshot, fc, jobs, config, control, why, need_program, demand_first=True)
+            a = analyse(snapshot, fc, jobs, config, control, why, need_program, demand_first=not whole)
         a.rebuild = rebuild
         return a
+
+    rebuilt_for: set[str] = set()  # files whose damaged facts were parsed again
 
     def rebuild(damage: graphstore.DamagedGraph | DamagedFacts) -> Analysis:
         """Drop the damaged graph (or a file's damaged facts) and build it again from the facts
         (and cache it anew)."""
+        if isinstance(damage, DamagedFacts):
+            if damage.file in rebuilt_for:
+                raise damage
+            rebuilt_for.add(damage.file)
         fc = FactCache(cache.folder) if cache is not None else None  # the caller's may be closed by now
         try:
             if fc is not None and damage.gkey:
                 graphstore.drop(fc.db, damage.gkey)
             if fc is not None and isinstance(damage, DamagedFacts):
                 fc.forget([k for p, k in snapshot.files() if p == damage.file])
-            a = run(fc)
+            a = run(fc, whole=isinstance(damage, graphstore.DamagedGraph))  # (a damaged whole graph: stored anew)
         finally:
             if fc is not None:
                 fc.close()
-        a.rebuild = None  # once: a graph damaged again is an error, not a loop
+        # once: a graph damaged again is an error, not a loop; facts found damaged while a graph
+        # built on demand reads them may be another file's next (each file once)
+        a.rebuild = rebuild if isinstance(damage, DamagedFacts) else None
         a.warnings.append(f"{damage}; rebuilt the flow graph")
         return a
 
@@ -107,15 +115,16 @@ RESULT = "trace-doc:1:"  # cache blob name prefix of a kept trace JSON (versione
 
 def result_key(snapshot: Snapshot, cache: FactCache | None, scope: str, config: Config, control: bool,
                question: tuple) -> str | None:
-    """Where the JSON of a ``--scope full`` trace of a tree too big for a whole graph is kept
-    (None for any other trace). Each such query builds its own graph on demand (tens of
-    seconds on a whole checkout), so its answer is kept instead, keyed by every file's
-    content, the configuration, the query (``question``) and the tool's versions: the same
-    question asked again answers from the cache."""
-    if cache is None or scope != "full":
+    """Where the JSON of a trace on every file (``--scope full``, or ``auto`` on a tree small
+    enough for it) is kept (None for a lazy trace: it keeps its own scope). A question
+    answered on a graph built on demand costs seconds (a whole checkout: tens of seconds), so
+    its answer is kept, keyed by every file's content, the configuration, the query
+    (``question``) and the tool's versions: the same question asked again answers from the
+    cache, before any fact is read."""
+    if cache is None or scope == "lazy":
         return None
     files = snapshot_files(snapshot, cache)
-    if not lazy_by_default(len(files)):
+    if scope == "auto" and lazy_by_default(len(files)):
         return None
     from .trace import TRACE_VERSION
 

@@ -71,13 +71,18 @@ def trace(analysis: Analysis, symbol: str, to: str | None = None, direction: str
     from ..extract.records import DamagedFacts
 
     args = (to, direction, ignore_case, config, suggest, control_tail, max_owners, max_paths)
-    try:
-        return _trace(analysis, symbol, *args)
-    except (graphstore.DamagedGraph, DamagedFacts) as e:
-        if analysis.rebuild is None:
-            raise
-        tr = _trace(analysis.rebuild(e), symbol, *args)
-        tr.rebuilt = f"{e}; rebuilt the flow graph"
+    said = []
+    while True:  # (a graph built on demand may find one damaged file's facts after another)
+        try:
+            tr = _trace(analysis, symbol, *args)
+        except (graphstore.DamagedGraph, DamagedFacts) as e:
+            if analysis.rebuild is None:
+                raise
+            analysis = analysis.rebuild(e)
+            said.append(f"{e}; rebuilt the flow graph")
+            continue
+        if said:
+            tr.rebuilt = "; ".join(said)
         return tr
 
 
