@@ -31,7 +31,7 @@ class ConfigHandles:
             return "/?"
         if e.calls:
             c = fn.calls[e.calls[0]]
-            h = self.m.handles.get(c.callee)
+            h = self.m.handles.get(self._model_name(c))  # also pVMM->pfnGetRoot(..) of a function table
             if h is None:
                 return "/?"
             if h.root:

@@ -155,8 +155,8 @@ class KeyedWrappers:
             h = self.m.handles.get(self._model_name(c))
             spots = [(h.parent_arg, h.name_arg, h.out_arg)] if h is not None and None not in (
                 h.parent_arg, h.name_arg, h.out_arg) else []
-            if not spots and c.indirect is None:
-                for key in self.p.resolve_function(c.callee, fn.file):
+            if not spots and c.indirect is None:  # a wrapper: a function, or a method of fn's class without this->
+                for key in self.p.resolve_function(c.callee, fn.file) or self.p.own_method(fn, c.callee):
                     spots += [(w.node, w.key, w.value[0]) for w in self.wrapped(key) if w.kind == "handle"]
             for parent, nm, o in spots:
                 e = c.args[o] if o < len(c.args) else None
