@@ -79,6 +79,9 @@ class ConfigHandles:
             # &x, or the memory a pointer argument points to (a buffer, a field array, *p)
             for dst in self.contents_written(fn, c, c.args[model.out_arg]):
                 self._edge(node, dst, "model", fn, c, via=name)
+                if model.default_arg is not None and model.default_arg < len(c.args):  # or else the default
+                    for s, _ in self._arg_sources(fn, c.args[model.default_arg]):
+                        self._edge(s, dst, "model", fn, c, via=name)
         if model.callback_arg is not None:  # a handler registered here gets the value
             self.callback_source(fn, c, node, model)
         return False
