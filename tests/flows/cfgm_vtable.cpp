@@ -85,3 +85,72 @@ const DEVREG g_DevicePCNet = { "pcnet", pcnetConstruct };
 // no flow here: Console::configConstructor#4 -> PCNETSTATE.u32LinkSpeed
 // no flow here: Console::configConstructor#4 -> MMSTATE.cbRamBase
 // no flow here: Console::configConstructor#2 -> PCNETSTATE.u32LinkSpeed
+
+/* A part of the constructor in a helper that gets the parent node as a parameter: the node is
+   the one its caller passes. A helper whose callers pass different nodes names none of them. */
+typedef struct VGASTATE { uint32_t cMonitors; } VGASTATE;
+typedef struct OTHERSTATE { uint32_t cMonitors; } OTHERSTATE;
+
+class Display
+{
+public:
+    int configAll(PUVM pUVM, PCVMMR3VTABLE pVMM, uint64_t cMonitors, uint64_t cA, uint64_t cB);
+    void configGraphics(PCFGMNODE pDevices, uint64_t cMonitors);
+    void configShared(PCFGMNODE pParent, uint64_t cValue);
+    void InsertConfigInteger(PCFGMNODE pNode, const char *pcszName, uint64_t u64Integer);
+    void InsertConfigNode(PCFGMNODE pNode, const char *pcszName, PCFGMNODE *ppChild);
+private:
+    PCVMMR3VTABLE mpVMM;
+};
+
+void Display::InsertConfigInteger(PCFGMNODE pNode, const char *pcszName, uint64_t u64Integer)
+{
+    mpVMM->pfnCFGMR3InsertInteger(pNode, pcszName, u64Integer);
+}
+
+void Display::InsertConfigNode(PCFGMNODE pNode, const char *pcszName, PCFGMNODE *ppChild)
+{
+    mpVMM->pfnCFGMR3InsertNode(pNode, pcszName, ppChild);
+}
+
+void Display::configGraphics(PCFGMNODE pDevices, uint64_t cMonitors)
+{
+    const char *pcszDevice = "vga";
+    PCFGMNODE pDev, pInst, pCfg;
+    InsertConfigNode(pDevices, pcszDevice, &pDev);
+    InsertConfigNode(pDev, "0", &pInst);
+    InsertConfigNode(pInst, "Config", &pCfg);
+    InsertConfigInteger(pCfg, "MonitorCount", cMonitors);
+}
+
+void Display::configShared(PCFGMNODE pParent, uint64_t cValue)
+{
+    InsertConfigInteger(pParent, "Shared", cValue);
+}
+
+int Display::configAll(PUVM pUVM, PCVMMR3VTABLE pVMM, uint64_t cMonitors, uint64_t cA, uint64_t cB)
+{
+    PCFGMNODE pRoot = pVMM->pfnCFGMR3GetRootU(pUVM);
+    PCFGMNODE pDevices, pA, pB;
+    InsertConfigNode(pRoot, "Devices", &pDevices);
+    configGraphics(pDevices, cMonitors);
+    InsertConfigNode(pRoot, "A", &pA);
+    InsertConfigNode(pRoot, "B", &pB);
+    configShared(pA, cA);
+    configShared(pB, cB);
+    return 0;
+}
+
+static int vgaConstruct(PPDMDEVINS pDevIns, int iInstance, PCFGMNODE pCfg)
+{
+    VGASTATE *pThis = (VGASTATE *)pDevIns->pvInstanceData;
+    return pDevIns->pHlpR3->pfnCFGMQueryU32Def(pCfg, "MonitorCount", &pThis->cMonitors, 1);
+}
+
+const DEVREG g_DeviceVga = { "vga", vgaConstruct };
+
+// flow here: Display::configAll#2 -> cfgm:/Devices/<device>/<instance>/Config/MonitorCount
+// flow here: Display::configAll#2 -> VGASTATE.cMonitors
+// no flow here: Display::configAll#3 -> VGASTATE.cMonitors
+// no flow here: Display::configAll#3 -> cfgm:/A/Shared
+// no flow here: Display::configAll#4 -> cfgm:/B/Shared
