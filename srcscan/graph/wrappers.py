@@ -143,6 +143,13 @@ class KeyedWrappers:
         None) for ``var = expr`` (not a null constant), (position, call, (parent, name)
         arguments) for a call creating a node through ``&var`` (``CFGMR3InsertNode(pRoot, "TM",
         &pTM)`` or a wrapper of it)."""
+        memo = self.__dict__.setdefault("_handle_defs_memo", {})
+        got = memo.get((id(fn), var))
+        if got is None:
+            got = memo[(id(fn), var)] = self._handle_defs(fn, var)
+        return got
+
+    def _handle_defs(self, fn: Function, var: str) -> list:
         out = []
         for a in fn.assigns:
             if a.target.root == var and not a.target.steps and not a.target.deref and a.op in ("=", "init") \
