@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 
 from ..extract.records import Access, Assign, Call, Expr, Function
+from ..datafiles import load_toml
 from .apimodels import Models, SinkModel, SourceModel, load_models
 from ..extract.ppcond import Config
 from .evidence import _CONST_RE, _not_values, canonical, evidence_dict, steps_of  # noqa: F401
@@ -487,6 +488,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                 keys = sorted(self.fp_by_field.get(self.g.nodes[slot]["name"], ()))
             if not keys and c.indirect is not None and c.indirect.steps:  # obj->getName(), class unknown
                 keys = self.p.methods_by_name(c.indirect.last)
+                if not keys and self.p.by_name_method(c.indirect.last):
+                    self._unresolved_accessor(fn, c, c.indirect.last)
             if not keys:
                 self.unresolved_indirect.append((fn.key, c))
             indirect = True
@@ -558,6 +561,23 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         nid = f"const:{text}@{fn.key}"  # (no line in the id: moving code keeps it)
         return self._node(nid, kind="constant", label=f"const:{text}", name=text, owner=fn.key, file=file,
                           line=a.line, ambiguous=False)
+
+    def _unresolved_accessor(self, fn: Function, c: Call, method: str) -> None:
+        """``obj->getX(&x)`` on an interface no class of the tree implements: what it writes
+        through its address arguments comes from the accessor source ``accessor:getX``."""
+        cfg = load_toml("config.toml").get("methods", {})
+        mid = cfg.get("unresolved_source")
+        if not mid:
+            return
+        model = SourceModel(mid, cfg.get("unresolved_description", ""), origin="config.toml")
+        node = None
+        for arg in c.args:
+            t = arg.addr_of
+            if t is None:
+                continue
+            node = node or self.model_node("source", model, method, method)
+            dst = self.written_at(fn, c, t)
+            self._edge(node, dst, "model", fn, c, via=method)
 
     def _writes_through(self, key: str, i: int) -> bool:
         for fn in self.p.functions[key]:
