@@ -512,6 +512,12 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                         if self._writes_through(key, i):
                             self._edge(self.out_param(callee, i), self.written_at(fn, c, target), "out", fn, c,
                                        via=callee.name, indirect=indirect)
+                    elif self._passed_pointer_param(fn, arg) and self._writes_through(key, i):
+                        # a pointer parameter handed on to a callee that fills what it points to:
+                        # what this function's caller passed gets it (readTd(pTd) -> cacheRead(pvBuf))
+                        self._edge(self.out_param(callee, i), self.var_node(Access(arg.reads[0].root, [], True),
+                                                                            fn, fn.file),
+                                   "out", fn, c, via=callee.name, indirect=indirect)
                 ret_deps, out_deps = self.summary(key)
                 if any(d.returns for d in self.p.functions[key]):
                     results.append((self.ret_node(key), "return", callee.name, indirect))
@@ -579,7 +585,26 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             dst = self.written_at(fn, c, t)
             self._edge(node, dst, "model", fn, c, via=method)
 
+    def _passed_pointer_param(self, fn: Function, arg: Expr) -> bool:
+        """``arg`` is one of fn's pointer parameters, passed on unchanged (or cast)."""
+        if arg.calls or arg.addr_of is not None or len(arg.reads) != 1:
+            return False
+        a = arg.reads[0]
+        if a.steps or a.deref:
+            return False
+        scope, typ = self.p.var_type(a.root, fn, fn.file)
+        return scope == "param" and self.p.is_pointer(typ)
+
     def _writes_through(self, key: str, i: int) -> bool:
+        """Whether function ``key`` writes what its parameter ``i`` points to (or refers to):
+        itself, or by passing the pointer on to a callee or a model that does."""
+        memo = self.__dict__.setdefault("_wt_memo", {})
+        if (key, i) not in memo:
+            memo[(key, i)] = False  # a recursion in progress writes nothing more
+            memo[(key, i)] = self._writes_through_now(key, i)
+        return memo[(key, i)]
+
+    def _writes_through_now(self, key: str, i: int) -> bool:
         for fn in self.p.functions[key]:
             if i < len(fn.params):
                 nm, ref = fn.params[i].name, fn.params[i].ref
@@ -588,6 +613,27 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                 if ref and any(c.indirect is not None and c.indirect.root == nm and len(c.indirect.steps) == 1
                                and c.indirect.last in self.m.container_store for c in fn.calls):
                     return True  # v.push_back(x) on a container passed by reference
+                if not ref and self.p.is_pointer(fn.params[i].type) and self._passes_on_written(fn, nm):
+                    return True
+        return False
+
+    def _passes_on_written(self, fn: Function, nm: str) -> bool:
+        """Whether ``fn`` hands pointer ``nm`` unchanged (or cast) to a call that writes what it
+        points to: a model's out argument or destination, or a function of the tree doing so."""
+        for c in fn.calls:
+            if self.o.config.excludes(c.preproc):
+                continue
+            spots = [j for j, e in enumerate(c.args) if not e.calls and e.addr_of is None and len(e.reads) == 1
+                     and e.reads[0].root == nm and not e.reads[0].steps and not e.reads[0].deref]
+            if not spots:
+                continue
+            writes = self.model_writes(c)
+            if any(j in writes for j in spots):
+                return True
+            if c.indirect is None:
+                for k in self.p.resolve_function(c.callee, fn.file) or self.p.own_method(fn, c.callee):
+                    if any(self._writes_through(k, j) for j in spots):
+                        return True
         return False
 
 
