@@ -600,11 +600,25 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         itself, or by passing the pointer on to a callee or a model that does."""
         memo = self.__dict__.setdefault("_wt_memo", {})
         if (key, i) not in memo:
-            memo[(key, i)] = False  # a recursion in progress writes nothing more
-            memo[(key, i)] = self._writes_through_now(key, i)
+            memo[(key, i)] = self._writes_through_now(key, i, set())
         return memo[(key, i)]
 
-    def _writes_through_now(self, key: str, i: int) -> bool:
+    def _writes_through_now(self, key: str, i: int, seen: set) -> bool:
+        """(``seen``: the (function, parameter) pairs on the way here; a False found while one
+        of them was still open may be wrong, so only a True, or the answer of the outermost
+        question, is memoised: the answer does not depend on which function asked first.)"""
+        memo = self.__dict__["_wt_memo"]
+        if memo.get((key, i)):
+            return True
+        if (key, i) in seen:
+            return False
+        seen.add((key, i))
+        got = self._writes_through_one(key, i, seen)
+        if got:
+            memo[(key, i)] = True
+        return got
+
+    def _writes_through_one(self, key: str, i: int, seen: set) -> bool:
         for fn in self.p.functions[key]:
             if i < len(fn.params):
                 nm, ref = fn.params[i].name, fn.params[i].ref
@@ -613,11 +627,11 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                 if ref and any(c.indirect is not None and c.indirect.root == nm and len(c.indirect.steps) == 1
                                and c.indirect.last in self.m.container_store for c in fn.calls):
                     return True  # v.push_back(x) on a container passed by reference
-                if not ref and self.p.is_pointer(fn.params[i].type) and self._passes_on_written(fn, nm):
+                if not ref and self.p.is_pointer(fn.params[i].type) and self._passes_on_written(fn, nm, seen):
                     return True
         return False
 
-    def _passes_on_written(self, fn: Function, nm: str) -> bool:
+    def _passes_on_written(self, fn: Function, nm: str, seen: set) -> bool:
         """Whether ``fn`` hands pointer ``nm`` unchanged (or cast) to a call that writes what it
         points to: a model's out argument or destination, or a function of the tree doing so."""
         for c in fn.calls:
@@ -632,7 +646,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                 return True
             if c.indirect is None:
                 for k in self.p.resolve_function(c.callee, fn.file) or self.p.own_method(fn, c.callee):
-                    if any(self._writes_through(k, j) for j in spots):
+                    if any(self._writes_through_now(k, j, seen) for j in spots):
                         return True
         return False
 

@@ -36,6 +36,7 @@ static void peekOther(OTHER *pOther)
 uint32_t serviceTd(PPDMDEVINS pDevIns, CACHE *pCache, uint32_t TdAddr, DEVST *pThis)
 {
     TD Td;
+    memset(&Td, 0, sizeof(Td));  /* Td gets a version per definition: its fields read the one filled by readTd */
     readTd(pDevIns, pCache, TdAddr, &Td);
     OTHER Other;
     Other.v = pThis->uLast;
