@@ -208,10 +208,15 @@ class _ExprBuilder:
                 e.reads.append(a)
                 return
         if t == "conditional_expression":
-            for f in ("consequence", "alternative"):
-                c = node.child_by_field_name(f)
+            branches = [node.child_by_field_name(f) for f in ("consequence", "alternative")]
+            for c in branches:
                 if c is not None:
                     self._walk(c, e, budget)
+            if all(c is not None and _constant_literal(c) for c in branches):
+                # f ? 1 : 0 is the condition's value spelled as a number: it flows
+                cond = node.child_by_field_name("condition")
+                if cond is not None:
+                    self._walk(cond, e, budget)
             return
         if t == "cast_expression":
             v = node.child_by_field_name("value")
@@ -226,6 +231,16 @@ class _ExprBuilder:
             return
         for c in node.named_children:
             self._walk(c, e, budget)
+
+
+_LITERALS = {"number_literal", "true", "false", "char_literal", "null", "nullptr"}
+
+
+def _constant_literal(node) -> bool:
+    """A literal constant, possibly in parentheses (``1``, ``(0)``, ``true``)."""
+    while node.type == "parenthesized_expression" and node.named_child_count == 1:
+        node = node.named_children[0]
+    return node.type in _LITERALS
 
 
 # --------------------------------------------------------------------------- declarations

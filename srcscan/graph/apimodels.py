@@ -12,7 +12,7 @@ from ..errors import UsageError
 
 _KEYS = {
     "source": {"id", "description", "functions", "node_arg", "key_arg", "out_arg", "returns", "key", "override",
-               "replace", "callback_arg", "param", "and_definition"},
+               "replace", "callback_arg", "param", "and_definition", "default_arg"},
     "sink": {"id", "description", "functions", "args", "key", "fields", "replace", "node_arg", "key_arg", "joins"},
     "propagator": {"description", "functions", "args"},
     "handle": {"model", "function", "root", "parent_arg", "name_arg", "out_arg", "slot", "param", "path"},
@@ -47,6 +47,9 @@ class SourceModel:
     # the call also reaches the function's definition in the tree (a header's inline helper:
     # its arguments go on into the VMM), not only the model
     and_definition: bool = False
+    # the argument whose value the out argument gets when the source has none (a query's
+    # default: CFGMR3QueryU32Def(pNode, "Key", &u32, u32Def))
+    default_arg: int | None = None
 
 
 @dataclass
@@ -166,7 +169,7 @@ def _check(kind: str, row, where: str) -> None:
         if not (isinstance(row.get(k, []), list) and all(isinstance(a, int) and not isinstance(a, bool) and a >= 0
                                                         for a in row.get(k, []))):
             raise UsageError(f"{where}: [[library]] {k} must be a list of argument positions")
-    for k in ("node_arg", "key_arg", "out_arg", "parent_arg", "name_arg", "to_arg", "callback_arg") + \
+    for k in ("node_arg", "key_arg", "out_arg", "parent_arg", "name_arg", "to_arg", "callback_arg", "default_arg") + \
             (("param",) if kind == "source" else ()):
         if k in row and (not isinstance(row[k], int) or row[k] < 0):
             raise UsageError(f"{where}: [[{kind}]] {k} must be an argument position (0, 1, ...)")
@@ -228,7 +231,8 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
                     sm = SourceModel(row["id"], row.get("description", ""), row.get("key", "{function}"),
                                      row.get("node_arg"), row.get("key_arg"), row.get("out_arg"),
                                      bool(row.get("returns", False)), row.get("override"), name,
-                                     row.get("callback_arg"), row.get("param"), bool(row.get("and_definition")))
+                                     row.get("callback_arg"), row.get("param"), bool(row.get("and_definition")),
+                                     row.get("default_arg"))
                     for f in row["functions"]:
                         m.sources[f] = sm
                 elif kind == "sink":

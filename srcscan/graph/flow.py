@@ -17,6 +17,7 @@ from .handles import ConfigHandles
 from .locals import LocalVersions
 from .library import LibraryCalls
 from .wrappers import KeyedWrappers, _Keyed
+from .outparams import OutParams
 from .unions import UnionStorage
 from .objects import LocalObjects
 from .status import StatusCodes
@@ -30,7 +31,7 @@ class BuildOptions:
 
 
 class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, ConfigHandles, LocalObjects, StatusCodes,
-                  LibraryCalls, KeyedWrappers):
+                  LibraryCalls, KeyedWrappers, OutParams):
     def __init__(self, program: Program, models: Models | None = None, options: BuildOptions | None = None):
         self.p = program
         self.m = models or load_models()
@@ -494,6 +495,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                 keys = sorted(self.fp_by_field.get(self.g.nodes[slot]["name"], ()))
             if not keys and c.indirect is not None and c.indirect.steps:  # obj->getName(), class unknown
                 keys = self.p.methods_by_name(c.indirect.last)
+                if not keys and self.p.by_name_method(c.indirect.last):
+                    self._unresolved_accessor(fn, c, c.indirect.last)
             if not keys:
                 self.unresolved_indirect.append((fn.key, c))
             indirect = True
@@ -516,6 +519,12 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                         if self._writes_through(key, i):
                             self._edge(self.out_param(callee, i), self.written_at(fn, c, target), "out", fn, c,
                                        via=callee.name, indirect=indirect)
+                    elif self._passed_pointer_param(fn, arg) and self._writes_through(key, i):
+                        # a pointer parameter handed on to a callee that fills what it points to:
+                        # what this function's caller passed gets it (readTd(pTd) -> cacheRead(pvBuf))
+                        self._edge(self.out_param(callee, i), self.var_node(Access(arg.reads[0].root, [], True),
+                                                                            fn, fn.file),
+                                   "out", fn, c, via=callee.name, indirect=indirect)
                 ret_deps, out_deps = self.summary(key)
                 if any(d.returns for d in self.p.functions[key]):
                     results.append((self.ret_node(key), "return", callee.name, indirect))
@@ -565,18 +574,6 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         nid = f"const:{text}@{fn.key}"  # (no line in the id: moving code keeps it)
         return self._node(nid, kind="constant", label=f"const:{text}", name=text, owner=fn.key, file=file,
                           line=a.line, ambiguous=False)
-
-    def _writes_through(self, key: str, i: int) -> bool:
-        for fn in self.p.functions[key]:
-            if i < len(fn.params):
-                nm, ref = fn.params[i].name, fn.params[i].ref
-                if any(a.target.root == nm and (a.target.deref or (ref and not a.target.steps)) for a in fn.assigns):
-                    return True
-                if ref and any(c.indirect is not None and c.indirect.root == nm and len(c.indirect.steps) == 1
-                               and c.indirect.last in self.m.container_store for c in fn.calls):
-                    return True  # v.push_back(x) on a container passed by reference
-        return False
-
 
 
 def build_graph(program: Program, models: Models | None = None, options: BuildOptions | None = None) -> FlowBuilder:

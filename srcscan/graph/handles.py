@@ -31,7 +31,7 @@ class ConfigHandles:
             return "/?"
         if e.calls:
             c = fn.calls[e.calls[0]]
-            h = self.m.handles.get(c.callee)
+            h = self.m.handles.get(self._model_name(c))  # also pVMM->pfnGetRoot(..) of a function table
             if h is None:
                 return "/?"
             if h.root:
@@ -55,7 +55,40 @@ class ConfigHandles:
                     for pos, path in self.m.slot_handles.get(slot, ()):
                         if pos == i:
                             return path
+                return self._param_handle(fn, i, depth)
         return "/?"
+
+    def _param_handle(self, fn: Function, i: int, depth: int) -> str:
+        """A handle parameter of a helper the tree calls by name (a config constructor's part
+        that gets ``pDevices``): the node its callers pass, when they all pass the same one."""
+        paths = set()
+        for caller, c in self._calls_of(fn):
+            if i < len(c.args):
+                saved, self._at = self._at, c
+                try:
+                    paths.add(self._handle_path(caller, c.args[i], depth + 1))
+                finally:
+                    self._at = saved
+        return paths.pop() if len(paths) == 1 else "/?"
+
+    def _calls_of(self, fn: Function) -> list[tuple[Function, Call]]:
+        """The direct calls of ``fn`` in the tree (by name, or as a method of the caller's class)."""
+        idx = self.__dict__.get("_calls_by_name")
+        if idx is None:
+            idx = self.__dict__["_calls_by_name"] = {}
+            for defs in self.p.functions.values():
+                for f in defs:
+                    for c in f.calls:
+                        if c.indirect is None:
+                            idx.setdefault(c.callee, []).append((f, c))
+        short = fn.name.rsplit("::", 1)[-1]
+        out = []
+        for f, c in idx.get(short, []) + (idx.get(fn.name, []) if short != fn.name else []):
+            if self.o.config.excludes_fn(f) or self.o.config.excludes(c.preproc):
+                continue
+            if fn.key in (self.p.resolve_function(c.callee, f.file) or self.p.own_method(f, c.callee)):
+                out.append((f, c))
+        return out
 
     def _slots_of(self, key: str) -> list[str]:
         """Names of the function-pointer slots (fields) a function is stored in."""
@@ -79,6 +112,9 @@ class ConfigHandles:
             # &x, or the memory a pointer argument points to (a buffer, a field array, *p)
             for dst in self.contents_written(fn, c, c.args[model.out_arg]):
                 self._edge(node, dst, "model", fn, c, via=name)
+                if model.default_arg is not None and model.default_arg < len(c.args):  # or else the default
+                    for s, _ in self._arg_sources(fn, c.args[model.default_arg]):
+                        self._edge(s, dst, "model", fn, c, via=name)
         if model.callback_arg is not None:  # a handler registered here gets the value
             self.callback_source(fn, c, node, model)
         return False

@@ -87,7 +87,12 @@ class LocalObjects:
                        line=fn.local_lines.get(acc.root, fn.line), ambiguous=False)
         whole = self.whole_writes(fn).get(acc.root)
         if whole is not None:  # the variable is written as a whole (s = t, a call given &s): its parts too
-            self._edge(self.var_node(Access(acc.root), fn, file), n, "field-load", fn, whole, via=acc.root)
+            wholes = [self.var_node(Access(acc.root), fn, file)]
+            # (and each version of it a statement defines, when it has several: readTd(&Td))
+            wholes += [self._version_node(fn, acc.root, d.node) for d in self.local_defs(fn).get(acc.root) or ()
+                       if d.node is not None]
+            for w in dict.fromkeys(wholes):
+                self._edge(w, n, "field-load", fn, whole, via=acc.root)
         esc = self.escapes(fn).get(acc.root)
         if esc is not None and owner is not None:  # reached through a pointer elsewhere: the type's field
             shared = self.field_node(owner, path[-1], decl)

@@ -131,6 +131,10 @@ class Program:
         (COM accessors getX/setX on an interface pointer), else nothing."""
         return self.methods_named(method) if any(p.search(method) for p in _by_name_patterns()) else []
 
+    def by_name_method(self, method: str) -> bool:
+        """Whether ``method`` matches queries/config.toml [methods] by_name (an accessor name)."""
+        return any(p.search(method) for p in _by_name_patterns())
+
     def knows_function(self, name: str, file: str) -> bool:
         """Whether a call of ``name`` from ``file`` reaches a definition (cheaper than resolving)."""
         return name in self.functions or (file, name) in self.statics or name in self.header_statics

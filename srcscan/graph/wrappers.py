@@ -143,6 +143,13 @@ class KeyedWrappers:
         None) for ``var = expr`` (not a null constant), (position, call, (parent, name)
         arguments) for a call creating a node through ``&var`` (``CFGMR3InsertNode(pRoot, "TM",
         &pTM)`` or a wrapper of it)."""
+        memo = self.__dict__.setdefault("_handle_defs_memo", {})
+        got = memo.get((id(fn), var))
+        if got is None:
+            got = memo[(id(fn), var)] = self._handle_defs(fn, var)
+        return got
+
+    def _handle_defs(self, fn: Function, var: str) -> list:
         out = []
         for a in fn.assigns:
             if a.target.root == var and not a.target.steps and not a.target.deref and a.op in ("=", "init") \
@@ -155,8 +162,8 @@ class KeyedWrappers:
             h = self.m.handles.get(self._model_name(c))
             spots = [(h.parent_arg, h.name_arg, h.out_arg)] if h is not None and None not in (
                 h.parent_arg, h.name_arg, h.out_arg) else []
-            if not spots and c.indirect is None:
-                for key in self.p.resolve_function(c.callee, fn.file):
+            if not spots and c.indirect is None:  # a wrapper: a function, or a method of fn's class without this->
+                for key in self.p.resolve_function(c.callee, fn.file) or self.p.own_method(fn, c.callee):
                     spots += [(w.node, w.key, w.value[0]) for w in self.wrapped(key) if w.kind == "handle"]
             for parent, nm, o in spots:
                 e = c.args[o] if o < len(c.args) else None
