@@ -10,8 +10,9 @@ reading the code, stored next to the question so anyone can recheck it.
     why = "the frame length is clamped into cbCopy, then stored as the descriptor's cbUsed"
 
 A path is found by its node ids (ids hold no line numbers, so a label survives edits elsewhere).
-Two kinds of path are wrong without reading: one through a may-alias guess (an ``alias-load``,
-``alias-store`` or ``alias`` step: which object it is cannot be told) and one through a control
+Two kinds of path are wrong without reading: one through a may-alias guess (downstream an
+``alias-load`` or ``alias`` step, upstream an ``alias-store`` or ``alias`` step: which object
+it is cannot be told) and one through a control
 step (the value decides whether other data is written, it does not flow into it). ``score.py
 --labels`` reports listed-path precision = real / listed, with paths not labelled yet counted
 apart; ``score.py --write-labels`` adds the listed paths not labelled yet (the automatic verdict
@@ -27,17 +28,21 @@ try:
 except ModuleNotFoundError:  # Python < 3.11
     import tomli as tomllib  # type: ignore
 
-GUESS_KINDS = frozenset(("alias-load", "alias-store", "alias"))
+# which object a may-alias step reaches is a guess downstream when it loads from the field (a
+# store into it is certain: the value is in that field of some object), upstream when it looks
+# at who stored into it (slicing.py's path rule, the same steps)
+GUESS_KINDS = {True: frozenset(("alias-load", "alias")), False: frozenset(("alias-store", "alias"))}
 VERDICTS = ("real", "wrong", "?")
 
 
 def auto_verdict(path: dict, edges: dict) -> tuple[str, str] | None:
     """("wrong", why) for a path through a may-alias guess or a control step, else None."""
+    guesses = GUESS_KINDS[path.get("direction") != "upstream"]
     for eid in path.get("edges", ()):
         e = edges.get(eid) or {}
         kind = e.get("kind")
         where = f"{(e.get('file') or '?').rsplit('/', 1)[-1]}:{e.get('line')}"
-        if kind in GUESS_KINDS:
+        if kind in guesses:
             return "wrong", f"may-alias guess ({kind} at {where})"
         if kind == "control":
             return "wrong", f"control step into other data (at {where})"
