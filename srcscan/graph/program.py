@@ -7,15 +7,12 @@ from functools import lru_cache
 from collections import defaultdict
 
 from ..datafiles import load_toml
-from ..extract.keys import indexed_accesses
+from ..extract.keys import buffer_casts, indexed_accesses
 from ..extract.records import Access, FieldDecl, FileFacts, Function, GlobalVar, Struct
 
 _TYPE_NOISE = {"const", "volatile", "struct", "union", "enum", "class", "unsigned", "signed", "static", "inline",
                "extern", "register", "typename"} | set(load_toml("macros.toml").get("type_qualifiers", []))
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_:]*")
-# a cast to a pointer type of an expression doing pointer arithmetic (a record in a buffer)
-_CAST = re.compile(r"\s*\(\s*((?:const\s+|volatile\s+|struct\s+)*[A-Za-z_][A-Za-z0-9_:]*\s*\**)\s*(?:const\s*)?\)\s*(.+)$", re.S)
-_ARITH = re.compile(r"^\s*(?:\(.*[^-]?[-+][^-+>].*\)|&.*\[.+\])\s*$", re.S)
 
 
 @lru_cache(maxsize=1)
@@ -370,8 +367,8 @@ class Program:
                     st = self._indexed_struct(acc, fn)
                     if st:
                         many.add(st)
-                for e in [a.value for a in fn.assigns] + [r.value for r in fn.returns]:
-                    st = self._record_in_buffer(e.text)
+                for typ in buffer_casts(fn):  # a record in a buffer: (PHDR)((uint8_t *)pRing + off)
+                    st = self.struct_of(typ) if self.is_pointer(typ) else None
                     if st:
                         many.add(st)
         many -= one
@@ -388,16 +385,6 @@ class Program:
                     many.add(inner)
                     todo.append(inner)
         return many
-
-    def _record_in_buffer(self, text: str) -> str | None:
-        """The struct of ``(PHDR)((uint8_t *)pBuf + off)`` or ``(HDR *)&pb[off]``: a pointer to
-        a struct made by pointer arithmetic points at one of many records laid out in a buffer
-        (frame headers in a ring), whichever helper wrote it."""
-        m = _CAST.match(text or "")
-        if m is None or not _ARITH.search(m.group(2)):
-            return None
-        typ = m.group(1)
-        return self.struct_of(typ) if self.is_pointer(typ) else None
 
     def _indexed_struct(self, acc: Access, fn: Function) -> str | None:
         k = next(i for i, (op, _) in enumerate(acc.steps) if op == "[]")
