@@ -4,7 +4,10 @@ argument at one call site and leaving through its result or an out argument at a
     python benchmarks/context_check.py --src TREE SYMBOL [SYMBOL ...] [--arg=-D --arg=IN_RING3]
     python benchmarks/context_check.py --json TRACE.json [TRACE.json ...]
     python benchmarks/context_check.py --questions --src-root VBOX61      # the question suite
+    python benchmarks/context_check.py --releases /work/trees/rel/v*      # the release matrix
 
+``--releases`` traces the release matrix's question (``--release-symbol``, default
+cTscTicksPerSecond, as benchmarks/releases.py asks it) over each exported release tree.
 Each symbol is traced as a user asks (``srcscan trace SYMBOL --src TREE --format json``, a
 subprocess, one at a time) and every listed path is walked by
 ``srcscan.query.ctxcheck.violations``. Prints per trace: slice nodes, listed paths, violations,
@@ -57,6 +60,8 @@ def main() -> int:
     ap.add_argument("--json", nargs="+", default=[], help="check these trace JSON files instead")
     ap.add_argument("--questions", action="store_true", help="trace every benchmarks/questions/q*.toml")
     ap.add_argument("--src-root", help="tree root for --questions")
+    ap.add_argument("--releases", nargs="+", default=[], help="release trees (VMM+include exports)")
+    ap.add_argument("--release-symbol", default="cTscTicksPerSecond")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
     total = 0
@@ -66,6 +71,13 @@ def main() -> int:
         tr = run_trace(a.src, s, a.arg)
         if tr is not None:
             total += report(s, tr, a.verbose)
+    for tree in a.releases:
+        if not Path(tree).is_dir():
+            print(f"error: no release tree at {tree}", file=sys.stderr)
+            return 2
+        tr = run_trace([tree], a.release_symbol, a.arg)
+        if tr is not None:
+            total += report(f"{Path(tree).name} {a.release_symbol}", tr, a.verbose)
     if a.questions:
         try:
             import tomllib

@@ -35,6 +35,11 @@ precision  = real paths / listed paths.  A listed path (JSON `paths`) is real wh
 wrong      = number of slice nodes (all of `nodes`, not only those on paths) that match a
              `wrong` regex.
 
+labelled   = listed-path precision from the labels stored next to the questions
+             (labels/<id>.toml, see labels.py): a path through a may-alias guess or a control
+             step is wrong without reading; the others as labelled by reading the code; paths
+             not labelled yet are counted apart (``--write-labels`` adds them, verdict "?").
+
 Overall: macro averages over questions (a failed trace scores recall 0) and micro sums.
 Nothing here asserts; the numbers go into issue notes.
 """
@@ -54,6 +59,9 @@ except ModuleNotFoundError:  # Python < 3.11
     import tomli as tomllib  # type: ignore
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import labels as path_labels  # noqa: E402
 
 
 def same_file(a: str | None, b: str | None) -> bool:
@@ -154,6 +162,9 @@ def main(argv=None) -> int:
     ap.add_argument("--json", help="write per-question results as JSON here")
     ap.add_argument("--keep", help="save each trace's JSON into this folder")
     ap.add_argument("--timeout", type=float, default=900)
+    ap.add_argument("--labels", default=str(HERE / "labels"), help="folder of <id>.toml path labels")
+    ap.add_argument("--write-labels", action="store_true",
+                    help="add the listed paths not labelled yet to each question's labels file")
     args = ap.parse_args(argv)
     root = Path(args.src_root)
 
@@ -171,6 +182,16 @@ def main(argv=None) -> int:
         r = {"id": qid, "rc": rc, "secs": round(secs, 1), "error": err if doc is None else None,
              "cmd": " ".join(cmd[2:])}
         r.update(score(q, doc))
+        lab_file = Path(args.labels) / f"{qid}.toml"
+        try:
+            known = path_labels.load(lab_file)
+        except (ValueError, tomllib.TOMLDecodeError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        if doc is not None:
+            if args.write_labels:
+                path_labels.write(lab_file, doc, known)
+            r["labelled"] = path_labels.judge(doc, known)
         rows.append(r)
         print(f"# {qid} rc={rc} {secs:.1f}s", file=sys.stderr, flush=True)
 
@@ -198,6 +219,18 @@ def main(argv=None) -> int:
     macro_l = sum(r.get("lenient", 0) / r["paths"] for r in with_p) / len(with_p) if with_p else 0.0
     print(f"lenient precision (a path is real when it passes an expected step and no wrong node): "
           f"macro {macro_l:.2f}, micro {lenient_p:.2f}")
+    lab = [r["labelled"] for r in rows if r.get("labelled")]
+    listed = sum(x["listed"] for x in lab)
+    judged = sum(x["real"] + x["wrong"] for x in lab)
+    print(f"labelled listed-path precision (guesses and control steps wrong; labels/<id>.toml): "
+          f"{sum(x['real'] for x in lab)}/{judged} judged = "
+          f"{sum(x['real'] for x in lab) / max(1, judged):.2f}; {sum(x['auto_wrong'] for x in lab)} wrong "
+          f"without reading, {sum(x['unlabelled'] for x in lab)} of {listed} not labelled yet")
+    for r in rows:
+        x = r.get("labelled")
+        if x and x["listed"]:
+            print(f"  labels {r['id']}: real {x['real']}, wrong {x['wrong']} ({x['auto_wrong']} guess/control), "
+                  f"unlabelled {x['unlabelled']}")
     for r in rows:
         for ex in r.get("wrong_examples", [])[:3]:
             print(f"  wrong node in {r['id']}: {ex}")

@@ -9,9 +9,12 @@ them along.
                         the only places a function can be stored into a pointer slot
     indexed_accesses(fn) the access paths that index and then name a field (a pointer used as
                         an array: its struct exists as many objects)
+    buffer_casts(fn)    the types a value made by pointer arithmetic is cast to
+                        (``(PHDR)((uint8_t *)pRing + off)``: a record in a buffer, one of many)
 """
 from __future__ import annotations
 
+import re
 import sys
 
 from .records import Access, Expr, FileFacts, Function
@@ -75,6 +78,27 @@ def _indexed_accesses(fn: Function):
         yield from pick(r.value.reads)
 
 
+# a cast to a type of an expression doing pointer arithmetic: ``(T)(p + off)``, ``(T *)&ab[off]``
+_CAST = re.compile(r"\s*\(\s*((?:const\s+|volatile\s+|struct\s+)*[A-Za-z_][A-Za-z0-9_:]*\s*\**)\s*(?:const\s*)?\)\s*(.+)$",
+                   re.S)
+_ARITH = re.compile(r"^\s*(?:\(.*[^-]?[-+][^-+>].*\)|&.*\[.+\])\s*$", re.S)
+
+
+def buffer_casts(fn: Function) -> tuple[str, ...]:
+    """The types (as written) that values made by pointer arithmetic are cast to in ``fn``'s
+    assignments and returns. Kept on the function, so deciding which structs are many objects
+    decodes no function body."""
+    memo = fn.__dict__.get("_buffer_casts")
+    if memo is None:
+        got = []
+        for e in [a.value for a in fn.assigns] + [r.value for r in fn.returns]:
+            m = _CAST.match(e.text or "")
+            if m is not None and _ARITH.search(m.group(2)):
+                got.append(m.group(1).strip())
+        memo = fn.__dict__["_buffer_casts"] = tuple(dict.fromkeys(got))
+    return memo
+
+
 def precompute(ff: FileFacts) -> FileFacts:
     """Compute and keep every function's keys and bare-name references (done by the parser
     workers: cheaper to carry in the facts than to compute again where they are read)."""
@@ -82,6 +106,7 @@ def precompute(ff: FileFacts) -> FileFacts:
         function_keys(fn)
         fp_refs(fn)
         indexed_accesses(fn)
+        buffer_casts(fn)
     return ff
 
 

@@ -7,7 +7,7 @@ from functools import lru_cache
 from collections import defaultdict
 
 from ..datafiles import load_toml
-from ..extract.keys import indexed_accesses
+from ..extract.keys import buffer_casts, indexed_accesses
 from ..extract.records import Access, FieldDecl, FileFacts, Function, GlobalVar, Struct
 
 _TYPE_NOISE = {"const", "volatile", "struct", "union", "enum", "class", "unsigned", "signed", "static", "inline",
@@ -369,6 +369,10 @@ class Program:
                             many.add(st)
                 for acc in indexed_accesses(fn):  # a pointer used as an array: pa[i].x, p->paX[i]
                     st = self._indexed_struct(acc, fn)
+                    if st:
+                        many.add(st)
+                for typ in buffer_casts(fn):  # a record in a buffer: (PHDR)((uint8_t *)pRing + off)
+                    st = self.struct_of(typ) if self.is_pointer(typ) else None
                     if st:
                         many.add(st)
         many -= one

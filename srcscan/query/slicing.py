@@ -347,6 +347,17 @@ def _obeys(g, chain: list[str], forward: bool, tail: int = CONTROL_TAIL) -> bool
     return realizable(path, kind, g.kind, True, forward, tail)
 
 
+def through_guess(g, path: list[str], forward: bool) -> bool:
+    """Whether a path (in flow order) takes a may-alias guess: downstream a load from (upstream
+    a store into) a field whose object cannot be told."""
+    nxt = g.known_edges_kind if hasattr(g, "known_edges_kind") else None
+    for u, v in zip(path, path[1:]):
+        edges = nxt(True, u) if nxt is not None else g.out_edges_kind(u)
+        if any(w == v and k in _ALIAS_OUT[forward] for w, k in edges):
+            return True
+    return False
+
+
 def _walk_back(tree: dict[str, str | None], end: str) -> list[str]:
     """The path from ``end`` back to a start (end first): the one the search took to reach
     ``end`` in its freest state, step by step in the state each node had on it (a node's

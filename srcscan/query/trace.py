@@ -9,9 +9,9 @@ from ..errors import NotFound, UsageError
 from ..extract.ppcond import Config
 from ..graph import store as graphstore
 from .analysis import Analysis
-from .slicing import CONTROL_TAIL, MAX_SLICE, _bfs, _tree_paths, match_nodes, realizable, suggestions
+from .slicing import CONTROL_TAIL, MAX_SLICE, _bfs, _tree_paths, match_nodes, realizable, suggestions, through_guess
 
-TRACE_VERSION = 5  # bump when slicing changes what a trace holds (cached history traces carry it)
+TRACE_VERSION = 6  # bump when slicing changes what a trace holds (cached history traces carry it)
 MAX_PATHS = 60
 MAX_TO_PATHS = 20
 MAX_CONTROL_TAIL = 50
@@ -159,9 +159,10 @@ def _trace(analysis: Analysis, symbol: str, to: str | None, direction: str, igno
                     guessed = any(left.get(n) is not None for n in p)  # through may-alias or control
                     ends_all.append((guessed, why != want, len(p), p[-1] if forward else p[0], s, why, p))
             # fair share: the best paths of each start node, round-robin, plain data paths first,
-            # then sources/sinks first
+            # then sources/sinks first; paths through a may-alias guess or a control step only in a small share
+            # of a listing that has plain data paths (--all lists them all)
             per_start: dict[str, list] = {}
-            for e in sorted(ends_all, key=lambda e: e[:4]):
+            for e in _guess_share(g, ends_all, forward, cap) if max_paths is not None else sorted(ends_all, key=lambda e: e[:4]):
                 per_start.setdefault(e[4], []).append(e)
             chosen = []
             queues = [per_start[s] for s in sorted(per_start)]
@@ -178,6 +179,23 @@ def _trace(analysis: Analysis, symbol: str, to: str | None, direction: str, igno
                                    "(--all lists every path; --to TARGET the paths to one value)")
     tr.seconds = time.perf_counter() - t0
     return tr
+
+
+GUESS_SHARE = 10  # at most one listed path in this many goes through a may-alias guess or a control step
+GUESS_MIN = 2  # (but always this many: a short listing still shows the best guess and control step)
+
+
+def _guess_share(g, ends: list, forward: bool, cap: int) -> list:
+    """The candidate paths, best first: plain data paths before those through a may-alias
+    guess or a control step, which keep only a share of the listing when plain data paths
+    exist (a guess names some object of a per-object struct, most often another one; a control
+    step reaches other data than the value: docs/objects.md)."""
+    marked = sorted(((e[0] or through_guess(g, e[6], forward), e) for e in ends), key=lambda x: (x[0], *x[1][:4]))
+    plain = sum(1 for gs, _ in marked if not gs)
+    if not plain:
+        return [e for _, e in marked]
+    room = max(GUESS_MIN, min(plain, cap) // (GUESS_SHARE - 1))
+    return [e for gs, e in marked if not gs] + [e for gs, e in marked if gs][:room]
 
 
 def through_typedef(analysis: Analysis, symbol: str, ignore_case: bool = False) -> list[str]:
