@@ -156,7 +156,11 @@ class Checker:
     def _exit_check(self, node, taint) -> str | None:
         if node.type == "if_statement":
             c, body = node.child_by_field_name("condition"), node.child_by_field_name("consequence")
-            if c is not None and body is not None and self._exits(body) and self._compares(c, taint):
+            alt = node.child_by_field_name("alternative")  # if (cb <= max) { } else return;
+            if alt is not None and alt.type == "else_clause":
+                alt = next((k for k in alt.named_children if k.type != "comment"), None)
+            leaves = (body is not None and self._exits(body)) or (alt is not None and self._exits(alt))
+            if c is not None and leaves and self._compares(c, taint):
                 return "early exit"
         elif node.type == "expression_statement":
             call = node.named_children[0] if node.named_children else None
