@@ -149,3 +149,11 @@ def test_a_bad_taint_table_is_a_one_line_error():
         load_config({"taint": {"param": [{"functions": ["f"]}]}})
     with pytest.raises(UsageError, match="needs a \\[taint\\] table"):
         load_config({})
+
+
+def test_fields_of_unnamed_member_structs_stay_apart():
+    """``p->Src.off`` and ``p->Dst.off`` are two guest values: each use's path starts at its own."""
+    doc = _doc(FLOWS / "taint_anon_member.c")
+    by_what = {f["sink"]["model"]: f for f in doc["findings"]}
+    assert "XFER.Src " in by_what["pointer-offset:pbRam+pXfer->Src.off"]["path"][0]["node"]
+    assert "XFER.Dst " in by_what["pointer-offset:pbRam+pXfer->Dst.off"]["path"][0]["node"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -125,11 +126,22 @@ def guest_starts(g, program, cfg: TaintConfig) -> list[Start]:
     globs = [(p, r) for r in cfg.fields for p in r["fields"]]
     for n in g.nodes_of_kind("field"):
         label = g.nodes[n]["label"] or ""
+        names = (label, _dotted(label))  # a field of an unnamed member struct by its path too
         for p, r in globs:
-            if fnmatch.fnmatchcase(label, p):
-                starts.append(Start(n, f"guest-field:{label}", "", description=r.get("description", "")))
+            if any(fnmatch.fnmatchcase(x, p) for x in names):
+                starts.append(Start(n, f"guest-field:{names[1]}", "", description=r.get("description", "")))
                 break
     return starts
+
+
+_ANON = re.compile(r"^<anon:([^ >]+)(?: [^>]*)?>\.(.+)$")
+
+
+def _dotted(label: str) -> str:
+    """``<anon:OUTER.member file>.field`` (a field of an unnamed struct type, graph/objects) as
+    the path a reader writes, ``OUTER.member.field``; other labels as they are."""
+    m = _ANON.match(label)
+    return f"{m.group(1)}.{m.group(2)}" if m else label
 
 
 def _danger(g, cfg: TaintConfig) -> dict[str, tuple[str, int, str]]:

@@ -136,6 +136,7 @@ class Checker:
     def _before(self, stmt, taint) -> list[tuple[str, object]]:
         """Conditions around ``stmt`` and early exits before it in the blocks that hold it."""
         got = []
+        guards = _guards_of(stmt)
         child, n = stmt, stmt.parent
         while n is not None and n.type != "function_definition":
             t = n.type
@@ -147,7 +148,7 @@ class Checker:
                 for sib in n.named_children:
                     if sib.end_byte > child.start_byte:
                         break
-                    kind = self._exit_check(sib, taint)
+                    kind = self._exit_check(sib, taint) or self._same_guard_check(sib, taint, guards)
                     if kind:
                         got.append((kind, sib))
             child, n = n, n.parent
@@ -170,6 +171,18 @@ class Checker:
                 if fn is not None and _text(fn) in self.asserts and kids and self._compares(kids[0], taint):
                     return "assert-return"
         return None
+
+    def _same_guard_check(self, node, taint, guards: set[str]) -> str | None:
+        """``if (fFlags & F) { if (cb > max) return; }`` before a step that is itself under
+        ``if (fFlags & F)``: the bound holds wherever the step runs (the same condition text;
+        a condition on the value itself is an early exit already)."""
+        if node.type != "if_statement" or not guards:
+            return None
+        c, body = node.child_by_field_name("condition"), node.child_by_field_name("consequence")
+        if c is None or body is None or _text(c) not in guards:
+            return None
+        kids = body.named_children if body.type == "compound_statement" else [body]
+        return next((k for k in (self._exit_check(x, taint) for x in kids) if k), None)
 
     def _exits(self, body) -> bool:
         if body.type in self.exits:
@@ -236,6 +249,18 @@ def _is_field_base(n) -> bool:
     """``p`` in ``p->cb``: the base of a field access names the struct, not the value."""
     p = n.parent
     return p is not None and p.type == "field_expression" and p.child_by_field_name("argument") == n
+
+
+def _guards_of(stmt) -> set[str]:
+    """The condition texts of the ``if`` statements whose then-branch holds ``stmt``."""
+    out, child, n = set(), stmt, stmt.parent
+    while n is not None and n.type != "function_definition":
+        if n.type == "if_statement" and n.child_by_field_name("consequence") == child:
+            c = n.child_by_field_name("condition")
+            if c is not None:
+                out.add(_text(c))
+        child, n = n, n.parent
+    return out
 
 
 def _walk(node):

@@ -3,13 +3,17 @@ as a pointer offset (``p + off``) or as a loop bound (``for (i = 0; i < c; i++)`
 
 The facts do not record a subscript's index (``a[i]`` reads ``a``), so these sinks are found on
 the parsed statements of the functions that hold a guest value: a local or parameter the taint
-slice reached, used that way after the statement that made it a guest value. The path to them
-is the graph's path to that local; the last step is the use."""
+slice reached, used that way after the statement that made it a guest value, and a guest field
+used that way straight (``pvRam + pCmd->off``) in a function that reads a guest field of its
+struct. The path to them is the graph's path to that local or field; the last step is the use."""
 from __future__ import annotations
 
-from .taintcheck import _is_field_base, _text, _walk, value_names
+import re
+
+from .taintcheck import _field, _is_field_base, _text, _walk, value_names
 
 STATEMENT_SINKS = ("index", "pointer-offset", "loop-bound")
+_ANON_MEMBER = re.compile(r"^<anon:[^ >]*\.([A-Za-z_]\w*)(?: [^>]*)?>$")
 
 
 def statement_sinks(g, program, tree, checker, enabled: dict[str, tuple[str, int]]) -> list[tuple[str, str, dict]]:
@@ -22,6 +26,22 @@ def statement_sinks(g, program, tree, checker, enabled: dict[str, tuple[str, int
             continue
         line = 0 if a["kind"] == "param" else (a.get("line") or 0)
         by_fn.setdefault((a["owner"], a.get("file") or ""), {}).setdefault(a["name"].split("@")[0], (n, line))
+    # a guest field read straight into a use (pvRam + pCmd->off, a[pReq->i]): looked for in the
+    # functions that read a guest field of the same struct (the out-edges of its fields say
+    # where; a field read only as an index has none); named ".field" there, matched on the field
+    fields = [n for n in tree if g.nodes[n]["kind"] == "field" and g.nodes[n].get("name")]
+    by_owner: dict[str, list[str]] = {}
+    for n in fields:
+        by_owner.setdefault(g.nodes[n].get("owner") or "", []).append(n)
+    pairs = [(n, s) for n in fields for s in g.successors(n)]
+    for (n, _), evs in (g.evidence_many(pairs) if pairs else {}).items():
+        for ev in evs:
+            fn = _function(program, ev.get("function"), ev.get("file"))
+            if fn is None:
+                continue
+            mine = by_fn.setdefault((fn.key, fn.file), {})
+            for m in by_owner[g.nodes[n].get("owner") or ""]:
+                mine.setdefault(_field_key(g.nodes[m]), (m, 0))
     out = []
     for (owner, file), names in sorted(by_fn.items()):
         fn = next((f for f in program.functions.get(owner, ()) if f.file == file), None)
@@ -63,9 +83,38 @@ def _function_node(checker, fn):
     return n.child_by_field_name("body") if n is not None else None
 
 
+def _function(program, name: str | None, file: str | None):
+    if not name or not file:
+        return None
+    for key in (name, f"{file}:{name}"):
+        for f in program.functions.get(key, ()):
+            if f.file == file:
+                return f
+    return None
+
+
 def _names_in(node, names: set[str]) -> list[str]:
-    return [_text(m) for m in value_names(node)
-            if m.type == "identifier" and _text(m) in names and not _is_field_base(m)]
+    """The tainted names ``node`` reads: locals and parameters by name, guest fields as ``.field``."""
+    out = []
+    for m in value_names(node):
+        if m.type == "identifier" and _text(m) in names and not _is_field_base(m):
+            out.append(_text(m))
+        elif m.type == "field_expression":
+            arg = m.child_by_field_name("argument")
+            outer = "." + _field(arg) if arg is not None and arg.type == "field_expression" else ""
+            for key in (outer + "." + _field(m), "." + _field(m)):
+                if key in names:
+                    out.append(key)
+                    break
+    return out
+
+
+def _field_key(attrs: dict) -> str:
+    """How a use names a guest field: ``.cb``; a field of an unnamed member struct with the
+    member (``.Src.off`` for ``<anon:CMD.Src>.off``), so that ``p->Src.off`` and ``p->Dst.off``
+    stay apart."""
+    m = _ANON_MEMBER.match(attrs.get("owner") or "")
+    return (f".{m.group(1)}" if m else "") + "." + attrs["name"]
 
 
 def _uses(body, names: set[str], types: dict[str, str], program):
