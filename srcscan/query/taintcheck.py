@@ -90,7 +90,11 @@ class Checker:
             accesses = {_text(n) for s in stmts for n in _walk(s)
                         if n.type == "field_expression" and _field(n) in fields}
             taint = _Taint(names, accesses)
-            for kind, node in self._in_statements(stmts, taint) + self._before(stmts[-1], taint):
+            found = self._in_statements(stmts, taint) + self._before(stmts[-1], taint)
+            last = path[idx[-1]]
+            if idx[-1] == len(path) - 1 and last["node"] not in g:  # a use: the operands guarding it
+                found += self._short_circuit(file, last.get("line"), last.get("column"), taint)
+            for kind, node in found:
                 line = node.start_point[0] + 1
                 if (file, line, kind) not in seen:
                     seen.add((file, line, kind))
@@ -131,6 +135,25 @@ class Checker:
                     if d.type == "init_declarator" and dd is not None and dd.type == "identifier" and \
                             v is not None and taint.reads(v):
                         got.append(("narrowing cast", s))
+        return got
+
+    def _short_circuit(self, path: str, line: int | None, col: int | None, taint) -> list[tuple[str, object]]:
+        """``cid >= c || a[cid]->id != cid``, ``i < n && a[i]``: a comparison of the value left of
+        ``||``/``&&`` guards a use in the right operand (evaluated only when it did not hold)."""
+        root = self._root(path) if path and line else None
+        if root is None:
+            return []
+        pt = (line - 1, max((col or 1) - 1, 0))
+        child = root.descendant_for_point_range(pt, pt)
+        got = []
+        n = child.parent if child is not None else None
+        while n is not None and not n.type.endswith(_STMT_END):
+            if n.type == "binary_expression":
+                op, left = n.child_by_field_name("operator"), n.child_by_field_name("left")
+                if op is not None and _text(op) in ("||", "&&") and left is not None and \
+                        n.child_by_field_name("right") == child and self._compares(left, taint):
+                    got.append(("if", n))
+            child, n = n, n.parent
         return got
 
     def _before(self, stmt, taint) -> list[tuple[str, object]]:

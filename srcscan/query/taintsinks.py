@@ -62,10 +62,13 @@ def statement_sinks(g, program, tree, checker, enabled: dict[str, tuple[str, int
             stmt = use
             while stmt.parent is not None and not stmt.type.endswith(("statement", "declaration")):
                 stmt = stmt.parent
-            out.append((node, kind, {"file": fn.file, "line": stmt.start_point[0] + 1,
-                                     "column": stmt.start_point[1] + 1, "function": fn.name,
-                                     "code": stmt.text.decode("utf-8", "replace").split("\n", 1)[0].strip()[:200],
-                                     "kind": "use", "what": _text(use)[:120]}))
+            # where the use itself is (a use in the second line of a condition is on that line):
+            # the checker finds its statement from there, and the operands guarding it
+            lines = stmt.text.decode("utf-8", "replace").split("\n")
+            row = min(use.start_point[0] - stmt.start_point[0], len(lines) - 1)
+            out.append((node, kind, {"file": fn.file, "line": use.start_point[0] + 1,
+                                     "column": use.start_point[1] + 1, "function": fn.name,
+                                     "code": lines[row].strip()[:200], "kind": "use", "what": _text(use)[:120]}))
     return out
 
 
