@@ -108,20 +108,25 @@ def guest_starts(g, program, cfg: TaintConfig) -> list[Start]:
                             starts.append(Start(node, f"guest-param:{fn.name}", fn.name, fn.file, fn.line, fn.name,
                                                 r.get("description", "")))
                     break
-    # a guest read into the memory a pointer names (PDMDevHlpPhysRead(pDevIns, GCPhys, pReq, cb)):
-    # the fields read through that pointer afterwards are guest values
+    # a guest read into the memory a pointer names (PDMDevHlpPhysRead(pDevIns, GCPhys, pReq, cb)),
+    # directly or through a function that hands its buffer parameter on to one
+    # (ohciR3ReadTd -> ohciR3GetDWords -> ohciR3PhysRead -> PDMDevHlpPhysRead): the fields read
+    # through that pointer (or of that struct, &Td) afterwards are guest values
     models = load_models()
+    reads = guest_readers(program, models, guest)
     for defs in program.functions.values():
         for fn in defs:
             for c in fn.calls:
-                name = c.indirect.last if c.indirect is not None and c.indirect.steps else c.callee
-                sm = models.sources.get(name)
-                if sm is None or sm.id not in guest or sm.out_arg is None or sm.out_arg >= len(c.args):
+                name = _callee(c)
+                got = reads.get(name)
+                if got is None or got[0] >= len(c.args):
                     continue
-                arg = c.args[sm.out_arg]
-                if arg.addr_of is not None or len(arg.reads) != 1 or arg.reads[0].steps:
-                    continue
-                for _, fnode, ev in _fields_read(g, program, fn, {arg.reads[0].root}, c.line + (c.end_line > c.line)):
+                arg, sm = c.args[got[0]], got[1]
+                if arg.addr_of is not None and name in models.sources:
+                    continue  # &Req to the guest read itself: the graph has that flow (model out-arg)
+                root = _buffer_root(arg)
+                for _, fnode, ev in _fields_read(g, program, fn, {root} if root else set(),
+                                                 c.line + (c.end_line > c.line)):
                     starts.append(Start(fnode, f"{sm.id}:{name}", name, fn.file, c.line, fn.name, sm.description))
     globs = [(p, r) for r in cfg.fields for p in r["fields"]]
     for n in g.nodes_of_kind("field"):
@@ -132,6 +137,49 @@ def guest_starts(g, program, cfg: TaintConfig) -> list[Start]:
                 starts.append(Start(n, f"guest-field:{names[1]}", "", description=r.get("description", "")))
                 break
     return starts
+
+
+MAX_WRAPPER_DEPTH = 4  # guest-read wrappers of wrappers followed
+
+
+def _callee(c) -> str:
+    return c.indirect.last if c.indirect is not None and c.indirect.steps else c.callee
+
+
+def _buffer_root(arg) -> str | None:
+    """The variable whose memory an out argument names: ``pReq``, ``(uint32_t *)pTd``, ``&Td``."""
+    if arg.addr_of is not None:
+        return arg.addr_of.root if not arg.addr_of.steps else None
+    if len(arg.reads) == 1 and not arg.reads[0].steps:
+        return arg.reads[0].root
+    return None
+
+
+def guest_readers(program, models, guest: set[str]) -> dict[str, tuple[int, object]]:
+    """Function name -> (out argument, source model) of every guest read: the source models
+    themselves, and the functions that pass one of their parameters unchanged as the buffer
+    of a guest read (wrappers of wrappers, up to MAX_WRAPPER_DEPTH)."""
+    out = {name: (sm.out_arg, sm) for name, sm in models.sources.items()
+           if sm.id in guest and sm.out_arg is not None}
+    for _ in range(MAX_WRAPPER_DEPTH):
+        more = {}
+        for defs in program.functions.values():
+            for fn in defs:
+                if fn.name in out or fn.name in more:
+                    continue
+                params = {p.name: i for i, p in enumerate(fn.params)}
+                for c in fn.calls:
+                    got = out.get(_callee(c))
+                    if got is None or got[0] >= len(c.args):
+                        continue
+                    root = _buffer_root(c.args[got[0]])
+                    if root in params and c.args[got[0]].addr_of is None:
+                        more[fn.name] = (params[root], got[1])
+                        break
+        if not more:
+            break
+        out.update(more)
+    return out
 
 
 _ANON = re.compile(r"^<anon:([^ >]+)(?: [^>]*)?>\.(.+)$")
