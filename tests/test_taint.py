@@ -157,3 +157,12 @@ def test_fields_of_unnamed_member_structs_stay_apart():
     by_what = {f["sink"]["model"]: f for f in doc["findings"]}
     assert "XFER.Src " in by_what["pointer-offset:pbRam+pXfer->Src.off"]["path"][0]["node"]
     assert "XFER.Dst " in by_what["pointer-offset:pbRam+pXfer->Dst.off"]["path"][0]["node"]
+
+
+def test_a_sink_in_a_helper_is_reported_at_each_call_with_the_helper_as_via():
+    doc = _doc(FLOWS / "taint_two_files")
+    calls = sorted((f["sink"]["file"], f["sink"]["function"], f["checked"], f["sink"]["via"]["file"],
+                    f["sink"]["via"]["function"]) for f in doc["findings"])
+    assert calls == [("dev.c", "devOutFar", False, "util.c", "utilAlloc"),
+                     ("dev.c", "devOutFarChecked", True, "util.c", "utilAlloc2"),
+                     ("dev.c", "devOutNearChecked", True, "util.c", "utilAlloc")]

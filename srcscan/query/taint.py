@@ -266,17 +266,34 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> T
         extra_ev.update(joins)
         return chain
 
-    def offer(site, chain, ev):  # every way a guest value reaches the site (a few shortest)
+    def offer(site, chain, ev, at=None):  # every way a guest value reaches the site (a few shortest)
         got = best.setdefault(site, [])
         if all(c[1] != chain for c in got):
-            got.append((len(chain), chain, ev))
+            got.append((len(chain), chain, ev, at))
             got.sort(key=lambda c: c[0])
             del got[MAX_WAYS:]
 
-    for (u, v) in pairs:
+    # a sink inside a helper that takes the value as a parameter: one site per call of the helper
+    # (each caller's argument in the slice, its own way), reported at that call
+    ways_in: dict[str, list[list[str]]] = {}
+    for u in {u for u, _ in pairs}:
         chain = chain_to(u)
-        for ev in evid.get((u, v), []) if chain else ():
-            offer((v, ev.get("file"), ev.get("line"), ev.get("column")), chain, ev)
+        if g.nodes[u]["kind"] == "param":
+            for p in sorted(x for x in g.predecessors(u) if x in tree and x != u):
+                c = chain_to(p)
+                if c and u not in c:
+                    ways_in.setdefault(u, []).append(c + [u])
+        if chain and not ways_in.get(u):
+            ways_in[u] = [chain]
+    calls = _wrapper_calls(g, [c for cs in ways_in.values() for c in cs])
+    for (u, v) in pairs:
+        for chain in ways_in.get(u, ()):
+            at = calls.get(tuple(chain[-2:])) if len(chain) > 1 else None
+            for ev in evid.get((u, v), []):
+                if at is not None:  # the helper's call
+                    offer((v, at.get("file"), at.get("line"), at.get("column")), chain, ev, at)
+                else:
+                    offer((v, ev.get("file"), ev.get("line"), ev.get("column")), chain, ev)
     checker = Checker(snapshot or analysis.snapshot, program, cfg.checks)
     uses = {k: v for k, v in cfg.sinks.items() if k in STATEMENT_SINKS}
     for u, kind, ev in statement_sinks(g, program, tree, checker, uses) if uses else ():
@@ -284,17 +301,18 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> T
         if chain:
             danger[f"use:{kind}"] = (*uses[kind], kind)
             offer((f"use:{kind}", ev["file"], ev["line"], ev["what"]), chain, ev)
-    path_pairs = sorted({(a, b) for ways in best.values() for _, chain, _ in ways for a, b in zip(chain, chain[1:])})
+    path_pairs = sorted({(a, b) for ways in best.values() for _, chain, *_ in ways for a, b in zip(chain, chain[1:])})
     path_ev = g.evidence_many([p for p in path_pairs if p not in extra_ev]) if path_pairs else {}
     path_ev.update({k: [v] for k, v in extra_ev.items()})
     for (sink, *_), ways in best.items():
         # checked only when every way to the site passes a check: the first unchecked way is
         # the finding, else the shortest checked one
         found = [_finding(g, _start_of(by_node[chain[0]], chain, path_ev, ev), chain, sink, ev, danger[sink],
-                          path_ev, checker) for _, chain, ev in ways]
+                          path_ev, checker, at) for _, chain, ev, at in ways]
         res.findings.append(next((f for f in found if not f["checked"]), found[0]))
-    host = [f for f in res.findings if not any(fnmatch.fnmatchcase("/" + (f["sink"]["file"] or ""), p)
-                                                 for p in cfg.not_host)]
+    host = [f for f in res.findings  # (a helper's sink: where the sink itself is)
+            if not any(fnmatch.fnmatchcase("/" + ((f["sink"].get("via") or f["sink"])["file"] or ""), p)
+                       for p in cfg.not_host)]
     res.left_out = len(res.findings) - len(host)
     res.findings = host
     res.findings.sort(key=rank_key)
@@ -325,7 +343,19 @@ def rank_key(f: dict):
             f["sink"]["model"], f["source"]["model"])
 
 
-def _finding(g, start: Start, chain: list[str], sink: str, ev: dict, danger, path_ev, checker) -> dict:
+def _wrapper_calls(g, chains: list[list[str]]) -> dict[tuple[str, str], dict]:
+    """(argument node, parameter node) -> the call's evidence, for the last step of each chain
+    that enters a function through a parameter (the sink is in that function)."""
+    pairs = {tuple(c[-2:]) for c in chains if len(c) > 1 and g.nodes[c[-1]]["kind"] == "param"}
+    out = {}
+    for k, evs in (g.evidence_many(sorted(pairs)) if pairs else {}).items():
+        ev = next((e for e in evs if e.get("kind") == "arg" and e.get("function") and e.get("line")), None)
+        if ev is not None:  # an argument of a call (not a handler registration: its parameter is the source)
+            out[k] = ev
+    return out
+
+
+def _finding(g, start: Start, chain: list[str], sink: str, ev: dict, danger, path_ev, checker, at=None) -> dict:
     category, rank, mid = danger
     first = path_ev.get((chain[0], chain[1]), [{}])[0] if len(chain) > 1 else ev
     src = {"model": start.model, "call": start.call or first.get("via") or "",
@@ -337,8 +367,12 @@ def _finding(g, start: Start, chain: list[str], sink: str, ev: dict, danger, pat
         args = _sink_args(mid, mdl.get("function") or "")
     else:  # a use (an index, a pointer offset, a loop bound): not a node of the graph
         sattr, args = {"label": f"{mid}:{ev.get('what')}", "kind": "sink"}, None
+    site = at or ev  # a sink inside a helper is reported at the helper's call (its ``via`` the helper)
     snk = {"model": sattr["label"], "category": category, "rank": rank, "arg": args,
-           "file": ev.get("file"), "line": ev.get("line"), "function": ev.get("function"), "code": ev.get("code")}
+           "file": site.get("file"), "line": site.get("line"), "function": site.get("function"),
+           "code": site.get("code")}
+    if at is not None:
+        snk["via"] = {"function": ev.get("function"), "file": ev.get("file"), "line": ev.get("line")}
     path = []
     for i, n in enumerate(chain + [sink]):
         a = g.nodes[n] if n in g else sattr

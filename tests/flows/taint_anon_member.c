@@ -20,3 +20,5 @@ void devXfer(void *pDevIns, DEV *pThis, unsigned long GCPhys, XFER *pXfer)
     unsigned char *pbDst = pbRam + pXfer->Dst.off; // taint: unchecked
     memmove(pbDst, pbSrc, cbCopy); // taint: unchecked
 }
+
+// flow here: XFER.cb -> copy-size:memmove

@@ -62,3 +62,5 @@ unsigned char *devOffsetOtherGuard(void *pDevIns, DEV *pThis, unsigned long GCPh
         pb = pbRam + pHdr->offData; // taint: unchecked
     return pb;
 }
+
+// flow here: REQHDR.iReg -> devLogReg:iReg

@@ -34,3 +34,5 @@ void devXferChecked(DEV *pThis, unsigned long Addr, TD *pTd)
         return;
     memcpy(pThis->abBuf, pThis->abSrc, cb); // taint: checked (early exit)
 }
+
+// flow here: TD.be -> copy-size:memcpy
