@@ -117,7 +117,8 @@ class Checker:
                     opt = _text(op) if op is not None else ""
                     left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
                     if opt in ("&", "%") and left is not None and right is not None and (
-                            (taint.reads(left) and _constant(right)) or (taint.reads(right) and _constant(left))):
+                            (taint.reads(left) and self._bounding_mask(right, opt))
+                            or (taint.reads(right) and self._bounding_mask(left, opt))):
                         got.append(("mask", s))
                 elif t == "cast_expression":
                     ty, v = n.child_by_field_name("type"), n.child_by_field_name("value")
@@ -223,9 +224,28 @@ class Checker:
         for n in _walk(cond):
             if n.type == "binary_expression":
                 op = n.child_by_field_name("operator")
-                if op is not None and _text(op) in self.comparisons and taint.reads(n):
-                    return True
+                if op is None or _text(op) not in self.comparisons or not taint.reads(n):
+                    continue
+                if _text(op) in ("==", "!="):  # an equality bounds only against a constant
+                    left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+                    if not any(a is not None and b is not None and taint.reads(a) and _constant(b)
+                               for a, b in ((left, right), (right, left))):
+                        continue
+                return True
         return False
+
+    def _bounding_mask(self, n, op: str) -> bool:
+        """A constant that bounds ``x & n`` (``x % n``): not one that clears low bits
+        (``~0xfff``, or a name defined as one), which keeps the high ones."""
+        if not _constant(n):
+            return False
+        if op == "%":
+            return True
+        text, seen = _text(n), set()
+        while text not in seen and (self.program is not None and text in getattr(self.program, "defines", {})):
+            seen.add(text)
+            text = "".join(str(self.program.defines[text]).split())
+        return "~" not in text and "-" not in text
 
 
 # a name inside these is the size or layout of an object, not its value
