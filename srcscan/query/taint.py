@@ -114,9 +114,10 @@ def guest_starts(g, program, cfg: TaintConfig) -> list[Start]:
     # through that pointer (or of that struct, &Td) afterwards are guest values
     models = load_models()
     reads = guest_readers(program, models, guest)
+    words = tuple(n.encode() for n in reads)
     for defs in program.functions.values():
         for fn in defs:
-            for c in fn.calls:
+            for c in fn.calls if fn.may_name(words) else ():
                 name = _callee(c)
                 got = reads.get(name)
                 if got is None or got[0] >= len(c.args):
@@ -161,15 +162,17 @@ def guest_readers(program, models, guest: set[str]) -> dict[str, tuple[int, obje
     of a guest read (wrappers of wrappers, up to MAX_WRAPPER_DEPTH)."""
     out = {name: (sm.out_arg, sm) for name, sm in models.sources.items()
            if sm.id in guest and sm.out_arg is not None}
+    frontier = dict(out)
     for _ in range(MAX_WRAPPER_DEPTH):
         more = {}
+        words = tuple(n.encode() for n in frontier)  # (bodies that cannot call one are not decoded)
         for defs in program.functions.values():
             for fn in defs:
-                if fn.name in out or fn.name in more:
+                if fn.name in out or fn.name in more or not fn.params or not fn.may_name(words):
                     continue
                 params = {p.name: i for i, p in enumerate(fn.params)}
                 for c in fn.calls:
-                    got = out.get(_callee(c))
+                    got = frontier.get(_callee(c))
                     if got is None or got[0] >= len(c.args):
                         continue
                     root = _buffer_root(c.args[got[0]])
@@ -179,6 +182,7 @@ def guest_readers(program, models, guest: set[str]) -> dict[str, tuple[int, obje
         if not more:
             break
         out.update(more)
+        frontier = more
     return out
 
 
@@ -437,6 +441,8 @@ def _filled_fields(g, program, tree, starts, cfg) -> dict[str, list[tuple[str, d
     read's evidence)], for the locals and parameters in the slice."""
     holders: dict[str, dict[str, str]] = {}  # function key -> variable -> node
     for n in tree:
+        if not n.startswith(("local:", "param:")):  # (by id first: attributes cost a lookup)
+            continue
         a = g.nodes[n]
         if a["kind"] in ("local", "param") and a.get("owner") and a.get("name"):
             holders.setdefault(a["owner"], {})[a["name"].split("@")[0]] = n

@@ -21,15 +21,17 @@ def statement_sinks(g, program, tree, checker, enabled: dict[str, tuple[str, int
     pointer offset or loop bound. ``enabled``: sink kind -> (category, rank) from taint.toml."""
     by_fn: dict[tuple[str, str], dict[str, tuple[str, int]]] = {}
     for n in tree:
+        if not n.startswith(("local:", "param:")) or n.endswith("*"):  # (by id first: attributes cost a lookup)
+            continue
         a = g.nodes[n]
-        if a["kind"] not in ("local", "param") or not a.get("name") or not a.get("owner") or n.endswith("*"):
+        if a["kind"] not in ("local", "param") or not a.get("name") or not a.get("owner"):
             continue
         line = 0 if a["kind"] == "param" else (a.get("line") or 0)
         by_fn.setdefault((a["owner"], a.get("file") or ""), {}).setdefault(a["name"].split("@")[0], (n, line))
     # a guest field read straight into a use (pvRam + pCmd->off, a[pReq->i]): looked for in the
     # functions that read a guest field of the same struct (the out-edges of its fields say
     # where; a field read only as an index has none); named ".field" there, matched on the field
-    fields = [n for n in tree if g.nodes[n]["kind"] == "field" and g.nodes[n].get("name")]
+    fields = [n for n in tree if n.startswith("field:") and g.nodes[n]["kind"] == "field" and g.nodes[n].get("name")]
     by_owner: dict[str, list[str]] = {}
     for n in fields:
         by_owner.setdefault(g.nodes[n].get("owner") or "", []).append(n)
@@ -73,17 +75,32 @@ def statement_sinks(g, program, tree, checker, enabled: dict[str, tuple[str, int
 
 
 def _function_node(checker, fn):
-    root = checker._root(fn.file)
-    if root is None:
-        return None
-    n = root.descendant_for_point_range((fn.line - 1, 0), (fn.line - 1, 0))
-    while n is not None and n.type != "function_definition":
-        n = n.parent
-    if n is None:  # the line holds the definition's start: look below it
-        for c in _walk(root):
-            if c.type == "function_definition" and c.start_point[0] <= fn.line - 1 <= c.end_point[0]:
-                n = c
-    return n.child_by_field_name("body") if n is not None else None
+    """The body of ``fn``'s definition: the innermost definition holding its first line (each
+    file's definitions listed once, without walking into their bodies)."""
+    defs = _definitions(checker, fn.file)
+    row = fn.line - 1
+    best = None
+    for start, end, node in defs:
+        if start <= row <= end and (best is None or start >= best[0]):
+            best = (start, end, node)
+    return best[2].child_by_field_name("body") if best is not None else None
+
+
+def _definitions(checker, path: str) -> list:
+    cache = checker.__dict__.setdefault("_definitions", {})
+    if path not in cache:
+        root = checker._root(path)
+        out, stack = [], [root] if root is not None else []
+        while stack:
+            n = stack.pop()
+            if n.type == "function_definition":
+                out.append((n.start_point[0], n.end_point[0], n))
+                body = n.child_by_field_name("body")  # (a class or lambda inside a body is not a definition we look up)
+                stack.extend(c for c in n.named_children if c != body)
+                continue
+            stack.extend(n.named_children)
+        cache[path] = out
+    return cache[path]
 
 
 def _function(program, name: str | None, file: str | None):
