@@ -195,3 +195,9 @@ def test_an_unchanged_tree_reads_its_answer_back_and_a_changed_one_is_judged_aga
         assert taint_doc([str(src)], cache=cache)["summary"]["cached"] is False
     finally:
         cache.close()
+
+
+def test_a_bound_under_the_steps_own_condition_is_shown_as_the_bound_itself():
+    doc = _doc(FLOWS / "taint_field_use.c")
+    f = next(f for f in doc["findings"] if f["sink"]["function"] == "devOffsetSameGuard")
+    assert [c["code"] for c in f["checks"]] == ["if (pHdr->offData < pThis->cbRam)"]

@@ -12,7 +12,7 @@ import json
 import time
 import zlib
 
-TAINT_VERSION = 2  # bump when srcscan/query/taint*.py change what a taint answer holds
+TAINT_VERSION = 3  # bump when srcscan/query/taint*.py change what a taint answer holds
 
 
 def result_key(snapshot, cache, config) -> str:

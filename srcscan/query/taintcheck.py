@@ -172,9 +172,11 @@ class Checker:
                 for sib in n.named_children:
                     if sib.end_byte > child.start_byte:
                         break
-                    kind = self._exit_check(sib, taint) or self._same_guard_check(sib, taint, guards)
+                    kind = self._exit_check(sib, taint)
                     if kind:
                         got.append((kind, sib))
+                    else:  # the bound inside a branch under the step's own condition: that statement
+                        got.extend(self._same_guard_check(sib, taint, guards))
             child, n = n, n.parent
         return got
 
@@ -196,17 +198,17 @@ class Checker:
                     return "assert-return"
         return None
 
-    def _same_guard_check(self, node, taint, guards: set[str]) -> str | None:
+    def _same_guard_check(self, node, taint, guards: set[str]) -> list[tuple[str, object]]:
         """``if (fFlags & F) { if (cb > max) return; }`` before a step that is itself under
         ``if (fFlags & F)``: the bound holds wherever the step runs (the same condition text;
         a condition on the value itself is an early exit already)."""
         if node.type != "if_statement" or not guards:
-            return None
+            return []
         c, body = node.child_by_field_name("condition"), node.child_by_field_name("consequence")
         if c is None or body is None or _text(c) not in guards:
-            return None
+            return []
         kids = body.named_children if body.type == "compound_statement" else [body]
-        return next((k for k in (self._exit_check(x, taint) for x in kids) if k), None)
+        return [(k, x) for k, x in ((self._exit_check(x, taint), x) for x in kids) if k][:1]
 
     def _exits(self, body) -> bool:
         if body.type in self.exits:
