@@ -121,3 +121,13 @@ def test_cli_rejects_a_symbol_with_taint_and_html(repo, capsys):
     assert "no SYMBOL" in capsys.readouterr().err
     assert main(["diff", "--taint", ids["base"], ids["fixed"], "--src", str(path), "--format", "html"]) == 2
     assert main(["diff", ids["base"], ids["fixed"], "--src", str(path)]) == 2
+
+
+def test_cli_words_may_sit_on_either_side_of_the_options(repo, capsys):
+    path, ids = repo
+    assert main(["diff", "--taint", ids["base"], "--src", str(path), "--no-cache", ids["fixed"]]) == 0
+    assert "became checked: 1" in capsys.readouterr().out
+    assert main(["diff", "--taint", ids["base"], "--src", str(path), ids["fixed"], "extra"]) == 2
+    with pytest.raises(SystemExit) as e:  # (an unknown option: argparse's own usage error)
+        main(["diff", "--taint", ids["base"], "--src", str(path), "--bogus", ids["fixed"]])
+    assert e.value.code == 2 and "unrecognized arguments: --bogus" in capsys.readouterr().err

@@ -26,23 +26,34 @@ exit codes: 0 the flows (findings) differ, 1 they are the same, 2 usage or input
 
 def register(p) -> None:
     _history.register_common(p, symbol_optional=True)
-    p.add_argument("rev1", metavar="REV1", help="the older revision")
-    p.add_argument("rev2", metavar="REV2", help="the newer revision")
+    p.add_argument("rev1", metavar="REV1", nargs="?", help="the older revision")
+    p.add_argument("rev2", metavar="REV2", nargs="?", help="the newer revision")
+    p.set_defaults(_more_words=True)
     p.add_argument("--taint", action="store_true",
                    help="compare the taint findings (srcscan taint) instead of a value's flow; no SYMBOL")
+
+
+def _place_words(args) -> None:
+    """SYMBOL REV1 REV2 (or REV1 REV2 with --taint), wherever the options sit between them."""
+    from ..errors import UsageError
+
+    words = [w for w in (args.symbol, args.rev1, args.rev2) if w is not None] + list(getattr(args, "words_after", []))
+    want = 2 if args.taint else 3
+    if len(words) != want:
+        if args.taint and len(words) == 3:
+            raise UsageError("diff --taint compares every finding: give REV1 REV2 only, no SYMBOL")
+        raise UsageError("diff needs SYMBOL REV1 REV2 (or --taint REV1 REV2)")
+    args.symbol, args.rev1, args.rev2 = ([None] if args.taint else []) + words
 
 
 def run(args) -> int:
     from ..errors import UsageError
 
+    _place_words(args)
     if args.taint:
-        if args.symbol is not None:
-            raise UsageError("diff --taint compares every finding: give REV1 REV2 only, no SYMBOL")
         if args.format == "html":
             raise UsageError("diff --taint: --format html is not supported (text or json)")
         return _run_taint(args)
-    if args.symbol is None:
-        raise UsageError("diff needs SYMBOL REV1 REV2 (or --taint REV1 REV2)")
     from ..query.history import diff
 
     q = _history.query(args)
