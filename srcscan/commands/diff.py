@@ -65,7 +65,7 @@ def _run_taint(args) -> int:
 
     from .. import cli
     from ..query.history import open_source
-    from ..query.taintdiff import changed, diff_taint, render_text
+    from ..query.taintdiff import changed, diff_taint
     from ..util import note
 
     source = open_source(args)
@@ -78,5 +78,44 @@ def _run_taint(args) -> int:
             cache.close()
     for w in doc.get("warnings", []):
         note(f"warning: {w}")
-    cli.emit(json.dumps(doc, indent=2) if args.format == "json" else render_text(doc), args.output)
+    cli.emit(json.dumps(doc, indent=2) if args.format == "json" else render_taint_text(doc), args.output)
     return 0 if changed(doc) else 1
+
+
+def render_taint_text(doc: dict) -> str:
+    """Changes first (newly unchecked and appeared unchecked findings lead), one line each."""
+    from ..query.taintdiff import changed
+    from ._history import rev_line
+
+    def line(f: dict) -> str:
+        s, src = f["sink"], f["source"]
+        where = f"{s.get('file')}:{s.get('line')}"
+        state = "checked" if f["checked"] else "UNCHECKED"
+        return f"  {state:<9} {s.get('category') or '':<14} {s.get('function') or '':<30} {where}  {s.get('model')}" \
+               f"  <- {src.get('model')}"
+
+    b, a = doc["before"], doc["after"]
+    out = [f"taint diff  {rev_line(b['revision'])}", f"        ->  {rev_line(a['revision'])}",
+           f"findings {b['summary']['findings']} -> {a['summary']['findings']}, unchecked "
+           f"{b['summary']['unchecked']} -> {a['summary']['unchecked']}; "
+           f"{len(doc['appeared'])} appeared, {len(doc['disappeared'])} disappeared, "
+           f"{len(doc['became_checked'])} became checked, {len(doc['became_unchecked'])} became unchecked, "
+           f"{doc['unchanged']} unchanged", ""]
+    sections = [("became unchecked (a check was removed or no longer holds)", [p["after"] for p in doc["became_unchecked"]]),
+                ("appeared", doc["appeared"]),
+                ("became checked", [p["after"] for p in doc["became_checked"]]),
+                ("disappeared", doc["disappeared"])]
+    for title, rows in sections:
+        if not rows:
+            continue
+        out.append(f"{title}: {len(rows)}")
+        out += [line(f) for f in rows]
+        if title == "became checked":
+            for p in doc["became_checked"]:
+                c = p["after"]["checks"][0] if p["after"]["checks"] else None
+                if c:
+                    out.append(f"      {p['after']['sink']['function']}: {c['kind']} at {c['file']}:{c['line']}  {c['code']}")
+        out.append("")
+    if not changed(doc):
+        out.append("no change in the taint findings")
+    return "\n".join(out).rstrip() + "\n"

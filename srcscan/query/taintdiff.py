@@ -76,11 +76,12 @@ def changed(d: dict) -> bool:
 
 def taint_at(source, ref, cache=None, jobs: int = 0, config=None) -> tuple[dict, object]:
     """(taint document, revision) of one revision of a RevisionSource."""
-    from ..api import taint_doc
+    from ..extract.ppcond import Config
+    from .taintcache import taint_doc
 
     snap = source.snapshot(ref)
     bad = getattr(snap, "unreadable", None)
-    doc = taint_doc(snapshot=snap, why="revision", cache=cache, jobs=jobs, config=config)
+    doc = taint_doc(snap, cache, jobs, config or Config(), "revision")
     if bad:
         from ..errors import RevisionError
 
@@ -101,41 +102,3 @@ def diff_taint(source, rev1: str, rev2: str, cache=None, jobs: int = 0, config=N
             "after": {"revision": rev_b.to_json(), "summary": new["summary"]},
             **d, "seconds": round(time.perf_counter() - t0, 3),
             "warnings": list(dict.fromkeys(old.get("warnings", []) + new.get("warnings", [])))}
-
-
-def render_text(doc: dict) -> str:
-    """Changes first (newly unchecked and appeared unchecked findings lead), one line each."""
-    from ..commands._history import rev_line
-
-    def line(f: dict) -> str:
-        s, src = f["sink"], f["source"]
-        where = f"{s.get('file')}:{s.get('line')}"
-        state = "checked" if f["checked"] else "UNCHECKED"
-        return f"  {state:<9} {s.get('category') or '':<14} {s.get('function') or '':<30} {where}  {s.get('model')}" \
-               f"  <- {src.get('model')}"
-
-    b, a = doc["before"], doc["after"]
-    out = [f"taint diff  {rev_line(b['revision'])}", f"        ->  {rev_line(a['revision'])}",
-           f"findings {b['summary']['findings']} -> {a['summary']['findings']}, unchecked "
-           f"{b['summary']['unchecked']} -> {a['summary']['unchecked']}; "
-           f"{len(doc['appeared'])} appeared, {len(doc['disappeared'])} disappeared, "
-           f"{len(doc['became_checked'])} became checked, {len(doc['became_unchecked'])} became unchecked, "
-           f"{doc['unchanged']} unchanged", ""]
-    sections = [("became unchecked (a check was removed or no longer holds)", [p["after"] for p in doc["became_unchecked"]]),
-                ("appeared", doc["appeared"]),
-                ("became checked", [p["after"] for p in doc["became_checked"]]),
-                ("disappeared", doc["disappeared"])]
-    for title, rows in sections:
-        if not rows:
-            continue
-        out.append(f"{title}: {len(rows)}")
-        out += [line(f) for f in rows]
-        if title == "became checked":
-            for p in doc["became_checked"]:
-                c = p["after"]["checks"][0] if p["after"]["checks"] else None
-                if c:
-                    out.append(f"      {p['after']['sink']['function']}: {c['kind']} at {c['file']}:{c['line']}  {c['code']}")
-        out.append("")
-    if not changed(doc):
-        out.append("no change in the taint findings")
-    return "\n".join(out).rstrip() + "\n"
