@@ -75,15 +75,10 @@ def taint_doc(src: list[str] | str | None = None, *, snapshot: Snapshot | None =
               cache=None, jobs: int = 0, config: Config | None = None) -> dict:
     """Every flow from a guest-controlled value to a host danger sink (copy or allocation
     size...), ranked, each with its checks: the JSON of ``srcscan taint`` (docs/taint-schema.md).
-    ``cache``: an open FactCache, None for none (the CLI passes its own)."""
-    from .extract.index import index
-    from .graph.program import Program
-    from .query.taint import taint_json
+    ``cache``: an open FactCache, None for none (the CLI passes its own); an unchanged tree's
+    answer is read back from it (query/taintcache.py)."""
+    from .query.taintcache import taint_doc as _taint_doc
 
     if snapshot is None:
         snapshot, why = resolve_sources([str(src)] if isinstance(src, (str, os.PathLike)) else src)
-    analysis = analyse(snapshot, cache, jobs, config or Config(), True, why)
-    program = analysis.program
-    if program is None:  # the graph came from the cache: the facts are cached too
-        program = Program(index(snapshot, cache, jobs)[0])
-    return taint_json(analysis, program, why)
+    return _taint_doc(snapshot, cache, jobs, config or Config(), why)

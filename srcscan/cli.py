@@ -248,6 +248,10 @@ def _main(argv: list[str] | None) -> int:
 
     parser = build_parser(sys.argv[1:] if argv is None else argv)
     args, extra = parser.parse_known_args(argv)
+    if extra and getattr(args, "_more_words", False) and not any(x.startswith("-") for x in extra):
+        # optional positionals split by options (diff SYMBOL --src X REV1 REV2): argparse fills
+        # them from the first run of words only; the command places the rest (args.words_after)
+        args.words_after, extra = extra, []
     if extra:  # said by the command's own parser, which points at the command's --help
         getattr(args, "_parser", parser).error(f"unrecognized arguments: {' '.join(extra)}")
     if not getattr(args, "command", None):

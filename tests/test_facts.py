@@ -169,3 +169,16 @@ def test_a_body_whose_bytes_are_damaged_is_a_damaged_cache_not_a_crash():
     fn.__dict__["_body"] = fn.__dict__["_body"][:7]
     with pytest.raises(pickle.UnpicklingError):
         fn.returns
+
+
+@pytest.mark.parametrize("pad", [0, 4000])  # a small body is pickled as is, a big one deflated
+def test_an_undecoded_body_tells_the_names_it_may_call_without_decoding(pad):
+    import pickle
+
+    body = "    int x = 0;\n" * (pad // 16)
+    ff = extract("w.c", f"void devRead(void *pv)\n{{\n{body}    PDMDevHlpPhysRead(0, 0, pv, 4);\n}}\n".encode())
+    fn = pickle.loads(pickle.dumps(ff)).functions[0]
+    assert "_body" in fn.__dict__  # still encoded
+    assert fn.may_name((b"PDMDevHlpPhysRead",)) and not fn.may_name((b"PDMDevHlpPhysWrite",))
+    assert "_body" in fn.__dict__  # the prefilter did not decode it
+    assert [c.callee for c in fn.calls] == ["PDMDevHlpPhysRead"] and fn.may_name((b"anything",))

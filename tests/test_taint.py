@@ -149,3 +149,55 @@ def test_a_bad_taint_table_is_a_one_line_error():
         load_config({"taint": {"param": [{"functions": ["f"]}]}})
     with pytest.raises(UsageError, match="needs a \\[taint\\] table"):
         load_config({})
+
+
+def test_fields_of_unnamed_member_structs_stay_apart():
+    """``p->Src.off`` and ``p->Dst.off`` are two guest values: each use's path starts at its own."""
+    doc = _doc(FLOWS / "taint_anon_member.c")
+    by_what = {f["sink"]["model"]: f for f in doc["findings"]}
+    assert "XFER.Src " in by_what["pointer-offset:pbRam+pXfer->Src.off"]["path"][0]["node"]
+    assert "XFER.Dst " in by_what["pointer-offset:pbRam+pXfer->Dst.off"]["path"][0]["node"]
+
+
+def test_a_sink_in_a_helper_is_reported_at_each_call_with_the_helper_as_via():
+    doc = _doc(FLOWS / "taint_two_files")
+    calls = sorted((f["sink"]["file"], f["sink"]["function"], f["checked"], f["sink"]["via"]["file"],
+                    f["sink"]["via"]["function"]) for f in doc["findings"])
+    assert calls == [("dev.c", "devOutFar", False, "util.c", "utilAlloc"),
+                     ("dev.c", "devOutFarChecked", True, "util.c", "utilAlloc2"),
+                     ("dev.c", "devOutNearChecked", True, "util.c", "utilAlloc")]
+
+
+def test_an_unchanged_tree_reads_its_answer_back_and_a_changed_one_is_judged_again(tmp_path):
+    from srcscan.extract.cache import FactCache
+    from srcscan.query import taintcache
+
+    src = tmp_path / "tree"
+    src.mkdir()
+    text = (FLOWS / "taint_if_return.c").read_text()
+    (src / "dev.c").write_text(text)
+    cache = FactCache(tmp_path / "cache")
+    try:
+        first = taint_doc([str(src)], cache=cache)
+        again = taint_doc([str(src)], cache=cache)
+        assert (first["summary"]["cached"], again["summary"]["cached"]) == (False, True)
+        assert again["findings"] == first["findings"] and again["summary"]["unchecked"] == 1
+        # the check of devOutChecked removed: judged again, one more unchecked finding
+        (src / "dev.c").write_text(text.replace("    if (u32 > sizeof(pThis->abBuf))\n        return -1;\n", ""))
+        changed = taint_doc([str(src)], cache=cache)
+        assert changed["summary"]["cached"] is False and changed["summary"]["unchecked"] == 2
+        # a damaged entry is computed again, not an error
+        from srcscan.sources.snapshot import resolve_sources
+        from srcscan.extract.ppcond import Config
+
+        snap, _ = resolve_sources([str(src)])
+        cache.put_blob(taintcache.result_key(snap, cache, Config()), b"not zlib")
+        assert taint_doc([str(src)], cache=cache)["summary"]["cached"] is False
+    finally:
+        cache.close()
+
+
+def test_a_bound_under_the_steps_own_condition_is_shown_as_the_bound_itself():
+    doc = _doc(FLOWS / "taint_field_use.c")
+    f = next(f for f in doc["findings"] if f["sink"]["function"] == "devOffsetSameGuard")
+    assert [c["code"] for c in f["checks"]] == ["if (pHdr->offData < pThis->cbRam)"]

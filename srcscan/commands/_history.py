@@ -7,8 +7,9 @@ from .. import cli
 FORMATS = ["text", "json", "html"]
 
 
-def register_common(p, formats=None) -> None:
-    p.add_argument("symbol", metavar="SYMBOL", help="the value whose flow is followed (as for trace)")
+def register_common(p, formats=None, symbol_optional: bool = False) -> None:
+    p.add_argument("symbol", metavar="SYMBOL", nargs="?" if symbol_optional else None,
+                   help="the value whose flow is followed (as for trace)" + (" (none with --taint)" if symbol_optional else ""))
     p.add_argument("--direction", choices=["up", "down", "both"], default="both",
                    help="trace upstream, downstream or both (default: both)")
     p.add_argument("-i", "--ignore-case", action="store_true", help="match SYMBOL ignoring case")

@@ -135,6 +135,20 @@ class Function:
         state["_body"] = zlib.compress(raw, 1) if len(raw) >= DEFLATE_BODIES_FROM else raw
         return state
 
+    def may_name(self, words: "tuple[bytes, ...]") -> bool:
+        """Whether the body can hold one of ``words`` (names, UTF-8): a prefilter that tells an
+        undecoded body without unpickling it (its pickle holds every name as plain UTF-8; a
+        deflated one is inflated, which costs a tenth of decoding). A decoded body: True."""
+        raw = self.__dict__.get("_body")
+        if raw is None:
+            return True
+        if raw[:1] != b"\x80":
+            try:
+                raw = zlib.decompress(raw)
+            except zlib.error:
+                return True  # (decoding it will say what is wrong)
+        return any(w in raw for w in words)
+
     def __getattr__(self, name: str):  # only called for attributes not set: a body still encoded
         d = self.__dict__
         if name in BODY:

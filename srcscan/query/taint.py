@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -107,29 +108,92 @@ def guest_starts(g, program, cfg: TaintConfig) -> list[Start]:
                             starts.append(Start(node, f"guest-param:{fn.name}", fn.name, fn.file, fn.line, fn.name,
                                                 r.get("description", "")))
                     break
-    # a guest read into the memory a pointer names (PDMDevHlpPhysRead(pDevIns, GCPhys, pReq, cb)):
-    # the fields read through that pointer afterwards are guest values
+    # a guest read into the memory a pointer names (PDMDevHlpPhysRead(pDevIns, GCPhys, pReq, cb)),
+    # directly or through a function that hands its buffer parameter on to one
+    # (ohciR3ReadTd -> ohciR3GetDWords -> ohciR3PhysRead -> PDMDevHlpPhysRead): the fields read
+    # through that pointer (or of that struct, &Td) afterwards are guest values
     models = load_models()
+    reads = guest_readers(program, models, guest)
+    words = tuple(n.encode() for n in reads)
     for defs in program.functions.values():
         for fn in defs:
-            for c in fn.calls:
-                name = c.indirect.last if c.indirect is not None and c.indirect.steps else c.callee
-                sm = models.sources.get(name)
-                if sm is None or sm.id not in guest or sm.out_arg is None or sm.out_arg >= len(c.args):
+            for c in fn.calls if fn.may_name(words) else ():
+                name = _callee(c)
+                got = reads.get(name)
+                if got is None or got[0] >= len(c.args):
                     continue
-                arg = c.args[sm.out_arg]
-                if arg.addr_of is not None or len(arg.reads) != 1 or arg.reads[0].steps:
-                    continue
-                for _, fnode, ev in _fields_read(g, program, fn, {arg.reads[0].root}, c.line + (c.end_line > c.line)):
+                arg, sm = c.args[got[0]], got[1]
+                if arg.addr_of is not None and name in models.sources:
+                    continue  # &Req to the guest read itself: the graph has that flow (model out-arg)
+                root = _buffer_root(arg)
+                for _, fnode, ev in _fields_read(g, program, fn, {root} if root else set(),
+                                                 c.line + (c.end_line > c.line)):
                     starts.append(Start(fnode, f"{sm.id}:{name}", name, fn.file, c.line, fn.name, sm.description))
     globs = [(p, r) for r in cfg.fields for p in r["fields"]]
     for n in g.nodes_of_kind("field"):
         label = g.nodes[n]["label"] or ""
+        names = (label, _dotted(label))  # a field of an unnamed member struct by its path too
         for p, r in globs:
-            if fnmatch.fnmatchcase(label, p):
-                starts.append(Start(n, f"guest-field:{label}", "", description=r.get("description", "")))
+            if any(fnmatch.fnmatchcase(x, p) for x in names):
+                starts.append(Start(n, f"guest-field:{names[1]}", "", description=r.get("description", "")))
                 break
     return starts
+
+
+MAX_WRAPPER_DEPTH = 4  # guest-read wrappers of wrappers followed
+
+
+def _callee(c) -> str:
+    return c.indirect.last if c.indirect is not None and c.indirect.steps else c.callee
+
+
+def _buffer_root(arg) -> str | None:
+    """The variable whose memory an out argument names: ``pReq``, ``(uint32_t *)pTd``, ``&Td``."""
+    if arg.addr_of is not None:
+        return arg.addr_of.root if not arg.addr_of.steps else None
+    if len(arg.reads) == 1 and not arg.reads[0].steps:
+        return arg.reads[0].root
+    return None
+
+
+def guest_readers(program, models, guest: set[str]) -> dict[str, tuple[int, object]]:
+    """Function name -> (out argument, source model) of every guest read: the source models
+    themselves, and the functions that pass one of their parameters unchanged as the buffer
+    of a guest read (wrappers of wrappers, up to MAX_WRAPPER_DEPTH)."""
+    out = {name: (sm.out_arg, sm) for name, sm in models.sources.items()
+           if sm.id in guest and sm.out_arg is not None}
+    frontier = dict(out)
+    for _ in range(MAX_WRAPPER_DEPTH):
+        more = {}
+        words = tuple(n.encode() for n in frontier)  # (bodies that cannot call one are not decoded)
+        for defs in program.functions.values():
+            for fn in defs:
+                if fn.name in out or fn.name in more or not fn.params or not fn.may_name(words):
+                    continue
+                params = {p.name: i for i, p in enumerate(fn.params)}
+                for c in fn.calls:
+                    got = frontier.get(_callee(c))
+                    if got is None or got[0] >= len(c.args):
+                        continue
+                    root = _buffer_root(c.args[got[0]])
+                    if root in params and c.args[got[0]].addr_of is None:
+                        more[fn.name] = (params[root], got[1])
+                        break
+        if not more:
+            break
+        out.update(more)
+        frontier = more
+    return out
+
+
+_ANON = re.compile(r"^<anon:([^ >]+)(?: [^>]*)?>\.(.+)$")
+
+
+def _dotted(label: str) -> str:
+    """``<anon:OUTER.member file>.field`` (a field of an unnamed struct type, graph/objects) as
+    the path a reader writes, ``OUTER.member.field``; other labels as they are."""
+    m = _ANON.match(label)
+    return f"{m.group(1)}.{m.group(2)}" if m else label
 
 
 def _danger(g, cfg: TaintConfig) -> dict[str, tuple[str, int, str]]:
@@ -206,17 +270,34 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> T
         extra_ev.update(joins)
         return chain
 
-    def offer(site, chain, ev):  # every way a guest value reaches the site (a few shortest)
+    def offer(site, chain, ev, at=None):  # every way a guest value reaches the site (a few shortest)
         got = best.setdefault(site, [])
         if all(c[1] != chain for c in got):
-            got.append((len(chain), chain, ev))
+            got.append((len(chain), chain, ev, at))
             got.sort(key=lambda c: c[0])
             del got[MAX_WAYS:]
 
-    for (u, v) in pairs:
+    # a sink inside a helper that takes the value as a parameter: one site per call of the helper
+    # (each caller's argument in the slice, its own way), reported at that call
+    ways_in: dict[str, list[list[str]]] = {}
+    for u in {u for u, _ in pairs}:
         chain = chain_to(u)
-        for ev in evid.get((u, v), []) if chain else ():
-            offer((v, ev.get("file"), ev.get("line"), ev.get("column")), chain, ev)
+        if g.nodes[u]["kind"] == "param":
+            for p in sorted(x for x in g.predecessors(u) if x in tree and x != u):
+                c = chain_to(p)
+                if c and u not in c:
+                    ways_in.setdefault(u, []).append(c + [u])
+        if chain and not ways_in.get(u):
+            ways_in[u] = [chain]
+    calls = _wrapper_calls(g, [c for cs in ways_in.values() for c in cs])
+    for (u, v) in pairs:
+        for chain in ways_in.get(u, ()):
+            at = calls.get(tuple(chain[-2:])) if len(chain) > 1 else None
+            for ev in evid.get((u, v), []):
+                if at is not None:  # the helper's call
+                    offer((v, at.get("file"), at.get("line"), at.get("column")), chain, ev, at)
+                else:
+                    offer((v, ev.get("file"), ev.get("line"), ev.get("column")), chain, ev)
     checker = Checker(snapshot or analysis.snapshot, program, cfg.checks)
     uses = {k: v for k, v in cfg.sinks.items() if k in STATEMENT_SINKS}
     for u, kind, ev in statement_sinks(g, program, tree, checker, uses) if uses else ():
@@ -224,17 +305,18 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> T
         if chain:
             danger[f"use:{kind}"] = (*uses[kind], kind)
             offer((f"use:{kind}", ev["file"], ev["line"], ev["what"]), chain, ev)
-    path_pairs = sorted({(a, b) for ways in best.values() for _, chain, _ in ways for a, b in zip(chain, chain[1:])})
+    path_pairs = sorted({(a, b) for ways in best.values() for _, chain, *_ in ways for a, b in zip(chain, chain[1:])})
     path_ev = g.evidence_many([p for p in path_pairs if p not in extra_ev]) if path_pairs else {}
     path_ev.update({k: [v] for k, v in extra_ev.items()})
     for (sink, *_), ways in best.items():
         # checked only when every way to the site passes a check: the first unchecked way is
         # the finding, else the shortest checked one
         found = [_finding(g, _start_of(by_node[chain[0]], chain, path_ev, ev), chain, sink, ev, danger[sink],
-                          path_ev, checker) for _, chain, ev in ways]
+                          path_ev, checker, at) for _, chain, ev, at in ways]
         res.findings.append(next((f for f in found if not f["checked"]), found[0]))
-    host = [f for f in res.findings if not any(fnmatch.fnmatchcase("/" + (f["sink"]["file"] or ""), p)
-                                                 for p in cfg.not_host)]
+    host = [f for f in res.findings  # (a helper's sink: where the sink itself is)
+            if not any(fnmatch.fnmatchcase("/" + ((f["sink"].get("via") or f["sink"])["file"] or ""), p)
+                       for p in cfg.not_host)]
     res.left_out = len(res.findings) - len(host)
     res.findings = host
     res.findings.sort(key=rank_key)
@@ -265,7 +347,19 @@ def rank_key(f: dict):
             f["sink"]["model"], f["source"]["model"])
 
 
-def _finding(g, start: Start, chain: list[str], sink: str, ev: dict, danger, path_ev, checker) -> dict:
+def _wrapper_calls(g, chains: list[list[str]]) -> dict[tuple[str, str], dict]:
+    """(argument node, parameter node) -> the call's evidence, for the last step of each chain
+    that enters a function through a parameter (the sink is in that function)."""
+    pairs = {tuple(c[-2:]) for c in chains if len(c) > 1 and g.nodes[c[-1]]["kind"] == "param"}
+    out = {}
+    for k, evs in (g.evidence_many(sorted(pairs)) if pairs else {}).items():
+        ev = next((e for e in evs if e.get("kind") == "arg" and e.get("function") and e.get("line")), None)
+        if ev is not None:  # an argument of a call (not a handler registration: its parameter is the source)
+            out[k] = ev
+    return out
+
+
+def _finding(g, start: Start, chain: list[str], sink: str, ev: dict, danger, path_ev, checker, at=None) -> dict:
     category, rank, mid = danger
     first = path_ev.get((chain[0], chain[1]), [{}])[0] if len(chain) > 1 else ev
     src = {"model": start.model, "call": start.call or first.get("via") or "",
@@ -277,8 +371,12 @@ def _finding(g, start: Start, chain: list[str], sink: str, ev: dict, danger, pat
         args = _sink_args(mid, mdl.get("function") or "")
     else:  # a use (an index, a pointer offset, a loop bound): not a node of the graph
         sattr, args = {"label": f"{mid}:{ev.get('what')}", "kind": "sink"}, None
+    site = at or ev  # a sink inside a helper is reported at the helper's call (its ``via`` the helper)
     snk = {"model": sattr["label"], "category": category, "rank": rank, "arg": args,
-           "file": ev.get("file"), "line": ev.get("line"), "function": ev.get("function"), "code": ev.get("code")}
+           "file": site.get("file"), "line": site.get("line"), "function": site.get("function"),
+           "code": site.get("code")}
+    if at is not None:
+        snk["via"] = {"function": ev.get("function"), "file": ev.get("file"), "line": ev.get("line")}
     path = []
     for i, n in enumerate(chain + [sink]):
         a = g.nodes[n] if n in g else sattr
@@ -343,6 +441,8 @@ def _filled_fields(g, program, tree, starts, cfg) -> dict[str, list[tuple[str, d
     read's evidence)], for the locals and parameters in the slice."""
     holders: dict[str, dict[str, str]] = {}  # function key -> variable -> node
     for n in tree:
+        if not n.startswith(("local:", "param:")):  # (by id first: attributes cost a lookup)
+            continue
         a = g.nodes[n]
         if a["kind"] in ("local", "param") and a.get("owner") and a.get("name"):
             holders.setdefault(a["owner"], {})[a["name"].split("@")[0]] = n

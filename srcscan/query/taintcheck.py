@@ -90,7 +90,11 @@ class Checker:
             accesses = {_text(n) for s in stmts for n in _walk(s)
                         if n.type == "field_expression" and _field(n) in fields}
             taint = _Taint(names, accesses)
-            for kind, node in self._in_statements(stmts, taint) + self._before(stmts[-1], taint):
+            found = self._in_statements(stmts, taint) + self._before(stmts[-1], taint)
+            last = path[idx[-1]]
+            if idx[-1] == len(path) - 1 and last["node"] not in g:  # a use: the operands guarding it
+                found += self._short_circuit(file, last.get("line"), last.get("column"), taint)
+            for kind, node in found:
                 line = node.start_point[0] + 1
                 if (file, line, kind) not in seen:
                     seen.add((file, line, kind))
@@ -113,7 +117,8 @@ class Checker:
                     opt = _text(op) if op is not None else ""
                     left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
                     if opt in ("&", "%") and left is not None and right is not None and (
-                            (taint.reads(left) and _constant(right)) or (taint.reads(right) and _constant(left))):
+                            (taint.reads(left) and self._bounding_mask(right, opt))
+                            or (taint.reads(right) and self._bounding_mask(left, opt))):
                         got.append(("mask", s))
                 elif t == "cast_expression":
                     ty, v = n.child_by_field_name("type"), n.child_by_field_name("value")
@@ -133,9 +138,29 @@ class Checker:
                         got.append(("narrowing cast", s))
         return got
 
+    def _short_circuit(self, path: str, line: int | None, col: int | None, taint) -> list[tuple[str, object]]:
+        """``cid >= c || a[cid]->id != cid``, ``i < n && a[i]``: a comparison of the value left of
+        ``||``/``&&`` guards a use in the right operand (evaluated only when it did not hold)."""
+        root = self._root(path) if path and line else None
+        if root is None:
+            return []
+        pt = (line - 1, max((col or 1) - 1, 0))
+        child = root.descendant_for_point_range(pt, pt)
+        got = []
+        n = child.parent if child is not None else None
+        while n is not None and not n.type.endswith(_STMT_END):
+            if n.type == "binary_expression":
+                op, left = n.child_by_field_name("operator"), n.child_by_field_name("left")
+                if op is not None and _text(op) in ("||", "&&") and left is not None and \
+                        n.child_by_field_name("right") == child and self._compares(left, taint):
+                    got.append(("if", n))
+            child, n = n, n.parent
+        return got
+
     def _before(self, stmt, taint) -> list[tuple[str, object]]:
         """Conditions around ``stmt`` and early exits before it in the blocks that hold it."""
         got = []
+        guards = _guards_of(stmt)
         child, n = stmt, stmt.parent
         while n is not None and n.type != "function_definition":
             t = n.type
@@ -150,13 +175,19 @@ class Checker:
                     kind = self._exit_check(sib, taint)
                     if kind:
                         got.append((kind, sib))
+                    else:  # the bound inside a branch under the step's own condition: that statement
+                        got.extend(self._same_guard_check(sib, taint, guards))
             child, n = n, n.parent
         return got
 
     def _exit_check(self, node, taint) -> str | None:
         if node.type == "if_statement":
             c, body = node.child_by_field_name("condition"), node.child_by_field_name("consequence")
-            if c is not None and body is not None and self._exits(body) and self._compares(c, taint):
+            alt = node.child_by_field_name("alternative")  # if (cb <= max) { } else return;
+            if alt is not None and alt.type == "else_clause":
+                alt = next((k for k in alt.named_children if k.type != "comment"), None)
+            leaves = (body is not None and self._exits(body)) or (alt is not None and self._exits(alt))
+            if c is not None and leaves and self._compares(c, taint):
                 return "early exit"
         elif node.type == "expression_statement":
             call = node.named_children[0] if node.named_children else None
@@ -166,6 +197,18 @@ class Checker:
                 if fn is not None and _text(fn) in self.asserts and kids and self._compares(kids[0], taint):
                     return "assert-return"
         return None
+
+    def _same_guard_check(self, node, taint, guards: set[str]) -> list[tuple[str, object]]:
+        """``if (fFlags & F) { if (cb > max) return; }`` before a step that is itself under
+        ``if (fFlags & F)``: the bound holds wherever the step runs (the same condition text;
+        a condition on the value itself is an early exit already)."""
+        if node.type != "if_statement" or not guards:
+            return []
+        c, body = node.child_by_field_name("condition"), node.child_by_field_name("consequence")
+        if c is None or body is None or _text(c) not in guards:
+            return []
+        kids = body.named_children if body.type == "compound_statement" else [body]
+        return [(k, x) for k, x in ((self._exit_check(x, taint), x) for x in kids) if k][:1]
 
     def _exits(self, body) -> bool:
         if body.type in self.exits:
@@ -183,9 +226,28 @@ class Checker:
         for n in _walk(cond):
             if n.type == "binary_expression":
                 op = n.child_by_field_name("operator")
-                if op is not None and _text(op) in self.comparisons and taint.reads(n):
-                    return True
+                if op is None or _text(op) not in self.comparisons or not taint.reads(n):
+                    continue
+                if _text(op) in ("==", "!="):  # an equality bounds only against a constant
+                    left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+                    if not any(a is not None and b is not None and taint.reads(a) and _constant(b)
+                               for a, b in ((left, right), (right, left))):
+                        continue
+                return True
         return False
+
+    def _bounding_mask(self, n, op: str) -> bool:
+        """A constant that bounds ``x & n`` (``x % n``): not one that clears low bits
+        (``~0xfff``, or a name defined as one), which keeps the high ones."""
+        if not _constant(n):
+            return False
+        if op == "%":
+            return True
+        text, seen = _text(n), set()
+        while text not in seen and (self.program is not None and text in getattr(self.program, "defines", {})):
+            seen.add(text)
+            text = "".join(str(self.program.defines[text]).split())
+        return "~" not in text and "-" not in text
 
 
 # a name inside these is the size or layout of an object, not its value
@@ -232,6 +294,18 @@ def _is_field_base(n) -> bool:
     """``p`` in ``p->cb``: the base of a field access names the struct, not the value."""
     p = n.parent
     return p is not None and p.type == "field_expression" and p.child_by_field_name("argument") == n
+
+
+def _guards_of(stmt) -> set[str]:
+    """The condition texts of the ``if`` statements whose then-branch holds ``stmt``."""
+    out, child, n = set(), stmt, stmt.parent
+    while n is not None and n.type != "function_definition":
+        if n.type == "if_statement" and n.child_by_field_name("consequence") == child:
+            c = n.child_by_field_name("condition")
+            if c is not None:
+                out.add(_text(c))
+        child, n = n, n.parent
+    return out
 
 
 def _walk(node):

@@ -61,3 +61,30 @@ static int devOutElements(void *pDevIns, void *pvUser, unsigned offPort, unsigne
         uSum += aVals[i];
     return uSum != 0;
 }
+
+static int devOutShortCircuit(void *pDevIns, void *pvUser, unsigned offPort, unsigned u32, unsigned cb)
+{
+    DEV *pThis = (DEV *)pvUser;
+    unsigned iReg = u32 >> 24;
+    if (   iReg >= 16
+        || pThis->aRegs[iReg] == 0) // taint: checked (if)
+        return -1;
+    return 0;
+}
+
+static int devOutShortCircuitOther(void *pDevIns, void *pvUser, unsigned offPort, unsigned u32, unsigned cb)
+{
+    DEV *pThis = (DEV *)pvUser;
+    unsigned iReg = u32 >> 24;
+    if (   cb >= 16
+        || pThis->aRegs[iReg] == 1) // taint: unchecked
+        return -1;
+    return 0;
+}
+
+int devConstruct2(void *pDevIns, DEV *pThis)
+{
+    PDMDevHlpIoPortCreate(pDevIns, 1, 0, 0, devOutShortCircuit, 0, pThis, "e", 0, 0);
+    PDMDevHlpIoPortCreate(pDevIns, 1, 0, 0, devOutShortCircuitOther, 0, pThis, "f", 0, 0);
+    return 0;
+}

@@ -5,7 +5,7 @@ typedef struct DEV { unsigned char abBuf[64]; unsigned char abSrc[64]; unsigned 
 
 static void devCopyOut(DEV *pThis, unsigned cbCopy)
 {
-    memcpy(pThis->abBuf, pThis->abSrc, cbCopy); // taint: unchecked
+    memcpy(pThis->abBuf, pThis->abSrc, cbCopy); /* (reported at the call of devCopyOut) */
 }
 
 void devDescOtherVar(void *pDevIns, DEV *pThis, unsigned long GCPhys)
@@ -14,7 +14,7 @@ void devDescOtherVar(void *pDevIns, DEV *pThis, unsigned long GCPhys)
     PDMDevHlpPhysRead(pDevIns, GCPhys, &Desc, sizeof(Desc));
     if (Desc.cbOther > sizeof(pThis->abBuf))
         return;
-    devCopyOut(pThis, Desc.cbBuf);
+    devCopyOut(pThis, Desc.cbBuf); // taint: unchecked
 }
 
 static int devOutLate(void *pDevIns, void *pvUser, unsigned offPort, unsigned u32, unsigned cb)

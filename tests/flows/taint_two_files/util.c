@@ -1,16 +1,16 @@
-/* The helper of dev.c: its allocation size is the guest value. */
+/* The helpers of dev.c: their allocation size is the guest value (reported at their calls). */
 void *g_pvBuf;
 void *g_pvBuf2;
 
 int utilAlloc(unsigned cbReq)
 {
-    g_pvBuf = RTMemAlloc(cbReq); // taint: unchecked
+    g_pvBuf = RTMemAlloc(cbReq);
     return 0;
 }
 
 int utilAlloc2(unsigned cbReq2)
 {
-    g_pvBuf2 = RTMemAllocZ(cbReq2); // taint: checked (early exit)
+    g_pvBuf2 = RTMemAllocZ(cbReq2);
     return 0;
 }
 
