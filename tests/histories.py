@@ -309,3 +309,32 @@ def make_svn_repo(tmp, trees: list[dict[str, str]]) -> str:
         _write_tree(wc, files)
         run_svn("commit", "-q", "-m", f"change {i}", str(wc))
     return url
+
+
+def fact_cache_fixture():
+    """A module-scoped ``cache`` fixture: one fact cache shared by a test module's histories.
+
+    In a test module: ``cache = fact_cache_fixture()``."""
+    import pytest
+
+    from srcscan.extract.cache import FactCache
+
+    @pytest.fixture(scope="module")
+    def cache(tmp_path_factory):
+        c = FactCache(tmp_path_factory.mktemp("cache"))
+        yield c
+        c.close()
+    return cache
+
+
+def repo_fixture(prefix: str, versions: list[tuple[str, dict[str, str]]]):
+    """A module-scoped ``repo`` fixture: a git repository with one commit per (name, tree) of
+    ``versions``, as (path, {name: commit id})."""
+    import pytest
+
+    @pytest.fixture(scope="module")
+    def repo(tmp_path_factory):
+        path = tmp_path_factory.mktemp(prefix) / "repo"
+        ids = make_repo(path, [t for _, t in versions])
+        return path, dict(zip([n for n, _ in versions], ids))
+    return repo

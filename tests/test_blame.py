@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 import histories
-from histories import make_history, make_svn_history, sample_tree_files
+from histories import fact_cache_fixture, make_history, make_svn_history, sample_tree_files
 from srcscan.cli import main
 from srcscan.errors import NotFound, RevisionError, UsageError
 from srcscan.extract.cache import FactCache
@@ -30,11 +30,7 @@ def base():
     return sample_tree_files()
 
 
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    c = FactCache(tmp_path_factory.mktemp("cache"))
-    yield c
-    c.close()
+cache = fact_cache_fixture()
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from histories import make_history, make_svn_history, sample_tree_files
+from histories import fact_cache_fixture, make_history, make_svn_history, sample_tree_files
 from srcscan.extract.cache import FactCache
 from srcscan.cli import main
 from srcscan.errors import RevisionError, UsageError
@@ -23,11 +23,7 @@ def base():
     return sample_tree_files()  # None while the sample tree is missing: the mini tree then
 
 
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    c = FactCache(tmp_path_factory.mktemp("cache"))
-    yield c
-    c.close()
+cache = fact_cache_fixture()
 
 
 def bound(n: int) -> int:

@@ -8,9 +8,8 @@ import shutil
 
 import pytest
 
-from histories import make_repo, make_svn_repo
+from histories import fact_cache_fixture, make_svn_repo, repo_fixture
 from srcscan.cli import main
-from srcscan.extract.cache import FactCache
 from srcscan.query.history import GitSource, Query, SvnSource, diff, history
 
 FILE = "src/VBox/VMM/VMMR3/Clk.cpp"
@@ -73,18 +72,10 @@ VERSIONS.append(("statement", tree(_G.replace("    g_Clk.uLimit = 64;\n",
 NAMES = [v[0] for v in VERSIONS]
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("hist") / "repo"
-    ids = make_repo(path, [t for _, t in VERSIONS])
-    return path, dict(zip(NAMES, ids))
+repo = repo_fixture("hist", VERSIONS)
 
 
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    c = FactCache(tmp_path_factory.mktemp("cache"))
-    yield c
-    c.close()
+cache = fact_cache_fixture()
 
 
 def kinds(change) -> dict:

@@ -7,9 +7,8 @@ import json
 
 import pytest
 
-from histories import make_repo
+from histories import fact_cache_fixture, repo_fixture
 from srcscan.cli import main
-from srcscan.extract.cache import FactCache
 from srcscan.query.history import GitSource
 from srcscan.query.taintdiff import diff_taint
 
@@ -52,18 +51,10 @@ VERSIONS = [
 NAMES = [v[0] for v in VERSIONS]
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("taintdiff") / "repo"
-    ids = make_repo(path, [t for _, t in VERSIONS])
-    return path, dict(zip(NAMES, ids))
+repo = repo_fixture("taintdiff", VERSIONS)
 
 
-@pytest.fixture(scope="module")
-def cache(tmp_path_factory):
-    c = FactCache(tmp_path_factory.mktemp("cache"))
-    yield c
-    c.close()
+cache = fact_cache_fixture()
 
 
 def fns(rows, side=None) -> list[str]:
