@@ -28,6 +28,9 @@ import time
 from pathlib import Path
 
 DEV = "src/VBox/Devices/"
+# what the VMSVGA3D device file needs beside it to build its state structs
+SVGA3D_EXTRA = [DEV + "Graphics/" + f for f in ("DevVGA-SVGA.cpp", "DevVGA-SVGA.h", "DevVGA-SVGA3d.h",
+                                                 "DevVGA-SVGA3d-internal.h", "DevVGA.h", "vmsvga")]
 
 # advisory: where the fix is public; the CVE named only where a public write-up names the code.
 CASES = [
@@ -42,8 +45,7 @@ CASES = [
      "function": "vboxVDMACmdExecBpbTransfer", "pattern": r"pvRam\+pTransfer->Src\.offVramBuf"},
     {"id": "svga3d-transform", "advisory": "Oracle CPU Jul 2019 (6.0.10): VMSVGA3D transform type", "before": "6.0.8",
      "after": "6.0.10", "file": DEV + "Graphics/DevVGA-SVGA3d-ogl.cpp",
-     "extra": [DEV + "Graphics/DevVGA-SVGA.cpp", DEV + "Graphics/DevVGA-SVGA.h", DEV + "Graphics/DevVGA-SVGA3d.h",
-               DEV + "Graphics/DevVGA-SVGA3d-internal.h", DEV + "Graphics/DevVGA.h", DEV + "Graphics/vmsvga"],
+     "extra": SVGA3D_EXTRA,
      "function": "vmsvga3dSetTransform", "pattern": r"aTransformState\[type\]"},
     {"id": "e1k-fallback", "advisory": "E1000 0day (full disclosure, Nov 2018): fallback TX segment bound (6.0.6)",
      "before": "6.0.4", "after": "6.0.6", "file": DEV + "Network/DevE1000.cpp", "extra": [],
@@ -53,8 +55,7 @@ CASES = [
      "function": "ohciR3RhXferCompleteGeneralURB|ohciR3PhysWrite\\w*", "pattern": r"aVecs\[0\]|PhysWrite"},
     {"id": "svga3d-light", "advisory": "Oracle CPU Jul 2019 (6.0.10): VMSVGA3D light index", "before": "6.0.8",
      "after": "6.0.10", "file": DEV + "Graphics/DevVGA-SVGA3d-ogl.cpp",
-     "extra": [DEV + "Graphics/DevVGA-SVGA.cpp", DEV + "Graphics/DevVGA-SVGA.h", DEV + "Graphics/DevVGA-SVGA3d.h",
-               DEV + "Graphics/DevVGA-SVGA3d-internal.h", DEV + "Graphics/DevVGA.h", DEV + "Graphics/vmsvga"],
+     "extra": SVGA3D_EXTRA,
      "function": "vmsvga3dSetLightEnabled", "pattern": r"aLightData\[index\]"},
     {"id": "e1k-pcss", "advisory": "Oracle CPU Oct 2019 (6.0.14): E1000 RX checksum start", "before": "6.0.12",
      "after": "6.0.14", "file": DEV + "Network/DevE1000.cpp", "extra": [],
