@@ -128,8 +128,9 @@ async def wait(f, timeout: float):
 
 
 def make_app(ex: Explorer, host: str = "127.0.0.1", port: int = 8765, allow_hosts=(), page_wait: float = 2.0,
-             refresh: int = 1, expand=(), show_all: bool = False) -> Starlette:
-    """``expand``/``show_all``: the trace pages' folds, as trace --expand/--all (serve's own options)."""
+             refresh: int = 1, expand=(), show_all: bool = False, short_steps: int = pages.SHORT_STEPS) -> Starlette:
+    """``expand``/``show_all``: the trace pages' folds, as trace --expand/--all (serve's own options);
+    ``short_steps``: a trace with more steps gets the short page, its paths one of their own (/paths)."""
     view = {"expand": tuple(expand), "show_all": bool(show_all)}
 
     async def revs():
@@ -222,17 +223,19 @@ def make_app(ex: Explorer, host: str = "127.0.0.1", port: int = 8765, allow_host
             return got if got is _PENDING else pages.files_page(ex, p, r, folder, got)
         return await html(request, fn)
 
-    async def trace_page(request: Request):
-        async def fn(p, r):
-            if not p.symbol:
-                return RedirectResponse("/", status_code=303)
-            p = await resolved(p)
-            doc = ex.trace(p)
+    def trace_route(full: bool):
+        async def handler(request: Request):
+            async def fn(p, r):
+                if not p.symbol:
+                    return RedirectResponse("/", status_code=303)
+                p = await resolved(p)
+                doc = ex.trace(p)
 
-            def page():
-                return pages.trace_page(ex, p, doc.result(), r, **view)
-            return await wait(ex.then(("page", p, *view.values()), [doc], page), page_wait)
-        return await html(request, fn)
+                def page():
+                    return pages.trace_page(ex, p, doc.result(), r, short_steps=short_steps, full=full, **view)
+                return await wait(ex.then(("page", full, short_steps, p, *view.values()), [doc], page), page_wait)
+            return await html(request, fn)
+        return handler
 
     async def source(request: Request):
         async def fn(p, r):
@@ -303,7 +306,7 @@ def make_app(ex: Explorer, host: str = "127.0.0.1", port: int = 8765, allow_host
             return PlainTextResponse("not found\n", status_code=404)
         return Response(css, media_type="text/css", headers={"cache-control": "max-age=300"})
 
-    routes = [Route("/", home), Route("/search", search), Route("/files", files), Route("/where", where), Route("/taint", taint), Route("/trace", trace_page), Route("/source", source),
+    routes = [Route("/", home), Route("/search", search), Route("/files", files), Route("/where", where), Route("/taint", taint), Route("/trace", trace_route(False)), Route("/paths", trace_route(True)), Route("/source", source),
               Route("/diff", history_route("diff")), Route("/history", history_route("history")),
               Route("/api/trace", api_trace), Route("/api/search", api_search), Route("/api/revisions", api_revisions),
               Route("/static/{name}", static), Route("/favicon.ico", lambda request: Response(status_code=204))]
