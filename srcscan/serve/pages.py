@@ -13,6 +13,7 @@ from ..datafiles import load_toml
 from ..render import html as report
 from .state import Params
 
+SCRIPT = "serve.js"  # /static/serve.js
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # the source view refuses larger files (one line of error instead)
 
 
@@ -298,6 +299,16 @@ def stylesheet(name: str) -> str | None:
     if name not in parts:
         return None
     return "\n".join((folder / f).read_text(encoding="utf-8") for f in parts[name]) + "\n" + pyg + "\n" + code
+
+
+@lru_cache(maxsize=2)
+def script(name: str) -> str | None:
+    """The explorer's one optional script (keys and type-ahead); no page needs it."""
+    from pathlib import Path
+
+    if name != SCRIPT:
+        return None
+    return (Path(report.__file__).parent / "templates" / SCRIPT).read_text(encoding="utf-8")
 
 
 def _code_css() -> str:
