@@ -231,7 +231,9 @@ def test_long_work_shows_progress(tmp_path):
     try:
         c = client(ex, page_wait=0)
         r = c.get("/trace", params={"symbol": SYMBOL})
-        assert r.status_code == 202 and '<meta http-equiv="refresh" content="1">' in r.text
+        # without script the page reloads itself; with it, serve.js updates the list in place
+        assert r.status_code == 202 and '<noscript><meta http-equiv="refresh" content="1"></noscript>' in r.text
+        assert '<ul class="progress" aria-live="polite" data-refresh="1">' in r.text
         deadline = time.monotonic() + 60
         while r.status_code == 202 and time.monotonic() < deadline:
             time.sleep(0.2)

@@ -87,6 +87,37 @@
     }
   });
 
+  /* the progress page: without script a <noscript> meta refresh reloads it (moving a screen
+     reader back to the top every time); with it, the list is updated in place (a polite live
+     region) and the page is loaded once the answer is there */
+  var progress = document.querySelector("ul.progress[data-refresh]");
+  if (progress) {
+    var every = Math.max(1, parseInt(progress.getAttribute("data-refresh"), 10) || 1) * 1000;
+    var poll = function () {
+      fetch(window.location.href, {credentials: "same-origin", cache: "no-store"})
+        .then(function (r) {
+          if (r.status !== 202) {
+            window.location.reload();
+            return null;
+          }
+          return r.text();
+        })
+        .then(function (text) {
+          if (text === null) return;
+          var fresh = new DOMParser().parseFromString(text, "text/html").querySelector("ul.progress");
+          if (fresh) {
+            while (progress.firstChild) progress.removeChild(progress.firstChild);
+            Array.prototype.forEach.call(fresh.childNodes, function (node) {
+              progress.appendChild(document.importNode(node, true));
+            });
+          }
+          setTimeout(poll, every);
+        })
+        .catch(function () { setTimeout(poll, every * 2); });
+    };
+    setTimeout(poll, every);
+  }
+
   /* type-ahead: a datalist per search field, filled from the JSON search (prefix mode) */
   var n = 0;
   Array.prototype.forEach.call(document.querySelectorAll("input[type=search][name=symbol]"), function (field) {
