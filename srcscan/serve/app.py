@@ -10,7 +10,7 @@
   the URL), and everything from the tree is escaped by the renderers.
 
 Long work runs in the explorer's threads: an HTML page waits ``page_wait`` seconds, then
-answers 202 with a progress page that reloads itself (a meta refresh, not a script) until the
+answers 202 with a progress page that updates itself (serve.js; a noscript meta refresh without it) until the
 answer is ready; the JSON API waits for the answer.
 """
 from __future__ import annotations
