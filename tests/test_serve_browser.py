@@ -241,3 +241,15 @@ def test_every_page_works_with_javascript_disabled(browser, sample_url):
     page.click("a.all-paths")
     assert "/paths?" in page.url and page.locator("li.step").count() > 100
     ctx.close()
+
+
+def test_progress_page_updates_in_place_then_shows_the_answer(browser):
+    """With script on, the <noscript> refresh is off: serve.js polls the page and loads the
+    answer when it is ready (the test never reloads)."""
+    with running(Explorer(no_cache=True, jobs=1, env={}), page_wait=0) as url:
+        page, events = new_page(browser, url)
+        r = page.goto(url + "/trace?symbol=" + SYMBOL)
+        assert r.status == 202 and page.locator("ul.progress[aria-live=polite]").count() == 1
+        page.wait_for_selector("section.answer", timeout=120_000)
+        assert start_of(page) and "/trace?symbol=" + SYMBOL in page.url
+        assert not events["errors"] and not events["offsite"], events
