@@ -166,6 +166,30 @@ def test_history_timeline_lists_every_flip(pages):
     assert [a.attrs["href"] for a in toc.find_all("a")] == [f"#{li.attrs['id']}" for li in changed]
 
 
+
+def test_changes_by_kind_agree_with_the_timeline(pages):
+    """The by-kind view: per kind (appeared, disappeared, statement, guard, rename) how many
+    edges, in which revisions (links to their change), and the edges themselves; the counts
+    are the timeline's."""
+    h, t = pages["hist"], check_inert(pages["history"].read_text(encoding="utf-8"))
+    changed = [li for li in t.root.find_all("li", "changed") if "rev" in li.classes]
+    table = t.root.find_all("table", "by-kind")[0]
+    rows = {tr.attrs["class"][2:]: tr for tr in table.find_all("tr") if tr.attrs.get("class", "").startswith("k-")}
+    assert list(rows) == ["appeared", "disappeared", "statement", "guard", "rename"]
+    for kind, cls in (("appeared", "added"), ("disappeared", "removed")):
+        cells = rows[kind].find_all("td")
+        per_rev = {li.attrs["id"]: len(edge_texts(li, cls)) for li in changed if edge_texts(li, cls)}
+        assert int(cells[0].text()) == sum(per_rev.values()) > 0, kind
+        assert [a.attrs["href"] for a in cells[1].find_all("a")] == [f"#{i}" for i in per_rev], kind
+        listed = t.root.by_id(f"kind-{kind}").find_all("li")
+        assert len(listed) == sum(per_rev.values())
+    # the first flip (calls -> const) only removed edges: it is a disappeared revision, not an appeared one
+    r10 = changed[0].attrs["id"]
+    assert f"#{r10}" in [a.attrs["href"] for a in rows["disappeared"].find_all("a")]
+    assert f"#{r10}" not in [a.attrs["href"] for a in rows["appeared"].find_all("a")]
+    assert f"{CALLS[0]} \u2192 {CALLS[1]}" in t.root.by_id("kind-disappeared").text()
+    assert f"r{h.commits[10].svn}" in rows["disappeared"].text()
+
 def test_bisect_result_highlighted_with_warnings(pages):
     h, t = pages["hist"], check_inert(pages["bisect"].read_text(encoding="utf-8"))
     found = [li for li in t.root.find_all("li", "found")]

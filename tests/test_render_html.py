@@ -45,7 +45,7 @@ def parse(html: str) -> Tags:
 
 ALLOWED = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "dl", "dt", "dd", "code",
            "span", "a", "b", "br", "ul", "ol", "li", "nav", "section", "p", "figure", "figcaption", "div", "pre",
-           "table", "thead", "tbody", "tr", "th", "td", "footer", "details", "summary", "input", "label",
+           "table", "thead", "tbody", "tr", "th", "td", "footer", "main", "details", "summary", "input", "label",
            # inline SVG (allow-listed by srcscan.render._svg)
            "svg", "g", "title", "path", "polygon", "polyline", "ellipse", "circle", "rect", "line", "text", "tspan",
            "defs", "marker"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from urllib.parse import quote
 
 import pytest
 
@@ -161,3 +162,43 @@ def test_taint_findings_per_device_link_to_their_places(c):
     assert "early exit" in html  # the checked one says how
     check_inert_page(html)
     assert c.get("/").text.count('href="/taint"') == 1
+
+
+def test_a_big_trace_gets_a_short_page_and_its_paths_one_of_their_own(c, sample):  # noqa: F811
+    """The sample's trace of cTscTicksPerSecond (31 paths, 140 steps) is past the short page's
+    bound: its page keeps the summary, the folded trees and the graph, lists the paths folded,
+    and leaves the steps and the node table to /paths, where every step is."""
+    short = c.get("/trace", params={"symbol": "cTscTicksPerSecond"}).text
+    full = c.get("/paths", params={"symbol": "cTscTicksPerSecond"}).text
+    doc = c.get("/api/trace", params={"symbol": "cTscTicksPerSecond"}).json()
+    assert 'aria-label="summary"' in short and '<section id="trees">' in short and 'class="fold"' in short
+    assert '<section id="paths">' not in short and '<section id="nodes">' not in short
+    assert 'class="all-paths" href="/paths?symbol=cTscTicksPerSecond"' in short
+    toc = re.findall(r'<a href="(/paths\?symbol=cTscTicksPerSecond#path-\d+)"', short)
+    assert len(toc) == len(doc["paths"])
+    # a tree's step goes to its first step on the paths page, and that step is there
+    tree_steps = set(re.findall(r'<a href="/paths\?symbol=cTscTicksPerSecond#(p\d+-s\d+)">', short))
+    assert tree_steps and all(f'id="{a}"' in full for a in tree_steps)
+    for pi, p in enumerate(doc["paths"], 1):
+        assert f'id="p{pi}-s{len(p["nodes"])}"' in full
+    assert short.count("<a ") * 3 < full.count("<a ") and len(short) * 2 < len(full)
+    # a small trace keeps its steps on its own page
+    small = client(sample, short_steps=10_000).get("/trace", params={"symbol": "cTscTicksPerSecond"}).text
+    assert '<section id="paths">' in small and "/paths?" not in small.split('<section id="graph">')[0]
+    check_inert_page(short)
+
+
+def test_source_links_are_named_by_what_they_show(c):
+    """No run of links all named "source": each says whose source it is and where."""
+    full = c.get("/paths", params={"symbol": "cTscTicksPerSecond"}).text
+    links = re.findall(r'<a class="src" href="([^"]+)"([^>]*)>source</a>', full)
+    assert len(links) > 50
+    labels = [re.search(r'aria-label="([^"]+)"', attrs).group(1) for _, attrs in links]
+    step_labels = [x for x in labels if x.startswith("source of step ")]
+    assert re.fullmatch(r"source of step 1\.2: src/VBox/VMM/\S+:\d+", step_labels[0])
+    for href, label in zip((unescape(h) for h, _ in links), labels):
+        file, _, line = label.rsplit(": ", 1)[1].rpartition(":")
+        assert f"line={line}" in href and quote(file, safe="") in href
+    assert len(set(labels)) > len(labels) // 2
+    trace_it = re.findall(r'<a class="retrace" href="[^"]+" aria-label="([^"]+)">trace it</a>', full)
+    assert trace_it and all(x.startswith("trace ") and len(x) > 7 for x in trace_it)

@@ -79,7 +79,10 @@ def test_search_trace_click_toggle_source(browser, sample_url):
     assert "D=IN_RING3" in page.url and "u32TscScale" in page.url
     assert page.locator("a.toggle.on").inner_text() == "-D IN_RING3"
     assert page.input_value("input[name=D]") == "IN_RING3"
-    # open the source view at a step: the line is there, highlighted and in view
+    # the steps are on the paths page (a big trace's page is short); open the source view at a
+    # step: the line is there, highlighted and in view
+    page.click("a.all-paths")
+    assert "/paths?" in page.url and "D=IN_RING3" in page.url
     link = page.locator("li.step a.src").first
     href = link.get_attribute("href")
     line = int(re.search(r"#L-(\d+)", href).group(1))
@@ -92,7 +95,7 @@ def test_search_trace_click_toggle_source(browser, sample_url):
     assert box is not None and 0 <= box["y"] < 900
     assert page.locator("div.source .hll").count() >= 1
     page.locator("ol.steps-here a", has_text="step in the trace").first.click()
-    assert "/trace?" in page.url
+    assert "/paths?" in page.url
     assert not events["dialogs"] and not events["offsite"] and not events["errors"], events
 
 
@@ -130,7 +133,8 @@ def test_hostile_tree_renders_inert(browser, tmp_path):
         assert "/source?" in page.url and "</script><script>alert(1)</script>" in page.locator("div.source").inner_text()
         page.goto(url + "/search?symbol=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E")
         assert "<img src=x onerror=alert(1)>" in page.locator("main").inner_text()
-        assert page.evaluate("document.querySelectorAll('script, img, iframe, object, embed').length") == 0
+        assert page.evaluate("document.querySelectorAll('img, iframe, object, embed').length") == 0
+        assert page.evaluate("[...document.scripts].map(s => s.getAttribute('src'))") == ["/static/serve.js"]
         assert not events["dialogs"] and not events["offsite"] and not events["errors"], events
 
 
@@ -166,3 +170,86 @@ def test_code_browser_by_keyboard_and_without_script(browser, sample_url):
         r = nojs.goto(sample_url + path)
         assert r.status == 200 and nojs.locator("#main").count() == 1, path
     ctx.close()
+
+
+IN_SUMMARY = "!!(document.activeElement && document.activeElement.closest('section.answer'))"
+
+
+def test_keyboard_reaches_the_summary_of_a_big_trace_in_five_stops(browser, sample_url):
+    """The short page of a big trace: Tab, Enter on the skip link, Tab: a link of the summary,
+    named by what it shows."""
+    page, events = new_page(browser, sample_url)
+    page.goto(sample_url + "/trace?symbol=" + SYMBOL)
+    assert page.locator("#paths").count() == 0 and page.locator("a.all-paths").count() == 1  # the short page
+    stops = 0
+    while stops < 5 and not page.evaluate(IN_SUMMARY):
+        page.keyboard.press("Tab")
+        stops += 1
+        if page.evaluate("document.activeElement.getAttribute('href')") == "#main":
+            page.keyboard.press("Enter")
+    assert page.evaluate(IN_SUMMARY) and stops <= 5, stops
+    name = page.evaluate("document.activeElement.getAttribute('aria-label') || document.activeElement.textContent")
+    assert name.startswith("source of the start ") and re.search(r": \S+:\d+$", name), name
+    # the full list of paths is a page of its own, reached from the short one
+    page.click("a.all-paths")
+    assert "/paths?" in page.url and page.locator("li.step").count() > 100
+    assert not events["errors"] and not events["offsite"], events
+
+
+def test_keys_and_type_ahead_from_the_optional_script(browser, sample_url):
+    page, events = new_page(browser, sample_url)
+    page.goto(sample_url + "/paths?symbol=" + SYMBOL)
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    second = page.evaluate("document.activeElement.id")
+    page.keyboard.press("k")
+    assert (second, page.evaluate("document.activeElement.id")) == ("p1-s2", "p1-s1")
+    assert page.locator("li.key-current").count() == 1
+    page.keyboard.press("j")
+    node = page.locator("#p1-s2 a.retrace").get_attribute("href")
+    page.keyboard.press("t")
+    page.wait_for_url("**" + node)
+    assert start_of(page) != "" and "/trace?" in page.url
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.name") == "symbol"
+    # type-ahead on the home page's find field: names that start with what is typed
+    page.goto(sample_url + "/")
+    page.keyboard.type("cTscTi")
+    page.wait_for_selector("input[data-suggested]", state="attached", timeout=30_000)
+    options = page.eval_on_selector_all("datalist option", "os => os.map(o => o.value)")
+    assert options[0] == "cTscTicksPerSecond" and all(o.lower().startswith("ctscti") for o in options), options
+    # "t" on a focused identifier of the source view traces it
+    page.goto(sample_url + "/source?path=src%2FVBox%2FVMM%2FVMMR3%2FGIMKvm.cpp")
+    page.locator("a.ident", has_text="u32TscScale").first.focus()
+    page.keyboard.press("t")
+    page.wait_for_url("**/trace?symbol=u32TscScale")
+    assert not events["errors"] and not events["offsite"] and not events["dialogs"], events
+
+
+def test_every_page_works_with_javascript_disabled(browser, sample_url):
+    ctx = browser.new_context(java_script_enabled=False)
+    page = ctx.new_page()
+    for path in ("/", "/trace?symbol=" + SYMBOL, "/paths?symbol=" + SYMBOL, "/taint",
+                 "/source?path=src%2FVBox%2FVMM%2FVMMR3%2FTM.cpp"):
+        r = page.goto(sample_url + path)
+        assert r.status == 200 and page.locator("#main").count() == 1, path
+    page.goto(sample_url + "/")
+    page.fill("main input[name=symbol]", "cTscTicks")
+    page.press("main input[name=symbol]", "Enter")
+    assert page.locator("ol.names li a").first.inner_text() == "cTscTicksPerSecond"
+    page.goto(sample_url + "/trace?symbol=" + SYMBOL)
+    page.click("a.all-paths")
+    assert "/paths?" in page.url and page.locator("li.step").count() > 100
+    ctx.close()
+
+
+def test_progress_page_updates_in_place_then_shows_the_answer(browser):
+    """With script on, the <noscript> refresh is off: serve.js polls the page and loads the
+    answer when it is ready (the test never reloads)."""
+    with running(Explorer(no_cache=True, jobs=1, env={}), page_wait=0) as url:
+        page, events = new_page(browser, url)
+        r = page.goto(url + "/trace?symbol=" + SYMBOL)
+        assert r.status == 202 and page.locator("ul.progress[aria-live=polite]").count() == 1
+        page.wait_for_selector("section.answer", timeout=120_000)
+        assert start_of(page) and "/trace?symbol=" + SYMBOL in page.url
+        assert not events["errors"] and not events["offsite"], events

@@ -13,7 +13,8 @@ with the previous one or walk the history of the flow. /api/trace returns the JS
 `srcscan trace --format json`.
 
 Bound to 127.0.0.1 by default; it answers only to its own address (Host header checked),
-only to GET, and its pages run no script. Analyses are kept in memory between requests; a
+only to GET, and its pages need no script (one optional same-origin script adds keys and
+type-ahead; no inline script runs). Analyses are kept in memory between requests; a
 second request for the same trace waits for the first. Ctrl-C stops it.
 
 examples:

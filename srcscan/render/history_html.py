@@ -17,6 +17,9 @@ from ._links import for_source
 from ..query.flowdiff import summary_text
 
 SCHEMA = "srcscan-history/1"
+BY_KIND = (("appeared", "Edges that appeared"), ("disappeared", "Edges that disappeared"),
+           ("statement", "Statements changed"), ("guard", "Guards changed"), ("rename", "Locals renamed"))
+MAX_BY_KIND = 50  # listed per kind in the by-kind view; the timeline has every one
 RUN_COLLAPSE = 4  # this many unchanged revisions in a row (or more) fold into one <details>
 MAX_EDGES = 200  # per change and direction; more are counted, not listed
 
@@ -190,6 +193,7 @@ def build_context(doc: dict) -> dict:
 
     candidates = rng.get("candidates")
     return {
+        "by_kind": by_kind(changes),
         "doc": doc, "command": cmd, "query": q, "predicate": predicate, "source": doc.get("source") or {},
         "good": rev_view(rng.get("good"), web), "bad": rev_view(rng.get("bad"), web), "candidates": candidates,
         "stats": st, "warnings": [one_line(w) for w in doc.get("warnings") or []],
@@ -200,6 +204,29 @@ def build_context(doc: dict) -> dict:
         "pygments_css": _markup(_pygments()[2]),
         "tool_version": (doc.get("tool") or {}).get("version") or __version__,
     }
+
+
+def by_kind(changes: list[dict]) -> list[dict]:
+    """The changes regrouped by what changed (flowdiff's summary kinds): per kind, how many,
+    in which revisions, and the first MAX_BY_KIND items, each with its change's anchor."""
+    out = []
+    for kind, title in BY_KIND:
+        items, revs = [], []
+        for c in changes:
+            if kind == "appeared":
+                got = [dict(e, text=f"{e['src']} \u2192 {e['dst']}") for e in c["added"]]
+            elif kind == "disappeared":
+                got = [dict(e, text=f"{e['src']} \u2192 {e['dst']}") for e in c["removed"]]
+            elif kind == "rename":
+                got = [dict(r, text=f"{r['old']} \u2192 {r['new']}") for r in c["renames"]]
+            else:
+                got = [dict(e, text=f"{e['src']} \u2192 {e['dst']}") for e in c["changed"] if e["change"] == kind]
+            if got:
+                revs.append({"anchor": c["anchor"], "name": c["rev"]["name"], "count": len(got)})
+                items += [dict(x, anchor=c["anchor"], rev_name=c["rev"]["name"]) for x in got]
+        out.append({"kind": kind, "title": title, "count": len(items), "revs": revs, "items": items[:MAX_BY_KIND],
+                    "more": max(0, len(items) - MAX_BY_KIND)})
+    return out
 
 
 def _pct(reused, parsed) -> int | None:

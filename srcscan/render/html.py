@@ -210,7 +210,7 @@ def build_context(trace: dict, layout: str = "auto", links=None, expand=(), show
         "svn": svn, "changeset": changeset_url(svn),
         "stats": trace.get("stats") or {}, "counts": view.counts(), "warnings": trace.get("warnings") or [],
         "start": [view.nodes[s] for s in view.start if s in view.nodes],
-        "paths": paths, "nodes": nodes, "graph": graph, "focus_note": focus_note, "graph_svg": Markup(graph["svg"]),
+        "paths": paths, "n_steps": sum(len(p["steps"]) for p in paths), "nodes": nodes, "graph": graph, "focus_note": focus_note, "graph_svg": Markup(graph["svg"]),
         "graph_big": graph["width"] > BIG_GRAPH_PT, "pygments_css": Markup(_pygments()[2]),
         "tool_version": (trace.get("tool") or {}).get("version") or __version__,
         "links": links,

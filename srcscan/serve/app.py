@@ -3,13 +3,14 @@
 - the Host header must name the address the server is bound to or a loopback name (no DNS
   rebinding: a page of another site that resolves its own name to 127.0.0.1 gets 400);
 - GET and HEAD only (405 otherwise): nothing can change through the explorer;
-- a strict Content-Security-Policy: no script at all, styles and images only from the
-  explorer itself, forms only to itself, no framing; plus nosniff and no referrer;
+- a strict Content-Security-Policy: scripts, styles, images and fetches only from the explorer
+  itself (one optional script file, /static/serve.js: no inline script runs), forms only to itself,
+  no framing; plus nosniff and no referrer. Every page works with scripts off;
 - files are read only through the snapshot, by the paths it lists (never a path joined from
   the URL), and everything from the tree is escaped by the renderers.
 
 Long work runs in the explorer's threads: an HTML page waits ``page_wait`` seconds, then
-answers 202 with a progress page that reloads itself (a meta refresh, not a script) until the
+answers 202 with a progress page that updates itself (serve.js; a noscript meta refresh without it) until the
 answer is ready; the JSON API waits for the answer.
 """
 from __future__ import annotations
@@ -28,8 +29,8 @@ from ..util import one_line
 from . import pages
 from .state import MAX_SYMBOL, Explorer, Params
 
-CSP = ("default-src 'none'; script-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
-       "base-uri 'none'; frame-ancestors 'none'")
+CSP = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
 HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
            (b"referrer-policy", b"no-referrer"), (b"x-frame-options", b"DENY"),
            (b"cross-origin-opener-policy", b"same-origin"), (b"cross-origin-resource-policy", b"same-origin")]
@@ -128,8 +129,9 @@ async def wait(f, timeout: float):
 
 
 def make_app(ex: Explorer, host: str = "127.0.0.1", port: int = 8765, allow_hosts=(), page_wait: float = 2.0,
-             refresh: int = 1, expand=(), show_all: bool = False) -> Starlette:
-    """``expand``/``show_all``: the trace pages' folds, as trace --expand/--all (serve's own options)."""
+             refresh: int = 1, expand=(), show_all: bool = False, short_steps: int = pages.SHORT_STEPS) -> Starlette:
+    """``expand``/``show_all``: the trace pages' folds, as trace --expand/--all (serve's own options);
+    ``short_steps``: a trace with more steps gets the short page, its paths one of their own (/paths)."""
     view = {"expand": tuple(expand), "show_all": bool(show_all)}
 
     async def revs():
@@ -222,17 +224,19 @@ def make_app(ex: Explorer, host: str = "127.0.0.1", port: int = 8765, allow_host
             return got if got is _PENDING else pages.files_page(ex, p, r, folder, got)
         return await html(request, fn)
 
-    async def trace_page(request: Request):
-        async def fn(p, r):
-            if not p.symbol:
-                return RedirectResponse("/", status_code=303)
-            p = await resolved(p)
-            doc = ex.trace(p)
+    def trace_route(full: bool):
+        async def handler(request: Request):
+            async def fn(p, r):
+                if not p.symbol:
+                    return RedirectResponse("/", status_code=303)
+                p = await resolved(p)
+                doc = ex.trace(p)
 
-            def page():
-                return pages.trace_page(ex, p, doc.result(), r, **view)
-            return await wait(ex.then(("page", p, *view.values()), [doc], page), page_wait)
-        return await html(request, fn)
+                def page():
+                    return pages.trace_page(ex, p, doc.result(), r, short_steps=short_steps, full=full, **view)
+                return await wait(ex.then(("page", full, short_steps, p, *view.values()), [doc], page), page_wait)
+            return await html(request, fn)
+        return handler
 
     async def source(request: Request):
         async def fn(p, r):
@@ -277,7 +281,12 @@ def make_app(ex: Explorer, host: str = "127.0.0.1", port: int = 8765, allow_host
         return await _api(request, job, raw=True)
 
     async def api_search(request: Request):
-        return await _api(request, lambda p: ex.search(p))
+        from ..query.find import MODES
+
+        mode = request.query_params.get("mode", "auto")
+        if mode not in MODES:
+            return _json({"error": f"search mode {mode[:40]!r}: choose one of {', '.join(MODES)}"}, 400)
+        return await _api(request, lambda p: ex.search(p, mode))
 
     async def _api(request: Request, job, raw: bool = False):
         try:
@@ -298,12 +307,15 @@ def make_app(ex: Explorer, host: str = "127.0.0.1", port: int = 8765, allow_host
         return _json({"kind": ex.kind, "revisions": [x.to_json() for x in r or []]})
 
     async def static(request: Request):
-        css = pages.stylesheet(request.path_params["name"])
-        if css is None:
+        name = request.path_params["name"]
+        body, kind = pages.stylesheet(name), "text/css"
+        if body is None:
+            body, kind = pages.script(name), "text/javascript"
+        if body is None:
             return PlainTextResponse("not found\n", status_code=404)
-        return Response(css, media_type="text/css", headers={"cache-control": "max-age=300"})
+        return Response(body, media_type=kind, headers={"cache-control": "max-age=300"})
 
-    routes = [Route("/", home), Route("/search", search), Route("/files", files), Route("/where", where), Route("/taint", taint), Route("/trace", trace_page), Route("/source", source),
+    routes = [Route("/", home), Route("/search", search), Route("/files", files), Route("/where", where), Route("/taint", taint), Route("/trace", trace_route(False)), Route("/paths", trace_route(True)), Route("/source", source),
               Route("/diff", history_route("diff")), Route("/history", history_route("history")),
               Route("/api/trace", api_trace), Route("/api/search", api_search), Route("/api/revisions", api_revisions),
               Route("/static/{name}", static), Route("/favicon.ico", lambda request: Response(status_code=204))]

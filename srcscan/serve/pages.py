@@ -13,6 +13,7 @@ from ..datafiles import load_toml
 from ..render import html as report
 from .state import Params
 
+SCRIPT = "serve.js"  # /static/serve.js
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # the source view refuses larger files (one line of error instead)
 
 
@@ -73,7 +74,7 @@ def nav(ex, p: Params, revs, page: str = "trace") -> dict:
            "current_rev": p.rev[:12] if p.rev else "", "current_listed": p.rev in listed,
            "newest_label": "youngest revision" if ex.kind == "svn" else "files on disk",
            "search_href": url("/search", [("symbol", p.symbol)] + ([("rev", p.rev)] if p.rev else [])),
-           "api_href": url("/api/trace", p.query()) if page == "trace" else None,
+           "api_href": url("/api/trace", p.query()) if page in ("trace", "paths") else None,
            "diff_href": None, "history_href": None}
     if ex.kind in ("git", "svn") and p.symbol:
         base = [("symbol", p.symbol)] + [("D", d) for d in p.defines] + [("U", u) for u in p.undefs] + \
@@ -98,8 +99,23 @@ def _older(options: list[dict], rev: str) -> str | None:
     return None
 
 
-def trace_page(ex, p: Params, doc: dict, revs, expand=(), show_all: bool = False) -> str:
-    return report.render(doc, links=Links(p), template="serve_trace.html.j2", extra={"nav": nav(ex, p, revs)},
+SHORT_STEPS = 60  # a trace with more steps than this gets the short page; its paths get a page of their own
+
+
+def is_short(doc: dict, short_steps: int = SHORT_STEPS) -> bool:
+    """Whether the trace page leaves the step-by-step paths and the node table to /paths."""
+    return sum(len(p.get("edges") or []) + 1 for p in doc.get("paths") or []) > short_steps
+
+
+def trace_page(ex, p: Params, doc: dict, revs, expand=(), show_all: bool = False, short_steps: int = SHORT_STEPS,
+               full: bool = False) -> str:
+    """The trace page: for a big trace (more than ``short_steps`` steps) the answer-first summary,
+    the folded trees, the graph and a folded list of paths, each linking to /paths (``full``),
+    the page that lists every path step by step and the node table."""
+    short = not full and is_short(doc, short_steps)
+    extra = {"nav": nav(ex, p, revs, "paths" if full else "trace"), "short": short, "full": full,
+             "paths_href": url("/paths", p.query()), "trace_href": url("/trace", p.query())}
+    return report.render(doc, links=Links(p), template="serve_trace.html.j2", extra=extra,
                          expand=expand, show_all=show_all)
 
 
@@ -207,7 +223,7 @@ def steps_in(doc: dict | None, path: str, p: Params) -> list[dict]:
             seen.add(eid)
             out.append({"line": e["line"], "kind": e.get("kind"), "function": e.get("function"),
                         "src": labels.get(e.get("src"), e.get("src")), "dst": labels.get(e.get("dst"), e.get("dst")),
-                        "step_href": url("/trace", p.query()) + f"#p{pi}-s{si}"})
+                        "step_href": url("/paths", p.query()) + f"#p{pi}-s{si}"})
     return sorted(out, key=lambda s: s["line"])
 
 
@@ -283,6 +299,16 @@ def stylesheet(name: str) -> str | None:
     if name not in parts:
         return None
     return "\n".join((folder / f).read_text(encoding="utf-8") for f in parts[name]) + "\n" + pyg + "\n" + code
+
+
+@lru_cache(maxsize=2)
+def script(name: str) -> str | None:
+    """The explorer's one optional script (keys and type-ahead); no page needs it."""
+    from pathlib import Path
+
+    if name != SCRIPT:
+        return None
+    return (Path(report.__file__).parent / "templates" / SCRIPT).read_text(encoding="utf-8")
 
 
 def _code_css() -> str:
