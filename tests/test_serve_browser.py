@@ -192,7 +192,9 @@ def test_keyboard_reaches_the_summary_of_a_big_trace_in_five_stops(browser, samp
     assert name.startswith("source of the start ") and re.search(r": \S+:\d+$", name), name
     # the full list of paths is a page of its own, reached from the short one
     page.click("a.all-paths")
-    assert "/paths?" in page.url and page.locator("li.step").count() > 100
+    page.wait_for_url("**/paths?**")
+    page.wait_for_load_state("load")
+    assert page.locator("li.step").count() > 100
     assert not events["errors"] and not events["offsite"], events
 
 
@@ -236,10 +238,13 @@ def test_every_page_works_with_javascript_disabled(browser, sample_url):
     page.goto(sample_url + "/")
     page.fill("main input[name=symbol]", "cTscTicks")
     page.press("main input[name=symbol]", "Enter")
+    page.wait_for_selector("ol.names li a")
     assert page.locator("ol.names li a").first.inner_text() == "cTscTicksPerSecond"
     page.goto(sample_url + "/trace?symbol=" + SYMBOL)
     page.click("a.all-paths")
-    assert "/paths?" in page.url and page.locator("li.step").count() > 100
+    page.wait_for_url("**/paths?**")
+    page.wait_for_load_state("load")
+    assert page.locator("li.step").count() > 100
     ctx.close()
 
 
