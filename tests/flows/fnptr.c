@@ -43,3 +43,24 @@ int pdmR3DevReset(PPDMDEVINS pDevIns, int fWhat)
 // flow here: pdmR3DevConstruct#1 (iInstance) -> pdmR3DevConstruct:rc
 // flow here: pdmR3DevReset#1 (fWhat) -> pdmR3DevReset()
 // no flow here: pdmR3DevReset#1 (fWhat) -> PDMDEVINS.iLast
+
+/* a call through a dereferenced function pointer, (*pfn)(x) */
+typedef unsigned long long uint64_t;
+typedef uint64_t FNCONV(uint64_t u);
+uint64_t g_uDerefCallOut;
+
+static uint64_t convTwice(uint64_t u)
+{
+    return u * 2;
+}
+
+static FNCONV *g_pfnConv = convTwice;
+
+void derefCallCaller(uint64_t uA)
+{
+    uint64_t x = uA;
+    g_uDerefCallOut = (*g_pfnConv)(x);
+}
+
+// flow here: derefCallCaller#0 (uA) -> g_uDerefCallOut
+// flow here: derefCallCaller#0 (uA) -> convTwice#0 (u)
