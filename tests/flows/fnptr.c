@@ -64,3 +64,30 @@ void derefCallCaller(uint64_t uA)
 
 // flow here: derefCallCaller#0 (uA) -> g_uDerefCallOut
 // flow here: derefCallCaller#0 (uA) -> convTwice#0 (u)
+
+/* a parameter named like a function is the parameter: storing it does not register that function */
+typedef struct CONVREG { FNCONV *pfnConv; } CONVREG;
+uint64_t g_uRegOut;
+
+static uint64_t convHalf(uint64_t u)
+{
+    return u / 2;
+}
+
+void regShadow(CONVREG *pReg, FNCONV *convHalf)
+{
+    pReg->pfnConv = convHalf;
+}
+
+void regDirect(CONVREG *pReg)
+{
+    pReg->pfnConv = convTwice;
+}
+
+void callReg(CONVREG *pReg, uint64_t uR)
+{
+    g_uRegOut = pReg->pfnConv(uR);
+}
+
+// no flow here: callReg#1 (uR) -> convHalf#0 (u)
+// flow here: callReg#1 (uR) -> convTwice#0 (u)
