@@ -29,3 +29,17 @@ def test_parameter_by_position_and_by_name_agree(file, by_pos, by_name):
 def test_a_name_that_is_no_parameter_is_not_found():
     with pytest.raises(NotFound):
         srcscan.trace("viaLocals:uNope", src=str(FLOWS / "summaries.c"), cache=False)
+
+
+def test_an_unknown_name_suggests_the_five_closest(capsys):
+    """A prefix of many names: the error line offers five of them, the shortest first."""
+    from srcscan import cli
+
+    src = FLOWS / "summaries.c"
+    names = sorted({w for w in src.read_text().replace(",", " ").replace(";", " ").split() if w.startswith("g_u")},
+                   key=lambda w: (len(w), w))
+    assert len(names) > 5
+    assert cli.main(["trace", "g_u", "--src", str(src), "--no-cache"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    offered = err.split("did you mean: ", 1)[1].rstrip("?").split(", ")
+    assert offered == names[:5], err
