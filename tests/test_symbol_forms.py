@@ -43,3 +43,15 @@ def test_an_unknown_name_suggests_the_five_closest(capsys):
     err = capsys.readouterr().err.strip().splitlines()[-1]
     offered = err.split("did you mean: ", 1)[1].rstrip("?").split(", ")
     assert offered == names[:5], err
+
+
+def test_an_unknown_member_suggests_the_owners_other_names(capsys):
+    """``Struct.nosuch`` offers that struct's fields, ``func:nosuch`` that function's locals,
+    however far their spelling is from the name typed."""
+    from srcscan import cli
+
+    src = FLOWS / "summaries.c"
+    for typed, offered in (("VALS.uNoSuchFieldHere", "VALS.f"), ("mkCaller:uNoSuchLocal", "mkCaller:r")):
+        assert cli.main(["trace", typed, "--src", str(src), "--no-cache"]) == 1
+        err = capsys.readouterr().err.strip().splitlines()[-1]
+        assert offered in err.split("did you mean: ", 1)[1].rstrip("?").split(", "), err
