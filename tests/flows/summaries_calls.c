@@ -151,3 +151,19 @@ void idxCallerA(PAIR *pA)
 // no flow here: idxCallerA#0 (pA) -> g_uIdxA
 // flow here: PAIR.g -> g_uDerefA
 // flow here: PAIR.g -> g_uIdxA
+
+/* a variadic function of the tree: the named parameter gets its argument, the rest go nowhere */
+uint64_t g_uVarSeen;
+
+static void varLog(uint64_t uFirst, ...)
+{
+    g_uVarSeen = uFirst;
+}
+
+void varCaller(uint64_t uV, uint64_t uW)
+{
+    varLog(uV, uW);
+}
+
+// flow here: varCaller#0 (uV) -> g_uVarSeen
+// no flow here: varCaller#1 (uW) -> g_uVarSeen
