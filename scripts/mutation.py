@@ -43,7 +43,7 @@ TESTS = {
                       "tests/test_demand.py", "tests/test_control_tail.py"],
     "query/slicing.py": ["tests/test_flows.py", "tests/test_trace_sample.py", "tests/test_stats_whynot.py",
                          "tests/test_control_tail.py", "tests/test_lazy_scope.py", "tests/test_symbol_forms.py",
-                         "tests/test_path_ends.py"],
+                         "tests/test_path_ends.py", "tests/test_context_check.py", "tests/test_flow_slices.py"],
     "extract/facts.py": ["tests/test_facts.py", "tests/test_flows.py", "tests/test_trace_sample.py"],
     "graph/summary.py": ["tests/test_flows.py", "tests/test_flow_slices.py"],
     "graph/locals.py": ["tests/test_flows.py", "tests/test_flow_slices.py", "tests/test_local_versions.py"],
