@@ -24,3 +24,33 @@ def test_upstream_paths_end_at_the_root():
     ends = _ends("g_uSumB", "up")
     assert {n for n, why in ends if why == "root"} == {"param:sumCallerB#0"}
     assert all(why in ("root", "cut") for _, why in ends), ends
+
+
+FAN_C = """typedef unsigned long long uint64_t;
+
+void fanSinks(uint64_t uS, void *pv)
+{
+    uint64_t cb = uS + 1;
+    memcpy(pv, pv, uS);
+    memmove(pv, pv, uS);
+    memset(pv, 0, uS);
+    RTMemCpy(pv, pv, uS);
+    memcpy(pv, pv, cb);
+    memmove(pv, pv, cb);
+    memset(pv, 0, cb);
+    RTMemCpy(pv, pv, cb);
+}
+"""
+
+
+def test_a_leaf_is_extended_to_at_most_three_sinks(tmp_path):
+    """cb reaches four copy-size sinks that the start reaches more cheaply: its path is listed
+    on to three of them (the output stays short), the start's own four paths all listed."""
+    (tmp_path / "fan.c").write_text(FAN_C)
+    doc = srcscan.trace("fanSinks#0 (uS)", src=str(tmp_path), cache=False).to_json()
+    sinks = {f"sink:copy-size:{f}" for f in ("memcpy", "memmove", "memset", "RTMemCpy")}
+    direct = {p["to"] for p in doc["paths"] if len(p["nodes"]) == 2}
+    via_cb = [p for p in doc["paths"] if "local:fan.c:fanSinks:cb" in p["nodes"]]
+    assert direct == sinks
+    assert len(via_cb) == 3 and {p["to"] for p in via_cb} < sinks
+    assert all(p["ends_at"] == "sink" for p in doc["paths"])
