@@ -54,3 +54,37 @@ def test_a_leaf_is_extended_to_at_most_three_sinks(tmp_path):
     assert direct == sinks
     assert len(via_cb) == 3 and {p["to"] for p in via_cb} < sinks
     assert all(p["ends_at"] == "sink" for p in doc["paths"])
+
+
+TWO_WAYS_C = """typedef unsigned long long uint64_t;
+uint64_t g_uG, g_uH, g_uOutA, g_uOutB;
+
+static uint64_t helpT(uint64_t u)
+{
+    uint64_t t = u + g_uH;
+    return t;
+}
+
+void treeA(uint64_t uA)
+{
+    g_uG = uA;
+    g_uH = g_uG;
+    g_uOutA = helpT(uA);
+}
+
+void treeB(uint64_t uB)
+{
+    g_uOutB = helpT(uB);
+}
+"""
+
+
+def test_every_node_of_the_slice_is_on_a_listed_path(tmp_path):
+    """helpT:t is reached first through the argument (whose context only returns to treeA), then
+    more freely through the globals (on to treeB's caller too): the paths follow the freer
+    way, and the argument's step is still listed as a path of its own (a cut)."""
+    (tmp_path / "tree.c").write_text(TWO_WAYS_C)
+    doc = srcscan.trace("treeA#0 (uA)", src=str(tmp_path), cache=False).to_json()
+    on_paths = {n for p in doc["paths"] for n in p["nodes"]}
+    assert {n["id"] for n in doc["nodes"]} <= on_paths, [n["id"] for n in doc["nodes"] if n["id"] not in on_paths]
+    assert any(p["to"] == "global:g_uOutB" and "global:g_uH" in p["nodes"] for p in doc["paths"])
