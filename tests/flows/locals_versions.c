@@ -142,3 +142,22 @@ uint64_t ppFirst(uint64_t uA, uint64_t uB)
 // flow here: ppFirst#0 (uA) -> g_uPpFirst
 // no flow here: ppFirst#0 (uA) -> ppFirst()
 // flow here: ppFirst#1 (uB) -> ppFirst()
+
+/* a local whose address goes to a call no model describes (the callee may keep it and write
+   later) is one variable, not versions: what it held before and after meet */
+uint64_t g_uEsc1, g_uEsc2;
+void extFill(uint64_t *pu);
+
+void escCaller(uint64_t uA, uint64_t uB)
+{
+    uint64_t x = uA;
+    extFill(&x);
+    g_uEsc1 = x;
+    x = uB;
+    g_uEsc2 = x;
+}
+
+// flow here: escCaller#0 (uA) -> g_uEsc1
+// flow here: escCaller#1 (uB) -> g_uEsc2
+// known extra: escCaller#1 (uB) -> g_uEsc1 (graph/locals.py: &x to a call no model describes makes x flow-insensitive; versions with the call as a definition would keep the order)
+// known extra: escCaller#0 (uA) -> g_uEsc2 (the same: x = uB no longer replaces the value)
