@@ -42,11 +42,12 @@ TESTS = {
     "graph/flow.py": ["tests/test_flows.py", "tests/test_trace_sample.py", "tests/test_models.py",
                       "tests/test_demand.py", "tests/test_control_tail.py"],
     "query/slicing.py": ["tests/test_flows.py", "tests/test_trace_sample.py", "tests/test_stats_whynot.py",
-                         "tests/test_control_tail.py", "tests/test_lazy_scope.py"],
+                         "tests/test_control_tail.py", "tests/test_lazy_scope.py", "tests/test_symbol_forms.py",
+                         "tests/test_path_ends.py", "tests/test_context_check.py", "tests/test_flow_slices.py"],
     "extract/facts.py": ["tests/test_facts.py", "tests/test_flows.py", "tests/test_trace_sample.py"],
     "graph/summary.py": ["tests/test_flows.py", "tests/test_flow_slices.py"],
-    "graph/locals.py": ["tests/test_flows.py", "tests/test_flow_slices.py"],
-    "graph/access.py": ["tests/test_flows.py", "tests/test_flow_slices.py"],
+    "graph/locals.py": ["tests/test_flows.py", "tests/test_flow_slices.py", "tests/test_local_versions.py"],
+    "graph/access.py": ["tests/test_flows.py", "tests/test_flow_slices.py", "tests/test_edge_flags.py"],
     "graph/unions.py": ["tests/test_flows.py", "tests/test_flow_slices.py"],
     "extract/ppcond.py": ["tests/test_flows.py"],
 }
@@ -157,6 +158,29 @@ def _mutate(source: str, index: int, kind: str) -> str:
     return ast.unparse(tree)
 
 
+def _equivalents() -> dict[tuple[str, str, str, str], str]:
+    """(module, function, stripped source line, mutation) -> why, from scripts/operator_equivalents.toml."""
+    path = ROOT / "scripts" / "operator_equivalents.toml"
+    if not path.is_file():
+        return {}
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    rows = tomllib.loads(path.read_text(encoding="utf-8")).get("equivalent", [])
+    return {(r["module"], r.get("function", ""), r["code"].strip(), r["mutation"]): r["why"] for r in rows}
+
+
+def _functions(tree: ast.Module) -> dict[int, str]:
+    """line -> the innermost function (or class) around it ("" at module level)."""
+    spans = sorted(((n.end_lineno - n.lineno, n.lineno, n.end_lineno, n.name) for n in ast.walk(tree)
+                    if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))), reverse=True)
+    out: dict[int, str] = {}
+    for _, first, last, name in spans:  # widest first: an inner one overwrites its lines
+        out.update((i, name) for i in range(first, last + 1))
+    return out
+
+
 def _copy_tree(dest: Path) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", "*.egg-info")
     for name in ("srcscan", "queries", "tests"):
@@ -166,8 +190,9 @@ def _copy_tree(dest: Path) -> None:
 
 def _run_tests(copy: Path, tests: list[str], timeout: float) -> tuple[str, float]:
     env = {**os.environ, "PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1", "SRCSCAN_NO_PROGRESS": "1"}
-    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-m", "not browser and not real",
-           *tests]
+    # the fast suite's selection (docs/testing.md): a mutant must be killed by what runs on every change
+    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+           "-m", "not browser and not real and not slow", *tests]
     t = time.perf_counter()
     try:
         p = subprocess.run(cmd, cwd=copy, env=env, capture_output=True, text=True, timeout=timeout,
@@ -201,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.error("give --module (or --catalogue)")
 
     t0 = time.perf_counter()
-    totals = {"killed": 0, "timeout": 0, "survived": 0, "error": 0}
+    totals = {"killed": 0, "timeout": 0, "survived": 0, "error": 0, "equivalent": 0}
+    equivalent = _equivalents()
     with tempfile.TemporaryDirectory(prefix="srcscan-mutation-") as tmp:
         copy = Path(tmp)
         _copy_tree(copy)
@@ -212,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
                 ap.error(f"--module {module}: no such module under srcscan/")
             original = src_path.read_text(encoding="utf-8")
             sites = [Mutant(i, k, line, what) for i, k, line, what in _sites(ast.parse(original))]
+            owner = _functions(ast.parse(original))
             lines = original.splitlines()
             if args.list:
                 for m in sites:
@@ -236,17 +263,22 @@ def main(argv: list[str] | None = None) -> int:
             limit = max(20.0, 3 * base)
             print(f"srcscan/{rel}: {len(chosen)} of {len(sites)} mutants; tests {' '.join(tests)} "
                   f"({base:.1f} s unmutated, limit {limit:.0f} s each)", flush=True)
-            counts = {"killed": 0, "timeout": 0, "survived": 0, "error": 0}
+            counts = {"killed": 0, "timeout": 0, "survived": 0, "error": 0, "equivalent": 0}
             survivors = []
             for n, m in enumerate(chosen, 1):
                 if args.budget and time.perf_counter() - t0 > args.budget:
                     print(f"  budget of {args.budget:.0f} s used: {len(chosen) - n + 1} mutants not run")
                     break
+                code = lines[m.line - 1].strip() if 0 < m.line <= len(lines) else ""
+                why = equivalent.get((rel, owner.get(m.line, ""), code, m.what))
+                if why is not None:  # listed as unable to change behaviour: not run, not scored
+                    counts["equivalent"] += 1
+                    print(f"  [{n}/{len(chosen)}] equivalent        line {m.line}: {m.what} ({why})", flush=True)
+                    continue
                 target.write_text(_mutate(original, m.index, m.kind), encoding="utf-8")
                 state, dt = _run_tests(copy, tests, limit)
-                key = state if state in counts else "error"
+                key = state if state in counts and state != "equivalent" else "error"
                 counts[key] += 1
-                code = lines[m.line - 1].strip() if 0 < m.line <= len(lines) else ""
                 print(f"  [{n}/{len(chosen)}] {state:8} {dt:5.1f} s  line {m.line}: {m.what}", flush=True)
                 if key == "survived":
                     survivors.append(f"srcscan/{rel}:{m.line}: {m.what}    | {code}")
@@ -256,7 +288,8 @@ def main(argv: list[str] | None = None) -> int:
             run = counts["killed"] + counts["timeout"] + counts["survived"]
             score = 100.0 * (counts["killed"] + counts["timeout"]) / run if run else 0.0
             print(f"srcscan/{rel}: mutation score {score:.1f}% ({counts['killed']} killed, {counts['timeout']} "
-                  f"timed out, {counts['survived']} survived, {counts['error']} errors)")
+                  f"timed out, {counts['survived']} survived, {counts['error']} errors; {counts['equivalent']} "
+                  f"equivalent, not run: scripts/operator_equivalents.toml)")
             for s in survivors:
                 print(f"  survivor: {s}")
             for k in totals:

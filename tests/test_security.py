@@ -283,10 +283,7 @@ def _can_unshare_net() -> bool:
     return subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode == 0
 
 
-@pytest.mark.skipif(not _can_unshare_net(), reason="needs unshare -rn (user and network namespaces)")
-def test_no_network_namespace(tmp_path):
-    """The same commands in a child process with no network at all (only a down loopback)."""
-    argvs = COMMANDS_OFFLINE + _report_argv(tmp_path)
+def _offline_in_namespace(tmp_path, argvs):
     env = dict(os.environ, PYTHONPATH=str(ROOT), SRCSCAN_NO_PROGRESS="1", SRCSCAN_CACHE=str(tmp_path / "cache"))
     env.pop("SRCSCAN_SRC", None)
     for argv in argvs:
@@ -294,3 +291,21 @@ def test_no_network_namespace(tmp_path):
                            env=env, cwd=tmp_path, timeout=300)
         assert p.returncode == 0, (argv, p.stderr)
         assert "Traceback" not in p.stderr
+
+
+_NO_NET = pytest.mark.skipif(not _can_unshare_net(), reason="needs unshare -rn (user and network namespaces)")
+
+
+@_NO_NET
+def test_no_network_namespace_trace(tmp_path):
+    """A trace in a child process with no network at all (only a down loopback): the parser's
+    worker processes included (the fast twin of the whole list below)."""
+    _offline_in_namespace(tmp_path, [["trace", "cTscTicksPerSecond", "-j", "2", "--format", "html"]])
+
+
+@_NO_NET
+@pytest.mark.slow
+def test_no_network_namespace(tmp_path):
+    """Every offline command in a child process with no network at all (12 child processes;
+    test_no_network_in_process runs the same list in-process with sockets refused)."""
+    _offline_in_namespace(tmp_path, COMMANDS_OFFLINE + _report_argv(tmp_path))

@@ -59,6 +59,8 @@ void itemArm(ITEM *pT, uint64_t uBase)
 // flow here: itemGetX:a <- itemArm:b
 // no flow here: itemGetX:a <- itemArm#1 (uBase)
 // flow here: ITEM.uX <- itemArm#1 (uBase)
+// (and the path is listed: the exemption holds at the trace's start, not at the path's far end)
+// best path: ITEM.uX <- itemArm#1 (uBase) : itemArm:c
 // flow here: itemGetX:a <- itemPut#1 (u)
 
 /* a struct that is one location (no array, no self link) is not a guess */

@@ -55,3 +55,22 @@ void cfgPick(uint64_t uFirst, uint64_t uSecond)
 // no flow here [-D VBOX_WITH_PICK]: cfgPick#0 (uFirst) -> g_uSeen
 // flow here [-U VBOX_WITH_PICK]: cfgPick#0 (uFirst) -> g_uSeen
 // no flow here [-U VBOX_WITH_PICK]: cfgPick#1 (uSecond) -> g_uSeen
+
+/* a reference parameter the callee only reads: nothing is written back to the caller's variable */
+uint64_t g_uRefSeen, g_uAfterA;
+
+static void readOnly(uint64_t &r)
+{
+    g_uRefSeen = r;
+}
+
+void roCallerA(uint64_t uA)
+{
+    uint64_t x = uA;
+    readOnly(x);
+    g_uAfterA = x;
+}
+
+// flow here: roCallerA#0 (uA) -> g_uRefSeen
+// flow here: g_uAfterA <- roCallerA#0 (uA)
+// no flow here: g_uAfterA <- param:cxx_refs.cpp:readOnly#0*

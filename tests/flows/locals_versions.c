@@ -106,3 +106,58 @@ uint64_t doCarry(uint64_t uA, uint64_t uB, uint64_t uC, int n)
 
 // flow here: doCarry#1 (uB) -> doCarry:s
 // no flow here: doCarry#2 (uC) -> doCarry:s
+
+/* a definition under an #if the configuration leaves open, after one outside any #if: both are
+   versions of r, so a read between them sees only the first (the #if one is not a branch twin) */
+uint64_t g_uPpEarly;
+
+uint64_t ppEarly(uint64_t uA, uint64_t uB)
+{
+    uint64_t r = uA;
+    g_uPpEarly = r;
+#ifdef VBOX_WITH_PPLATE
+    r = uB;
+#endif
+    return r;
+}
+
+// flow here: ppEarly#0 (uA) -> g_uPpEarly
+// no flow here: ppEarly#1 (uB) -> g_uPpEarly
+// flow here: ppEarly#1 (uB) -> ppEarly()
+
+/* the other order: a definition under an open #if, then one outside any #if replaces it */
+uint64_t g_uPpFirst;
+
+uint64_t ppFirst(uint64_t uA, uint64_t uB)
+{
+    uint64_t r;
+#ifdef VBOX_WITH_PPFIRST
+    r = uA;
+#endif
+    g_uPpFirst = r;
+    r = uB;
+    return r;
+}
+
+// flow here: ppFirst#0 (uA) -> g_uPpFirst
+// no flow here: ppFirst#0 (uA) -> ppFirst()
+// flow here: ppFirst#1 (uB) -> ppFirst()
+
+/* a local whose address goes to a call no model describes (the callee may keep it and write
+   later) is one variable, not versions: what it held before and after meet */
+uint64_t g_uEsc1, g_uEsc2;
+void extFill(uint64_t *pu);
+
+void escCaller(uint64_t uA, uint64_t uB)
+{
+    uint64_t x = uA;
+    extFill(&x);
+    g_uEsc1 = x;
+    x = uB;
+    g_uEsc2 = x;
+}
+
+// flow here: escCaller#0 (uA) -> g_uEsc1
+// flow here: escCaller#1 (uB) -> g_uEsc2
+// known extra: escCaller#1 (uB) -> g_uEsc1 (graph/locals.py: &x to a call no model describes makes x flow-insensitive; versions with the call as a definition would keep the order)
+// known extra: escCaller#0 (uA) -> g_uEsc2 (the same: x = uB no longer replaces the value)

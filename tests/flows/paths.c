@@ -157,3 +157,25 @@ void phOther(void)
 }
 
 // flow here: phStart#0 (uX) -> g_uPhOut
+
+/* the cost of a may-alias load (4) against an unknown call (3), between two paths that are
+   both guesses (plain data paths rank first whatever they cost): two store/load pairs
+   (4 + 4 + 4 + 4) cost more than one pair and two unknown calls (4 + 4 + 3 + 3) */
+typedef struct RANKITEM2 { struct RANKITEM2 *pNext; uint64_t uZ; uint64_t uW; uint64_t uV; } RANKITEM2;
+uint64_t g_uTwo;
+uint64_t extStep(uint64_t u);
+
+void aliasTwo(RANKITEM2 *pA, uint64_t u)
+{
+    pA->uZ = u;
+    uint64_t x = pA->uZ;
+    pA->uW = x;
+    g_uTwo = pA->uW;
+    pA->uV = u;
+    uint64_t y = pA->uV;
+    uint64_t t1 = extStep(y);
+    g_uTwo = extStep(t1);
+}
+
+// best path: aliasTwo#1 (u) -> g_uTwo : aliasTwo:t1
+// best path: aliasTwo#1 (u) -> g_uTwo : !RANKITEM2.uW

@@ -35,3 +35,16 @@ void writePage(uint64_t GCPhys, uint64_t uKHz, uint64_t uKept)
 // flow here: writePage#0 (GCPhys) -> guest-address:PGMPhysSimpleWriteGCPhys
 // no flow here: writePage#0 (GCPhys) -> guest-memory:PGMPhysSimpleWriteGCPhys
 // no flow here: writePage#1 (uKHz) -> guest-address:PGMPhysSimpleWriteGCPhys
+
+/* the mapped page's pointer kept in a field of the device state: stores into the state's other
+   fields are not stores into the page */
+typedef struct GIMDEV { REFTSC *pRef; uint64_t uOther; } GIMDEV;
+
+void keepPage(GIMDEV *pThis, GIMMMIO2REGION *pRegion, uint64_t uKHz)
+{
+    pThis->pRef = (REFTSC *)pRegion->pvPageR3;
+    pThis->uOther = uKHz;
+}
+
+// no flow here: keepPage#2 (uKHz) -> guest-memory:GIMMMIO2REGION.pvPageR3
+// flow here: keepPage#2 (uKHz) -> GIMDEV.uOther
