@@ -57,14 +57,16 @@ def test_real_slice_is_whole_and_fields_resolve(real):
     # said, with how to list them: that is not a cut slice)
     assert all("--all lists every path" in w for w in doc["warnings"] if "not listed" in w)
     assert doc["stats"]["slice_nodes"] < 1000
-    down = [_labels(doc, p) for p in doc["paths"] if p["direction"] == "downstream"]
     # the shift is computed under a condition on the frequency: a control step, which stops at
-    # the data written under it; --control-tail lets the path go on into guest memory
-    assert any(p[-1] == "GIMKVMSYSTEMTIME.i8TscShift" for p in down)
-    tail = srcscan.trace("cTscTicksPerSecond", src, cache=cache, control_tail=3).to_json()
-    shift = [_labels(tail, p) for p in tail["paths"] if p["direction"] == "downstream"]
-    shift = [p for p in shift if "GIMKVMSYSTEMTIME.i8TscShift" in p]
-    assert any(p[-1] == "guest-memory:PGMPhysSimpleWriteGCPhys" for p in shift)
+    # the data written under it (control paths are a small share of the default listing; --to
+    # lists them); --control-tail lets the path go on into guest memory
+    shift = srcscan.trace("GIMKVM.cTscTicksPerSecond", src, cache=cache, to="GIMKVMSYSTEMTIME.i8TscShift").to_json()
+    assert shift["paths"] and all(_labels(shift, p)[-1] == "GIMKVMSYSTEMTIME.i8TscShift" for p in shift["paths"])
+    mem = "guest-memory:PGMPhysSimpleWriteGCPhys"
+    plain = srcscan.trace("GIMKVM.cTscTicksPerSecond", src, cache=cache, to=mem).to_json()
+    assert not any("GIMKVMSYSTEMTIME.i8TscShift" in _labels(plain, p) for p in plain["paths"])
+    tail = srcscan.trace("GIMKVM.cTscTicksPerSecond", src, cache=cache, to=mem, control_tail=3).to_json()
+    assert any("GIMKVMSYSTEMTIME.i8TscShift" in _labels(tail, p) for p in tail["paths"])
     ids = {n["id"] for n in doc["nodes"]}
     assert "field:TMTIMER.u64Expire" in ids and "field:?.u64Expire" not in ids
 
