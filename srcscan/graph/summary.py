@@ -125,8 +125,6 @@ class Summaries:
             return got
         got = set()
         for key in keys:
-            if depth > 8:
-                break
             ret_deps, out_deps = self.summary(key)
             for i in ret_deps:
                 if i < len(c.args):

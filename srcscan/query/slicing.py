@@ -236,20 +236,6 @@ def realizable(path: list[str], kind_of_edge, kind_of_node, control: bool = True
     return True
 
 
-def _ends(g: "graphstore.CompactGraph | graphstore.SqliteGraph", tree: dict[str, str | None], forward: bool, starts: set[str]) -> list[tuple[str, str]]:
-    out = []
-    deg = g.out_degree if forward else g.in_degree
-    for n in tree:
-        if n in starts:
-            continue
-        kind = g.kind(n)
-        if kind == ("sink" if forward else "source"):
-            out.append((n, kind))
-        elif deg(n) == 0:
-            out.append((n, "leaf" if forward else "root"))
-    return out
-
-
 def _tree_paths(g, tree: dict[str, str | None], start: str, forward: bool, want: str, limit: int,
                 tail: int = CONTROL_TAIL):
     """One path per leaf of the cheapest-path tree, so every node of the slice is on some
