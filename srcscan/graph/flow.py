@@ -169,8 +169,9 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
     # ------------------------------------------------------------------ edges
     def _edge(self, src: str | None, dst: str | None, kind: str, fn: Function | None, stmt, via: str | None = None,
               indirect: bool = False) -> None:
-        if src is None or dst is None or src == dst or self.status_node(src):
-            return  # (a status code ends a path: graph/status.py)
+        if src is None or dst is None or src == dst or self.status_node(src) or \
+                (kind == "through" and self.status_node(dst)):
+            return  # (a status code ends a path, and an unknown call's status says nothing of its arguments: graph/status.py)
         if kind != "control":  # a load from / store into an object that may be another one
             alias = self.alias_nodes
             if src in alias:

@@ -28,3 +28,22 @@ void statusUser(uint64_t uIn)
 // flow here: statusUser#0 (uIn) -> statusUser:rcStrict
 // no flow here: statusUser#0 (uIn) -> g_uStatus
 // flow here: statusUser#0 (uIn) -> g_uCount
+
+/* A call the tree does not define returns a status code: the status says whether it worked,
+   not what was passed in. Its arguments reach a data result of the same call, not a status. */
+int hostMap(uint64_t uAddr, uint64_t cb);
+typedef int hv_return_t;
+uint64_t g_uMapped;
+
+void statusOfUnknownCall(uint64_t uGpa)
+{
+    int rc = hostMap(uGpa, 4096);
+    hv_return_t hrc = hostMap(uGpa, 8192);
+    uint64_t uTag = hostMap(uGpa, 0);
+    g_uMapped = uTag;
+}
+
+// no flow here: statusOfUnknownCall#0 (uGpa) -> statusOfUnknownCall:rc
+// no flow here: statusOfUnknownCall#0 (uGpa) -> statusOfUnknownCall:hrc
+// flow here: statusOfUnknownCall#0 (uGpa) -> statusOfUnknownCall:uTag
+// flow here: statusOfUnknownCall#0 (uGpa) -> g_uMapped
