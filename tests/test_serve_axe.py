@@ -16,7 +16,7 @@ pytest.importorskip("starlette", reason="the serve extra is not installed")
 from histories import make_history  # noqa: E402
 from servehelp import running  # noqa: E402
 from srcscan.serve import Explorer  # noqa: E402
-from test_browser import ARGS, CHROMIUM  # noqa: E402
+from test_browser import CHROMIUM, browser  # noqa: E402,F401 (the module-scoped Chromium fixture)
 
 AXE = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 SYMBOL = "cTscTicksPerSecond"
@@ -26,15 +26,6 @@ pytestmark = [
     pytest.mark.skipif(not AXE.exists(), reason=f"axe-core is not installed: (cd tests/axe && npm ci) puts it at {AXE}"),
 ]
 BAD = ("serious", "critical")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

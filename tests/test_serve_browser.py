@@ -14,7 +14,7 @@ pytest.importorskip("starlette", reason="the serve extra is not installed")
 from histories import make_history  # noqa: E402
 from servehelp import running  # noqa: E402
 from srcscan.serve import Explorer  # noqa: E402
-from test_browser import ARGS, CHROMIUM  # noqa: E402
+from test_browser import CHROMIUM, browser  # noqa: E402,F401 (the module-scoped Chromium fixture)
 from test_render_engine import write_hostile_tree  # noqa: E402
 
 pytestmark = [
@@ -22,15 +22,6 @@ pytestmark = [
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium is not installed ({CHROMIUM})"),
 ]
 SYMBOL = "cTscTicksPerSecond"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
