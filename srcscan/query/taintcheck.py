@@ -29,6 +29,7 @@ class Checker:
         self.narrow = {"".join(t.split()) for t in checks.get("narrow_types", ())}
         self.comparisons = set(checks.get("comparisons", ("<", "<=", ">", ">=")))
         self.exits = {_EXITS[e] for e in checks.get("exits", ("return", "goto")) if e in _EXITS}
+        self.size_macros = frozenset(checks.get("size_macros", ()))
         self._trees: dict[str, object] = {}
         self._parser = None
         self._rewriter = None
@@ -89,7 +90,7 @@ class Checker:
                 continue
             accesses = {_text(n) for s in stmts for n in _walk(s)
                         if n.type == "field_expression" and _field(n) in fields}
-            taint = _Taint(names, accesses)
+            taint = _Taint(names, accesses, self.size_macros)
             found = self._in_statements(stmts, taint) + self._before(stmts[-1], taint)
             last = path[idx[-1]]
             if idx[-1] == len(path) - 1 and last["node"] not in g:  # a use: the operands guarding it
@@ -252,13 +253,12 @@ class Checker:
 
 # a name inside these is the size or layout of an object, not its value
 _SIZE_OF = ("sizeof_expression", "alignof_expression", "offsetof_expression")
-SIZE_MACROS = frozenset(("RT_ELEMENTS", "RT_SIZEOFMEMB", "RT_UOFFSETOF", "RT_OFFSETOF", "RT_UOFFSETOF_DYN",
-                         "RT_UOFFSET_AFTER", "sizeof"))
 
 
-def value_names(node):
+def value_names(node, size_macros: frozenset = frozenset()):
     """The identifier and field-access nodes under ``node`` that read a value: not those inside
-    sizeof or a size macro (``RT_ELEMENTS(aBuf)`` is a constant, whatever ``aBuf`` holds)."""
+    sizeof or a size macro (``[taint.checks] size_macros``: ``RT_ELEMENTS(aBuf)`` is a constant,
+    whatever ``aBuf`` holds)."""
     stack = [node]
     while stack:
         n = stack.pop()
@@ -266,7 +266,7 @@ def value_names(node):
             continue
         if n.type == "call_expression":
             f = n.child_by_field_name("function")
-            if f is not None and _text(f) in SIZE_MACROS:
+            if f is not None and (_text(f) == "sizeof" or _text(f) in size_macros):
                 continue
         if n.type in ("identifier", "field_expression"):
             yield n
@@ -277,11 +277,11 @@ class _Taint:
     """The names of one function that hold the guest value: locals and parameters by name,
     fields by the access text the path's statements use (``pReq->cb``, not any ``cb``)."""
 
-    def __init__(self, names: set[str], accesses: set[str]):
-        self.names, self.accesses = names, accesses
+    def __init__(self, names: set[str], accesses: set[str], size_macros: frozenset):
+        self.names, self.accesses, self.size_macros = names, accesses, size_macros
 
     def reads(self, node) -> bool:
-        for n in value_names(node):
+        for n in value_names(node, self.size_macros):
             if n.type == "field_expression":
                 if _text(n) in self.accesses:
                     return True

@@ -54,7 +54,7 @@ def statement_sinks(g, program, tree, checker, enabled: dict[str, tuple[str, int
             continue
         types = {p.name: p.type + (" *" if p.pointer else "") for p in fn.params}
         types.update(fn.locals)
-        for kind, use, name in _uses(body, set(names), types, program):
+        for kind, use, name in _uses(body, set(names), types, program, checker.size_macros):
             if kind not in enabled:
                 continue
             node, since = names[name]
@@ -113,10 +113,10 @@ def _function(program, name: str | None, file: str | None):
     return None
 
 
-def _names_in(node, names: set[str]) -> list[str]:
+def _names_in(node, names: set[str], size_macros: frozenset) -> list[str]:
     """The tainted names ``node`` reads: locals and parameters by name, guest fields as ``.field``."""
     out = []
-    for m in value_names(node):
+    for m in value_names(node, size_macros):
         if m.type == "identifier" and _text(m) in names and not _is_field_base(m):
             out.append(_text(m))
         elif m.type == "field_expression":
@@ -137,12 +137,12 @@ def _field_key(attrs: dict) -> str:
     return (f".{m.group(1)}" if m else "") + "." + attrs["name"]
 
 
-def _uses(body, names: set[str], types: dict[str, str], program):
+def _uses(body, names: set[str], types: dict[str, str], program, size_macros: frozenset):
     for n in _walk(body):
         t = n.type
         if t == "subscript_expression":
             idx = n.child_by_field_name("indices") or n.child_by_field_name("index")
-            for name in _names_in(idx, names) if idx is not None else ():
+            for name in _names_in(idx, names, size_macros) if idx is not None else ():
                 yield "index", n, name
         elif t == "binary_expression":
             op = n.child_by_field_name("operator")
@@ -152,13 +152,13 @@ def _uses(body, names: set[str], types: dict[str, str], program):
             for base, off in ((left, right), (right, left)):
                 if base is not None and off is not None and base.type == "identifier" and \
                         program.is_pointer(types.get(_text(base))) and _text(base) not in names:
-                    for name in _names_in(off, names):
+                    for name in _names_in(off, names, size_macros):
                         yield "pointer-offset", n, name
         elif t in ("for_statement", "while_statement", "do_statement"):
             c = n.child_by_field_name("condition")
             for m in _walk(c) if c is not None else ():
                 op = m.child_by_field_name("operator") if m.type == "binary_expression" else None
                 if op is not None and _text(op) in ("<", "<=", ">", ">=", "!="):
-                    for name in _names_in(m, names):
+                    for name in _names_in(m, names, size_macros):
                         yield "loop-bound", m, name
                     break
