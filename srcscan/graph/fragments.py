@@ -16,12 +16,12 @@ replaced by what reports read of it (its code, guards' text and #if conditions:
 """
 from __future__ import annotations
 
-import io
 import pickle
 import sqlite3
 import zlib
 
 from .compact import NODE_FIELDS
+from .store import plain_loads
 
 _FIELDS = tuple(f for f in NODE_FIELDS if f != "model")  # every node's; a model node also has "model"
 
@@ -82,7 +82,7 @@ def merge(g, data: bytes) -> list[int]:
     fragments a question); returns the indexes of its function's unresolved indirect calls.
     Raises ValueError when the bytes are not a fragment this version wrote."""
     try:  # plain data only (a tampered cache must not run code): no class may be loaded
-        node_rows, edges, unresolved = _PlainUnpickler(io.BytesIO(zlib.decompress(data))).load()
+        node_rows, edges, unresolved = plain_loads(data)
         if not all(type(x) is tuple and len(x) == 3 for x in node_rows) or \
                 not all(type(x) is tuple and len(x) == 4 and type(x[3]) is tuple and len(x[3]) == 8 for x in edges):
             raise ValueError("not a fragment")
@@ -106,11 +106,6 @@ def merge(g, data: bytes) -> list[int]:
         elif at not in d["ev"]:
             d["ev"][at] = ev
     return list(unresolved)
-
-
-class _PlainUnpickler(pickle.Unpickler):
-    def find_class(self, module, name):  # tuples, lists, dicts, str, int, None only
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a graph fragment")
 
 
 class FragmentStore:

@@ -251,7 +251,7 @@ class _DbEvidence:
                 [self.gkey, *chunk]).fetchall()
             for _, data in rows:
                 try:
-                    items = _GraphUnpickler(io.BytesIO(zlib.decompress(data))).load()
+                    items = plain_loads(data)
                     for u, v, ev in items:
                         if (u, v) in want:
                             out[(u, v)] = ev
@@ -260,9 +260,15 @@ class _DbEvidence:
         return out
 
 
-class _GraphUnpickler(pickle.Unpickler):
-    def find_class(self, module, name):  # plain data only: lists, tuples, dicts, str, int
+class _PlainUnpickler(pickle.Unpickler):
+    def find_class(self, module, name):  # plain data only: lists, tuples, dicts, str, int, None
         raise pickle.UnpicklingError(f"{module}.{name} is not allowed in a cached graph")
+
+
+def plain_loads(data: bytes):
+    """A zlib-compressed pickle of plain data (a cached graph's part or a fragment): loading it
+    can make no object of any class, so a tampered cache runs nothing."""
+    return _PlainUnpickler(io.BytesIO(zlib.decompress(data))).load()
 
 
 def exists(db: sqlite3.Connection, gkey: str) -> bool:
