@@ -168,15 +168,12 @@ def _answer_kept(name: str, cache, args) -> bool:
     """Answer from a kept trace JSON (``query.lazy.result_key``), saying so; False when there is
     none (or it cannot be read: the trace runs again)."""
     import time
-    import zlib
-
-    from ..util import loads_json
 
     t0 = time.perf_counter()
-    try:  # (a kept answer is cache data: read like any JSON srcscan did not just write)
-        got = loads_json(zlib.decompress(cache.get_blob(name) or b""))
+    try:
+        got = cache.get_json(name)
         doc, warnings = got["doc"], list(got["warnings"])
-    except (ValueError, TypeError, KeyError, zlib.error):
+    except (ValueError, TypeError, KeyError):
         return False
     if not isinstance(doc, dict) or not isinstance(doc.get("stats"), dict) or \
             not all(isinstance(doc.get(k), list) for k in ("nodes", "edges", "paths")):
@@ -200,11 +197,8 @@ def _answer_kept(name: str, cache, args) -> bool:
 
 
 def _keep_answer(name: str, cache, doc: dict, warnings: list[str]) -> None:
-    import json
-    import zlib
-
     try:
-        cache.put_blob(name, zlib.compress(json.dumps({"doc": doc, "warnings": warnings}).encode(), 1))
+        cache.put_json(name, {"doc": doc, "warnings": warnings})
     except Exception:  # nothing lost: the next run traces again
         pass
 

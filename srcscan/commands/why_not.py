@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import zlib
 
 from .. import cli
 
@@ -59,7 +58,7 @@ def run(args) -> int:
             doc = explain(analysis, cache, args.source, args.target, config, not args.no_control,
                           args.ignore_case, jobs=args.jobs)
             if kept is not None:
-                cache.put_blob(kept, zlib.compress(json.dumps(doc).encode(), 1))
+                cache.put_json(kept, doc)
     finally:
         if cache is not None:
             cache.close()
@@ -75,24 +74,21 @@ ANSWER = "whynot-doc:1:"  # cache blob name prefix of a kept why-not answer (bum
 def answer_key(snap, cache, config, control: bool, question: tuple) -> str:
     """Where the answer to one why-not question is kept: keyed by every file's content, the
     configuration, the tool's versions (the graph key) and the question."""
-    import hashlib
-
     from ..extract.index import snapshot_files
-    from ..query.analysis import _graph_key
+    from ..query.analysis import answer_key
 
-    what = (_graph_key(snapshot_files(snap, cache), config, control), question)
-    return ANSWER + hashlib.sha1(repr(what).encode()).hexdigest()
+    return answer_key(ANSWER, snapshot_files(snap, cache), config, control, question)
 
 
 def _kept(cache, name: str | None) -> dict | None:
     """A kept answer (said on stderr), or None: none, or not one this version wrote (asked again)."""
     if name is None:
         return None
-    from ..util import loads_json, note
+    from ..util import note
 
     try:
-        doc = loads_json(zlib.decompress(cache.get_blob(name) or b""))
-    except (ValueError, TypeError, zlib.error):
+        doc = cache.get_json(name)
+    except ValueError:
         return None
     if not isinstance(doc, dict) or not isinstance(doc.get("path_exists"), bool) or \
             not isinstance(doc.get("reasons"), list):

@@ -286,6 +286,25 @@ class FactCache:
         except sqlite3.DatabaseError as e:
             self.warnings.append(f"cache write failed ({e})")
 
+    def get_json(self, name: str):
+        """A JSON answer kept with put_json, None when none is kept; ValueError when it is
+        damaged (the caller computes it again and replaces it)."""
+        from ..util import loads_json
+
+        blob = self.get_blob(name)
+        if blob is None:
+            return None
+        try:  # (cache data: read like any JSON srcscan did not just write)
+            return loads_json(zlib.decompress(blob))
+        except (zlib.error, TypeError) as e:  # (TypeError: a row that holds text, not bytes)
+            raise ValueError(f"a damaged cache entry: {e}") from e
+
+    def put_json(self, name: str, doc) -> None:
+        """Keep a JSON answer (compressed); a failed write is one of the cache's warnings."""
+        import json
+
+        self.put_blob(name, zlib.compress(json.dumps(doc).encode(), 1))
+
     def drop_blob(self, name: str) -> None:
         try:
             self.db.execute("DELETE FROM blobs WHERE name = ?", (name,))

@@ -56,6 +56,13 @@ def _graph_key(keys: list[tuple[str, str]], config: Config, control: bool) -> st
     return "graph:" + h.hexdigest()
 
 
+def answer_key(prefix: str, files: list[tuple[str, str]], config: Config, control: bool, *question) -> str:
+    """Where an answer is kept in the cache: keyed by every file's content, the configuration and
+    the tool's versions (the graph key), and the question (with its own format version)."""
+    what = (_graph_key(files, config, control), *question)
+    return prefix + hashlib.sha1(repr(what).encode()).hexdigest()
+
+
 def analyse(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, config: Config | None = None,
             control: bool = True, why: str = "", need_program: bool = False, demand_first: bool = False) -> Analysis:
     """Facts and flow graph of a snapshot. With ``demand_first`` (what a trace or why-not asks

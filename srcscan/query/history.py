@@ -16,7 +16,6 @@ shared cache, so a file (blob or path@rev) is parsed once over a whole walk.
 from __future__ import annotations
 
 import gc
-import hashlib
 import math
 import re
 import time
@@ -24,7 +23,7 @@ from dataclasses import dataclass, field
 
 from ..errors import NotFound, UsageError
 from ..sources.snapshot import Revision
-from ..util import loads_json, paused_gc
+from ..util import paused_gc
 from ..sources.ranges import GitSource, RevisionSource, SvnSource, open_source  # noqa: F401
 
 SCHEMA = "srcscan-history/1"
@@ -144,13 +143,10 @@ class Evaluator:
 
         The graph is built on demand (only the functions the trace reaches) and not cached;
         the trace itself is, by the revision's files, configuration and query."""
-        import json
-        import zlib
-
         from ..extract.index import IndexStats
         from ..extract.ppcond import Config
         from . import lazy
-        from .analysis import _graph_key, analyse_demand
+        from .analysis import analyse_demand, answer_key
         from .trace import TRACE_VERSION, trace
 
         o, q = self.query.options, self.query
@@ -159,19 +155,16 @@ class Evaluator:
         rkey = None
         if self.cache is not None and self.graph != "full":
             files = snap.files()
-            what = (_graph_key(files, cfg, control), TRACE_VERSION, q.symbol, q.to, q.direction,
-                    bool(o.get("ignore_case"))) + (("hint",) if hint else ())
-            rkey = "trace-result:" + hashlib.sha1(repr(what).encode()).hexdigest()
-            blob = self.cache.get_blob(rkey)
-            if blob is not None:
-                try:
-                    tj = loads_json(zlib.decompress(blob))
-                    if isinstance(tj, dict) and all(isinstance(tj.get(k), list) and
-                                                    all(isinstance(x, dict) for x in tj[k])
-                                                    for k in ("nodes", "edges", "paths")):
-                        return tj, IndexStats(files=len(files), reused=len(files))
-                except (ValueError, TypeError, zlib.error):
-                    pass
+            rkey = answer_key("trace-result:", files, cfg, control, TRACE_VERSION, q.symbol, q.to, q.direction,
+                              bool(o.get("ignore_case")), *(("hint",) if hint else ()))
+            try:
+                tj = self.cache.get_json(rkey)
+            except ValueError:
+                tj = False
+            if tj is not None:
+                if isinstance(tj, dict) and all(isinstance(tj.get(k), list) and all(isinstance(x, dict) for x in tj[k])
+                                                for k in ("nodes", "edges", "paths")):
+                    return tj, IndexStats(files=len(files), reused=len(files))
                 # a damaged or foreign entry (another writer, a bad disk): traced again, replaced below
                 self.notes.setdefault("a kept trace answer in the cache was damaged; traced again and replaced")
         if self.graph == "full":
@@ -204,7 +197,7 @@ class Evaluator:
             if "skipped" in w:  # a file that could not be read at this revision
                 self.notes.setdefault(w)
         if rkey is not None:
-            self.cache.put_blob(rkey, zlib.compress(json.dumps(tj).encode()))
+            self.cache.put_json(rkey, tj)
         return tj, a.stats
 
     def value(self, tj: dict, fp: Fingerprint):

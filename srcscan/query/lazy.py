@@ -3,7 +3,6 @@ finds files mentioning the query's names; each round traces them and adds the fi
 mention the names the slice reached, until nothing new is needed."""
 from __future__ import annotations
 
-import hashlib
 import time
 
 from ..errors import NotFound, UnreadableSource, UsageError
@@ -14,7 +13,7 @@ from ..extract.records import DamagedFacts
 from ..graph import store as graphstore
 from ..sources.snapshot import Snapshot
 from ..util import paused_gc
-from .analysis import Analysis, _analyse, _graph_key, analyse, analyse_demand
+from .analysis import Analysis, _analyse, _graph_key, analyse, analyse_demand, answer_key
 from .trace import Trace, trace
 
 LAZY_AUTO_FILES = 3000  # --scope auto: above this many files (and no cached graph), lazy
@@ -128,8 +127,7 @@ def result_key(snapshot: Snapshot, cache: FactCache | None, scope: str, config: 
         return None
     from .trace import TRACE_VERSION
 
-    what = (_graph_key(files, config, control), TRACE_VERSION, question)
-    return RESULT + hashlib.sha1(repr(what).encode()).hexdigest()
+    return answer_key(RESULT, files, config, control, TRACE_VERSION, question)
 
 
 def _query_names(symbol: str) -> set[str]:
@@ -294,8 +292,7 @@ def _analyse_lazy(snapshot, symbol, to, cache, jobs, config, control, why, ignor
         full = analyse(snapshot, cache, jobs, config, control, why, need_program)  # a full graph is cached
         full.scope = "full (a cached flow graph of every file)"
         return full
-    lazykey = "lazy:" + hashlib.sha1(repr((_graph_key(files, config, control), symbol, to, ignore_case)).encode()
-                                     ).hexdigest()
+    lazykey = answer_key("lazy:", files, config, control, symbol, to, ignore_case)
     if cache is not None:  # this query ran before on this snapshot: reuse its scope and graph
         import json
 

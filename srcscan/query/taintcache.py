@@ -7,29 +7,22 @@ A changed file, model row (queries/models/taint.toml included), -D/-U option or 
 is another key: the answer is computed and kept again."""
 from __future__ import annotations
 
-import hashlib
-import json
 import time
-import zlib
 
 TAINT_VERSION = 3  # bump when srcscan/query/taint*.py change what a taint answer holds
 
 
 def result_key(snapshot, cache, config) -> str:
     from ..extract.index import snapshot_files
-    from .analysis import _graph_key
+    from .analysis import answer_key
 
-    gkey = _graph_key(snapshot_files(snapshot, cache), config, True)
-    return "taint-result:" + hashlib.sha1(f"{gkey}:{TAINT_VERSION}".encode()).hexdigest()
+    return answer_key("taint-result:", snapshot_files(snapshot, cache), config, True, TAINT_VERSION)
 
 
 def load(cache, key: str) -> dict | None:
-    blob = cache.get_blob(key)
-    if blob is None:
-        return None
     try:
-        doc = json.loads(zlib.decompress(blob))
-    except (ValueError, zlib.error):
+        doc = cache.get_json(key)
+    except ValueError:
         return None  # a damaged entry: computed again and replaced
     ok = isinstance(doc, dict) and isinstance(doc.get("findings"), list) and isinstance(doc.get("summary"), dict)
     return doc if ok else None
@@ -37,7 +30,7 @@ def load(cache, key: str) -> dict | None:
 
 def store(cache, key: str, doc: dict) -> None:
     try:
-        cache.put_blob(key, zlib.compress(json.dumps(doc).encode()))
+        cache.put_json(key, doc)
     except Exception:  # noqa: BLE001 - a full or read-only cache: the answer stands, the next run computes it
         pass
 
