@@ -209,6 +209,9 @@ def test_keys_and_type_ahead_from_the_optional_script(browser, sample_url):
     page.goto(sample_url + "/")
     page.keyboard.type("cTscTi")
     page.wait_for_selector("input[data-suggested]", state="attached", timeout=30_000)
+    # (the answer for the whole prefix: an earlier keystroke's answer may have come first)
+    page.wait_for_function("() => [...document.querySelectorAll('datalist option')]"
+                           ".some(o => o.value.toLowerCase().startsWith('ctscti'))", timeout=30_000)
     options = page.eval_on_selector_all("datalist option", "os => os.map(o => o.value)")
     assert options[0] == "cTscTicksPerSecond" and all(o.lower().startswith("ctscti") for o in options), options
     # "t" on a focused identifier of the source view traces it
