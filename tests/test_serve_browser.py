@@ -252,3 +252,22 @@ def test_progress_page_updates_in_place_then_shows_the_answer(browser):
         page.wait_for_selector("section.answer", timeout=120_000)
         assert start_of(page) and "/trace?symbol=" + SYMBOL in page.url
         assert not events["errors"] and not events["offsite"], events
+
+
+def test_type_ahead_asks_again_while_the_server_is_still_working(browser, sample_url):
+    # a server still reading the tree answers 503; the suggestions come once it has the answer
+    page, events = new_page(browser, sample_url)
+    busy = {"left": 2}
+
+    def first_busy(route):
+        if busy["left"]:
+            busy["left"] -= 1
+            route.fulfill(status=503, content_type="application/json", body='{"error": "still working; ask again"}')
+        else:
+            route.continue_()
+    page.route("**/api/search?*", first_busy)
+    page.goto(sample_url + "/")
+    page.keyboard.type("cTscTi")
+    page.wait_for_function("() => [...document.querySelectorAll('datalist option')]"
+                           ".some(o => o.value === 'cTscTicksPerSecond')", timeout=30_000)
+    assert busy["left"] == 0 and not events["errors"], events

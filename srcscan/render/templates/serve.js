@@ -127,30 +127,38 @@
     field.setAttribute("list", list.id);
     field.setAttribute("autocomplete", "off");
     var timer = null, ask = null, last = "";
+    var suggest = function (text, tries) {
+      if (ask) ask.abort();
+      ask = new AbortController();
+      fetch("/api/search?mode=prefix&symbol=" + encodeURIComponent(text) + rev(),
+            {signal: ask.signal, credentials: "same-origin", headers: {"accept": "application/json"}})
+        .then(function (r) {
+          /* 503: the server is still reading the tree; ask again a little later */
+          if (r.status === 503 && tries < 20 && field.value.trim() === text) {
+            timer = setTimeout(function () { suggest(text, tries + 1); }, 500);
+            return null;
+          }
+          return r.ok ? r.json() : null;
+        })
+        .then(function (got) {
+          if (!got || field.value.trim() !== text) return;
+          last = text;
+          while (list.firstChild) list.removeChild(list.firstChild);
+          (got.names || []).slice(0, 20).forEach(function (name) {
+            var opt = document.createElement("option");
+            opt.value = name.name;
+            opt.textContent = name.name + " (" + (name.kinds || []).map(function (k) { return k[1] + " " + k[0]; }).join(", ") + ")";
+            list.appendChild(opt);
+          });
+          field.setAttribute("data-suggested", String(list.childNodes.length));
+        })
+        .catch(function () { /* the form still works without suggestions */ });
+    };
     field.addEventListener("input", function () {
       var text = field.value.trim();
       if (timer) clearTimeout(timer);
       if (text.length < 2 || text === last) return;
-      timer = setTimeout(function () {
-        last = text;
-        if (ask) ask.abort();
-        ask = new AbortController();
-        fetch("/api/search?mode=prefix&symbol=" + encodeURIComponent(text) + rev(),
-              {signal: ask.signal, credentials: "same-origin", headers: {"accept": "application/json"}})
-          .then(function (r) { return r.ok ? r.json() : null; })
-          .then(function (got) {
-            if (!got || field.value.trim() !== text) return;
-            while (list.firstChild) list.removeChild(list.firstChild);
-            (got.names || []).slice(0, 20).forEach(function (name) {
-              var opt = document.createElement("option");
-              opt.value = name.name;
-              opt.textContent = name.name + " (" + (name.kinds || []).map(function (k) { return k[1] + " " + k[0]; }).join(", ") + ")";
-              list.appendChild(opt);
-            });
-            field.setAttribute("data-suggested", String(list.childNodes.length));
-          })
-          .catch(function () { /* the form still works without suggestions */ });
-      }, 150);
+      timer = setTimeout(function () { suggest(text, 0); }, 150);
     });
   });
 }());
