@@ -162,7 +162,7 @@ def main(argv=None) -> int:
     ap.add_argument("--json", help="write per-question results as JSON here")
     ap.add_argument("--keep", help="save each trace's JSON into this folder")
     ap.add_argument("--timeout", type=float, default=900)
-    ap.add_argument("--labels", default=str(HERE / "labels"), help="folder of <id>.toml path labels")
+    ap.add_argument("--labels", help="folder of <id>.toml path labels (default: labels/ next to the questions)")
     ap.add_argument("--write-labels", action="store_true",
                     help="add the listed paths not labelled yet to each question's labels file")
     args = ap.parse_args(argv)
@@ -182,7 +182,7 @@ def main(argv=None) -> int:
         r = {"id": qid, "rc": rc, "secs": round(secs, 1), "error": err if doc is None else None,
              "cmd": " ".join(cmd[2:])}
         r.update(score(q, doc))
-        lab_file = Path(args.labels) / f"{qid}.toml"
+        lab_file = Path(args.labels or Path(args.questions) / "labels") / f"{qid}.toml"
         try:
             known = path_labels.load(lab_file)
         except (ValueError, tomllib.TOMLDecodeError) as exc:
