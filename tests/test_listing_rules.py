@@ -43,15 +43,52 @@ def _down(doc):
     return [p for p in doc["paths"] if p["direction"] == "downstream"]
 
 
+def _guesses(doc):
+    kinds = {e["id"]: e["kind"] for e in doc["edges"]}
+    return [p for p in _down(doc) if any(kinds[e] in ("alias-load", "alias", "control") for e in p["edges"])]
+
+
 def test_a_listing_of_guesses_alone_shows_the_best_few(tmp_path):
     (tmp_path / "guess.c").write_text(GUESS_ONLY)
     tr = srcscan.trace("put#1", src=str(tmp_path), direction="down", cache=False)
     doc = tr.to_json()
-    listed = _down(doc)
-    assert 1 <= len(listed) <= GUESS_MIN
-    assert doc["stats"]["paths_not_listed"]["downstream"] == N_GUESS - len(listed)
+    guesses = _guesses(doc)
+    assert 1 <= len(guesses) <= GUESS_MIN
+    assert doc["stats"]["paths_not_listed"]["downstream"] == N_GUESS - len(guesses)
     every = trace_query(tr.analysis, "put#1", direction="down", max_paths=None).to_json()
-    assert len(_down(every)) == N_GUESS  # --all: every reader
+    assert len(_guesses(every)) == N_GUESS  # --all: every reader
+
+
+def test_the_certain_part_of_a_guessed_path_is_listed_as_a_plain_path(tmp_path):
+    (tmp_path / "guess.c").write_text(GUESS_ONLY)
+    doc = srcscan.trace("put#1", src=str(tmp_path), direction="down", cache=False).to_json()
+    kinds = {e["id"]: e["kind"] for e in doc["edges"]}
+    certain = [p for p in _down(doc) if p["ends_at"] == "guess"]
+    # the value is certainly in some item's uX (a store is no guess); which item a reader
+    # reads is the guess, listed apart
+    assert [p["nodes"][-1] for p in certain] == ["field:ITEM.uX"]
+    assert not any(kinds[e] in ("alias-load", "alias", "control") for e in certain[0]["edges"])
+
+
+# the twin: the condition is on a value a plain path already passes; nothing more to list
+CONTROL_ON_PLAIN = """typedef unsigned int uint32_t;
+uint32_t g_uPlain;
+int g_fFlag;
+void put(uint32_t uVal)
+{
+    uint32_t v = uVal + 1;
+    g_uPlain = v;
+    if (v > 3)
+        g_fFlag = 1;
+}
+"""
+
+
+def test_no_certain_part_is_listed_again_where_a_plain_path_passes(tmp_path):
+    (tmp_path / "ctl.c").write_text(CONTROL_ON_PLAIN)
+    doc = srcscan.trace("put#0", src=str(tmp_path), direction="down", cache=False).to_json()
+    assert not [p for p in _down(doc) if p["ends_at"] == "guess"]
+    assert any(p["nodes"][-1] == "global:g_uPlain" for p in _down(doc))
 
 
 def test_a_path_through_another_start_and_a_guess_is_listed_once(tmp_path):

@@ -289,6 +289,7 @@ def _tree_paths(g, tree: dict[str, str | None], start: str, forward: bool, want:
             ranked += [(guessed, 0, base + d, leaf, i) for d, i in ext]
         else:
             ranked.append((guessed, 1, base, leaf, -1))
+    ranked += _certain_prefixes(tree, start, has_child, left, dep)
     ranked.sort()
     seen = set()
     for _, _, _, leaf, hi in ranked:
@@ -310,12 +311,43 @@ def _tree_paths(g, tree: dict[str, str | None], start: str, forward: bool, want:
         kind = g.kind(chain[-1])
         end_deg = g.out_degree(chain[-1]) if forward else g.in_degree(chain[-1])
         why = want if kind == want else ("control" if left.get(chain[-1]) is not None else
+                                         "guess" if hi == PREFIX else
                                          ("leaf" if forward else "root") if end_deg == 0 else "cut")
         path = chain if forward else list(reversed(chain))
         key = tuple(path)
         if key not in seen:
             seen.add(key)
             yield path, why
+
+
+PREFIX = -2  # (a ranked entry that is the certain part of a path going on through a guess)
+
+
+def _certain_prefixes(tree, start: str, has_child: set, left: dict, dep) -> list[tuple]:
+    """A path that goes on only through a may-alias guess or a control step is also a path up
+    to its last certain node (ends_at "guess"): what is known is listed as a plain data path,
+    the guess after it in the guesses' small share. Not when a plain path passes that node
+    already (its value is shown there)."""
+    plain_on = set()
+    for leaf in tree:
+        if leaf not in has_child and left.get(leaf) is None:
+            n, steps = leaf, 0
+            while n is not None and n not in plain_on and steps <= len(tree):
+                plain_on.add(n)
+                n, steps = tree.get(n), steps + 1
+    out, done = [], set()
+    for leaf in tree:
+        if leaf in has_child or leaf == start or left.get(leaf) is None:
+            continue
+        chain = list(reversed(_walk_back(tree, leaf)))  # start .. leaf
+        k = 0
+        while k + 1 < len(chain) and left.get(chain[k + 1]) is None:
+            k += 1
+        n = chain[k]
+        if k > 0 and n not in plain_on and n not in done:
+            done.add(n)
+            out.append((False, 1, dep(n), n, PREFIX))
+    return out
 
 
 def _obeys(g, chain: list[str], forward: bool, tail: int = CONTROL_TAIL) -> bool:

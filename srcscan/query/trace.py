@@ -11,7 +11,7 @@ from ..graph import store as graphstore
 from .analysis import Analysis
 from .slicing import CONTROL_TAIL, MAX_SLICE, _bfs, _tree_paths, match_nodes, realizable, suggestions, through_guess
 
-TRACE_VERSION = 6  # bump when slicing changes what a trace holds (cached history traces carry it)
+TRACE_VERSION = 9  # bump when slicing changes what a trace holds (cached history traces carry it)
 MAX_PATHS = 60
 MAX_TO_PATHS = 20
 MAX_CONTROL_TAIL = 50
