@@ -362,7 +362,27 @@ def _obeys(g, chain: list[str], forward: bool, tail: int = CONTROL_TAIL) -> bool
         return kinds.get((u, v), "assign")
 
     path = chain if forward else list(reversed(chain))
-    return realizable(path, kind, g.kind, True, forward, tail)
+    return realizable(path, kind, g.kind, True, forward, tail) and not sibling_hop(path)
+
+
+def _whole_of(nid: str) -> str:
+    """``local:a.c:f:s@2`` -> ``local:a.c:f:s`` (a local's versions are one variable)."""
+    head, at, ver = nid.rpartition("@")
+    return head if at and ver.isdigit() else nid
+
+
+def sibling_hop(path: list[str]) -> bool:
+    """Whether a path goes from a field of a local struct (or array) into the whole variable
+    and straight out of it into another of its fields: ``s.len = ..`` is part of ``s``, and
+    ``s`` written as a whole reaches each field, but the value stored into one field is not
+    what another field holds (``a[i].ctl_len`` is not ``a[i].addr``)."""
+    for a, b, c in zip(path, path[1:], path[2:]):
+        if a == c or not b.startswith("local:"):
+            continue
+        w = _whole_of(b)
+        if a.startswith((w + ".", w + "[].")) and c.startswith((w + ".", w + "[].")):
+            return True
+    return False
 
 
 def through_guess(g, path: list[str], forward: bool) -> bool:

@@ -9,9 +9,10 @@ from ..errors import NotFound, UsageError
 from ..extract.ppcond import Config
 from ..graph import store as graphstore
 from .analysis import Analysis
-from .slicing import CONTROL_TAIL, MAX_SLICE, _bfs, _tree_paths, match_nodes, realizable, suggestions, through_guess
+from .slicing import (CONTROL_TAIL, MAX_SLICE, _bfs, _tree_paths, match_nodes, realizable, sibling_hop, suggestions,
+                      through_guess)
 
-TRACE_VERSION = 9  # bump when slicing changes what a trace holds (cached history traces carry it)
+TRACE_VERSION = 10  # bump when slicing changes what a trace holds (cached history traces carry it)
 MAX_PATHS = 60
 MAX_TO_PATHS = 20
 MAX_CONTROL_TAIL = 50
@@ -238,7 +239,7 @@ def _to_paths(tr: Trace, g: "graphstore.CompactGraph | graphstore.SqliteGraph", 
             try:
                 found = 0
                 for i, p in enumerate(nx.shortest_simple_paths(sub, s, t)):
-                    if not realizable(p, lambda u, v: kinds[(u, v)], g.kind, control, tail=tail):
+                    if not realizable(p, lambda u, v: kinds[(u, v)], g.kind, control, tail=tail) or sibling_hop(p):
                         if i >= 20 * MAX_TO_PATHS:
                             break
                         continue
