@@ -2,6 +2,11 @@
 
     python benchmarks/questions/score.py --src-root /path/to/vbox61 [--only q01 ...]
         [--json FILE] [--keep DIR] [--timeout SECS]
+    python benchmarks/questions/score.py --suite benchmarks/questions/suite.toml \
+        --tree vbox61=DIR --tree v6140=DIR --tree v6136=DIR --tree v7010=DIR
+
+The second form runs every set of questions in suite.toml whose tree is given and ends with
+one table for the whole suite (per set and in total).
 
 Each q*.toml next to this script is one question, written from reading the real source
 (VirtualBox 6.1) before srcscan was run on it:
@@ -154,55 +159,108 @@ def score(q: dict, doc: dict | None) -> dict:
             "warnings": doc.get("warnings") or []}
 
 
+def print_summary(rows: list[dict]) -> None:
+    """One table for the whole suite: per set and in total, recall, listed paths, labelled
+    listed-path precision (real / judged; unread paths counted apart) and the biggest slice."""
+    print("\n| set | questions | recall | listed paths | labelled real / judged | precision | not labelled | biggest slice |")
+    print("|---|---|---|---|---|---|---|---|")
+    groups = list(dict.fromkeys(r["set"] for r in rows))
+    for name in groups + ["whole suite"]:
+        rs = rows if name == "whole suite" else [r for r in rows if r["set"] == name]
+        lab = [r["labelled"] for r in rs if r.get("labelled")]
+        real, judged = sum(x["real"] for x in lab), sum(x["real"] + x["wrong"] for x in lab)
+        found, exp = sum(r["found"] for r in rs), sum(r["expected"] for r in rs)
+        prec = f"{real / judged:.2f}" if judged else "-"
+        big = max((r.get("slice_nodes", 0) for r in rs), default=0)
+        print(f"| {name} | {len(rs)} | {found}/{exp} | {sum(r['paths'] for r in rs)} | {real}/{judged} | {prec} | "
+              f"{sum(x['unlabelled'] for x in lab)} | {big} |")
+
+
+def _sets(args) -> list[tuple[str, Path, Path, list | None]]:
+    """(name, questions folder, tree, question id prefixes) of each set to run: the one folder
+    and tree given, or the sets of a --suite file whose tree --tree names."""
+    if not args.suite:
+        if not args.src_root:
+            raise ValueError("give --src-root (or --suite with --tree NAME=DIR)")
+        return [("", Path(args.questions), Path(args.src_root), args.only)]
+    trees = {}
+    for t in args.tree or []:
+        name, eq, d = t.partition("=")
+        if not eq or not name or not d:
+            raise ValueError(f"--tree {t!r}: expected NAME=DIR")
+        trees[name] = Path(d)
+    suite = Path(args.suite)
+    doc = tomllib.loads(suite.read_text())
+    out = []
+    for st in doc.get("set", []):
+        if st.get("tree") not in trees:
+            print(f"# set {st.get('name')!r} left out: no --tree {st.get('tree')}=DIR", file=sys.stderr)
+            continue
+        only = [o for o in st["only"] if not args.only or any(o.startswith(x) or x.startswith(o) for x in args.only)] \
+            if st.get("only") else args.only
+        if st.get("only") and not only:
+            continue
+        out.append((st.get("name", st["tree"]), suite.parent / st.get("questions", "."), trees[st["tree"]], only))
+    if not out:
+        raise ValueError(f"{suite}: no set to run (give its trees with --tree NAME=DIR)")
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--src-root", required=True, help="root of a VirtualBox 6.1 source tree")
+    ap.add_argument("--src-root", help="root of the source tree the questions were written for")
     ap.add_argument("--questions", default=str(HERE), help="folder of q*.toml")
+    ap.add_argument("--suite", help="a suite file (suite.toml): sets of questions, each with the name of its tree")
+    ap.add_argument("--tree", action="append", help="NAME=DIR: where a suite's tree NAME is (repeat for each)")
     ap.add_argument("--only", nargs="*", help="question id prefixes to run")
     ap.add_argument("--json", help="write per-question results as JSON here")
     ap.add_argument("--keep", help="save each trace's JSON into this folder")
     ap.add_argument("--timeout", type=float, default=900)
-    ap.add_argument("--labels", default=str(HERE / "labels"), help="folder of <id>.toml path labels")
+    ap.add_argument("--labels", help="folder of <id>.toml path labels (default: labels/ next to the questions)")
     ap.add_argument("--write-labels", action="store_true",
                     help="add the listed paths not labelled yet to each question's labels file")
     args = ap.parse_args(argv)
-    root = Path(args.src_root)
+    try:
+        sets = _sets(args)
+    except (ValueError, OSError, tomllib.TOMLDecodeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
 
-    files = sorted(Path(args.questions).glob("q*.toml"))
     rows = []
-    for f in files:
-        q = tomllib.loads(f.read_text())
-        qid = q.get("id", f.stem)
-        if args.only and not any(qid.startswith(o) for o in args.only):
-            continue
-        doc, secs, err, rc, cmd = run(q, root, args.timeout)
-        if args.keep and doc is not None:
-            Path(args.keep).mkdir(parents=True, exist_ok=True)
-            (Path(args.keep) / f"{qid}.json").write_text(json.dumps(doc, indent=1))
-        r = {"id": qid, "rc": rc, "secs": round(secs, 1), "error": err if doc is None else None,
-             "cmd": " ".join(cmd[2:])}
-        r.update(score(q, doc))
-        lab_file = Path(args.labels) / f"{qid}.toml"
-        try:
-            known = path_labels.load(lab_file)
-        except (ValueError, tomllib.TOMLDecodeError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-        if doc is not None:
-            if args.write_labels:
-                path_labels.write(lab_file, doc, known)
-            r["labelled"] = path_labels.judge(doc, known)
-        rows.append(r)
-        print(f"# {qid} rc={rc} {secs:.1f}s", file=sys.stderr, flush=True)
+    for set_name, qdir, root, only in sets:
+        for f in sorted(qdir.glob("q*.toml")):
+            q = tomllib.loads(f.read_text())
+            qid = q.get("id", f.stem)
+            if only and not any(qid.startswith(o) for o in only):
+                continue
+            doc, secs, err, rc, cmd = run(q, root, args.timeout)
+            if args.keep and doc is not None:
+                Path(args.keep).mkdir(parents=True, exist_ok=True)
+                (Path(args.keep) / f"{qid}.json").write_text(json.dumps(doc, indent=1))
+            r = {"id": qid, "set": set_name, "rc": rc, "secs": round(secs, 1), "error": err if doc is None else None,
+                 "cmd": " ".join(cmd[2:])}
+            r.update(score(q, doc))
+            lab_file = Path(args.labels or qdir / "labels") / f"{qid}.toml"
+            try:
+                known = path_labels.load(lab_file)
+            except (ValueError, tomllib.TOMLDecodeError) as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
+            if doc is not None:
+                if args.write_labels:
+                    path_labels.write(lab_file, doc, known)
+                r["labelled"] = path_labels.judge(doc, known)
+            rows.append(r)
+            print(f"# {qid} rc={rc} {secs:.1f}s", file=sys.stderr, flush=True)
 
-    print(f"{'question':<30} {'rc':>3} {'recall':>9} {'precision':>11} {'wrong':>5} "
+    print(f"{'question':<40} {'rc':>3} {'recall':>9} {'precision':>11} {'wrong':>5} "
           f"{'nodes':>6} {'cut':>4} {'secs':>6}  missed / notes")
     for r in rows:
         rec = f"{r['found']}/{r['expected']}"
         prec = f"{r['real']}/{r['paths']}" if r["paths"] else "-"
         note = ("ERROR " + (r["error"] or "")) if r["error"] is not None else \
             " ".join(r["missed"][:6]) + (" ..." if len(r["missed"]) > 6 else "")
-        print(f"{r['id']:<30} {r['rc']:>3} {rec:>9} {prec:>11} {r['wrong_nodes']:>5} "
+        print(f"{r['id']:<40} {r['rc']:>3} {rec:>9} {prec:>11} {r['wrong_nodes']:>5} "
               f"{r.get('slice_nodes', 0):>6} {r.get('cut', 0):>4} {r['secs']:>6.1f}  {note}")
     n = len(rows) or 1
     macro_r = sum(r["found"] / r["expected"] for r in rows) / n
@@ -236,6 +294,8 @@ def main(argv=None) -> int:
             print(f"  wrong node in {r['id']}: {ex}")
         for w in r.get("warnings", []):
             print(f"  warning in {r['id']}: {w}")
+    if any(r["set"] for r in rows):
+        print_summary(rows)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2) + "\n")
     return 0

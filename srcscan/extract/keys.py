@@ -54,7 +54,8 @@ _NONE = ((), ())  # (one shared value for the many functions that store or pass 
 
 def indexed_accesses(fn: Function) -> list[Access]:
     """Access paths of a function that index something and then name a field of the element
-    (``pa[i].x``, ``p->paX[i].y``): where a pointer is used as an array. Kept on the function."""
+    (``pa[i].x``, ``p->paX[i].y``) or take the element whole (``&paParms[1]`` handed to a
+    helper, ``pa[i]`` copied): where a pointer is used as an array. Kept on the function."""
     memo = fn.__dict__.get("_indexed")
     if memo is None:
         memo = fn.__dict__["_indexed"] = list(_indexed_accesses(fn))
@@ -65,17 +66,22 @@ def _indexed_accesses(fn: Function):
     def pick(accs):
         for a in accs:
             st = a.steps
-            if len(st) > 1 and any(op == "[]" and i + 1 < len(st) and st[i + 1][0] in (".", "->")
-                                   for i, (op, _) in enumerate(st)):
+            if any(op == "[]" and (i + 1 == len(st) or st[i + 1][0] in (".", "->"))
+                   for i, (op, _) in enumerate(st)):
                 yield a
+
+    def elements(exprs):
+        for e in exprs:
+            yield from pick(e.reads)
+            if e.addr_of is not None:
+                yield from pick([e.addr_of])
     for a in fn.assigns:
         yield from pick([a.target])
-        yield from pick(a.value.reads)
+        yield from elements([a.value])
     for c in fn.calls:
-        for e in c.args:
-            yield from pick(e.reads)
+        yield from elements(c.args)
     for r in fn.returns:
-        yield from pick(r.value.reads)
+        yield from elements([r.value])
 
 
 # a cast to a type of an expression doing pointer arithmetic: ``(T)(p + off)``, ``(T *)&ab[off]``

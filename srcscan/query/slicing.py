@@ -289,6 +289,7 @@ def _tree_paths(g, tree: dict[str, str | None], start: str, forward: bool, want:
             ranked += [(guessed, 0, base + d, leaf, i) for d, i in ext]
         else:
             ranked.append((guessed, 1, base, leaf, -1))
+    ranked += _certain_prefixes(tree, start, has_child, left, dep)
     ranked.sort()
     seen = set()
     for _, _, _, leaf, hi in ranked:
@@ -310,12 +311,43 @@ def _tree_paths(g, tree: dict[str, str | None], start: str, forward: bool, want:
         kind = g.kind(chain[-1])
         end_deg = g.out_degree(chain[-1]) if forward else g.in_degree(chain[-1])
         why = want if kind == want else ("control" if left.get(chain[-1]) is not None else
+                                         "guess" if hi == PREFIX else
                                          ("leaf" if forward else "root") if end_deg == 0 else "cut")
         path = chain if forward else list(reversed(chain))
         key = tuple(path)
         if key not in seen:
             seen.add(key)
             yield path, why
+
+
+PREFIX = -2  # (a ranked entry that is the certain part of a path going on through a guess)
+
+
+def _certain_prefixes(tree, start: str, has_child: set, left: dict, dep) -> list[tuple]:
+    """A path that goes on only through a may-alias guess or a control step is also a path up
+    to its last certain node (ends_at "guess"): what is known is listed as a plain data path,
+    the guess after it in the guesses' small share. Not when a plain path passes that node
+    already (its value is shown there)."""
+    plain_on = set()
+    for leaf in tree:
+        if leaf not in has_child and left.get(leaf) is None:
+            n, steps = leaf, 0
+            while n is not None and n not in plain_on and steps <= len(tree):
+                plain_on.add(n)
+                n, steps = tree.get(n), steps + 1
+    out, done = [], set()
+    for leaf in tree:
+        if leaf in has_child or leaf == start or left.get(leaf) is None:
+            continue
+        chain = list(reversed(_walk_back(tree, leaf)))  # start .. leaf
+        k = 0
+        while k + 1 < len(chain) and left.get(chain[k + 1]) is None:
+            k += 1
+        n = chain[k]
+        if k > 0 and n not in plain_on and n not in done:
+            done.add(n)
+            out.append((False, 1, dep(n), n, PREFIX))
+    return out
 
 
 def _obeys(g, chain: list[str], forward: bool, tail: int = CONTROL_TAIL) -> bool:
@@ -330,7 +362,27 @@ def _obeys(g, chain: list[str], forward: bool, tail: int = CONTROL_TAIL) -> bool
         return kinds.get((u, v), "assign")
 
     path = chain if forward else list(reversed(chain))
-    return realizable(path, kind, g.kind, True, forward, tail)
+    return realizable(path, kind, g.kind, True, forward, tail) and not sibling_hop(path)
+
+
+def _whole_of(nid: str) -> str:
+    """``local:a.c:f:s@2`` -> ``local:a.c:f:s`` (a local's versions are one variable)."""
+    head, at, ver = nid.rpartition("@")
+    return head if at and ver.isdigit() else nid
+
+
+def sibling_hop(path: list[str]) -> bool:
+    """Whether a path goes from a field of a local struct (or array) into the whole variable
+    and straight out of it into another of its fields: ``s.len = ..`` is part of ``s``, and
+    ``s`` written as a whole reaches each field, but the value stored into one field is not
+    what another field holds (``a[i].ctl_len`` is not ``a[i].addr``)."""
+    for a, b, c in zip(path, path[1:], path[2:]):
+        if a == c or not b.startswith("local:"):
+            continue
+        w = _whole_of(b)
+        if a.startswith((w + ".", w + "[].")) and c.startswith((w + ".", w + "[].")):
+            return True
+    return False
 
 
 def through_guess(g, path: list[str], forward: bool) -> bool:

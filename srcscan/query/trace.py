@@ -9,9 +9,10 @@ from ..errors import NotFound, UsageError
 from ..extract.ppcond import Config
 from ..graph import store as graphstore
 from .analysis import Analysis
-from .slicing import CONTROL_TAIL, MAX_SLICE, _bfs, _tree_paths, match_nodes, realizable, suggestions, through_guess
+from .slicing import (CONTROL_TAIL, MAX_SLICE, _bfs, _tree_paths, match_nodes, realizable, sibling_hop, suggestions,
+                      through_guess)
 
-TRACE_VERSION = 6  # bump when slicing changes what a trace holds (cached history traces carry it)
+TRACE_VERSION = 10  # bump when slicing changes what a trace holds (cached history traces carry it)
 MAX_PATHS = 60
 MAX_TO_PATHS = 20
 MAX_CONTROL_TAIL = 50
@@ -155,8 +156,11 @@ def _trace(analysis: Analysis, symbol: str, to: str | None, direction: str, igno
                     elif role not in ("start", direction_name):
                         tr.nodes[n] = "both"
                 left = getattr(tree, "left", {})
+                others = set(start) - {s}
                 for p, why in _tree_paths(g, tree, s, forward, want, 10 ** 9, control_tail):  # all: counted, then chosen
                     guessed = any(left.get(n) is not None for n in p)  # through may-alias or control
+                    if others and not others.isdisjoint(p) and (guessed or through_guess(g, p, forward)):
+                        continue  # another start's own path, with a guess added at its end
                     ends_all.append((guessed, why != want, len(p), p[-1] if forward else p[0], s, why, p))
             # fair share: the best paths of each start node, round-robin, plain data paths first,
             # then sources/sinks first; paths through a may-alias guess or a control step only in a small share
@@ -182,7 +186,7 @@ def _trace(analysis: Analysis, symbol: str, to: str | None, direction: str, igno
 
 
 GUESS_SHARE = 10  # at most one listed path in this many goes through a may-alias guess or a control step
-GUESS_MIN = 2  # (but always this many: a short listing still shows the best guess and control step)
+GUESS_MIN = 2  # (but always this many, also when nothing else is listed: the best guess and control step)
 
 
 def _guess_share(g, ends: list, forward: bool, cap: int) -> list:
@@ -192,8 +196,8 @@ def _guess_share(g, ends: list, forward: bool, cap: int) -> list:
     step reaches other data than the value: docs/objects.md)."""
     marked = sorted(((e[0] or through_guess(g, e[6], forward), e) for e in ends), key=lambda x: (x[0], *x[1][:4]))
     plain = sum(1 for gs, _ in marked if not gs)
-    if not plain:
-        return [e for _, e in marked]
+    # (a listing of guesses alone shows the best few: each names some object, most often
+    # another one, and the rest are one --all away)
     room = max(GUESS_MIN, min(plain, cap) // (GUESS_SHARE - 1))
     return [e for gs, e in marked if not gs] + [e for gs, e in marked if gs][:room]
 
@@ -235,7 +239,7 @@ def _to_paths(tr: Trace, g: "graphstore.CompactGraph | graphstore.SqliteGraph", 
             try:
                 found = 0
                 for i, p in enumerate(nx.shortest_simple_paths(sub, s, t)):
-                    if not realizable(p, lambda u, v: kinds[(u, v)], g.kind, control, tail=tail):
+                    if not realizable(p, lambda u, v: kinds[(u, v)], g.kind, control, tail=tail) or sibling_hop(p):
                         if i >= 20 * MAX_TO_PATHS:
                             break
                         continue
