@@ -298,7 +298,9 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> T
                     offer((v, at.get("file"), at.get("line"), at.get("column")), chain, ev, at)
                 else:
                     offer((v, ev.get("file"), ev.get("line"), ev.get("column")), chain, ev)
-    checker = Checker(snapshot or analysis.snapshot, program, cfg.checks)
+    allocators = {f: (sk.args[0] if isinstance(sk.args, list) and sk.args else None)
+                  for f, sk in load_models().sinks.items() if sk.id == "alloc-size"}
+    checker = Checker(snapshot or analysis.snapshot, program, cfg.checks, allocators)
     uses = {k: v for k, v in cfg.sinks.items() if k in STATEMENT_SINKS}
     for u, kind, ev in statement_sinks(g, program, tree, checker, uses) if uses else ():
         chain = chain_to(u)
