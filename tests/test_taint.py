@@ -201,3 +201,10 @@ def test_a_bound_under_the_steps_own_condition_is_shown_as_the_bound_itself():
     doc = _doc(FLOWS / "taint_field_use.c")
     f = next(f for f in doc["findings"] if f["sink"]["function"] == "devOffsetSameGuard")
     assert [c["code"] for c in f["checks"]] == ["if (pHdr->offData < pThis->cbRam)"]
+
+
+def test_a_step_shows_the_statement_of_the_function_the_path_is_in():
+    doc = _doc(FLOWS / "taint_step_evidence.c")
+    (f,) = doc["findings"]
+    step = next(s for s in f["path"] if s["label"].endswith("DEV.cbPending"))
+    assert step["function"] == "devTakeDesc" and "pDesc->cbLen" in step["code"]

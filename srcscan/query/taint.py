@@ -379,11 +379,12 @@ def _finding(g, start: Start, chain: list[str], sink: str, ev: dict, danger, pat
            "code": site.get("code")}
     if at is not None:
         snk["via"] = {"function": ev.get("function"), "file": ev.get("file"), "line": ev.get("line")}
-    path = []
+    path, here = [], first.get("function")
     for i, n in enumerate(chain + [sink]):
         a = g.nodes[n] if n in g else sattr
         step = {"node": n, "label": a["label"], "kind": a["kind"]}
-        e = (path_ev.get((chain[i - 1], n), [{}])[0] if i < len(chain) else ev) if i else None
+        e = (_pick(path_ev.get((chain[i - 1], n)) or [{}], here) if i < len(chain) else ev) if i else None
+        here = (e or {}).get("function") or here
         if i == 0 and a.get("file"):  # where the start is declared
             step.update({"file": a.get("file"), "line": a.get("line")})
         if e:
@@ -395,6 +396,15 @@ def _finding(g, start: Start, chain: list[str], sink: str, ev: dict, danger, pat
                                              snk["code"]))).encode()).hexdigest()[:12]
     return {"id": ident, "source": src, "sink": snk, "checked": bool(checks), "checks": checks,
             "steps": len(chain), "path": path}
+
+
+def _pick(evs: list[dict], function: str | None) -> dict:
+    """The evidence of a step: of the statements that make it (a field node is shared by every
+    struct of its type, so ``d = p->f`` may be read in several functions), the one in the
+    function the path is in, else the first."""
+    if len(evs) > 1 and function:
+        return next((e for e in evs if e.get("function") == function), evs[0])
+    return evs[0]
 
 
 def _holder(g, holders: list[tuple[str, dict]], chain: list[str]) -> tuple[str, dict]:
