@@ -54,7 +54,7 @@ def taint_doc(snapshot, cache, jobs: int, config, why: str) -> dict:
     program = analysis.program
     if program is None:  # the graph came from the cache: the facts are cached too
         program = Program(index(snapshot, cache, jobs)[0])
-    doc = taint_json(analysis, program, why)
+    doc = taint_json(analysis, program, why, cache)
     doc["summary"]["cached"] = False
     if key is not None:
         store(cache, key, doc)
