@@ -208,3 +208,37 @@ def test_a_step_shows_the_statement_of_the_function_the_path_is_in():
     (f,) = doc["findings"]
     step = next(s for s in f["path"] if s["label"].endswith("DEV.cbPending"))
     assert step["function"] == "devTakeDesc" and "pDesc->cbLen" in step["code"]
+
+
+def test_judging_a_cached_graph_again_parses_no_file_for_the_statement_sinks(tmp_path, monkeypatch):
+    from srcscan.extract.cache import FactCache
+    from srcscan.extract.ppcond import Config
+    from srcscan.query import taintcache, taintsinks
+    from srcscan.sources.snapshot import resolve_sources
+
+    parsed = []
+    real = taintsinks._definitions
+    monkeypatch.setattr(taintsinks, "_definitions", lambda checker, path: parsed.append(path) or real(checker, path))
+    src = tmp_path / "tree"
+    src.mkdir()
+    text = (FLOWS / "taint_index.c").read_text()
+    (src / "dev.c").write_text(text)
+    (src / "other.c").write_text((FLOWS / "taint_mask.c").read_text())
+    cache = FactCache(tmp_path / "cache")
+
+    def rejudge():
+        snap, _ = resolve_sources([str(src)])
+        cache.put_blob(taintcache.result_key(snap, cache, Config()), b"dropped")  # (a [taint] edit, say)
+        parsed.clear()
+        return taint_doc([str(src)], cache=cache)
+    try:
+        first = taint_doc([str(src)], cache=cache)
+        assert sorted(parsed) == ["dev.c", "other.c"]
+        assert any(f["sink"]["category"] == "index" for f in first["findings"])
+        again = rejudge()
+        assert parsed == [] and again["findings"] == first["findings"]
+        (src / "dev.c").write_text(text.replace("\n", "\n\n", 3))  # a changed file: parsed again, alone
+        moved = rejudge()
+        assert parsed == ["dev.c"] and len(moved["findings"]) == len(first["findings"])
+    finally:
+        cache.close()
