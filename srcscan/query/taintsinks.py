@@ -81,7 +81,7 @@ class UseStore:
     content key and the size macros: a file parsed once for them is not parsed again."""
 
     def __init__(self, cache, snapshot, size_macros: frozenset):
-        self.cache = cache
+        self.cache, self.snapshot = cache, snapshot
         self.keys = dict(snapshot.files()) if cache is not None else {}
         self.salt = f"{USES_VERSION}:{','.join(sorted(size_macros))}"
         self.mem: dict[str, list] = {}
@@ -103,13 +103,23 @@ class UseStore:
             rows = [[start, end, list(_candidate_uses(body, checker.size_macros))]
                     for start, end, node in _definitions(checker, path)
                     for body in [node.child_by_field_name("body")] if body is not None]
-            if name is not None:
+            if name is not None and self._unchanged(path, key):
                 try:
                     self.cache.put_json(name, rows)
                 except Exception:  # noqa: BLE001 - a full or read-only cache: the rows stand
                     pass
         self.mem[path] = rows
         return rows
+
+
+    def _unchanged(self, path: str, key: str) -> bool:
+        """Whether the bytes parsed are those listed under ``key`` (a file that changed since it
+        was listed is not kept under its old key)."""
+        try:
+            _, now = self.snapshot.read_keyed(path)
+        except Exception:  # noqa: BLE001 - gone since: nothing kept
+            return False
+        return now is None or now == key
 
 
 def _function_uses(checker, store, fn):
