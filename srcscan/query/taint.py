@@ -306,7 +306,12 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None, cach
                     offer((v, ev.get("file"), ev.get("line"), ev.get("column")), chain, ev)
     allocators = {f: (sk.args[0] if isinstance(sk.args, list) and sk.args else None)
                   for f, sk in load_models().sinks.items() if sk.id == "alloc-size"}
-    checker = Checker(snapshot or analysis.snapshot, program, cfg.checks, allocators)
+    cstore = None
+    if cache is not None:
+        from .taintcache import CheckStore
+
+        cstore = CheckStore(cache, snapshot or analysis.snapshot, cfg.checks, allocators)
+    checker = Checker(snapshot or analysis.snapshot, program, cfg.checks, allocators, cstore)
     uses = {k: v for k, v in cfg.sinks.items() if k in STATEMENT_SINKS}
     store = UseStore(cache, snapshot or analysis.snapshot, checker.size_macros) if cache is not None else None
     for u, kind, ev in statement_sinks(g, program, tree, checker, uses, store) if uses else ():
@@ -326,6 +331,8 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None, cach
     host = [f for f in res.findings  # (a helper's sink: where the sink itself is)
             if not any(fnmatch.fnmatchcase("/" + ((f["sink"].get("via") or f["sink"])["file"] or ""), p)
                        for p in cfg.not_host)]
+    if cstore is not None:
+        cstore.flush()
     res.left_out = len(res.findings) - len(host)
     res.findings = host
     res.findings.sort(key=rank_key)

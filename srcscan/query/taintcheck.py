@@ -21,7 +21,7 @@ _EXITS = {"return": "return_statement", "goto": "goto_statement", "break": "brea
 
 
 class Checker:
-    def __init__(self, snapshot, program, checks: dict, allocators: dict | None = None):
+    def __init__(self, snapshot, program, checks: dict, allocators: dict | None = None, store=None):
         self.snapshot = snapshot
         self.program = program
         self.bounding = set(checks.get("bounding_functions", ()))
@@ -34,6 +34,9 @@ class Checker:
         self.allocators = {k: v for k, v in (allocators or {}).items() if isinstance(v, int)}
         self._trees: dict[str, object] = {}
         self._sizes: dict[str, dict[str, set[str]]] = {}
+        # judgments kept in the fact cache (taintcache.CheckStore): a re-judge parses no file for them
+        self.store = store
+        self._looked_up: dict[str, str | None] = {}
         self._parser = None
         self._rewriter = None
 
@@ -88,23 +91,39 @@ class Checker:
                         names.add(attrs["name"].split("@")[0])  # (a local's later definition: x@3)
                     elif attrs["kind"] == "field" and attrs.get("name"):
                         fields.add(attrs["name"])
-            stmts = [s for s in (self._statement(file, path[i].get("line"), path[i].get("column")) for i in idx) if s is not None]
-            if not stmts:
-                continue
-            accesses = {_text(n) for s in stmts for n in _walk(s)
-                        if n.type == "field_expression" and _field(n) in fields}
-            last = path[idx[-1]]
-            whole = self._whole_sizes(file, stmts[-1]) if idx[-1] == len(path) - 1 else set()
-            taint = _Taint(names, accesses, self.size_macros, whole)
-            found = self._in_statements(stmts, taint) + self._before(stmts[-1], taint)
-            if idx[-1] == len(path) - 1 and last["node"] not in g:  # a use: the operands guarding it
-                found += self._short_circuit(file, last.get("line"), last.get("column"), taint)
-            for kind, node in found:
-                line = node.start_point[0] + 1
+            at = [(path[i].get("line"), path[i].get("column")) for i in idx]
+            sink = idx[-1] == len(path) - 1
+            use = sink and path[idx[-1]]["node"] not in g
+            job = (sorted(names), sorted(fields), at, sink, use)
+            got = self.store.get(file, job, self._defines) if self.store is not None else None
+            if got is None:
+                self._looked_up = {}
+                got = self._judge(file, names, fields, at, sink, use)
+                if self.store is not None:
+                    self.store.put(file, job, got, self._looked_up)
+            for line, kind, code in got:
                 if (file, line, kind) not in seen:
                     seen.add((file, line, kind))
-                    out.append({"file": file, "line": line, "kind": kind, "code": _first_line(node)})
+                    out.append({"file": file, "line": line, "kind": kind, "code": code})
         return out
+
+    def _judge(self, file: str, names: set[str], fields: set[str], at: list, sink: bool, use: bool) -> list:
+        """[(line, kind, code)] of the checks in ``file`` on one function's steps of a path (at
+        their (line, column) places; ``sink``: the last steps, ``use``: a use is the sink)."""
+        stmts = [s for s in (self._statement(file, line, col) for line, col in at) if s is not None]
+        if not stmts:
+            return []
+        accesses = {_text(n) for s in stmts for n in _walk(s)
+                    if n.type == "field_expression" and _field(n) in fields}
+        whole = self._whole_sizes(file, stmts[-1]) if sink else set()
+        taint = _Taint(names, accesses, self.size_macros, whole)
+        found = self._in_statements(stmts, taint) + self._before(stmts[-1], taint)
+        if use:  # a use: the operands guarding it
+            found += self._short_circuit(file, at[-1][0], at[-1][1], taint)
+        return [[node.start_point[0] + 1, kind, _first_line(node)] for kind, node in found]
+
+    def _defines(self, name: str):
+        return getattr(self.program, "defines", {}).get(name) if self.program is not None else None
 
     def _in_statements(self, stmts, taint) -> list[tuple[str, object]]:
         """Bounds inside the statements that carry the value: RT_MIN, masks, narrowing casts."""
@@ -310,9 +329,13 @@ class Checker:
         if op == "%":
             return True
         text, seen = _text(n), set()
-        while text not in seen and (self.program is not None and text in getattr(self.program, "defines", {})):
+        while text not in seen:
+            value = self._defines(text)
+            self._looked_up[text] = None if value is None else str(value)  # (a judgment kept depends on it)
+            if value is None:
+                break
             seen.add(text)
-            text = "".join(str(self.program.defines[text]).split())
+            text = "".join(str(value).split())
         return "~" not in text and "-" not in text
 
 
