@@ -10,11 +10,13 @@ Rows (wall seconds, user CPU seconds, peak RSS of the process):
                   query/analysis.py; the third reads it)
   taint warm      the same taint again (its answer cached: an unchanged tree)
   taint rejudged  taint with the graph cached but its answer dropped (what a taint.toml
-                  [taint] edit or a new srcscan version costs; the facts, the graph and each
-                  file's candidate uses, taintsinks.UseStore, stay)
-  rejudged+parse  the same with the kept candidate uses dropped too: every file holding a
-                  guest value parsed again for its indexes, offsets and loop bounds (what a
-                  rejudge cost before the uses were kept; side by side with the row above)
+                  [taint] edit or a new srcscan version costs; the facts, the graph, each
+                  file's candidate uses (taintsinks.UseStore) and checks (taintcache.CheckStore)
+                  stay)
+  rejudged+parse  the same with the kept uses and checks dropped too: every file holding a
+                  guest value parsed again for its indexes, offsets and loop bounds, and the
+                  files of the paths for their checks (what a rejudge cost before they were
+                  kept; side by side with the row above)
 and the ratio of each taint row to the trace row of the same temperature. No assertions: the
 numbers go into the issue notes. Needs /usr/bin/time (GNU time) for CPU and RSS.
 """
@@ -65,13 +67,15 @@ def drop_answer(srcs: list[str], cache: Path) -> None:
 
 
 def drop_uses(cache: Path) -> int:
-    """Drop every file's kept candidate uses (taintsinks.UseStore); returns how many."""
+    """Drop every file's kept candidate uses and checks (taintsinks.UseStore,
+    taintcache.CheckStore); returns how many."""
     sys.path.insert(0, str(REPO))
     from srcscan.extract.cache import FactCache
 
     fc = FactCache(cache)
     try:
-        names = [r[0] for r in fc.db.execute("SELECT name FROM blobs WHERE name LIKE 'taint-uses:%'")]
+        names = [r[0] for r in fc.db.execute("SELECT name FROM blobs WHERE name LIKE 'taint-uses:%' "
+                                             "OR name LIKE 'taint-checks:%'")]
         for n in names:
             fc.drop_blob(n)
     finally:
