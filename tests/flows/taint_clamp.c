@@ -47,3 +47,6 @@ int bufReadClampOther(BUFST *pSt, unsigned char *pbDst, unsigned *pcTransfers, u
     memcpy(pbDst, pSt->pbBuf, cbCopy); // taint: unchecked
     return 0;
 }
+
+// flow here: bufReadClampWhole:cbCopy -> copy-size:memcpy
+// flow here: bufReadClampLeft:cbCopy -> copy-size:memcpy

@@ -26,3 +26,6 @@ void devXmit(void *pDevIns, DEV *pThis, unsigned long GCPhys)
     devTakeDesc(pThis, &Desc);
     memcpy(pThis->abBuf, pThis->abSrc, pThis->cbPending); // taint: unchecked
 }
+
+// flow here: DESC.cbLen -> DEV.cbPending
+// flow here: DEV.cbPending -> copy-size:memcpy
