@@ -10,9 +10,13 @@ from histories import fact_cache_fixture, repo_fixture
 from srcscan.cli import main
 from srcscan.query.history import GitSource
 from srcscan.query.tainthistory import taint_blame, taint_history
-from test_taint_diff import VERSIONS, fns
+from test_taint_diff import A_CHECKED, A_UNCHECKED, B_CHECKED, VERSIONS, device, fns
 
 repo = repo_fixture("tainthist", VERSIONS)
+# a bound added, removed, added again: blame gives the last time it became checked
+FLIPS = [("open", device(A_UNCHECKED, B_CHECKED)), ("fixed", device(A_CHECKED, B_CHECKED)),
+         ("broken", device(A_UNCHECKED, B_CHECKED)), ("refixed", device(A_CHECKED, B_CHECKED))]
+flips = repo_fixture("taintflips", FLIPS)
 cache = fact_cache_fixture()
 
 
@@ -72,3 +76,13 @@ def test_cli_rejects_a_symbol_with_taint_and_no_symbol_without(repo, capsys):
     assert main(["blame", "--taint", *rng, "--format", "html"]) == 2
     assert main(["history", *rng]) == 2
     assert "needs SYMBOL" in capsys.readouterr().err
+
+
+def test_blame_gives_the_start_of_the_last_run_of_a_state(flips, cache):
+    path, ids = flips
+    doc = taint_blame(GitSource(path), ids["open"], ids["refixed"], cache)
+    a = next(r for r in doc["findings"] if r["finding"]["sink"]["function"] == "devOutA")
+    assert a["finding"]["checked"] and a["state_since"]["id"] == ids["refixed"] and a["appeared"] is None
+    hist = taint_history(GitSource(path), ids["open"], ids["refixed"], cache)
+    assert [len(c["became_checked"]) for c in hist["changes"]] == [1, 0, 1]
+    assert [len(c["became_unchecked"]) for c in hist["changes"]] == [0, 1, 0]
