@@ -10,7 +10,13 @@ Rows (wall seconds, user CPU seconds, peak RSS of the process):
                   query/analysis.py; the third reads it)
   taint warm      the same taint again (its answer cached: an unchanged tree)
   taint rejudged  taint with the graph cached but its answer dropped (what a taint.toml
-                  [taint] edit or a new srcscan version costs; the facts and graph stay)
+                  [taint] edit or a new srcscan version costs; the facts, the graph, each
+                  file's candidate uses (taintsinks.UseStore) and checks (taintcache.CheckStore)
+                  stay)
+  rejudged+parse  the same with the kept uses and checks dropped too: every file holding a
+                  guest value parsed again for its indexes, offsets and loop bounds, and the
+                  files of the paths for their checks (what a rejudge cost before they were
+                  kept; side by side with the row above)
 and the ratio of each taint row to the trace row of the same temperature. No assertions: the
 numbers go into the issue notes. Needs /usr/bin/time (GNU time) for CPU and RSS.
 """
@@ -60,6 +66,23 @@ def drop_answer(srcs: list[str], cache: Path) -> None:
         fc.close()
 
 
+def drop_uses(cache: Path) -> int:
+    """Drop every file's kept candidate uses and checks (taintsinks.UseStore,
+    taintcache.CheckStore); returns how many."""
+    sys.path.insert(0, str(REPO))
+    from srcscan.extract.cache import FactCache
+
+    fc = FactCache(cache)
+    try:
+        names = [r[0] for r in fc.db.execute("SELECT name FROM blobs WHERE name LIKE 'taint-uses:%' "
+                                             "OR name LIKE 'taint-checks:%'")]
+        for n in names:
+            fc.drop_blob(n)
+    finally:
+        fc.close()
+    return len(names)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--src", action="append", required=True)
@@ -84,14 +107,19 @@ def main() -> int:
         run(taint, c_taint)  # (the answer kept, if the cold row was skipped)
         rows["taint warm"] = run(taint, c_taint)
         drop_answer(a.src, c_taint)
+        run(taint, c_taint)  # (keeps each file's candidate uses, if an older run left none)
+        drop_answer(a.src, c_taint)
         rows["taint rejudged"] = run(taint, c_taint)
+        drop_answer(a.src, c_taint)
+        drop_uses(c_taint)
+        rows["rejudged+parse"] = run(taint, c_taint)
     finally:
         if not a.cache_root:
             shutil.rmtree(root, ignore_errors=True)
     print(f"{'run':<15} {'wall s':>8} {'user s':>8} {'RSS MB':>8} {'x trace':>8}")
     for name, r in rows.items():
         base = rows.get("trace cold" if "cold" in name else "trace warm")
-        ratio = f"{r['wall'] / base['wall']:8.1f}" if base and name.startswith("taint") else f"{'':>8}"
+        ratio = f"{r['wall'] / base['wall']:8.1f}" if base and not name.startswith("trace") else f"{'':>8}"
         print(f"{name:<15} {r['wall']:8.2f} {r['user']:8.2f} {r['rss_mb']:8.0f} {ratio}")
     return 0
 

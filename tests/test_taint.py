@@ -201,3 +201,76 @@ def test_a_bound_under_the_steps_own_condition_is_shown_as_the_bound_itself():
     doc = _doc(FLOWS / "taint_field_use.c")
     f = next(f for f in doc["findings"] if f["sink"]["function"] == "devOffsetSameGuard")
     assert [c["code"] for c in f["checks"]] == ["if (pHdr->offData < pThis->cbRam)"]
+
+
+def test_a_step_shows_the_statement_of_the_function_the_path_is_in():
+    doc = _doc(FLOWS / "taint_step_evidence.c")
+    (f,) = doc["findings"]
+    step = next(s for s in f["path"] if s["label"].endswith("DEV.cbPending"))
+    assert step["function"] == "devTakeDesc" and "pDesc->cbLen" in step["code"]
+
+
+def test_judging_a_cached_graph_again_parses_no_file(tmp_path, monkeypatch):
+    """The statement sinks and the checks of an unchanged file are kept in the fact cache."""
+    from srcscan.extract.cache import FactCache
+    from srcscan.extract.ppcond import Config
+    from srcscan.query import taintcache, taintcheck, taintsinks
+    from srcscan.sources.snapshot import resolve_sources
+
+    parsed, judged = [], []
+    real = taintsinks._definitions
+    monkeypatch.setattr(taintsinks, "_definitions", lambda checker, path: parsed.append(path) or real(checker, path))
+    real_root = taintcheck.Checker._root
+
+    def root(self, path):
+        if path not in self._trees:
+            judged.append(path)
+        return real_root(self, path)
+    monkeypatch.setattr(taintcheck.Checker, "_root", root)
+    src = tmp_path / "tree"
+    src.mkdir()
+    text = (FLOWS / "taint_index.c").read_text()
+    (src / "dev.c").write_text(text)
+    (src / "other.c").write_text((FLOWS / "taint_mask.c").read_text())
+    cache = FactCache(tmp_path / "cache")
+
+    def rejudge():
+        snap, _ = resolve_sources([str(src)])
+        cache.put_blob(taintcache.result_key(snap, cache, Config()), b"dropped")  # (a [taint] edit, say)
+        parsed.clear()
+        judged.clear()
+        return taint_doc([str(src)], cache=cache)
+    try:
+        first = taint_doc([str(src)], cache=cache)
+        assert sorted(parsed) == ["dev.c", "other.c"]
+        assert any(f["sink"]["category"] == "index" for f in first["findings"])
+        again = rejudge()
+        assert parsed == [] and judged == [] and again["findings"] == first["findings"]
+        (src / "dev.c").write_text(text.replace("\n", "\n\n", 3))  # a changed file: parsed again, alone
+        moved = rejudge()
+        assert parsed == ["dev.c"] and set(judged) <= {"dev.c"} and len(moved["findings"]) == len(first["findings"])
+        assert [f["checked"] for f in moved["findings"]] == [f["checked"] for f in first["findings"]]
+    finally:
+        cache.close()
+
+
+def test_a_kept_check_is_judged_again_when_a_define_it_read_changes(tmp_path):
+    from srcscan.extract.cache import FactCache
+
+    src = tmp_path / "tree"
+    src.mkdir()
+    body = (FLOWS / "taint_mask.c").read_text().replace("u32 & 0xff;", "u32 & DEV_IDX_MASK;")
+    (src / "dev.c").write_text('#include "devmask.h"\n' + body)
+    (src / "devmask.h").write_text("#define DEV_IDX_MASK 0xffU\n")
+    cache = FactCache(tmp_path / "cache")
+
+    def masked():
+        doc = taint_doc([str(src)], cache=cache)
+        return next(f for f in doc["findings"] if f["sink"]["function"] == "devMmioMasked")
+    try:
+        first = masked()
+        assert first["checked"] and first["checks"][0]["kind"] == "mask"
+        (src / "devmask.h").write_text("#define DEV_IDX_MASK (~0xfffU)\n")  # dev.c unchanged
+        assert masked()["checked"] is False
+    finally:
+        cache.close()

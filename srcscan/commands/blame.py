@@ -20,11 +20,17 @@ step); a removal and return entirely between two traced revisions is then not se
 (default): every up to 24 candidates, else bisect. The number of revisions evaluated is
 printed. Traces and facts come from the cache, so a second run is fast.
 
+With --taint (and no SYMBOL): run `srcscan taint` at A and at every revision after it (every
+candidate; --search does not apply) and, for every finding at B, give the revision where it
+appeared and the one since which it is checked (or unchecked), each the start of its last
+unbroken run up to B ("<=start": older than the range). Text or JSON (docs/taint-schema.md).
+
 examples:
   srcscan blame cTscTicksPerSecond --range r55000..r56000
   srcscan blame cTscTicksPerSecond --range v4.3.26..v5.0.24 --to u32TscScale --format html -o blame.html
   srcscan blame cTscTicksPerSecond --range 2..9 --svn file:///srv/svn/vbox/trunk --format json
   srcscan blame cTscTicksPerSecond --range A..B --search bisect --probes 6 --format markdown
+  srcscan blame --taint --range v6.1.16..v6.1.18 --src ~/vbox/src/VBox/Devices --src ~/vbox/include
 
 exit codes: 0 blame printed, 1 SYMBOL (or --to) not found at B, 2 usage or input error
 (unknown revision, empty range)."""
@@ -33,7 +39,10 @@ FORMATS = ["text", "json", "html", "markdown"]
 
 
 def register(p) -> None:
-    _history.register_common(p, FORMATS)
+    _history.register_common(p, FORMATS, symbol_optional=True)
+    p.add_argument("--taint", action="store_true",
+                   help="for every taint finding at B, the revision where it appeared and the one since which it is "
+                        "checked or unchecked, instead of a value's flow; no SYMBOL")
     p.add_argument("--range", required=True, metavar="A..B", help="revisions after A up to and including B")
     p.add_argument("--to", metavar="TARGET", help="blame the trace with paths from SYMBOL to TARGET (as trace --to)")
     p.add_argument("--search", choices=["auto", "every", "bisect"], default="auto",
@@ -54,6 +63,11 @@ def run(args) -> int:
         raise UsageError(f"--range {args.range!r}: write it as A..B (for example r55000..r56000)")
     if args.probes < 0:
         raise UsageError(f"--probes {args.probes}: must be 0 or more")
+    from . import _taint_history
+
+    _taint_history.check_args(args, "blame")
+    if args.taint:
+        return _taint_history.run(args, "blame", a, b)
     q = _history.query(args, to=args.to)
     source = open_source(args)
     note(f"blame of {args.symbol} in {source.kind} {source.root}")

@@ -98,11 +98,11 @@ def guest_starts(g, program, cfg: TaintConfig) -> list[Start]:
         mdl = g.nodes[n].get("model") or {}
         if mdl.get("id") in guest:
             starts.append(Start(n, g.nodes[n]["label"], mdl.get("function") or "", description=mdl.get("description", "")))
-    pats = [(p, r) for r in cfg.params for p in r["functions"]]
+    pats = [(_globs(r["functions"]), r) for r in cfg.params]
     for defs in program.functions.values():
         for fn in defs:
-            for p, r in pats:
-                if fnmatch.fnmatchcase(fn.name, p):
+            for rx, r in pats:
+                if rx.match(fn.name):
                     for i, prm in enumerate(fn.params):
                         for node in _param_nodes(g, fn.key, i) if prm.name in r["params"] else ():
                             starts.append(Start(node, f"guest-param:{fn.name}", fn.name, fn.file, fn.line, fn.name,
@@ -129,15 +129,20 @@ def guest_starts(g, program, cfg: TaintConfig) -> list[Start]:
                 for _, fnode, ev in _fields_read(g, program, fn, {root} if root else set(),
                                                  c.line + (c.end_line > c.line)):
                     starts.append(Start(fnode, f"{sm.id}:{name}", name, fn.file, c.line, fn.name, sm.description))
-    globs = [(p, r) for r in cfg.fields for p in r["fields"]]
+    globs = [(_globs(r["fields"]), r) for r in cfg.fields]
     for n in g.nodes_of_kind("field"):
         label = g.nodes[n]["label"] or ""
         names = (label, _dotted(label))  # a field of an unnamed member struct by its path too
-        for p, r in globs:
-            if any(fnmatch.fnmatchcase(x, p) for x in names):
+        for rx, r in globs:
+            if any(rx.match(x) for x in names):
                 starts.append(Start(n, f"guest-field:{names[1]}", "", description=r.get("description", "")))
                 break
     return starts
+
+
+def _globs(patterns: list[str]):
+    """One compiled pattern for a row's globs (fnmatch's case-sensitive rules)."""
+    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns) or "(?!)")
 
 
 MAX_WRAPPER_DEPTH = 4  # guest-read wrappers of wrappers followed
@@ -213,10 +218,11 @@ def _sink_args(model_id: str, function: str) -> list[int] | str:
     return "all"
 
 
-def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> TaintResult:
-    """Every flow from a guest source to a danger sink, ranked, each judged checked or not."""
+def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None, cache=None) -> TaintResult:
+    """Every flow from a guest source to a danger sink, ranked, each judged checked or not.
+    ``cache``: the fact cache, where the candidate uses of each file are kept (taintsinks.UseStore)."""
     from .taintcheck import Checker
-    from .taintsinks import STATEMENT_SINKS, statement_sinks
+    from .taintsinks import STATEMENT_SINKS, UseStore, statement_sinks
 
     t0 = time.perf_counter()
     cfg = cfg or load_config()
@@ -298,9 +304,17 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> T
                     offer((v, at.get("file"), at.get("line"), at.get("column")), chain, ev, at)
                 else:
                     offer((v, ev.get("file"), ev.get("line"), ev.get("column")), chain, ev)
-    checker = Checker(snapshot or analysis.snapshot, program, cfg.checks)
+    allocators = {f: (sk.args[0] if isinstance(sk.args, list) and sk.args else None)
+                  for f, sk in load_models().sinks.items() if sk.id == "alloc-size"}
+    cstore = None
+    if cache is not None:
+        from .taintcache import CheckStore
+
+        cstore = CheckStore(cache, snapshot or analysis.snapshot, cfg.checks, allocators)
+    checker = Checker(snapshot or analysis.snapshot, program, cfg.checks, allocators, cstore)
     uses = {k: v for k, v in cfg.sinks.items() if k in STATEMENT_SINKS}
-    for u, kind, ev in statement_sinks(g, program, tree, checker, uses) if uses else ():
+    store = UseStore(cache, snapshot or analysis.snapshot, checker.size_macros) if cache is not None else None
+    for u, kind, ev in statement_sinks(g, program, tree, checker, uses, store) if uses else ():
         chain = chain_to(u)
         if chain:
             danger[f"use:{kind}"] = (*uses[kind], kind)
@@ -317,6 +331,8 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None) -> T
     host = [f for f in res.findings  # (a helper's sink: where the sink itself is)
             if not any(fnmatch.fnmatchcase("/" + ((f["sink"].get("via") or f["sink"])["file"] or ""), p)
                        for p in cfg.not_host)]
+    if cstore is not None:
+        cstore.flush()
     res.left_out = len(res.findings) - len(host)
     res.findings = host
     res.findings.sort(key=rank_key)
@@ -377,11 +393,12 @@ def _finding(g, start: Start, chain: list[str], sink: str, ev: dict, danger, pat
            "code": site.get("code")}
     if at is not None:
         snk["via"] = {"function": ev.get("function"), "file": ev.get("file"), "line": ev.get("line")}
-    path = []
+    path, here = [], first.get("function")
     for i, n in enumerate(chain + [sink]):
         a = g.nodes[n] if n in g else sattr
         step = {"node": n, "label": a["label"], "kind": a["kind"]}
-        e = (path_ev.get((chain[i - 1], n), [{}])[0] if i < len(chain) else ev) if i else None
+        e = (_pick(path_ev.get((chain[i - 1], n)) or [{}], here) if i < len(chain) else ev) if i else None
+        here = (e or {}).get("function") or here
         if i == 0 and a.get("file"):  # where the start is declared
             step.update({"file": a.get("file"), "line": a.get("line")})
         if e:
@@ -393,6 +410,15 @@ def _finding(g, start: Start, chain: list[str], sink: str, ev: dict, danger, pat
                                              snk["code"]))).encode()).hexdigest()[:12]
     return {"id": ident, "source": src, "sink": snk, "checked": bool(checks), "checks": checks,
             "steps": len(chain), "path": path}
+
+
+def _pick(evs: list[dict], function: str | None) -> dict:
+    """The evidence of a step: of the statements that make it (a field node is shared by every
+    struct of its type, so ``d = p->f`` may be read in several functions), the one in the
+    function the path is in, else the first."""
+    if len(evs) > 1 and function:
+        return next((e for e in evs if e.get("function") == function), evs[0])
+    return evs[0]
 
 
 def _holder(g, holders: list[tuple[str, dict]], chain: list[str]) -> tuple[str, dict]:
@@ -456,9 +482,9 @@ def _filled_fields(g, program, tree, starts, cfg) -> dict[str, list[tuple[str, d
     return out
 
 
-def taint_json(analysis, program, why: str = "") -> dict:
+def taint_json(analysis, program, why: str = "", cache=None) -> dict:
     """The documented JSON of a taint answer (docs/taint-schema.md)."""
-    res = taint(analysis, program)
+    res = taint(analysis, program, cache=cache)
     un = sum(1 for f in res.findings if not f["checked"])
     return {"schema": "srcscan-taint/1",
             "source": {"label": analysis.snapshot.describe(), "why": why},

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-TAINT_VERSION = 3  # bump when srcscan/query/taint*.py change what a taint answer holds
+TAINT_VERSION = 5  # bump when srcscan/query/taint*.py change what a taint answer holds
 
 
 def result_key(snapshot, cache, config) -> str:
@@ -54,8 +54,77 @@ def taint_doc(snapshot, cache, jobs: int, config, why: str) -> dict:
     program = analysis.program
     if program is None:  # the graph came from the cache: the facts are cached too
         program = Program(index(snapshot, cache, jobs)[0])
-    doc = taint_json(analysis, program, why)
+    doc = taint_json(analysis, program, why, cache)
     doc["summary"]["cached"] = False
     if key is not None:
         store(cache, key, doc)
     return doc
+
+
+CHECKS_VERSION = 1  # bump when taintcheck.Checker._judge changes what it finds
+
+
+class CheckStore:
+    """The checker's judgments kept in the fact cache, one blob per file keyed by its content
+    and the check configuration: for each function's steps of a path (the tainted names and
+    fields, the steps' places, whether the sink is among them), the checks found. A judgment
+    depends on that file alone, but for the #define values a mask's constant was looked up in
+    (kept with it and compared when it is read back). So a re-judge of a tree whose files did
+    not change parses none of them for its checks."""
+
+    def __init__(self, cache, snapshot, checks: dict, allocators: dict):
+        import hashlib
+        import json
+
+        self.cache, self.snapshot = cache, snapshot
+        self.keys = dict(snapshot.files())
+        conf = json.dumps([CHECKS_VERSION, {k: sorted(v) if isinstance(v, (list, tuple, set)) else v
+                                            for k, v in sorted(checks.items())}, sorted(allocators.items())],
+                          sort_keys=True, default=str)
+        self.salt = hashlib.sha1(conf.encode()).hexdigest()[:16]
+        self.files: dict[str, dict] = {}
+        self.dirty: set[str] = set()
+
+    def _name(self, path: str) -> str | None:
+        key = self.keys.get(path)
+        return f"taint-checks:{self.salt}:{key}" if key else None
+
+    def _entries(self, path: str) -> dict:
+        if path not in self.files:
+            name, got = self._name(path), None
+            if name is not None:
+                try:
+                    got = self.cache.get_json(name)
+                except ValueError:
+                    got = None  # a damaged entry: judged again and replaced
+            self.files[path] = got if isinstance(got, dict) else {}
+        return self.files[path]
+
+    def get(self, path: str, job, defines) -> list | None:
+        import json
+
+        hit = self._entries(path).get(json.dumps(job))
+        if not isinstance(hit, list) or len(hit) != 2:
+            return None
+        got, looked_up = hit
+        if any((None if defines(n) is None else str(defines(n))) != v for n, v in looked_up.items()):
+            return None  # a #define it read has another value now
+        return got
+
+    def put(self, path: str, job, got: list, looked_up: dict) -> None:
+        import json
+
+        if self._name(path) is not None:
+            self._entries(path)[json.dumps(job)] = [got, dict(looked_up)]
+            self.dirty.add(path)
+
+    def flush(self) -> None:
+        for path in sorted(self.dirty):
+            try:
+                _, now = self.snapshot.read_keyed(path)
+            except Exception:  # noqa: BLE001 - gone since: nothing kept
+                continue
+            if now is not None and now != self.keys.get(path):
+                continue  # changed since it was listed: not kept under its old key
+            store(self.cache, self._name(path), self.files[path])
+        self.dirty.clear()

@@ -21,7 +21,7 @@ _EXITS = {"return": "return_statement", "goto": "goto_statement", "break": "brea
 
 
 class Checker:
-    def __init__(self, snapshot, program, checks: dict):
+    def __init__(self, snapshot, program, checks: dict, allocators: dict | None = None, store=None):
         self.snapshot = snapshot
         self.program = program
         self.bounding = set(checks.get("bounding_functions", ()))
@@ -30,7 +30,13 @@ class Checker:
         self.comparisons = set(checks.get("comparisons", ("<", "<=", ">", ">=")))
         self.exits = {_EXITS[e] for e in checks.get("exits", ("return", "goto")) if e in _EXITS}
         self.size_macros = frozenset(checks.get("size_macros", ()))
+        # allocation function -> its size argument: the whole size of a buffer allocated by one
+        self.allocators = {k: v for k, v in (allocators or {}).items() if isinstance(v, int)}
         self._trees: dict[str, object] = {}
+        self._sizes: dict[str, dict[str, set[str]]] = {}
+        # judgments kept in the fact cache (taintcache.CheckStore): a re-judge parses no file for them
+        self.store = store
+        self._looked_up: dict[str, str | None] = {}
         self._parser = None
         self._rewriter = None
 
@@ -85,22 +91,39 @@ class Checker:
                         names.add(attrs["name"].split("@")[0])  # (a local's later definition: x@3)
                     elif attrs["kind"] == "field" and attrs.get("name"):
                         fields.add(attrs["name"])
-            stmts = [s for s in (self._statement(file, path[i].get("line"), path[i].get("column")) for i in idx) if s is not None]
-            if not stmts:
-                continue
-            accesses = {_text(n) for s in stmts for n in _walk(s)
-                        if n.type == "field_expression" and _field(n) in fields}
-            taint = _Taint(names, accesses, self.size_macros)
-            found = self._in_statements(stmts, taint) + self._before(stmts[-1], taint)
-            last = path[idx[-1]]
-            if idx[-1] == len(path) - 1 and last["node"] not in g:  # a use: the operands guarding it
-                found += self._short_circuit(file, last.get("line"), last.get("column"), taint)
-            for kind, node in found:
-                line = node.start_point[0] + 1
+            at = [(path[i].get("line"), path[i].get("column")) for i in idx]
+            sink = idx[-1] == len(path) - 1
+            use = sink and path[idx[-1]]["node"] not in g
+            job = (sorted(names), sorted(fields), at, sink, use)
+            got = self.store.get(file, job, self._defines) if self.store is not None else None
+            if got is None:
+                self._looked_up = {}
+                got = self._judge(file, names, fields, at, sink, use)
+                if self.store is not None:
+                    self.store.put(file, job, got, self._looked_up)
+            for line, kind, code in got:
                 if (file, line, kind) not in seen:
                     seen.add((file, line, kind))
-                    out.append({"file": file, "line": line, "kind": kind, "code": _first_line(node)})
+                    out.append({"file": file, "line": line, "kind": kind, "code": code})
         return out
+
+    def _judge(self, file: str, names: set[str], fields: set[str], at: list, sink: bool, use: bool) -> list:
+        """[(line, kind, code)] of the checks in ``file`` on one function's steps of a path (at
+        their (line, column) places; ``sink``: the last steps, ``use``: a use is the sink)."""
+        stmts = [s for s in (self._statement(file, line, col) for line, col in at) if s is not None]
+        if not stmts:
+            return []
+        accesses = {_text(n) for s in stmts for n in _walk(s)
+                    if n.type == "field_expression" and _field(n) in fields}
+        whole = self._whole_sizes(file, stmts[-1]) if sink else set()
+        taint = _Taint(names, accesses, self.size_macros, whole)
+        found = self._in_statements(stmts, taint) + self._before(stmts[-1], taint)
+        if use:  # a use: the operands guarding it
+            found += self._short_circuit(file, at[-1][0], at[-1][1], taint)
+        return [[node.start_point[0] + 1, kind, _first_line(node)] for kind, node in found]
+
+    def _defines(self, name: str):
+        return getattr(self.program, "defines", {}).get(name) if self.program is not None else None
 
     def _in_statements(self, stmts, taint) -> list[tuple[str, object]]:
         """Bounds inside the statements that carry the value: RT_MIN, masks, narrowing casts."""
@@ -173,7 +196,7 @@ class Checker:
                 for sib in n.named_children:
                     if sib.end_byte > child.start_byte:
                         break
-                    kind = self._exit_check(sib, taint)
+                    kind = self._exit_check(sib, taint) or self._clamp(sib, taint)
                     if kind:
                         got.append((kind, sib))
                     else:  # the bound inside a branch under the step's own condition: that statement
@@ -198,6 +221,64 @@ class Checker:
                 if fn is not None and _text(fn) in self.asserts and kids and self._compares(kids[0], taint):
                     return "assert-return"
         return None
+
+    def _clamp(self, node, taint) -> str | None:
+        """``if (cb > max) { ...; cb = max; }``: the value compared and then set to a bound."""
+        if node.type != "if_statement":
+            return None
+        c, body = node.child_by_field_name("condition"), node.child_by_field_name("consequence")
+        if c is None or body is None or not self._compares(c, taint):
+            return None
+        for n in _walk(body):
+            if n.type == "assignment_expression":
+                op, left = n.child_by_field_name("operator"), n.child_by_field_name("left")
+                if op is not None and _text(op) == "=" and left is not None and taint.names_value(left):
+                    return "bound"
+        return None
+
+    def _whole_sizes(self, path: str, stmt) -> set[str]:
+        """The allocation sizes of the buffers ``stmt`` reaches at an offset (``p->pb + p->off``,
+        ``&p->pb[off]``): a comparison with the whole size of a buffer does not bound an access
+        that starts inside it (``cb <= cbBuf`` before ``memcpy(dst, pbBuf + iBuf, cb)``)."""
+        if not self.allocators:
+            return set()
+        bases = set()
+        for n in _walk(stmt):
+            if n.type == "binary_expression" and n.child_by_field_name("operator") is not None and \
+                    _text(n.child_by_field_name("operator")) == "+":
+                left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+                for a, b in ((left, right), (right, left)):
+                    if a is not None and b is not None and not _constant(b):
+                        bases.add(_text(a))
+            elif n.type == "subscript_expression":
+                a, i = n.child_by_field_name("argument"), n.child_by_field_name("index")
+                if a is not None and i is not None and not _constant(i):
+                    bases.add(_text(a))
+        sizes = self._alloc_sizes(path)
+        return {sz for b in bases for sz in sizes.get(b, ())}
+
+    def _alloc_sizes(self, path: str) -> dict[str, set[str]]:
+        """Buffer access text -> the size texts it is allocated with in this file
+        (``p->pbBuf = (uint8_t *)RTMemAllocZ(p->cbBuf)``)."""
+        if path not in self._sizes:
+            out: dict[str, set[str]] = {}
+            root = self._root(path)
+            for n in _walk(root) if root is not None else ():
+                if n.type not in ("assignment_expression", "init_declarator"):
+                    continue
+                left = n.child_by_field_name("left" if n.type == "assignment_expression" else "declarator")
+                right = n.child_by_field_name("right" if n.type == "assignment_expression" else "value")
+                if left is None or right is None:
+                    continue
+                for m in _walk(right):
+                    fn = m.child_by_field_name("function") if m.type == "call_expression" else None
+                    i = self.allocators.get(_text(fn)) if fn is not None else None
+                    args = m.child_by_field_name("arguments") if i is not None else None
+                    kids = [a for a in args.named_children if a.type != "comment"] if args is not None else []
+                    if i is not None and i < len(kids):
+                        out.setdefault(_text(left).lstrip("*"), set()).add(_text(kids[i]))
+            self._sizes[path] = out
+        return self._sizes[path]
 
     def _same_guard_check(self, node, taint, guards: set[str]) -> list[tuple[str, object]]:
         """``if (fFlags & F) { if (cb > max) return; }`` before a step that is itself under
@@ -229,8 +310,11 @@ class Checker:
                 op = n.child_by_field_name("operator")
                 if op is None or _text(op) not in self.comparisons or not taint.reads(n):
                     continue
+                left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+                if taint.whole and any(a is not None and b is not None and taint.reads(a) and _text(b) in taint.whole
+                                       for a, b in ((left, right), (right, left))):
+                    continue  # the whole size of a buffer the step reaches at an offset
                 if _text(op) in ("==", "!="):  # an equality bounds only against a constant
-                    left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
                     if not any(a is not None and b is not None and taint.reads(a) and _constant(b)
                                for a, b in ((left, right), (right, left))):
                         continue
@@ -245,9 +329,13 @@ class Checker:
         if op == "%":
             return True
         text, seen = _text(n), set()
-        while text not in seen and (self.program is not None and text in getattr(self.program, "defines", {})):
+        while text not in seen:
+            value = self._defines(text)
+            self._looked_up[text] = None if value is None else str(value)  # (a judgment kept depends on it)
+            if value is None:
+                break
             seen.add(text)
-            text = "".join(str(self.program.defines[text]).split())
+            text = "".join(str(value).split())
         return "~" not in text and "-" not in text
 
 
@@ -277,8 +365,14 @@ class _Taint:
     """The names of one function that hold the guest value: locals and parameters by name,
     fields by the access text the path's statements use (``pReq->cb``, not any ``cb``)."""
 
-    def __init__(self, names: set[str], accesses: set[str], size_macros: frozenset):
+    def __init__(self, names: set[str], accesses: set[str], size_macros: frozenset, whole: set[str] = frozenset()):
         self.names, self.accesses, self.size_macros = names, accesses, size_macros
+        self.whole = whole  # sizes that do not bound this step (Checker._whole_sizes)
+
+    def names_value(self, node) -> bool:
+        """``node`` (an assignment's left side) is one of the names or accesses holding the value."""
+        t = _text(node)
+        return t in self.accesses or (node.type == "identifier" and t in self.names)
 
     def reads(self, node) -> bool:
         for n in value_names(node, self.size_macros):

@@ -45,11 +45,9 @@ def _brief(f: dict) -> dict:
             "checks": f["checks"]}
 
 
-def taint_diff(old: dict, new: dict) -> dict:
-    """The difference between two taint documents (docs/taint-schema.md): a dict with the lists
-    ``appeared``, ``disappeared`` (one finding each), ``became_checked``, ``became_unchecked``
-    ({"before", "after"}) and the count of findings unchanged."""
-    a, b = list(old["findings"]), list(new["findings"])
+def match(old: list[dict], new: list[dict]) -> tuple[list[tuple[dict, dict]], list[dict], list[dict]]:
+    """(pairs of the same finding, findings only in ``old``, findings only in ``new``)."""
+    a, b = list(old), list(new)
     pairs: list[tuple[dict, dict]] = []
     for key in (finding_key, sink_key):  # exact identity first, then the same sink from another source
         ka, kb = _keyed(a, key), _keyed(b, key)
@@ -58,6 +56,19 @@ def taint_diff(old: dict, new: dict) -> dict:
         gone_a, gone_b = {id(ka[k]) for k in both}, {id(kb[k]) for k in both}
         a = [f for f in a if id(f) not in gone_a]
         b = [f for f in b if id(f) not in gone_b]
+    return pairs, a, b
+
+
+def brief(f: dict) -> dict:
+    """A finding as a taint diff, history or blame lists it (docs/taint-schema.md)."""
+    return _brief(f)
+
+
+def taint_diff(old: dict, new: dict) -> dict:
+    """The difference between two taint documents (docs/taint-schema.md): a dict with the lists
+    ``appeared``, ``disappeared`` (one finding each), ``became_checked``, ``became_unchecked``
+    ({"before", "after"}) and the count of findings unchanged."""
+    pairs, a, b = match(old["findings"], new["findings"])
     order = lambda f: (f["checked"], f["sink"]["rank"], f["sink"].get("file") or "", f["sink"].get("line") or 0)
     out = {"appeared": [_brief(f) for f in sorted(b, key=order)],
            "disappeared": [_brief(f) for f in sorted(a, key=order)],

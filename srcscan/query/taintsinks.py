@@ -16,9 +16,12 @@ STATEMENT_SINKS = ("index", "pointer-offset", "loop-bound")
 _ANON_MEMBER = re.compile(r"^<anon:[^ >]*\.([A-Za-z_]\w*)(?: [^>]*)?>$")
 
 
-def statement_sinks(g, program, tree, checker, enabled: dict[str, tuple[str, int]]) -> list[tuple[str, str, dict]]:
+def statement_sinks(g, program, tree, checker, enabled: dict[str, tuple[str, int]],
+                    store: "UseStore | None" = None) -> list[tuple[str, str, dict]]:
     """[(tree node, sink kind, sink step)] for every use of a tainted local as an index,
-    pointer offset or loop bound. ``enabled``: sink kind -> (category, rank) from taint.toml."""
+    pointer offset or loop bound. ``enabled``: sink kind -> (category, rank) from taint.toml.
+    ``store``: the candidate uses of each file kept in the fact cache by its content (UseStore),
+    so that judging a cached graph again parses no file for them."""
     by_fn: dict[tuple[str, str], dict[str, tuple[str, int]]] = {}
     for n in tree:
         if not n.startswith(("local:", "param:")) or n.endswith("*"):  # (by id first: attributes cost a lookup)
@@ -31,10 +34,11 @@ def statement_sinks(g, program, tree, checker, enabled: dict[str, tuple[str, int
     # a guest field read straight into a use (pvRam + pCmd->off, a[pReq->i]): looked for in the
     # functions that read a guest field of the same struct (the out-edges of its fields say
     # where; a field read only as an index has none); named ".field" there, matched on the field
-    fields = [n for n in tree if n.startswith("field:") and g.nodes[n]["kind"] == "field" and g.nodes[n].get("name")]
-    by_owner: dict[str, list[str]] = {}
+    attrs = {n: g.nodes[n] for n in tree if n.startswith("field:")}  # (each node's attributes read once)
+    fields = [n for n, a in attrs.items() if a["kind"] == "field" and a.get("name")]
+    by_owner: dict[str, list[tuple[str, str]]] = {}
     for n in fields:
-        by_owner.setdefault(g.nodes[n].get("owner") or "", []).append(n)
+        by_owner.setdefault(attrs[n].get("owner") or "", []).append((_field_key(attrs[n]), n))
     pairs = [(n, s) for n in fields for s in g.successors(n)]
     for (n, _), evs in (g.evidence_many(pairs) if pairs else {}).items():
         for ev in evs:
@@ -42,48 +46,107 @@ def statement_sinks(g, program, tree, checker, enabled: dict[str, tuple[str, int
             if fn is None:
                 continue
             mine = by_fn.setdefault((fn.key, fn.file), {})
-            for m in by_owner[g.nodes[n].get("owner") or ""]:
-                mine.setdefault(_field_key(g.nodes[m]), (m, 0))
+            for key, m in by_owner[attrs[n].get("owner") or ""]:
+                mine.setdefault(key, (m, 0))
     out = []
     for (owner, file), names in sorted(by_fn.items()):
         fn = next((f for f in program.functions.get(owner, ()) if f.file == file), None)
         if fn is None:
             continue
-        body = _function_node(checker, fn)
-        if body is None:
+        uses = _function_uses(checker, store, fn)
+        if uses is None:
             continue
         types = {p.name: p.type + (" *" if p.pointer else "") for p in fn.params}
         types.update(fn.locals)
-        for kind, use, name in _uses(body, set(names), types, program, checker.size_macros):
+        for kind, line, col, what, code, base, cands in uses:
             if kind not in enabled:
                 continue
-            node, since = names[name]
-            line = use.start_point[0] + 1
-            if line < since:
-                continue  # a use before the value became a guest value
-            stmt = use
-            while stmt.parent is not None and not stmt.type.endswith(("statement", "declaration")):
-                stmt = stmt.parent
-            # where the use itself is (a use in the second line of a condition is on that line):
-            # the checker finds its statement from there, and the operands guarding it
-            lines = stmt.text.decode("utf-8", "replace").split("\n")
-            row = min(use.start_point[0] - stmt.start_point[0], len(lines) - 1)
-            out.append((node, kind, {"file": fn.file, "line": use.start_point[0] + 1,
-                                     "column": use.start_point[1] + 1, "function": fn.name,
-                                     "code": lines[row].strip()[:200], "kind": "use", "what": _text(use)[:120]}))
+            if base is not None and (base in names or not program.is_pointer(types.get(base))):
+                continue  # a pointer offset: its base must be a pointer that is not the value itself
+            for name in _tainted(cands, names):
+                node, since = names[name]
+                if line < since:
+                    continue  # a use before the value became a guest value
+                out.append((node, kind, {"file": fn.file, "line": line, "column": col, "function": fn.name,
+                                         "code": code, "kind": "use", "what": what}))
     return out
 
 
-def _function_node(checker, fn):
-    """The body of ``fn``'s definition: the innermost definition holding its first line (each
-    file's definitions listed once, without walking into their bodies)."""
-    defs = _definitions(checker, fn.file)
+USES_VERSION = 1  # bump when _candidate_uses changes what it keeps
+
+
+class UseStore:
+    """The candidate uses of each file (every index, pointer offset and loop condition of each
+    function definition, with the names each reads) kept in the fact cache, keyed by the file's
+    content key and the size macros: a file parsed once for them is not parsed again."""
+
+    def __init__(self, cache, snapshot, size_macros: frozenset):
+        self.cache, self.snapshot = cache, snapshot
+        self.keys = dict(snapshot.files()) if cache is not None else {}
+        self.salt = f"{USES_VERSION}:{','.join(sorted(size_macros))}"
+        self.mem: dict[str, list] = {}
+        self.parsed = 0
+
+    def definitions(self, checker, path: str) -> list:
+        if path in self.mem:
+            return self.mem[path]
+        key = self.keys.get(path)
+        name = f"taint-uses:{self.salt}:{key}" if key else None
+        rows = None
+        if name is not None:
+            try:
+                rows = self.cache.get_json(name)
+            except ValueError:
+                rows = None  # a damaged entry: parsed again and replaced
+        if rows is None:
+            self.parsed += 1
+            rows = [[start, end, list(_candidate_uses(body, checker.size_macros))]
+                    for start, end, node in _definitions(checker, path)
+                    for body in [node.child_by_field_name("body")] if body is not None]
+            if name is not None and self._unchanged(path, key):
+                try:
+                    self.cache.put_json(name, rows)
+                except Exception:  # noqa: BLE001 - a full or read-only cache: the rows stand
+                    pass
+        self.mem[path] = rows
+        return rows
+
+
+    def _unchanged(self, path: str, key: str) -> bool:
+        """Whether the bytes parsed are those listed under ``key`` (a file that changed since it
+        was listed is not kept under its old key)."""
+        try:
+            _, now = self.snapshot.read_keyed(path)
+        except Exception:  # noqa: BLE001 - gone since: nothing kept
+            return False
+        return now is None or now == key
+
+
+def _function_uses(checker, store, fn):
+    """The candidate uses in ``fn``'s definition (the innermost one holding its first line)."""
+    if store is None:
+        store = checker.__dict__.setdefault("_uses_store", UseStore(None, None, checker.size_macros))
     row = fn.line - 1
     best = None
-    for start, end, node in defs:
+    for start, end, uses in store.definitions(checker, fn.file):
         if start <= row <= end and (best is None or start >= best[0]):
-            best = (start, end, node)
-    return best[2].child_by_field_name("body") if best is not None else None
+            best = (start, end, uses)
+    return best[2] if best is not None else None
+
+
+def _tainted(cands: list, names) -> list[str]:
+    """The tainted names among a use's candidates: a name, or a field as ``[.outer.f, .f]`` (the
+    first of those known wins)."""
+    out = []
+    for c in cands:
+        if isinstance(c, str):
+            if c in names:
+                out.append(c)
+        else:
+            key = next((k for k in c if k in names), None)
+            if key is not None:
+                out.append(key)
+    return out
 
 
 def _definitions(checker, path: str) -> list:
@@ -113,19 +176,17 @@ def _function(program, name: str | None, file: str | None):
     return None
 
 
-def _names_in(node, names: set[str], size_macros: frozenset) -> list[str]:
-    """The tainted names ``node`` reads: locals and parameters by name, guest fields as ``.field``."""
+def _candidates(node, size_macros: frozenset) -> list:
+    """What ``node`` reads that could hold a guest value: identifiers (not the base of a field
+    access) by name, field accesses as ``[".outer.f", ".f"]`` (or ``[".f"]``)."""
     out = []
     for m in value_names(node, size_macros):
-        if m.type == "identifier" and _text(m) in names and not _is_field_base(m):
+        if m.type == "identifier" and not _is_field_base(m):
             out.append(_text(m))
         elif m.type == "field_expression":
             arg = m.child_by_field_name("argument")
-            outer = "." + _field(arg) if arg is not None and arg.type == "field_expression" else ""
-            for key in (outer + "." + _field(m), "." + _field(m)):
-                if key in names:
-                    out.append(key)
-                    break
+            f = "." + _field(m)
+            out.append(["." + _field(arg) + f, f] if arg is not None and arg.type == "field_expression" else [f])
     return out
 
 
@@ -137,28 +198,39 @@ def _field_key(attrs: dict) -> str:
     return (f".{m.group(1)}" if m else "") + "." + attrs["name"]
 
 
-def _uses(body, names: set[str], types: dict[str, str], program, size_macros: frozenset):
+def _candidate_uses(body, size_macros: frozenset):
+    """Every index, pointer offset (``p + off``: ``p`` an identifier, its type judged later) and
+    loop condition in ``body``, as [kind, line, column, what, code, base, candidates]."""
     for n in _walk(body):
         t = n.type
         if t == "subscript_expression":
             idx = n.child_by_field_name("indices") or n.child_by_field_name("index")
-            for name in _names_in(idx, names, size_macros) if idx is not None else ():
-                yield "index", n, name
+            if idx is not None:
+                yield _use("index", n, None, _candidates(idx, size_macros))
         elif t == "binary_expression":
             op = n.child_by_field_name("operator")
             if op is None or _text(op) not in ("+", "-"):
                 continue
             left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
             for base, off in ((left, right), (right, left)):
-                if base is not None and off is not None and base.type == "identifier" and \
-                        program.is_pointer(types.get(_text(base))) and _text(base) not in names:
-                    for name in _names_in(off, names, size_macros):
-                        yield "pointer-offset", n, name
+                if base is not None and off is not None and base.type == "identifier":
+                    yield _use("pointer-offset", n, _text(base), _candidates(off, size_macros))
         elif t in ("for_statement", "while_statement", "do_statement"):
             c = n.child_by_field_name("condition")
             for m in _walk(c) if c is not None else ():
                 op = m.child_by_field_name("operator") if m.type == "binary_expression" else None
                 if op is not None and _text(op) in ("<", "<=", ">", ">=", "!="):
-                    for name in _names_in(m, names, size_macros):
-                        yield "loop-bound", m, name
+                    yield _use("loop-bound", m, None, _candidates(m, size_macros))
                     break
+
+
+def _use(kind: str, use, base, cands) -> list:
+    stmt = use
+    while stmt.parent is not None and not stmt.type.endswith(("statement", "declaration")):
+        stmt = stmt.parent
+    # where the use itself is (a use in the second line of a condition is on that line): the
+    # checker finds its statement from there, and the operands guarding it
+    lines = stmt.text.decode("utf-8", "replace").split("\n")
+    row = min(use.start_point[0] - stmt.start_point[0], len(lines) - 1)
+    return [kind, use.start_point[0] + 1, use.start_point[1] + 1, _text(use)[:120], lines[row].strip()[:200], base,
+            cands]
