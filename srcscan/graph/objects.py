@@ -134,6 +134,19 @@ class LocalObjects:
     def _ref_param(self, key: str, i: int) -> bool:
         return any(i < len(d.params) and d.params[i].ref for d in self.p.functions.get(key, ()))
 
+    def _kept_by_callee(self, fn: Function, c: Call, e) -> bool:
+        """``&s`` (s a local of a per-object struct) given to functions of the tree that keep
+        the pointer to themselves: they see ``s``'s own fields through their parameter."""
+        t = e.addr_of
+        if t is None or t.deref or c.indirect is not None or t.root not in fn.locals:
+            return False
+        agg = self.aggregate(t.root, fn, fn.file, any(op == "[]" for op, _ in t.steps[:1]))
+        if agg is None or not self.p.per_object(agg[1]):
+            return False
+        keys = self.p.resolve_function(c.callee, fn.file)
+        i = c.args.index(e)
+        return bool(keys) and all(self.param_escapes(k, i) is None for k in keys)
+
     def escapes(self, fn: Function) -> dict:
         """Local aggregates of ``fn`` whose address escapes: name -> the first statement where."""
         memo = self.__dict__.setdefault("_esc_memo", {})
@@ -147,6 +160,8 @@ class LocalObjects:
             (e, c) for c in fn.calls if not self._modelled(c.callee)
             and (c.indirect is not None or self.p.resolve_function(c.callee, fn.file)) for e in c.args]
         for e, stmt in sorted(stmts, key=lambda x: (x[1].line, x[1].col)):
+            if isinstance(stmt, Call) and self._kept_by_callee(fn, stmt, e):
+                continue  # the callee's view of this very object (graph/pointees.py)
             if e.addr_of is not None and e.addr_of.root not in got and e.addr_of.root in fn.locals:
                 got[e.addr_of.root] = stmt
             elif isinstance(stmt, Call) and len(e.reads) == 1 and not e.reads[0].steps and not e.calls \
