@@ -7,7 +7,7 @@ from functools import lru_cache
 from collections import defaultdict
 
 from ..datafiles import load_toml
-from ..extract.keys import buffer_casts, indexed_accesses
+from ..extract.keys import buffer_casts, indexed_accesses, record_casts
 from ..extract.records import Access, FieldDecl, FileFacts, Function, GlobalVar, Struct
 
 _TYPE_NOISE = {"const", "volatile", "struct", "union", "enum", "class", "unsigned", "signed", "static", "inline",
@@ -375,6 +375,10 @@ class Program:
                     st = self.struct_of(typ) if self.is_pointer(typ) else None
                     if st:
                         many.add(st)
+                for typ, var in record_casts(fn):  # one record seen as another: (REQ *)pHdr
+                    st = self._header_record(typ, var, fn)
+                    if st:
+                        many.add(st)
         many -= one
         # a struct held by value inside one of many objects is one of many too (the register
         # value inside each entry of a register list)
@@ -389,6 +393,23 @@ class Program:
                     many.add(inner)
                     todo.append(inner)
         return many
+
+    def _header_record(self, typ: str, var: str, fn: Function) -> str | None:
+        """``(REQ *)pHdr`` where ``REQ`` (a C struct) begins with the struct ``pHdr`` points to
+        (``struct REQ { HDR header; ... }``): a request laid out in a buffer behind its
+        header, one of many (each caller's buffer): ``REQ``."""
+        if not typ.endswith("*") and not self.is_pointer(typ):
+            return None
+        st = self.struct_of(typ)
+        _, vt = self.var_type(var, fn, fn.file)
+        hdr = self.struct_of(vt) if vt and self.is_pointer(vt) else None
+        if st is None or hdr is None or st == hdr or self.structs.get(st) is None or self.structs[st].bases:
+            return None
+        first = next(iter(self.struct_fields.get(st, {}).values()), None)
+        if first is None or first.pointer or first.array:
+            return None
+        inner = first.nested if first.nested and first.nested in self.struct_fields else self.struct_of(first.type)
+        return st if inner == hdr else None
 
     def _indexed_struct(self, acc: Access, fn: Function) -> str | None:
         k = next(i for i, (op, _) in enumerate(acc.steps) if op == "[]")
