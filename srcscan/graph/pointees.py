@@ -160,7 +160,7 @@ class ParamObjects:
     def pointee_paths(self, key: str, i: int, depth: int = 0) -> dict[tuple[str, ...], set[int]]:
         """The field paths of what parameter ``i`` of ``key`` points to that the function (or a
         function it passes the pointer on to) reads or writes: path -> for a path it writes,
-        the parameters the stored value comes from ({-1}: read only)."""
+        the parameters the stored value comes from (-1: read, -2: written)."""
         memo = self.__dict__.setdefault("_ppath_memo", {})
         if (key, i) in memo:
             return memo[(key, i)]
@@ -180,6 +180,8 @@ class ParamObjects:
                 if pp is None:
                     continue
                 deps = got.setdefault(pp[1], {-1})
+                if value is not None:
+                    deps.add(-2)
                 self._owners().setdefault((key, i, pp[1]), self.p.field_owner(acc, fn, fn.file))
                 if value is not None:
                     deps |= {pidx[r.root] for r in value.reads if not r.steps and r.root in pidx}
@@ -256,13 +258,19 @@ class ParamObjects:
     def _passed_on(self, fn: Function, c: Call, names: set[str], got: dict, depth: int, i: int) -> None:
         if c.indirect is not None:
             return
+        pidx = {p.name: j for j, p in enumerate(fn.params)}
         for j, e in enumerate(c.args):
             prefix = self._arg_prefix(fn, e, names)
             if prefix is None:
                 continue
             for k in self.p.resolve_function(c.callee, fn.file):
                 for path, deps in self.pointee_paths(k, j, depth + 1).items():
-                    got.setdefault(prefix + path, {-1})  # (what the callee stores: summary at its call)
+                    mine = got.setdefault(prefix + path, {-1})
+                    if -2 in deps:  # stored by the callee: from this function's parameters?
+                        mine.add(-2)
+                    for d in deps - {-1, -2}:
+                        mine |= {pidx[r.root] for r in (c.args[d].reads if d < len(c.args) else ())
+                                 if not r.steps and r.root in pidx}
                     own = self._owners().get((k, j, path))
                     if own is not None and own[0] is not None:
                         self._owners().setdefault((fn.key, i, prefix + path), own)
@@ -310,9 +318,9 @@ class ParamObjects:
                 self._edge(o, dst, "arg", fn, c, via=callee.name, indirect=indirect)
                 if path in rets:  # the result made of that field: back to this call only
                     results.append((o, "summary", callee.name, indirect))
-                if deps != {-1}:  # stored through the parameter: back out to the object
+                if -2 in deps:  # stored through the parameter: back out to the object
                     self._edge(dst, o, "out", fn, c, via=callee.name, indirect=indirect)
-                    for d in sorted(deps - {-1}):
+                    for d in sorted(deps - {-1, -2}):
                         if d < len(c.args):
                             for s, _ in self._arg_sources(fn, c.args[d]):
                                 self._edge(s, o, "summary", fn, c, via=callee.name, indirect=indirect)

@@ -1,0 +1,120 @@
+/* Object identity through pointer parameters (docs/objects.md). A field of a struct that
+   exists as many objects, read or written through a pointer parameter, is the callee's view
+   of the object its caller passed: at each call the caller's object flows in (a local's
+   fields, the caller's own parameter object, the buffer a local pointer holds) and what the
+   callee stores flows back out to that object only. */
+typedef unsigned int uint32_t;
+typedef struct REQHDR { uint32_t cb; uint32_t uType; } REQHDR;
+typedef struct REQMOUSE { REQHDR Hdr; uint32_t fFeatures; } REQMOUSE;
+typedef struct DEVST { uint32_t fCaps; uint32_t fOther; } DEVST;
+typedef struct SGBUF { uint32_t cbUsed; } SGBUF;
+
+int guestRead(void *pvDst, uint32_t cb);
+void *heapAlloc(uint32_t cb);
+void keepForLater(SGBUF *pSg);
+
+SGBUF g_aSgPool[4];
+uint32_t g_cbNetA, g_cbNetB, g_cbKept, g_fStoredBack;
+REQMOUSE *g_pLastReq;
+
+/* 1. a request read from the guest into a heap buffer, handed by a dispatcher to a handler
+      that reads it as a longer struct: the handler's field comes from the caller's buffer */
+static int reqSetMouse(DEVST *pThis, REQHDR *pReqHdr)
+{
+    REQMOUSE *pReq = (REQMOUSE *)pReqHdr;
+    pThis->fCaps = pReq->fFeatures;
+    return 0;
+}
+
+static int reqDispatch(DEVST *pThis, REQHDR *pReqHdr)
+{
+    return reqSetMouse(pThis, pReqHdr);
+}
+
+int reqFromGuest(DEVST *pThis, uint32_t cb)
+{
+    REQHDR *pBuf = (REQHDR *)heapAlloc(cb);
+    guestRead(pBuf, cb);
+    return reqDispatch(pThis, pBuf);
+}
+
+// flow here: DEVST.fCaps <- reqFromGuest:pBuf
+// flow here: DEVST.fCaps <- reqFromGuest#1 (cb)
+// best path: DEVST.fCaps <- reqFromGuest:pBuf : REQMOUSE.fFeatures (*pReqHdr of reqDispatch)
+// edge kind: reqFromGuest:pBuf -> REQMOUSE.fFeatures (*pReqHdr of reqDispatch) : arg
+// no flow here: DEVST.fOther <- reqFromGuest:pBuf
+
+/* 2. two devices' descriptors passed to one helper stay two objects (negative twin of the
+      old type-level field, where one device's length reached the other's) */
+static void sgSetUsed(SGBUF *pSg, uint32_t cb)
+{
+    pSg->cbUsed = cb;
+}
+
+static uint32_t sgGetUsed(SGBUF *pSg)
+{
+    return pSg->cbUsed;
+}
+
+void netDevA(uint32_t cbFrameA)
+{
+    SGBUF SgA;
+    sgSetUsed(&SgA, cbFrameA);
+    g_cbNetA = sgGetUsed(&SgA);
+}
+
+void netDevB(uint32_t cbFrameB)
+{
+    SGBUF SgB;
+    sgSetUsed(&SgB, cbFrameB);
+    g_cbNetB = sgGetUsed(&SgB);
+}
+
+// flow here: netDevA#0 (cbFrameA) -> g_cbNetA
+// flow here: netDevB#0 (cbFrameB) -> g_cbNetB
+// no flow here: netDevA#0 (cbFrameA) -> g_cbNetB
+// no flow here: netDevB#0 (cbFrameB) -> g_cbNetA
+// flow here: g_cbNetB <- netDevB#0 (cbFrameB)
+// no flow here: g_cbNetB <- netDevA#0 (cbFrameA)
+
+/* 3. a store through a parameter reaches the caller's object (through a chain of callers),
+      and the value stored comes back to this call only */
+static void sgFill(SGBUF *pSg, uint32_t cb)
+{
+    sgSetUsed(pSg, cb);
+}
+
+void storeBack(uint32_t cbIn)
+{
+    SGBUF Sg;
+    sgFill(&Sg, cbIn);
+    g_fStoredBack = Sg.cbUsed;
+}
+
+// flow here: storeBack#0 (cbIn) -> g_fStoredBack
+// flow here: g_fStoredBack <- storeBack#0 (cbIn)
+// edge kind: param:param_objects.c:sgFill#0*.cbUsed -> local:param_objects.c:storeBack:Sg.cbUsed : out
+
+/* 4. a pointer the callee lets escape (kept for later, by a function srcscan cannot see):
+      the object may be read anywhere else, so the type's field stands in - a guess */
+static uint32_t sgKeep(SGBUF *pSg)
+{
+    keepForLater(pSg);
+    return pSg->cbUsed;
+}
+
+void escaping(uint32_t cbEsc)
+{
+    SGBUF SgE;
+    sgSetUsed(&SgE, cbEsc);
+    g_cbKept = sgKeep(&SgE);
+}
+
+uint32_t poolRead(SGBUF *pSg)
+{
+    return pSg->cbUsed;
+}
+
+// flow here: escaping#0 (cbEsc) -> g_cbKept
+// edge kind: field:SGBUF.cbUsed -> param:param_objects.c:sgKeep#0*.cbUsed : alias-load
+// no flow here: netDevA#0 (cbFrameA) -> poolRead()
