@@ -67,10 +67,8 @@ class ParamObjects:
             return None
         path = []
         for op, name in rest:
-            if op not in ("->", "."):
-                break  # an array inside the object: every element is that field
-            if op == "->" and path:
-                break  # another object, reached through a pointer field
+            if op not in ("->", ".") or (op == "->" and path):
+                return None  # an array element's or another object's field: not this object's
             path.append(name)
         owner, _, _ = self.p.field_owner(Access(acc.root, list(steps[:len(steps) - len(rest) + 1])), fn, file)
         if owner is None or not self.p.per_object(owner):

@@ -30,6 +30,9 @@ def _by_name_patterns() -> tuple:
     return tuple(re.compile(p) for p in load_toml("config.toml").get("methods", {}).get("by_name", ()))
 
 
+_REQUEST_KINDS = 4  # request types cast from one header before they count as records in buffers
+
+
 @lru_cache(maxsize=65536)
 def _base_type(typ: str) -> str | None:
     """The type name in a declared type text: 'PGIMKVM' from 'PGIMKVM const', 'TM' from 'struct TM *'."""
@@ -360,6 +363,7 @@ class Program:
                 t = self.struct_of(g.type.split("[", 1)[0])
                 if t:
                     many.add(t)
+        records: dict[str, set[str]] = defaultdict(set)
         for defs in self.functions.values():
             for fn in defs:
                 for t in fn.locals.values():  # a local array of structs
@@ -376,9 +380,12 @@ class Program:
                     if st:
                         many.add(st)
                 for typ, var in record_casts(fn):  # one record seen as another: (REQ *)pHdr
-                    st = self._header_record(typ, var, fn)
-                    if st:
-                        many.add(st)
+                    got = self._header_record(typ, var, fn)
+                    if got:
+                        records[got[1]].add(got[0])
+        for kinds in records.values():  # a header many request types begin with (not a device's
+            if len(kinds) >= _REQUEST_KINDS:  # state seen as the one shared core it embeds)
+                many |= kinds
         many -= one
         # a struct held by value inside one of many objects is one of many too (the register
         # value inside each entry of a register list)
@@ -394,10 +401,11 @@ class Program:
                     todo.append(inner)
         return many
 
-    def _header_record(self, typ: str, var: str, fn: Function) -> str | None:
+    def _header_record(self, typ: str, var: str, fn: Function) -> tuple[str, str] | None:
         """``(REQ *)pHdr`` where ``REQ`` (a C struct) begins with the struct ``pHdr`` points to
-        (``struct REQ { HDR header; ... }``): a request laid out in a buffer behind its
-        header, one of many (each caller's buffer): ``REQ``."""
+        (``struct REQ { HDR header; ... }``): (REQ, HDR). When several request types
+        (``_REQUEST_KINDS``) begin with one header, each is a record laid out in a buffer
+        behind it, one of many (each caller's buffer)."""
         if not typ.endswith("*") and not self.is_pointer(typ):
             return None
         st = self.struct_of(typ)
@@ -409,7 +417,7 @@ class Program:
         if first is None or first.pointer or first.array:
             return None
         inner = first.nested if first.nested and first.nested in self.struct_fields else self.struct_of(first.type)
-        return st if inner == hdr else None
+        return (st, hdr) if inner == hdr else None
 
     def _indexed_struct(self, acc: Access, fn: Function) -> str | None:
         k = next(i for i, (op, _) in enumerate(acc.steps) if op == "[]")
