@@ -13,6 +13,7 @@ read from a field, a global, a call's result), the type's field stands in: a may
 ranked last. Mixed into the flow builder."""
 from __future__ import annotations
 
+from ..extract.keys import fp_refs, function_keys
 from ..extract.records import Access, Call, Function
 
 _DEPTH = 12  # how far a parameter passed on is followed down the calls
@@ -60,8 +61,8 @@ class ParamObjects:
         if acc.deref or not steps or steps[0][0] not in ("->", "[]"):
             return None
         i = self.param_aliases(fn).get(acc.root)
-        if i is None:
-            return None
+        if i is None or not self._called(fn.name):
+            return None  # (a function no code in the sources calls may be handed any object)
         rest = steps[1:] if steps[0][0] == "[]" else steps
         if not rest or rest[0][0] != ("." if steps[0][0] == "[]" else "->"):
             return None
@@ -110,6 +111,24 @@ class ParamObjects:
         if esc is not None and owner is not None:  # reached elsewhere through a pointer: the type's field
             self._edge(self.field_node(own[0], own[1], own[2]), n, "field-load", fn, esc, via=pn)
         return n
+
+    def _called(self, name: str) -> bool:
+        """Whether a call in the sources names ``name``, or a pointer slot may hold it."""
+        got = self.__dict__.get("_called_names")
+        if got is None:
+            got = set()
+            for defs in self.p.functions.values():
+                for d in defs:
+                    ks = function_keys(d)
+                    if ks is None:
+                        got.update(c.callee for c in d.calls)
+                    else:
+                        got.update(k[2:] for k in ks if k.startswith("c:"))
+                    assigned, passed = fp_refs(d)  # (a function's name stored or handed on)
+                    got.update(n for _, n in assigned)
+                    got.update(n for _, _, args in passed for _, n in args)
+            self.__dict__["_called_names"] = got
+        return name in got or name.rsplit("::", 1)[-1] in got
 
     def _names_of(self, fn: Function, i: int) -> set[str]:
         return {k for k, v in self.param_aliases(fn).items() if v == i}
@@ -297,7 +316,7 @@ class ParamObjects:
         mine = self.param_aliases(fn)
         prefix = self._arg_prefix(fn, arg, set(mine))
         j = None
-        if prefix is not None:
+        if prefix is not None and self._called(fn.name):  # (else: any object, the type's field)
             j = mine[next(r.root for r in self._roots(fn, arg))] if arg.addr_of is None else mine[arg.addr_of.root]
         for path, deps in sorted(paths.items()):
             dst = self._param_field(cdef, i, path)

@@ -6,6 +6,9 @@
 typedef unsigned int uint32_t;
 typedef struct REQHDR { uint32_t cb; uint32_t uType; } REQHDR;
 typedef struct REQMOUSE { REQHDR Hdr; uint32_t fFeatures; } REQMOUSE;
+typedef struct REQPOINTER { REQHDR Hdr; uint32_t fPointer; } REQPOINTER;
+typedef struct REQVERSION { REQHDR Hdr; uint32_t uVersion; } REQVERSION;
+typedef struct REQHEARTBEAT { REQHDR Hdr; uint32_t cSecs; } REQHEARTBEAT;
 typedef struct DEVST { uint32_t fCaps; uint32_t fOther; } DEVST;
 typedef struct SGBUF { uint32_t cbUsed; } SGBUF;
 
@@ -18,7 +21,8 @@ uint32_t g_cbNetA, g_cbNetB, g_cbKept, g_fStoredBack;
 REQMOUSE *g_pLastReq;
 
 /* 1. a request read from the guest into a heap buffer, handed by a dispatcher to a handler
-      that reads it as a longer struct: the handler's field comes from the caller's buffer */
+      that reads it as a longer struct: the handler's field comes from the caller's buffer
+      (several request types begin with one header: each is a record in a buffer) */
 static int reqSetMouse(DEVST *pThis, REQHDR *pReqHdr)
 {
     REQMOUSE *pReq = (REQMOUSE *)pReqHdr;
@@ -26,9 +30,27 @@ static int reqSetMouse(DEVST *pThis, REQHDR *pReqHdr)
     return 0;
 }
 
+static int reqSetPointer(DEVST *pThis, REQHDR *pReqHdr)
+{
+    REQPOINTER *pReq = (REQPOINTER *)pReqHdr;
+    pThis->fOther = pReq->fPointer;
+    return 0;
+}
+
+static int reqOthers(REQHDR *pReqHdr)
+{
+    REQVERSION *pVer = (REQVERSION *)pReqHdr;
+    REQHEARTBEAT *pBeat = (REQHEARTBEAT *)pReqHdr;
+    return pVer->uVersion + pBeat->cSecs;
+}
+
 static int reqDispatch(DEVST *pThis, REQHDR *pReqHdr)
 {
-    return reqSetMouse(pThis, pReqHdr);
+    if (pReqHdr->uType == 1)
+        return reqSetMouse(pThis, pReqHdr);
+    if (pReqHdr->uType == 2)
+        return reqSetPointer(pThis, pReqHdr);
+    return reqOthers(pReqHdr);
 }
 
 int reqFromGuest(DEVST *pThis, uint32_t cb)
@@ -42,7 +64,16 @@ int reqFromGuest(DEVST *pThis, uint32_t cb)
 // flow here: DEVST.fCaps <- reqFromGuest#1 (cb)
 // best path: DEVST.fCaps <- reqFromGuest:pBuf : REQMOUSE.fFeatures (*pReqHdr of reqDispatch)
 // edge kind: reqFromGuest:pBuf -> REQMOUSE.fFeatures (*pReqHdr of reqDispatch) : arg
-// no flow here: DEVST.fOther <- reqFromGuest:pBuf
+// (fOther is the pointer request's field, also from the buffer; the negative: a request type
+// with its own buffer never fills this one)
+// no flow here: DEVST.fCaps <- otherBuffer:pOwn
+
+int otherBuffer(uint32_t cb)
+{
+    REQHDR *pOwn = (REQHDR *)heapAlloc(cb);
+    guestRead(pOwn, cb);
+    return reqOthers(pOwn);
+}
 
 /* 2. two devices' descriptors passed to one helper stay two objects (negative twin of the
       old type-level field, where one device's length reached the other's) */
@@ -117,4 +148,5 @@ uint32_t poolRead(SGBUF *pSg)
 
 // flow here: escaping#0 (cbEsc) -> g_cbKept
 // edge kind: field:SGBUF.cbUsed -> param:param_objects.c:sgKeep#0*.cbUsed : alias-load
-// no flow here: netDevA#0 (cbFrameA) -> poolRead()
+// (a function nothing in the sources calls may be handed any object: the type's field, a guess)
+// edge kind: SGBUF.cbUsed -> poolRead() : alias-load
