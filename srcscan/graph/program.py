@@ -403,7 +403,8 @@ class Program:
 
     def _header_record(self, typ: str, var: str, fn: Function) -> tuple[str, str] | None:
         """``(REQ *)pHdr`` where ``REQ`` (a C struct) begins with the struct ``pHdr`` points to
-        (``struct REQ { HDR header; ... }``): (REQ, HDR). When several request types
+        (``struct REQ { HDR header; ... }``, directly or through its first member's first
+        member): (REQ, HDR). When several request types
         (``_REQUEST_KINDS``) begin with one header, each is a record laid out in a buffer
         behind it, one of many (each caller's buffer)."""
         if not typ.endswith("*") and not self.is_pointer(typ):
@@ -413,11 +414,15 @@ class Program:
         hdr = self.struct_of(vt) if vt and self.is_pointer(vt) else None
         if st is None or hdr is None or st == hdr or self.structs.get(st) is None or self.structs[st].bases:
             return None
-        first = next(iter(self.struct_fields.get(st, {}).values()), None)
-        if first is None or first.pointer or first.array:
-            return None
-        inner = first.nested if first.nested and first.nested in self.struct_fields else self.struct_of(first.type)
-        return (st, hdr) if inner == hdr else None
+        cur = st
+        for _ in range(4):  # REQ { SUBHDR header; } with SUBHDR { HDR header; }: begins with HDR too
+            first = next(iter(self.struct_fields.get(cur, {}).values()), None)
+            if first is None or first.pointer or first.array:
+                return None
+            cur = first.nested if first.nested and first.nested in self.struct_fields else self.struct_of(first.type)
+            if cur is None or cur == hdr:
+                break
+        return (st, hdr) if cur == hdr else None
 
     def _indexed_struct(self, acc: Access, fn: Function) -> str | None:
         k = next(i for i, (op, _) in enumerate(acc.steps) if op == "[]")
