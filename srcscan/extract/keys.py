@@ -54,7 +54,8 @@ _NONE = ((), ())  # (one shared value for the many functions that store or pass 
 
 def indexed_accesses(fn: Function) -> list[Access]:
     """Access paths of a function that index something and then name a field of the element
-    (``pa[i].x``, ``p->paX[i].y``): where a pointer is used as an array. Kept on the function."""
+    (``pa[i].x``, ``p->paX[i].y``) or take an element's address for a call (``f(&pa[i])``):
+    where a pointer is used as an array. Kept on the function."""
     memo = fn.__dict__.get("_indexed")
     if memo is None:
         memo = fn.__dict__["_indexed"] = list(_indexed_accesses(fn))
@@ -74,6 +75,9 @@ def _indexed_accesses(fn: Function):
     for c in fn.calls:
         for e in c.args:
             yield from pick(e.reads)
+            t = e.addr_of
+            if t is not None and t.steps and t.steps[0][0] == "[]" and len(t.steps) == 1:
+                yield t  # &pa[i] handed to a call: an element of what pa points to
     for r in fn.returns:
         yield from pick(r.value.reads)
 

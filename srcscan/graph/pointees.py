@@ -13,10 +13,25 @@ read from a field, a global, a call's result), the type's field stands in: a may
 ranked last. Mixed into the flow builder."""
 from __future__ import annotations
 
+from fnmatch import fnmatchcase
+from functools import lru_cache
+
+from ..datafiles import load_toml
 from ..extract.keys import fp_refs, function_keys
 from ..extract.records import Access, Call, Function
 
 _DEPTH = 12  # how far a parameter passed on is followed down the calls
+
+
+@lru_cache(maxsize=1)
+def _looks_only_patterns() -> tuple[str, ...]:
+    return tuple(load_toml("config.toml").get("objects", {}).get("looks_only", ()))
+
+
+@lru_cache(maxsize=4096)
+def _looks_only(name: str) -> bool:
+    """A call that only looks at the pointer it is handed (config.toml [objects] looks_only)."""
+    return any(fnmatchcase(name, p) for p in _looks_only_patterns())
 
 
 class ParamObjects:
@@ -30,7 +45,8 @@ class ParamObjects:
         memo = self.__dict__.setdefault("_palias_memo", {})
         got = memo.get(id(fn))
         if got is None:
-            got = {p.name: i for i, p in enumerate(fn.params) if not p.ref and self.p.is_pointer(p.type)}
+            got = {p.name: i for i, p in enumerate(fn.params)
+                   if not p.ref and (self.p.is_pointer(p.type) or (p.type or "").rstrip().endswith("]"))}
             seen: dict[str, int | None] = {}
             for a in fn.assigns:
                 t = a.target
@@ -123,7 +139,7 @@ class ParamObjects:
                     if ks is None:
                         got.update(c.callee for c in d.calls)
                     else:
-                        got.update(k[2:] for k in ks if k.startswith("c:"))
+                        got.update(k[2:] for k in ks if k.startswith(("c:", "i:")))  # (i: obj->m())
                     assigned, passed = fp_refs(d)  # (a function's name stored or handed on)
                     got.update(n for _, n in assigned)
                     got.update(n for _, _, args in passed for _, n in args)
@@ -154,7 +170,8 @@ class ParamObjects:
                     cands.append(a)
             cands += [r for r in fn.returns if self._holds(fn, r.value, names)]
             for c in fn.calls:
-                if self.p.is_cast(c) or self._modelled(c.callee) or c.callee in self.m.library:
+                if self.p.is_cast(c) or self._modelled(c.callee) or c.callee in self.m.library or \
+                        _looks_only(c.callee):
                     continue
                 if any(self._holds(fn, e, names, True) for e in c.args) and (
                         c.indirect is not None or not self.p.resolve_function(c.callee, fn.file)):
