@@ -146,6 +146,10 @@ class ParamObjects:
             self.__dict__["_called_names"] = got
         return name in got or name.rsplit("::", 1)[-1] in got
 
+    def _direct(self, fn: Function, c: Call) -> list[str]:
+        """The functions a direct call reaches (a method calling another of its class too)."""
+        return self.p.resolve_function(c.callee, fn.file) or self.p.own_method(fn, c.callee)
+
     def _names_of(self, fn: Function, i: int) -> set[str]:
         return {k for k, v in self.param_aliases(fn).items() if v == i}
 
@@ -174,7 +178,7 @@ class ParamObjects:
                         _looks_only(c.callee):
                     continue
                 if any(self._holds(fn, e, names, True) for e in c.args) and (
-                        c.indirect is not None or not self.p.resolve_function(c.callee, fn.file)):
+                        c.indirect is not None or not self._direct(fn, c)):
                     cands.append(c)
             if cands:
                 got = min(cands, key=lambda s: (s.line, getattr(s, "col", 0)))
@@ -228,30 +232,45 @@ class ParamObjects:
     def ret_paths(self, key: str, i: int, depth: int = 0) -> set[tuple[str, ...]]:
         """The paths of what parameter ``i`` points to that the function's result is made of
         (through its locals, flow-insensitively, and through calls it passes the pointer to)."""
+        return self.result_paths(key, i, depth).get(-1, set())
+
+    def result_paths(self, key: str, i: int, depth: int = 0) -> dict[int, set[tuple[str, ...]]]:
+        """Which paths of what parameter ``i`` points to the function's result (-1) and what
+        it writes through its pointer or reference parameter ``j`` (``*pj = ...``) are made of."""
         memo = self.__dict__.setdefault("_rpath_memo", {})
         if (key, i) in memo:
             return memo[(key, i)]
-        memo[(key, i)] = set()
-        got: set = set()
+        memo[(key, i)] = {}
+        got: dict[int, set] = {}
         for fn in self.p.functions.get(key, ()):
-            if i >= len(fn.params) or self.o.config.excludes_fn(fn) or not fn.returns:
+            if i >= len(fn.params) or self.o.config.excludes_fn(fn):
                 continue
             names = self._names_of(fn, i)
+            pidx = {p.name: j for j, p in enumerate(fn.params)}
             deps: dict[str, set] = {}
+            outs: dict[int, list] = {}
             for a in fn.assigns:
-                if not a.target.steps and not a.target.deref:
-                    deps.setdefault(a.target.root, set()).update(self._expr_tokens(fn, a.value, names, depth))
-            todo = [t for r in fn.returns for t in self._expr_tokens(fn, r.value, names, depth)]
-            seen: set = set()
-            while todo:
-                t = todo.pop()
-                if t in seen:
+                t = a.target
+                if t.steps:
                     continue
-                seen.add(t)
-                if isinstance(t, tuple):
-                    got.add(t)
-                else:
-                    todo.extend(deps.get(t, ()))
+                j = pidx.get(t.root)
+                if j is not None and j != i and (t.deref or fn.params[j].ref):
+                    outs.setdefault(j, []).extend(self._expr_tokens(fn, a.value, names, depth))
+                elif not t.deref:
+                    deps.setdefault(t.root, set()).update(self._expr_tokens(fn, a.value, names, depth))
+            if fn.returns:
+                outs[-1] = [t for r in fn.returns for t in self._expr_tokens(fn, r.value, names, depth)]
+            for j, todo in outs.items():
+                seen: set = set()
+                while todo:
+                    t = todo.pop()
+                    if t in seen:
+                        continue
+                    seen.add(t)
+                    if isinstance(t, tuple):
+                        got.setdefault(j, set()).add(t)
+                    else:
+                        todo.extend(deps.get(t, ()))
         memo[(key, i)] = got
         return got
 
@@ -269,7 +288,7 @@ class ParamObjects:
                 for j, a in enumerate(c.args):
                     prefix = self._arg_prefix(fn, a, names)
                     if prefix is not None:
-                        for k in self.p.resolve_function(c.callee, fn.file):
+                        for k in self._direct(fn, c):
                             got |= {prefix + p for p in self.ret_paths(k, j, depth + 1)}
         return got
 
@@ -297,7 +316,7 @@ class ParamObjects:
             prefix = self._arg_prefix(fn, e, names)
             if prefix is None:
                 continue
-            for k in self.p.resolve_function(c.callee, fn.file):
+            for k in self._direct(fn, c):
                 for path, deps in self.pointee_paths(k, j, depth + 1).items():
                     mine = got.setdefault(prefix + path, {-1})
                     if -2 in deps:  # stored by the callee: from this function's parameters?
@@ -328,7 +347,13 @@ class ParamObjects:
         results: list = []
         if not paths:
             return results
-        rets = self.ret_paths(key, i)
+        flows = self.result_paths(key, i)
+        rets = flows.get(-1, set())
+        outs = []  # (path, where the caller gets what the callee writes through an out argument)
+        for j, ps in sorted(flows.items()):
+            t = self.out_target(fn, callee, j, c.args[j]) if 0 <= j < len(c.args) else None
+            if t is not None:
+                outs.append((ps, self.written_at(fn, c, t)))
         cdef = next((d for d in self.p.functions[key] if i < len(d.params)), callee)
         mine = self.param_aliases(fn)
         prefix = self._arg_prefix(fn, arg, set(mine))
@@ -352,6 +377,9 @@ class ParamObjects:
                 self._edge(o, dst, "arg", fn, c, via=callee.name, indirect=indirect)
                 if path in rets:  # the result made of that field: back to this call only
                     results.append((o, "summary", callee.name, indirect))
+                for ps, w in outs:
+                    if path in ps:
+                        self._edge(o, w, "summary", fn, c, via=callee.name, indirect=indirect)
                 if -2 in deps:  # stored through the parameter: back out to the object
                     self._edge(dst, o, "out", fn, c, via=callee.name, indirect=indirect)
                     for d in sorted(deps - {-1, -2}):

@@ -150,3 +150,48 @@ uint32_t poolRead(SGBUF *pSg)
 // edge kind: field:SGBUF.cbUsed -> param:param_objects.c:sgKeep#0*.cbUsed : alias-load
 // (a function nothing in the sources calls may be handed any object: the type's field, a guess)
 // edge kind: SGBUF.cbUsed -> poolRead() : alias-load
+
+/* 5. call parameters handed over as an array: a getter reads one element through its pointer
+      parameter and writes it out through another; the service's handler passes &paParms[1]
+      and its dispatcher passes the whole array: the value comes from the dispatcher's caller */
+typedef struct SVCPARM { uint32_t type; union { uint32_t u32; void *pv; } u; } SVCPARM;
+uint32_t g_uSvcStored;
+
+static int svcParmGetU32(SVCPARM *pParm, uint32_t *pu32)
+{
+    *pu32 = pParm->u.u32;
+    return 0;
+}
+
+static int svcSetValue(uint32_t cParms, SVCPARM *paParms)
+{
+    uint32_t uValue = 0;
+    svcParmGetU32(&paParms[1], &uValue);
+    g_uSvcStored = uValue;
+    return 0;
+}
+
+static int svcDispatch(uint32_t uFunction, uint32_t cParms, SVCPARM *paParms)
+{
+    if (uFunction == 1)
+        return svcSetValue(cParms, paParms);
+    return 0;
+}
+
+int svcFromGuest(uint32_t cb)
+{
+    SVCPARM *paGuest = (SVCPARM *)heapAlloc(cb);
+    guestRead(paGuest, cb);
+    return svcDispatch(1, 2, paGuest);
+}
+
+int svcFromHost(uint32_t uHostValue)
+{
+    SVCPARM aHost[2];
+    aHost[1].u.u32 = uHostValue;
+    return svcDispatch(1, 2, aHost);
+}
+
+// flow here: g_uSvcStored <- svcFromGuest:paGuest
+// best path: g_uSvcStored <- svcFromGuest:paGuest : SVCPARM.u (*paParms of svcDispatch)
+// flow here: svcFromHost#0 (uHostValue) -> g_uSvcStored
