@@ -314,10 +314,12 @@ class ParamObjects:
         pidx = {p.name: j for j, p in enumerate(fn.params)}
         for j, e in enumerate(c.args):
             prefix = self._arg_prefix(fn, e, names)
-            if prefix is None:
-                continue
+            if prefix is None or (prefix and self._one_location(fn, i, prefix[0])):
+                continue  # (&pVM->x handed on: a field of one-location state, not this object's)
             for k in self._direct(fn, c):
                 for path, deps in self.pointee_paths(k, j, depth + 1).items():
+                    if not prefix and self._one_location(fn, i, path[0]):
+                        continue
                     mine = got.setdefault(prefix + path, {-1})
                     if -2 in deps:  # stored by the callee: from this function's parameters?
                         mine.add(-2)
@@ -363,7 +365,7 @@ class ParamObjects:
         for path, deps in sorted(paths.items()):
             dst = self._param_field(cdef, i, path)
             if j is not None:  # the caller's own parameter, passed on
-                objs = [self._param_field(fn, j, prefix + path)]
+                objs = [self._caller_param_object(fn, j, prefix + path)]
             elif arg.addr_of is not None and arg.addr_of.root in fn.locals and not arg.addr_of.deref:
                 t = arg.addr_of
                 objs = self.read_nodes(Access(t.root, [s for s in t.steps if s[0] != "[]"] +
@@ -387,6 +389,23 @@ class ParamObjects:
                             for s, _ in self._arg_sources(fn, c.args[d]):
                                 self._edge(s, o, "summary", fn, c, via=callee.name, indirect=indirect)
         return results
+
+    def _one_location(self, fn: Function, i: int, first: str) -> bool:
+        """Whether ``p->first`` (``p`` parameter ``i``) is a field of a one-location struct."""
+        owner, _, _ = self.p.field_owner(Access(fn.params[i].name, [("->", first)]), fn, fn.file)
+        return owner is not None and not self.p.per_object(owner)
+
+    def _caller_param_object(self, fn: Function, j: int, full: tuple[str, ...]) -> str:
+        """What ``q->full`` is in the caller (``q`` its parameter ``j``): its own view of its
+        argument's object, unless that names a field of one-location state (``&pVM->x`` handed
+        on: the field itself)."""
+        acc = Access(fn.params[j].name, [("->", full[0])] + [(".", n) for n in full[1:]])
+        owner, _, _ = self.p.field_owner(Access(acc.root, acc.steps[:1]), fn, fn.file)
+        if owner is not None and not self.p.per_object(owner):
+            n = self.var_node(acc, fn, fn.file)
+            if n is not None:
+                return n
+        return self._param_field(fn, j, full)
 
     def _roots(self, fn: Function, e):
         yield from e.reads
