@@ -135,9 +135,11 @@ class LocalObjects:
         return any(i < len(d.params) and d.params[i].ref for d in self.p.functions.get(key, ()))
 
     def _kept_by_callee(self, fn: Function, c: Call, e) -> bool:
-        """``&s`` (s a local of a per-object struct) given to functions of the tree that keep
-        the pointer to themselves: they see ``s``'s own fields through their parameter."""
-        t = e.addr_of
+        """``&s`` (``s`` a local of a per-object struct, or a local array of them passed by
+        name) given to functions of the tree that keep the pointer to themselves: they see
+        ``s``'s own fields through their parameter."""
+        t = e.addr_of if e.addr_of is not None else (Access(self._local_array(fn, e), [("[]", "")])
+                                                     if self._local_array(fn, e) is not None else None)
         if t is None or t.deref or c.indirect is not None or t.root not in fn.locals:
             return False
         agg = self.aggregate(t.root, fn, fn.file, any(op == "[]" for op, _ in t.steps[:1]))

@@ -370,8 +370,12 @@ class ParamObjects:
                 t = arg.addr_of
                 objs = self.read_nodes(Access(t.root, [s for s in t.steps if s[0] != "[]"] +
                                               [(".", n) for n in path]), fn, fn.file)
-            else:  # a buffer a local pointer holds: its contents; whatever else: the type's field
-                objs = [s for s, _ in self._arg_sources(fn, arg) if self.g.nodes[s].get("kind") == "local"]
+            elif (arr := self._local_array(fn, arg)) is not None:  # a local array of them, by name
+                objs = self.read_nodes(Access(arr, [("[]", "")] + [(".", n) for n in path]), fn, fn.file)
+            else:  # a buffer a local pointer holds, filled here: its contents; else: the type's field
+                filled = self._filled(fn)
+                objs = [s for s, _ in self._arg_sources(fn, arg) if self.g.nodes[s].get("kind") == "local"
+                        and self.g.nodes[s].get("name") in filled]
                 shared = self.shared_field(cdef, i, path)
                 if shared is not None:
                     objs.append(shared)
@@ -394,6 +398,32 @@ class ParamObjects:
         """Whether ``p->first`` (``p`` parameter ``i``) is a field of a one-location struct."""
         owner, _, _ = self.p.field_owner(Access(fn.params[i].name, [("->", first)]), fn, fn.file)
         return owner is not None and not self.p.per_object(owner)
+
+    def _local_array(self, fn: Function, arg) -> str | None:
+        """The local array of structs an argument names (``aParms``), if it is one."""
+        if arg.addr_of is not None or arg.calls or len(arg.reads) != 1:
+            return None
+        r = arg.reads[0]
+        if r.steps or r.deref or self.aggregate(r.root, fn, fn.file, True) is None:
+            return None
+        return r.root
+
+    def _filled(self, fn: Function) -> set[str]:
+        """Local pointers of ``fn`` whose buffer a source or a library copy fills (a guest read
+        into it, ``memcpy(p, ..)``): the pointer's node stands for those contents."""
+        memo = self.__dict__.setdefault("_filled_memo", {})
+        got = memo.get(id(fn))
+        if got is None:
+            got = set()
+            for c in fn.calls:
+                src, lib = self.m.sources.get(c.callee), self.m.library.get(c.callee)
+                pos = [src.out_arg] if src is not None and src.out_arg is not None else []
+                pos += [lib.to_arg] if lib is not None and lib.to_arg is not None else []
+                for k in pos:
+                    if k < len(c.args):
+                        got |= {r.root for r in self._roots(fn, c.args[k]) if not r.steps and r.root in fn.locals}
+            memo[id(fn)] = got
+        return got
 
     def _caller_param_object(self, fn: Function, j: int, full: tuple[str, ...]) -> str:
         """What ``q->full`` is in the caller (``q`` its parameter ``j``): its own view of its

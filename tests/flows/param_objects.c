@@ -1,8 +1,8 @@
 /* Object identity through pointer parameters (docs/objects.md). A field of a struct that
    exists as many objects, read or written through a pointer parameter, is the callee's view
    of the object its caller passed: at each call the caller's object flows in (a local's
-   fields, the caller's own parameter object, the buffer a local pointer holds) and what the
-   callee stores flows back out to that object only. */
+   fields, the caller's own parameter object, the buffer a guest read or a copy filled through
+   a local pointer) and what the callee stores flows back out to that object only. */
 typedef unsigned int uint32_t;
 typedef struct REQHDR { uint32_t cb; uint32_t uType; } REQHDR;
 typedef struct REQMOUSE { REQHDR Hdr; uint32_t fFeatures; } REQMOUSE;
@@ -12,7 +12,9 @@ typedef struct REQHEARTBEAT { REQHDR Hdr; uint32_t cSecs; } REQHEARTBEAT;
 typedef struct DEVST { uint32_t fCaps; uint32_t fOther; } DEVST;
 typedef struct SGBUF { uint32_t cbUsed; } SGBUF;
 
-int guestRead(void *pvDst, uint32_t cb);
+typedef unsigned long long RTGCPHYS;
+typedef struct PDMDEVINS PDMDEVINS;
+int PDMDevHlpPhysRead(PDMDEVINS *pDevIns, RTGCPHYS GCPhys, void *pvBuf, uint32_t cbRead);
 void *heapAlloc(uint32_t cb);
 void keepForLater(SGBUF *pSg);
 
@@ -53,25 +55,25 @@ static int reqDispatch(DEVST *pThis, REQHDR *pReqHdr)
     return reqOthers(pReqHdr);
 }
 
-int reqFromGuest(DEVST *pThis, uint32_t cb)
+int reqFromGuest(PDMDEVINS *pDevIns, DEVST *pThis, RTGCPHYS GCPhys, uint32_t cb)
 {
     REQHDR *pBuf = (REQHDR *)heapAlloc(cb);
-    guestRead(pBuf, cb);
+    PDMDevHlpPhysRead(pDevIns, GCPhys, pBuf, cb);
     return reqDispatch(pThis, pBuf);
 }
 
 // flow here: DEVST.fCaps <- reqFromGuest:pBuf
-// flow here: DEVST.fCaps <- reqFromGuest#1 (cb)
+// flow here: DEVST.fCaps <- source:guest-memory:PDMDevHlpPhysRead
 // best path: DEVST.fCaps <- reqFromGuest:pBuf : REQMOUSE.fFeatures (*pReqHdr of reqDispatch)
 // edge kind: reqFromGuest:pBuf -> REQMOUSE.fFeatures (*pReqHdr of reqDispatch) : arg
 // (fOther is the pointer request's field, also from the buffer; the negative: a request type
 // with its own buffer never fills this one)
 // no flow here: DEVST.fCaps <- otherBuffer:pOwn
 
-int otherBuffer(uint32_t cb)
+int otherBuffer(PDMDEVINS *pDevIns, RTGCPHYS GCPhys, uint32_t cb)
 {
     REQHDR *pOwn = (REQHDR *)heapAlloc(cb);
-    guestRead(pOwn, cb);
+    PDMDevHlpPhysRead(pDevIns, GCPhys, pOwn, cb);
     return reqOthers(pOwn);
 }
 
@@ -178,10 +180,10 @@ static int svcDispatch(uint32_t uFunction, uint32_t cParms, SVCPARM *paParms)
     return 0;
 }
 
-int svcFromGuest(uint32_t cb)
+int svcFromGuest(PDMDEVINS *pDevIns, RTGCPHYS GCPhys, uint32_t cb)
 {
     SVCPARM *paGuest = (SVCPARM *)heapAlloc(cb);
-    guestRead(paGuest, cb);
+    PDMDevHlpPhysRead(pDevIns, GCPhys, paGuest, cb);
     return svcDispatch(1, 2, paGuest);
 }
 
