@@ -88,8 +88,8 @@ class ParamObjects:
                 return None  # an array element's or another object's field: not this object's
             path.append(name)
         owner, _, _ = self.p.field_owner(Access(acc.root, list(steps[:len(steps) - len(rest) + 1])), fn, file)
-        if owner is None or not self.p.per_object(owner):
-            return None
+        if owner is None or not self.p.per_object(owner) or not self.p.has_own_objects(owner):
+            return None  # (one location, or objects made elsewhere and reached through fields)
         return i, tuple(path)
 
     def pointee_node(self, acc: Access, fn: Function | None, file: str) -> str | None:

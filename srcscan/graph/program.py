@@ -60,6 +60,7 @@ class Program:
         self.static_globals: dict[tuple[str, str], GlobalVar] = {}
         self.defines: dict[str, str] = {}
         self._many: set[str] | None = None
+        self._own: set[str] = set()  # structs of which functions make objects (_find_many)
         self._derived: dict[str, set[str]] | None = None
         self._embeds: dict[str, dict[str, int]] = {}
         for path in sorted(files):
@@ -343,6 +344,13 @@ class Program:
             self._many = self._find_many()
         return name in self._many
 
+    def has_own_objects(self, name: str | None) -> bool:
+        """Whether objects of struct ``name`` are made in functions (a local variable or array
+        of it) or laid out in buffers as requests (see ``_header_record``): then a pointer
+        parameter to one stands for its caller's object (graph/pointees.py)."""
+        self.per_object(name)
+        return name in self._own
+
     def _find_many(self) -> set[str]:
         from ..datafiles import load_toml
 
@@ -364,6 +372,7 @@ class Program:
                 if t:
                     many.add(t)
         records: dict[str, set[str]] = defaultdict(set)
+        own = self._own = set()
         for defs in self.functions.values():
             for fn in defs:
                 for t in fn.locals.values():  # a local array of structs
@@ -371,6 +380,9 @@ class Program:
                         st = self.struct_of(t[:-2])
                         if st:
                             many.add(st)
+                            own.add(st)
+                    elif not self.is_pointer(t) and (st := self.struct_of(t)) is not None:
+                        own.add(st)
                 for acc in indexed_accesses(fn):  # a pointer used as an array: pa[i].x, p->paX[i]
                     st = self._indexed_struct(acc, fn)
                     if st:
@@ -386,6 +398,7 @@ class Program:
         for kinds in records.values():  # a header many request types begin with (not a device's
             if len(kinds) >= _REQUEST_KINDS:  # state seen as the one shared core it embeds)
                 many |= kinds
+                own |= kinds
         many -= one
         # a struct held by value inside one of many objects is one of many too (the register
         # value inside each entry of a register list)
