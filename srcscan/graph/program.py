@@ -346,7 +346,8 @@ class Program:
 
     def has_own_objects(self, name: str | None) -> bool:
         """Whether objects of struct ``name`` are made in functions (a local variable or array
-        of it) or laid out in buffers as requests (see ``_header_record``): then a pointer
+        of it, an array a caller hands over: ``paParms[i]`` on a parameter) or laid out in
+        buffers as requests (see ``_header_record``): then a pointer
         parameter to one stands for its caller's object (graph/pointees.py)."""
         self.per_object(name)
         return name in self._own
@@ -387,6 +388,8 @@ class Program:
                     st = self._indexed_struct(acc, fn)
                     if st:
                         many.add(st)
+                        if acc.steps[0][0] == "[]" and any(p.name == acc.root for p in fn.params):
+                            own.add(st)  # an array the caller hands over (paParms[i])
                 for typ in buffer_casts(fn):  # a record in a buffer: (PHDR)((uint8_t *)pRing + off)
                     st = self.struct_of(typ) if self.is_pointer(typ) else None
                     if st:
