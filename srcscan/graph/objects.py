@@ -87,10 +87,11 @@ class LocalObjects:
                        line=fn.local_lines.get(acc.root, fn.line), ambiguous=False)
         whole = self.whole_writes(fn).get(acc.root)
         if whole is not None:  # the variable is written as a whole (s = t, a call given &s): its parts too
-            wholes = [self.var_node(Access(acc.root), fn, file)]
-            # (and each version of it a statement defines, when it has several: readTd(&Td))
-            wholes += [self._version_node(fn, acc.root, d.node) for d in self.local_defs(fn).get(acc.root) or ()
-                       if d.node is not None]
+            # each version of it a statement defines, when it has several (readTd(&Td)); else the
+            # variable itself (when versioned, the variable's own node only collects the parts
+            # stored into it: a part stored is not every other part)
+            wholes = [self._version_node(fn, acc.root, d.node) for d in self.local_defs(fn).get(acc.root) or ()
+                      if d.node is not None] or [self.var_node(Access(acc.root), fn, file)]
             for w in dict.fromkeys(wholes):
                 self._edge(w, n, "field-load", fn, whole, via=acc.root)
         esc = self.escapes(fn).get(acc.root)
