@@ -178,7 +178,7 @@ class DemandGraph(GraphView):
             return [side + "v:" + d["name"]]
         if kind in ("local", "constant"):
             return ["k:" + d["owner"]]
-        if kind == "param" and not n.endswith("*"):  # callers pass arguments in
+        if kind == "param" and not n.endswith("*") and not d.get("pointee"):  # callers pass arguments in
             return ["k:" + d["owner"]] + ([] if out else self._callers(d["owner"]))
         if kind == "param":  # *p: callers pass the pointee in and get it back
             return ["k:" + d["owner"]] + self._callers(d["owner"])

@@ -20,6 +20,7 @@ from .wrappers import KeyedWrappers, _Keyed
 from .outparams import OutParams
 from .unions import UnionStorage
 from .objects import LocalObjects
+from .pointees import ParamObjects
 from .status import StatusCodes
 from .summary import Summaries
 
@@ -31,7 +32,7 @@ class BuildOptions:
 
 
 class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, ConfigHandles, LocalObjects, StatusCodes,
-                  LibraryCalls, KeyedWrappers, OutParams):
+                  LibraryCalls, KeyedWrappers, OutParams, ParamObjects):
     def __init__(self, program: Program, models: Models | None = None, options: BuildOptions | None = None):
         self.p = program
         self.m = models or load_models()
@@ -75,8 +76,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
     def _var_node(self, acc: Access, fn: Function | None, file: str) -> str | None:
         if fn is not None:
             acc = self._rewrite(acc, fn, file)
-            if (obj := self.object_node(acc, fn, file)) is not None:  # a local struct's field: its own
-                return obj
+            if (obj := self.object_node(acc, fn, file) or self.pointee_node(acc, fn, file)) is not None:
+                return obj  # a local struct's field, or the field of what a pointer parameter points to
         steps = [s for s in acc.steps if s[0] in ("->", ".")]
         if steps:
             owner, name, decl = self.p.field_owner(acc, fn, file)
@@ -377,6 +378,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         if dst is None:
             return
         self._flow_expr(a.value, fn, file, dst, "assign", a)
+        if (shared := self.pointee_shared(a.target, fn, file)) is not None:  # p->f = v: the type's field too
+            self._flow_expr(a.value, fn, file, shared, "assign", a)
         if fn is not None and (steps_of(a.target) or self.g.nodes[dst].get("kind") == "global"):
             c = self._constant(a, fn, file)
             if c is not None:  # state set to a constant written in the code (a clamp, a default)
@@ -512,6 +515,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                     pnode = self.param_node(key, i, callee)
                     for s, v in self._arg_sources(fn, arg):
                         self._edge(s, pnode, "arg", fn, c, via=callee.name, indirect=indirect)
+                    results += self.pointee_args(fn, c, key, callee, i, arg, indirect)
                     target = self.out_target(fn, callee, i, arg)
                     if target is not None:  # the callee reads (*p) and may write back the caller's x
                         for tnode in self.read_nodes(target, fn, fn.file):

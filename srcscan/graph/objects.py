@@ -87,10 +87,11 @@ class LocalObjects:
                        line=fn.local_lines.get(acc.root, fn.line), ambiguous=False)
         whole = self.whole_writes(fn).get(acc.root)
         if whole is not None:  # the variable is written as a whole (s = t, a call given &s): its parts too
-            wholes = [self.var_node(Access(acc.root), fn, file)]
-            # (and each version of it a statement defines, when it has several: readTd(&Td))
-            wholes += [self._version_node(fn, acc.root, d.node) for d in self.local_defs(fn).get(acc.root) or ()
-                       if d.node is not None]
+            # each version of it a statement defines, when it has several (readTd(&Td)); else the
+            # variable itself (when versioned, the variable's own node only collects the parts
+            # stored into it: a part stored is not every other part)
+            wholes = [self._version_node(fn, acc.root, d.node) for d in self.local_defs(fn).get(acc.root) or ()
+                      if d.node is not None] or [self.var_node(Access(acc.root), fn, file)]
             for w in dict.fromkeys(wholes):
                 self._edge(w, n, "field-load", fn, whole, via=acc.root)
         esc = self.escapes(fn).get(acc.root)
@@ -134,6 +135,21 @@ class LocalObjects:
     def _ref_param(self, key: str, i: int) -> bool:
         return any(i < len(d.params) and d.params[i].ref for d in self.p.functions.get(key, ()))
 
+    def _kept_by_callee(self, fn: Function, c: Call, e) -> bool:
+        """``&s`` (``s`` a local of a per-object struct, or a local array of them passed by
+        name) given to functions of the tree that keep the pointer to themselves: they see
+        ``s``'s own fields through their parameter."""
+        t = e.addr_of if e.addr_of is not None else (Access(self._local_array(fn, e), [("[]", "")])
+                                                     if self._local_array(fn, e) is not None else None)
+        if t is None or t.deref or c.indirect is not None or t.root not in fn.locals:
+            return False
+        agg = self.aggregate(t.root, fn, fn.file, any(op == "[]" for op, _ in t.steps[:1]))
+        if agg is None or not self.p.per_object(agg[1]):
+            return False
+        keys = self.p.resolve_function(c.callee, fn.file)
+        i = c.args.index(e)
+        return bool(keys) and all(self.param_escapes(k, i) is None for k in keys)
+
     def escapes(self, fn: Function) -> dict:
         """Local aggregates of ``fn`` whose address escapes: name -> the first statement where."""
         memo = self.__dict__.setdefault("_esc_memo", {})
@@ -147,6 +163,8 @@ class LocalObjects:
             (e, c) for c in fn.calls if not self._modelled(c.callee)
             and (c.indirect is not None or self.p.resolve_function(c.callee, fn.file)) for e in c.args]
         for e, stmt in sorted(stmts, key=lambda x: (x[1].line, x[1].col)):
+            if isinstance(stmt, Call) and self._kept_by_callee(fn, stmt, e):
+                continue  # the callee's view of this very object (graph/pointees.py)
             if e.addr_of is not None and e.addr_of.root not in got and e.addr_of.root in fn.locals:
                 got[e.addr_of.root] = stmt
             elif isinstance(stmt, Call) and len(e.reads) == 1 and not e.reads[0].steps and not e.calls \

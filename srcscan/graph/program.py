@@ -7,7 +7,7 @@ from functools import lru_cache
 from collections import defaultdict
 
 from ..datafiles import load_toml
-from ..extract.keys import buffer_casts, indexed_accesses
+from ..extract.keys import buffer_casts, indexed_accesses, record_casts
 from ..extract.records import Access, FieldDecl, FileFacts, Function, GlobalVar, Struct
 
 _TYPE_NOISE = {"const", "volatile", "struct", "union", "enum", "class", "unsigned", "signed", "static", "inline",
@@ -28,6 +28,9 @@ def is_header(path: str) -> bool:
 @lru_cache(maxsize=1)
 def _by_name_patterns() -> tuple:
     return tuple(re.compile(p) for p in load_toml("config.toml").get("methods", {}).get("by_name", ()))
+
+
+_REQUEST_KINDS = 4  # request types cast from one header before they count as records in buffers
 
 
 @lru_cache(maxsize=65536)
@@ -57,6 +60,7 @@ class Program:
         self.static_globals: dict[tuple[str, str], GlobalVar] = {}
         self.defines: dict[str, str] = {}
         self._many: set[str] | None = None
+        self._own: set[str] = set()  # structs of which functions make objects (_find_many)
         self._derived: dict[str, set[str]] | None = None
         self._embeds: dict[str, dict[str, int]] = {}
         for path in sorted(files):
@@ -340,6 +344,14 @@ class Program:
             self._many = self._find_many()
         return name in self._many
 
+    def has_own_objects(self, name: str | None) -> bool:
+        """Whether objects of struct ``name`` are made in functions (a local variable or array
+        of it, an array a caller hands over: ``paParms[i]`` on a parameter) or laid out in
+        buffers as requests (see ``_header_record``): then a pointer
+        parameter to one stands for its caller's object (graph/pointees.py)."""
+        self.per_object(name)
+        return name in self._own
+
     def _find_many(self) -> set[str]:
         from ..datafiles import load_toml
 
@@ -360,6 +372,8 @@ class Program:
                 t = self.struct_of(g.type.split("[", 1)[0])
                 if t:
                     many.add(t)
+        records: dict[str, set[str]] = defaultdict(set)
+        own = self._own = set()
         for defs in self.functions.values():
             for fn in defs:
                 for t in fn.locals.values():  # a local array of structs
@@ -367,14 +381,27 @@ class Program:
                         st = self.struct_of(t[:-2])
                         if st:
                             many.add(st)
+                            own.add(st)
+                    elif not self.is_pointer(t) and (st := self.struct_of(t)) is not None:
+                        own.add(st)
                 for acc in indexed_accesses(fn):  # a pointer used as an array: pa[i].x, p->paX[i]
                     st = self._indexed_struct(acc, fn)
                     if st:
                         many.add(st)
+                        if acc.steps[0][0] == "[]" and any(p.name == acc.root for p in fn.params):
+                            own.add(st)  # an array the caller hands over (paParms[i])
                 for typ in buffer_casts(fn):  # a record in a buffer: (PHDR)((uint8_t *)pRing + off)
                     st = self.struct_of(typ) if self.is_pointer(typ) else None
                     if st:
                         many.add(st)
+                for typ, var in record_casts(fn):  # one record seen as another: (REQ *)pHdr
+                    got = self._header_record(typ, var, fn)
+                    if got:
+                        records[got[1]].add(got[0])
+        for kinds in records.values():  # a header many request types begin with (not a device's
+            if len(kinds) >= _REQUEST_KINDS:  # state seen as the one shared core it embeds)
+                many |= kinds
+                own |= kinds
         many -= one
         # a struct held by value inside one of many objects is one of many too (the register
         # value inside each entry of a register list)
@@ -389,6 +416,29 @@ class Program:
                     many.add(inner)
                     todo.append(inner)
         return many
+
+    def _header_record(self, typ: str, var: str, fn: Function) -> tuple[str, str] | None:
+        """``(REQ *)pHdr`` where ``REQ`` (a C struct) begins with the struct ``pHdr`` points to
+        (``struct REQ { HDR header; ... }``, directly or through its first member's first
+        member): (REQ, HDR). When several request types
+        (``_REQUEST_KINDS``) begin with one header, each is a record laid out in a buffer
+        behind it, one of many (each caller's buffer)."""
+        if not typ.endswith("*") and not self.is_pointer(typ):
+            return None
+        st = self.struct_of(typ)
+        _, vt = self.var_type(var, fn, fn.file)
+        hdr = self.struct_of(vt) if vt and self.is_pointer(vt) else None
+        if st is None or hdr is None or st == hdr or self.structs.get(st) is None or self.structs[st].bases:
+            return None
+        cur = st
+        for _ in range(4):  # REQ { SUBHDR header; } with SUBHDR { HDR header; }: begins with HDR too
+            first = next(iter(self.struct_fields.get(cur, {}).values()), None)
+            if first is None or first.pointer or first.array:
+                return None
+            cur = first.nested if first.nested and first.nested in self.struct_fields else self.struct_of(first.type)
+            if cur is None or cur == hdr:
+                break
+        return (st, hdr) if cur == hdr else None
 
     def _indexed_struct(self, acc: Access, fn: Function) -> str | None:
         k = next(i for i, (op, _) in enumerate(acc.steps) if op == "[]")
