@@ -105,6 +105,25 @@ def buffer_casts(fn: Function) -> tuple[str, ...]:
     return memo
 
 
+_IDENT_ONLY = re.compile(r"^\s*\(?\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)?\s*$")
+
+
+def record_casts(fn: Function) -> tuple[tuple[str, str], ...]:
+    """(type, variable) of the casts of a variable to a pointer type in ``fn``'s assignments
+    (``REQ *pReq = (REQ *)pHdr``): a struct read through another struct's pointer. Kept on
+    the function like ``buffer_casts``."""
+    memo = fn.__dict__.get("_record_casts")
+    if memo is None:
+        got = []
+        for a in fn.assigns:
+            m = _CAST.match(a.value.text or "")
+            v = _IDENT_ONLY.match(m.group(2)) if m is not None and m.group(1).strip() else None
+            if v is not None:
+                got.append((m.group(1).strip(), v.group(1)))
+        memo = fn.__dict__["_record_casts"] = tuple(dict.fromkeys(got))
+    return memo
+
+
 def precompute(ff: FileFacts) -> FileFacts:
     """Compute and keep every function's keys and bare-name references (done by the parser
     workers: cheaper to carry in the facts than to compute again where they are read)."""
@@ -113,6 +132,7 @@ def precompute(ff: FileFacts) -> FileFacts:
         fp_refs(fn)
         indexed_accesses(fn)
         buffer_casts(fn)
+        record_casts(fn)
     return ff
 
 

@@ -12,7 +12,7 @@ from .analysis import Analysis
 from .slicing import (CONTROL_TAIL, MAX_SLICE, _bfs, _tree_paths, match_nodes, realizable, sibling_hop, suggestions,
                       through_guess)
 
-TRACE_VERSION = 10  # bump when slicing changes what a trace holds (cached history traces carry it)
+TRACE_VERSION = 11  # bump when slicing changes what a trace holds (cached history traces carry it)
 MAX_PATHS = 60
 MAX_TO_PATHS = 20
 MAX_CONTROL_TAIL = 50
@@ -162,6 +162,14 @@ def _trace(analysis: Analysis, symbol: str, to: str | None, direction: str, igno
                     if others and not others.isdisjoint(p) and (guessed or through_guess(g, p, forward)):
                         continue  # another start's own path, with a guess added at its end
                     ends_all.append((guessed, why != want, len(p), p[-1] if forward else p[0], s, why, p))
+            if len(start) > 1:
+                # a guess to an end that another start reaches by plain data adds nothing: that start's path tells it
+                plain = [not (e[0] or through_guess(g, e[6], forward)) for e in ends_all]
+                sure: dict[str, set] = {}
+                for ok, e in zip(plain, ends_all):
+                    if ok:
+                        sure.setdefault(e[3], set()).add(e[4])
+                ends_all = [e for ok, e in zip(plain, ends_all) if ok or not sure.get(e[3], set()) - {e[4]}]
             # fair share: the best paths of each start node, round-robin, plain data paths first,
             # then sources/sinks first; paths through a may-alias guess or a control step only in a small share
             # of a listing that has plain data paths (--all lists them all)
