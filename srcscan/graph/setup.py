@@ -1,0 +1,86 @@
+"""The stored set-up of a graph built on demand (issue 34): what every question on the same
+files recomputes from all facts before it builds its first function, kept in the fact cache
+so the next question starts without reading any file's facts.
+
+A DemandGraph needs, before it builds anything: which functions mention each name (the
+index of ``demand.py``'s keys), which pointer slots may hold each function (from every
+function's and initializer's stores of function pointers: ``FlowBuilder.prepare``), each
+function key's name (to find its callers) and the nodes ``prepare`` made (the slots).
+Those are plain data; they are stored under the graph key (every file's content, the
+configuration, the models and the tool's versions: ``analysis._graph_key``), so any change
+of a file, a version or a model makes another key. The program itself (the facts of every
+file, merged) is read only when a question reaches a function no earlier question built
+(DemandGraph.b).
+
+Loading is plain data only (store.plain_loads: no class can be made); anything else raises
+ValueError and the caller builds the set-up again from the facts.
+"""
+from __future__ import annotations
+
+import pickle
+import zlib
+
+from .fragments import Recorder, encode
+from .store import plain_loads
+
+PREFIX = "demand-setup:"  # blob name prefix (+ the graph key)
+FORMAT = 1  # bump when the stored tuple changes
+
+
+class Setup:
+    """Functions numbered 0..n-1 (``fids``: "key#i", the i-th definition of key), the index
+    of keys to function numbers, the functions built up front, each function key's name,
+    the slot names that may hold each function key, the nodes ``prepare`` made (a fragment),
+    how many functions the program has and the warnings its facts gave (files skipped)."""
+
+    __slots__ = ("fids", "index", "eager", "names", "slots", "prepared", "total", "warnings", "sink_wrappers")
+
+    def __init__(self, fids, index, eager, names, slots, prepared, total, warnings, sink_wrappers):
+        self.fids: list[str] = fids
+        self.index: dict[str, list[int]] = index
+        self.eager: list[int] = eager
+        self.names: dict[str, str] = names
+        self.slots: dict[str, set[str]] = slots
+        self.prepared: bytes = prepared
+        self.total: int = total
+        self.warnings: list[str] = warnings
+        self.sink_wrappers: set[str] = sink_wrappers  # keys of functions wrapping a model sink that joins a source
+
+    def key_of(self, num: int) -> str:
+        return self.fids[num].rpartition("#")[0]
+
+    def dumps(self) -> bytes:
+        data = (FORMAT, self.fids, self.index, self.eager, self.names,
+                {k: sorted(v) for k, v in self.slots.items()}, self.prepared, self.total, self.warnings,
+                sorted(self.sink_wrappers))
+        return zlib.compress(pickle.dumps(data, protocol=5), 1)
+
+    @classmethod
+    def loads(cls, blob) -> "Setup":
+        """The set-up stored with dumps; ValueError when the bytes are damaged or foreign."""
+        try:
+            fmt, fids, index, eager, names, slots, prepared, total, warnings, wrappers = plain_loads(blob)
+        except Exception as e:  # (zlib, unpickling, unpacking: any damage)
+            raise ValueError(f"unreadable ({type(e).__name__})") from e
+        if fmt != FORMAT or not (type(fids) is list and type(index) is dict and type(eager) is list
+                                 and type(names) is dict and type(slots) is dict and type(prepared) is bytes
+                                 and type(total) is int and type(warnings) is list and type(wrappers) is list):
+            raise ValueError("not a set-up this version wrote")
+        n = len(fids)
+        if not all(type(f) is str for f in fids) or \
+                not all(type(v) is list and all(type(i) is int and 0 <= i < n for i in v) for v in index.values()) \
+                or not all(type(i) is int and 0 <= i < n for i in eager):
+            raise ValueError("function numbers out of range")
+        return cls(fids, index, eager, names, {k: set(v) for k, v in slots.items()}, prepared, total, warnings,
+                   set(wrappers))
+
+
+def prepared_fragment(g) -> bytes:
+    """Every node and edge of ``g`` (the graph right after FlowBuilder.prepare) as a fragment."""
+    rec = Recorder()
+    for n in g:
+        rec.node(n)
+    for u, v, d in g.edges(data=True):
+        for at in d.get("ev", {}):
+            rec.edge(u, v, at)
+    return encode(g, rec, [])
