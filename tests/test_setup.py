@@ -88,8 +88,10 @@ def test_a_damaged_set_up_is_built_again_with_a_warning(damage, tmp_path, capsys
         data = data[: len(data) // 2]
     elif damage == "tampered":  # a pickle that would run code if a class could be loaded
         data = zlib.compress(pickle.dumps(_Boom()))
-    else:  # plain data, but not the set-up's shape
-        data = zlib.compress(pickle.dumps((1, ["a#0"], {"k:a": [5]}, [], {}, {}, b"", 1, [], [])))
+    else:  # plain data of the set-up's shape, naming a function that is not there
+        from srcscan.graph.setup import Setup
+
+        data = Setup(["a#0"], {"k:a": [5]}, [], {}, {}, b"", 1, [], set()).dumps()
     db = sqlite3.connect(cache / "facts.sqlite")
     db.execute("UPDATE blobs SET data = ? WHERE name = ?", (data, name))
     db.commit()

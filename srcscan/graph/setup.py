@@ -19,12 +19,13 @@ from __future__ import annotations
 
 import pickle
 import zlib
+from array import array
 
 from .fragments import Recorder, encode
 from .store import plain_loads
 
 PREFIX = "demand-setup:"  # blob name prefix (+ the graph key)
-FORMAT = 1  # bump when the stored tuple changes
+FORMAT = 2  # bump when the stored tuple changes
 
 
 class Setup:
@@ -37,7 +38,7 @@ class Setup:
 
     def __init__(self, fids, index, eager, names, slots, prepared, total, warnings, sink_wrappers):
         self.fids: list[str] = fids
-        self.index: dict[str, list[int]] = index
+        self.index: dict[str, "list[int] | array"] = index
         self.eager: list[int] = eager
         self.names: dict[str, str] = names
         self.slots: dict[str, set[str]] = slots
@@ -50,7 +51,13 @@ class Setup:
         return self.fids[num].rpartition("#")[0]
 
     def dumps(self) -> bytes:
-        data = (FORMAT, self.fids, self.index, self.eager, self.names,
+        # the index as compact arrays: its keys, and per key a run of function numbers
+        keys = list(self.index)
+        nums, ends = array("i"), array("i")
+        for k in keys:
+            nums.extend(self.index[k])
+            ends.append(len(nums))
+        data = (FORMAT, self.fids, (keys, nums.tobytes(), ends.tobytes()), self.eager, self.names,
                 {k: sorted(v) for k, v in self.slots.items()}, self.prepared, self.total, self.warnings,
                 sorted(self.sink_wrappers))
         return zlib.compress(pickle.dumps(data, protocol=5), 1)
@@ -62,15 +69,26 @@ class Setup:
             fmt, fids, index, eager, names, slots, prepared, total, warnings, wrappers = plain_loads(blob)
         except Exception as e:  # (zlib, unpickling, unpacking: any damage)
             raise ValueError(f"unreadable ({type(e).__name__})") from e
-        if fmt != FORMAT or not (type(fids) is list and type(index) is dict and type(eager) is list
+        if fmt != FORMAT or not (type(fids) is list and type(index) is tuple and type(eager) is list
                                  and type(names) is dict and type(slots) is dict and type(prepared) is bytes
                                  and type(total) is int and type(warnings) is list and type(wrappers) is list):
             raise ValueError("not a set-up this version wrote")
         n = len(fids)
-        if not all(type(f) is str for f in fids) or \
-                not all(type(v) is list and all(type(i) is int and 0 <= i < n for i in v) for v in index.values()) \
-                or not all(type(i) is int and 0 <= i < n for i in eager):
+        try:
+            keys, nums, ends = index
+            nums, ends = array("i", nums), array("i", ends)
+        except (ValueError, TypeError) as e:
+            raise ValueError("not a set-up index") from e
+        if len(keys) != len(ends) or (len(nums) and (min(nums) < 0 or max(nums) >= n)) or \
+                (len(ends) and (ends[-1] != len(nums) or min(ends) < 0)) or \
+                not all(type(i) is int and 0 <= i < n for i in eager) or any(type(k) is not str for k in keys):
             raise ValueError("function numbers out of range")
+        index, start = {}, 0
+        for k, end in zip(keys, ends):
+            if end < start:
+                raise ValueError("function numbers out of range")
+            index[k] = nums[start:end]
+            start = end
         return cls(fids, index, eager, names, {k: set(v) for k, v in slots.items()}, prepared, total, warnings,
                    set(wrappers))
 

@@ -171,7 +171,7 @@ def analyse_demand(snapshot: Snapshot, cache: FactCache | None = None, jobs: int
 def _busy(cache: FactCache, gkey: str, store, warnings: list[str]) -> int | None:
     if (busy := building_whole_graph(cache, gkey)) is not None:
         warnings.append(f"a background `srcscan index --graph` (pid {busy}) is building the whole flow "
-                        f"graph; this question uses the {len(store.have)} function(s) earlier questions "
+                        f"graph; this question uses the {store.count()} function(s) earlier questions "
                         "stored and builds the rest on demand")
     return busy
 
