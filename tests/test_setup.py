@@ -77,7 +77,7 @@ def test_a_question_reaching_new_functions_reads_the_facts_once_and_answers_as_t
     assert len(facts_read) == 1  # (the builder made once, when the first new function was needed)
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "tampered", "foreign"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "tampered", "foreign", "wrong types"])
 def test_a_damaged_set_up_is_built_again_with_a_warning(damage, tmp_path, capsys, facts_read):
     cache = tmp_path / "c"
     want, _ = _trace(capsys, Q1, cache)
@@ -88,10 +88,11 @@ def test_a_damaged_set_up_is_built_again_with_a_warning(damage, tmp_path, capsys
         data = data[: len(data) // 2]
     elif damage == "tampered":  # a pickle that would run code if a class could be loaded
         data = zlib.compress(pickle.dumps(_Boom()))
-    else:  # plain data of the set-up's shape, naming a function that is not there
+    else:  # plain data of the set-up's shape: a function that is not there, a name that is a number
         from srcscan.graph.setup import Setup
 
-        data = Setup(["a#0"], {"k:a": [5]}, [], {}, {}, b"", 1, [], set()).dumps()
+        bad = ({"k:a": [5]}, {}) if damage == "foreign" else ({"k:a": [0]}, {"a": 7})
+        data = Setup(["a#0"], bad[0], [], bad[1], {}, Setup.loads(data).prepared, 1, [], set()).dumps()
     db = sqlite3.connect(cache / "facts.sqlite")
     db.execute("UPDATE blobs SET data = ? WHERE name = ?", (data, name))
     db.commit()

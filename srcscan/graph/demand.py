@@ -35,7 +35,7 @@ import networkx as nx
 from .apimodels import load_models
 from .flow import FlowBuilder, canonical
 from .fragments import FILE_SCOPE, FragmentStore, Recorder, encode, merge
-from .setup import Setup, prepared_fragment
+from .setup import Setup, prepared, restore
 from .compact import NODE_FIELDS, GraphView, names_node
 from ..extract.keys import function_keys
 from ..extract.records import Function
@@ -69,7 +69,7 @@ class DemandGraph(GraphView):
             setup = self._setup_of(builder)
         else:
             self.g = nx.DiGraph()
-            merge(self.g, setup.prepared)
+            merge(self.g, setup.state[0])
         self.setup = setup
         self.m = builder.m if builder is not None else load_models()
         self._index = setup.index
@@ -128,11 +128,11 @@ class DemandGraph(GraphView):
                 slots[k].add(name)
         names = {key: defs[0].name for key, defs in b.p.functions.items() if defs}
         total = sum(len(v) for v in b.p.functions.values())
-        prepared = prepared_fragment(b.g) if self.store is not None else b""
+        state = prepared(b) if self.store is not None else b""
         joined = {k for sinks in self._joiners_of(b.m).values() for c in sorted(sinks) for k in _call_keys(c)}
         wrappers = {fids[num].rpartition("#")[0] for k in joined for num in index.get(k, ())}
         wrappers = {key for key in wrappers if any(w.kind == "sink" for w in b.wrapped(key))}
-        return Setup(fids, dict(index), eager, names, dict(slots), prepared, total, [], wrappers)
+        return Setup(fids, dict(index), eager, names, dict(slots), state, total, [], wrappers)
 
     @staticmethod
     def _joiners_of(m) -> dict[str, set[str]]:
@@ -150,8 +150,8 @@ class DemandGraph(GraphView):
         prepared) the first time a function must be built or a caller asks for it."""
         if self._b is None:
             b = self._make_builder()
-            b.prepare()
-            b.g = self.g  # (prepare's nodes are in it: the stored set-up's fragment)
+            b.g = self.g  # (prepare's nodes and edges are in it: the stored set-up's fragment)
+            restore(b, self.setup.state)
             fns = {f"{key}#{i}": fn for key, defs in b.p.functions.items() for i, fn in enumerate(defs)}
             self._fns = [fns.get(fid) for fid in self.setup.fids]
             self._b = b

@@ -24,8 +24,8 @@ from array import array
 from .fragments import Recorder, encode
 from .store import plain_loads
 
-PREFIX = "demand-setup:"  # blob name prefix (+ the graph key)
-FORMAT = 2  # bump when the stored tuple changes
+FORMAT = 3  # bump when the stored tuple changes (part of the blob's name: an older one is not read)
+PREFIX = f"demand-setup:{FORMAT}:"  # blob name prefix (+ the graph key)
 
 
 class Setup:
@@ -34,7 +34,8 @@ class Setup:
     the slot names that may hold each function key, the nodes ``prepare`` made (a fragment),
     how many functions the program has and the warnings its facts gave (files skipped)."""
 
-    __slots__ = ("fids", "index", "eager", "names", "slots", "prepared", "total", "warnings", "sink_wrappers")
+    __slots__ = ("fids", "index", "eager", "names", "slots", "prepared", "state", "total", "warnings",
+                 "sink_wrappers")
 
     def __init__(self, fids, index, eager, names, slots, prepared, total, warnings, sink_wrappers):
         self.fids: list[str] = fids
@@ -43,6 +44,7 @@ class Setup:
         self.names: dict[str, str] = names
         self.slots: dict[str, set[str]] = slots
         self.prepared: bytes = prepared
+        self.state = _prepared_state(prepared) if prepared else None  # (checked when loaded)
         self.total: int = total
         self.warnings: list[str] = warnings
         self.sink_wrappers: set[str] = sink_wrappers  # keys of functions wrapping a model sink that joins a source
@@ -71,6 +73,7 @@ class Setup:
             raise ValueError(f"unreadable ({type(e).__name__})") from e
         if fmt != FORMAT or not (type(fids) is list and type(index) is tuple and type(eager) is list
                                  and type(names) is dict and type(slots) is dict and type(prepared) is bytes
+                                 and len(prepared) > 0
                                  and type(total) is int and type(warnings) is list and type(wrappers) is list):
             raise ValueError("not a set-up this version wrote")
         n = len(fids)
@@ -81,7 +84,10 @@ class Setup:
             raise ValueError("not a set-up index") from e
         if len(keys) != len(ends) or (len(nums) and (min(nums) < 0 or max(nums) >= n)) or \
                 (len(ends) and (ends[-1] != len(nums) or min(ends) < 0)) or \
-                not all(type(i) is int and 0 <= i < n for i in eager) or any(type(k) is not str for k in keys):
+                not all(type(i) is int and 0 <= i < n for i in eager) or any(type(k) is not str for k in keys) or \
+                any(type(f) is not str for f in fids) or any(type(v) is not str for v in names.values()) or \
+                any(type(v) is not list or any(type(x) is not str for x in v) for v in slots.values()) or \
+                any(type(w) is not str for w in warnings + wrappers):
             raise ValueError("function numbers out of range")
         index, start = {}, 0
         for k, end in zip(keys, ends):
@@ -93,12 +99,43 @@ class Setup:
                    set(wrappers))
 
 
-def prepared_fragment(g) -> bytes:
-    """Every node and edge of ``g`` (the graph right after FlowBuilder.prepare) as a fragment."""
+def prepared(b) -> bytes:
+    """What FlowBuilder.prepare made: every node and edge of the graph right after it (a
+    fragment), which functions each pointer slot (and each field by name) may hold, the nodes
+    that stand for any of many objects, and how many functions the configuration excludes."""
+    g = b.g
     rec = Recorder()
     for n in g:
         rec.node(n)
     for u, v, d in g.edges(data=True):
         for at in d.get("ev", {}):
             rec.edge(u, v, at)
-    return encode(g, rec, [])
+    state = (encode(g, rec, []), {k: sorted(v) for k, v in b.fp_targets.items()},
+             {k: sorted(v) for k, v in b.fp_by_field.items()}, sorted(b.alias_nodes), b.excluded)
+    return zlib.compress(pickle.dumps(state, protocol=5), 1)
+
+
+def _prepared_state(blob: bytes) -> tuple:
+    """(fragment, pointer targets, by field, alias nodes, excluded) of ``prepared``'s bytes;
+    ValueError when they are not that."""
+    try:
+        frag, targets, by_field, alias, excluded = plain_loads(blob)
+    except Exception as e:
+        raise ValueError(f"unreadable prepared state ({type(e).__name__})") from e
+    ok = type(frag) is bytes and type(targets) is dict and type(by_field) is dict and type(alias) is list \
+        and type(excluded) is int and all(type(x) is str for x in alias)
+    for d in (targets, by_field):
+        ok = ok and all(type(k) is str and type(v) is list and all(type(x) is str for x in v) for k, v in d.items())
+    if not ok:
+        raise ValueError("not a prepared state")
+    return frag, targets, by_field, alias, excluded
+
+
+def restore(b, state: tuple) -> None:
+    """Give a new builder (over the graph the fragment was merged into) prepare's state
+    instead of running prepare: no function body read, no struct walked."""
+    _, targets, by_field, alias, excluded = state
+    b.fp_targets = {k: set(v) for k, v in targets.items()}
+    b.fp_by_field = {k: set(v) for k, v in by_field.items()}
+    b.alias_nodes |= set(alias)
+    b.excluded = excluded

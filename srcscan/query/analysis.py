@@ -202,12 +202,7 @@ def _stored_setup(snapshot: Snapshot, cache: FactCache, jobs: int, options, why:
     blob = cache.get_blob(PREFIX + gkey)
     if blob is None:
         return None
-    try:
-        setup = Setup.loads(blob)
-    except ValueError as e:
-        note(f"warning: the stored set-up of the flow graph was damaged ({e}); rebuilt from the facts")
-        cache.drop_blob(PREFIX + gkey)
-        return None
+    store = FragmentStore(cache.db, gkey)
     made: list[Program] = []
 
     def make_builder() -> FlowBuilder:
@@ -215,14 +210,18 @@ def _stored_setup(snapshot: Snapshot, cache: FactCache, jobs: int, options, why:
         made.append(Program(facts))
         return FlowBuilder(made[0], options=options)
 
+    try:
+        g = DemandGraph(None, store, Setup.loads(blob), make_builder)
+    except ValueError as e:
+        note(f"warning: the stored set-up of the flow graph was damaged ({e}); rebuilt from the facts")
+        cache.drop_blob(PREFIX + gkey)
+        return None
     st = IndexStats(files=len(files), reused=len(files),
-                    warnings=list(setup.warnings) + list(cache.warnings) + list(snapshot.warnings))
-    store = FragmentStore(cache.db, gkey)
+                    warnings=list(g.setup.warnings) + list(cache.warnings) + list(snapshot.warnings))
     busy = _busy(cache, gkey, store, st.warnings)
-    g = DemandGraph(None, store, setup, make_builder)
     cache.before_close.append(g.flush)
     st.seconds = time.perf_counter() - t0
-    a = Analysis(snapshot, g, st, why, setup.total, 0, None, building=busy,
+    a = Analysis(snapshot, g, st, why, g.setup.total, 0, None, building=busy,
                  program_loader=lambda: g.b.p)
     a.scope = "full (graph built on demand)"
     return a
