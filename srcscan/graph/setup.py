@@ -89,14 +89,43 @@ class Setup:
                 any(type(v) is not list or any(type(x) is not str for x in v) for v in slots.values()) or \
                 any(type(w) is not str for w in warnings + wrappers):
             raise ValueError("function numbers out of range")
-        index, start = {}, 0
-        for k, end in zip(keys, ends):
-            if end < start:
-                raise ValueError("function numbers out of range")
-            index[k] = nums[start:end]
-            start = end
-        return cls(fids, index, eager, names, {k: set(v) for k, v in slots.items()}, prepared, total, warnings,
+        return cls(fids, _Index(keys, nums, ends), eager, names, {k: set(v) for k, v in slots.items()}, prepared, total, warnings,
                    set(wrappers))
+
+
+class _Index:
+    """The stored index read in place: key -> its run of function numbers in one array (no
+    dict of lists made for the hundred thousand keys of a wide tree)."""
+
+    __slots__ = ("_pos", "_keys", "_nums", "_ends")
+
+    def __init__(self, keys: list[str], nums: array, ends: array):
+        self._pos = dict(zip(keys, range(len(keys))))
+        self._keys, self._nums, self._ends = keys, nums, ends
+
+    def get(self, key: str, default=()):
+        i = self._pos.get(key)
+        if i is None:
+            return default
+        return self._nums[self._ends[i - 1] if i else 0:self._ends[i]]
+
+    def __getitem__(self, key: str):
+        got = self.get(key, None)
+        if got is None:
+            raise KeyError(key)
+        return got
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._pos
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def items(self):
+        return ((k, self.get(k)) for k in self._keys)
 
 
 def prepared(b) -> bytes:
