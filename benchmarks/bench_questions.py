@@ -5,7 +5,8 @@ beside the raw 1-process tree-sitter parse of the same files.
 
 Each command is a new `python -m srcscan` process on one fresh cache (no background index:
 SRCSCAN_NO_BACKGROUND), in this order: the first trace (cold: every file parsed), the same
-question again, another question, why-not right after those traces, the same why-not again,
+question again, a question whose functions the first stored (its downstream half: no facts
+read, the stored set-up), another question, why-not right after those traces, the same why-not again,
 a third question. Each row: seconds, the ratio to the raw parse, peak RSS, and the issue's
 target where it has one. No assertions: the numbers go into the issue notes and README.
 """
@@ -53,6 +54,7 @@ def main() -> int:
     ap.add_argument("--other", default="u64CpuHz")
     ap.add_argument("--third", default="uTimerHz")
     ap.add_argument("--whole-tree", action="store_true")
+    ap.add_argument("--no-why-not", action="store_true", help="leave out the why-not rows (minutes on a wide tree)")
     a = ap.parse_args()
     from srcscan.sources.snapshot import DirSnapshot
 
@@ -61,15 +63,19 @@ def main() -> int:
     files = [str(root / p) for p, _ in snap.files()]
     raw = raw_parse(files)
     env = dict(os.environ, NO_COLOR="1", SRCSCAN_NO_PROGRESS="1", SRCSCAN_NO_BACKGROUND="1", PYTHONPATH=str(REPO))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: compiled once (else ~0.6 s of every command)
     with tempfile.TemporaryDirectory(prefix="srcscan-bench-") as cache:
         common = ["--src", a.src, "--cache", cache, "-j", str(a.jobs), "--format", "json", "-o", os.devnull] + \
             (["--whole-tree"] if a.whole_tree else [])
         steps = [("first trace (cold)", ["trace", a.first], "<= 1.5x raw"),
                  ("same question again", ["trace", a.first], "<= 1 s"),
+                 ("a question on stored functions (down)", ["trace", a.first, "--direction", "down"], "<= 1 s"),
                  (f"another question ({a.other})", ["trace", a.other], "<= 1 s"),
                  ("why-not after the traces", ["why-not", a.first, a.other], "<= 1 s"),
                  ("same why-not again", ["why-not", a.first, a.other], "<= 1 s"),
                  (f"a third question ({a.third})", ["trace", a.third], "")]
+        if a.no_why_not:
+            steps = [s for s in steps if s[1][0] != "why-not"]
         print(f"{len(files)} files; raw tree-sitter parse, 1 process: {raw:.2f} s")
         print(f"{'step':<36} {'s':>7} {'x raw':>6} {'RSS MB':>7} {'exit':>4}  target   scope/notes")
         for name, args, target in steps:

@@ -61,7 +61,7 @@ def test_demand_builds_only_what_the_trace_reaches(both):
     a = analyse_demand(snap, cache)
     trace(a, "u32TscScale", direction="up")
     g = a.graph
-    built = {fn.name for defs in a.program.functions.values() for fn in defs if id(fn) in g._built}
+    built = {g.setup.names[g.setup.key_of(num)] for num in g._built}
     # where the KVM system time comes from (and the writer of Hyper-V's field of the same
     # name: fields are looked up by name) -- not the Hyper-V TSC page, MSR code or saving
     assert {"TMCpuTicksPerSecond", "tmR3CalibrateTSC", "gimR3KvmUpdateSystemTime"} <= built

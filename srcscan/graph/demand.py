@@ -30,8 +30,12 @@ import re
 from collections import defaultdict
 from typing import Iterator
 
+import networkx as nx
+
+from .apimodels import load_models
 from .flow import FlowBuilder, canonical
 from .fragments import FILE_SCOPE, FragmentStore, Recorder, encode, merge
+from .setup import Setup, prepared, restore
 from .compact import NODE_FIELDS, GraphView, names_node
 from ..extract.keys import function_keys
 from ..extract.records import Function
@@ -49,72 +53,135 @@ class DemandGraph(GraphView):
     """Same read API as graphstore.CompactGraph, over a FlowBuilder that builds functions as
     nodes are asked about."""
 
-    def __init__(self, builder: FlowBuilder, store: FragmentStore | None = None):
-        b = self.b = builder
+    def __init__(self, builder: FlowBuilder | None, store: FragmentStore | None = None,
+                 setup: Setup | None = None, make_builder=None):
+        """Over ``builder`` (its set-up computed here: ``self.setup``), or over a stored
+        ``setup`` (setup.py) with ``make_builder`` making the builder only when a function
+        must be built that no earlier question stored."""
         self.store = store  # functions built by earlier questions on the same files, and where new ones go
-        self.g = b.g
-        cfg = b.o.config
-        b.prepare()
-        self._index: dict[str, list[Function]] = defaultdict(list)
+        self._b = builder
+        self._make_builder = make_builder
+        self._fns: list[Function] | None = None  # function number -> definition (once a builder exists)
+        self._pending_unresolved: list[tuple[int, int]] = []  # (function, call index) loaded before a builder
+        if builder is not None:
+            self.g = builder.g
+            builder.prepare()
+            setup = self._setup_of(builder)
+        else:
+            self.g = nx.DiGraph()
+            merge(self.g, setup.state[0])
+        self.setup = setup
+        self.m = builder.m if builder is not None else load_models()
+        self._index = setup.index
         self._built: set[int] = set()
         self._expanded: set[tuple[str, bool]] = set()
         self._keys_done: set[str] = set()
+        self._keys_of: dict[int, set[str]] | None = None
         self.functions_built = 0
-        eager = []
-        for defs in b.p.functions.values():
-            for fn in defs:
+        self._slots = setup.slots
+        # model nodes: the model functions whose calls make them
+        m = self.m
+        self._model_callees: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for name, md in m.sources.items():
+            self._model_callees[("source", md.id)].add(name)
+        for name in m.sinks:
+            for md in m.sinks_of(name):
+                self._model_callees[("sink", md.id)].add(name)
+        self._joiners = self._joiners_of(m)  # source id -> sinks that write what it reads
+        self._model_fields: dict[str, set[str]] = defaultdict(set)  # sinks made by stores through mapped pointers
+        for f, md in m.sink_fields.items():
+            self._model_fields[md.id].add(f.split(".", 1)[1])
+        self.total_functions = setup.total
+        if store is None or not self._load(FILE_SCOPE, None):
+            self._record(FILE_SCOPE, None, lambda: self.b.build_file_scope())
+        for num in setup.eager:
+            self._build(num)
+
+    def _setup_of(self, b: FlowBuilder) -> Setup:
+        """The set-up of a builder's program (after prepare), as setup.py stores it."""
+        cfg = b.o.config
+        fids: list[str] = []
+        fns: list[Function] = []
+        index: dict[str, list[int]] = defaultdict(list)
+        eager: list[int] = []
+        for key, defs in b.p.functions.items():
+            for i, fn in enumerate(defs):
                 if cfg.excludes_fn(fn):
                     continue
+                num = len(fids)
+                fids.append(f"{key}#{i}")
+                fns.append(fn)
                 keys = function_keys(fn)
                 if keys is None:
-                    eager.append(fn)
+                    eager.append(num)
                     continue
                 for k in keys:
-                    self._index[k].append(fn)
+                    index[k].append(num)
+        self._fns = fns
         # calls through pointers: the slots (by name) that may hold each function
-        self._slots: dict[str, set[str]] = defaultdict(set)
+        slots: dict[str, set[str]] = defaultdict(set)
         for slot, keys in b.fp_targets.items():
             for k in keys:
-                self._slots[k].add(self.g.nodes[slot]["name"])
+                slots[k].add(b.g.nodes[slot]["name"])
         for name, keys in b.fp_by_field.items():
             for k in keys:
-                self._slots[k].add(name)
-        # model nodes: the model functions whose calls make them
-        self._model_callees: dict[tuple[str, str], set[str]] = defaultdict(set)
-        for name, m in b.m.sources.items():
-            self._model_callees[("source", m.id)].add(name)
-        for name in b.m.sinks:
-            for m in b.m.sinks_of(name):
-                self._model_callees[("sink", m.id)].add(name)
-        self._joiners: dict[str, set[str]] = defaultdict(set)  # source id -> sinks that write what it reads
-        for name in b.m.sinks:
-            for m in b.m.sinks_of(name):
-                if m.joins is not None:
-                    self._joiners[m.joins].add(name)
-        self._model_fields: dict[str, set[str]] = defaultdict(set)  # sinks made by stores through mapped pointers
-        for f, m in b.m.sink_fields.items():
-            self._model_fields[m.id].add(f.split(".", 1)[1])
-        self.total_functions = sum(len(v) for v in b.p.functions.values())
-        self._fid = {id(fn): f"{k}#{i}" for k, defs in b.p.functions.items() for i, fn in enumerate(defs)} \
-            if store is not None else {}
-        if store is None or not self._load(FILE_SCOPE, None):
-            self._record(FILE_SCOPE, None, b.build_file_scope)
-        for fn in eager:
-            self._build(fn)
+                slots[k].add(name)
+        names = {key: defs[0].name for key, defs in b.p.functions.items() if defs}
+        total = sum(len(v) for v in b.p.functions.values())
+        state = prepared(b) if self.store is not None else b""
+        joined = {k for sinks in self._joiners_of(b.m).values() for c in sorted(sinks) for k in _call_keys(c)}
+        wrappers = {fids[num].rpartition("#")[0] for k in joined for num in index.get(k, ())}
+        wrappers = {key for key in wrappers if any(w.kind == "sink" for w in b.wrapped(key))}
+        return Setup(fids, dict(index), eager, names, dict(slots), state, total, [], wrappers)
+
+    @staticmethod
+    def _joiners_of(m) -> dict[str, set[str]]:
+        """Source id -> the model sinks that write what it reads (``joins``)."""
+        out: dict[str, set[str]] = defaultdict(set)
+        for name in m.sinks:
+            for md in m.sinks_of(name):
+                if md.joins is not None:
+                    out[md.joins].add(name)
+        return out
+
+    @property
+    def b(self) -> FlowBuilder:
+        """The builder; over a stored set-up it is made (every file's facts read, merged and
+        prepared) the first time a function must be built or a caller asks for it."""
+        if self._b is None:
+            b = self._make_builder()
+            b.g = self.g  # (prepare's nodes and edges are in it: the stored set-up's fragment)
+            restore(b, self.setup.state)
+            fns = {f"{key}#{i}": fn for key, defs in b.p.functions.items() for i, fn in enumerate(defs)}
+            self._fns = [fns.get(fid) for fid in self.setup.fids]
+            self._b = b
+            for num, i in self._pending_unresolved:
+                fn = self._fns[num]
+                if fn is not None and i < len(fn.calls):
+                    b.unresolved_indirect.append((fn.key, fn.calls[i]))
+            self._pending_unresolved = []
+        return self._b
+
+    def _fn(self, num: int) -> Function | None:
+        if self._fns is None:
+            self.b  # noqa: B018 (makes the builder and the function list)
+        return self._fns[num]
 
     # ---------------------------------------------------------------- building
-    def _build(self, fn: Function) -> None:
-        if id(fn) not in self._built:
-            self._built.add(id(fn))
+    def _build(self, num: int) -> None:
+        if num not in self._built:
+            self._built.add(num)
             self.functions_built += 1
             if self.store is None:
-                self.b._function(fn)
+                self.b._function(self._fn(num))
                 return
-            fid = self._fid[id(fn)]
-            if not self._load(fid, fn):
-                self._record(fid, fn, lambda: self.b._function(fn))
+            fid = self.setup.fids[num]
+            if not self._load(fid, num):
+                fn = self._fn(num)
+                if fn is not None:  # (None: a stored set-up naming a function the facts lack)
+                    self._record(fid, fn, lambda: self.b._function(fn))
 
-    def _load(self, fid: str, fn: Function | None) -> bool:
+    def _load(self, fid: str, num: int | None) -> bool:
         """Merge the stored fragment ``fid`` into the graph (False: none, or unreadable)."""
         st = self.store
         data = st.get(fid)
@@ -122,8 +189,12 @@ class DemandGraph(GraphView):
             return False
         try:
             unresolved = merge(self.g, data)
-            if fn is not None:
-                self.b.unresolved_indirect.extend((fn.key, fn.calls[i]) for i in unresolved)
+            if num is not None and unresolved:
+                if self._b is None:
+                    self._pending_unresolved.extend((num, i) for i in unresolved)
+                else:
+                    fn = self._fns[num]
+                    self._b.unresolved_indirect.extend((fn.key, fn.calls[i]) for i in unresolved)
         except (ValueError, IndexError, TypeError):
             st.forget(fid)  # built again (and stored anew)
             return False
@@ -154,16 +225,16 @@ class DemandGraph(GraphView):
     def _build_key(self, key: str) -> None:
         if key not in self._keys_done:
             self._keys_done.add(key)
-            for fn in self._index.get(key, ()):
-                self._build(fn)
+            for num in self._index.get(key, ()):
+                self._build(num)
 
     def _callers(self, key: str) -> list[str]:
-        defs = self.b.p.functions.get(key)
-        out = ([f"c:{defs[0].name}"] if defs else []) + [f"i:{s}" for s in sorted(self._slots.get(key, ()))]
-        if defs:  # handed to an API that calls it back (queries/models [[callback]])
-            out.append(f"r:v:{defs[0].name}")
-        if defs and "::" in defs[0].name:  # a method: called as obj->m(), or m() from its class
-            short = defs[0].name.rsplit("::", 1)[-1]
+        name = self.setup.names.get(key)
+        out = ([f"c:{name}"] if name else []) + [f"i:{s}" for s in sorted(self._slots.get(key, ()))]
+        if name:  # handed to an API that calls it back (queries/models [[callback]])
+            out.append(f"r:v:{name}")
+        if name and "::" in name:  # a method: called as obj->m(), or m() from its class
+            short = name.rsplit("::", 1)[-1]
             out += [f"c:{short}", f"i:{short}"]
         return out
 
@@ -199,9 +270,10 @@ class DemandGraph(GraphView):
         callers of the sinks joining it, and the callers of wrappers of those sinks."""
         keys = [k for c in sorted(self._joiners.get(mid, ())) for k in _call_keys(c)]
         for k in list(keys):
-            for fn in self._index.get(k, ()):
-                if any(w.kind == "sink" for w in self.b.wrapped(fn.key)):
-                    keys += self._callers(fn.key)
+            for num in self._index.get(k, ()):
+                fkey = self.setup.key_of(num)
+                if fkey in self.setup.sink_wrappers:
+                    keys += self._callers(fkey)
         return keys
 
     def expand(self, n: str, out: bool) -> None:
@@ -231,8 +303,9 @@ class DemandGraph(GraphView):
             if k.startswith(("p:", "n:")):
                 # a parameter (by its name, or its function's: param:f#0) is made by the callers
                 # passing it too, through a pointer or not
-                for fn in list(self._index.get(k, ())):
-                    for kk in ["k:" + fn.key] + self._callers(fn.key):
+                for num in list(self._index.get(k, ())):
+                    fkey = self.setup.key_of(num)
+                    for kk in ["k:" + fkey] + self._callers(fkey):
                         self._build_key(kk)
             self._build_key(k)
 
@@ -309,13 +382,22 @@ class DemandGraph(GraphView):
             if (u, True) in self._expanded:
                 continue
             for k in self._node_keys(u, True):
-                for fn in self._index.get(k, ()):
-                    if id(fn) not in self._built and not into.isdisjoint(function_keys(fn)):
-                        self._build(fn)
+                for num in self._index.get(k, ()):
+                    if num not in self._built and not into.isdisjoint(self._keys(num)):
+                        self._build(num)
         for u in kept:
             for v in list(self.g.succ[u]):
                 if v in keep:
                     yield u, v
+
+    def _keys(self, num: int) -> set[str]:
+        """The index keys of function ``num`` (the index read backwards, once)."""
+        if self._keys_of is None:
+            self._keys_of = defaultdict(set)
+            for k, nums in self._index.items():
+                for i in nums:
+                    self._keys_of[i].add(k)
+        return self._keys_of.get(num, set())
 
     def evidence_many(self, pairs: list[tuple[str, str]]) -> dict[tuple[str, str], list]:
         return {(u, v): self._edge(u, v)[1] for u, v in pairs if self.g.has_edge(u, v)}

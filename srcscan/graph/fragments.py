@@ -116,15 +116,22 @@ class FragmentStore:
         self.pending: list[tuple[str, str, bytes]] = []
         self.loaded = 0
         self.saved = 0
+        self._forgotten: set[str] = set()
         try:
             db.executescript(SCHEMA)
-            self.have = {r[0] for r in db.execute("SELECT fid FROM gfrags WHERE gkey = ?", (self.gkey,))}
         except sqlite3.DatabaseError:
-            self.have = set()
             self.db = None
 
+    def count(self) -> int:
+        """How many fragments are stored for this key (a scan of them: only for messages)."""
+        try:
+            return self.db.execute("SELECT COUNT(*) FROM gfrags WHERE gkey = ?", (self.gkey,)).fetchone()[0] \
+                if self.db is not None else 0
+        except sqlite3.DatabaseError:
+            return 0
+
     def get(self, fid: str) -> bytes | None:
-        if fid not in self.have or self.db is None:
+        if fid in self._forgotten or self.db is None:
             return None
         try:
             row = self.db.execute("SELECT data FROM gfrags WHERE gkey = ? AND fid = ?", (self.gkey, fid)).fetchone()
@@ -134,12 +141,12 @@ class FragmentStore:
 
     def put(self, fid: str, data: bytes) -> None:
         self.pending.append((self.gkey, fid, data))
-        self.have.add(fid)
+        self._forgotten.discard(fid)
         if len(self.pending) >= FLUSH_EVERY:
             self.flush()
 
     def forget(self, fid: str) -> None:
-        self.have.discard(fid)
+        self._forgotten.add(fid)
 
     def flush(self) -> None:
         """Write the pending fragments (nothing is lost if this fails: they are built again)."""

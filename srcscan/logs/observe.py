@@ -21,7 +21,7 @@ def attach_log_values(doc: dict, analysis, log_path: str) -> int:
     """Fill ``values`` of trace nodes from the log; returns how many values were attached."""
     from .logmap import observe_log
 
-    if analysis.program is None:
+    if analysis.get_program() is None:
         raise UsageError("--log needs the parsed program; run without a graph-only cache")
     observed = observe_log(log_path, analysis.program.files.values(), show_progress=True)
     g = analysis.graph

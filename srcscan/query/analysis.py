@@ -142,6 +142,11 @@ def analyse_demand(snapshot: Snapshot, cache: FactCache | None = None, jobs: int
 
     t0 = time.perf_counter()
     config = config or Config()
+    options = BuildOptions(config=config, control=control)
+    if keep and cache is not None and cache.usable:
+        got = _stored_setup(snapshot, cache, jobs, options, why, t0)
+        if got is not None:
+            return got
     facts, st = index(snapshot, cache, jobs)
     program = Program(facts)
     store, gkey, busy = None, "", None
@@ -151,15 +156,73 @@ def analyse_demand(snapshot: Snapshot, cache: FactCache | None = None, jobs: int
         files = snapshot_files(snapshot, cache)
         gkey = _graph_key([(p, st.rekeyed.get(p, k)) for p, k in files], config, control)
         store = FragmentStore(cache.db, gkey)
-        if (busy := building_whole_graph(cache, gkey)) is not None:
-            st.warnings.append(f"a background `srcscan index --graph` (pid {busy}) is building the whole flow "
-                               f"graph; this question uses the {len(store.have)} function(s) earlier questions "
-                               "stored and builds the rest on demand")
-    g = DemandGraph(FlowBuilder(program, options=BuildOptions(config=config, control=control)), store)
+        busy = _busy(cache, gkey, store, st.warnings)
+    g = DemandGraph(FlowBuilder(program, options=options), store)
     if store is not None:
         cache.before_close.append(g.flush)
+        if not st.rekeyed:  # (a file edited while it was read: its set-up is of other bytes)
+            _keep_setup(cache, gkey, g, [w for f in facts.values() for w in skip_warnings(f)])
     st.seconds = time.perf_counter() - t0
     a = Analysis(snapshot, g, st, why, program.stats()["functions"], 0, program, building=busy)
+    a.scope = "full (graph built on demand)"
+    return a
+
+
+def _busy(cache: FactCache, gkey: str, store, warnings: list[str]) -> int | None:
+    if (busy := building_whole_graph(cache, gkey)) is not None:
+        warnings.append(f"a background `srcscan index --graph` (pid {busy}) is building the whole flow "
+                        f"graph; this question uses the {store.count()} function(s) earlier questions "
+                        "stored and builds the rest on demand")
+    return busy
+
+
+def _keep_setup(cache: FactCache, gkey: str, g, skipped: list[str]) -> None:
+    """Store a graph's set-up (graph/setup.py) for the next question on the same files."""
+    from ..graph.setup import PREFIX
+
+    g.setup.warnings = skipped
+    try:
+        cache.put_blob(PREFIX + gkey, g.setup.dumps())
+    except Exception:  # the next question computes it again
+        pass
+
+
+def _stored_setup(snapshot: Snapshot, cache: FactCache, jobs: int, options, why: str, t0: float) -> Analysis | None:
+    """An analysis over a graph built on demand from the set-up an earlier question stored
+    (graph/setup.py): no file's facts are read until a function must be built that no earlier
+    question stored. None when none is stored; a damaged one is dropped with a warning."""
+    from ..graph.demand import DemandGraph
+    from ..graph.flow import FlowBuilder
+    from ..graph.fragments import FragmentStore
+    from ..graph.setup import PREFIX, Setup
+    from ..util import note
+
+    files = snapshot_files(snapshot, cache)
+    gkey = _graph_key(files, options.config, options.control)
+    blob = cache.get_blob(PREFIX + gkey)
+    if blob is None:
+        return None
+    store = FragmentStore(cache.db, gkey)
+    made: list[Program] = []
+
+    def make_builder() -> FlowBuilder:
+        facts, _ = index(snapshot, cache, jobs)
+        made.append(Program(facts))
+        return FlowBuilder(made[0], options=options)
+
+    try:
+        g = DemandGraph(None, store, Setup.loads(blob), make_builder)
+    except ValueError as e:
+        note(f"warning: the stored set-up of the flow graph was damaged ({e}); rebuilt from the facts")
+        cache.drop_blob(PREFIX + gkey)
+        return None
+    st = IndexStats(files=len(files), reused=len(files),
+                    warnings=list(g.setup.warnings) + list(cache.warnings) + list(snapshot.warnings))
+    busy = _busy(cache, gkey, store, st.warnings)
+    cache.before_close.append(g.flush)
+    st.seconds = time.perf_counter() - t0
+    a = Analysis(snapshot, g, st, why, g.setup.total, 0, None, building=busy,
+                 program_loader=lambda: g.b.p)
     a.scope = "full (graph built on demand)"
     return a
 

@@ -51,7 +51,7 @@ def taint_doc(snapshot, cache, jobs: int, config, why: str) -> dict:
         doc["summary"]["seconds"] = round(time.perf_counter() - t0, 3)
         return doc
     analysis = analyse(snapshot, cache, jobs, config, True, why)
-    program = analysis.program
+    program = analysis.get_program()
     if program is None:  # the graph came from the cache: the facts are cached too
         program = Program(index(snapshot, cache, jobs)[0])
     doc = taint_json(analysis, program, why, cache)

@@ -338,10 +338,10 @@ def explain(analysis, cache, a: str, b: str, config: Config, control: bool = Tru
     g = analysis.graph
 
     def program() -> Program:  # the facts are read only when this is called
-        return analysis.program or Program(index(analysis.snapshot, cache, jobs)[0])
+        return analysis.get_program() or Program(index(analysis.snapshot, cache, jobs)[0])
 
     if isinstance(g, DemandGraph):
-        ctx = ProgramContext(analysis.program, g.b, g.b.m, config, control)
+        ctx = ProgramContext(analysis.get_program(), g.b, g.b.m, config, control)
     else:
         blob = cache.get_blob(PREFIX + analysis.gkey) if cache is not None and analysis.gkey else None
         stored = None

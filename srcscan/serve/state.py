@@ -412,7 +412,7 @@ class Explorer:
             from ..graph.program import Program
             from ..query.taint import taint_json
 
-            program = analysis.program
+            program = analysis.get_program()
             if program is None:  # the graph came from the cache: read the facts back
                 cache = self.open_cache()
                 try:
@@ -548,7 +548,7 @@ def _bound_demand_graph(analysis) -> bool:
     if not _past_bound(analysis):
         return False
     g = analysis.graph
-    fresh = DemandGraph(FlowBuilder(analysis.program, options=g.b.o))
+    fresh = DemandGraph(FlowBuilder(analysis.get_program(), options=g.b.o))
     analysis.graph = fresh  # (one assignment: a reader sees the old graph or the new one)
     analysis.graph_resets = getattr(analysis, "graph_resets", 0) + 1
     return True
