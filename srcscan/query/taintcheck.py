@@ -21,7 +21,10 @@ _EXITS = {"return": "return_statement", "goto": "goto_statement", "break": "brea
 
 
 class Checker:
-    def __init__(self, snapshot, program, checks: dict, allocators: dict | None = None, store=None):
+    def __init__(self, snapshot, program, checks: dict, allocators: dict | None = None, store=None,
+                 copiers: dict | None = None):
+        from .taintrange import Ranges
+
         self.snapshot = snapshot
         self.program = program
         self.bounding = set(checks.get("bounding_functions", ()))
@@ -32,6 +35,9 @@ class Checker:
         self.size_macros = frozenset(checks.get("size_macros", ()))
         # allocation function -> its size argument: the whole size of a buffer allocated by one
         self.allocators = {k: v for k, v in (allocators or {}).items() if isinstance(v, int)}
+        # copy function -> its length arguments: a pointer offset passed with one reaches offset + length
+        self.copiers = {k: list(v) for k, v in (copiers or {}).items() if v}
+        self.ranges = Ranges(self, checks)
         self._trees: dict[str, object] = {}
         self._sizes: dict[str, dict[str, set[str]]] = {}
         # judgments kept in the fact cache (taintcache.CheckStore): a re-judge parses no file for them
@@ -76,7 +82,7 @@ class Checker:
                 groups[-1][1].append(i)
             else:
                 groups.append((key, [i]))
-        out, seen = [], set()
+        out, seen, limit = [], set(), None
         for (file, _), idx in groups:
             names, fields = set(), set()
             for i in idx:
@@ -101,26 +107,46 @@ class Checker:
                 got = self._judge(file, names, fields, at, sink, use)
                 if self.store is not None:
                     self.store.put(file, job, got, self._looked_up)
-            for line, kind, code in got:
+            if sink:
+                limit = got.get("limit")
+            for line, kind, code, most in got["checks"]:
                 if (file, line, kind) not in seen:
                     seen.add((file, line, kind))
-                    out.append({"file": file, "line": line, "kind": kind, "code": code})
-        return out
+                    out.append(({"file": file, "line": line, "kind": kind, "code": code}, most))
+        # an index into an array of known size: a check that lets through values past its end is
+        # too weak to count (``& 0xff`` before an index into 8 elements)
+        return [c for c, most in out if limit is None or most is None or most < limit]
 
     def _judge(self, file: str, names: set[str], fields: set[str], at: list, sink: bool, use: bool) -> list:
         """[(line, kind, code)] of the checks in ``file`` on one function's steps of a path (at
         their (line, column) places; ``sink``: the last steps, ``use``: a use is the sink)."""
         stmts = [s for s in (self._statement(file, line, col) for line, col in at) if s is not None]
         if not stmts:
-            return []
+            return {"checks": [], "limit": None}
         accesses = {_text(n) for s in stmts for n in _walk(s)
                     if n.type == "field_expression" and _field(n) in fields}
         whole = self._whole_sizes(file, stmts[-1]) if sink else set()
         taint = _Taint(names, accesses, self.size_macros, whole)
         found = self._in_statements(stmts, taint) + self._before(stmts[-1], taint)
+        limit = terms = None
         if use:  # a use: the operands guarding it
             found += self._short_circuit(file, at[-1][0], at[-1][1], taint)
-        return [[node.start_point[0] + 1, kind, _first_line(node)] for kind, node in found]
+            limit = self.ranges.index_limit(file, *at[-1])
+            terms = self.ranges.sum_terms(file, *at[-1], self.copiers)
+        from .taintrange import check_part
+
+        if terms:  # an offset passed with a length: a check must read the length too (off + cb)
+            others = {_text(n) for t in terms for n in value_names(t, self.size_macros)}
+            found = [(k, n) for k, n in found
+                     if others & {_text(m) for m in value_names(check_part(k, n), self.size_macros)}]
+        return {"checks": [[node.start_point[0] + 1, kind, _first_line(node), self.ranges.check_max(kind, node, taint, file)]
+                           for kind, node in found], "limit": limit}
+
+    def _lookup(self, name: str):
+        """A #define's value, noted as one the judgment read (a kept judgment depends on it)."""
+        value = self._defines(name)
+        self._looked_up[name] = None if value is None else str(value)
+        return value
 
     def _defines(self, name: str):
         return getattr(self.program, "defines", {}).get(name) if self.program is not None else None
