@@ -218,7 +218,9 @@ class Checker:
                 c = n.child_by_field_name("condition")
                 if c is not None and child != c and self._compares(c, taint):
                     got.append(("if" if t == "if_statement" else "loop", n))
-            elif t == "compound_statement":
+            if t == "case_statement" and _switch_on(n, taint) and case_labels(n):
+                got.append(("case", n))  # under case labels of a switch on the value: it equals one
+            if t in ("compound_statement", "case_statement"):
                 for sib in n.named_children:
                     if sib.end_byte > child.start_byte:
                         break
@@ -425,6 +427,35 @@ def _guards_of(stmt) -> set[str]:
             if c is not None:
                 out.add(_text(c))
         child, n = n, n.parent
+    return out
+
+
+def _switch_on(case, taint) -> bool:
+    """``case`` is a label of a ``switch`` on the value itself (``switch (i)``, ``switch (p->i)``)."""
+    body = case.parent
+    sw = body.parent if body is not None and body.type == "compound_statement" else None
+    c = sw.child_by_field_name("condition") if sw is not None and sw.type == "switch_statement" else None
+    while c is not None and c.type in ("condition_clause", "parenthesized_expression") and c.named_children:
+        c = c.named_children[0]
+    return c is not None and c.type in ("identifier", "field_expression") and taint.reads(c)
+
+
+def case_labels(case) -> list:
+    """The label values a statement under ``case`` may be reached with: its own and those of the
+    cases before it that fall through into it; [] when ``default`` is among them."""
+    cases = [k for k in case.parent.named_children if k.type == "case_statement"]
+    i = cases.index(case)
+    out = []
+    while i >= 0:
+        v = cases[i].child_by_field_name("value")
+        if v is None:
+            return []  # default: any value
+        out.append(v)
+        i -= 1
+        if i >= 0:
+            body = [k for k in cases[i].named_children if k.type != "comment" and k != cases[i].child_by_field_name("value")]
+            if body and body[-1].type in ("break_statement", "return_statement", "goto_statement", "continue_statement"):
+                break  # (the case before leaves: no fall-through from it)
     return out
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import re
 
-from .taintcheck import _text, _walk, value_names
+from .taintcheck import _text, _walk, case_labels, value_names
 
 _SUFFIX = re.compile(r"\b(0[xX][0-9a-fA-F]+|\d+)[uUlL]*\b")
 _CONST_MACRO = re.compile(r"\b[A-Z][A-Z0-9_]*_C\(")  # UINT32_C(0xff): the C99 constant macros
@@ -88,6 +88,9 @@ class Ranges:
     # ------------------------------------------------------------------ a check's maximum
     def check_max(self, kind: str, node, taint, file: str) -> int | None:
         """The largest value ``node`` (a check of ``kind``) lets the tainted value keep, if known."""
+        if kind == "case":  # the largest of the labels it may be reached with
+            vals = [self.value(v, file) for v in case_labels(node)]
+            return max(vals) if vals and None not in vals else None
         part = check_part(kind, node)
         best = None
         for n in _walk(part):
