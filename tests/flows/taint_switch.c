@@ -47,3 +47,5 @@ int devConstruct(void *pDevIns, DEV *pThis)
     PDMDevHlpIoPortCreate(pDevIns, 1, 0, 0, devOutSelectFallThrough, 0, pThis, "b", 0, 0);
     return 0;
 }
+
+// flow here: devOutSelect#3 (u32) -> devOutSelect:iReg

@@ -114,3 +114,5 @@ int devConstruct2(void *pDevIns, DEV *pThis)
     PDMDevHlpIoPortCreate(pDevIns, 1, 0, 0, devOutSumClamped, 0, pThis, "j", 0, 0);
     return 0;
 }
+
+// flow here: devOutSumMasked#3 (u32) -> devOutSumMasked:offStart
