@@ -184,3 +184,22 @@ def test_demand_finds_what_a_wrapper_inserts_into_a_config_key(tmp_path, symbol)
     got = trace(analyse_demand(snap, cache), symbol).to_json()
     assert any(n["label"].startswith("configConstructor#") for n in got["nodes"])
     assert _comparable(got) == _comparable(want)
+
+
+@pytest.mark.parametrize("symbol,direction", [("guest-request:pfnCall", "down"), ("SVCSTATE.cbLastRead", "up"),
+                                              ("svcCall:u32Function", "up")])
+def test_demand_finds_a_slot_source_at_the_store(tmp_path, symbol, direction):
+    """A source the models give the functions stored in a slot (tests/flows/slot_sources.c):
+    the graph built on demand builds the stores into the slot, from the source (downstream)
+    and from a field read through the stored function's parameter (upstream)."""
+    import shutil
+    from pathlib import Path
+
+    root = tmp_path / "tree"
+    root.mkdir()
+    shutil.copy(Path(__file__).parent / "flows" / "slot_sources.c", root)
+    snap, cache = DirSnapshot([root]), FactCache(tmp_path / "c")
+    want = trace(analyse(snap, cache), symbol, direction=direction).to_json()
+    got = trace(analyse_demand(snap, cache), symbol, direction=direction).to_json()
+    assert any(n["id"] == "source:guest-request:pfnCall" for n in got["nodes"])
+    assert _comparable(got) == _comparable(want)

@@ -86,6 +86,12 @@ class DemandGraph(GraphView):
         for name in b.m.sinks:
             for m in b.m.sinks_of(name):
                 self._model_callees[("sink", m.id)].add(name)
+        # sources of the functions stored in slots: made where a function is stored (w:f:<slot>)
+        self._slot_source_keys: dict[str, set[str]] = defaultdict(set)
+        for slot, rows in b.m.slot_sources.items():
+            for m in rows:
+                self._slot_source_keys[m.id].add("w:f:" + slot)
+        self._slot_stores = sorted({k for ks in self._slot_source_keys.values() for k in ks})
         self._joiners: dict[str, set[str]] = defaultdict(set)  # source id -> sinks that write what it reads
         for name in b.m.sinks:
             for m in b.m.sinks_of(name):
@@ -172,8 +178,8 @@ class DemandGraph(GraphView):
         d = self.g.nodes[n]
         kind = d.get("kind")
         side = "r:" if out else "w:"
-        if kind == "field":
-            return [side + "f:" + d["name"]]
+        if kind == "field":  # (a field read through a slot source's pointer: written at the stores)
+            return [side + "f:" + d["name"]] + ([] if out else self._slot_stores)
         if kind == "global":
             return [side + "v:" + d["name"]]
         if kind in ("local", "constant"):
@@ -191,6 +197,7 @@ class DemandGraph(GraphView):
             if kind == "sink" and out:  # nothing flows out of a sink
                 return []
             return [k for c in sorted(self._model_callees.get((kind, mid), ())) for k in _call_keys(c)] + \
+                (sorted(self._slot_source_keys.get(mid, ())) if kind == "source" else []) + \
                 (["r:f:" + f for f in sorted(self._model_fields.get(mid, ()))] if kind == "sink" else [])
         return []
 

@@ -360,6 +360,10 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             "field-load" if self.g.nodes[src].get("kind") == "field" else kind
 
     def _assign(self, a: Assign, fn: Function | None, file: str, calls) -> None:
+        if self.m.slot_sources:  # a function stored into a slot the models make a source
+            target = self.resolve_positional(a.target, fn, file)
+            if target is not None:
+                self.slot_source(a, target, fn, file)
         if fn is None and not any(r.steps or self.p.var_type(r.root, None, file)[0] != "unknown"
                                   for r in a.value.reads):
             return  # file scope: constants and function names flow nowhere (tables have thousands)

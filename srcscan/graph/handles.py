@@ -5,7 +5,7 @@ the flow builder. Also callbacks: an API that calls back a function passed to it
 argument (queries/models [[callback]]) hands that argument to the callback's parameter."""
 from __future__ import annotations
 
-from ..extract.records import Call, Expr, Function
+from ..extract.records import Access, Assign, Call, Expr, Function
 from .access import _bare_name
 from .apimodels import SourceModel
 
@@ -134,6 +134,44 @@ class ConfigHandles:
                 dst = self.out_param(callee, model.param) if self.p.is_pointer(p.type) and not p.ref else \
                     self.param_node(key, model.param, callee)
                 self._edge(node, dst, "model", fn, c, via=c.callee)
+
+    def slot_source(self, a: Assign, target: Access, fn: Function | None, file: str) -> None:
+        """``pTable->pfnCall = svcCall`` (or a table's initializer member) where the models make
+        the slot a source ([[source]] with slots): the stored function's parameters ``params``
+        get the source's value, a pointer parameter what it points to and the fields read
+        through it in that function. The edges are at the store: where the function becomes
+        reachable from outside."""
+        slot = target.last if target.steps and target.steps[-1][0] in ("->", ".") else None
+        rows = self.m.slot_sources.get(slot) if slot else None
+        name = _bare_name(a.value) if rows else None
+        if name is None or self.p.var_type(name, fn, file)[0] != "unknown":
+            return
+        for key in self.p.resolve_function(name, file):
+            callee = self.p.functions[key][0]
+            for sm in rows:
+                node = self.model_node("source", sm, sm.key.format(function=slot, node="", key=slot), slot)
+                for i in sm.params:
+                    if i >= len(callee.params):
+                        continue
+                    p = callee.params[i]
+                    if not (self.p.is_pointer(p.type) or p.pointer) or p.ref:
+                        self._edge(node, self.param_node(key, i, callee), "model", fn, a, via=slot)
+                        continue
+                    self._edge(node, self.out_param(callee, i), "model", fn, a, via=slot)
+                    for dst in self._read_through(callee, p.name):
+                        self._edge(node, dst, "model", fn, a, via=slot)
+
+    def _read_through(self, fn: Function, name: str) -> list[str]:
+        """The field nodes ``fn`` reads through its pointer parameter ``name`` (p->f, p[i].f)."""
+        out: dict[str, None] = {}
+        exprs = [x.value for x in fn.assigns] + [r.value for r in fn.returns] + [e for c in fn.calls for e in c.args]
+        for e in exprs:
+            for acc in e.reads:
+                if acc.root == name and any(op in ("->", ".") for op, _ in acc.steps):
+                    n = self.var_node(acc, fn, fn.file)
+                    if n is not None and self.g.nodes[n].get("kind") == "field":
+                        out[n] = None
+        return list(out)
 
     def _callback(self, fn: Function, c: Call, cb_arg: int, user_arg: int, param: int) -> None:
         """An API that calls back the function passed to it with the user argument passed to it
