@@ -186,20 +186,27 @@ def test_demand_finds_what_a_wrapper_inserts_into_a_config_key(tmp_path, symbol)
     assert _comparable(got) == _comparable(want)
 
 
-@pytest.mark.parametrize("symbol,direction", [("guest-request:pfnCall", "down"), ("SVCSTATE.cbLastRead", "up"),
-                                              ("svcCall:u32Function", "up")])
-def test_demand_finds_a_slot_source_at_the_store(tmp_path, symbol, direction):
-    """A source the models give the functions stored in a slot (tests/flows/slot_sources.c):
-    the graph built on demand builds the stores into the slot, from the source (downstream)
-    and from a field read through the stored function's parameter (upstream)."""
+@pytest.mark.parametrize("flow,symbol,direction,source", [
+    ("slot_sources.c", "guest-request:pfnCall", "down", "source:guest-request:pfnCall"),
+    ("slot_sources.c", "SVCSTATE.cbLastRead", "up", "source:guest-request:pfnCall"),
+    ("slot_sources.c", "svcCall:u32Function", "up", "source:guest-request:pfnCall"),
+    ("guest_pointers.c", "DEVSTATE.cbLastCmd", "up", "source:guest-memory:HGSMIOffsetToPointerHost"),
+    ("guest_pointers.c", "DEVSTATE.iView", "up", "source:guest-memory:HGSMIHostChannelRegister"),
+    ("guest_pointers.c", "guest-memory:HGSMIOffsetToPointerHost", "down", "source:guest-memory:HGSMIOffsetToPointerHost"),
+])
+def test_demand_finds_a_guest_pointer_source(tmp_path, flow, symbol, direction, source):
+    """Sources of fields read through guest pointers (tests/flows/slot_sources.c,
+    guest_pointers.c): the graph built on demand builds the stores into the slot and the
+    calls that make the pointer, from the source (downstream) and from a field read through
+    the pointer (upstream)."""
     import shutil
     from pathlib import Path
 
     root = tmp_path / "tree"
     root.mkdir()
-    shutil.copy(Path(__file__).parent / "flows" / "slot_sources.c", root)
+    shutil.copy(Path(__file__).parent / "flows" / flow, root)
     snap, cache = DirSnapshot([root]), FactCache(tmp_path / "c")
     want = trace(analyse(snap, cache), symbol, direction=direction).to_json()
     got = trace(analyse_demand(snap, cache), symbol, direction=direction).to_json()
-    assert any(n["id"] == "source:guest-request:pfnCall" for n in got["nodes"])
+    assert any(n["id"] == source for n in got["nodes"])
     assert _comparable(got) == _comparable(want)

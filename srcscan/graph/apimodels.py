@@ -12,7 +12,8 @@ from ..errors import UsageError
 
 _KEYS = {
     "source": {"id", "description", "functions", "node_arg", "key_arg", "out_arg", "returns", "key", "override",
-               "replace", "callback_arg", "param", "and_definition", "default_arg", "slots", "params"},
+               "replace", "callback_arg", "param", "and_definition", "default_arg", "slots", "params",
+               "pointee"},
     "sink": {"id", "description", "functions", "args", "key", "fields", "replace", "node_arg", "key_arg", "joins"},
     "propagator": {"description", "functions", "args"},
     "handle": {"model", "function", "root", "parent_arg", "name_arg", "out_arg", "slot", "param", "path"},
@@ -54,6 +55,9 @@ class SourceModel:
     # parameters ``params`` (what a pointer parameter points to): a service's call handler
     slots: list[str] = field(default_factory=list)
     params: list[int] = field(default_factory=list)
+    # the call returns a pointer into memory the guest writes (VRAM: an offset the guest gave
+    # turned into a host pointer): fields read through it in the caller are the value
+    pointee: bool = False
 
 
 @dataclass
@@ -188,8 +192,10 @@ def _check(kind: str, row, where: str) -> None:
         return
     if kind == "source" and "functions" not in row:
         raise UsageError(f"{where}: [[source]] needs 'functions' (or 'slots' and 'params')")
-    if kind == "source" and not (row.get("returns") or "out_arg" in row or "callback_arg" in row):
-        raise UsageError(f"{where}: [[source]] {row.get('id')} needs out_arg, callback_arg or returns = true")
+    if "pointee" in row and not isinstance(row["pointee"], bool):
+        raise UsageError(f"{where}: [[{kind}]] pointee must be true or false")
+    if kind == "source" and not (row.get("returns") or "out_arg" in row or "callback_arg" in row or row.get("pointee")):
+        raise UsageError(f"{where}: [[source]] {row.get('id')} needs out_arg, callback_arg, returns = true or pointee = true")
     if kind == "source" and ("callback_arg" in row) != ("param" in row):
         raise UsageError(f"{where}: [[source]] {row.get('id')}: callback_arg and param go together")
 
@@ -203,7 +209,7 @@ def _check_slot_source(row: dict, where: str) -> None:
     if not (isinstance(row.get("params"), list) and row["params"] and all(
             isinstance(a, int) and not isinstance(a, bool) and a >= 0 for a in row["params"])):
         raise UsageError(f"{where}: [[source]] {sid}: params must be a non-empty list of parameter positions")
-    extra = sorted({"functions", "out_arg", "returns", "callback_arg", "param"} & set(row))
+    extra = sorted({"functions", "out_arg", "returns", "callback_arg", "param", "pointee"} & set(row))
     if extra:
         raise UsageError(f"{where}: [[source]] {sid}: a row with slots has no {', '.join(extra)}")
 
@@ -260,7 +266,8 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
                                      row.get("node_arg"), row.get("key_arg"), row.get("out_arg"),
                                      bool(row.get("returns", False)), row.get("override"), name,
                                      row.get("callback_arg"), row.get("param"), bool(row.get("and_definition")),
-                                     row.get("default_arg"), list(row.get("slots", [])), list(row.get("params", [])))
+                                     row.get("default_arg"), list(row.get("slots", [])), list(row.get("params", [])),
+                                     bool(row.get("pointee")))
                     for f in row.get("functions", []):
                         m.sources[f] = sm
                     for f in sm.slots:

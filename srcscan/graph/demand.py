@@ -91,7 +91,7 @@ class DemandGraph(GraphView):
         for slot, rows in b.m.slot_sources.items():
             for m in rows:
                 self._slot_source_keys[m.id].add("w:f:" + slot)
-        self._slot_stores = sorted({k for ks in self._slot_source_keys.values() for k in ks})
+        self._slot_stores = b.guest_pointer_sites()
         self._joiners: dict[str, set[str]] = defaultdict(set)  # source id -> sinks that write what it reads
         for name in b.m.sinks:
             for m in b.m.sinks_of(name):

@@ -117,6 +117,8 @@ class ConfigHandles:
                         self._edge(s, dst, "model", fn, c, via=name)
         if model.callback_arg is not None:  # a handler registered here gets the value
             self.callback_source(fn, c, node, model)
+        if model.pointee:
+            self.pointee_source(fn, c, node, name)
         return False
 
     def callback_source(self, fn: Function, c: Call, node: str, model: SourceModel) -> None:
@@ -131,9 +133,20 @@ class ConfigHandles:
             callee = self.p.functions[key][0]
             if model.param < len(callee.params):  # a pointer parameter: what it points to
                 p = callee.params[model.param]
-                dst = self.out_param(callee, model.param) if self.p.is_pointer(p.type) and not p.ref else \
-                    self.param_node(key, model.param, callee)
+                pointer = self.p.is_pointer(p.type) and not p.ref
+                dst = self.out_param(callee, model.param) if pointer else self.param_node(key, model.param, callee)
                 self._edge(node, dst, "model", fn, c, via=c.callee)
+                for f in self._read_through(callee, {p.name}) if pointer else ():  # pCmd->f: the guest's
+                    self._edge(node, f, "model", fn, c, via=c.callee)
+
+    def guest_pointer_sites(self) -> list[str]:
+        """Demand-graph index keys of the statements that give a field read through a guest
+        pointer its source: stores into source slots, calls of pointee and handler sources."""
+        keys = {"w:f:" + slot for slot in self.m.slot_sources}
+        for name, sm in self.m.sources.items():
+            if sm.pointee or sm.callback_arg is not None:
+                keys |= {"c:" + name, "i:" + name}
+        return sorted(keys)
 
     def slot_source(self, a: Assign, target: Access, fn: Function | None, file: str) -> None:
         """``pTable->pfnCall = svcCall`` (or a table's initializer member) where the models make
@@ -158,20 +171,40 @@ class ConfigHandles:
                         self._edge(node, self.param_node(key, i, callee), "model", fn, a, via=slot)
                         continue
                     self._edge(node, self.out_param(callee, i), "model", fn, a, via=slot)
-                    for dst in self._read_through(callee, p.name):
+                    for dst in self._read_through(callee, {p.name}):
                         self._edge(node, dst, "model", fn, a, via=slot)
 
-    def _read_through(self, fn: Function, name: str) -> list[str]:
-        """The field nodes ``fn`` reads through its pointer parameter ``name`` (p->f, p[i].f)."""
+    def _read_through(self, fn: Function, names: set[str]) -> list[str]:
+        """The field nodes ``fn`` reads through the pointers ``names`` (p->f, p[i].f), or
+        through a local pointer it sets to one of them (``T *pCmd = (T *)pvBuffer;``)."""
+        names = set(names)
+        while True:  # the locals set from a guest pointer, in any order of statements
+            more = {a.target.root for a in fn.assigns
+                    if not a.target.steps and not a.target.deref and a.target.root in fn.locals
+                    and a.target.root not in names and not a.value.calls and a.value.reads
+                    and all(not r.steps and not r.deref and r.root in names for r in a.value.reads)}
+            if not more:
+                break
+            names |= more
         out: dict[str, None] = {}
         exprs = [x.value for x in fn.assigns] + [r.value for r in fn.returns] + [e for c in fn.calls for e in c.args]
         for e in exprs:
             for acc in e.reads:
-                if acc.root == name and any(op in ("->", ".") for op, _ in acc.steps):
+                if acc.root in names and any(op in ("->", ".") for op, _ in acc.steps):
                     n = self.var_node(acc, fn, fn.file)
-                    if n is not None and self.g.nodes[n].get("kind") == "field":
+                    d = self.g.nodes[n] if n is not None else {}
+                    if d.get("kind") == "field" and not d.get("ambiguous"):  # (not ?.f: every struct's f)
                         out[n] = None
         return list(out)
+
+    def pointee_source(self, fn: Function, c: Call, node: str, name: str) -> None:
+        """A call returning a pointer into memory the guest writes ([[source]] pointee): the
+        fields read through the local pointers it is stored in are the source's value."""
+        roots = {a.target.root for a in fn.assigns
+                 if not a.target.steps and not a.target.deref and a.target.root in fn.locals
+                 and any(fn.calls[i] is c for i in a.value.calls)}
+        for dst in self._read_through(fn, roots) if roots else ():
+            self._edge(node, dst, "model", fn, c, via=name)
 
     def _callback(self, fn: Function, c: Call, cb_arg: int, user_arg: int, param: int) -> None:
         """An API that calls back the function passed to it with the user argument passed to it
