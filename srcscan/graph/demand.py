@@ -263,7 +263,7 @@ class DemandGraph(GraphView):
         ev = d["ev"]
         got = d.get("_canon")
         if got is None or got[0] != len(ev):
-            got = d["_canon"] = (len(ev), *canonical(ev))
+            got = d["_canon"] = (len(ev), *canonical(ev, self.b.o.config.resolve))
         return got[1], got[2]
 
     def known_edges_kind(self, out: bool, n: str) -> Iterator[tuple[str, str]]:

@@ -36,6 +36,9 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         self.p = program
         self.m = models or load_models()
         self.o = options or BuildOptions()
+        cfg = self.o.config.for_program(program)  # with what the tree's headers decide
+        if cfg is not self.o.config:
+            self.o = BuildOptions(cfg, self.o.control)
         self.g = nx.DiGraph()
         self.excluded = 0  # facts dropped by preprocessor configuration
         self.fp_targets: dict[str, set[str]] = {}  # node id of a function-pointer slot -> function keys
@@ -200,7 +203,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             for d in nbrs.values():
                 if "ev" not in d:
                     continue
-                d["kind"], d["evidence"] = canonical(d.pop("ev"))
+                d["kind"], d["evidence"] = canonical(d.pop("ev"), self.o.config.resolve)
         return self.g
 
     def build(self) -> nx.DiGraph:
