@@ -434,7 +434,7 @@ class Extractor:
                         continue
                     for acc, val, at in parts:  # (a value that reads no name flows nowhere from here)
                         e = eb.expr(val)
-                        if e.reads or e.addr_of is not None:
+                        if e.reads or e.addr_of is not None or e.string is not None:
                             ff.global_assigns.append(Assign(acc, "init", e, at.start_point[0] + 1, at.start_point[1] + 1,
                                                             _line(lines, at), [], preproc, type=typ))
 

@@ -16,7 +16,7 @@ _KEYS = {
                "pointee"},
     "sink": {"id", "description", "functions", "args", "key", "fields", "replace", "node_arg", "key_arg", "joins"},
     "propagator": {"description", "functions", "args"},
-    "handle": {"model", "function", "root", "parent_arg", "name_arg", "out_arg", "slot", "param", "path"},
+    "handle": {"model", "function", "root", "parent_arg", "name_arg", "out_arg", "slot", "param", "path", "fill"},
     "container": {"description", "store", "load"},
     "callback": {"description", "functions", "callback_arg", "user_arg", "param"},
     "library": {"description", "functions", "to_arg", "from_args", "returns"},
@@ -107,6 +107,9 @@ class Models:
     slot_handles: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     # a function stored in a slot (field) of that name gets these sources in its parameters
     slot_sources: dict[str, list[SourceModel]] = field(default_factory=dict)
+    # a slot handle's path -> {placeholder ("<device>"): the string member of the registration
+    # struct the callback is stored in that names it ("szName")}: the fix advice shows the name
+    slot_fills: dict[str, dict[str, str]] = field(default_factory=dict)
     # methods of containers: values go into the object (push_back) / come out of it (front)
     container_store: set[str] = field(default_factory=set)
     # functions that call back a function passed to them with a user argument passed to them:
@@ -304,6 +307,12 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
                     if not isinstance(row.get("param"), int) or row["param"] < 0 or not isinstance(row.get("path"), str):
                         raise UsageError(f"{where}: a [[handle]] with a slot needs param (a position) and path")
                     m.slot_handles.setdefault(row["slot"], []).append((row["param"], row["path"]))
+                    fill = row.get("fill", {})
+                    if not (isinstance(fill, dict) and all(isinstance(k, str) and k in row["path"] and isinstance(v, str)
+                                                           and v for k, v in fill.items())):
+                        raise UsageError(f"{where}: fill must map placeholders of the path to member names")
+                    if fill:
+                        m.slot_fills[row["path"]] = dict(fill)
                 else:
                     if not isinstance(row.get("function"), str):
                         raise UsageError(f"{where}: [[handle]] needs a function (or a slot)")

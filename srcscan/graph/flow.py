@@ -156,11 +156,11 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             return nid
         info = {"id": model.id, "kind": role, "key": key, "description": model.description, "function": function,
                 "origin": f"queries/{model.origin}"}
+        names = self.g.nodes[nid]["model"].get("names") if nid in self.g else None
         if role == "source" and getattr(model, "override", None) and "{node}" in model.key:
-            node, _, k = key.rpartition("/")
-            from ..util import shell_command  # the key comes from the tree: one quoted word
-
-            info["override"] = shell_command(model.override, node=node, key=k, function=function)
+            info["override"] = self.override_text(model, key, function, names)
+            if names:
+                info["names"] = names
         if nid in self.g:
             self.g.nodes[nid]["model"] = info
             if self.recorder is not None:
@@ -168,6 +168,17 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             return nid
         return self._node(nid, kind=role, label=f"{model.id}:{key}", name=key, owner=None, file=None, line=None,
                           ambiguous=False, model=info)
+
+    @staticmethod
+    def override_text(model: SourceModel, key: str, function: str, names: dict | None = None) -> str:
+        """How a user sets the source (its ``override`` row), placeholders of the key's node
+        path filled with the names registrations give them (``names``)."""
+        from ..util import shell_command  # the key comes from the tree: one quoted word
+
+        node, _, k = key.rpartition("/")
+        for placeholder, got in (names or {}).items():
+            node = node.replace(placeholder, got[0] if len(got) == 1 else "<" + "|".join(got) + ">")
+        return shell_command(model.override, node=node, key=k, function=function)
 
     # ------------------------------------------------------------------ edges
     def _edge(self, src: str | None, dst: str | None, kind: str, fn: Function | None, stmt, via: str | None = None,

@@ -54,6 +54,8 @@ class ConfigHandles:
                 for slot in self._slots_of(fn.key):
                     for pos, path in self.m.slot_handles.get(slot, ()):
                         if pos == i:
+                            if path in self.m.slot_fills:  # (the callback whose registration names it)
+                                self.__dict__["_slot_fn"] = (fn.key, path)
                             return path
                 return self._param_handle(fn, i, depth)
         return "/?"
@@ -105,7 +107,12 @@ class ConfigHandles:
         the wrapper's caller's key: nothing here, each call of the wrapper makes the edges."""
         if self.keyed_by_caller(fn, c, model.key_arg):
             return True
-        node = self.model_node("source", model, self._model_key(model, fn, c), name)
+        self.__dict__.pop("_slot_fn", None)
+        key = self._model_key(model, fn, c)
+        node = self.model_node("source", model, key, name)
+        got = self.__dict__.pop("_slot_fn", None)
+        if got is not None:
+            self.name_registered(node, model, key, *got)
         if model.returns:
             results.append((node, "model", name, False))
         if model.out_arg is not None and model.out_arg < len(c.args):
@@ -205,6 +212,51 @@ class ConfigHandles:
                  and any(fn.calls[i] is c for i in a.value.calls)}
         for dst in self._read_through(fn, roots) if roots else ():
             self._edge(node, dst, "model", fn, c, via=name)
+
+    def name_registered(self, nid: str, model: SourceModel, key: str, fkey: str, path: str) -> None:
+        """A source read through a slot handle's path (/Devices/<device>/...): the names the
+        registration structs holding the callback ``fkey`` give its placeholders (szName) go
+        into the node's fix advice (several: ``<a|b>``)."""
+        info = self.g.nodes[nid]["model"]
+        if "override" not in info:
+            return
+        names = info.setdefault("names", {})
+        before = repr(names)
+        for placeholder, member in self.m.slot_fills[path].items():
+            for reg in self.registrations().get(fkey, ()):
+                v = reg.get(member)
+                if v and v not in names.get(placeholder, ()):
+                    names[placeholder] = sorted({*names.get(placeholder, ()), v})
+        if repr(names) != before:
+            info["override"] = self.override_text(model, key, info["function"], names)
+            if self.recorder is not None:
+                self.recorder.node(nid)
+
+    def registrations(self) -> dict[str, list[dict[str, str]]]:
+        """Function key -> the string members ({"szName": "e1000"}) of each initialized struct
+        (a registration table: PDMDEVREG) that stores the function in one of its members."""
+        got = self.__dict__.get("_registrations")
+        if got is None:
+            got = self.__dict__["_registrations"] = {}
+            for path in sorted(self.p.files):
+                strings: dict[str, dict[str, str]] = {}
+                funcs: list[tuple[str, str]] = []
+                for a in self.p.files[path].global_assigns:
+                    if a.value.string is None and (a.value.calls or len(a.value.reads) != 1):
+                        continue
+                    t = self.resolve_positional(a.target, None, path)
+                    if t is None or not t.steps:
+                        continue
+                    if a.value.string is not None:
+                        strings.setdefault(t.root, {})[t.last] = a.value.string
+                    else:
+                        name = _bare_name(a.value)
+                        if name is not None:
+                            funcs += [(k, t.root) for k in self.p.resolve_function(name, path)]
+                for k, root in funcs:
+                    if root in strings:
+                        got.setdefault(k, []).append(strings[root])
+        return got
 
     def _callback(self, fn: Function, c: Call, cb_arg: int, user_arg: int, param: int) -> None:
         """An API that calls back the function passed to it with the user argument passed to it
