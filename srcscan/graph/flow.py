@@ -169,17 +169,6 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         return self._node(nid, kind=role, label=f"{model.id}:{key}", name=key, owner=None, file=None, line=None,
                           ambiguous=False, model=info)
 
-    @staticmethod
-    def override_text(model: SourceModel, key: str, function: str, names: dict | None = None) -> str:
-        """How a user sets the source (its ``override`` row), placeholders of the key's node
-        path filled with the names registrations give them (``names``)."""
-        from ..util import shell_command  # the key comes from the tree: one quoted word
-
-        node, _, k = key.rpartition("/")
-        for placeholder, got in (names or {}).items():
-            node = node.replace(placeholder, got[0] if len(got) == 1 else "<" + "|".join(got) + ">")
-        return shell_command(model.override, node=node, key=k, function=function)
-
     # ------------------------------------------------------------------ edges
     def _edge(self, src: str | None, dst: str | None, kind: str, fn: Function | None, stmt, via: str | None = None,
               indirect: bool = False) -> None:

@@ -213,6 +213,17 @@ class ConfigHandles:
         for dst in self._read_through(fn, roots) if roots else ():
             self._edge(node, dst, "model", fn, c, via=name)
 
+    @staticmethod
+    def override_text(model: SourceModel, key: str, function: str, names: dict | None = None) -> str:
+        """How a user sets the source (its ``override`` row), placeholders of the key's node
+        path filled with the names registrations give them (``names``)."""
+        from ..util import shell_command  # the key comes from the tree: one quoted word
+
+        node, _, k = key.rpartition("/")
+        for placeholder, got in (names or {}).items():
+            node = node.replace(placeholder, got[0] if len(got) == 1 else "<" + "|".join(got) + ">")
+        return shell_command(model.override, node=node, key=k, function=function)
+
     def name_registered(self, nid: str, model: SourceModel, key: str, fkey: str, path: str) -> None:
         """A source read through a slot handle's path (/Devices/<device>/...): the names the
         registration structs holding the callback ``fkey`` give its placeholders (szName) go
