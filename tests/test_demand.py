@@ -193,6 +193,7 @@ def test_demand_finds_what_a_wrapper_inserts_into_a_config_key(tmp_path, symbol)
     ("guest_pointers.c", "DEVSTATE.cbLastCmd", "up", "source:guest-memory:HGSMIOffsetToPointerHost"),
     ("guest_pointers.c", "DEVSTATE.iView", "up", "source:guest-memory:HGSMIHostChannelRegister"),
     ("guest_pointers.c", "guest-memory:HGSMIOffsetToPointerHost", "down", "source:guest-memory:HGSMIOffsetToPointerHost"),
+    ("settings_attrs.cpp", "Hardware.ulCpuExecutionCap", "up", "source:settings-file:executionCap"),
 ])
 def test_demand_finds_a_guest_pointer_source(tmp_path, flow, symbol, direction, source):
     """Sources of fields read through guest pointers (tests/flows/slot_sources.c,
