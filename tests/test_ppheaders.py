@@ -98,3 +98,20 @@ def test_the_same_file_under_two_paths_keeps_only_what_both_headers_say():
     p = _program({"x/dev.c": src, "y/dev.c": src, "x/cfg.h": b"#define A 1\n#define B 0\n",
                   "y/cfg.h": b"#define A 0\n#define B 0\n"})
     assert HeaderDefines(p.files).table() == {f"{p.files['x/dev.c'].pp_id}:2": {"B": 0}}
+
+
+def test_the_same_condition_at_two_lines_is_one_condition_for_local_versions(tmp_path):
+    """A marker names its #if line; two #ifdef X blocks are still one condition (X is the same
+    in both): a read under the second sees the assignment under the first replace the value,
+    as it does with no #include above them."""
+    import srcscan
+
+    body = (b"int g;\nvoid f(int a, int b)\n{\n    int v = a;\n#ifdef X\n    v = b;\n#endif\n"
+            b"#ifdef X\n    g = v;\n#endif\n}\n")
+    for head in (b"", b'#include "none.h"\n'):
+        d = tmp_path / ("inc" if head else "plain")
+        d.mkdir()
+        (d / "f.c").write_bytes(head + body)
+        tr = srcscan.trace("g", str(d), cache=False, direction="up").to_json()
+        labels = {n["label"] for n in tr["nodes"]}
+        assert "f#1 (b)" in labels and "f#0 (a)" not in labels, (head, labels)
