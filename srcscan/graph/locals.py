@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from ..extract.ppcond import evaluate
+from ..extract.ppcond import HDR_NOTE, evaluate
 from ..extract.records import Access, Assign, Call, Function
 
 _LOOPS = ("while", "for", "do")
@@ -100,11 +100,14 @@ class LocalVersions:
         (``#ifdef X`` under ``-D X``) holds whenever the code runs, so an assignment under it
         replaces the value before it like one outside any #if."""
         cfg = self.o.config
+        # (a condition's [hdr: ] marker names its #if line: the same condition at two lines is
+        # one condition, as written, with what the headers decide of it)
+        conds = [cfg.resolve(c) for c in stmt.preproc] if any(HDR_NOTE in c for c in stmt.preproc) else stmt.preproc
         if not (cfg.defines or cfg.undefs):
-            return frozenset(stmt.preproc)
+            return frozenset(conds)
         memo = self.__dict__.setdefault("_pp_true", {})  # condition -> made true by the configuration
         out = []
-        for c in stmt.preproc:
+        for c in conds:
             t = memo.get(c)
             if t is None:
                 t = memo[c] = evaluate(c, cfg) is True

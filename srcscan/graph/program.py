@@ -63,8 +63,17 @@ class Program:
         self._own: set[str] = set()  # structs of which functions make objects (_find_many)
         self._derived: dict[str, set[str]] | None = None
         self._embeds: dict[str, dict[str, int]] = {}
+        self._pp_headers: dict | None = None
         for path in sorted(files):
             self._add(files[path])
+
+    def pp_headers(self) -> dict:
+        """What included headers say about the names #if conditions test (graph/ppheaders.py)."""
+        if self._pp_headers is None:
+            from .ppheaders import HeaderDefines
+
+            self._pp_headers = HeaderDefines(self.files).table()
+        return self._pp_headers
 
     # ------------------------------------------------------------------ merge
     def _qualify(self, name: str, path: str) -> str:
