@@ -39,6 +39,7 @@ from .fragments import FILE_SCOPE, FragmentStore, Recorder, encode, merge
 from .setup import Setup, prepared, restore
 from .compact import NODE_FIELDS, GraphView, names_node
 from ..extract.keys import function_keys
+from ..extract.ppcond import Config
 from ..extract.records import Function
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -72,6 +73,7 @@ class DemandGraph(GraphView):
             self.g = nx.DiGraph()
             merge(self.g, setup.state[0])
         self.setup = setup
+        self._resolve = Config(headers=setup.headers).resolve  # (what the tree's headers decide: no builder needed)
         self.m = builder.m if builder is not None else load_models()
         self._index = setup.index
         self._built: set[int] = set()
@@ -139,7 +141,7 @@ class DemandGraph(GraphView):
         joined = {k for sinks in self._joiners_of(b.m).values() for c in sorted(sinks) for k in _call_keys(c)}
         wrappers = {fids[num].rpartition("#")[0] for k in joined for num in index.get(k, ())}
         wrappers = {key for key in wrappers if any(w.kind == "sink" for w in b.wrapped(key))}
-        return Setup(fids, dict(index), eager, names, dict(slots), state, total, [], wrappers)
+        return Setup(fids, dict(index), eager, names, dict(slots), state, total, [], wrappers, dict(cfg.headers))
 
     @staticmethod
     def _joiners_of(m) -> dict[str, set[str]]:
@@ -337,7 +339,7 @@ class DemandGraph(GraphView):
         ev = d["ev"]
         got = d.get("_canon")
         if got is None or got[0] != len(ev):
-            got = d["_canon"] = (len(ev), *canonical(ev, self.b.o.config.resolve))
+            got = d["_canon"] = (len(ev), *canonical(ev, self._resolve))
         return got[1], got[2]
 
     def known_edges_kind(self, out: bool, n: str) -> Iterator[tuple[str, str]]:
