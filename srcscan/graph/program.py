@@ -222,7 +222,10 @@ class Program:
         # a variable of a class named through its namespace or enclosing class
         # (``const settings::Hardware &data``) that the sources do not define: which class owns
         # its member cannot be told, not even when one other class declares a member so named
-        unknown_class = cur is None and typ is not None and "::" in typ and _base_type(typ) not in self.typedefs
+        base = _base_type(typ) if cur is None and typ is not None else None
+        if base is not None and "::" in base and base not in self.typedefs:
+            cur = self.struct_of(base.rsplit("::", 1)[1])  # a namespace's class, recorded by its own name
+        unknown_class = cur is None and base is not None and "::" in base and base not in self.typedefs
         for i, (_, name) in enumerate(steps):
             decl = None
             inner = self._anonymous_member(cur, name, 0) if cur is not None else None
