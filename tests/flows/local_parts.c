@@ -8,6 +8,7 @@ typedef unsigned int uint32_t;
 
 typedef struct LEAF { uint32_t uLeaf; uint32_t uSubLeaf; uint32_t uEax; uint32_t uEbx; } LEAF;
 
+LEAF g_LeafBefore, g_LeafAfter;
 uint32_t g_uSeenSub, g_uSeenEax, g_uAskedEax, g_uTableSub, g_uTableEax;
 
 int leafGet(LEAF *pLeaf, const LEAF *pFrom, uint32_t uSub)
@@ -29,8 +30,10 @@ int leafSetup(uint32_t uFreq, uint32_t uSub, const LEAF *pFrom)
 {
     LEAF Leaf;
     int rc = leafGet(&Leaf, pFrom, uSub);
+    g_LeafBefore = Leaf;
     Leaf.uLeaf = 0x40000010;
     Leaf.uEax = uFreq;
+    g_LeafAfter = Leaf;
     g_uSeenSub = Leaf.uSubLeaf;
     g_uSeenEax = Leaf.uEax;
     rc = leafInsert(&Leaf);
@@ -42,6 +45,8 @@ int leafSetup(uint32_t uFreq, uint32_t uSub, const LEAF *pFrom)
 // flow here: leafSetup#1 (uSub) -> g_uSeenSub
 // flow here: leafSetup#1 (uSub) -> g_uTableSub
 // no flow here: g_uSeenSub <- leafSetup#0 (uFreq)
+// flow here: g_LeafAfter <- leafSetup#0 (uFreq)
+// no flow here: g_LeafBefore <- leafSetup#0 (uFreq)
 // no flow here: g_uTableSub <- leafSetup#0 (uFreq)
 /* Not yet: a local struct's field is one node for every definition, so uFreq, stored after
    leafGet, still meets leafGet's view of uEax in the slice (g_uAskedEax upstream; the listing
