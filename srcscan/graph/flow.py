@@ -400,8 +400,9 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         steps = [s for s in a.target.steps if s[0] in ("->", ".")]
         if fn is not None and steps and not a.target.deref and self.held_by_value(a.target, fn, file):
             # s.f = v on a struct held by value: the value is now part of s (e.g. passed as &s later)
+            # (a local's field reaches only later reads of the whole: graph/objects.py part_stores)
             scope, _ = self.p.var_type(a.target.root, fn, file)
-            if scope in ("local", "param"):
+            if scope == "param":
                 whole = self.var_node(Access(a.target.root), fn, file)
                 self._edge(dst, whole, "field-store", fn, a, via=f"part of {a.target.root}")
         if self.o.control and fn is not None and not self._is_pointer_access(a.target, fn):

@@ -272,9 +272,7 @@ class ConfigHandles:
         arg = c.args[user_arg]
         srcs = [s for s, _ in self._arg_sources(fn, arg)]
         if arg.addr_of is not None:
-            n = self.var_node(arg.addr_of, fn, fn.file)
-            if n is not None:
-                srcs.append(n)
+            srcs += self.read_nodes(arg.addr_of, fn, fn.file)  # (its versions and fields stored)
         for key in self.p.resolve_function(name, fn.file):
             callee = self.p.functions[key][0]
             if param < len(callee.params):
