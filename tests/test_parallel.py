@@ -19,6 +19,13 @@ def _answer(res):
         [p.fingerprint.digest() for p in res.evaluated]
 
 
+@pytest.fixture(autouse=True)
+def every_revision_traced(monkeypatch):
+    """Count traces without answers carried from one revision to the next (carry.py; tested
+    on its own in test_carry.py), so that every revision is traced here or on a worker."""
+    monkeypatch.setenv("SRCSCAN_HISTORY_CARRY", "0")
+
+
 @pytest.fixture(scope="module")
 def repo(tmp_path_factory):
     return make_history(tmp_path_factory.mktemp("h") / "r", n=8, flips={2: "const", 5: "cfg"},

@@ -136,10 +136,17 @@ class Evaluator:
         self.t0 = time.perf_counter()
         self.cluster: str | None = None  # a Dask scheduler address or local:N (fan_out)
         self.fanned: dict | None = None  # what the parallel workers did (fan_out, prefetch)
+        # the last revision traced here and its snapshot: its answer may be carried to the next
+        # (carry.py; SRCSCAN_HISTORY_CARRY=0 turns that off, to measure what it saves)
+        import os
+
+        self.carry = os.environ.get("SRCSCAN_HISTORY_CARRY", "1") != "0"
+        self.carried = 0
+        self._last: tuple | None = None
         self.sent: set = set()  # revisions the workers traced (their answers are in the cache)
         self.workers = None  # parallel.Workers, started by the first parallel round, closed by close()
 
-    def _trace(self, snap, hint: bool = False) -> tuple[dict, object]:
+    def _trace(self, snap, hint: bool = False, last: tuple | None = None) -> tuple[dict, object]:
         """(trace JSON, index stats). A symbol or target the revision does not have gives an
         empty trace (``"missing"`` set), which is a state like any other.
 
@@ -169,6 +176,9 @@ class Evaluator:
                     return tj, IndexStats(files=len(files), reused=len(files))
                 # a damaged or foreign entry (another writer, a bad disk): traced again, replaced below
                 self.notes.setdefault("a kept trace answer in the cache was damaged; traced again and replaced")
+        if last is not None and rkey is not None and self._carried(last, snap):
+            self.cache.put_json(rkey, last[0].trace)  # (what it is: this revision's answer, for the next run)
+            return last[0].trace, IndexStats(files=len(files), reused=len(files))
         if self.graph == "full":
             from .analysis import analyse
 
@@ -202,6 +212,18 @@ class Evaluator:
             self.cache.put_json(rkey, tj)
         return tj, a.stats
 
+    def _carried(self, last: tuple, snap) -> bool:
+        """Whether the last evaluated revision's answer is this one's too: none of the files
+        between them can touch it (carry.py). Counted in ``carried``."""
+        from .carry import can_carry, changed_paths
+
+        point, old = last
+        if not self.carry:
+            return False
+        ok = can_carry(point.trace, self.query.symbol, self.query.to, changed_paths(old.files(), snap.files()), old, snap)
+        self.carried += ok
+        return ok
+
     def value(self, tj: dict, fp: Fingerprint):
         if self.query.path:
             return has_path(tj, self.query.path)
@@ -222,7 +244,9 @@ class Evaluator:
             return  # a whole checkout: each revision reads only what its trace needs (and
             # its file list is not held for every revision at once)
         snaps = [self._snaps.get(r) or self._snaps.setdefault(r, self.source.snapshot(r)) for r in refs]
-        st = index_versions(snaps, self.cache, self.jobs)
+        # (with answers carried, most revisions need no facts at all: only the first one's are
+        # parsed up front, the others' when a revision is traced)
+        st = index_versions(snaps[:1] if self.carry and not self.parallel else snaps, self.cache, self.jobs)
         for snap in snaps:  # a blob that cannot be read is reported by its revision's own index
             if getattr(snap, "unreadable", None):
                 snap.unreadable.clear()
@@ -279,7 +303,7 @@ class Evaluator:
         st = run_parallel(self.source, todo, self.query, str(self.cache.folder), self.graph, self.unreadable,
                           self.jobs, self.cluster, self.workers)
         self.sent.update(todo)
-        self.fanned = {k: (self.fanned or {}).get(k, 0) + st[k] for k in ("parsed", "reused", "traced")}
+        self.fanned = {k: (self.fanned or {}).get(k, 0) + st[k] for k in ("parsed", "reused", "traced", "carried")}
         self.fanned["workers"] = st["workers"]
         self.parsed += st["parsed"]  # (files a worker parsed; what it reused, the walk counts again)
         self.preparsed += st["parsed"]
@@ -297,13 +321,15 @@ class Evaluator:
             p = Point(ref, snap.revision, same.trace, same.fingerprint, same.value, reused_from=same.ref)
         else:
             with paused_gc():  # the facts kept for the next revision are frozen after too
-                tj, st = self._trace(snap, hint)
+                tj, st = self._trace(snap, hint, None if hint and self._last and self._last[0].trace.get("missing")
+                                     else self._last)
             self.evaluations += 1
             self.parsed += st.parsed
             self.reused += st.reused
             fp = Fingerprint.of(tj)
             p = Point(ref, snap.revision, tj, fp, self.value(tj, fp))
             self.by_keys[keys] = p
+            self._last = (p, snap)
         self.points[ref] = p
         return p
 
@@ -325,7 +351,8 @@ class Evaluator:
 
     def stats(self, bound: int | None = None) -> dict:
         # a file preindex parsed is reused by the revision that reads it: counted once, as parsed
-        out = {"evaluations": self.evaluations, "files_parsed": self.parsed,
+        carried = self.carried + (self.fanned or {}).get("carried", 0)  # (here and on the workers)
+        out = {"evaluations": self.evaluations, "answers_carried": carried, "files_parsed": self.parsed,
                "files_reused": max(0, self.reused - self.preparsed),
                "seconds": round(time.perf_counter() - self.t0, 3)}
         if bound is not None:

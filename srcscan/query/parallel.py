@@ -56,7 +56,8 @@ def trace_revisions(spec: tuple, refs: list, query, cache_folder: str, graph: st
             st = ev.stats()
     finally:
         cache.close()
-    return {"parsed": st["files_parsed"], "reused": st["files_reused"], "traced": done}
+    return {"parsed": st["files_parsed"], "reused": st["files_reused"], "traced": done,
+            "carried": st["answers_carried"]}
 
 
 def chunks(refs: list, n: int) -> list[list]:
@@ -141,8 +142,8 @@ def run_parallel(source, refs: list, query, cache_folder: str, graph: str, unrea
     finally:
         if own:
             workers.close()
-    out = {"parsed": 0, "reused": 0, "traced": 0, "workers": width}
+    out = {"parsed": 0, "reused": 0, "traced": 0, "carried": 0, "workers": width}
     for r in results:
-        for k in ("parsed", "reused", "traced"):
+        for k in ("parsed", "reused", "traced", "carried"):
             out[k] += r[k]
     return out
