@@ -246,7 +246,7 @@ class Evaluator:
         snaps = [self._snaps.get(r) or self._snaps.setdefault(r, self.source.snapshot(r)) for r in refs]
         # (with answers carried, most revisions need no facts at all: only the first one's are
         # parsed up front, the others' when a revision is traced)
-        st = index_versions(snaps[:1] if self.carry and not self.parallel else snaps, self.cache, self.jobs)
+        st = index_versions(snaps[:1] if self.carry else snaps, self.cache, self.jobs)
         for snap in snaps:  # a blob that cannot be read is reported by its revision's own index
             if getattr(snap, "unreadable", None):
                 snap.unreadable.clear()
@@ -270,7 +270,9 @@ class Evaluator:
             if keys not in seen and r != self.hint_ref:  # (the last one is traced with its hints, here)
                 seen.add(keys)
                 todo.append(r)
-        self._fan(todo)
+        # (carrying answers, a worker walks one long run of consecutive revisions: each run
+        # starts with a full trace, the rest mostly carried)
+        self._fan(todo, -(-len(todo) // self.width()) if self.carry else None)
 
     @property
     def parallel(self) -> bool:
@@ -294,14 +296,14 @@ class Evaluator:
             self._fan(list(dict.fromkeys(r for r in refs if r not in self.points and r not in self.sent
                                          and r != self.hint_ref)))
 
-    def _fan(self, todo: list) -> None:
+    def _fan(self, todo: list, chunk: int | None = None) -> None:
         from .parallel import run_parallel
 
         if len(todo) < 2:
             return
         self.width()  # (starts the workers, kept until close)
         st = run_parallel(self.source, todo, self.query, str(self.cache.folder), self.graph, self.unreadable,
-                          self.jobs, self.cluster, self.workers)
+                          self.jobs, self.cluster, self.workers, chunk)
         self.sent.update(todo)
         self.fanned = {k: (self.fanned or {}).get(k, 0) + st[k] for k in ("parsed", "reused", "traced", "carried")}
         self.fanned["workers"] = st["workers"]

@@ -130,14 +130,15 @@ class Workers:
 
 
 def run_parallel(source, refs: list, query, cache_folder: str, graph: str, unreadable: str, jobs: int,
-                 cluster: str | None = None, workers: Workers | None = None) -> dict:
+                 cluster: str | None = None, workers: Workers | None = None, chunk: int | None = None) -> dict:
     """Trace ``refs`` on ``workers`` (or on new ones: ``jobs`` local processes, or the Dask
-    cluster ``cluster``), as evenly as CHUNK allows. Returns the workers' counts summed."""
+    cluster ``cluster``), in runs of ``chunk`` consecutive revisions (default: as evenly as
+    CHUNK allows). Returns the workers' counts summed."""
     own = workers is None
     workers = workers or Workers(jobs, cluster)
     try:
         width = workers.width
-        parts = chunks(refs, max(1, min(CHUNK, -(-len(refs) // width))))
+        parts = chunks(refs, chunk or max(1, min(CHUNK, -(-len(refs) // width))))
         results = workers.map(source_spec(source), parts, (query, cache_folder, graph, unreadable))
     finally:
         if own:
