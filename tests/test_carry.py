@@ -83,6 +83,8 @@ TJ = {"nodes": [{"id": "field:GIMKVM.cTscTicksPerSecond", "kind": "field", "name
     ("#define TSC_MUL 3\n", False),  # a macro the slice's statement uses
     ("#undef IN_RING3\n", False),  # a condition of the slice
     ("typedef struct X { int a; } GIMKVM;\n", False),  # the type owning the field
+    ("typedef GIMKVM *PGIMKVM;\n", False),  # a pointer type to it (how a local's field resolves)
+    ("typedef int GIMKVMX;\n", True),
 ])
 def test_what_a_changed_file_must_not_do(text, carried):
     old = _Snap({"a.h": "", "k.cpp": ""})
@@ -92,3 +94,9 @@ def test_what_a_changed_file_must_not_do(text, carried):
     assert can_carry(TJ, SYM, None, {"new.h"}, new, old) is carried
     # a file of the slice itself changed: never carried
     assert can_carry(TJ, SYM, None, {"k.cpp"}, old, old) is False
+
+
+def test_no_carry_when_names_match_ignoring_case():
+    old, new = _Snap({"a.h": ""}), _Snap({"a.h": "", "n.h": "int other;\n"})
+    assert can_carry(TJ, SYM, None, {"n.h"}, old, new) is True
+    assert can_carry(TJ, SYM, None, {"n.h"}, old, new, ignore_case=True) is False

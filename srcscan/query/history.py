@@ -220,7 +220,8 @@ class Evaluator:
         point, old = last
         if not self.carry:
             return False
-        ok = can_carry(point.trace, self.query.symbol, self.query.to, changed_paths(old.files(), snap.files()), old, snap)
+        ok = can_carry(point.trace, self.query.symbol, self.query.to, changed_paths(old.files(), snap.files()), old, snap,
+                       bool(self.query.options.get("ignore_case")))
         self.carried += ok
         return ok
 
