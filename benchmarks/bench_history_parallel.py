@@ -15,8 +15,10 @@ holds exactly the target's files. Default: 5.0.0 -> 5.1.0, 502 files, 503 revisi
     srcscan history SYMBOL --svn URL --range 1..LAST -j 2
     srcscan history SYMBOL --svn URL --range 1..LAST -j 1 --cluster local:2
 
-and prints wall time, trace evaluations, files parsed and reused, changes found, and the
-ratio to the raw parse. No assertions: the numbers go into the issue notes and README.
+and prints wall time, trace evaluations, answers carried over unrelated revisions, files
+parsed and reused, changes found, and the ratio to the raw parse; ``--before`` first runs
+``-j 2`` with every revision traced (SRCSCAN_HISTORY_CARRY=0), and the script says whether
+every run found the same changes. No assertions: the numbers go into the issue notes and README.
 Needs svn, svnadmin and the cluster extra (pip install 'srcscan[cluster]').
 """
 from __future__ import annotations
@@ -100,8 +102,9 @@ def raw_parse(repo: str, versions: list[tuple]) -> float:
     return time.perf_counter() - t
 
 
-def history(url: str, last: int, symbol: str, extra: list[str]) -> tuple[float, dict]:
-    env = dict(os.environ, NO_COLOR="1", SRCSCAN_NO_PROGRESS="1", PYTHONPATH=str(REPO))
+def history(url: str, last: int, symbol: str, extra: list[str], carry: bool = True) -> tuple[float, dict]:
+    env = dict(os.environ, NO_COLOR="1", SRCSCAN_NO_PROGRESS="1", PYTHONPATH=str(REPO),
+               SRCSCAN_HISTORY_CARRY="1" if carry else "0")
     with tempfile.TemporaryDirectory(prefix="srcscan-hist-") as tmp:
         out = Path(tmp) / "h.json"
         t = time.perf_counter()
@@ -122,6 +125,8 @@ def main() -> int:
     ap.add_argument("--count", type=int, help="only the first N file changes")
     ap.add_argument("--work", help="folder for the svn repository (kept and re-used); default: a temporary one")
     ap.add_argument("--symbol", default="cTscTicksPerSecond")
+    ap.add_argument("--before", action="store_true",
+                    help="first, a run with every revision traced (SRCSCAN_HISTORY_CARRY=0, 2 workers)")
     a = ap.parse_args()
     tmp = None if a.work else tempfile.mkdtemp(prefix="srcscan-svn-")
     work = Path(a.work or tmp)
@@ -132,13 +137,20 @@ def main() -> int:
               f"{len(versions)} distinct file versions")
         raw = raw_parse(a.repo, versions)
         print(f"raw tree-sitter parse of every file version, 1 process: {raw:.2f} s")
-        print(f"{'run':<28} {'s':>8} {'x raw':>7} {'traces':>7} {'parsed':>7} {'reused':>7} {'changes':>8}")
-        for name, extra in (("1 worker (-j 1)", ["-j", "1"]), ("2 workers (-j 2)", ["-j", "2"]),
-                            ("Dask local cluster, 2", ["-j", "1", "--cluster", "local:2"])):
-            secs, doc = history(url, last, a.symbol, extra)
+        print(f"{'run':<36} {'s':>8} {'x raw':>7} {'traces':>7} {'carried':>7} {'parsed':>7} {'reused':>7} "
+              f"{'changes':>8}")
+        runs = [("1 worker (-j 1)", ["-j", "1"], True), ("2 workers (-j 2)", ["-j", "2"], True),
+                ("Dask local cluster, 2", ["-j", "1", "--cluster", "local:2"], True)]
+        if a.before:  # every revision traced (no answer carried): what carrying saves
+            runs = [("every revision traced, 2 workers", ["-j", "2"], False)] + runs
+        answers = set()
+        for name, extra, carry in runs:
+            secs, doc = history(url, last, a.symbol, extra, carry)
             st = doc["stats"]
-            print(f"{name:<28} {secs:8.1f} {secs / raw:7.2f} {st['evaluations']:7d} {st['files_parsed']:7d} "
-                  f"{st['files_reused']:7d} {len(doc.get('changes', [])):8d}")
+            answers.add(json.dumps([[c["revision"].get("svn"), c["fingerprint"]] for c in doc.get("changes", [])]))
+            print(f"{name:<36} {secs:8.1f} {secs / raw:7.2f} {st['evaluations']:7d} {st.get('answers_carried', 0):7d} "
+                  f"{st['files_parsed']:7d} {st['files_reused']:7d} {len(doc.get('changes', [])):8d}", flush=True)
+        print("same changes in every run" if len(answers) == 1 else "RUNS DISAGREE on the changes")
     finally:
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)

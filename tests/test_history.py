@@ -246,6 +246,7 @@ def test_history_parses_every_revisions_files_up_front_with_the_same_answer(tmp_
     import srcscan.query.history as hist_mod
 
     monkeypatch.setattr(index_mod, "PARALLEL_MIN_FILES", 1)  # (a small tree: parallel anyway)
+    monkeypatch.setenv("SRCSCAN_HISTORY_CARRY", "0")  # (every revision traced: the same files parsed either way)
     h = make_history(tmp_path / "p", n=10, flips={3: "const", 7: "cfg"}, base=base)
     up_front = []
     real = index_mod.index_versions

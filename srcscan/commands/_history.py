@@ -30,6 +30,13 @@ def register_common(p, formats=None, symbol_optional: bool = False) -> None:
                    help="text: name nodes by their raw ids and list the nodes added and removed")
 
 
+def add_cluster_option(p, what: str = "revisions") -> None:
+    p.add_argument("--cluster", metavar="ADDRESS",
+                   help=f"trace the {what} on a Dask cluster: a scheduler's address (tcp://host:8786; every worker "
+                        "must reach the --cache folder) or local:N for N local worker processes (pip install "
+                        f"'srcscan[cluster]'); without it, -j N (N > 1) traces them on N local processes")
+
+
 def query(args, to=None, path=None):
     from ..query.history import Query, parse_path
 

@@ -18,7 +18,9 @@ revisions spread over the range, then splits every pair of neighbouring traced r
 whose steps differ until each change is pinned to one revision (one trace serves every
 step); a removal and return entirely between two traced revisions is then not seen. auto
 (default): every up to 24 candidates, else bisect. The number of revisions evaluated is
-printed. Traces and facts come from the cache, so a second run is fast.
+printed. Traces and facts come from the cache, so a second run is fast. With -j N (N > 1) or
+--cluster, the revisions of each round (every candidate; the probes; a round's splits) are
+traced at once by the workers: the same answer in less time.
 
 With --taint (and no SYMBOL): run `srcscan taint` at A and at every revision after it (every
 candidate; --search does not apply) and, for every finding at B, give the revision where it
@@ -31,6 +33,7 @@ examples:
   srcscan blame cTscTicksPerSecond --range 2..9 --svn file:///srv/svn/vbox/trunk --format json
   srcscan blame cTscTicksPerSecond --range A..B --search bisect --probes 6 --format markdown
   srcscan blame --taint --range v6.1.16..v6.1.18 --src ~/vbox/src/VBox/Devices --src ~/vbox/include
+  srcscan blame cTscTicksPerSecond --range r55000..r56000 --cluster local:2
 
 exit codes: 0 blame printed, 1 SYMBOL (or --to) not found at B, 2 usage or input error
 (unknown revision, empty range)."""
@@ -49,6 +52,7 @@ def register(p) -> None:
                    help="trace every candidate, or bisect per step with shared evaluations (default: auto)")
     p.add_argument("--probes", type=int, default=3, metavar="N",
                    help="bisect: revisions traced evenly over the range before splitting (default: 3)")
+    _history.add_cluster_option(p, "revisions of each round")
 
 
 def run(args) -> int:
@@ -74,7 +78,7 @@ def run(args) -> int:
     cache = cli.open_cache(args)
     try:
         res = blame(source, q, a, b, cache, args.jobs, search=args.search, probes=args.probes,
-                    progress=True)
+                    progress=True, cluster=args.cluster)
     finally:
         if cache is not None:
             cache.close()

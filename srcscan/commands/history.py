@@ -35,10 +35,7 @@ def register(p) -> None:
                    help="list the revisions where the taint findings (srcscan taint) changed instead of a value's flow; "
                         "no SYMBOL")
     p.add_argument("--range", required=True, metavar="A..B", help="revisions after A up to and including B")
-    p.add_argument("--cluster", metavar="ADDRESS",
-                   help="trace the revisions on a Dask cluster: a scheduler's address (tcp://host:8786; every worker "
-                        "must reach the --cache folder) or local:N for N local worker processes (pip install "
-                        "'srcscan[cluster]'); without it, -j N (N > 1) traces them on N local processes")
+    _history.add_cluster_option(p)
 
 
 def run(args) -> int:

@@ -135,9 +135,18 @@ class Evaluator:
         self._snaps: dict = {}  # snapshots listed by preindex, used once by ``at``
         self.t0 = time.perf_counter()
         self.cluster: str | None = None  # a Dask scheduler address or local:N (fan_out)
-        self.fanned: dict | None = None  # what the parallel workers did (fan_out)
+        self.fanned: dict | None = None  # what the parallel workers did (fan_out, prefetch)
+        # the last revision traced here and its snapshot: its answer may be carried to the next
+        # (carry.py; SRCSCAN_HISTORY_CARRY=0 turns that off, to measure what it saves)
+        import os
 
-    def _trace(self, snap, hint: bool = False) -> tuple[dict, object]:
+        self.carry = os.environ.get("SRCSCAN_HISTORY_CARRY", "1") != "0"
+        self.carried = 0
+        self._last: tuple | None = None
+        self.sent: set = set()  # revisions the workers traced (their answers are in the cache)
+        self.workers = None  # parallel.Workers, started by the first parallel round, closed by close()
+
+    def _trace(self, snap, hint: bool = False, last: tuple | None = None) -> tuple[dict, object]:
         """(trace JSON, index stats). A symbol or target the revision does not have gives an
         empty trace (``"missing"`` set), which is a state like any other.
 
@@ -167,6 +176,9 @@ class Evaluator:
                     return tj, IndexStats(files=len(files), reused=len(files))
                 # a damaged or foreign entry (another writer, a bad disk): traced again, replaced below
                 self.notes.setdefault("a kept trace answer in the cache was damaged; traced again and replaced")
+        if last is not None and rkey is not None and self._carried(last, snap):
+            self.cache.put_json(rkey, last[0].trace)  # (what it is: this revision's answer, for the next run)
+            return last[0].trace, IndexStats(files=len(files), reused=len(files))
         if self.graph == "full":
             from .analysis import analyse
 
@@ -200,6 +212,19 @@ class Evaluator:
             self.cache.put_json(rkey, tj)
         return tj, a.stats
 
+    def _carried(self, last: tuple, snap) -> bool:
+        """Whether the last evaluated revision's answer is this one's too: none of the files
+        between them can touch it (carry.py). Counted in ``carried``."""
+        from .carry import can_carry, changed_paths
+
+        point, old = last
+        if not self.carry:
+            return False
+        ok = can_carry(point.trace, self.query.symbol, self.query.to, changed_paths(old.files(), snap.files()), old, snap,
+                       bool(self.query.options.get("ignore_case")))
+        self.carried += ok
+        return ok
+
     def value(self, tj: dict, fp: Fingerprint):
         if self.query.path:
             return has_path(tj, self.query.path)
@@ -220,7 +245,9 @@ class Evaluator:
             return  # a whole checkout: each revision reads only what its trace needs (and
             # its file list is not held for every revision at once)
         snaps = [self._snaps.get(r) or self._snaps.setdefault(r, self.source.snapshot(r)) for r in refs]
-        st = index_versions(snaps, self.cache, self.jobs)
+        # (with answers carried, most revisions need no facts at all: only the first one's are
+        # parsed up front, the others' when a revision is traced)
+        st = index_versions(snaps[:1] if self.carry else snaps, self.cache, self.jobs)
         for snap in snaps:  # a blob that cannot be read is reported by its revision's own index
             if getattr(snap, "unreadable", None):
                 snap.unreadable.clear()
@@ -233,9 +260,7 @@ class Evaluator:
         """Before a walk over ``refs`` (listed by preindex): trace the revisions with distinct
         files on several workers (``-j`` > 1, or the Dask ``cluster``), each keeping its answer
         in the shared cache, where ``at`` then finds it (parallel.py)."""
-        from .parallel import run_parallel
-
-        if self.cache is None or self.graph == "full" or not (self.jobs > 1 or self.cluster):
+        if not self.parallel:
             return
         seen, todo = set(), []
         for r in refs:
@@ -246,12 +271,45 @@ class Evaluator:
             if keys not in seen and r != self.hint_ref:  # (the last one is traced with its hints, here)
                 seen.add(keys)
                 todo.append(r)
+        # (carrying answers, a worker walks one long run of consecutive revisions: each run
+        # starts with a full trace, the rest mostly carried)
+        self._fan(todo, -(-len(todo) // self.width()) if self.carry else None)
+
+    @property
+    def parallel(self) -> bool:
+        return self.cache is not None and self.graph != "full" and (self.jobs > 1 or bool(self.cluster))
+
+    def width(self) -> int:
+        """How many revisions are traced at once: 1, or the parallel workers' number."""
+        if not self.parallel:
+            return 1
+        if self.workers is None:
+            from .parallel import Workers
+
+            self.workers = Workers(self.jobs, self.cluster)
+        return self.workers.width
+
+    def prefetch(self, refs: list) -> None:
+        """Trace the revisions of ``refs`` not evaluated yet at once on the parallel workers
+        (bisect's probes of a round, blame's splits), so that ``at`` reads their answers from
+        the shared cache. Nothing without workers, or for fewer than two revisions."""
+        if self.parallel:
+            self._fan(list(dict.fromkeys(r for r in refs if r not in self.points and r not in self.sent
+                                         and r != self.hint_ref)))
+
+    def _fan(self, todo: list, chunk: int | None = None) -> None:
+        from .parallel import run_parallel
+
         if len(todo) < 2:
             return
-        self.fanned = run_parallel(self.source, todo, self.query, str(self.cache.folder), self.graph, self.unreadable,
-                                   max(self.jobs, 2), self.cluster)
-        self.parsed += self.fanned["parsed"]  # (files a worker parsed; what it reused, the walk counts again)
-        self.preparsed += self.fanned["parsed"]
+        self.width()  # (starts the workers, kept until close)
+        st = run_parallel(self.source, todo, self.query, str(self.cache.folder), self.graph, self.unreadable,
+                          self.jobs, self.cluster, self.workers, chunk)
+        self.sent.update(todo)
+        self.fanned = {k: (self.fanned or {}).get(k, 0) + st[k] for k in ("parsed", "reused", "traced", "carried")}
+        self.fanned["workers"] = st["workers"]
+        self.parsed += st["parsed"]  # (files a worker parsed; what it reused, the walk counts again)
+        self.preparsed += st["parsed"]
 
     def at(self, ref) -> Point:
         if ref in self.points:
@@ -266,18 +324,23 @@ class Evaluator:
             p = Point(ref, snap.revision, same.trace, same.fingerprint, same.value, reused_from=same.ref)
         else:
             with paused_gc():  # the facts kept for the next revision are frozen after too
-                tj, st = self._trace(snap, hint)
+                tj, st = self._trace(snap, hint, None if hint and self._last and self._last[0].trace.get("missing")
+                                     else self._last)
             self.evaluations += 1
             self.parsed += st.parsed
             self.reused += st.reused
             fp = Fingerprint.of(tj)
             p = Point(ref, snap.revision, tj, fp, self.value(tj, fp))
             self.by_keys[keys] = p
+            self._last = (p, snap)
         self.points[ref] = p
         return p
 
     def close(self) -> None:
-        """Let go of the decoded facts and of the GC freeze once the walk is over."""
+        """Let go of the decoded facts, the parallel workers and the GC freeze once the walk is over."""
+        if self.workers is not None:
+            self.workers.close()
+            self.workers = None
         if self._memo:
             self.cache.memo = None
             self._memo = False
@@ -291,7 +354,8 @@ class Evaluator:
 
     def stats(self, bound: int | None = None) -> dict:
         # a file preindex parsed is reused by the revision that reads it: counted once, as parsed
-        out = {"evaluations": self.evaluations, "files_parsed": self.parsed,
+        carried = self.carried + (self.fanned or {}).get("carried", 0)  # (here and on the workers)
+        out = {"evaluations": self.evaluations, "answers_carried": carried, "files_parsed": self.parsed,
                "files_reused": max(0, self.reused - self.preparsed),
                "seconds": round(time.perf_counter() - self.t0, 3)}
         if bound is not None:
@@ -361,13 +425,21 @@ def _require_symbol(points: list) -> None:
 
 
 def bisect(source: RevisionSource, query: Query, good: str, bad: str, cache=None, jobs: int = 0,
-           graph: str = "demand", unreadable: str = "error") -> HistoryResult:
+           graph: str = "demand", unreadable: str = "error", cluster: str | None = None) -> HistoryResult:
     """The first revision after ``good`` (up to ``bad``) whose predicate value differs from
     ``good``'s: the fingerprint (default), whether a ``--to`` path exists, or whether the
-    ``--path`` flow exists. At most ceil(log2 N) + 2 trace evaluations."""
+    ``--path`` flow exists. At most ceil(log2 N) + 2 trace evaluations. With ``jobs`` > 1 or a
+    Dask ``cluster``, each round traces k probes at once (k workers): a (k+1)-ary search,
+    k * ceil(log(N) / log(k+1)) + 2 evaluations at most, in fewer rounds."""
     g, b, refs = _endpoints(source, good, bad)
     with Evaluator(source, query, cache, jobs, graph, unreadable) as ev:
+        ev.cluster = cluster
         return _bisect(ev, source, query, g, b, refs)
+
+
+def probes(lo: int, hi: int, k: int) -> list[int]:
+    """The k probes splitting the open range (lo, hi) into k + 1 parts (k = 1: its middle)."""
+    return sorted({lo + (j * (hi - lo)) // (k + 1) for j in range(1, k + 1)} - {lo, hi})
 
 
 def _bisect(ev: "Evaluator", source: RevisionSource, query: Query, g, b, refs) -> HistoryResult:
@@ -384,12 +456,19 @@ def _bisect(ev: "Evaluator", source: RevisionSource, query: Query, g, b, refs) -
                         "reverted inside the range shows in `srcscan history`)")
     else:
         lo, hi = -1, len(refs) - 1  # refs[lo] (or good) has good's value, refs[hi] does not
+        k = ev.width() if len(refs) > 2 else 1  # probes per round: one per worker
+        if k > 1:
+            bound = k * math.ceil(math.log(len(refs)) / math.log(k + 1)) + 2
         while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if ev.at(refs[mid]).value == pg.value:
-                lo = mid
-            else:
-                hi = mid
+            mids = probes(lo, hi, k)
+            ev.prefetch([refs[m] for m in mids])
+            values = [ev.at(refs[m]).value for m in mids]  # (all traced: each is in the evaluations)
+            for m, v in zip(mids, values):  # the first probe whose value differs ends the part with the change
+                if v == pg.value:
+                    lo = m
+                else:
+                    hi = m
+                    break
         before = ev.at(refs[lo]) if lo >= 0 else pg
         found = Change(before, ev.at(refs[hi]))
     order = {r: i for i, r in enumerate([g, *refs])}

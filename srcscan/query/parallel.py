@@ -56,57 +56,95 @@ def trace_revisions(spec: tuple, refs: list, query, cache_folder: str, graph: st
             st = ev.stats()
     finally:
         cache.close()
-    return {"parsed": st["files_parsed"], "reused": st["files_reused"], "traced": done}
+    return {"parsed": st["files_parsed"], "reused": st["files_reused"], "traced": done,
+            "carried": st["answers_carried"]}
 
 
 def chunks(refs: list, n: int) -> list[list]:
     return [refs[i:i + n] for i in range(0, len(refs), n)]
 
 
+class Workers:
+    """The workers of one walk, started once and kept for all its rounds (bisect's probes,
+    blame's splits): ``jobs`` local processes, or the Dask cluster ``cluster`` (a scheduler
+    address, or ``local:N`` for a local cluster of N worker processes)."""
+
+    def __init__(self, jobs: int, cluster: str | None = None):
+        self.jobs, self.cluster = max(jobs, 2), cluster
+        self._pool = self._client = self._local = None
+
+    @property
+    def width(self) -> int:
+        """How many revisions the workers trace at once."""
+        if not self.cluster:
+            return self.jobs
+        self._connect()
+        return max(1, sum(self._client.nthreads().values()))
+
+    def map(self, spec: tuple, parts: list, args: tuple) -> list[dict]:
+        cols = [[spec] * len(parts), parts, *[[a] * len(parts) for a in args]]
+        if not self.cluster:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(self.jobs)
+            return list(self._pool.map(trace_revisions, *cols))
+        self._connect()
+        return self._client.gather(self._client.map(trace_revisions, *cols, pure=False))
+
+    def _connect(self) -> None:
+        if self._client is not None:
+            return
+        from ..errors import UsageError
+
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise UsageError("--cluster needs Dask distributed: pip install 'srcscan[cluster]'") from None
+        cluster = self.cluster
+        if cluster.startswith("local"):
+            n = cluster.partition(":")[2] or "2"
+            if not n.isdigit() or int(n) < 1:
+                raise UsageError(f"--cluster {cluster}: local:N with N worker processes (e.g. local:2)")
+            self._local = LocalCluster(n_workers=int(n), threads_per_worker=1, processes=True,
+                                       dashboard_address=None)
+            self._client = Client(self._local)
+        else:
+            try:
+                self._client = Client(cluster, timeout="20s")
+            except (OSError, TimeoutError) as e:
+                raise UsageError(f"--cluster {cluster}: no Dask scheduler answers there ({e})") from None
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+        if self._client is not None:
+            self._client.close()
+        if self._local is not None:
+            self._local.close()
+        self._pool = self._client = self._local = None
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def run_parallel(source, refs: list, query, cache_folder: str, graph: str, unreadable: str, jobs: int,
-                 cluster: str | None = None) -> dict:
-    """Trace ``refs`` on ``jobs`` local processes, or on the Dask cluster ``cluster`` (a
-    scheduler address, or ``local:N`` for a local cluster of N worker processes). Returns the
-    workers' counts summed."""
-    spec = source_spec(source)
-    parts = chunks(refs, max(1, min(CHUNK, -(-len(refs) // max(jobs, 1)))))
-    args = (query, cache_folder, graph, unreadable)
-    if cluster:
-        results = _on_dask(cluster, spec, parts, args)
-    else:
-        with ProcessPoolExecutor(jobs) as ex:
-            results = list(ex.map(trace_revisions, [spec] * len(parts), parts, *[[a] * len(parts) for a in args]))
-    out = {"parsed": 0, "reused": 0, "traced": 0, "workers": jobs if not cluster else None}
+                 cluster: str | None = None, workers: Workers | None = None, chunk: int | None = None) -> dict:
+    """Trace ``refs`` on ``workers`` (or on new ones: ``jobs`` local processes, or the Dask
+    cluster ``cluster``), in runs of ``chunk`` consecutive revisions (default: as evenly as
+    CHUNK allows). Returns the workers' counts summed."""
+    own = workers is None
+    workers = workers or Workers(jobs, cluster)
+    try:
+        width = workers.width
+        parts = chunks(refs, chunk or max(1, min(CHUNK, -(-len(refs) // width))))
+        results = workers.map(source_spec(source), parts, (query, cache_folder, graph, unreadable))
+    finally:
+        if own:
+            workers.close()
+    out = {"parsed": 0, "reused": 0, "traced": 0, "carried": 0, "workers": width}
     for r in results:
-        for k in ("parsed", "reused", "traced"):
+        for k in ("parsed", "reused", "traced", "carried"):
             out[k] += r[k]
     return out
-
-
-def _on_dask(cluster: str, spec: tuple, parts: list, args: tuple) -> list[dict]:
-    from ..errors import UsageError
-
-    try:
-        from distributed import Client, LocalCluster
-    except ImportError:
-        raise UsageError("--cluster needs Dask distributed: pip install 'srcscan[cluster]'") from None
-    local = None
-    if cluster.startswith("local"):
-        n = cluster.partition(":")[2] or "2"
-        if not n.isdigit() or int(n) < 1:
-            raise UsageError(f"--cluster {cluster}: local:N with N worker processes (e.g. local:2)")
-        local = LocalCluster(n_workers=int(n), threads_per_worker=1, processes=True, dashboard_address=None)
-        client = Client(local)
-    else:
-        try:
-            client = Client(cluster, timeout="20s")
-        except (OSError, TimeoutError) as e:
-            raise UsageError(f"--cluster {cluster}: no Dask scheduler answers there ({e})") from None
-    try:
-        futures = client.map(trace_revisions, [spec] * len(parts), parts, *[[a] * len(parts) for a in args],
-                             pure=False)
-        return client.gather(futures)
-    finally:
-        client.close()
-        if local is not None:
-            local.close()
