@@ -1,12 +1,13 @@
 """Facts extraction, old commit against the working tree, on a fixed sample of files (issue 34).
 
 For each tree, ``--files N`` C/C++ files are taken evenly from its sorted file list (the same
-files every run). Each side extracts them in its own process, one at a time (``-j 1``), as
-the index does (``extract_bounded``: respell, parse, facts, keys), and encodes the facts as the
-cache stores them. Seconds are CPU seconds of the child (``time.process_time``): the machine's
-other load does not count. The script prints old and new seconds side by side, next to tree-sitter's
-raw parse of the same files, and checks that every file's encoded facts are the same bytes
-(exit 1 and the first differing files when not).
+files every run). Each side extracts them in its own process, one at a time (``-j 1``), as the
+index does (``extract_bounded``: respell, parse, facts, keys), and encodes the facts as the
+cache stores them; ``--repeat`` passes, the fastest counts. Seconds are CPU seconds of the
+child (``time.process_time``): the machine's other load does not count. The script prints old
+and new seconds side by side, next to tree-sitter's raw parse of the same files, and checks
+that every file's encoded facts are the same bytes (exit 1 and the first differing files when
+not; both sides run with PYTHONHASHSEED=0).
 
     python benchmarks/bench_extract.py --old main --src /work/trees/vbox61 --src /work/trees/h28dev
     python benchmarks/bench_extract.py --old HEAD~3 --src TREE --profile   # cProfile of the new side
@@ -38,7 +39,7 @@ def sample(tree: str, n: int) -> list[str]:
     return [files[int(i * step)] for i in range(n)]
 
 
-def worker(listfile: str, out: str, profile: bool) -> None:
+def worker(listfile: str, out: str, profile: bool, repeat: int) -> None:
     """In a child: extract and encode each file; write per-file digests and seconds."""
     import srcscan
     from srcscan.extract.cache import encode
@@ -58,31 +59,36 @@ def worker(listfile: str, out: str, profile: bool) -> None:
         import cProfile
         prof = cProfile.Profile(time.process_time)
         prof.enable()
-    digests, t_ex, t_enc = {}, 0.0, 0.0
-    for p, d in datas:
-        t1 = time.process_time()
-        ff = extract_bounded(p, d, hashlib.sha1(d).hexdigest())
-        t2 = time.process_time()
-        blob = encode(ff)
-        t3 = time.process_time()
-        t_ex += t2 - t1
-        t_enc += t3 - t2
-        digests[p] = hashlib.sha256(blob).hexdigest()
+    digests, best_ex, best_enc = {}, float("inf"), float("inf")
+    for _ in range(repeat):  # the fastest pass of each: the machine's load only adds
+        t_ex = t_enc = 0.0
+        for p, d in datas:
+            t1 = time.process_time()
+            ff = extract_bounded(p, d, hashlib.sha1(d).hexdigest())
+            t2 = time.process_time()
+            blob = encode(ff)
+            t3 = time.process_time()
+            t_ex += t2 - t1
+            t_enc += t3 - t2
+            digests[p] = hashlib.sha256(blob).hexdigest()
+        best_ex, best_enc = min(best_ex, t_ex), min(best_enc, t_enc)
+        if prof is not None:
+            break
     if prof is not None:
         import pstats
         prof.disable()
         pstats.Stats(prof, stream=sys.stderr).sort_stats("tottime").print_stats(30)
-    Path(out).write_text(json.dumps({"package": srcscan.__file__, "raw": raw, "extract": t_ex,
-                                     "encode": t_enc, "digests": digests}))
+    Path(out).write_text(json.dumps({"package": srcscan.__file__, "raw": raw, "extract": best_ex,
+                                     "encode": best_enc, "digests": digests}))
 
 
-def run_side(pythonpath: str | None, listfile: str, profile: bool) -> dict:
+def run_side(pythonpath: str | None, listfile: str, profile: bool, repeat: int) -> dict:
     env = dict(os.environ, PYTHONHASHSEED="0")  # sets in the facts pickle in one order on both sides
     if pythonpath:
         env["PYTHONPATH"] = pythonpath + os.pathsep + env.get("PYTHONPATH", "")
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as f:
         out = f.name
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", listfile, out] + (["--profile"] if profile else [])
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", listfile, out, str(repeat)] + (["--profile"] if profile else [])
     subprocess.run(cmd, env=env, check=True, cwd=tempfile.gettempdir())
     res = json.loads(Path(out).read_text())
     os.unlink(out)
@@ -94,6 +100,7 @@ def main() -> int:
     ap.add_argument("--old", default="main", help="git revision of the old side (default main)")
     ap.add_argument("--src", action="append", required=True, help="a source tree (repeatable)")
     ap.add_argument("--files", type=int, default=150, help="files per tree (default 150)")
+    ap.add_argument("--repeat", type=int, default=3, help="passes per side, the fastest counts (default 3)")
     ap.add_argument("--profile", action="store_true", help="cProfile of the new side, by tottime, on stderr")
     ap.add_argument("--new-only", action="store_true", help="only the working tree (with --profile)")
     a = ap.parse_args()
@@ -118,11 +125,11 @@ def main() -> int:
             files = sample(tree, a.files)
             listfile = Path(tmp) / "files.json"
             listfile.write_text(json.dumps(files))
-            new = run_side(None, str(listfile), a.profile)
+            new = run_side(None, str(listfile), a.profile, a.repeat)
             if a.new_only:
                 print(f"{Path(tree).name:<28} {len(files):>5} {new['raw']:>10.2f} {'':>8} {new['extract']:>8.2f}")
                 continue
-            old = run_side(str(old_dir), str(listfile), False)
+            old = run_side(str(old_dir), str(listfile), False, a.repeat)
             assert old["package"].startswith(str(old_dir)), old["package"]
             diff = [p for p in files if old["digests"].get(p) != new["digests"].get(p)]
             bad += len(diff)
@@ -136,6 +143,6 @@ def main() -> int:
 
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "--worker":
-        worker(sys.argv[2], sys.argv[3], "--profile" in sys.argv[4:])
+        worker(sys.argv[2], sys.argv[3], "--profile" in sys.argv[5:], int(sys.argv[4]))
         sys.exit(0)
     sys.exit(main())
