@@ -7,6 +7,8 @@ knows its function, guards and preprocessor conditions without walking parents.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
+from operator import itemgetter
 
 import tree_sitter
 
@@ -28,7 +30,7 @@ class _Ctx:
 
     def __init__(self, end, kind, node, data=None):
         self.end, self.kind, self.node, self.data = end, kind, node, data
-        self.memo = None  # (guard text, reads, line), computed once
+        self.memo = None  # a guard: its Guard per branch, computed once; a function: its items
 
 def _pp_condition(node) -> str:
     t = node.type
@@ -54,6 +56,9 @@ def _negate(c: str) -> str:
     return f"!({c})"
 
 
+_SPAN = itemgetter(0, 1)  # (start, -end): a capture sorts before the ones it encloses
+
+
 class Extractor:
     def __init__(self, rewriter=None):
         self.parser = parser()
@@ -74,11 +79,11 @@ class Extractor:
                 caps.append((n.start_byte, -n.end_byte, name, n))
         for lost in lost_definitions(root, src):  # bodies the parser left at file scope
             caps.append((lost.body_start, -lost.body_end, "function", lost))
-        caps.sort(key=lambda c: (c[0], c[1]))
+        caps.sort(key=_SPAN)
+        starts = [s for s, _, _ in spans]  # (spans are in order and do not overlap)
         stack: list[_Ctx] = []
         # per function: (Function, [(kind, node, guards, preproc)])
         pending: list[tuple[Function, list]] = []
-        current = None
         file_items: list = []
         for start, negend, name, node in caps:
             end = -negend
@@ -108,12 +113,13 @@ class Extractor:
                 continue
             preproc = self._preproc(stack, start)
             if name == "function":
-                fn = self._function(node, path, preproc, spans)
+                fn = self._function(node, path, preproc, spans, starts)
                 if fn is None:
                     continue
-                stack.append(_Ctx(end, "function", node, fn))
-                current = (fn, [])
-                pending.append(current)
+                ctx = _Ctx(end, "function", node, fn)
+                ctx.memo = []  # the function's items, in document order
+                stack.append(ctx)
+                pending.append((fn, ctx.memo))
                 ff.functions.append(fn)
                 continue
             if name == "struct":
@@ -131,18 +137,15 @@ class Extractor:
                     ff.defines.append(Define(_t(nm), _squash(_t(val))[:200] if val is not None else "",
                                              node.start_point[0] + 1))
                 continue
-            func_ctx = next((c for c in reversed(stack) if c.kind == "function"), None)
-            guards = self._guards(stack, start, lines) if func_ctx is not None else []
-            item = (name, node, guards, preproc)
-            if func_ctx is not None:
-                pending_fn = func_ctx.data
-                # the items list of the innermost open function
-                for fn, items in reversed(pending):
-                    if fn is pending_fn:
-                        items.append(item)
-                        break
+            func_ctx = None
+            for c in reversed(stack):
+                if c.kind == "function":
+                    func_ctx = c
+                    break
+            if func_ctx is not None:  # an item of the innermost open function
+                func_ctx.memo.append((name, node, self._guards(stack, start, lines), preproc))
             else:
-                file_items.append(item)
+                file_items.append((name, node, [], preproc))
         for fn, items in pending:
             self._fill_function(fn, items, lines)
         self._file_scope(ff, file_items, lines)
@@ -220,7 +223,7 @@ class Extractor:
         return Guard(c.kind, f"{c.kind} {ctext}" if c.kind != "do" else f"do ... while {ctext}", line, reads)
 
     # -- definitions
-    def _function(self, node, path, preproc, spans) -> Function | None:
+    def _function(self, node, path, preproc, spans, starts) -> Function | None:
         if isinstance(node, Lost):  # a body the parser lost (recover.py)
             nd = node.declarator.child_by_field_id(_F_DECLARATOR)
             return Function(name=_t(nd), file=path, line=node.line, end_line=node.end_line, static=False,
@@ -245,10 +248,9 @@ class Extractor:
         if d is not None and d.type == "pointer_declarator" and ret:
             ret += " *"
         rule = None
-        for s, e, r in spans:
-            if s <= nd.start_byte < e:
-                rule = r
-                break
+        i = bisect_right(starts, nd.start_byte) - 1  # the rewritten span holding the name, if any
+        if i >= 0 and nd.start_byte < spans[i][1]:
+            rule = spans[i][2]
         return Function(name=name, file=path, line=node.start_point[0] + 1, end_line=node.end_point[0] + 1,
                         static=static, ret_type=ret, params=_params(fdecl), preproc=preproc, name_rule=rule)
 
