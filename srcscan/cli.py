@@ -98,7 +98,7 @@ def add_config_options(p: argparse.ArgumentParser, control: bool = True) -> None
     p.add_argument("-U", "--undef", action="append", metavar="NAME", help="NAME is not defined (repeatable)")
     p.add_argument("--keep-if0", action="store_true",
                    help="also analyse dead code: '#if 0' blocks and branches the file's own "
-                   "#define/#undef rule out (excluded by default)")
+                   "#define/#undef (or those of the headers it includes) rule out (excluded by default)")
     if control:
         p.add_argument("--no-control", action="store_true", help="leave out control-dependence edges")
 

@@ -184,3 +184,30 @@ def test_demand_finds_what_a_wrapper_inserts_into_a_config_key(tmp_path, symbol)
     got = trace(analyse_demand(snap, cache), symbol).to_json()
     assert any(n["label"].startswith("configConstructor#") for n in got["nodes"])
     assert _comparable(got) == _comparable(want)
+
+
+@pytest.mark.parametrize("flow,symbol,direction,source", [
+    ("slot_sources.c", "guest-request:pfnCall", "down", "source:guest-request:pfnCall"),
+    ("slot_sources.c", "SVCSTATE.cbLastRead", "up", "source:guest-request:pfnCall"),
+    ("slot_sources.c", "svcCall:u32Function", "up", "source:guest-request:pfnCall"),
+    ("guest_pointers.c", "DEVSTATE.cbLastCmd", "up", "source:guest-memory:HGSMIOffsetToPointerHost"),
+    ("guest_pointers.c", "DEVSTATE.iView", "up", "source:guest-memory:HGSMIHostChannelRegister"),
+    ("guest_pointers.c", "guest-memory:HGSMIOffsetToPointerHost", "down", "source:guest-memory:HGSMIOffsetToPointerHost"),
+    ("settings_attrs.cpp", "Hardware.ulCpuExecutionCap", "up", "source:settings-file:executionCap"),
+])
+def test_demand_finds_a_guest_pointer_source(tmp_path, flow, symbol, direction, source):
+    """Sources of fields read through guest pointers (tests/flows/slot_sources.c,
+    guest_pointers.c): the graph built on demand builds the stores into the slot and the
+    calls that make the pointer, from the source (downstream) and from a field read through
+    the pointer (upstream)."""
+    import shutil
+    from pathlib import Path
+
+    root = tmp_path / "tree"
+    root.mkdir()
+    shutil.copy(Path(__file__).parent / "flows" / flow, root)
+    snap, cache = DirSnapshot([root]), FactCache(tmp_path / "c")
+    want = trace(analyse(snap, cache), symbol, direction=direction).to_json()
+    got = trace(analyse_demand(snap, cache), symbol, direction=direction).to_json()
+    assert any(n["id"] == source for n in got["nodes"])
+    assert _comparable(got) == _comparable(want)

@@ -50,3 +50,23 @@ def test_all_lists_every_guess_and_control_step(tmp_path):
     every = trace_query(tr.analysis, "put#1", direction="down", max_paths=None).to_json()
     plain, odd = _kinds(every)
     assert plain == N_PLAIN and odd == N_GUESS + 3
+
+
+GUESSES_ONLY = "\n".join(
+    ["typedef unsigned int uint32_t;",
+     "typedef struct ITEM { struct ITEM *pNext; uint32_t uX; } ITEM;"]
+    + [f"uint32_t g_uGuess{i};" for i in range(N_GUESS)]
+    + ["void put(ITEM *pItem, uint32_t uVal)", "{", "    pItem->uX = uVal;", "}"]
+    + [line for i in range(N_GUESS) for line in
+       (f"void get{i}(ITEM *p)", "{", f"    g_uGuess{i} = p->uX;", "}")]) + "\n"
+
+
+def test_a_listing_of_guesses_alone_shows_the_best_two(tmp_path):
+    """With no plain data path beyond the certain part (uVal into some item's uX), the reader
+    sees that part and the best two guesses of which item is read back, not all twelve: the
+    rest are counted as not listed."""
+    (tmp_path / "only.c").write_text(GUESSES_ONLY)
+    doc = srcscan.trace("put#1", src=str(tmp_path), direction="down", cache=False).to_json()
+    plain, odd = _kinds(doc)
+    assert (plain, odd) == (0, 2)
+    assert doc["stats"]["paths_not_listed"]["downstream"] == N_GUESS - 2

@@ -25,7 +25,7 @@ def test_every_model_file_and_row_loads():
 @pytest.mark.parametrize("row, msg", [
     ({"source": [{"id": "x", "functions": ["f"], "out_arg": 1, "keyy": 2}]}, "unknown key(s): keyy"),
     ({"sink": [{"id": "x", "functions": []}]}, "non-empty 'functions'"),
-    ({"source": [{"id": "x", "functions": ["f"]}]}, "needs out_arg, callback_arg or returns"),
+    ({"source": [{"id": "x", "functions": ["f"]}]}, "needs out_arg, callback_arg, returns = true or pointee"),
     ({"propagator": [{"functions": ["f"], "args": "some"}]}, "args must be"),
     ({"source": [{"id": "x", "functions": ["f"], "key_arg": -1, "returns": True}]}, "argument position"),
     # a sink has no format string (log statements are [[log]] rows of a kind = "log" file)
@@ -51,6 +51,13 @@ def test_every_model_file_and_row_loads():
      "[[sink]] ins joins 'nope', which no [[source]] row has as id"),
     ({"source": [{"id": "cfg", "functions": ["q"], "out_arg": 2}],
       "sink": [{"id": "ins", "functions": ["f"], "args": [2], "joins": "cfg"}]}, "it needs node_arg and key_arg"),
+    # a source of the functions stored in slots: slots and params, and nothing of a call's source
+    ({"source": [{"id": "g"}]}, "needs 'functions' (or 'slots' and 'params')"),
+    ({"source": [{"id": "g", "slots": ["pfnCall"]}]}, "params must be a non-empty list of parameter positions"),
+    ({"source": [{"id": "g", "slots": [], "params": [1]}]}, "slots must be a non-empty list of field names"),
+    ({"source": [{"id": "g", "slots": ["pfnCall"], "params": [-1]}]}, "params must be a non-empty list"),
+    ({"source": [{"id": "g", "slots": ["pfnCall"], "params": [1], "out_arg": 0}]}, "a row with slots has no out_arg"),
+    ({"source": [{"id": "g", "functions": ["f"], "pointee": 1}]}, "pointee must be true or false"),
 ])
 def test_bad_rows_are_errors_naming_the_file(row, msg):
     with pytest.raises(UsageError) as e:

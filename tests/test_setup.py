@@ -92,7 +92,7 @@ def test_a_damaged_set_up_is_built_again_with_a_warning(damage, tmp_path, capsys
         from srcscan.graph.setup import Setup
 
         bad = ({"k:a": [5]}, {}) if damage == "foreign" else ({"k:a": [0]}, {"a": 7})
-        data = Setup(["a#0"], bad[0], [], bad[1], {}, Setup.loads(data).prepared, 1, [], set()).dumps()
+        data = Setup(["a#0"], bad[0], [], bad[1], {}, Setup.loads(data).prepared, 1, [], set(), {}).dumps()
     db = sqlite3.connect(cache / "facts.sqlite")
     db.execute("UPDATE blobs SET data = ? WHERE name = ?", (data, name))
     db.commit()

@@ -71,7 +71,7 @@ def test_taint_annotations(path):
 
 def test_every_check_kind_has_a_checked_and_an_unchecked_twin():
     kinds = {k for p in CASES for *_, s, k in _marks(p) if s == "checked"}
-    assert {"early exit", "if", "bound", "mask", "assert-return", "narrowing cast"} <= kinds
+    assert {"early exit", "if", "bound", "mask", "assert-return", "narrowing cast", "case"} <= kinds
     for p in CASES:
         got = {s for *_, s, _ in _marks(p)}
         assert "unchecked" in got, p.name

@@ -12,7 +12,7 @@ from operator import itemgetter
 
 import tree_sitter
 
-from .localdefs import local_knowledge, note as local_note
+from .localdefs import HDR_NOTE, note as local_note, walk
 from .macros import default_rewriter
 from .nesting import MAX_OPEN, TooDeep
 from .recover import Lost, lost_definitions
@@ -67,10 +67,14 @@ class Extractor:
 
     def extract(self, path: str, data: bytes, key: str = "") -> FileFacts:
         src, spans = self.rewriter.apply(data)
-        local = local_knowledge(data)  # line of an #if -> what the file's own #define/#undef said
+        pp = walk(data)  # line of an #if -> what the file's own #define/#undef said; its #includes
+        local = pp.knowledge
         tree = self.parser.parse(src)
         root = tree.root_node
         ff = FileFacts(path=path, key=key, bytes=len(data), lines=data.count(b"\n") + 1)
+        ff.includes, ff.pp_exports, ff.pp_open = pp.includes, pp.exports, pp.open
+        if pp.open:  # names headers may decide: their conditions say where to look them up
+            ff.pp_id = hashlib.blake2b(data, digest_size=6).hexdigest()
         lines = _Lines(data.split(b"\n"))  # the original text: evidence shows what the user wrote
         cursor = tree_sitter.QueryCursor(self.query)
         caps = []
@@ -100,9 +104,11 @@ class Extractor:
                 alt = node.child_by_field_id(_F_ALTERNATIVE)
                 if node.type in ("preproc_if", "preproc_ifdef") and cond == "0":
                     ff.disabled_blocks += 1
-                known = local.get(node.start_point[0] + 1) if cond else None
+                at = node.start_point[0] + 1
+                known = local.get(at) if cond else None
+                hdr = f"{HDR_NOTE}{ff.pp_id}:{at}]" if cond and at in pp.open else ""
                 stack.append(_Ctx(end, "pp", node, (cond, alt.start_byte if alt is not None else None,
-                                                    local_note(known) if known else "")))
+                                                    hdr + (local_note(known) if known else ""))))
                 if len(stack) > MAX_OPEN:  # every fact below carries all of them: bound the cost
                     raise TooDeep(node.start_point[0] + 1)
                 continue
@@ -432,7 +438,7 @@ class Extractor:
                         continue
                     for acc, val, at in parts:  # (a value that reads no name flows nowhere from here)
                         e = eb.expr(val)
-                        if e.reads or e.addr_of is not None:
+                        if e.reads or e.addr_of is not None or e.string is not None:
                             ff.global_assigns.append(Assign(acc, "init", e, at.start_point[0] + 1, at.start_point[1] + 1,
                                                             _line(lines, at), [], preproc, type=typ))
 

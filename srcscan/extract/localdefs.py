@@ -9,21 +9,29 @@ as the file's first directives) counts as taken, so a header's own defines count
 The result, per ``#if``/``#ifdef``/``#ifndef``/``#elif`` line: the file's knowledge of the
 names that directive's condition mentions. The extractor appends it to the condition text as
 `` [file: A=16, B defined, C undefined]`` (see ppcond: the condition is then evaluated with it,
-and a branch it makes certainly false is dead: left out unless --keep-if0 keeps dead code)."""
+and a branch it makes certainly false is dead: left out unless --keep-if0 keeps dead code).
+
+The same pass notes what headers may decide (``walk``): the file's ``#include`` lines, what
+it leaves defined or undefined at its end (a header's exports), and per #if the names that
+the file itself leaves open after some #include (graph/ppheaders.py decides them from the
+headers the includes resolve to)."""
 from __future__ import annotations
 
 import re
 
-from .ppcond import Config, evaluate
+from .ppcond import HDR_NOTE, Config, evaluate  # noqa: F401 (HDR_NOTE: for the extractor)
 
 DEFINED = "defined"
 UNDEFINED = "undefined"
+UNKNOWN = "unknown"  # (in a header's exports: defined or undefined in a branch nobody decides)
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NUMBER = re.compile(r"^\(?\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*\s*\)?$")
 MAX_NAMES = 8  # names of one condition noted (a longer condition keeps the first ones)
 
 
-_SCAN = re.compile(rb"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif|define|undef)\b((?:[^\n]*\\\r?\n)*[^\n]*)", re.M)
+_SCAN = re.compile(rb"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif|define|undef|include)\b((?:[^\n]*\\\r?\n)*[^\n]*)",
+                   re.M)
+_INCLUDE = re.compile(r'^[<"]([^>"]+)[>"]')
 # cheap scans first (a literal '#' leads, no line anchors): what a file defines, what it tests
 _DEFINED_NAME = re.compile(rb"#[ \t]*(?:define|undef)[ \t]+([A-Za-z_][A-Za-z0-9_]*)")
 _TESTS = re.compile(rb"#[ \t]*(ifndef|ifdef|if|elif)\b([^\n]*)")
@@ -100,8 +108,27 @@ def local_knowledge(data: bytes) -> dict[int, dict[str, int | str]]:
     the names its condition mentions that the file itself decided above it."""
     if b"#" not in data or not _worth_it(data):
         return {}
+    return walk(data).knowledge
+
+
+class Walk:
+    """What one pass over a file's directives found (see the module's docstring)."""
+
+    def __init__(self):
+        self.knowledge: dict[int, dict] = {}  # #if line -> what the file said of its names
+        self.open: dict[int, list[str]] = {}  # #if line -> names left to the headers included above
+        self.includes: list[tuple[int, str, bool]] = []  # (line, target, certainly compiled)
+        self.exports: dict[str, int | str] = {}  # at the end: name -> value, defined, undefined, unknown
+
+
+def walk(data: bytes) -> Walk:
+    """One pass over the directives of ``data``: local knowledge, includes, exports, open names."""
+    w = Walk()
+    if b"#" not in data:
+        return w
     known: dict[str, int | str] = {}
-    out: dict[int, dict] = {}
+    unsure: set[str] = set()  # defined or undefined in a branch the file cannot decide
+    out = w.knowledge
     # one frame per open #if: [this branch's truth (True/False/None), some earlier branch taken]
     stack: list[list] = []
     directives = list(_lines(data))
@@ -126,6 +153,9 @@ def local_knowledge(data: bytes) -> dict[int, dict[str, int | str]]:
             seen = {n: known[n] for n in names if n in known}
             if seen:
                 out[line] = dict(list(seen.items())[:MAX_NAMES])
+            left = [n for n in names if n not in known and n not in unsure]
+            if left and w.includes:
+                w.open[line] = left[:MAX_NAMES]
             truth = True if line == guard else evaluate(cond, _config(known))
             if kind == "elif":
                 if stack:
@@ -142,6 +172,11 @@ def local_knowledge(data: bytes) -> dict[int, dict[str, int | str]]:
         elif kind == "endif":
             if stack:
                 stack.pop()
+        elif kind == "include":
+            m = _INCLUDE.match(rest)
+            now = live()
+            if m is not None and now is not False:
+                w.includes.append((line, m.group(1), now is True))
         else:  # define / undef
             parts = rest.split(None, 1)
             if not parts or not _IDENT.fullmatch(parts[0].split("(")[0]):
@@ -152,14 +187,18 @@ def local_knowledge(data: bytes) -> dict[int, dict[str, int | str]]:
                 continue
             if now is None:
                 known.pop(name, None)  # maybe defined, maybe not: unknown again
-            elif kind == "undef":
+                unsure.add(name)
+                continue
+            unsure.discard(name)
+            if kind == "undef":
                 known[name] = UNDEFINED
             else:
                 value = parts[1].strip() if len(parts) > 1 and "(" not in parts[0] else ""
                 m = _NUMBER.match(value)
                 v = _c_int(m.group(1)) if m else None
                 known[name] = DEFINED if v is None else v
-    return out
+    w.exports = {**{n: UNKNOWN for n in unsure}, **known}
+    return w
 
 
 def note(knowledge: dict[str, int | str]) -> str:

@@ -5,7 +5,10 @@ Conditions are kept as text on each fact ("defined(IN_RING3)", "!(VBOX_WITH_X)",
 condition is certainly false under the --define/--undef given (``#if 0`` always is, and so is
 a branch the file's own #define/#undef rule out: a condition may end with what the file said
 about its names, `` [file: A=16, B defined, C undefined]``, see localdefs.py; those two kinds
-of dead code are kept with keep_if0)."""
+of dead code are kept with keep_if0). A condition whose names a header included above it may
+decide names where to look that up, `` [hdr: ID:LINE]`` (before any file note): ``headers``, filled
+per program from the headers the includes resolve to (graph/ppheaders.py), turns it into a file
+note of what the tree said; without it the marker is dropped and the names stay unknown)."""
 from __future__ import annotations
 
 import re
@@ -21,6 +24,38 @@ class Config:
     undefs: set[str] = field(default_factory=set)
     keep_if0: bool = False
     opaque: set[str] = field(default_factory=set)  # defined, value not a number
+    # "ID:LINE" of a condition's [hdr: ] marker -> what the headers included above it said
+    headers: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def for_program(self, program) -> "Config":
+        """This configuration with what the program's headers decide (a copy; self if none)."""
+        table = program.pp_headers() if hasattr(program, "pp_headers") else {}
+        if not table or table is self.headers:
+            return self
+        return Config(self.defines, self.undefs, self.keep_if0, self.opaque, table)
+
+    def resolve(self, cond: str) -> str:
+        """``cond`` with its [hdr: ] marker turned into file-note knowledge (the file's own
+        note, written after it, wins), or dropped when the headers decide none of its names."""
+        i = cond.find(HDR_NOTE)
+        if i < 0:
+            return cond
+        j = cond.find("]", i)
+        head, tail = cond[:i], cond[j + 1:]
+        known = dict(self.headers.get(cond[i + len(HDR_NOTE):j], ()))
+        if tail.startswith(FILE_NOTE) and tail.endswith("]"):
+            for part in tail[len(FILE_NOTE):-1].split(", "):
+                name, sep, value = part.partition("=")
+                if not sep:
+                    name, _, value = part.partition(" ")
+                known.pop(name, None)
+            own = tail[len(FILE_NOTE):-1]
+        else:
+            own = ""
+        parts = [f"{n}={v}" if isinstance(v, int) else f"{n} {v}" for n, v in known.items()]
+        if own:
+            parts.append(own)
+        return head + (f"{FILE_NOTE}{', '.join(parts)}]" if parts else "")
 
     @staticmethod
     def from_args(defines: list[str] | None, undefs: list[str] | None, keep_if0: bool = False) -> "Config":
@@ -74,6 +109,8 @@ class Config:
 
     def excludes(self, conds: list[str]) -> bool:
         for c in conds:
+            if HDR_NOTE in c:
+                c = self.resolve(c)
             if c == "0" and not self.keep_if0:
                 return True
             local = c.endswith("]") and FILE_NOTE in c
@@ -85,6 +122,7 @@ class Config:
 
 
 FILE_NOTE = " [file: "
+HDR_NOTE = " [hdr: "
 
 
 def build_context(path: str) -> tuple[str, ...]:
@@ -130,6 +168,8 @@ def _file_note(cond: str, cfg: Config) -> tuple[str, Config]:
 def evaluate(cond: str, cfg: Config, with_file: bool = True):
     """True, False or None (unknown). A condition's `` [file: ...]`` note is used unless
     ``with_file`` is false (then only ``cfg`` decides)."""
+    if HDR_NOTE in cond:
+        cond = cfg.resolve(cond)
     if cond.endswith("]") and FILE_NOTE in cond:
         head, local = _file_note(cond, cfg)
         cond, cfg = head, (local if with_file else cfg)

@@ -11,8 +11,8 @@ import pickle
 import zlib
 from dataclasses import dataclass, field, is_dataclass
 
-FACTS_VERSION = 30  # bump when extraction changes; part of the cache key
-FLOW_VERSION = 65  # bump when graph building makes other nodes, edges or evidence; part of a cached graph's key
+FACTS_VERSION = 31  # bump when extraction changes; part of the cache key
+FLOW_VERSION = 71  # bump when graph building makes other nodes, edges or evidence; part of a cached graph's key
 
 
 @dataclass(slots=True)
@@ -244,6 +244,13 @@ class FileFacts:
     lines: int = 0
     disabled_blocks: int = 0  # "#if 0" blocks seen
     skipped: list[str] = field(default_factory=list)  # 'LINE: why' of parts left out (nesting.py)
+    # what headers may decide (extract/localdefs.walk, graph/ppheaders.py): the #include lines
+    # (line, target, certainly compiled), what the file leaves defined at its end, the names
+    # each #if line leaves to the headers included above it, and the id its conditions name
+    includes: list[tuple[int, str, bool]] = field(default_factory=list)
+    pp_exports: dict[str, int | str] = field(default_factory=dict)
+    pp_open: dict[int, list[str]] = field(default_factory=dict)
+    pp_id: str = ""
 
 
 class FactsUnpickler(pickle.Unpickler):

@@ -109,6 +109,7 @@ def access_of(node) -> Access | None:
     return None
 
 
+_STRING = {"string_literal", "concatenated_string"}
 _NO_VALUE = {"sizeof_expression", "alignof_expression", "offsetof_expression", "string_literal",
              "concatenated_string", "char_literal", "number_literal", "true", "false", "null", "nullptr",
              "lambda_expression", "comment", "type_descriptor", "raw_string_literal"}
@@ -374,9 +375,12 @@ def _init_parts(acc: Access, node, is_array: bool, depth: int = 0, budget: list 
             steps = [("[]", "")] if is_array else [(".", f"#{pos[0]}")]
             pos[0] += 1
             val = c
+        sub = Access(acc.root, acc.steps + steps, acc.deref)
+        if val.type in _STRING and not any(op == "[]" for op, _ in sub.steps):
+            yield sub, val  # a name in a registration struct ({ .szName = "e1000" }): data, kept
+            continue
         if val.type in _NO_VALUE:
             continue  # a constant flows nowhere from file scope (generated tables hold thousands)
-        sub = Access(acc.root, acc.steps + steps, acc.deref)
         if val.type == "initializer_list":
             if depth < 4:
                 yield from _init_parts(sub, val, False, depth + 1, budget)

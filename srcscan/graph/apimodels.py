@@ -12,10 +12,11 @@ from ..errors import UsageError
 
 _KEYS = {
     "source": {"id", "description", "functions", "node_arg", "key_arg", "out_arg", "returns", "key", "override",
-               "replace", "callback_arg", "param", "and_definition", "default_arg"},
+               "replace", "callback_arg", "param", "and_definition", "default_arg", "slots", "params",
+               "pointee"},
     "sink": {"id", "description", "functions", "args", "key", "fields", "replace", "node_arg", "key_arg", "joins"},
     "propagator": {"description", "functions", "args"},
-    "handle": {"model", "function", "root", "parent_arg", "name_arg", "out_arg", "slot", "param", "path"},
+    "handle": {"model", "function", "root", "parent_arg", "name_arg", "out_arg", "slot", "param", "path", "fill"},
     "container": {"description", "store", "load"},
     "callback": {"description", "functions", "callback_arg", "user_arg", "param"},
     "library": {"description", "functions", "to_arg", "from_args", "returns"},
@@ -23,7 +24,7 @@ _KEYS = {
 
 
 # keys a row cannot do without (a sink also needs functions or fields), and the ones that are text
-_REQUIRED = {"source": ("id", "functions"), "sink": ("id",), "propagator": ("functions",),
+_REQUIRED = {"source": ("id",), "sink": ("id",), "propagator": ("functions",),
              "handle": ("model",), "container": (), "callback": ("functions", "callback_arg", "user_arg", "param"),
              "library": ("functions",)}  # a handle: and a function or a slot
 _TEXT = ("id", "description", "key", "override", "model", "function", "joins")
@@ -50,6 +51,13 @@ class SourceModel:
     # the argument whose value the out argument gets when the source has none (a query's
     # default: CFGMR3QueryU32Def(pNode, "Key", &u32, u32Def))
     default_arg: int | None = None
+    # a function stored into one of these slots (callback table fields) gets the value in its
+    # parameters ``params`` (what a pointer parameter points to): a service's call handler
+    slots: list[str] = field(default_factory=list)
+    params: list[int] = field(default_factory=list)
+    # the call returns a pointer into memory the guest writes (VRAM: an offset the guest gave
+    # turned into a host pointer): fields read through it in the caller are the value
+    pointee: bool = False
 
 
 @dataclass
@@ -97,6 +105,11 @@ class Models:
     # a callback stored in a slot (field) of that name gets a handle of this path as a parameter:
     # slot name -> [(parameter position, path)]
     slot_handles: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    # a function stored in a slot (field) of that name gets these sources in its parameters
+    slot_sources: dict[str, list[SourceModel]] = field(default_factory=dict)
+    # a slot handle's path -> {placeholder ("<device>"): the string member of the registration
+    # struct the callback is stored in that names it ("szName")}: the fix advice shows the name
+    slot_fills: dict[str, dict[str, str]] = field(default_factory=dict)
     # methods of containers: values go into the object (push_back) / come out of it (front)
     container_store: set[str] = field(default_factory=set)
     # functions that call back a function passed to them with a user argument passed to them:
@@ -131,7 +144,8 @@ class Models:
         return got
 
     def rows(self) -> int:
-        return len(self.sources) + len(self.sinks) + len(self.propagators) + len(self.handles) + len(self.library)
+        return len(self.sources) + len(self.sinks) + len(self.propagators) + len(self.handles) + len(self.library) + \
+            sum(map(len, self.slot_sources.values()))
 
 
 def _check(kind: str, row, where: str) -> None:
@@ -176,10 +190,31 @@ def _check(kind: str, row, where: str) -> None:
     if "args" in row and row["args"] != "all" and not (
             isinstance(row["args"], list) and all(isinstance(a, int) and a >= 0 for a in row["args"])):
         raise UsageError(f"{where}: [[{kind}]] args must be \"all\" or a list of argument positions")
-    if kind == "source" and not (row.get("returns") or "out_arg" in row or "callback_arg" in row):
-        raise UsageError(f"{where}: [[source]] {row.get('id')} needs out_arg, callback_arg or returns = true")
+    if kind == "source" and ("slots" in row or "params" in row):
+        _check_slot_source(row, where)
+        return
+    if kind == "source" and "functions" not in row:
+        raise UsageError(f"{where}: [[source]] needs 'functions' (or 'slots' and 'params')")
+    if "pointee" in row and not isinstance(row["pointee"], bool):
+        raise UsageError(f"{where}: [[{kind}]] pointee must be true or false")
+    if kind == "source" and not (row.get("returns") or "out_arg" in row or "callback_arg" in row or row.get("pointee")):
+        raise UsageError(f"{where}: [[source]] {row.get('id')} needs out_arg, callback_arg, returns = true or pointee = true")
     if kind == "source" and ("callback_arg" in row) != ("param" in row):
         raise UsageError(f"{where}: [[source]] {row.get('id')}: callback_arg and param go together")
+
+
+def _check_slot_source(row: dict, where: str) -> None:
+    """A source of the functions stored in slots: ``slots`` (field names) and ``params``
+    (positions), and none of the keys of a call's source."""
+    sid = row.get("id")
+    if not (isinstance(row.get("slots"), list) and row["slots"] and all(isinstance(f, str) and f for f in row["slots"])):
+        raise UsageError(f"{where}: [[source]] {sid}: slots must be a non-empty list of field names (and go with params)")
+    if not (isinstance(row.get("params"), list) and row["params"] and all(
+            isinstance(a, int) and not isinstance(a, bool) and a >= 0 for a in row["params"])):
+        raise UsageError(f"{where}: [[source]] {sid}: params must be a non-empty list of parameter positions")
+    extra = sorted({"functions", "out_arg", "returns", "callback_arg", "param", "pointee"} & set(row))
+    if extra:
+        raise UsageError(f"{where}: [[source]] {sid}: a row with slots has no {', '.join(extra)}")
 
 
 def _names_of(kind: str, row: dict) -> list[str]:
@@ -187,7 +222,7 @@ def _names_of(kind: str, row: dict) -> list[str]:
         return [*row.get("store", []), *row.get("load", [])]
     if kind == "handle":
         return [row["function"] if "function" in row else f"slot {row.get('slot')}"]
-    return [*row.get("functions", []), *row.get("fields", [])]
+    return [*row.get("functions", []), *row.get("fields", []), *(f"slot {s}" for s in row.get("slots", []))]
 
 
 def _replace(m: Models, kind: str, row: dict, name: str, where: str) -> None:
@@ -203,6 +238,8 @@ def _replace(m: Models, kind: str, row: dict, name: str, where: str) -> None:
         for f in r["names"]:
             if f in table and table[f].id == row["id"]:
                 del table[f]
+            if kind == "source" and f.startswith("slot ") and f[5:] in m.slot_sources:
+                m.slot_sources[f[5:]] = [x for x in m.slot_sources[f[5:]] if x.id != row["id"]]
             if kind == "sink":
                 if f in m.sink_fields and m.sink_fields[f].id == row["id"]:
                     del m.sink_fields[f]
@@ -232,9 +269,12 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
                                      row.get("node_arg"), row.get("key_arg"), row.get("out_arg"),
                                      bool(row.get("returns", False)), row.get("override"), name,
                                      row.get("callback_arg"), row.get("param"), bool(row.get("and_definition")),
-                                     row.get("default_arg"))
-                    for f in row["functions"]:
+                                     row.get("default_arg"), list(row.get("slots", [])), list(row.get("params", [])),
+                                     bool(row.get("pointee")))
+                    for f in row.get("functions", []):
                         m.sources[f] = sm
+                    for f in sm.slots:
+                        m.slot_sources.setdefault(f, []).append(sm)
                 elif kind == "sink":
                     sk = SinkModel(row["id"], row.get("description", ""), row.get("args", "all"),
                                    row.get("key", "{function}"), name, row.get("node_arg"), row.get("key_arg"),
@@ -267,6 +307,12 @@ def parse_models(docs: list[tuple[str, dict]]) -> Models:
                     if not isinstance(row.get("param"), int) or row["param"] < 0 or not isinstance(row.get("path"), str):
                         raise UsageError(f"{where}: a [[handle]] with a slot needs param (a position) and path")
                     m.slot_handles.setdefault(row["slot"], []).append((row["param"], row["path"]))
+                    fill = row.get("fill", {})
+                    if not (isinstance(fill, dict) and all(isinstance(k, str) and k in row["path"] and isinstance(v, str)
+                                                           and v for k, v in fill.items())):
+                        raise UsageError(f"{where}: fill must map placeholders of the path to member names")
+                    if fill:
+                        m.slot_fills[row["path"]] = dict(fill)
                 else:
                     if not isinstance(row.get("function"), str):
                         raise UsageError(f"{where}: [[handle]] needs a function (or a slot)")

@@ -34,10 +34,12 @@ import networkx as nx
 
 from .apimodels import load_models
 from .flow import FlowBuilder, canonical
+from .handles import guest_pointer_sites
 from .fragments import FILE_SCOPE, FragmentStore, Recorder, encode, merge
 from .setup import Setup, prepared, restore
 from .compact import NODE_FIELDS, GraphView, names_node
 from ..extract.keys import function_keys
+from ..extract.ppcond import Config
 from ..extract.records import Function
 
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -71,6 +73,7 @@ class DemandGraph(GraphView):
             self.g = nx.DiGraph()
             merge(self.g, setup.state[0])
         self.setup = setup
+        self._resolve = Config(headers=setup.headers).resolve  # (what the tree's headers decide: no builder needed)
         self.m = builder.m if builder is not None else load_models()
         self._index = setup.index
         self._built: set[int] = set()
@@ -87,6 +90,12 @@ class DemandGraph(GraphView):
         for name in m.sinks:
             for md in m.sinks_of(name):
                 self._model_callees[("sink", md.id)].add(name)
+        # sources of the functions stored in slots: made where a function is stored (w:f:<slot>)
+        self._slot_source_keys: dict[str, set[str]] = defaultdict(set)
+        for slot, rows in m.slot_sources.items():
+            for sm in rows:
+                self._slot_source_keys[sm.id].add("w:f:" + slot)
+        self._slot_stores = guest_pointer_sites(m)
         self._joiners = self._joiners_of(m)  # source id -> sinks that write what it reads
         self._model_fields: dict[str, set[str]] = defaultdict(set)  # sinks made by stores through mapped pointers
         for f, md in m.sink_fields.items():
@@ -132,7 +141,7 @@ class DemandGraph(GraphView):
         joined = {k for sinks in self._joiners_of(b.m).values() for c in sorted(sinks) for k in _call_keys(c)}
         wrappers = {fids[num].rpartition("#")[0] for k in joined for num in index.get(k, ())}
         wrappers = {key for key in wrappers if any(w.kind == "sink" for w in b.wrapped(key))}
-        return Setup(fids, dict(index), eager, names, dict(slots), state, total, [], wrappers)
+        return Setup(fids, dict(index), eager, names, dict(slots), state, total, [], wrappers, dict(cfg.headers))
 
     @staticmethod
     def _joiners_of(m) -> dict[str, set[str]]:
@@ -243,8 +252,8 @@ class DemandGraph(GraphView):
         d = self.g.nodes[n]
         kind = d.get("kind")
         side = "r:" if out else "w:"
-        if kind == "field":
-            return [side + "f:" + d["name"]]
+        if kind == "field":  # (a field read through a slot source's pointer: written at the stores)
+            return [side + "f:" + d["name"]] + ([] if out else self._slot_stores)
         if kind == "global":
             return [side + "v:" + d["name"]]
         if kind in ("local", "constant"):
@@ -262,6 +271,7 @@ class DemandGraph(GraphView):
             if kind == "sink" and out:  # nothing flows out of a sink
                 return []
             return [k for c in sorted(self._model_callees.get((kind, mid), ())) for k in _call_keys(c)] + \
+                (sorted(self._slot_source_keys.get(mid, ())) if kind == "source" else []) + \
                 (["r:f:" + f for f in sorted(self._model_fields.get(mid, ()))] if kind == "sink" else [])
         return []
 
@@ -329,7 +339,7 @@ class DemandGraph(GraphView):
         ev = d["ev"]
         got = d.get("_canon")
         if got is None or got[0] != len(ev):
-            got = d["_canon"] = (len(ev), *canonical(ev))
+            got = d["_canon"] = (len(ev), *canonical(ev, self._resolve))
         return got[1], got[2]
 
     def known_edges_kind(self, out: bool, n: str) -> Iterator[tuple[str, str]]:

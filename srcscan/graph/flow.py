@@ -37,6 +37,9 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         self.p = program
         self.m = models or load_models()
         self.o = options or BuildOptions()
+        cfg = self.o.config.for_program(program)  # with what the tree's headers decide
+        if cfg is not self.o.config:
+            self.o = BuildOptions(cfg, self.o.control)
         self.g = nx.DiGraph()
         self.excluded = 0  # facts dropped by preprocessor configuration
         self.fp_targets: dict[str, set[str]] = {}  # node id of a function-pointer slot -> function keys
@@ -154,11 +157,11 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             return nid
         info = {"id": model.id, "kind": role, "key": key, "description": model.description, "function": function,
                 "origin": f"queries/{model.origin}"}
+        names = self.g.nodes[nid]["model"].get("names") if nid in self.g else None
         if role == "source" and getattr(model, "override", None) and "{node}" in model.key:
-            node, _, k = key.rpartition("/")
-            from ..util import shell_command  # the key comes from the tree: one quoted word
-
-            info["override"] = shell_command(model.override, node=node, key=k, function=function)
+            info["override"] = self.override_text(model, key, function, names)
+            if names:
+                info["names"] = names
         if nid in self.g:
             self.g.nodes[nid]["model"] = info
             if self.recorder is not None:
@@ -201,7 +204,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             for d in nbrs.values():
                 if "ev" not in d:
                     continue
-                d["kind"], d["evidence"] = canonical(d.pop("ev"))
+                d["kind"], d["evidence"] = canonical(d.pop("ev"), self.o.config.resolve)
         return self.g
 
     def build(self) -> nx.DiGraph:
@@ -361,6 +364,10 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             "field-load" if self.g.nodes[src].get("kind") == "field" else kind
 
     def _assign(self, a: Assign, fn: Function | None, file: str, calls) -> None:
+        if self.m.slot_sources:  # a function stored into a slot the models make a source
+            target = self.resolve_positional(a.target, fn, file)
+            if target is not None:
+                self.slot_source(a, target, fn, file)
         if fn is None and not any(r.steps or self.p.var_type(r.root, None, file)[0] != "unknown"
                                   for r in a.value.reads):
             return  # file scope: constants and function names flow nowhere (tables have thousands)
@@ -393,8 +400,9 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
         steps = [s for s in a.target.steps if s[0] in ("->", ".")]
         if fn is not None and steps and not a.target.deref and self.held_by_value(a.target, fn, file):
             # s.f = v on a struct held by value: the value is now part of s (e.g. passed as &s later)
+            # (a local's field reaches only later reads of the whole: graph/objects.py part_stores)
             scope, _ = self.p.var_type(a.target.root, fn, file)
-            if scope in ("local", "param"):
+            if scope == "param":
                 whole = self.var_node(Access(a.target.root), fn, file)
                 self._edge(dst, whole, "field-store", fn, a, via=f"part of {a.target.root}")
         if self.o.control and fn is not None and not self._is_pointer_access(a.target, fn):

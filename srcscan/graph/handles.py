@@ -5,7 +5,7 @@ the flow builder. Also callbacks: an API that calls back a function passed to it
 argument (queries/models [[callback]]) hands that argument to the callback's parameter."""
 from __future__ import annotations
 
-from ..extract.records import Call, Expr, Function
+from ..extract.records import Access, Assign, Call, Expr, Function
 from .access import _bare_name
 from .apimodels import SourceModel
 
@@ -54,6 +54,8 @@ class ConfigHandles:
                 for slot in self._slots_of(fn.key):
                     for pos, path in self.m.slot_handles.get(slot, ()):
                         if pos == i:
+                            if path in self.m.slot_fills:  # (the callback whose registration names it)
+                                self.__dict__["_slot_fn"] = (fn.key, path)
                             return path
                 return self._param_handle(fn, i, depth)
         return "/?"
@@ -105,7 +107,12 @@ class ConfigHandles:
         the wrapper's caller's key: nothing here, each call of the wrapper makes the edges."""
         if self.keyed_by_caller(fn, c, model.key_arg):
             return True
-        node = self.model_node("source", model, self._model_key(model, fn, c), name)
+        self.__dict__.pop("_slot_fn", None)
+        key = self._model_key(model, fn, c)
+        node = self.model_node("source", model, key, name)
+        got = self.__dict__.pop("_slot_fn", None)
+        if got is not None:
+            self.name_registered(node, model, key, *got)
         if model.returns:
             results.append((node, "model", name, False))
         if model.out_arg is not None and model.out_arg < len(c.args):
@@ -117,6 +124,8 @@ class ConfigHandles:
                         self._edge(s, dst, "model", fn, c, via=name)
         if model.callback_arg is not None:  # a handler registered here gets the value
             self.callback_source(fn, c, node, model)
+        if model.pointee:
+            self.pointee_source(fn, c, node, name)
         return False
 
     def callback_source(self, fn: Function, c: Call, node: str, model: SourceModel) -> None:
@@ -131,9 +140,126 @@ class ConfigHandles:
             callee = self.p.functions[key][0]
             if model.param < len(callee.params):  # a pointer parameter: what it points to
                 p = callee.params[model.param]
-                dst = self.out_param(callee, model.param) if self.p.is_pointer(p.type) and not p.ref else \
-                    self.param_node(key, model.param, callee)
+                pointer = self.p.is_pointer(p.type) and not p.ref
+                dst = self.out_param(callee, model.param) if pointer else self.param_node(key, model.param, callee)
                 self._edge(node, dst, "model", fn, c, via=c.callee)
+                for f in self._read_through(callee, {p.name}) if pointer else ():  # pCmd->f: the guest's
+                    self._edge(node, f, "model", fn, c, via=c.callee)
+
+    def slot_source(self, a: Assign, target: Access, fn: Function | None, file: str) -> None:
+        """``pTable->pfnCall = svcCall`` (or a table's initializer member) where the models make
+        the slot a source ([[source]] with slots): the stored function's parameters ``params``
+        get the source's value, a pointer parameter what it points to and the fields read
+        through it in that function. The edges are at the store: where the function becomes
+        reachable from outside."""
+        slot = target.last if target.steps and target.steps[-1][0] in ("->", ".") else None
+        rows = self.m.slot_sources.get(slot) if slot else None
+        name = _bare_name(a.value) if rows else None
+        if name is None or self.p.var_type(name, fn, file)[0] != "unknown":
+            return
+        for key in self.p.resolve_function(name, file):
+            callee = self.p.functions[key][0]
+            for sm in rows:
+                node = self.model_node("source", sm, sm.key.format(function=slot, node="", key=slot), slot)
+                for i in sm.params:
+                    if i >= len(callee.params):
+                        continue
+                    p = callee.params[i]
+                    if not (self.p.is_pointer(p.type) or p.pointer) or p.ref:
+                        self._edge(node, self.param_node(key, i, callee), "model", fn, a, via=slot)
+                        continue
+                    self._edge(node, self.out_param(callee, i), "model", fn, a, via=slot)
+                    for dst in self._read_through(callee, {p.name}):
+                        self._edge(node, dst, "model", fn, a, via=slot)
+
+    def _read_through(self, fn: Function, names: set[str]) -> list[str]:
+        """The field nodes ``fn`` reads through the pointers ``names`` (p->f, p[i].f), or
+        through a local pointer it sets to one of them (``T *pCmd = (T *)pvBuffer;``)."""
+        names = set(names)
+        while True:  # the locals set from a guest pointer, in any order of statements
+            more = {a.target.root for a in fn.assigns
+                    if not a.target.steps and not a.target.deref and a.target.root in fn.locals
+                    and a.target.root not in names and not a.value.calls and a.value.reads
+                    and all(not r.steps and not r.deref and r.root in names for r in a.value.reads)}
+            if not more:
+                break
+            names |= more
+        out: dict[str, None] = {}
+        exprs = [x.value for x in fn.assigns] + [r.value for r in fn.returns] + [e for c in fn.calls for e in c.args]
+        for e in exprs:
+            for acc in e.reads:
+                if acc.root in names and any(op in ("->", ".") for op, _ in acc.steps):
+                    n = self.var_node(acc, fn, fn.file)
+                    d = self.g.nodes[n] if n is not None else {}
+                    # (not ?.f: every struct's f; a parameter's own object's field: param:fn#i*.f)
+                    if (d.get("kind") == "field" and not d.get("ambiguous")) or d.get("pointee"):
+                        out[n] = None
+        return list(out)
+
+    def pointee_source(self, fn: Function, c: Call, node: str, name: str) -> None:
+        """A call returning a pointer into memory the guest writes ([[source]] pointee): the
+        fields read through the local pointers it is stored in are the source's value."""
+        roots = {a.target.root for a in fn.assigns
+                 if not a.target.steps and not a.target.deref and a.target.root in fn.locals
+                 and any(fn.calls[i] is c for i in a.value.calls)}
+        for dst in self._read_through(fn, roots) if roots else ():
+            self._edge(node, dst, "model", fn, c, via=name)
+
+    @staticmethod
+    def override_text(model: SourceModel, key: str, function: str, names: dict | None = None) -> str:
+        """How a user sets the source (its ``override`` row), placeholders of the key's node
+        path filled with the names registrations give them (``names``)."""
+        from ..util import shell_command  # the key comes from the tree: one quoted word
+
+        node, _, k = key.rpartition("/")
+        for placeholder, got in (names or {}).items():
+            node = node.replace(placeholder, got[0] if len(got) == 1 else "<" + "|".join(got) + ">")
+        return shell_command(model.override, node=node, key=k, function=function)
+
+    def name_registered(self, nid: str, model: SourceModel, key: str, fkey: str, path: str) -> None:
+        """A source read through a slot handle's path (/Devices/<device>/...): the names the
+        registration structs holding the callback ``fkey`` give its placeholders (szName) go
+        into the node's fix advice (several: ``<a|b>``)."""
+        info = self.g.nodes[nid]["model"]
+        if "override" not in info:
+            return
+        names = info.setdefault("names", {})
+        before = repr(names)
+        for placeholder, member in self.m.slot_fills[path].items():
+            for reg in self.registrations().get(fkey, ()):
+                v = reg.get(member)
+                if v and v not in names.get(placeholder, ()):
+                    names[placeholder] = sorted({*names.get(placeholder, ()), v})
+        if repr(names) != before:
+            info["override"] = self.override_text(model, key, info["function"], names)
+            if self.recorder is not None:
+                self.recorder.node(nid)
+
+    def registrations(self) -> dict[str, list[dict[str, str]]]:
+        """Function key -> the string members ({"szName": "e1000"}) of each initialized struct
+        (a registration table: PDMDEVREG) that stores the function in one of its members."""
+        got = self.__dict__.get("_registrations")
+        if got is None:
+            got = self.__dict__["_registrations"] = {}
+            for path in sorted(self.p.files):
+                strings: dict[str, dict[str, str]] = {}
+                funcs: list[tuple[str, str]] = []
+                for a in self.p.files[path].global_assigns:
+                    if a.value.string is None and (a.value.calls or len(a.value.reads) != 1):
+                        continue
+                    t = self.resolve_positional(a.target, None, path)
+                    if t is None or not t.steps:
+                        continue
+                    if a.value.string is not None:
+                        strings.setdefault(t.root, {})[t.last] = a.value.string
+                    else:
+                        name = _bare_name(a.value)
+                        if name is not None:
+                            funcs += [(k, t.root) for k in self.p.resolve_function(name, path)]
+                for k, root in funcs:
+                    if root in strings:
+                        got.setdefault(k, []).append(strings[root])
+        return got
 
     def _callback(self, fn: Function, c: Call, cb_arg: int, user_arg: int, param: int) -> None:
         """An API that calls back the function passed to it with the user argument passed to it
@@ -146,12 +272,21 @@ class ConfigHandles:
         arg = c.args[user_arg]
         srcs = [s for s, _ in self._arg_sources(fn, arg)]
         if arg.addr_of is not None:
-            n = self.var_node(arg.addr_of, fn, fn.file)
-            if n is not None:
-                srcs.append(n)
+            srcs += self.read_nodes(arg.addr_of, fn, fn.file)  # (its versions and fields stored)
         for key in self.p.resolve_function(name, fn.file):
             callee = self.p.functions[key][0]
             if param < len(callee.params):
                 pnode = self.param_node(key, param, callee)
                 for s in srcs:
                     self._edge(s, pnode, "arg", fn, c, via=c.callee)
+
+
+def guest_pointer_sites(m) -> list[str]:
+    """Demand-graph index keys of the statements that give a field read through a guest
+    pointer its source (models ``m``): stores into source slots, calls of pointee and handler
+    sources."""
+    keys = {"w:f:" + slot for slot in m.slot_sources}
+    for name, sm in m.sources.items():
+        if sm.pointee or sm.callback_arg is not None:
+            keys |= {"c:" + name, "i:" + name}
+    return sorted(keys)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 
-from ..extract.ppcond import evaluate
+from ..extract.ppcond import HDR_NOTE, evaluate
 from ..extract.records import Access, Assign, Call, Function
 
 _LOOPS = ("while", "for", "do")
@@ -100,11 +100,14 @@ class LocalVersions:
         (``#ifdef X`` under ``-D X``) holds whenever the code runs, so an assignment under it
         replaces the value before it like one outside any #if."""
         cfg = self.o.config
+        # (a condition's [hdr: ] marker names its #if line: the same condition at two lines is
+        # one condition, as written, with what the headers decide of it)
+        conds = [cfg.resolve(c) for c in stmt.preproc] if any(HDR_NOTE in c for c in stmt.preproc) else stmt.preproc
         if not (cfg.defines or cfg.undefs):
-            return frozenset(stmt.preproc)
+            return frozenset(conds)
         memo = self.__dict__.setdefault("_pp_true", {})  # condition -> made true by the configuration
         out = []
-        for c in stmt.preproc:
+        for c in conds:
             t = memo.get(c)
             if t is None:
                 t = memo[c] = evaluate(c, cfg) is True
@@ -160,7 +163,12 @@ class LocalVersions:
             writes = self.model_writes(c) if writes is None else writes
             if i not in writes:
                 new = self.written_at(fn, c, t)
-                for old in self.read_nodes(t, fn, fn.file):
+                self._no_parts = True  # (a field stored before stays that field's: not the whole's)
+                try:
+                    olds = self.read_nodes(t, fn, fn.file)
+                finally:
+                    self._no_parts = False
+                for old in olds:
                     self._edge(old, new, "assign", fn, c, via=c.callee)
 
     def _version_node(self, fn: Function, name: str, tag: tuple[int, int] | None) -> str:
@@ -185,13 +193,21 @@ class LocalVersions:
     def read_nodes(self, acc: Access, fn, file: str) -> list[str]:
         """The nodes a read of ``acc`` in the statement being built (``_at``) takes its value from."""
         stmt = self._at
+        parts = fn is not None and not acc.steps and not acc.deref and not self.__dict__.get("_no_parts")
         if fn is not None and stmt is not None and not acc.steps and not acc.deref:
             vs = self.local_defs(fn).get(acc.root)
             if vs is not None:
-                return [self._version_node(fn, acc.root, d.node if d is not None else None)
-                        for d in self._reaching(vs, stmt)]
+                ds = self._reaching(vs, stmt)
+                out = [self._version_node(fn, acc.root, d.node if d is not None else None) for d in ds]
+                if parts:  # the fields stored since the definition that replaced them
+                    after = None if ds[-1] is None else ds[0].pos
+                    out += self.parts_reaching(fn, acc.root, stmt, after)
+                return out
         n = self.var_node(acc, fn, file)
-        return [] if n is None else [n]
+        out = [] if n is None else [n]
+        if parts and n is not None:
+            out += self.parts_reaching(fn, acc.root, stmt, None)
+        return out
 
     def _lv_index(self, vs: list[_Def]) -> "_Index":
         memo = self.__dict__.setdefault("_lv_indexes", {})

@@ -101,6 +101,51 @@ class LocalObjects:
             self._edge(shared, n, "field-load", fn, esc, via=f"&{acc.root}")
         return n
 
+    def part_stores(self, fn: Function) -> dict:
+        """Fields stored into local aggregates of ``fn`` (``s.f = v``, ``a[i].f = v``): name ->
+        [((line, col), guards, access)] in statement order. Such a store is part of the whole
+        variable for a later read of the whole (``&s`` to a call, ``t = s``) only: it never
+        becomes the whole's value, which would hand it to the other fields (issue 27)."""
+        memo = self.__dict__.setdefault("_parts_memo", {})
+        got = memo.get(id(fn))
+        if got is None:
+            got = {}
+            cfg = self.o.config
+            for a in fn.assigns:
+                t = a.target
+                if not t.steps or t.deref or t.root not in fn.locals or cfg.excludes(a.preproc):
+                    continue
+                t = self.resolve_positional(t, fn, fn.file)
+                if t is None or not any(op in ("->", ".") for op, _ in t.steps) or not self.held_by_value(t, fn, fn.file):
+                    continue
+                if self.p.var_type(t.root, fn, fn.file)[0] != "local":
+                    continue
+                got.setdefault(t.root, []).append(((a.line, a.col), tuple((g.kind, g.line, g.text) for g in a.guards), t))
+            for v in got.values():
+                v.sort(key=lambda x: x[0])
+            memo[id(fn)] = got
+        return got
+
+    def parts_reaching(self, fn: Function, name: str, stmt, after: tuple | None) -> list[str]:
+        """The field stores into local aggregate ``name`` that a read of the whole at ``stmt``
+        sees: those before it (after ``after``, the position of a definition of the whole that
+        replaced them), and those later in a loop around both (the previous round)."""
+        parts = self.part_stores(fn).get(name)
+        if not parts:
+            return []
+        if stmt is None:
+            return [n for _, _, t in parts if (n := self.var_node(t, fn, fn.file)) is not None]
+        pos = (stmt.line, stmt.col)
+        loops = {g for g in ((g.kind, g.line, g.text) for g in stmt.guards) if g[0] in ("while", "for", "do")}
+        out = []
+        for p, guards, t in parts:
+            if (after is not None and p <= after) or (p >= pos and not loops.intersection(guards)):
+                continue
+            n = self.var_node(t, fn, fn.file)
+            if n is not None:
+                out.append(n)
+        return list(dict.fromkeys(out))
+
     def whole_writes(self, fn: Function) -> dict:
         """Local aggregates of ``fn`` written as a whole (``s = t``; ``&s``, or ``s`` by
         reference, given to a function that writes through that parameter or to a source model's

@@ -63,8 +63,17 @@ class Program:
         self._own: set[str] = set()  # structs of which functions make objects (_find_many)
         self._derived: dict[str, set[str]] | None = None
         self._embeds: dict[str, dict[str, int]] = {}
+        self._pp_headers: dict | None = None
         for path in sorted(files):
             self._add(files[path])
+
+    def pp_headers(self) -> dict:
+        """What included headers say about the names #if conditions test (graph/ppheaders.py)."""
+        if self._pp_headers is None:
+            from .ppheaders import HeaderDefines
+
+            self._pp_headers = HeaderDefines(self.files).table()
+        return self._pp_headers
 
     # ------------------------------------------------------------------ merge
     def _qualify(self, name: str, path: str) -> str:
@@ -223,11 +232,20 @@ class Program:
             # the typedef's first branch does not have the member: another #if branch's may
             cur = next((c for c in self.struct_alts(typ) if self._anonymous_member(c, steps[0][1], 0)), cur)
         owner = decl = None
-        for _, name in steps:
+        # a variable of a class named through its namespace or enclosing class
+        # (``const settings::Hardware &data``) that the sources do not define: which class owns
+        # its member cannot be told, not even when one other class declares a member so named
+        base = _base_type(typ) if cur is None and typ is not None else None
+        if base is not None and "::" in base and base not in self.typedefs:
+            cur = self.struct_of(base.rsplit("::", 1)[1])  # a namespace's class, recorded by its own name
+        unknown_class = cur is None and base is not None and "::" in base and base not in self.typedefs
+        for i, (_, name) in enumerate(steps):
             decl = None
             inner = self._anonymous_member(cur, name, 0) if cur is not None else None
             if inner is not None:  # the field of an anonymous union/struct inside cur
                 owner, decl = inner, self.struct_fields[inner][name]
+            elif i == 0 and unknown_class:
+                owner = None
             else:
                 cands = self.field_owners.get(name, ())
                 if len(cands) == 1:

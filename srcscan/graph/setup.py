@@ -24,7 +24,7 @@ from array import array
 from .fragments import Recorder, encode
 from .store import plain_loads
 
-FORMAT = 3  # bump when the stored tuple changes (part of the blob's name: an older one is not read)
+FORMAT = 4  # bump when the stored tuple changes (part of the blob's name: an older one is not read)
 PREFIX = f"demand-setup:{FORMAT}:"  # blob name prefix (+ the graph key)
 
 
@@ -32,12 +32,13 @@ class Setup:
     """Functions numbered 0..n-1 (``fids``: "key#i", the i-th definition of key), the index
     of keys to function numbers, the functions built up front, each function key's name,
     the slot names that may hold each function key, the nodes ``prepare`` made (a fragment),
-    how many functions the program has and the warnings its facts gave (files skipped)."""
+    how many functions the program has, the warnings its facts gave (files skipped) and what
+    the tree's headers decide of each file's #if conditions (ppcond.Config.headers)."""
 
     __slots__ = ("fids", "index", "eager", "names", "slots", "prepared", "state", "total", "warnings",
-                 "sink_wrappers")
+                 "sink_wrappers", "headers")
 
-    def __init__(self, fids, index, eager, names, slots, prepared, total, warnings, sink_wrappers):
+    def __init__(self, fids, index, eager, names, slots, prepared, total, warnings, sink_wrappers, headers):
         self.fids: list[str] = fids
         self.index: dict[str, "list[int] | array"] = index
         self.eager: list[int] = eager
@@ -48,6 +49,7 @@ class Setup:
         self.total: int = total
         self.warnings: list[str] = warnings
         self.sink_wrappers: set[str] = sink_wrappers  # keys of functions wrapping a model sink that joins a source
+        self.headers: dict[str, dict] = headers  # "ID:LINE" of an #if -> {name: what the headers say}
 
     def key_of(self, num: int) -> str:
         return self.fids[num].rpartition("#")[0]
@@ -61,20 +63,21 @@ class Setup:
             ends.append(len(nums))
         data = (FORMAT, self.fids, (keys, nums.tobytes(), ends.tobytes()), self.eager, self.names,
                 {k: sorted(v) for k, v in self.slots.items()}, self.prepared, self.total, self.warnings,
-                sorted(self.sink_wrappers))
+                sorted(self.sink_wrappers), self.headers)
         return zlib.compress(pickle.dumps(data, protocol=5), 1)
 
     @classmethod
     def loads(cls, blob) -> "Setup":
         """The set-up stored with dumps; ValueError when the bytes are damaged or foreign."""
         try:
-            fmt, fids, index, eager, names, slots, prepared, total, warnings, wrappers = plain_loads(blob)
+            fmt, fids, index, eager, names, slots, prepared, total, warnings, wrappers, headers = plain_loads(blob)
         except Exception as e:  # (zlib, unpickling, unpacking: any damage)
             raise ValueError(f"unreadable ({type(e).__name__})") from e
         if fmt != FORMAT or not (type(fids) is list and type(index) is tuple and type(eager) is list
                                  and type(names) is dict and type(slots) is dict and type(prepared) is bytes
                                  and len(prepared) > 0
-                                 and type(total) is int and type(warnings) is list and type(wrappers) is list):
+                                 and type(total) is int and type(warnings) is list and type(wrappers) is list
+                                 and type(headers) is dict):
             raise ValueError("not a set-up this version wrote")
         n = len(fids)
         try:
@@ -87,10 +90,12 @@ class Setup:
                 not all(type(i) is int and 0 <= i < n for i in eager) or any(type(k) is not str for k in keys) or \
                 any(type(f) is not str for f in fids) or any(type(v) is not str for v in names.values()) or \
                 any(type(v) is not list or any(type(x) is not str for x in v) for v in slots.values()) or \
-                any(type(w) is not str for w in warnings + wrappers):
+                any(type(w) is not str for w in warnings + wrappers) or \
+                any(type(k) is not str or type(v) is not dict or
+                    any(type(n) is not str or type(x) not in (int, str) for n, x in v.items()) for k, v in headers.items()):
             raise ValueError("function numbers out of range")
         return cls(fids, _Index(keys, nums, ends), eager, names, {k: set(v) for k, v in slots.items()}, prepared, total, warnings,
-                   set(wrappers))
+                   set(wrappers), headers)
 
 
 class _Index:

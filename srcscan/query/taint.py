@@ -306,12 +306,16 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None, cach
                     offer((v, ev.get("file"), ev.get("line"), ev.get("column")), chain, ev)
     allocators = {f: (sk.args[0] if isinstance(sk.args, list) and sk.args else None)
                   for f, sk in load_models().sinks.items() if sk.id == "alloc-size"}
+    models = load_models()
+    copiers = {f: sorted({a for sk in models.sinks_of(f) if cfg.sinks.get(sk.id, ("",))[0] == "copy size"
+                          and isinstance(sk.args, list) for a in sk.args}) for f in models.sinks}
+    copiers = {f: a for f, a in copiers.items() if a}
     cstore = None
     if cache is not None:
         from .taintcache import CheckStore
 
-        cstore = CheckStore(cache, snapshot or analysis.snapshot, cfg.checks, allocators)
-    checker = Checker(snapshot or analysis.snapshot, program, cfg.checks, allocators, cstore)
+        cstore = CheckStore(cache, snapshot or analysis.snapshot, cfg.checks, {**allocators, "=copiers": copiers})
+    checker = Checker(snapshot or analysis.snapshot, program, cfg.checks, allocators, cstore, copiers)
     uses = {k: v for k, v in cfg.sinks.items() if k in STATEMENT_SINKS}
     store = UseStore(cache, snapshot or analysis.snapshot, checker.size_macros) if cache is not None else None
     for u, kind, ev in statement_sinks(g, program, tree, checker, uses, store) if uses else ():

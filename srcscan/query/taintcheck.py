@@ -21,7 +21,10 @@ _EXITS = {"return": "return_statement", "goto": "goto_statement", "break": "brea
 
 
 class Checker:
-    def __init__(self, snapshot, program, checks: dict, allocators: dict | None = None, store=None):
+    def __init__(self, snapshot, program, checks: dict, allocators: dict | None = None, store=None,
+                 copiers: dict | None = None):
+        from .taintrange import Ranges
+
         self.snapshot = snapshot
         self.program = program
         self.bounding = set(checks.get("bounding_functions", ()))
@@ -32,6 +35,9 @@ class Checker:
         self.size_macros = frozenset(checks.get("size_macros", ()))
         # allocation function -> its size argument: the whole size of a buffer allocated by one
         self.allocators = {k: v for k, v in (allocators or {}).items() if isinstance(v, int)}
+        # copy function -> its length arguments: a pointer offset passed with one reaches offset + length
+        self.copiers = {k: list(v) for k, v in (copiers or {}).items() if v}
+        self.ranges = Ranges(self, checks)
         self._trees: dict[str, object] = {}
         self._sizes: dict[str, dict[str, set[str]]] = {}
         # judgments kept in the fact cache (taintcache.CheckStore): a re-judge parses no file for them
@@ -76,7 +82,7 @@ class Checker:
                 groups[-1][1].append(i)
             else:
                 groups.append((key, [i]))
-        out, seen = [], set()
+        out, seen, limit = [], set(), None
         for (file, _), idx in groups:
             names, fields = set(), set()
             for i in idx:
@@ -101,26 +107,46 @@ class Checker:
                 got = self._judge(file, names, fields, at, sink, use)
                 if self.store is not None:
                     self.store.put(file, job, got, self._looked_up)
-            for line, kind, code in got:
+            if sink:
+                limit = got.get("limit")
+            for line, kind, code, most in got["checks"]:
                 if (file, line, kind) not in seen:
                     seen.add((file, line, kind))
-                    out.append({"file": file, "line": line, "kind": kind, "code": code})
-        return out
+                    out.append(({"file": file, "line": line, "kind": kind, "code": code}, most))
+        # an index into an array of known size: a check that lets through values past its end is
+        # too weak to count (``& 0xff`` before an index into 8 elements)
+        return [c for c, most in out if limit is None or most is None or most < limit]
 
     def _judge(self, file: str, names: set[str], fields: set[str], at: list, sink: bool, use: bool) -> list:
         """[(line, kind, code)] of the checks in ``file`` on one function's steps of a path (at
         their (line, column) places; ``sink``: the last steps, ``use``: a use is the sink)."""
         stmts = [s for s in (self._statement(file, line, col) for line, col in at) if s is not None]
         if not stmts:
-            return []
+            return {"checks": [], "limit": None}
         accesses = {_text(n) for s in stmts for n in _walk(s)
                     if n.type == "field_expression" and _field(n) in fields}
         whole = self._whole_sizes(file, stmts[-1]) if sink else set()
         taint = _Taint(names, accesses, self.size_macros, whole)
         found = self._in_statements(stmts, taint) + self._before(stmts[-1], taint)
+        limit = terms = None
         if use:  # a use: the operands guarding it
             found += self._short_circuit(file, at[-1][0], at[-1][1], taint)
-        return [[node.start_point[0] + 1, kind, _first_line(node)] for kind, node in found]
+            limit = self.ranges.index_limit(file, *at[-1])
+            terms = self.ranges.sum_terms(file, *at[-1], self.copiers)
+        from .taintrange import check_part
+
+        if terms:  # an offset passed with a length: a check must read the length too (off + cb)
+            others = {_text(n) for t in terms for n in value_names(t, self.size_macros)}
+            found = [(k, n) for k, n in found
+                     if others & {_text(m) for m in value_names(check_part(k, n), self.size_macros)}]
+        return {"checks": [[node.start_point[0] + 1, kind, _first_line(node), self.ranges.check_max(kind, node, taint, file)]
+                           for kind, node in found], "limit": limit}
+
+    def _lookup(self, name: str):
+        """A #define's value, noted as one the judgment read (a kept judgment depends on it)."""
+        value = self._defines(name)
+        self._looked_up[name] = None if value is None else str(value)
+        return value
 
     def _defines(self, name: str):
         return getattr(self.program, "defines", {}).get(name) if self.program is not None else None
@@ -192,7 +218,9 @@ class Checker:
                 c = n.child_by_field_name("condition")
                 if c is not None and child != c and self._compares(c, taint):
                     got.append(("if" if t == "if_statement" else "loop", n))
-            elif t == "compound_statement":
+            if t == "case_statement" and _switch_on(n, taint) and case_labels(n):
+                got.append(("case", n))  # under case labels of a switch on the value: it equals one
+            if t in ("compound_statement", "case_statement"):
                 for sib in n.named_children:
                     if sib.end_byte > child.start_byte:
                         break
@@ -399,6 +427,35 @@ def _guards_of(stmt) -> set[str]:
             if c is not None:
                 out.add(_text(c))
         child, n = n, n.parent
+    return out
+
+
+def _switch_on(case, taint) -> bool:
+    """``case`` is a label of a ``switch`` on the value itself (``switch (i)``, ``switch (p->i)``)."""
+    body = case.parent
+    sw = body.parent if body is not None and body.type == "compound_statement" else None
+    c = sw.child_by_field_name("condition") if sw is not None and sw.type == "switch_statement" else None
+    while c is not None and c.type in ("condition_clause", "parenthesized_expression") and c.named_children:
+        c = c.named_children[0]
+    return c is not None and c.type in ("identifier", "field_expression") and taint.reads(c)
+
+
+def case_labels(case) -> list:
+    """The label values a statement under ``case`` may be reached with: its own and those of the
+    cases before it that fall through into it; [] when ``default`` is among them."""
+    cases = [k for k in case.parent.named_children if k.type == "case_statement"]
+    i = cases.index(case)
+    out = []
+    while i >= 0:
+        v = cases[i].child_by_field_name("value")
+        if v is None:
+            return []  # default: any value
+        out.append(v)
+        i -= 1
+        if i >= 0:
+            body = [k for k in cases[i].named_children if k.type != "comment" and k != cases[i].child_by_field_name("value")]
+            if body and body[-1].type in ("break_statement", "return_statement", "goto_statement", "continue_statement"):
+                break  # (the case before leaves: no fall-through from it)
     return out
 
 

@@ -272,7 +272,6 @@ class WhyNot:
 
     def _preprocessor(self, starts: list[str], targets: list[str], fwd: set[str], bwd: set[str]) -> list[Reason]:
         """Would the path exist with every #if branch kept? Then the configuration cut it."""
-        cfg = self.config
         if not self.ctx.excluded:
             return []
         # a path through an excluded fact leaves the forward slice and enters the backward one
@@ -292,6 +291,7 @@ class WhyNot:
         if self._wide_a is None and not (names & near(fwd) and names & near(bwd)):
             return []
         wide = self.ctx.wide()
+        cfg = self.ctx.pp_config(self.config)  # (with what the tree's headers decide)
         s = self._wide_a or [n for n in starts if n in wide]
         t = self._wide_b or [n for n in targets if n in wide]
         path = _path_on(wide, s, set(t), self.control)

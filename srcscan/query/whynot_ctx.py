@@ -109,6 +109,7 @@ class ProgramContext:
             from ..graph.apimodels import load_models
 
             models = builder.m if builder is not None else load_models()
+        config = config.for_program(p)  # with what the tree's headers decide
         self.p, self.b, self.models, self.config, self.control = p, builder, models, config, control
         self._excluded = None
         self._wide = None
@@ -147,6 +148,10 @@ class ProgramContext:
                 if k is not None:
                     out.append((c.callee, c.line, fn.file, fn.name, k[0], k[1], _roots(c)))
         return out
+
+    def pp_config(self, config: Config) -> Config:
+        """``config`` with what the program's headers decide about #if conditions."""
+        return config.for_program(self.p)
 
     def wide(self):
         """The graph with every #if branch kept, built on demand."""
@@ -213,3 +218,7 @@ class StoredContext:
         if self._program is None:
             self._program = self._load()
         return self._program.wide()
+
+    def pp_config(self, config: Config) -> Config:
+        self.wide()  # (loads the program)
+        return self._program.pp_config(config)

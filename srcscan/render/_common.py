@@ -77,10 +77,14 @@ def _balanced(s: str) -> bool:
     return depth == 0
 
 
+_HDR = re.compile(r" \[hdr: [^\]]*\]")
+
+
 def simplify(cond) -> str | None:
     """A preprocessor condition as a reader wants it: redundant parentheses and double
     negations dropped, ``!(0)`` (the #else of an #if 0) is always true -> None, ``!(1)`` -> "0"."""
-    c = _strip_parens(" ".join(str(cond).split()))
+    c = _HDR.sub("", str(cond))  # (where to look up what headers say: not for the reader)
+    c = _strip_parens(" ".join(c.split()))
     while c.startswith("!"):
         inner = _strip_parens(c[1:].strip())
         if inner.startswith("!") and _balanced(inner[1:]):
