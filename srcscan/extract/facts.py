@@ -7,6 +7,8 @@ knows its function, guards and preprocessor conditions without walking parents.
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
+from operator import itemgetter
 
 import tree_sitter
 
@@ -15,7 +17,9 @@ from .macros import default_rewriter
 from .nesting import MAX_OPEN, TooDeep
 from .recover import Lost, lost_definitions
 from .syntax import (MAX_EXPR_NODES, _NO_VALUE, _declarator_name, _ExprBuilder, _field_decls, _function_declarator,  # noqa: F401
-                     _init_parts, _params, _query, _squash, _t, _type_text, access_of, parser)
+                     _init_parts, _params, _query, _squash, _t, _type_text, access_of, parser,
+                     _F_ALTERNATIVE, _F_ARGUMENT, _F_ARGUMENTS, _F_BODY, _F_CONDITION, _F_CONSEQUENCE, _F_DECLARATOR,
+                     _F_FUNCTION, _F_LEFT, _F_NAME, _F_OPERATOR, _F_RIGHT, _F_TYPE, _F_VALUE)
 from .records import (Access, Assign, Call, Define, Expr, FieldDecl, FileFacts, Function, GlobalVar, Guard, Return, Struct, Typedef)
 
 # --------------------------------------------------------------------------- extraction
@@ -26,19 +30,19 @@ class _Ctx:
 
     def __init__(self, end, kind, node, data=None):
         self.end, self.kind, self.node, self.data = end, kind, node, data
-        self.memo = None  # (guard text, reads, line), computed once
+        self.memo = None  # a guard: its Guard per branch, computed once; a function: its items
 
 def _pp_condition(node) -> str:
     t = node.type
     if t == "preproc_ifdef":
-        name = node.child_by_field_name("name")
+        name = node.child_by_field_id(_F_NAME)
         neg = node.children[0].type == "#ifndef" or node.text.startswith(b"#ifndef")
         return ("!" if neg else "") + f"defined({_t(name)})"
     if t in ("preproc_if", "preproc_elif"):
-        c = node.child_by_field_name("condition")
+        c = node.child_by_field_id(_F_CONDITION)
         return _squash(_t(c))
     if t == "preproc_elifdef":
-        name = node.child_by_field_name("name")
+        name = node.child_by_field_id(_F_NAME)
         neg = node.text.startswith(b"#elifndef")
         return ("!" if neg else "") + f"defined({_t(name)})"
     return ""
@@ -50,6 +54,9 @@ def _negate(c: str) -> str:
     if c.startswith("defined(") and c.endswith(")") and c.count("(") == 1:
         return "!" + c
     return f"!({c})"
+
+
+_SPAN = itemgetter(0, 1)  # (start, -end): a capture sorts before the ones it encloses
 
 
 class Extractor:
@@ -76,11 +83,11 @@ class Extractor:
                 caps.append((n.start_byte, -n.end_byte, name, n))
         for lost in lost_definitions(root, src):  # bodies the parser left at file scope
             caps.append((lost.body_start, -lost.body_end, "function", lost))
-        caps.sort(key=lambda c: (c[0], c[1]))
+        caps.sort(key=_SPAN)
+        starts = [s for s, _, _ in spans]  # (spans are in order and do not overlap)
         stack: list[_Ctx] = []
         # per function: (Function, [(kind, node, guards, preproc)])
         pending: list[tuple[Function, list]] = []
-        current = None
         file_items: list = []
         for start, negend, name, node in caps:
             end = -negend
@@ -94,7 +101,7 @@ class Extractor:
                 continue
             if name == "pp":
                 cond = _pp_condition(node)
-                alt = node.child_by_field_name("alternative")
+                alt = node.child_by_field_id(_F_ALTERNATIVE)
                 if node.type in ("preproc_if", "preproc_ifdef") and cond == "0":
                     ff.disabled_blocks += 1
                 at = node.start_point[0] + 1
@@ -112,12 +119,13 @@ class Extractor:
                 continue
             preproc = self._preproc(stack, start)
             if name == "function":
-                fn = self._function(node, path, preproc, spans)
+                fn = self._function(node, path, preproc, spans, starts)
                 if fn is None:
                     continue
-                stack.append(_Ctx(end, "function", node, fn))
-                current = (fn, [])
-                pending.append(current)
+                ctx = _Ctx(end, "function", node, fn)
+                ctx.memo = []  # the function's items, in document order
+                stack.append(ctx)
+                pending.append((fn, ctx.memo))
                 ff.functions.append(fn)
                 continue
             if name == "struct":
@@ -129,24 +137,21 @@ class Extractor:
                 ff.typedefs.extend(self._typedefs(node))
                 continue
             if name == "define":
-                nm = node.child_by_field_name("name")
-                val = node.child_by_field_name("value")
+                nm = node.child_by_field_id(_F_NAME)
+                val = node.child_by_field_id(_F_VALUE)
                 if nm is not None:
                     ff.defines.append(Define(_t(nm), _squash(_t(val))[:200] if val is not None else "",
                                              node.start_point[0] + 1))
                 continue
-            func_ctx = next((c for c in reversed(stack) if c.kind == "function"), None)
-            guards = self._guards(stack, start, lines) if func_ctx is not None else []
-            item = (name, node, guards, preproc)
-            if func_ctx is not None:
-                pending_fn = func_ctx.data
-                # the items list of the innermost open function
-                for fn, items in reversed(pending):
-                    if fn is pending_fn:
-                        items.append(item)
-                        break
+            func_ctx = None
+            for c in reversed(stack):
+                if c.kind == "function":
+                    func_ctx = c
+                    break
+            if func_ctx is not None:  # an item of the innermost open function
+                func_ctx.memo.append((name, node, self._guards(stack, start, lines), preproc))
             else:
-                file_items.append(item)
+                file_items.append((name, node, [], preproc))
         for fn, items in pending:
             self._fill_function(fn, items, lines)
         self._file_scope(ff, file_items, lines)
@@ -169,22 +174,22 @@ class Extractor:
 
     def _guard_data(self, kind, node):
         if kind in ("if", "while", "switch"):
-            c = node.child_by_field_name("condition")
-            body = node.child_by_field_name("consequence") if kind == "if" else node.child_by_field_name("body")
-            alt = node.child_by_field_name("alternative") if kind == "if" else None
+            c = node.child_by_field_id(_F_CONDITION)
+            body = node.child_by_field_id(_F_CONSEQUENCE) if kind == "if" else node.child_by_field_id(_F_BODY)
+            alt = node.child_by_field_id(_F_ALTERNATIVE) if kind == "if" else None
             return (c, c.end_byte if c is not None else node.start_byte, alt.start_byte if alt is not None else None)
         if kind == "for":
-            c = node.child_by_field_name("condition")
-            body = node.child_by_field_name("body")
+            c = node.child_by_field_id(_F_CONDITION)
+            body = node.child_by_field_id(_F_BODY)
             return (c, body.start_byte if body is not None else node.start_byte, None)
         if kind == "do":
-            c = node.child_by_field_name("condition")
+            c = node.child_by_field_id(_F_CONDITION)
             return (c, node.start_byte, None)
         if kind == "case":
-            v = node.child_by_field_name("value")
+            v = node.child_by_field_id(_F_VALUE)
             return (v, v.end_byte if v is not None else node.start_byte, None)
         if kind == "ternary":
-            c = node.child_by_field_name("condition")
+            c = node.child_by_field_id(_F_CONDITION)
             return (c, c.end_byte if c is not None else node.start_byte, None)
         return (None, node.start_byte, None)
 
@@ -224,15 +229,15 @@ class Extractor:
         return Guard(c.kind, f"{c.kind} {ctext}" if c.kind != "do" else f"do ... while {ctext}", line, reads)
 
     # -- definitions
-    def _function(self, node, path, preproc, spans) -> Function | None:
+    def _function(self, node, path, preproc, spans, starts) -> Function | None:
         if isinstance(node, Lost):  # a body the parser lost (recover.py)
-            nd = node.declarator.child_by_field_name("declarator")
+            nd = node.declarator.child_by_field_id(_F_DECLARATOR)
             return Function(name=_t(nd), file=path, line=node.line, end_line=node.end_line, static=False,
                             ret_type=None, params=_params(node.declarator), preproc=preproc)
         fdecl = _function_declarator(node)
         if fdecl is None:
             return None
-        nd = fdecl.child_by_field_name("declarator")
+        nd = fdecl.child_by_field_id(_F_DECLARATOR)
         if nd is None:
             return None
         name = _t(nd)
@@ -243,16 +248,15 @@ class Extractor:
         cls = _enclosing_class(node)
         if cls and nd.type != "qualified_identifier":  # a method defined in its class body
             name, static = f"{cls}::{name}", False
-        typ = node.child_by_field_name("type")
+        typ = node.child_by_field_id(_F_TYPE)
         ret = _squash(_t(typ)) if typ is not None else None
-        d = node.child_by_field_name("declarator")
+        d = node.child_by_field_id(_F_DECLARATOR)
         if d is not None and d.type == "pointer_declarator" and ret:
             ret += " *"
         rule = None
-        for s, e, r in spans:
-            if s <= nd.start_byte < e:
-                rule = r
-                break
+        i = bisect_right(starts, nd.start_byte) - 1  # the rewritten span holding the name, if any
+        if i >= 0 and nd.start_byte < spans[i][1]:
+            rule = spans[i][2]
         return Function(name=name, file=path, line=node.start_point[0] + 1, end_line=node.end_point[0] + 1,
                         static=static, ret_type=ret, params=_params(fdecl), preproc=preproc, name_rule=rule)
 
@@ -264,17 +268,17 @@ class Extractor:
             if c.type == "base_class_clause":
                 out[0].bases = [_t(b).rsplit("::", 1)[-1] for b in c.named_children
                                 if b.type in ("type_identifier", "qualified_identifier", "template_type")]
-        body = node.child_by_field_name("body")
+        body = node.child_by_field_id(_F_BODY)
         for fd in _field_decls(body) if body is not None else []:
-            t = fd.child_by_field_name("type")
+            t = fd.child_by_field_id(_F_TYPE)
             nested = None
             typ = _type_text(fd)
             if t is not None and t.type in ("struct_specifier", "union_specifier"):
-                if t.child_by_field_name("name") is None:
+                if t.child_by_field_id(_F_NAME) is None:
                     nested = _struct_name(t)
                     typ = nested
                 else:
-                    nested = _t(t.child_by_field_name("name"))
+                    nested = _t(t.child_by_field_id(_F_NAME))
             decls = [c for i, c in enumerate(fd.children) if fd.field_name_for_child(i) == "declarator"]
             if not decls and nested:  # an anonymous member (C11): its fields are the struct's own
                 out[0].fields.append(FieldDecl(f"<{nested}>", typ, fd.start_point[0] + 1, False, False, nested))
@@ -311,7 +315,7 @@ class Extractor:
             if kind == "assign":
                 self._assign(node, eb, guards, preproc, lines, fn.assigns)
             elif kind == "update":
-                arg = node.child_by_field_name("argument")
+                arg = node.child_by_field_id(_F_ARGUMENT)
                 a = access_of(arg) if arg is not None else None
                 if a is not None:
                     op = "++" if b"++" in node.text else "--"
@@ -328,8 +332,8 @@ class Extractor:
             _rename_local(fn, name, new, start, end)
 
     def _call(self, node, eb, guards, preproc, lines) -> Call:
-        f = node.child_by_field_name("function")
-        argl = node.child_by_field_name("arguments")
+        f = node.child_by_field_id(_F_FUNCTION)
+        argl = node.child_by_field_id(_F_ARGUMENTS)
         args = [a for a in argl.named_children if a.type != "comment"] if argl is not None else []
         # LogRel(("fmt", a, b)): flatten the double-parenthesised argument list
         if len(args) == 1 and args[0].type == "parenthesized_expression":
@@ -338,8 +342,8 @@ class Extractor:
                 flat = []
                 n = inner[0]
                 while n is not None and n.type == "comma_expression":
-                    flat.append(n.child_by_field_name("left"))
-                    n = n.child_by_field_name("right")
+                    flat.append(n.child_by_field_id(_F_LEFT))
+                    n = n.child_by_field_id(_F_RIGHT)
                 if n is not None:
                     flat.append(n)
                 args = [a for a in flat if a is not None]
@@ -349,7 +353,7 @@ class Extractor:
         elif f.type in ("identifier", "qualified_identifier"):
             callee = _t(f)
         elif f.type == "template_function":
-            nm = f.child_by_field_name("name")
+            nm = f.child_by_field_id(_F_NAME)
             callee = _t(nm) if nm is not None else _t(f)
         else:
             indirect = access_of(f)
@@ -359,9 +363,9 @@ class Extractor:
                     indirect, node.start_byte)
 
     def _assign(self, node, eb, guards, preproc, lines, out) -> None:
-        left = node.child_by_field_name("left")
-        right = node.child_by_field_name("right")
-        op = node.child_by_field_name("operator")
+        left = node.child_by_field_id(_F_LEFT)
+        right = node.child_by_field_id(_F_RIGHT)
+        op = node.child_by_field_id(_F_OPERATOR)
         a = access_of(left) if left is not None else None
         if a is None or right is None:
             return
@@ -373,7 +377,7 @@ class Extractor:
         for i, c in enumerate(node.children):
             if node.field_name_for_child(i) != "declarator":
                 continue
-            d = c.child_by_field_name("declarator") if c.type == "init_declarator" else c
+            d = c.child_by_field_id(_F_DECLARATOR) if c.type == "init_declarator" else c
             nm, ptr, arr = _declarator_name(d) if d is not None else (None, False, False)
             if not nm or (c.type == "function_declarator"):
                 continue
@@ -391,7 +395,7 @@ class Extractor:
             local_types[nm] = t
             local_lines.setdefault(nm, c.start_point[0] + 1)
             if c.type == "init_declarator":
-                v = c.child_by_field_name("value")
+                v = c.child_by_field_id(_F_VALUE)
                 if v is not None:
                     if v.type == "argument_list":  # C++ direct init T x(a)
                         e = Expr(_squash(_t(v))[:300])
@@ -414,7 +418,7 @@ class Extractor:
             for i, c in enumerate(node.children):
                 if node.field_name_for_child(i) != "declarator":
                     continue
-                d = c.child_by_field_name("declarator") if c.type == "init_declarator" else c
+                d = c.child_by_field_id(_F_DECLARATOR) if c.type == "init_declarator" else c
                 if d is None or d.type == "function_declarator":
                     continue
                 nm, ptr, arr = _declarator_name(d)
@@ -423,7 +427,7 @@ class Extractor:
                 ff.globals.append(GlobalVar(nm, typ + (" *" if ptr else "") + ("[]" if arr else ""), c.start_point[0] + 1,
                                             static, ptr))
                 if c.type == "init_declarator":
-                    v = c.child_by_field_name("value")
+                    v = c.child_by_field_id(_F_VALUE)
                     if v is not None and v.type == "initializer_list":
                         # registration tables: one fact per member (.pfnConstruct = fooConstruct);
                         # positional members are "#i", resolved against the struct's field order later
@@ -477,7 +481,7 @@ def _enclosing_class(node) -> str | None:
         if p is None:
             return None
         if p.type in ("class_specifier", "struct_specifier"):
-            n = p.child_by_field_name("name")
+            n = p.child_by_field_id(_F_NAME)
             return _t(n) if n is not None else None
         if p.type not in ("field_declaration_list", "template_declaration", "access_specifier") and \
                 p.type not in _PP_NODES:
@@ -492,12 +496,12 @@ def _struct_name(node) -> str:
     it, else the field it is the type of (``<anon:OUTER.field>``; an unnamed member by its ordinal
     among the unnamed members, ``<anon:OUTER.#2>``), else the variable it declares
     (``<anon:g_x>``), else a digest of its text (``<anon:1f2e3d4c>``)."""
-    name = node.child_by_field_name("name")
+    name = node.child_by_field_id(_F_NAME)
     if name is not None:
         return _t(name)
     p = node.parent
     if p is not None and p.type == "type_definition":
-        d = p.child_by_field_name("declarator")
+        d = p.child_by_field_id(_F_DECLARATOR)
         nm, ptr, _ = _declarator_name(d) if d is not None else (None, False, False)
         if nm and not ptr:
             return nm
