@@ -208,6 +208,6 @@ def _function_keys(fn: Function) -> tuple[str, ...]:
                 add("r:" + k)
         for x in c.args:
             expr(x)
-    return tuple(map(sys.intern, ks))
+    return tuple(map(sys.intern, sorted(ks)))  # (sorted: equal facts pickle to equal bytes whatever the hash seed)
 
 
