@@ -60,7 +60,7 @@ def declared_names(path: Path) -> set[str]:
     names.update(t.name for t in ff.typedefs)
     m = load_models()
     modelled = (set(m.sources) | set(m.sinks) | set(m.propagators) | set(m.handles) | m.container_store
-                | m.container_load | set(m.slot_handles) | {f.split(".")[1] for f in m.sink_fields}
+                | m.container_load | set(m.slot_handles) | set(m.slot_sources) | {f.split(".")[1] for f in m.sink_fields}
                 | {f.split(".")[0] for f in m.sink_fields})
     from srcscan.datafiles import load_toml
 
