@@ -18,15 +18,21 @@ def _ends_of_slice(tr: Trace, keep: set[str]) -> set[tuple[str, str]]:
     g = tr.graph
     up, down = ("upstream", "start", "both"), ("downstream", "start", "both", "target")
     out: set[tuple[str, str]] = set()
+    # (a graph built on demand: only the edges the slice's search built; the slice's nodes were
+    # expanded the way it went, so every edge joining them to a source or sink is built, and
+    # asking for more would build every other caller of a sink such as a log call)
+    known = getattr(g, "known_edges_kind", None)
+    outs = (lambda n: known(True, n)) if known else g.out_edges_kind
+    ins = (lambda n: known(False, n)) if known else g.in_edges_kind
     for n in tr.nodes:
         if n not in g or not (g.kind(n) in ("source", "sink", "constant") or n.startswith("const:")):
             continue
         keep.add(n)
-        for v, _ in g.out_edges_kind(n):  # a source or constant into the upstream slice
+        for v, _ in outs(n):  # a source or constant into the upstream slice
             if tr.nodes.get(v) in up:
                 out.add((n, v))
                 keep.add(v)
-        for u, _ in g.in_edges_kind(n):  # the downstream slice into a sink
+        for u, _ in ins(n):  # the downstream slice into a sink
             if tr.nodes.get(u) in down:
                 out.add((u, n))
                 keep.add(u)
