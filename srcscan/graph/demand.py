@@ -292,8 +292,18 @@ class DemandGraph(GraphView):
         if tag in self._expanded:
             return
         self._expanded.add(tag)
-        for k in self._node_keys(n, out):
+        keys = self._node_keys(n, out)
+        for k in keys:
             self._build_key(k)
+        if self.g.nodes[n].get("kind") == "field":
+            # a function reaching the field through a pointer parameter reads or writes its
+            # caller's object: the caller's call site makes those edges (pointees.py), and the
+            # type's field where the caller's object is not known, so its callers are built too
+            # (told from the stored index alone: a question on stored functions reads no facts)
+            for k in keys:
+                for fkey in sorted({self.setup.key_of(num) for num in self._index.get(k, ())}):
+                    for kk in self._callers(fkey):
+                        self._build_key(kk)
 
     def expand_names(self, text: str, ignore_case: bool = False) -> None:
         """Build the functions that can make the nodes a user's symbol names."""
