@@ -208,14 +208,16 @@ def test_keys_and_type_ahead_from_the_optional_script(browser, sample_url):
     # type-ahead on the home page's find field: names that start with what is typed. The API's
     # own answer first (a server still busy with the trace above answers late, not wrongly;
     # and a wrong answer shows here, not as a timeout of the page)
-    r = page.request.get(sample_url + "/api/search?mode=prefix&symbol=cTscTi", timeout=120_000)
-    assert r.ok and r.json()["names"][0]["name"] == "cTscTicksPerSecond", r.text()[:300]
     page.goto(sample_url + "/")
+    rev = page.evaluate("() => { const f = document.querySelector('select[name=rev], input[name=rev]');"
+                        " return f && f.value ? '&rev=' + encodeURIComponent(f.value) : ''; }")
+    r = page.request.get(sample_url + "/api/search?mode=prefix&symbol=cTscTi" + rev, timeout=120_000)
+    assert r.ok and r.json()["names"][0]["name"] == "cTscTicksPerSecond", r.text()[:300]
     page.keyboard.type("cTscTi")
-    page.wait_for_selector("input[data-suggested]", state="attached", timeout=30_000)
+    page.wait_for_selector("input[data-suggested]", state="attached", timeout=120_000)
     # (the answer for the whole prefix: an earlier keystroke's answer may have come first)
     page.wait_for_function("() => [...document.querySelectorAll('datalist option')]"
-                           ".some(o => o.value.toLowerCase().startsWith('ctscti'))", timeout=30_000)
+                           ".some(o => o.value.toLowerCase().startsWith('ctscti'))", timeout=120_000)
     options = page.eval_on_selector_all("datalist option", "os => os.map(o => o.value)")
     assert options[0] == "cTscTicksPerSecond" and all(o.lower().startswith("ctscti") for o in options), options
     # "t" on a focused identifier of the source view traces it
