@@ -211,3 +211,37 @@ def test_demand_finds_a_guest_pointer_source(tmp_path, flow, symbol, direction, 
     got = trace(analyse_demand(snap, cache), symbol, direction=direction).to_json()
     assert any(n["id"] == source for n in got["nodes"])
     assert _comparable(got) == _comparable(want)
+
+
+CALLER_OBJECT = """typedef unsigned int uint32_t;
+typedef struct TIMER { uint32_t uExpire; uint32_t uState; } TIMER;
+typedef struct QUEUE { TIMER *paTimers; } QUEUE;
+uint32_t g_uSeen;
+static void timerInit(TIMER *paTimers, uint32_t c)
+{
+    paTimers[0].uExpire = c;
+}
+void queueGrow(QUEUE *pQueue, uint32_t c)
+{
+    TIMER *paNew = pQueue->paTimers;
+    timerInit(paNew, c);
+}
+void timerRead(TIMER *pTimer)
+{
+    g_uSeen = pTimer->uExpire;
+}
+"""
+
+
+def test_demand_builds_the_callers_that_feed_a_parameter_object(tmp_path):
+    """A field written through a callee's pointer parameter: the edges between the type's field
+    and the callee's parameter object are made at the caller's call site (the caller's pointer
+    is read from a field, so the type's field stands in). The graph built on demand must build
+    that caller when it expands the field, and answer as the whole graph does."""
+    root = tmp_path / "tree"
+    root.mkdir()
+    (root / "t.c").write_text(CALLER_OBJECT)
+    snap, cache = DirSnapshot([root]), FactCache(tmp_path / "c")
+    want = trace(analyse(snap, cache), "TIMER.uExpire").to_json()
+    got = trace(analyse_demand(snap, cache), "TIMER.uExpire").to_json()
+    assert _comparable(got) == _comparable(want)
