@@ -84,6 +84,8 @@ class Ranges:
         self.checker = checker
         self.narrow_max = {"".join(k.split()): int(v) for k, v in dict(checks.get("narrow_max", {})).items()}
         self.count_macros = tuple(checks.get("element_count_macros", ()))
+        # a pointer parameter followed by one of these is a buffer and its length (sum_terms)
+        self.length_types = {" ".join(t.split()) for t in checks.get("length_types", ())}
 
     # ------------------------------------------------------------------ a check's maximum
     def check_max(self, kind: str, node, taint, file: str) -> int | None:
@@ -235,13 +237,31 @@ class Ranges:
         args = child.parent if child is not None else None
         call = args.parent if args is not None and args.type == "argument_list" else None
         fn = call.child_by_field_name("function") if call is not None else None
+        kids = [a for a in args.named_children if a.type != "comment"]
         sizes = copiers.get(_text(fn)) if fn is not None else None
+        if not sizes and fn is not None:
+            sizes = self._length_after(_text(fn), kids.index(child) if child in kids else -1)
         if not sizes:
             return None
-        kids = [a for a in args.named_children if a.type != "comment"]
         got = [kids[i] for i in sizes if i < len(kids) and kids[i] != child
                and any(True for _ in value_names(kids[i], self.checker.size_macros))]
         return got or None
+
+
+    def _length_after(self, name: str, pos: int) -> list[int]:
+        """For a function of the snapshot whose pointer parameter at ``pos`` is followed by a
+        length parameter (a type of ``[taint.checks] length_types``: ``const void *pv, size_t
+        cb``): that parameter's position, the length the offset pointer is read or written with."""
+        if pos < 0 or not self.length_types:
+            return []
+        program = self.checker.program
+        for f in (program.functions.get(name, ()) if program is not None else ()):
+            ps = f.params
+            if pos + 1 < len(ps) and (ps[pos].pointer or "*" in (ps[pos].type or "")) and \
+                    " ".join((ps[pos + 1].type or "").replace("const", " ").split()) in self.length_types \
+                    and not ps[pos + 1].pointer:
+                return [pos + 1]
+        return []
 
 
 def check_part(kind: str, node):
