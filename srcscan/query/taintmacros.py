@@ -164,3 +164,35 @@ def _arguments(toks: list[str], i: int) -> tuple[list[list[str]] | None, int]:
             continue
         args[-1].append(t)
     return None, i
+
+
+_PARSER: list = []
+
+
+def parse_expression(text: str):
+    """The node of expression ``text`` parsed alone (None when it does not parse cleanly)."""
+    if not _PARSER:
+        from ..extract.syntax import parser
+
+        _PARSER.append(parser())
+    root = _PARSER[0].parse(f"void f(void) {{ ({text}); }}".encode("utf-8", "replace")).root_node
+    if root.has_error:
+        return None
+    stack = [root]
+    while stack:
+        n = stack.pop()
+        if n.type == "parenthesized_expression":
+            return n
+        stack.extend(reversed(n.named_children))
+    return None
+
+
+def expanded(macros: "Macros | None", node):
+    """``node``'s text with the file's macros expanded, parsed (None when no macro is in it)."""
+    if macros is None:
+        return None
+    text = node.text.decode("utf-8", "replace")
+    if not macros.mentions(text):
+        return None
+    wide = macros.expand(text)
+    return parse_expression(wide) if wide is not None else None

@@ -240,7 +240,7 @@ class Ranges:
         kids = [a for a in args.named_children if a.type != "comment"]
         sizes = copiers.get(_text(fn)) if fn is not None else None
         if not sizes and fn is not None:
-            sizes = self._length_after(_text(fn), kids.index(child) if child in kids else -1)
+            sizes = self._length_after(_text(fn), kids.index(child) if child in kids else -1, file)
         if not sizes:
             return None
         got = [kids[i] for i in sizes if i < len(kids) and kids[i] != child
@@ -248,14 +248,15 @@ class Ranges:
         return got or None
 
 
-    def _length_after(self, name: str, pos: int) -> list[int]:
+    def _length_after(self, name: str, pos: int, file: str) -> list[int]:
         """For a function of the snapshot whose pointer parameter at ``pos`` is followed by a
         length parameter (a type of ``[taint.checks] length_types``: ``const void *pv, size_t
         cb``): that parameter's position, the length the offset pointer is read or written with."""
         if pos < 0 or not self.length_types:
             return []
         program = self.checker.program
-        for f in (program.functions.get(name, ()) if program is not None else ()):
+        defs = [f for key in (name, f"{file}:{name}") for f in (program.functions.get(key, ()) if program else ())]
+        for f in defs:
             ps = f.params
             if pos + 1 < len(ps) and (ps[pos].pointer or "*" in (ps[pos].type or "")) and \
                     " ".join((ps[pos + 1].type or "").replace("const", " ").split()) in self.length_types \

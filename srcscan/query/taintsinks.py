@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .taintcheck import _field, _is_field_base, _text, _walk, value_names
-from .taintmacros import Macros
+from .taintmacros import Macros, expanded
 
 STATEMENT_SINKS = ("index", "pointer-offset", "loop-bound")
 _ANON_MEMBER = re.compile(r"^<anon:[^ >]*\.([A-Za-z_]\w*)(?: [^>]*)?>$")
@@ -213,38 +213,11 @@ def _expanded_candidates(node, size_macros: frozenset, macros: Macros | None) ->
     """``_candidates`` of ``node``, plus those of its text with the file's macros expanded
     (``GET_BITS(RXCSUM, PCSS)`` reads ``pThis->auRegs``): the expansion is parsed on its own."""
     got = _candidates(node, size_macros)
-    text = _text(node)
-    if macros is None or not macros.mentions(text):
-        return got
-    wide = macros.expand(text)
-    if wide is None:
-        return got
-    expr = _parse_expression(wide)
-    if expr is None:
-        return got
-    for c in _candidates(expr, size_macros):
+    expr = expanded(macros, node)
+    for c in _candidates(expr, size_macros) if expr is not None else ():
         if c not in got:
             got.append(c)
     return got
-
-
-_PARSER = []
-
-
-def _parse_expression(text: str):
-    """The expression node of ``text`` parsed alone (None when it does not parse cleanly)."""
-    if not _PARSER:
-        from ..extract.syntax import parser
-
-        _PARSER.append(parser())
-    src = f"void f(void) {{ ({text}); }}".encode("utf-8", "replace")
-    root = _PARSER[0].parse(src).root_node
-    if root.has_error:
-        return None
-    for n in _walk(root):
-        if n.type == "parenthesized_expression":
-            return n
-    return None
 
 
 def _candidate_uses(body, size_macros: frozenset, macros: Macros | None = None):
