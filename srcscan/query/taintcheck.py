@@ -128,7 +128,11 @@ class Checker:
         accesses = {_text(n) for s in stmts for n in _walk(s)
                     if n.type == "field_expression" and _field(n) in fields}
         whole = self._whole_sizes(file, stmts[-1]) if sink else set()
-        taint = _Taint(names, accesses, self.size_macros, whole, self._macros(file), fields)
+        macros = self._macros(file)
+        if macros is not None and fields:  # the path's fields read inside the file's macros, as expanded
+            accesses |= {_text(n) for s in stmts for e in _expansions(s, macros) for n in _walk(e)
+                         if n.type == "field_expression" and _field(n) in fields}
+        taint = _Taint(names, accesses, self.size_macros, whole, macros, fields)
         found = self._in_statements(stmts, taint) + self._before(stmts[-1], taint)
         limit = terms = None
         if use:  # a use: the operands guarding it
@@ -140,17 +144,22 @@ class Checker:
         if use:  # a narrow local given a value computed with the use bounds the result, not the use
             last = stmts[-1]
             found = [(k, n) for k, n in found if n != last or not self._parts.get((n.start_byte, n.end_byte, k)) or
-                     not all(d for _, d in self._parts[(n.start_byte, n.end_byte, k)])]
+                     not all(d for _, d, _ in self._parts[(n.start_byte, n.end_byte, k)])]
         if terms:  # an offset passed with a length: a check must read the length too (off + cb)
             others = {_text(n) for t in terms for n in value_names(t, self.size_macros)}
 
             def reads_length(k, n):
-                parts = [p for p, _ in self._parts.get((n.start_byte, n.end_byte, k), ())] or [check_part(k, n)]
+                parts = [p for p, _, _ in self._parts.get((n.start_byte, n.end_byte, k), ())] or [check_part(k, n)]
                 return any(others & {_text(m) for m in value_names(p, self.size_macros)} for p in parts)
 
             found = [(k, n) for k, n in found if reads_length(k, n)]
-        return {"checks": [[node.start_point[0] + 1, kind, _first_line(node), self.ranges.check_max(kind, node, taint, file)]
+        return {"checks": [[node.start_point[0] + 1, kind, _first_line(node),
+                            self.ranges.check_max(kind, node, taint, file, self._wide_parts(kind, node))]
                            for kind, node in found], "limit": limit}
+
+    def _wide_parts(self, kind: str, node) -> list | None:
+        """The parsed macro expansions that make ``node`` a check (None when it is not one)."""
+        return [p for p, _, wide in self._parts.get((node.start_byte, node.end_byte, kind), ()) if wide] or None
 
     def _macros(self, path: str):
         """The file's own #defines (taintmacros): a value read inside one of them is read."""
@@ -185,7 +194,7 @@ class Checker:
                     if fn is not None and _text(fn) in self.bounding and args is not None and taint.reads(args):
                         got.append(self._part("bound", s, args))
                     elif taint.macros is not None and fn is not None and _text(fn) in taint.macros.table:
-                        got += [self._part(k, s, m) for k, m in self._in_expansion(n, taint)]
+                        got += [self._part(k, s, m, wide=True) for k, m in self._in_expansion(n, taint)]
                 elif t == "binary_expression":
                     op = n.child_by_field_name("operator")
                     opt = _text(op) if op is not None else ""
@@ -212,11 +221,12 @@ class Checker:
                         got.append(self._part("narrowing cast", s, v, declared=True))
         return got
 
-    def _part(self, kind: str, stmt, part, declared: bool = False) -> tuple[str, object]:
+    def _part(self, kind: str, stmt, part, declared: bool = False, wide: bool = False) -> tuple[str, object]:
         """A check in a statement carrying the value, noting the expression that bounds (the
         offset+length rule asks whether that part reads the length, not the whole statement;
-        ``declared``: a narrow local's initializer, which bounds only what is stored in it)."""
-        self._parts.setdefault((stmt.start_byte, stmt.end_byte, kind), []).append((part, declared))
+        ``declared``: a narrow local's initializer, which bounds only what is stored in it;
+        ``wide``: the part is a macro's parsed expansion)."""
+        self._parts.setdefault((stmt.start_byte, stmt.end_byte, kind), []).append((part, declared, wide))
         return kind, stmt
 
     def _in_expansion(self, call, taint) -> list[tuple[str, object]]:
@@ -475,6 +485,19 @@ class _Taint:
                     hit = True
             self._wide[key] = hit
         return self._wide[key]
+
+
+def _expansions(stmt, macros):
+    """The parsed expansions of the file macros used in ``stmt`` (calls and bare names)."""
+    from .taintmacros import expanded
+
+    for n in _walk(stmt):
+        name = n.child_by_field_name("function") if n.type == "call_expression" else n if n.type == "identifier" else None
+        if name is not None and _text(name) in macros.table and (n.type == "call_expression" or (
+                n.parent is None or n.parent.type != "call_expression")):
+            e = expanded(macros, n)
+            if e is not None:
+                yield e
 
 
 def _is_field_base(n) -> bool:

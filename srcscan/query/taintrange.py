@@ -88,11 +88,15 @@ class Ranges:
         self.length_types = {" ".join(t.split()) for t in checks.get("length_types", ())}
 
     # ------------------------------------------------------------------ a check's maximum
-    def check_max(self, kind: str, node, taint, file: str) -> int | None:
-        """The largest value ``node`` (a check of ``kind``) lets the tainted value keep, if known."""
+    def check_max(self, kind: str, node, taint, file: str, parts: list | None = None) -> int | None:
+        """The largest value ``node`` (a check of ``kind``) lets the tainted value keep, if known
+        (``parts``: the expressions that bound, when not the whole node: a macro's expansion)."""
         if kind == "case":  # the largest of the labels it may be reached with
             vals = [self.value(v, file) for v in case_labels(node)]
             return max(vals) if vals and None not in vals else None
+        if parts:
+            got = [self.check_max(kind, p, taint, file) for p in parts]
+            return min(got) if got and None not in got else None
         part = check_part(kind, node)
         best = None
         for n in _walk(part):

@@ -213,10 +213,12 @@ def _expanded_candidates(node, size_macros: frozenset, macros: Macros | None) ->
     """``_candidates`` of ``node``, plus those of its text with the file's macros expanded
     (``GET_BITS(RXCSUM, PCSS)`` reads ``pThis->auRegs``): the expansion is parsed on its own."""
     got = _candidates(node, size_macros)
-    expr = expanded(macros, node)
-    for c in _candidates(expr, size_macros) if expr is not None else ():
-        if c not in got:
-            got.append(c)
+    parts = node.named_children if node.type == "subscript_argument_list" else [node]  # ([i] in C++)
+    for part in parts:
+        expr = expanded(macros, part)
+        for c in _candidates(expr, size_macros) if expr is not None else ():
+            if c not in got:
+                got.append(c)
     return got
 
 
