@@ -44,6 +44,7 @@ class Macros:
         table: dict[str, tuple[list[str] | None, list[str]]] = {}
         if b"define" not in data:
             return cls(table)
+        data = re.sub(rb"\\\r?\n", b" ", data)  # continuation lines joined (a parameter list may span them)
         for m in _DEFINE.finditer(data):
             name = m.group(1).decode("latin-1")
             if name in table or name in skip:

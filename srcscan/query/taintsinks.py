@@ -73,7 +73,7 @@ def statement_sinks(g, program, tree, checker, enabled: dict[str, tuple[str, int
     return out
 
 
-USES_VERSION = 2  # bump when _candidate_uses changes what it keeps (2: names inside the file's macros)
+USES_VERSION = 3  # bump when _candidate_uses changes what it keeps (2: names inside the file's macros; 3: their parameter lists over continuation lines)
 
 
 class UseStore:
