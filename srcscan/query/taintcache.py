@@ -61,7 +61,7 @@ def taint_doc(snapshot, cache, jobs: int, config, why: str) -> dict:
     return doc
 
 
-CHECKS_VERSION = 3  # bump when taintcheck.Checker._judge changes what it finds (3: length_types)
+CHECKS_VERSION = 4  # bump when taintcheck.Checker._judge changes what it finds (3: length_types; 4: file macros over continuation lines)
 
 
 class CheckStore:
