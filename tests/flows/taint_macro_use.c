@@ -62,6 +62,24 @@ int devReceiveChecked(DEV *pThis, const unsigned char *pvPkt, unsigned cbPkt)
     return rc + fMode;
 }
 
+int devReceiveNarrow(DEV *pThis, const unsigned char *pvPkt, unsigned cbPkt)
+{
+    unsigned char abPkt[256];
+    size_t cb = cbPkt < sizeof(abPkt) ? cbPkt : sizeof(abPkt);
+    unsigned fMode = pThis->fMode;
+    /* (the narrow local holds the sum, computed after the offset was used: no bound of it) */
+    unsigned short uSum = devSum(abPkt + GET_FIELD(REG_CSUM, START), cb); // taint: unchecked
+    return uSum + fMode;
+}
+
+/* the 6.0 port registration: the value written is the handler's u32 */
+static int devIoOut(void *pDevIns, void *pvUser, unsigned uPort, unsigned u32, unsigned cb)
+{
+    DEV *pThis = (DEV *)pvUser;
+    pThis->aTable[u32 >> 16] = 0; // taint: unchecked
+    return 0;
+}
+
 unsigned devSelect(DEV *pThis)
 {
     unsigned fMode = pThis->fMode;
@@ -77,5 +95,6 @@ unsigned devSelectWide(DEV *pThis)
 int devConstruct(void *pDevIns, DEV *pThis)
 {
     PDMDevHlpMMIORegister(pDevIns, 0, 4096, pThis, 0, devMmioWrite, 0, "dev");
+    PDMDevHlpIOPortRegister(pDevIns, 0x300, 8, pThis, devIoOut, 0, 0, 0, "dev");
     return 0;
 }
