@@ -98,3 +98,5 @@ int devConstruct(void *pDevIns, DEV *pThis)
     PDMDevHlpIOPortRegister(pDevIns, 0x300, 8, pThis, devIoOut, 0, 0, 0, "dev");
     return 0;
 }
+
+// flow here: devMmioWrite:u32 -> DEV.auRegs
