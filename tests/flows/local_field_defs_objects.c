@@ -10,7 +10,7 @@ typedef unsigned int uint32_t;
 typedef struct XTD { uint32_t hwinfo; uint32_t next; uint32_t cbp; } XTD;
 
 XTD g_aTds[4];
-uint32_t g_uTree, g_uFirst, g_uSecond, g_uKept, g_uTouched, g_uSeen;
+uint32_t g_uTree, g_uFirst, g_uSecond, g_uKept, g_uTouched, g_uSeen, g_uCbBefore;
 
 static void xtdRead(uint32_t uAddr, XTD *pTd)
 {
@@ -58,6 +58,7 @@ void touchTree(uint32_t uAddr, uint32_t uNext, uint32_t cb)
     XTD Td;
     xtdRead(uAddr, &Td);
     Td.next = uNext;
+    g_uCbBefore = Td.cbp;
     xtdTouch(&Td, cb);
     g_uKept = Td.next;
     g_uTouched = Td.cbp;
@@ -69,3 +70,6 @@ void touchTree(uint32_t uAddr, uint32_t uNext, uint32_t cb)
 // flow here: touchTree#0 (uAddr) -> g_uTouched
 // no flow here: touchTree#0 (uAddr) -> g_uKept
 // no flow here: g_uKept <- touchTree#2 (cb)
+// flow here: touchTree#0 (uAddr) -> g_uCbBefore
+// no flow here: touchTree#2 (cb) -> g_uCbBefore
+// no flow here: g_uCbBefore <- touchTree#2 (cb)
