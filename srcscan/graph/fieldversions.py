@@ -26,9 +26,10 @@ from .locals import _Def, _gkey
 
 
 class FieldVersions:
-    def _fv_events(self, fn: Function) -> tuple[dict, dict, set]:
+    def _fv_events(self, fn: Function) -> tuple[dict, dict, set, dict]:
         """(root -> [(pos, stmt, strong, prefix node id or None)], field node id -> [(pos, stmt)],
-        roots that are not versioned) for the local aggregates of ``fn``."""
+        roots that are not versioned, root -> the calls of the tree handed its address) for the
+        local aggregates of ``fn``."""
         memo = self.__dict__.setdefault("_fv_ev_memo", {})
         got = memo.get(id(fn))
         if got is not None:
@@ -42,6 +43,7 @@ class FieldVersions:
             bad |= self._ref_args(fn, c)
         roots: dict[str, list] = {}
         stores: dict[str, list] = {}
+        seen: dict[str, list] = {}  # root -> the calls of the tree handed its address
         for a in fn.assigns:
             t = a.target
             if t.deref or t.root not in fn.locals or cfg.excludes(a.preproc):
@@ -62,9 +64,11 @@ class FieldVersions:
                 t = e.addr_of
                 if t is None or t.deref or t.root not in fn.locals:
                     continue
+                if tree:
+                    seen.setdefault(t.root, []).append(c)
                 writes = self.model_writes(c) if writes is None else writes
-                if i not in writes and not tree:
-                    continue  # a model that only reads it (a sink, a copy's source), or nothing known
+                if i not in writes and not (tree and self._may_write_part(fn, c, i)):
+                    continue  # a model that only reads it (a sink, a copy's source), or a callee that only reads it
                 prefix = None
                 if t.steps:
                     got = self.object_path(t, fn, fn.file)
@@ -72,8 +76,47 @@ class FieldVersions:
                         continue
                     prefix = got[0]
                 roots.setdefault(t.root, []).append(((c.line, c.col), c, self.call_writes(fn, c, i, t.root), prefix))
-        got = memo[id(fn)] = (roots, stores, bad)
+        got = memo[id(fn)] = (roots, stores, bad, seen)
         return got
+
+    def _may_write_part(self, fn: Function, c: Call, i: int) -> bool:
+        """Whether call ``c`` may write something of what its argument ``i`` points to: an
+        indirect call, or a function of the tree that stores through that parameter, hands it
+        on (or an address inside it) to a call that may, or copies the pointer elsewhere."""
+        if c.indirect is not None:
+            return True
+        return any(self._param_may_be_written(k, i, 0) for k in self.p.resolve_function(c.callee, fn.file))
+
+    def _param_may_be_written(self, key: str, i: int, depth: int) -> bool:
+        memo = self.__dict__.setdefault("_pw_memo", {})
+        if (key, i) in memo:
+            return memo[(key, i)]
+        memo[(key, i)] = True  # (a recursion: may)
+        got = depth > 4 or any(self._fn_writes_param(d, i, depth) for d in self.p.functions.get(key, ()))
+        memo[(key, i)] = got
+        return got
+
+    def _fn_writes_param(self, d: Function, i: int, depth: int) -> bool:
+        if i >= len(d.params):
+            return False
+        nm = d.params[i].name
+        for a in d.assigns:
+            t = a.target
+            if t.root == nm and (t.deref or (t.steps and t.steps[0][0] == "->") or d.params[i].ref):
+                return True
+            if any(r.root == nm and not r.steps and not r.deref for r in a.value.reads) \
+                    or (a.value.addr_of is not None and a.value.addr_of.root == nm):
+                return True  # the pointer (or an address inside what it points to) copied elsewhere
+        for c in d.calls:
+            for j, e in enumerate(c.args):
+                if not ((e.addr_of is not None and e.addr_of.root == nm)
+                        or any(r.root == nm and not r.steps for r in e.reads)):
+                    continue
+                if j in self.model_writes(c) or c.indirect is not None:
+                    return True
+                if any(self._param_may_be_written(k, j, depth + 1) for k in self.p.resolve_function(c.callee, d.file)):
+                    return True
+        return False
 
     def field_versions(self, fn: Function, nid: str, root: str) -> list[_Def] | None:
         """The definitions of field node ``nid`` (a field of local aggregate ``root``), in
@@ -86,7 +129,7 @@ class FieldVersions:
         memo[key] = (None, {})  # (while the edges are made: a read of the field is the plain node)
         if self.aggregate(root, fn, fn.file) is None or self.p.var_type(root, fn, fn.file)[0] != "local":
             return None
-        roots, stores, bad = self._fv_events(fn)
+        roots, stores, bad, seen = self._fv_events(fn)
         if root in bad:
             return None
         evs = [(pos, stmt, strong, prefix) for pos, stmt, strong, prefix in roots.get(root, ())
@@ -123,6 +166,13 @@ class FieldVersions:
                 for o in olds:
                     self._edge(o, shared, "field-store", fn, stmt, via=f"&{root}")
                 self._edge(shared, v, "field-load", fn, stmt, via=f"&{root}")
+        if esc and owner is not None:  # a call that only reads it through the type's field
+            for c in {(c.line, c.col): c for c in seen.get(root, ())}.values():
+                if (c.line, c.col) not in at and self._escapes_at(fn, c, root):
+                    shared = self.field_node(owner, base.get("name"), decl)
+                    for o in self._reach_at(vs, c):
+                        self._edge(self._fv_node(nid, base, o) if o is not None else nid, shared, "field-store", fn, c,
+                                   via=f"&{root}")
         return vs
 
     def _fv_node(self, nid: str, base: dict, d: _Def) -> str:
