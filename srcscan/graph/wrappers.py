@@ -121,7 +121,7 @@ class KeyedWrappers:
         (a path under a callback's node, ``/Devices/ahci/0/Config/PortCount``, is spelled as
         that node's readers spell it: ``/Devices/<device>/<instance>/Config/PortCount``)."""
         model, first = self.m.source_ids[sink.joins]
-        return self.model_node("source", model, self.as_slot_path(self._model_key(keyed, fn, c)), first)
+        return self.joined_nodes(fn, c, keyed, model, first)  # (a device's node by name: graph/devicenodes.py)
 
     def as_slot_path(self, key: str) -> str:
         """``key`` with its leading segments replaced by the longest slot handle path they match
@@ -137,6 +137,29 @@ class KeyedWrappers:
             if m:
                 return path + key[m.end():]
         return key
+
+    def slot_match(self, key: str) -> tuple[str, str, dict[str, str]] | None:
+        """(the slot handle path ``key`` falls under, the rest of ``key``, the segments of
+        ``key`` at the placeholders that path fills from registrations), or None."""
+        pats = self.__dict__.get("_slot_groups")
+        if pats is None:
+            paths = sorted({p for rows in self.m.slot_handles.values() for _, p in rows}, key=len, reverse=True)
+            pats = self.__dict__["_slot_groups"] = []
+            for p in paths:
+                rx, names = "^", []
+                for t in re.split(r"(<[^<>/]*>)", p):
+                    if t.startswith("<"):
+                        rx += f"([^/]*)"
+                        names.append(t)
+                    else:
+                        rx += re.escape(t)
+                pats.append((re.compile(rx + "(?=/|$)"), p, names))
+        for pat, path, names in pats:
+            m = pat.match(key)
+            if m:
+                fills = self.m.slot_fills.get(path, {})
+                return path, key[m.end():], {n: m.group(i) for i, n in enumerate(names, 1) if n in fills}
+        return None
 
     def handle_defs(self, fn: Function, var: str) -> list[tuple[tuple[int, int], object, tuple | None]]:
         """Where handle variable ``var`` gets its node, in statement order: (position, statement,
@@ -189,6 +212,6 @@ class KeyedWrappers:
                 return self._handle_path(fn, stmt.value, depth + 1)
             parent, nm = args
             e = stmt.args[nm]
-            return f"{self._handle_path(fn, stmt.args[parent], depth + 1)}/{e.string or e.text}"
+            return f"{self._handle_path(fn, stmt.args[parent], depth + 1)}/{self.name_segment(fn, e)}"
         finally:
             self._at = saved

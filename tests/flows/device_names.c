@@ -1,7 +1,8 @@
 /* A device's configuration is /Devices/<device>/<instance>/Config: the fix advice of a key its
    constructor reads names the device from the registration the constructor is stored in (the
-   szName member, queries/models/cfgm.toml fill). Two devices reading one key name both; a
-   driver's registration (its constructor gets the LUN's node) does not name the device; a
+   szName member, queries/models/cfgm.toml fill), and so does its key (the device's own node,
+   graph/devicenodes.py): two devices reading one key read two nodes; a key under an open
+   node (<device>) reaches them as a guess. A driver's registration (its constructor gets the LUN's node) does not name the device; a
    registration without a name keeps <device>. tests/test_device_names.py checks the advice. */
 typedef unsigned int uint32_t;
 typedef struct PDMDEVINS { void *pvInstanceData; } PDMDEVINS, *PPDMDEVINS;
