@@ -6,9 +6,11 @@ from ``szName``) makes the reader's node that device's: ``/Devices/serial/<insta
 On the frontend's side the node's name is what the code spells: a string, or a variable the
 engine can resolve (a local or a parameter only ever given strings, a ``#define`` of one);
 the value joins that device's node only (several names: each of them). A node whose name the
-engine cannot resolve (``/Devices/<device>/...``) reaches a named device's reader only as a
-guess (``alias-load``, ranked last); a constructor registered under several names reads each
-name's node (and the open one), one registered under none reads the open node, as before.
+engine cannot resolve (``/Devices/<device>/...``) is no named device's key: it reaches only
+constructors registered under no name or several (they read the open node; one registered
+under several names also reads each name's node). It is not linked to the named readers even
+as a guess: such a link would be made by the reader whether or not any frontend code writes
+the open node, and list a guess path from a key nothing sets.
 Mixed into the flow builder."""
 from __future__ import annotations
 
@@ -32,14 +34,8 @@ class DeviceNodes:
         return path
 
     def reader_links(self, fn: Function, c, node: str, model, name: str, key: str, fkey: str, path: str) -> None:
-        """The edges into a device reader's source ``node`` from the frontend's other nodes of
-        its key: from the open node as a guess (a node named by a variable), or, for a
-        constructor registered under several names, from each name's node."""
-        filled = self.named_path(fkey, path)
-        if filled != path and key.startswith(filled):
-            opened = self.model_node("source", model, path + key[len(filled):], name)
-            self._edge(opened, node, "alias-load", fn, c, via="a device node named by a variable")
-            return
+        """For a constructor registered under several names (its reader's ``node`` is the open
+        one): the edges into it from each name's node."""
         for placeholder, member in self.m.slot_fills.get(path, {}).items():
             names = sorted({reg.get(member) for reg in self.registrations().get(fkey, ())} - {None, ""})
             if len(names) > 1 and key.startswith(path):

@@ -4,8 +4,8 @@
    device's: /Devices/serial/<instance>/Config/IRQ (issue 27's v70_13: the parallel port's IRQ
    was listed as the serial port's). A node named by something the engine resolves to strings
    (a parameter its callers give strings, a #define, a local set from a function returning
-   device names) joins those devices' nodes; a node named by something it cannot resolve still
-   reaches every device that reads the key, as a guess (ranked last). */
+   device names) joins those devices' nodes; a node named by something it cannot resolve (an
+   element of a table filled at run time) is no named device's key. */
 typedef unsigned long long uint64_t;
 typedef unsigned int uint32_t;
 typedef struct CFGMNODE *PCFGMNODE;
@@ -128,6 +128,6 @@ const DEVREG g_DeviceParallel = { 1, "parallel", parallelConstruct };
 // flow here: configByName#2 -> UARTSTATE.uIrq
 // flow here: configByName#2 -> LPTSTATE.uIrq
 // flow here: configByName#2 -> cfgm:/Devices/<parallel|serial>/<instance>/Config/IRQ
-// flow here: configByName#3 -> UARTSTATE.uIrq
-// flow here: configByName#3 -> LPTSTATE.uIrq
+// no flow here: configByName#3 -> UARTSTATE.uIrq
+// no flow here: configByName#3 -> LPTSTATE.uIrq
 // flow here: configByName#3 -> cfgm:/Devices/<device>/<instance>/Config/IRQ
