@@ -72,6 +72,22 @@ class DeviceNodes:
             self._edge(node, named, "model", fn, c, via=f"{c.callee} ({n})")
         return node
 
+    def merge_paths(self, paths: set[str]) -> str | None:
+        """Handle paths that differ in their last segment only, as one path whose last segment
+        lists their names (``_MANY``; ``_OPEN`` when one of them cannot be named)."""
+        if len(paths) == 1:
+            return next(iter(paths))
+        parents = {p.rpartition("/")[0] for p in paths}
+        if len(parents) != 1:
+            return None
+        names: set[str] = set()
+        for p in paths:
+            seg = p.rpartition("/")[2]
+            if seg.startswith(_OPEN) or not seg:
+                return f"{parents.pop()}/{_OPEN}?"
+            names.update(seg[1:].split("|") if seg.startswith(_MANY) else [seg])
+        return f"{parents.pop()}/{_MANY}{'|'.join(sorted(names))}"
+
     def name_segment(self, fn: Function, e: Expr) -> str:
         """A node name argument as the key spells it: the string; while a joining sink's key is
         built, a variable's strings (one, or several after ``_MANY``), or ``_OPEN`` + its text."""

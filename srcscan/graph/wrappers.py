@@ -196,6 +196,42 @@ class KeyedWrappers:
                     break
         return sorted(out, key=lambda d: d[0])
 
+    def reaching_handles(self, fn: Function, before: list, at, depth: int) -> str | None:
+        """The path of a handle set differently on several branches before ``at`` (``pDev =
+        pDevE1000`` in one case, ``pDev = pDevPCNet`` in another): the definitions from the last
+        one that always runs before ``at`` on, as one path whose last segment lists their names
+        (graph/devicenodes.py), or None when they are one definition or differ above it. The
+        definitions are those on the branches of the if or switch the nearest one is on."""
+        def key(stmt):
+            return tuple((g.kind, g.line, g.text) for g in stmt.guards)
+
+        use, near = key(at), key(before[-1][1])
+        k = 0
+        while k < min(len(use), len(near)) and use[k] == near[k]:
+            k += 1
+        if k == len(near):
+            return None  # the nearest definition always runs before the use
+        split = near[k]  # the branch it is on: the other branches of that if / switch
+        reach = [d for d in before
+                 if key(d[1])[:k] == near[:k] and len(key(d[1])) > k
+                 and (key(d[1])[k] == split or (split[0] == "case" == key(d[1])[k][0])
+                      or (split[0] in ("if", "else") and key(d[1])[k][0] in ("if", "else")
+                          and key(d[1])[k][1] == split[1]))]
+        if len(reach) < 2:
+            return None
+        paths = set()
+        saved = self._at
+        try:
+            for _, stmt, args in reach:
+                self._at = stmt
+                if args is None:
+                    paths.add(self._handle_path(fn, stmt.value, depth + 1))
+                else:
+                    paths.add(f"{self._handle_path(fn, stmt.args[args[0]], depth + 1)}/{self.name_segment(fn, stmt.args[args[1]])}")
+        finally:
+            self._at = saved
+        return self.merge_paths(paths)
+
     def handle_at(self, fn: Function, var: str, depth: int) -> str | None:
         """The path of handle variable ``var`` at the statement being built: from its last
         definition before it (else its first; with no statement, its last), None if none."""
@@ -205,6 +241,10 @@ class KeyedWrappers:
         at = self._at
         here = (at.line, at.col) if at is not None and getattr(at, "line", None) is not None else None
         before = [d for d in defs if here is not None and d[0] < here]
+        if len(before) > 1 and self.__dict__.get("_names_open"):  # (a joining sink's device node)
+            alts = self.reaching_handles(fn, before, at, depth)
+            if alts is not None:
+                return alts
         _, stmt, args = before[-1] if before else (defs[0] if here is not None else defs[-1])
         saved, self._at = self._at, stmt  # the parent handle as it was at that statement
         try:

@@ -99,6 +99,28 @@ int configByName(PVM pVM, uint64_t uDefIrq, uint64_t uFnIrq, uint64_t uUnknownIr
     return 0;
 }
 
+/* (the adapter's node is chosen in a switch: each case's device) */
+int configBySwitch(PVM pVM, int enmType, uint64_t uIrq)
+{
+    PCFGMNODE pDevices, pDevSer, pDevPar, pDev, pInst, pCfg;
+    CFGMR3InsertNode(CFGMR3GetRoot(pVM), "Devices", &pDevices);
+    CFGMR3InsertNode(pDevices, "serial", &pDevSer);
+    CFGMR3InsertNode(pDevices, "parallel", &pDevPar);
+    switch (enmType)
+    {
+        case 1:
+            pDev = pDevSer;
+            break;
+        default:
+            pDev = pDevPar;
+            break;
+    }
+    CFGMR3InsertNode(pDev, "0", &pInst);
+    CFGMR3InsertNode(pInst, "Config", &pCfg);
+    CFGMR3InsertInteger(pCfg, "IRQ", uIrq);
+    return 0;
+}
+
 static int serialConstruct(PPDMDEVINS pDevIns, int iInstance, PCFGMNODE pCfg)
 {
     UARTSTATE *pThis = (UARTSTATE *)pDevIns->pvInstanceData;
@@ -131,3 +153,5 @@ const DEVREG g_DeviceParallel = { 1, "parallel", parallelConstruct };
 // no flow here: configByName#3 -> UARTSTATE.uIrq
 // no flow here: configByName#3 -> LPTSTATE.uIrq
 // flow here: configByName#3 -> cfgm:/Devices/<device>/<instance>/Config/IRQ
+// flow here: configBySwitch#2 -> UARTSTATE.uIrq
+// flow here: configBySwitch#2 -> LPTSTATE.uIrq
