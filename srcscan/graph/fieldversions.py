@@ -67,8 +67,9 @@ class FieldVersions:
                 if tree:
                     seen.setdefault(t.root, []).append(c)
                 writes = self.model_writes(c) if writes is None else writes
-                if i not in writes and not (tree and self._may_write_part(fn, c, i)):
-                    continue  # a model that only reads it (a sink, a copy's source), or a callee that only reads it
+                if i not in writes and not (tree and not self._modelled(c.callee) and self._may_write_part(fn, c, i)):
+                    continue  # a model that only reads it (a sink, a copy's source: the model says, even
+                    # when the tree defines it), or a callee that only reads it
                 prefix = None
                 if t.steps:
                     got = self.object_path(t, fn, fn.file)
@@ -104,8 +105,8 @@ class FieldVersions:
             t = a.target
             if t.root == nm and (t.deref or (t.steps and t.steps[0][0] == "->") or d.params[i].ref):
                 return True
-            if any(r.root == nm and not r.steps and not r.deref for r in a.value.reads) \
-                    or (a.value.addr_of is not None and a.value.addr_of.root == nm):
+            if t.root != nm and (any(r.root == nm and not r.steps and not r.deref for r in a.value.reads)
+                                 or (a.value.addr_of is not None and a.value.addr_of.root == nm)):
                 return True  # the pointer (or an address inside what it points to) copied elsewhere
         for c in d.calls:
             for j, e in enumerate(c.args):
