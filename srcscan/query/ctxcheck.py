@@ -1,5 +1,6 @@
 """Calling-context check of listed paths (issue 27): a path that enters a function through an
-argument at one call site (an ``arg`` edge) must leave it, if it leaves through the function's
+argument at one call site (an ``arg`` edge, or an ``alias-arg`` edge: an argument read from a
+may-alias location) must leave it, if it leaves through the function's
 result or an out argument (a ``return`` / ``out`` edge at a call), back to that call site.
 Passing through global memory (a field, a global, a source or a sink) forgets the context, as
 the path rule does (query/slicing.py). Reads the documented trace JSON only, so it checks any
@@ -12,6 +13,9 @@ first line does not hold ``f(``); then any of the next few lines matches."""
 from __future__ import annotations
 
 GLOBAL_KINDS = frozenset(("field", "global", "source", "sink"))
+# entering a function at a call site: an argument, also one read from a may-alias location
+# (``alias-arg``: the type's field standing for an object the caller cannot name)
+ENTER_KINDS = frozenset(("arg", "alias-arg"))
 SPAN = 6  # lines a statement's call may start below the statement's first line
 MAX_EVIDENCE = 20  # (flow.MAX_EVIDENCE: a longer evidence list was cut)
 
@@ -44,7 +48,7 @@ def path_violations(path: dict, edges: dict, nodes: dict) -> list[dict]:
     """The calling-context violations of one listed path: for each, the edge it entered by and
     the edge it left by (ids), and the function.
 
-    Entering: an ``arg`` edge into a parameter of function F. Leaving: any edge out of F's
+    Entering: an ``arg`` or ``alias-arg`` edge into a parameter of function F. Leaving: any edge out of F's
     result node (``ret:F``, whatever the kind of the edge that uses the result: an assignment,
     an argument of a sink) or an ``out`` edge from one of F's out parameters."""
     stack: list[tuple[str, dict, set]] = []  # (function, arg edge, its call sites), innermost last
@@ -55,8 +59,8 @@ def path_violations(path: dict, edges: dict, nodes: dict) -> list[dict]:
         u, v = ns[i], ns[i + 1]
         k = e["kind"]
         un = nodes.get(u, {})
-        if k == "arg":
-            sites = _sites(e, "arg")
+        if k in ENTER_KINDS:
+            sites = _sites(e, k)
             if sites:  # (unknown sites: nothing to hold the exit to)
                 stack.append((nodes.get(v, {}).get("owner"), e, sites))
         elif stack and (k == "out" or un.get("kind") == "return"):

@@ -78,7 +78,9 @@ def suggestions(g: "graphstore.CompactGraph | graphstore.SqliteGraph", symbol: s
 #   whose object cannot be told (alias-load / alias-store / alias edges) is taken, but a path
 #   goes at most ALIAS_TAIL more steps after it (unless it starts at that field), and never
 #   from one such field straight into another (two guesses in a row);
-# - calling context: a value that entered a function through an argument (``arg``) leaves it
+# - calling context: a value that entered a function through an argument (``arg``
+#   (or ``alias-arg``: an argument read from a may-alias location, the type's field standing
+#   for an object the caller cannot name, is a call at its call site all the same) leaves it
 #   only back to that call, through the call's ``summary`` edge, never through a ``return`` or
 #   ``out`` edge to every caller, nor into the function's result node (whatever uses the result:
 #   an assignment, a sink, another call's argument is at some caller); upstream, the mirror
@@ -91,9 +93,11 @@ def suggestions(g: "graphstore.CompactGraph | graphstore.SqliteGraph", symbol: s
 CONTROL_TAIL = 0  # data steps after a control edge unless asked for more (trace --control-tail N)
 ALIAS_TAIL = 3
 _GLOBAL_KINDS = frozenset(("field", "global", "source", "sink"))
-_ALIAS_OUT = {True: frozenset(("alias-load", "alias")), False: frozenset(("alias-store", "alias"))}
-_ASCEND = {True: frozenset(("return", "out")), False: frozenset(("arg",))}
-_DESCEND = {True: frozenset(("arg",)), False: frozenset(("return", "out"))}
+_ALIAS_OUT = {True: frozenset(("alias-load", "alias", "alias-arg")), False: frozenset(("alias-store", "alias"))}
+# an argument read from a may-alias location (``alias-arg``: a callee handed an object whose
+# identity is not known, entered from the type's field) is a call at its call site all the same
+_ASCEND = {True: frozenset(("return", "out")), False: frozenset(("arg", "alias-arg"))}
+_DESCEND = {True: frozenset(("arg", "alias-arg")), False: frozenset(("return", "out"))}
 
 
 def step(state: tuple[int, int | None], kind: str, forward: bool, v_kind: str | None, control: bool = True,
