@@ -31,6 +31,21 @@ def _sites(edge: dict, kind: str | None = None) -> set[tuple] | None:
     return out
 
 
+def _short(fn: str | None) -> str:
+    return (fn or "").rsplit(":", 1)[-1]
+
+
+def _alias_entry(edge: dict, dst: dict) -> bool:
+    """An ``alias-load`` edge into a function's parameter made at a call in another function:
+    how srcscan before ``alias-arg`` wrote an argument read from a may-alias location (a trace
+    JSON of any version is checked)."""
+    if edge.get("kind") != "alias-load" or dst.get("kind") != "param":
+        return False
+    callee = _short(dst.get("owner"))
+    return any(ev.get("function") and _short(ev.get("function")) != callee
+               for ev in (edge.get("evidence") or [edge]))
+
+
 def _same(enter: tuple, leave: tuple, callee: str) -> bool:
     """Whether an argument passed at ``enter`` and a result or out value taken at ``leave``
     belong to one call of ``callee``."""
@@ -59,7 +74,7 @@ def path_violations(path: dict, edges: dict, nodes: dict) -> list[dict]:
         u, v = ns[i], ns[i + 1]
         k = e["kind"]
         un = nodes.get(u, {})
-        if k in ENTER_KINDS:
+        if k in ENTER_KINDS or _alias_entry(e, nodes.get(v, {})):
             sites = _sites(e, k)
             if sites:  # (unknown sites: nothing to hold the exit to)
                 stack.append((nodes.get(v, {}).get("owner"), e, sites))
