@@ -46,6 +46,38 @@ def test_the_checker_accepts_the_same_call_and_global_memory():
     assert violations(_trace(20, "B", through_global=True)) == []
 
 
+def test_the_checker_sees_a_call_entered_from_a_may_alias_field():
+    """A getter entered from the type's field (its caller's object is not known: an
+    ``alias-arg`` step at that call) and left through an out argument at another caller
+    (issue 27: HGCMSvcGetCStr entered at getNotification's call, left at setProperty's)."""
+    nodes = NODES + [{"id": "field:P.addr", "kind": "field", "owner": "P"},
+                     {"id": "param:get#0*.addr", "kind": "param", "owner": "get"},
+                     {"id": "param:get#1*", "kind": "param", "owner": "get"}]
+
+    def trace(leave_line, leave_fn):
+        edges = [_edge("e1", "global:g", "field:P.addr", "assign", 5, "K"),
+                 _edge("e2", "field:P.addr", "param:get#0*.addr", "alias-arg", 30, "N", "get"),
+                 _edge("e3", "param:get#0*.addr", "param:get#1*", "assign", 2, "get"),
+                 _edge("e4", "param:get#1*", "local:a.c:B:y", "out", leave_line, leave_fn, "get")]
+        ns = ["global:g", "field:P.addr", "param:get#0*.addr", "param:get#1*", "local:a.c:B:y"]
+        return {"nodes": nodes, "edges": edges, "paths": [{"id": "p1", "nodes": ns, "edges": ["e1", "e2", "e3", "e4"]}]}
+
+    assert [(v["enter"], v["leave"], v["function"]) for v in violations(trace(40, "B"))] == [("e2", "e4", "get")]
+    assert violations(trace(30, "N")) == []
+    # a trace written before alias-arg: the same entry as an alias-load made in the caller
+    old = trace(40, "B")
+    for e in old["edges"]:
+        if e["id"] == "e2":
+            e["kind"] = e["evidence"][0]["kind"] = "alias-load"
+    assert [(v["enter"], v["leave"]) for v in violations(old)] == [("e2", "e4")]
+    # an alias-load the callee makes itself (its parameter's object read as the type's field)
+    # is not a call
+    for e in old["edges"]:
+        if e["id"] == "e2":
+            e["function"] = e["evidence"][0]["function"] = "get"
+    assert violations(old) == []
+
+
 def _symbols():
     seen = set()
     for p in _cases():

@@ -28,10 +28,11 @@ try:
 except ModuleNotFoundError:  # Python < 3.11
     import tomli as tomllib  # type: ignore
 
-# which object a may-alias step reaches is a guess downstream when it loads from the field (a
+# which object a may-alias step reaches is a guess downstream when it loads from the field (or
+# hands it to a call: alias-arg; a
 # store into it is certain: the value is in that field of some object), upstream when it looks
 # at who stored into it (slicing.py's path rule, the same steps)
-GUESS_KINDS = {True: frozenset(("alias-load", "alias")), False: frozenset(("alias-store", "alias"))}
+GUESS_KINDS = {True: frozenset(("alias-load", "alias", "alias-arg")), False: frozenset(("alias-store", "alias"))}
 VERDICTS = ("real", "wrong", "?")
 
 

@@ -8,12 +8,12 @@ from typing import Iterator
 
 NODE_FIELDS = ("kind", "label", "name", "owner", "file", "line", "ambiguous", "model")
 KINDS = ("assign", "arg", "return", "out", "field-store", "field-load", "model", "through", "control", "summary",
-         "alias-load", "alias-store", "alias", "const")
+         "alias-load", "alias-store", "alias", "const", "alias-arg")
 # What a path prefers (lower is better): a data flow is a better explanation than a guess
 # through an unknown call or through an object that may be another one (may-alias), which is
 # better than a control dependence. The graph builder orders an edge's evidence by it, the
 # tracer its paths.
-EDGE_COST = {"control": 6, "through": 3, "alias-load": 4, "alias-store": 4, "alias": 4}
+EDGE_COST = {"control": 6, "through": 3, "alias-load": 4, "alias-store": 4, "alias": 4, "alias-arg": 4}
 _KCODE = {k: i for i, k in enumerate(KINDS)}
 
 

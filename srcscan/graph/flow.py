@@ -181,8 +181,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, FieldVersions, Union
             return  # (a status code ends a path, and an unknown call's status says nothing of its arguments: graph/status.py)
         if kind != "control":  # a load from / store into an object that may be another one
             alias = self.alias_nodes
-            if src in alias:
-                kind = "alias" if dst in alias else "alias-load"
+            if src in alias:  # (an argument taken from it is still a call, at its call site)
+                kind = "alias" if dst in alias else "alias-arg" if kind == "arg" else "alias-load"
             elif dst in alias:
                 kind = "alias-store"
         # a tuple pointing at the statement, made a dict only for the evidence a reader asks

@@ -41,9 +41,27 @@ class StatusCodes:
     def _status_of(self, nid: str) -> bool:
         d = self.g.nodes[nid]
         kind, owner, name = d.get("kind"), d.get("owner"), d.get("name")
+        if self._status_member(kind, owner, name, d.get("label") or ""):
+            return True
         if kind not in ("local", "param") or owner not in self.p.functions:
             return False  # (a function's result: what its status variables return is cut there already)
         defs = self.p.functions[owner]
         if kind == "param":
             return any(is_status(p.type, p.name) for f in defs for p in f.params if p.name == name)
         return any(is_status(f.locals.get(name), name) for f in defs)
+
+    def _status_member(self, kind: str | None, owner: str | None, name: str | None, label: str) -> bool:
+        """Whether a node is a struct member holding a status code (a request header's ``int32_t
+        rc`` the handler's result is written into): the type's field, a parameter's view of it
+        (labelled ``Struct.member (*p of f)``) or a local struct's member (labelled as the type's)."""
+        if not name:
+            return False
+        if kind == "field":
+            struct = owner
+        elif kind in ("param", "local") and "." in label.split(" (", 1)[0]:
+            struct = label.split(" (", 1)[0].rsplit(".", 1)[0]
+        else:
+            return False
+        decl = self.p.struct_fields.get(struct or "", {}).get(name)
+        return decl is not None and not decl.pointer and is_status(decl.type, name)
+

@@ -1,5 +1,6 @@
 """Calling-context check of listed paths (issue 27): a path that enters a function through an
-argument at one call site (an ``arg`` edge) must leave it, if it leaves through the function's
+argument at one call site (an ``arg`` edge, or an ``alias-arg`` edge: an argument read from a
+may-alias location) must leave it, if it leaves through the function's
 result or an out argument (a ``return`` / ``out`` edge at a call), back to that call site.
 Passing through global memory (a field, a global, a source or a sink) forgets the context, as
 the path rule does (query/slicing.py). Reads the documented trace JSON only, so it checks any
@@ -12,6 +13,9 @@ first line does not hold ``f(``); then any of the next few lines matches."""
 from __future__ import annotations
 
 GLOBAL_KINDS = frozenset(("field", "global", "source", "sink"))
+# entering a function at a call site: an argument, also one read from a may-alias location
+# (``alias-arg``: the type's field standing for an object the caller cannot name)
+ENTER_KINDS = frozenset(("arg", "alias-arg"))
 SPAN = 6  # lines a statement's call may start below the statement's first line
 MAX_EVIDENCE = 20  # (flow.MAX_EVIDENCE: a longer evidence list was cut)
 
@@ -25,6 +29,21 @@ def _sites(edge: dict, kind: str | None = None) -> set[tuple] | None:
     if len(evs) >= MAX_EVIDENCE and not out:
         return None
     return out
+
+
+def _short(fn: str | None) -> str:
+    return (fn or "").rsplit(":", 1)[-1]
+
+
+def _alias_entry(edge: dict, dst: dict) -> bool:
+    """An ``alias-load`` edge into a function's parameter made at a call in another function:
+    how srcscan before ``alias-arg`` wrote an argument read from a may-alias location (a trace
+    JSON of any version is checked)."""
+    if edge.get("kind") != "alias-load" or dst.get("kind") != "param":
+        return False
+    callee = _short(dst.get("owner"))
+    return any(ev.get("function") and _short(ev.get("function")) != callee
+               for ev in (edge.get("evidence") or [edge]))
 
 
 def _same(enter: tuple, leave: tuple, callee: str) -> bool:
@@ -44,7 +63,7 @@ def path_violations(path: dict, edges: dict, nodes: dict) -> list[dict]:
     """The calling-context violations of one listed path: for each, the edge it entered by and
     the edge it left by (ids), and the function.
 
-    Entering: an ``arg`` edge into a parameter of function F. Leaving: any edge out of F's
+    Entering: an ``arg`` or ``alias-arg`` edge into a parameter of function F. Leaving: any edge out of F's
     result node (``ret:F``, whatever the kind of the edge that uses the result: an assignment,
     an argument of a sink) or an ``out`` edge from one of F's out parameters."""
     stack: list[tuple[str, dict, set]] = []  # (function, arg edge, its call sites), innermost last
@@ -55,8 +74,8 @@ def path_violations(path: dict, edges: dict, nodes: dict) -> list[dict]:
         u, v = ns[i], ns[i + 1]
         k = e["kind"]
         un = nodes.get(u, {})
-        if k == "arg":
-            sites = _sites(e, "arg")
+        if k in ENTER_KINDS or _alias_entry(e, nodes.get(v, {})):
+            sites = _sites(e, k)
             if sites:  # (unknown sites: nothing to hold the exit to)
                 stack.append((nodes.get(v, {}).get("owner"), e, sites))
         elif stack and (k == "out" or un.get("kind") == "return"):

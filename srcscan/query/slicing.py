@@ -76,9 +76,13 @@ def suggestions(g: "graphstore.CompactGraph | graphstore.SqliteGraph", symbol: s
 #   and on through them); ``trace --control-tail N`` lets it take N more data steps;
 # - may-alias: a load from (downstream) or store into (upstream) a field of a per-object struct
 #   whose object cannot be told (alias-load / alias-store / alias edges) is taken, but a path
-#   goes at most ALIAS_TAIL more steps after it (unless it starts at that field), and never
-#   from one such field straight into another (two guesses in a row);
-# - calling context: a value that entered a function through an argument (``arg``) leaves it
+#   goes at most ALIAS_TAIL more steps after it (unless it starts at that field), and takes no
+#   second guess: not from one such field straight into another (two guesses in a row), nor
+#   a load from another may-alias field within those steps (a guessed value stored into a
+#   guest register and read back by every instruction's emulation filled the slice);
+# - calling context: a value that entered a function through an argument (``arg``
+#   (or ``alias-arg``: an argument read from a may-alias location, the type's field standing
+#   for an object the caller cannot name, is a call at its call site all the same) leaves it
 #   only back to that call, through the call's ``summary`` edge, never through a ``return`` or
 #   ``out`` edge to every caller, nor into the function's result node (whatever uses the result:
 #   an assignment, a sink, another call's argument is at some caller); upstream, the mirror
@@ -91,9 +95,11 @@ def suggestions(g: "graphstore.CompactGraph | graphstore.SqliteGraph", symbol: s
 CONTROL_TAIL = 0  # data steps after a control edge unless asked for more (trace --control-tail N)
 ALIAS_TAIL = 3
 _GLOBAL_KINDS = frozenset(("field", "global", "source", "sink"))
-_ALIAS_OUT = {True: frozenset(("alias-load", "alias")), False: frozenset(("alias-store", "alias"))}
-_ASCEND = {True: frozenset(("return", "out")), False: frozenset(("arg",))}
-_DESCEND = {True: frozenset(("arg",)), False: frozenset(("return", "out"))}
+_ALIAS_OUT = {True: frozenset(("alias-load", "alias", "alias-arg")), False: frozenset(("alias-store", "alias"))}
+# an argument read from a may-alias location (``alias-arg``: a callee handed an object whose
+# identity is not known, entered from the type's field) is a call at its call site all the same
+_ASCEND = {True: frozenset(("return", "out")), False: frozenset(("arg", "alias-arg"))}
+_DESCEND = {True: frozenset(("arg", "alias-arg")), False: frozenset(("return", "out"))}
 
 
 def step(state: tuple[int, int | None], kind: str, forward: bool, v_kind: str | None, control: bool = True,
@@ -110,7 +116,9 @@ def step(state: tuple[int, int | None], kind: str, forward: bool, v_kind: str | 
     elif kind == "alias" and not from_start:
         return None  # from one guessed object straight into another: two guesses
     elif kind in _ALIAS_OUT[forward] and not from_start:
-        left = ALIAS_TAIL if left is None else left - 1
+        if left is not None:
+            return None  # a second guess on one path (after a guess, or a control step)
+        left = ALIAS_TAIL
     elif left is not None:
         left -= 1
     # a function's result node is left only to its callers: reaching it (downstream) is going

@@ -12,7 +12,7 @@ from .analysis import Analysis
 from .slicing import (CONTROL_TAIL, MAX_SLICE, _bfs, _tree_paths, match_nodes, realizable, sibling_hop, suggestions,
                       through_guess)
 
-TRACE_VERSION = 11  # bump when slicing changes what a trace holds (cached history traces carry it)
+TRACE_VERSION = 23  # bump when slicing changes what a trace holds (cached history traces carry it)
 MAX_PATHS = 60
 MAX_TO_PATHS = 20
 MAX_CONTROL_TAIL = 50

@@ -139,7 +139,7 @@ def is_constant(n: dict) -> bool:
     return n.get("kind") == "constant" or str(n.get("id", "")).startswith("const:")
 
 
-ALIAS_KINDS = ("alias-load", "alias-store")  # the engine's may-alias edge kinds
+ALIAS_KINDS = ("alias-load", "alias-store", "alias-arg")  # the engine's may-alias edge kinds
 
 
 def is_may_alias(x: dict | None) -> bool:

@@ -63,6 +63,32 @@ void itemArm(ITEM *pT, uint64_t uBase)
 // best path: ITEM.uX <- itemArm#1 (uBase) : itemArm:c
 // flow here: itemGetX:a <- itemPut#1 (u)
 
+/* one guess per path: a value a guessed load brought in, stored into another may-alias field,
+   is not loaded from it again as another guess (the second fan-out filled slices: issue 27,
+   a TSC read stored into the guest's register file and read back by every instruction) */
+typedef struct SLOT { struct SLOT *pNext; uint64_t uVal; } SLOT;
+
+void itemToSlot(ITEM *pI, SLOT *pS)
+{
+    uint64_t v = pI->uX;
+    pS->uVal = v;
+}
+
+uint64_t slotGet(SLOT *pS)
+{
+    uint64_t w = pS->uVal;
+    return w;
+}
+
+// flow here: itemPut#1 (u) -> itemToSlot:v
+// flow here: itemPut#1 (u) -> SLOT.uVal
+// no flow here: itemPut#1 (u) -> slotGet:w
+// flow here: itemToSlot:v -> slotGet:w
+// flow here: SLOT.uVal -> slotGet()
+// upstream, the mirror image: one guessed store per path
+// flow here: slotGet:w <- itemToSlot:v
+// no flow here: slotGet:w <- itemPut#1 (u)
+
 /* a struct that is one location (no array, no self link) is not a guess */
 typedef struct SINGLE { uint64_t uS; } SINGLE;
 

@@ -47,3 +47,37 @@ void statusOfUnknownCall(uint64_t uGpa)
 // no flow here: statusOfUnknownCall#0 (uGpa) -> statusOfUnknownCall:hrc
 // flow here: statusOfUnknownCall#0 (uGpa) -> statusOfUnknownCall:uTag
 // flow here: statusOfUnknownCall#0 (uGpa) -> g_uMapped
+
+/* A struct member holding a status code (a request header's rc, which a dispatcher sets to its
+   handler's result) is a status code too: the result written back into the buffer does not
+   become the data the next request in that buffer is read as. A member of another name or
+   type carries data on. */
+typedef unsigned int uint32_t;
+typedef struct REQHDR { uint32_t cb; int rc; uint32_t uType; } REQHDR;
+typedef struct REQVAL { REQHDR Hdr; uint32_t uValue; } REQVAL;
+uint32_t g_uReqValue;
+uint32_t g_uReqType;
+
+static int reqHandle(REQHDR *pHdr)
+{
+    REQVAL *pReq = (REQVAL *)pHdr;
+    g_uReqValue = pReq->uValue;
+    return (int)pReq->uValue;
+}
+
+static void reqDispatch(REQHDR *pHdr)
+{
+    pHdr->rc = reqHandle(pHdr);
+    g_uReqType = (uint32_t)pHdr->rc;
+}
+
+void reqRun(REQHDR *pHdr, uint32_t uTypeIn)
+{
+    pHdr->uType = uTypeIn;
+    reqDispatch(pHdr);
+}
+
+// flow here: reqHandle() -> REQHDR.rc
+// no flow here: reqHandle() -> g_uReqType
+// no flow here: REQHDR.rc -> g_uReqType
+// flow here: reqRun#1 (uTypeIn) -> REQHDR.uType
