@@ -54,7 +54,11 @@ def _match_any(g, symbol: str, ignore_case: bool) -> list[str]:
 
 def _path_on(g, a: list[str], b: set[str], control: bool, limit: int = 1 << 30) -> list[str] | None:
     """A cheapest path from a start to a node of ``b`` under the tracer's path rule."""
-    tree = _bfs(g, a, True, limit, control=control)
+    return _path_in(_bfs(g, a, True, limit, control=control), b)
+
+
+def _path_in(tree, b: set[str]) -> list[str] | None:
+    """The path of a search tree (slicing._bfs) to its least node of ``b``, or None."""
     ends = sorted(n for n in b if n in tree)
     if not ends:
         return None
@@ -202,13 +206,14 @@ class WhyNot:
             starts = [n for n in wa if n in g]
             targets = [n for n in wb if n in g]
             self._wide_a, self._wide_b = wa, wb
-        fwd = set(_bfs(g, starts, True, 1 << 30, control=self.control))
+        tree = _bfs(g, starts, True, 1 << 30, control=self.control)
+        fwd = set(tree)
         bwd = set(_bfs(g, targets, False, 1 << 30, control=self.control))
         doc = {"schema": SCHEMA, "query": {"from": a, "to": b, "defines": sorted(self.config.defines),
                                            "undefs": sorted(self.config.undefs), "control": self.control},
                "from": {"nodes": starts, "reach": len(fwd) - len(starts), "ends": self._ends(fwd, True)},
                "to": {"nodes": targets, "reach": len(bwd) - len(targets), "ends": self._ends(bwd, False)}}
-        path = _path_on(g, starts, set(targets), self.control) if starts and targets else None
+        path = _path_in(tree, set(targets)) if starts and targets else None  # (the same search)
         if path is not None:
             doc.update(path_exists=True, path=path, closest=None, reasons=[])
             doc["labels"] = self._labels(doc)
