@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from srcscan.query.whynot import _undirected_bfs, gap_between
+from srcscan.query.whynot import _undirected_bfs, distances, gap_between
 
 
 class Graph:
@@ -100,3 +100,43 @@ def test_a_gap_longer_than_the_limit_is_no_gap(length):
     edges = list(zip(chain, chain[1:]))
     assert gap_between(Graph(edges), chain[:1], {chain[-1]}, length) == chain
     assert gap_between(Graph(edges), chain[:1], {chain[-1]}, length - 1) == []
+
+
+@st.composite
+def groups_cases(draw):
+    n = draw(st.integers(3, 40))
+    names = [f"n{i:02d}" for i in range(n)]
+    edges = draw(st.lists(st.tuples(st.sampled_from(names), st.sampled_from(names)), max_size=3 * n))
+    hubs = draw(st.sets(st.sampled_from(names), max_size=3))
+    gap = draw(st.lists(st.sampled_from([x for x in names if x not in hubs] or ["none"]), min_size=1, max_size=5,
+                        unique=True))
+    groups = draw(st.lists(st.lists(st.sampled_from(names), max_size=4), max_size=6))
+    return edges, hubs, [x for x in gap if x != "none"], groups, draw(st.integers(1, 5))
+
+
+@settings(max_examples=400, deadline=None)
+@given(groups_cases())
+def test_reason_distances_are_those_of_the_search_from_the_gap(case):
+    # (a reason further than the limit is left out whatever its distance: 99 for all of them)
+    edges, hubs, gap, groups, limit = case
+    if not gap:
+        return
+    dist, _ = _undirected_bfs(Graph(edges, hubs), gap, limit)
+    want = [min([dist.get(n, 99) for n in nodes] or [99]) for nodes in groups]
+    assert distances(Graph(edges, hubs), gap, groups, limit) == want
+
+
+def test_reason_distances_leave_the_widest_level_of_the_gap_search_unexpanded():
+    # a gap node with a wide fan three steps out, reasons one step past it
+    edges = [("g", "a"), ("a", "b")] + [("b", f"w{i}") for i in range(30)] + [(f"w{i}", f"x{i}") for i in range(30)]
+    edges += [("r", "w0")]
+    one, two = Graph(edges), Graph(edges)
+    dist, _ = _undirected_bfs(one, ["g"], 4)
+    assert distances(two, ["g"], [["r"], ["x3"], ["nowhere"]], 4) == [dist["r"], dist["x3"], 99] == [4, 4, 99]
+    assert len(two.asked) * 3 < len(one.asked)
+
+
+def test_a_reason_behind_a_model_hub_is_not_near_the_gap():
+    # a model node (one per source/sink API) joins unrelated flows: never a step towards a reason
+    edges = [("g", "a"), ("a", "hub"), ("r", "hub"), ("a", "b"), ("b", "s")]
+    assert distances(Graph(edges, {"hub"}), ["g"], [["r"], ["s"], ["hub"]], 3) == [99, 3, 2]

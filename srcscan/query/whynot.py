@@ -102,6 +102,27 @@ def _undirected_bfs(g, seeds, limit: int, stop=None):
     return dist, parent
 
 
+def distances(g, gap: list[str], groups: list[list[str]], limit: int) -> list[int]:
+    """Each group's least undirected distance from the gap as ``_undirected_bfs(g, gap, limit)``
+    counts it, or 99 beyond ``limit`` (only distances up to NEAR_GAP decide anything). The
+    search from the gap goes one level less far (its last level is the widest: on a graph built
+    on demand, the functions of every node of it); a group not yet reached is at ``limit``
+    when one of its nodes is next to a node of that last level the search would go on from."""
+    dist, _ = _undirected_bfs(g, gap, limit - 1)
+    out = [min([dist.get(n, 99) for n in nodes] or [99]) for nodes in groups]
+    far = [i for i, d in enumerate(out) if d == 99 and groups[i]]
+    if not far:
+        return out
+    if any(_hub(g, n) for i in far for n in groups[i]):  # (a model hub is next to every user of it)
+        dist, _ = _undirected_bfs(g, gap, limit)
+        return [min([dist.get(n, 99) for n in nodes] or [99]) for nodes in groups]
+    rim = {n for n, d in dist.items() if d == limit - 1 and not (d and _hub(g, n))}
+    for i in far:
+        if any(not rim.isdisjoint(set(g.successors(n)) | set(g.predecessors(n))) for n in groups[i]):
+            out[i] = limit
+    return out
+
+
 def _closest(g, fwd: set[str], bwd: set[str]) -> list[str]:
     """The closest pair across the break: a node only the forward slice reaches and a
     different node only the backward slice reaches, joined by the shortest undirected gap
@@ -223,10 +244,7 @@ class WhyNot:
         if gap:
             closest = {"from": gap[0], "to": gap[-1], "distance": len(gap) - 1, "gap": gap,
                        "from_label": g.attrs_of(gap[0]).get("label"), "to_label": g.attrs_of(gap[-1]).get("label")}
-        # (distances up to NEAR_GAP decide which reasons are kept; a farther one is left out
-        # whatever its distance: no node beyond needs its functions built)
-        near, _ = _undirected_bfs(g, gap, NEAR_GAP) if gap else ({}, {})
-        reasons = self._reasons(fwd, bwd, near, gap)
+        reasons = self._reasons(fwd, bwd, gap)
         reasons += self._preprocessor(starts, targets, fwd, bwd)
         reasons += self._reversed(starts, targets)
         reasons.sort(key=lambda r: (r.near, r.kind, r.text))
@@ -250,9 +268,18 @@ class WhyNot:
         return sorted(n for n in nodes if deg(n) == 0)[:MAX_LIST]
 
     # ---------------------------------------------------------------- reasons
-    def _reasons(self, fwd: set[str], bwd: set[str], dist: dict[str, int], gap: list[str]) -> list[Reason]:
+    def _reasons(self, fwd: set[str], bwd: set[str], gap: list[str]) -> list[Reason]:
+        out = self._reasons_at(fwd, bwd)
+        # steps from the gap (undirected); a reason in a function the gap runs through counts as on it
+        gap_fns = {self.g.attrs_of(n).get("owner") for n in gap}
+        near = distances(self.g, gap, [nodes for _, nodes in out], NEAR_GAP) if gap else [99] * len(out)
+        for (r, _), d in zip(out, near):
+            r.near = min(d, 1) if r.function in gap_fns else d
+        return [r for r, _ in out]
+
+    def _reasons_at(self, fwd: set[str], bwd: set[str]) -> list[tuple[Reason, list[str]]]:
+        """Each reason with the nodes it is at."""
         g, out, ctx = self.g, [], self.ctx
-        gap_fns = {g.attrs_of(n).get("owner") for n in gap}
         seen = set()
 
         def add(r: Reason, nodes) -> None:
@@ -260,11 +287,7 @@ class WhyNot:
             if key in seen:
                 return
             seen.add(key)
-            # steps from the gap (undirected); a reason in a function the gap runs through counts as on it
-            r.near = min([dist.get(n, 99) for n in nodes] or [99])
-            if r.function in gap_fns:
-                r.near = min(r.near, 1)
-            out.append(r)
+            out.append((r, list(nodes)))
 
         for side, nodes in (("from", fwd), ("to", bwd)):
             for n in sorted(nodes):
