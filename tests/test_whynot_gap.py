@@ -140,3 +140,4 @@ def test_a_reason_behind_a_model_hub_is_not_near_the_gap():
     # a model node (one per source/sink API) joins unrelated flows: never a step towards a reason
     edges = [("g", "a"), ("a", "hub"), ("r", "hub"), ("a", "b"), ("b", "s")]
     assert distances(Graph(edges, {"hub"}), ["g"], [["r"], ["s"], ["hub"]], 3) == [99, 3, 2]
+    assert distances(Graph(edges, {"hub"}), ["g"], [["r"], ["s"], ["a", "r"]], 3) == [99, 3, 1]

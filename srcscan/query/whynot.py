@@ -104,22 +104,16 @@ def _undirected_bfs(g, seeds, limit: int, stop=None):
 
 def distances(g, gap: list[str], groups: list[list[str]], limit: int) -> list[int]:
     """Each group's least undirected distance from the gap as ``_undirected_bfs(g, gap, limit)``
-    counts it, or 99 beyond ``limit`` (only distances up to NEAR_GAP decide anything). The
-    search from the gap goes one level less far (its last level is the widest: on a graph built
-    on demand, the functions of every node of it); a group not yet reached is at ``limit``
-    when one of its nodes is next to a node of that last level the search would go on from."""
-    dist, _ = _undirected_bfs(g, gap, limit - 1)
-    out = [min([dist.get(n, 99) for n in nodes] or [99]) for nodes in groups]
-    far = [i for i, d in enumerate(out) if d == 99 and groups[i]]
-    if not far:
-        return out
-    if any(_hub(g, n) for i in far for n in groups[i]):  # (a model hub is next to every user of it)
+    counts it, or 99 beyond ``limit`` (only distances up to NEAR_GAP decide anything). Each is
+    searched from the gap and from the group at once (``gap_between``): a search from the gap
+    alone grows its widest level, on a graph built on demand the functions of every node of it."""
+    if any(_hub(g, n) for nodes in groups for n in nodes):  # (a model hub is next to every user of it)
         dist, _ = _undirected_bfs(g, gap, limit)
         return [min([dist.get(n, 99) for n in nodes] or [99]) for nodes in groups]
-    rim = {n for n, d in dist.items() if d == limit - 1 and not (d and _hub(g, n))}
-    for i in far:
-        if any(not rim.isdisjoint(set(g.successors(n)) | set(g.predecessors(n))) for n in groups[i]):
-            out[i] = limit
+    out = []
+    for nodes in groups:
+        path = gap_between(g, sorted(set(gap)), set(nodes), limit) if nodes else []
+        out.append(len(path) - 1 if path else 99)
     return out
 
 
