@@ -11,6 +11,7 @@ from ..extract.ppcond import Config
 from ..graph.program import Program
 from .slicing import _bfs, match_nodes, suggestions
 from .whynot_ctx import ProgramContext, near_keys
+from .whynot_gap import _hub, _undirected_bfs, distances, gap_between  # noqa: F401 (tests use them from here)
 
 SCHEMA = "srcscan-whynot/1"
 MAX_REASONS = 8
@@ -54,7 +55,11 @@ def _match_any(g, symbol: str, ignore_case: bool) -> list[str]:
 
 def _path_on(g, a: list[str], b: set[str], control: bool, limit: int = 1 << 30) -> list[str] | None:
     """A cheapest path from a start to a node of ``b`` under the tracer's path rule."""
-    tree = _bfs(g, a, True, limit, control=control)
+    return _path_in(_bfs(g, a, True, limit, control=control), b)
+
+
+def _path_in(tree, b: set[str]) -> list[str] | None:
+    """The path of a search tree (slicing._bfs) to its least node of ``b``, or None."""
     ends = sorted(n for n in b if n in tree)
     if not ends:
         return None
@@ -69,54 +74,16 @@ REVERSE_LIMIT = 1500  # nodes searched downstream of B for a path back to A (the
 NEAR_GAP = 4  # reasons further than this from the gap are left out (counted in reasons_more)
 
 
-def _hub(g, n: str) -> bool:
-    """Model nodes (one per source or sink API) join unrelated flows: never a step of a gap."""
-    return g.kind(n) in ("source", "sink")
-
-
-def _undirected_bfs(g, seeds, limit: int, stop=None):
-    """Level-by-level undirected BFS from ``seeds`` in sorted order, never through hubs.
-    Returns (distance, parent); with ``stop`` (a set), ends after the first level holding one."""
-    dist = {n: 0 for n in seeds}
-    parent: dict[str, str | None] = {n: None for n in seeds}
-    level = sorted(dist)
-    d = 0
-    while level and d < limit:
-        if stop is not None and any(n in stop for n in level):
-            break
-        d += 1
-        nxt = []
-        for u in level:
-            if _hub(g, u) and parent[u] is not None:
-                continue
-            for v in sorted(set(g.successors(u)) | set(g.predecessors(u))):
-                if v not in dist:
-                    dist[v] = d
-                    parent[v] = u
-                    nxt.append(v)
-        level = sorted(nxt)
-    return dist, parent
-
-
-def _closest(g, fwd: set[str], bwd: set[str]) -> tuple[list[str], dict[str, int]]:
+def _closest(g, fwd: set[str], bwd: set[str]) -> list[str]:
     """The closest pair across the break: a node only the forward slice reaches and a
     different node only the backward slice reaches, joined by the shortest undirected gap
     (never through a model hub; ties broken by node id, so every run and format agrees).
-    Returns (gap from the forward node to the backward node, or [], and each node's undirected
-    distance from the forward side)."""
+    Returns the gap from the forward node to the backward node, or [] (none within MAX_GAP)."""
     side_a = sorted(n for n in fwd - bwd if not _hub(g, n))
     side_b = {n for n in bwd - fwd if not _hub(g, n)}
     if not side_a or not side_b:
-        return [], {}
-    dist, parent = _undirected_bfs(g, side_a, MAX_GAP, stop=side_b)
-    hits = sorted((dist[n], n) for n in side_b if n in dist and dist[n] > 0)
-    if not hits:
-        return [], dist
-    hit = hits[0][1]
-    out = [hit]
-    while parent[out[-1]] is not None:
-        out.append(parent[out[-1]])
-    return out[::-1], dist
+        return []
+    return gap_between(g, side_a, side_b, MAX_GAP)
 
 
 class WhyNot:
@@ -141,24 +108,24 @@ class WhyNot:
             starts = [n for n in wa if n in g]
             targets = [n for n in wb if n in g]
             self._wide_a, self._wide_b = wa, wb
-        fwd = set(_bfs(g, starts, True, 1 << 30, control=self.control))
+        tree = _bfs(g, starts, True, 1 << 30, control=self.control)
+        fwd = set(tree)
         bwd = set(_bfs(g, targets, False, 1 << 30, control=self.control))
         doc = {"schema": SCHEMA, "query": {"from": a, "to": b, "defines": sorted(self.config.defines),
                                            "undefs": sorted(self.config.undefs), "control": self.control},
                "from": {"nodes": starts, "reach": len(fwd) - len(starts), "ends": self._ends(fwd, True)},
                "to": {"nodes": targets, "reach": len(bwd) - len(targets), "ends": self._ends(bwd, False)}}
-        path = _path_on(g, starts, set(targets), self.control) if starts and targets else None
+        path = _path_in(tree, set(targets)) if starts and targets else None  # (the same search)
         if path is not None:
             doc.update(path_exists=True, path=path, closest=None, reasons=[])
             doc["labels"] = self._labels(doc)
             return doc
-        gap, dist = _closest(g, fwd, bwd)
+        gap = _closest(g, fwd, bwd)
         closest = None
         if gap:
             closest = {"from": gap[0], "to": gap[-1], "distance": len(gap) - 1, "gap": gap,
                        "from_label": g.attrs_of(gap[0]).get("label"), "to_label": g.attrs_of(gap[-1]).get("label")}
-        near, _ = _undirected_bfs(g, gap, NEAR_GAP + 1) if gap else ({}, {})
-        reasons = self._reasons(fwd, bwd, near, gap)
+        reasons = self._reasons(fwd, bwd, gap)
         reasons += self._preprocessor(starts, targets, fwd, bwd)
         reasons += self._reversed(starts, targets)
         reasons.sort(key=lambda r: (r.near, r.kind, r.text))
@@ -182,9 +149,18 @@ class WhyNot:
         return sorted(n for n in nodes if deg(n) == 0)[:MAX_LIST]
 
     # ---------------------------------------------------------------- reasons
-    def _reasons(self, fwd: set[str], bwd: set[str], dist: dict[str, int], gap: list[str]) -> list[Reason]:
+    def _reasons(self, fwd: set[str], bwd: set[str], gap: list[str]) -> list[Reason]:
+        out = self._reasons_at(fwd, bwd)
+        # steps from the gap (undirected); a reason in a function the gap runs through counts as on it
+        gap_fns = {self.g.attrs_of(n).get("owner") for n in gap}
+        near = distances(self.g, gap, [nodes for _, nodes in out], NEAR_GAP) if gap else [99] * len(out)
+        for (r, _), d in zip(out, near):
+            r.near = min(d, 1) if r.function in gap_fns else d
+        return [r for r, _ in out]
+
+    def _reasons_at(self, fwd: set[str], bwd: set[str]) -> list[tuple[Reason, list[str]]]:
+        """Each reason with the nodes it is at."""
         g, out, ctx = self.g, [], self.ctx
-        gap_fns = {g.attrs_of(n).get("owner") for n in gap}
         seen = set()
 
         def add(r: Reason, nodes) -> None:
@@ -192,11 +168,7 @@ class WhyNot:
             if key in seen:
                 return
             seen.add(key)
-            # steps from the gap (undirected); a reason in a function the gap runs through counts as on it
-            r.near = min([dist.get(n, 99) for n in nodes] or [99])
-            if r.function in gap_fns:
-                r.near = min(r.near, 1)
-            out.append(r)
+            out.append((r, list(nodes)))
 
         for side, nodes in (("from", fwd), ("to", bwd)):
             for n in sorted(nodes):
