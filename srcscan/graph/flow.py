@@ -21,6 +21,7 @@ from .outparams import OutParams
 from .unions import UnionStorage
 from .objects import LocalObjects
 from .pointees import ParamObjects
+from .pversions import ParamVersions
 from .status import StatusCodes
 from .summary import Summaries
 
@@ -32,7 +33,7 @@ class BuildOptions:
 
 
 class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, ConfigHandles, LocalObjects, StatusCodes,
-                  LibraryCalls, KeyedWrappers, OutParams, ParamObjects):
+                  LibraryCalls, KeyedWrappers, OutParams, ParamObjects, ParamVersions):
     def __init__(self, program: Program, models: Models | None = None, options: BuildOptions | None = None):
         self.p = program
         self.m = models or load_models()
@@ -343,6 +344,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                 at, self._at = self._at, c
                 r = self._call(fn, c, ci)
                 self.keep_through_call(fn, c)
+                self.pobj_keep(fn, c)
                 self._at = at
             self._results[ci] = r
         return r
@@ -384,6 +386,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
             dst = self.var_node(a.target, fn, file)
         if dst is None:
             return
+        dst = self.pobj_store(fn, a, dst)  # p->f = v into a parameter object: this statement's version
         self._flow_expr(a.value, fn, file, dst, "assign", a)
         if (shared := self.pointee_shared(a.target, fn, file)) is not None:  # p->f = v: the type's field too
             self._flow_expr(a.value, fn, file, shared, "assign", a)
