@@ -83,23 +83,28 @@ class ParamVersions:
                     node = f"param:{fn.key}#{pp[0]}*.{'.'.join(pp[1])}"
                     keys[node] = pp
                     add(node, a, True)
-        filled = None
+        filled = self._filled(fn)
         for c in fn.calls:
             if c.indirect is not None or cfg.excludes(c.preproc) or self.p.is_cast(c):
                 continue
             callees = None
             for j, e in enumerate(c.args):
-                callees = self._direct(fn, c) if callees is None else callees
-                written = [(k, path) for k in callees for path, deps in self.pointee_paths(k, j).items() if -2 in deps]
-                if not written:
-                    continue
                 prefix = self._arg_prefix(fn, e, set(aliases)) if called else None
+                t = e.addr_of
+                local = t is not None and t.root in fn.locals and not t.deref
+                arr = self._local_array(fn, e) if prefix is None and not local else None
+                held = None if prefix is not None or local or arr is not None else next(
+                    (r.root for r in self._roots(fn, e) if not r.steps and not r.deref and r.root in filled), None)
+                if prefix is None and not local and arr is None and held is None:
+                    continue  # (no object of this function's)
+                callees = self._direct(fn, c) if callees is None else callees
+                written = [path for k in callees for path, deps in self.pointee_paths(k, j).items() if -2 in deps]
                 if prefix is not None:  # the function's own parameter object, handed on
-                    root = e.addr_of.root if e.addr_of is not None else next(r.root for r in self._roots(fn, e))
+                    root = t.root if t is not None else next(r.root for r in self._roots(fn, e))
                     i = aliases[root]
                     if prefix and self._one_location(fn, i, prefix[0]):
                         continue
-                    for _, path in written:
+                    for path in written:
                         full = prefix + path
                         if not prefix and self._one_location(fn, i, full[0]):
                             continue
@@ -107,17 +112,14 @@ class ParamVersions:
                         keys[node] = (i, full)
                         add(node, c, False)
                     continue
-                for _, path in written:  # the caller's own object (pointees.py pointee_args)
-                    t = e.addr_of
-                    if t is not None and t.root in fn.locals and not t.deref:
+                for path in written:  # the caller's own object (as pointees.py pointee_args names it)
+                    if local:
                         n = self.var_node(Access(t.root, [s for s in t.steps if s[0] != "[]"] +
                                                  [(".", x) for x in path]), fn, fn.file)
-                    elif (arr := self._local_array(fn, e)) is not None:
+                    elif arr is not None:
                         n = self.var_node(Access(arr, [("[]", "")] + [(".", x) for x in path]), fn, fn.file)
                     else:
-                        filled = self._filled(fn) if filled is None else filled
-                        n = next((self.var_node(Access(r.root), fn, fn.file) for r in self._roots(fn, e)
-                                  if not r.steps and not r.deref and r.root in filled), None)
+                        n = self.var_node(Access(held), fn, fn.file)
                     if n is not None and self.g.nodes[n].get("kind") == "local":
                         add(n, c, False)
         got = {}
