@@ -99,9 +99,14 @@ class ParamVersions:
                     continue  # (no object of this function's)
                 callees = self._direct(fn, c) if callees is None else callees
                 written = [path for k in callees for path, deps in self.pointee_paths(k, j).items() if -2 in deps]
+                if not written:
+                    continue
                 if prefix is not None:  # the function's own parameter object, handed on
-                    root = t.root if t is not None else next(r.root for r in self._roots(fn, e))
-                    i = aliases[root]
+                    root = t.root if t is not None else next(
+                        (r.root for r in self._roots(fn, e) if r.root in aliases and not r.steps and not r.deref), None)
+                    i = aliases.get(root)
+                    if i is None:
+                        continue
                     if prefix and self._one_location(fn, i, prefix[0]):
                         continue
                     for path in written:
