@@ -467,6 +467,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, Config
                     srcs += [(n, None) for n in self.read_nodes(arg.addr_of, fn, fn.file)]
                 if len(arg.reads) == 1 and not arg.calls:  # a pointer to a struct filled in here
                     srcs += [(n, None) for n in self._stored_through(fn, arg.reads[0])]
+                    srcs += [(n, None) for n in self.pobj_contents(fn, arg)]  # or written back by a call
                 for s, _ in srcs:
                     self._edge(s, node, "model", fn, c, via=name)
                     if joined is not None:  # what readers of that key get

@@ -205,7 +205,7 @@ class LocalVersions:
                 return out
         n = self.var_node(acc, fn, file)
         if n is not None and fn is not None and (self.g.nodes[n].get("pointee") or (
-                self.g.nodes[n].get("kind") == "local" and n in self.pobj_defs(fn))):
+                acc.steps and self.g.nodes[n].get("kind") == "local" and n in self.pobj_defs(fn))):
             return self.pobj_reaching(fn, n, stmt)  # per-call storage (graph/pversions.py)
         out = [] if n is None else [n]
         if parts and n is not None:

@@ -381,6 +381,7 @@ class ParamObjects:
                 filled = self._filled(fn)
                 objs = [s for s, _ in self._arg_sources(fn, arg) if self.g.nodes[s].get("kind") == "local"
                         and self.g.nodes[s].get("name") in filled]
+                objs += [v for v in self.pobj_contents(fn, arg) if v not in objs]  # written back by calls before
                 shared = self.shared_field(cdef, i, path) if not objs else None
                 if shared is not None:
                     objs.append(shared)

@@ -174,6 +174,20 @@ class ParamVersions:
                 out.append(self._pobj_version(fn, node, d))
         return out
 
+    def pobj_contents(self, fn: Function, arg) -> list[str]:
+        """What calls before wrote back into the buffer a local pointer argument holds (its
+        versions that reach this call). The pointer's own node stands for the buffer only where
+        its contents are read (a callee's parameter object, a sink): a plain read of the
+        pointer (``Lock.pvReq = pBuf``) is the pointer, not what was written into the buffer."""
+        out: list[str] = []
+        for r in arg.reads:
+            if r.steps or r.deref or r.root not in fn.locals:
+                continue
+            n = self.var_node(r, fn, fn.file)
+            if n is not None and n in self.pobj_defs(fn):
+                out += [v for v in self.pobj_reaching(fn, n, self._at) if v != n]
+        return out
+
     def pobj_written(self, fn: Function, node: str, stmt) -> str:
         """The version of object ``node`` that statement ``stmt`` defines (``node`` itself when
         it defines none: an indirect call, a statement outside the function). ``node`` may be a
