@@ -150,7 +150,10 @@ class LocalVersions:
             for d in self.local_defs(fn).get(acc.root, ()):
                 if d.pos == (c.line, c.col):
                     return self._version_node(fn, acc.root, d.node)
-        return self.var_node(acc, fn, fn.file)
+        n = self.var_node(acc, fn, fn.file)
+        if n is not None and self.g.nodes[n].get("pointee"):  # &p->f: this call's version of it
+            return self.pobj_written(fn, n, c)
+        return n
 
     def keep_through_call(self, fn: Function, c: Call) -> None:
         """A call passing ``&x`` that no model says writes ``x`` defines a version of it that

@@ -88,6 +88,19 @@ class ParamVersions:
             if c.indirect is not None or cfg.excludes(c.preproc) or self.p.is_cast(c):
                 continue
             callees = None
+            if aliases and called:  # &p->f handed to a function (or a model) writing through it
+                for j, e in enumerate(c.args):
+                    t = e.addr_of
+                    if t is None or t.root not in aliases or not t.steps:
+                        continue
+                    pp = self._pointee_path(t, fn, fn.file)
+                    if pp is None:
+                        continue
+                    callees = self._direct(fn, c) if callees is None else callees
+                    if j in self.model_writes(c) or any(self._writes_through(k, j) for k in callees):
+                        node = f"param:{fn.key}#{pp[0]}*.{'.'.join(pp[1])}"
+                        keys[node] = pp
+                        add(node, c, False)
             for j, e in enumerate(c.args):
                 prefix = self._arg_prefix(fn, e, set(aliases)) if called else None
                 t = e.addr_of

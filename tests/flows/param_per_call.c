@@ -199,3 +199,38 @@ int reqFromGuest(PDMDEVINS *pDevIns, RTGCPHYS GCPhys, uint32_t uHostStatus)
 // flow here: source:guest-memory:PDMDevHlpPhysRead -> g_uGuestTaken
 // flow here: reqFromGuest#2 (uHostStatus) -> reqFromGuest:pBuf
 // no flow here: reqFromGuest#2 (uHostStatus) -> g_uGuestTaken
+
+/* 7. a case's answer written through an out pointer into the call's own parameter (&paParms[i].x
+      handed to a function writing *pu32) is not another case's input either */
+static int queryVersion(uint32_t *pu32Version)
+{
+    *pu32Version = g_cbFileData;
+    return 0;
+}
+
+uint32_t g_uCountIn;
+
+static int svcOut(uint32_t uFn, CPARM *paParms)
+{
+    switch (uFn)
+    {
+        case 1:
+            queryVersion(&paParms[1].u32);
+            break;
+        case 2:
+            g_uCountIn = paParms[1].u32;
+            break;
+    }
+    return 0;
+}
+
+int svcRoot7(uint32_t uFn, uint32_t uIn7)
+{
+    CPARM aIn[2];
+    aIn[1].u32 = uIn7;
+    return svcOut(uFn, aIn);
+}
+
+// flow here: svcRoot7#1 (uIn7) -> g_uCountIn
+// no flow here: g_uCountIn <- g_cbFileData
+// flow here: g_cbFileData -> CPARM.u32 (*paParms of svcOut)
