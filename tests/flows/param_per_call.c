@@ -234,3 +234,23 @@ int svcRoot7(uint32_t uFn, uint32_t uIn7)
 // flow here: svcRoot7#1 (uIn7) -> g_uCountIn
 // no flow here: g_uCountIn <- g_cbFileData
 // flow here: g_cbFileData -> CPARM.u32 (*paParms of svcOut)
+
+/* 8. a store that always runs before the read replaces what the caller handed in */
+uint32_t g_uKilled;
+
+static int svcKill(CPARM *paParms)
+{
+    paParms[0].cb = g_cbFileData;
+    g_uKilled = paParms[0].cb;
+    return 0;
+}
+
+int svcRoot8(uint32_t uIn8)
+{
+    CPARM aIn[1];
+    aIn[0].cb = uIn8;
+    return svcKill(aIn);
+}
+
+// flow here: g_uKilled <- g_cbFileData
+// no flow here: svcRoot8#0 (uIn8) -> g_uKilled
