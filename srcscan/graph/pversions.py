@@ -106,7 +106,7 @@ class ParamVersions:
                 t = e.addr_of
                 local = t is not None and t.root in fn.locals and not t.deref
                 arr = self._local_array(fn, e) if prefix is None and not local else None
-                held = None if prefix is not None or local or arr is not None else next(
+                held = None if prefix is not None or local or arr is not None or not filled else next(
                     (r.root for r in self._roots(fn, e) if not r.steps and not r.deref and r.root in filled), None)
                 if prefix is None and not local and arr is None and held is None:
                     continue  # (no object of this function's)
