@@ -134,9 +134,11 @@ class AccessResolver:
             t = a.target
             if t.root == acc.root and t.steps and t.steps[0][0] == "->" and not self.o.config.excludes(a.preproc):
                 n = self.var_node(t, fn, fn.file)
-                if n is not None:
+                if n is not None and self.g.nodes[n].get("pointee"):  # the versions stored (graph/pversions.py)
+                    out += self.pobj_reaching(fn, n, self._at)
+                elif n is not None:
                     out.append(n)
-        return out
+        return list(dict.fromkeys(out))
 
     def mapped_pointers(self, fn: Function) -> dict[str, tuple]:
         """Local pointers of ``fn`` read from a field that a sink model names (``fields``: a page

@@ -23,6 +23,7 @@ from .devicenodes import DeviceNodes
 from .fieldversions import FieldVersions
 from .objects import LocalObjects
 from .pointees import ParamObjects
+from .pversions import ParamVersions
 from .status import StatusCodes
 from .summary import Summaries
 
@@ -35,7 +36,7 @@ class BuildOptions:
 
 class FlowBuilder(Summaries, AccessResolver, LocalVersions, FieldVersions, UnionStorage, ConfigHandles, DeviceNodes,
                   LocalObjects, StatusCodes,
-                  LibraryCalls, KeyedWrappers, OutParams, ParamObjects):
+                  LibraryCalls, KeyedWrappers, OutParams, ParamObjects, ParamVersions):
     def __init__(self, program: Program, models: Models | None = None, options: BuildOptions | None = None):
         self.p = program
         self.m = models or load_models()
@@ -346,6 +347,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, FieldVersions, Union
                 at, self._at = self._at, c
                 r = self._call(fn, c, ci)
                 self.keep_through_call(fn, c)
+                self.pobj_keep(fn, c)
                 self._at = at
             self._results[ci] = r
         return r
@@ -387,6 +389,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, FieldVersions, Union
             dst = self.var_node(a.target, fn, file)
         if dst is None:
             return
+        dst = self.pobj_store(fn, a, dst)  # p->f = v into a parameter object: this statement's version
         self._flow_expr(a.value, fn, file, dst, "assign", a)
         if (shared := self.pointee_shared(a.target, fn, file)) is not None:  # p->f = v: the type's field too
             self._flow_expr(a.value, fn, file, shared, "assign", a)
@@ -467,6 +470,7 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, FieldVersions, Union
                     srcs += [(n, None) for n in self.read_nodes(arg.addr_of, fn, fn.file)]
                 if len(arg.reads) == 1 and not arg.calls:  # a pointer to a struct filled in here
                     srcs += [(n, None) for n in self._stored_through(fn, arg.reads[0])]
+                    srcs += [(n, None) for n in self.pobj_contents(fn, arg)]  # or written back by a call
                 for s, _ in srcs:
                     self._edge(s, node, "model", fn, c, via=name)
                     if joined is not None:  # what readers of that key get

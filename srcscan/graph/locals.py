@@ -162,7 +162,10 @@ class LocalVersions:
             for d in self.local_defs(fn).get(acc.root, ()):
                 if d.pos == (c.line, c.col):
                     return self._version_node(fn, acc.root, d.node)
-        return self.var_node(acc, fn, fn.file)
+        n = self.var_node(acc, fn, fn.file)
+        if n is not None and self.g.nodes[n].get("pointee"):  # &p->f: this call's version of it
+            return self.pobj_written(fn, n, c)
+        return n
 
     def keep_through_call(self, fn: Function, c: Call) -> None:
         """A call passing ``&x`` that no model says writes ``x`` defines a version of it that
@@ -222,6 +225,9 @@ class LocalVersions:
             got = self.field_reads(fn, n, acc.root, stmt)  # a local struct's field: its versions
             if got is not None:
                 return got
+        if n is not None and fn is not None and (self.g.nodes[n].get("pointee") or (
+                acc.steps and self.g.nodes[n].get("kind") == "local" and n in self.pobj_defs(fn))):
+            return self.pobj_reaching(fn, n, stmt)  # per-call storage (graph/pversions.py)
         out = [] if n is None else [n]
         if parts and n is not None:
             out += self.parts_reaching(fn, acc.root, stmt, None)

@@ -365,8 +365,13 @@ class ParamObjects:
         for path, deps in sorted(paths.items()):
             dst = self._param_field(cdef, i, path)
             back = None  # where what the callee stores goes, when not where the value came from
+            wrote = {}  # the caller's object -> the version this call writes (graph/pversions.py)
             if j is not None:  # the caller's own parameter, passed on
-                objs = [self._caller_param_object(fn, j, prefix + path)]
+                o = self._caller_param_object(fn, j, prefix + path)
+                objs = [o]
+                if self.g.nodes[o].get("pointee"):  # per call: what reaches this call, and its own version
+                    objs = self.pobj_reaching(fn, o, c)
+                    wrote = {r: self.pobj_written(fn, o, c) for r in objs}
             elif arg.addr_of is not None and arg.addr_of.root in fn.locals and not arg.addr_of.deref:
                 t = arg.addr_of
                 acc = Access(t.root, [s for s in t.steps if s[0] != "[]"] + [(".", n) for n in path])
@@ -378,9 +383,12 @@ class ParamObjects:
                 filled = self._filled(fn)
                 objs = [s for s, _ in self._arg_sources(fn, arg) if self.g.nodes[s].get("kind") == "local"
                         and self.g.nodes[s].get("name") in filled]
-                shared = self.shared_field(cdef, i, path)
+                objs += [v for v in self.pobj_contents(fn, arg) if v not in objs]  # written back by calls before
+                shared = self.shared_field(cdef, i, path) if not objs else None
                 if shared is not None:
                     objs.append(shared)
+            if not wrote and -2 in deps:  # a local object: the version this call writes, if any
+                wrote = {o: self.pobj_written(fn, o, c) for o in objs}
             for o in objs:
                 self._edge(o, dst, "arg", fn, c, via=callee.name, indirect=indirect)
                 if path in rets:  # the result made of that field: back to this call only
@@ -389,8 +397,9 @@ class ParamObjects:
                     if path in ps:
                         self._edge(o, w, "summary", fn, c, via=callee.name, indirect=indirect)
                 if -2 in deps:  # stored through the parameter: back out to the object
-                    w = back or o
-                    self._edge(dst, w, "out", fn, c, via=callee.name, indirect=indirect)
+                    w = back or wrote.get(o, o)
+                    for x in self.pobj_exits(cdef, i, path, dst):  # (the callee's own versions)
+                        self._edge(x, w, "out", fn, c, via=callee.name, indirect=indirect)
                     for d in sorted(deps - {-1, -2}):
                         if d < len(c.args):
                             for s, _ in self._arg_sources(fn, c.args[d]):

@@ -126,7 +126,7 @@ void storeBack(uint32_t cbIn)
 
 // flow here: storeBack#0 (cbIn) -> g_fStoredBack
 // flow here: g_fStoredBack <- storeBack#0 (cbIn)
-// edge kind: param:param_objects.c:sgFill#0*.cbUsed -> local:param_objects.c:storeBack:Sg.cbUsed : out
+// edge kind: param:param_objects.c:sgFill#0*.cbUsed@1 -> local:param_objects.c:storeBack:Sg.cbUsed@c1 : out
 
 /* 4. a pointer the callee lets escape (kept for later, by a function srcscan cannot see):
       the object may be read anywhere else, so the type's field stands in - a guess */
