@@ -223,3 +223,25 @@ def test_the_same_content_at_two_paths_gets_facts_of_its_own_at_each(tmp_path):
         assert {fn.key for fn in fns.values()} == {"one/same.c:fnLocal", "two/same.c:fnLocal"}, run
         assert [a.target.text() for a in fns["two/same.c"].assigns] == ["v"], run
     assert st.reused == 2
+
+
+def test_the_next_question_warns_in_the_same_order(tmp_path):
+    """Warnings of files left out come in the tree's order, not in the order parser processes
+    finished them (biggest first): the next question, which starts from the set-up the first
+    one stored, says the same as the first."""
+    from srcscan.query.analysis import analyse_demand
+    from srcscan.query.trace import trace
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for i in range(30):  # enough files for parser processes
+        (src / f"f{i:02}.c").write_text(f"int g{i};\nvoid fnSet{i}(int x)\n{{\n    g{i} = x + {i};\n}}\n")
+    for name, n in (("a1.c", 40000), ("z2.c", 60000)):  # one top-level statement over 64 KiB
+        (src / name).write_text("int aHuge[] = {" + "0," * n + "0};\n")
+
+    def warnings(symbol):
+        doc = trace(analyse_demand(DirSnapshot([src]), FactCache(tmp_path / "c"), jobs=2, keep=True), symbol).to_json()
+        return [w.split(":")[0] for w in doc["warnings"] if "file skipped" in w]
+
+    assert warnings("g1") == ["a1.c", "z2.c"]
+    assert warnings("g2") == ["a1.c", "z2.c"]

@@ -346,7 +346,9 @@ def index(snapshot: Snapshot, cache: FactCache | None = None, jobs: int = 0, onl
         stats.warnings.extend(cache.warnings)
     stats.warnings.extend(snapshot.warnings)
     stats.seconds = time.perf_counter() - t0
-    return facts, stats
+    # in listing order, whatever came from the cache and whichever worker finished first: what
+    # is built from the facts (warnings kept with a graph, a program's order) is the same warm or cold
+    return {path: facts[path] for path, _ in files if path in facts}, stats
 
 
 def index_versions(snapshots: list[Snapshot], cache: FactCache, jobs: int = 0) -> IndexStats:

@@ -19,6 +19,8 @@ from .library import LibraryCalls
 from .wrappers import KeyedWrappers, _Keyed
 from .outparams import OutParams
 from .unions import UnionStorage
+from .devicenodes import DeviceNodes
+from .fieldversions import FieldVersions
 from .objects import LocalObjects
 from .pointees import ParamObjects
 from .status import StatusCodes
@@ -31,7 +33,8 @@ class BuildOptions:
     control: bool = True  # add control-dependence edges
 
 
-class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, ConfigHandles, LocalObjects, StatusCodes,
+class FlowBuilder(Summaries, AccessResolver, LocalVersions, FieldVersions, UnionStorage, ConfigHandles, DeviceNodes,
+                  LocalObjects, StatusCodes,
                   LibraryCalls, KeyedWrappers, OutParams, ParamObjects):
     def __init__(self, program: Program, models: Models | None = None, options: BuildOptions | None = None):
         self.p = program

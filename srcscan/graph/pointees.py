@@ -364,12 +364,14 @@ class ParamObjects:
             j = mine[next(r.root for r in self._roots(fn, arg))] if arg.addr_of is None else mine[arg.addr_of.root]
         for path, deps in sorted(paths.items()):
             dst = self._param_field(cdef, i, path)
+            back = None  # where what the callee stores goes, when not where the value came from
             if j is not None:  # the caller's own parameter, passed on
                 objs = [self._caller_param_object(fn, j, prefix + path)]
             elif arg.addr_of is not None and arg.addr_of.root in fn.locals and not arg.addr_of.deref:
                 t = arg.addr_of
-                objs = self.read_nodes(Access(t.root, [s for s in t.steps if s[0] != "[]"] +
-                                              [(".", n) for n in path]), fn, fn.file)
+                acc = Access(t.root, [s for s in t.steps if s[0] != "[]"] + [(".", n) for n in path])
+                objs = self.read_nodes(acc, fn, fn.file)
+                back = self.field_defined_at(fn, acc, c)  # the version of a local's field this call defines
             elif (arr := self._local_array(fn, arg)) is not None:  # a local array of them, by name
                 objs = self.read_nodes(Access(arr, [("[]", "")] + [(".", n) for n in path]), fn, fn.file)
             else:  # a buffer a local pointer holds, filled here: its contents; else: the type's field
@@ -387,11 +389,12 @@ class ParamObjects:
                     if path in ps:
                         self._edge(o, w, "summary", fn, c, via=callee.name, indirect=indirect)
                 if -2 in deps:  # stored through the parameter: back out to the object
-                    self._edge(dst, o, "out", fn, c, via=callee.name, indirect=indirect)
+                    w = back or o
+                    self._edge(dst, w, "out", fn, c, via=callee.name, indirect=indirect)
                     for d in sorted(deps - {-1, -2}):
                         if d < len(c.args):
                             for s, _ in self._arg_sources(fn, c.args[d]):
-                                self._edge(s, o, "summary", fn, c, via=callee.name, indirect=indirect)
+                                self._edge(s, w, "summary", fn, c, via=callee.name, indirect=indirect)
         return results
 
     def _one_location(self, fn: Function, i: int, first: str) -> bool:

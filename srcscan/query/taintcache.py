@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-TAINT_VERSION = 6  # bump when srcscan/query/taint*.py change what a taint answer holds
+TAINT_VERSION = 7  # bump when srcscan/query/taint*.py change what a taint answer holds
 
 
 def result_key(snapshot, cache, config) -> str:
@@ -61,7 +61,7 @@ def taint_doc(snapshot, cache, jobs: int, config, why: str) -> dict:
     return doc
 
 
-CHECKS_VERSION = 2  # bump when taintcheck.Checker._judge changes what it finds
+CHECKS_VERSION = 4  # bump when taintcheck.Checker._judge changes what it finds (3: length_types; 4: file macros over continuation lines)
 
 
 class CheckStore:

@@ -45,6 +45,8 @@ class Checker:
         self._looked_up: dict[str, str | None] = {}
         self._parser = None
         self._rewriter = None
+        self._file_macros: dict[str, object] = {}
+        self._parts: dict[tuple, list] = {}  # (statement span, kind) -> [(bounding part, declared)]
 
     # ------------------------------------------------------------------ parsing
     def _root(self, path: str):
@@ -126,7 +128,11 @@ class Checker:
         accesses = {_text(n) for s in stmts for n in _walk(s)
                     if n.type == "field_expression" and _field(n) in fields}
         whole = self._whole_sizes(file, stmts[-1]) if sink else set()
-        taint = _Taint(names, accesses, self.size_macros, whole)
+        macros = self._macros(file)
+        if macros is not None and fields:  # the path's fields read inside the file's macros, as expanded
+            accesses |= {_text(n) for s in stmts for e in _expansions(s, macros) for n in _walk(e)
+                         if n.type == "field_expression" and _field(n) in fields}
+        taint = _Taint(names, accesses, self.size_macros, whole, macros, fields)
         found = self._in_statements(stmts, taint) + self._before(stmts[-1], taint)
         limit = terms = None
         if use:  # a use: the operands guarding it
@@ -135,12 +141,37 @@ class Checker:
             terms = self.ranges.sum_terms(file, *at[-1], self.copiers)
         from .taintrange import check_part
 
+        if use:  # a narrow local given a value computed with the use bounds the result, not the use
+            last = stmts[-1]
+            found = [(k, n) for k, n in found if n != last or not self._parts.get((n.start_byte, n.end_byte, k)) or
+                     not all(d for _, d, _ in self._parts[(n.start_byte, n.end_byte, k)])]
         if terms:  # an offset passed with a length: a check must read the length too (off + cb)
             others = {_text(n) for t in terms for n in value_names(t, self.size_macros)}
-            found = [(k, n) for k, n in found
-                     if others & {_text(m) for m in value_names(check_part(k, n), self.size_macros)}]
-        return {"checks": [[node.start_point[0] + 1, kind, _first_line(node), self.ranges.check_max(kind, node, taint, file)]
+
+            def reads_length(k, n):
+                parts = [p for p, _, _ in self._parts.get((n.start_byte, n.end_byte, k), ())] or [check_part(k, n)]
+                return any(others & {_text(m) for m in value_names(p, self.size_macros)} for p in parts)
+
+            found = [(k, n) for k, n in found if reads_length(k, n)]
+        return {"checks": [[node.start_point[0] + 1, kind, _first_line(node),
+                            self.ranges.check_max(kind, node, taint, file, self._wide_parts(kind, node))]
                            for kind, node in found], "limit": limit}
+
+    def _wide_parts(self, kind: str, node) -> list | None:
+        """The parsed macro expansions that make ``node`` a check (None when it is not one)."""
+        return [p for p, _, wide in self._parts.get((node.start_byte, node.end_byte, kind), ()) if wide] or None
+
+    def _macros(self, path: str):
+        """The file's own #defines (taintmacros): a value read inside one of them is read."""
+        if path not in self._file_macros:
+            from .taintmacros import Macros
+
+            try:
+                data = self.snapshot.read(path)
+            except Exception:  # noqa: BLE001 - gone: nothing expanded
+                data = b""
+            self._file_macros[path] = Macros.of(data, self.size_macros) or None
+        return self._file_macros[path]
 
     def _lookup(self, name: str):
         """A #define's value, noted as one the judgment read (a kept judgment depends on it)."""
@@ -161,7 +192,9 @@ class Checker:
                     fn = n.child_by_field_name("function")
                     args = n.child_by_field_name("arguments")
                     if fn is not None and _text(fn) in self.bounding and args is not None and taint.reads(args):
-                        got.append(("bound", s))
+                        got.append(self._part("bound", s, args))
+                    elif taint.macros is not None and fn is not None and _text(fn) in taint.macros.table:
+                        got += [self._part(k, s, m, wide=True) for k, m in self._in_expansion(n, taint)]
                 elif t == "binary_expression":
                     op = n.child_by_field_name("operator")
                     opt = _text(op) if op is not None else ""
@@ -169,15 +202,15 @@ class Checker:
                     if opt in ("&", "%") and left is not None and right is not None and (
                             (taint.reads(left) and self._bounding_mask(right, opt))
                             or (taint.reads(right) and self._bounding_mask(left, opt))):
-                        got.append(("mask", s))
+                        got.append(self._part("mask", s, n))
                 elif t == "cast_expression":
                     ty, v = n.child_by_field_name("type"), n.child_by_field_name("value")
                     if ty is not None and v is not None and _text(ty) in self.narrow and taint.reads(v):
-                        got.append(("narrowing cast", s))
+                        got.append(self._part("narrowing cast", s, n))
                 elif t == "conditional_expression":
                     c = n.child_by_field_name("condition")
                     if c is not None and self._compares(c, taint):
-                        got.append(("bound", s))
+                        got.append(self._part("bound", s, n))
             if s.type == "declaration":  # a narrow local (not a pointer to one) given the value
                 ty = s.child_by_field_name("type")
                 narrow = ty is not None and _text(ty) in self.narrow
@@ -185,8 +218,28 @@ class Checker:
                     dd, v = d.child_by_field_name("declarator"), d.child_by_field_name("value")
                     if d.type == "init_declarator" and dd is not None and dd.type == "identifier" and \
                             v is not None and taint.reads(v):
-                        got.append(("narrowing cast", s))
+                        got.append(self._part("narrowing cast", s, v, declared=True))
         return got
+
+    def _part(self, kind: str, stmt, part, declared: bool = False, wide: bool = False) -> tuple[str, object]:
+        """A check in a statement carrying the value, noting the expression that bounds (the
+        offset+length rule asks whether that part reads the length, not the whole statement;
+        ``declared``: a narrow local's initializer, which bounds only what is stored in it;
+        ``wide``: the part is a macro's parsed expansion)."""
+        self._parts.setdefault((stmt.start_byte, stmt.end_byte, kind), []).append((part, declared, wide))
+        return kind, stmt
+
+    def _in_expansion(self, call, taint) -> list[tuple[str, object]]:
+        """A mask or narrowing cast inside a file macro's expansion (``GET_BITS(REG, F)`` is
+        ``(pThis->auRegs[REG_IDX] & REG_F_MASK) >> REG_F_SHIFT``)."""
+        from .taintmacros import expanded
+
+        expr = expanded(taint.macros, call)
+        if expr is None:
+            return []
+        wide = {_text(n) for n in _walk(expr) if n.type == "field_expression" and _field(n) in taint.fields}
+        inner = _Taint(taint.names, taint.accesses | wide, taint.size_macros, taint.whole, None, taint.fields)
+        return [(k, n) for k, n in self._in_statements([expr], inner) if k in ("mask", "narrowing cast")]
 
     def _short_circuit(self, path: str, line: int | None, col: int | None, taint) -> list[tuple[str, object]]:
         """``cid >= c || a[cid]->id != cid``, ``i < n && a[i]``: a comparison of the value left of
@@ -393,9 +446,14 @@ class _Taint:
     """The names of one function that hold the guest value: locals and parameters by name,
     fields by the access text the path's statements use (``pReq->cb``, not any ``cb``)."""
 
-    def __init__(self, names: set[str], accesses: set[str], size_macros: frozenset, whole: set[str] = frozenset()):
+    def __init__(self, names: set[str], accesses: set[str], size_macros: frozenset, whole: set[str] = frozenset(),
+                 macros=None, fields: set[str] = frozenset()):
         self.names, self.accesses, self.size_macros = names, accesses, size_macros
         self.whole = whole  # sizes that do not bound this step (Checker._whole_sizes)
+        # the file's own #defines (taintmacros.Macros): a name or a field of the path read inside
+        # one (``GET_BITS(RXCSUM, PCSS)`` reads ``pThis->auRegs``) is read
+        self.macros, self.fields = macros, fields
+        self._wide: dict[tuple, bool] = {}
 
     def names_value(self, node) -> bool:
         """``node`` (an assignment's left side) is one of the names or accesses holding the value."""
@@ -409,7 +467,37 @@ class _Taint:
                     return True
             elif n.type == "identifier" and _text(n) in self.names and not _is_field_base(n):
                 return True
-        return False
+        return self._reads_expanded(node) if self.macros is not None else False
+
+    def _reads_expanded(self, node) -> bool:
+        """Whether ``node`` reads the value inside a macro of the file: a tainted name, or a field
+        of the path (an expansion has no access text of the path's statements: by field name)."""
+        key = (node.start_byte, node.end_byte, node.id) if hasattr(node, "id") else (node.start_byte, node.end_byte)
+        if key not in self._wide:
+            from .taintmacros import expanded
+
+            expr = expanded(self.macros, node)
+            hit = False
+            for n in value_names(expr, self.size_macros) if expr is not None else ():
+                if n.type == "field_expression" and (_field(n) in self.fields or _text(n) in self.accesses):
+                    hit = True
+                elif n.type == "identifier" and _text(n) in self.names and not _is_field_base(n):
+                    hit = True
+            self._wide[key] = hit
+        return self._wide[key]
+
+
+def _expansions(stmt, macros):
+    """The parsed expansions of the file macros used in ``stmt`` (calls and bare names)."""
+    from .taintmacros import expanded
+
+    for n in _walk(stmt):
+        name = n.child_by_field_name("function") if n.type == "call_expression" else n if n.type == "identifier" else None
+        if name is not None and _text(name) in macros.table and (n.type == "call_expression" or (
+                n.parent is None or n.parent.type != "call_expression")):
+            e = expanded(macros, n)
+            if e is not None:
+                yield e
 
 
 def _is_field_base(n) -> bool:

@@ -84,13 +84,19 @@ class Ranges:
         self.checker = checker
         self.narrow_max = {"".join(k.split()): int(v) for k, v in dict(checks.get("narrow_max", {})).items()}
         self.count_macros = tuple(checks.get("element_count_macros", ()))
+        # a pointer parameter followed by one of these is a buffer and its length (sum_terms)
+        self.length_types = {" ".join(t.split()) for t in checks.get("length_types", ())}
 
     # ------------------------------------------------------------------ a check's maximum
-    def check_max(self, kind: str, node, taint, file: str) -> int | None:
-        """The largest value ``node`` (a check of ``kind``) lets the tainted value keep, if known."""
+    def check_max(self, kind: str, node, taint, file: str, parts: list | None = None) -> int | None:
+        """The largest value ``node`` (a check of ``kind``) lets the tainted value keep, if known
+        (``parts``: the expressions that bound, when not the whole node: a macro's expansion)."""
         if kind == "case":  # the largest of the labels it may be reached with
             vals = [self.value(v, file) for v in case_labels(node)]
             return max(vals) if vals and None not in vals else None
+        if parts:
+            got = [self.check_max(kind, p, taint, file) for p in parts]
+            return min(got) if got and None not in got else None
         part = check_part(kind, node)
         best = None
         for n in _walk(part):
@@ -235,13 +241,32 @@ class Ranges:
         args = child.parent if child is not None else None
         call = args.parent if args is not None and args.type == "argument_list" else None
         fn = call.child_by_field_name("function") if call is not None else None
+        kids = [a for a in args.named_children if a.type != "comment"]
         sizes = copiers.get(_text(fn)) if fn is not None else None
+        if not sizes and fn is not None:
+            sizes = self._length_after(_text(fn), kids.index(child) if child in kids else -1, file)
         if not sizes:
             return None
-        kids = [a for a in args.named_children if a.type != "comment"]
         got = [kids[i] for i in sizes if i < len(kids) and kids[i] != child
                and any(True for _ in value_names(kids[i], self.checker.size_macros))]
         return got or None
+
+
+    def _length_after(self, name: str, pos: int, file: str) -> list[int]:
+        """For a function of the snapshot whose pointer parameter at ``pos`` is followed by a
+        length parameter (a type of ``[taint.checks] length_types``: ``const void *pv, size_t
+        cb``): that parameter's position, the length the offset pointer is read or written with."""
+        if pos < 0 or not self.length_types:
+            return []
+        program = self.checker.program
+        defs = [f for key in (name, f"{file}:{name}") for f in (program.functions.get(key, ()) if program else ())]
+        for f in defs:
+            ps = f.params
+            if pos + 1 < len(ps) and (ps[pos].pointer or "*" in (ps[pos].type or "")) and \
+                    " ".join((ps[pos + 1].type or "").replace("const", " ").split()) in self.length_types \
+                    and not ps[pos + 1].pointer:
+                return [pos + 1]
+        return []
 
 
 def check_part(kind: str, node):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .taintcheck import _field, _is_field_base, _text, _walk, value_names
+from .taintmacros import Macros, expanded
 
 STATEMENT_SINKS = ("index", "pointer-offset", "loop-bound")
 _ANON_MEMBER = re.compile(r"^<anon:[^ >]*\.([A-Za-z_]\w*)(?: [^>]*)?>$")
@@ -72,7 +73,7 @@ def statement_sinks(g, program, tree, checker, enabled: dict[str, tuple[str, int
     return out
 
 
-USES_VERSION = 1  # bump when _candidate_uses changes what it keeps
+USES_VERSION = 3  # bump when _candidate_uses changes what it keeps (2: names inside the file's macros; 3: their parameter lists over continuation lines)
 
 
 class UseStore:
@@ -100,7 +101,8 @@ class UseStore:
                 rows = None  # a damaged entry: parsed again and replaced
         if rows is None:
             self.parsed += 1
-            rows = [[start, end, list(_candidate_uses(body, checker.size_macros))]
+            macros = _file_macros(checker, path)
+            rows = [[start, end, list(_candidate_uses(body, checker.size_macros, macros))]
                     for start, end, node in _definitions(checker, path)
                     for body in [node.child_by_field_name("body")] if body is not None]
             if name is not None and self._unchanged(path, key):
@@ -198,15 +200,38 @@ def _field_key(attrs: dict) -> str:
     return (f".{m.group(1)}" if m else "") + "." + attrs["name"]
 
 
-def _candidate_uses(body, size_macros: frozenset):
+def _file_macros(checker, path: str) -> Macros | None:
+    """The file's own ``#define``s (taintmacros): a name read inside one of them is read."""
+    try:
+        data = checker.snapshot.read(path)
+    except Exception:  # noqa: BLE001 - gone: nothing expanded
+        return None
+    return Macros.of(data, checker.size_macros) or None
+
+
+def _expanded_candidates(node, size_macros: frozenset, macros: Macros | None) -> list:
+    """``_candidates`` of ``node``, plus those of its text with the file's macros expanded
+    (``GET_BITS(RXCSUM, PCSS)`` reads ``pThis->auRegs``): the expansion is parsed on its own."""
+    got = _candidates(node, size_macros)
+    parts = node.named_children if node.type == "subscript_argument_list" else [node]  # ([i] in C++)
+    for part in parts:
+        expr = expanded(macros, part)
+        for c in _candidates(expr, size_macros) if expr is not None else ():
+            if c not in got:
+                got.append(c)
+    return got
+
+
+def _candidate_uses(body, size_macros: frozenset, macros: Macros | None = None):
     """Every index, pointer offset (``p + off``: ``p`` an identifier, its type judged later) and
-    loop condition in ``body``, as [kind, line, column, what, code, base, candidates]."""
+    loop condition in ``body``, as [kind, line, column, what, code, base, candidates]. A name read
+    inside the file's own macros (``a[REG(i)]``) is a candidate too."""
     for n in _walk(body):
         t = n.type
         if t == "subscript_expression":
             idx = n.child_by_field_name("indices") or n.child_by_field_name("index")
             if idx is not None:
-                yield _use("index", n, None, _candidates(idx, size_macros))
+                yield _use("index", n, None, _expanded_candidates(idx, size_macros, macros))
         elif t == "binary_expression":
             op = n.child_by_field_name("operator")
             if op is None or _text(op) not in ("+", "-"):
@@ -214,13 +239,13 @@ def _candidate_uses(body, size_macros: frozenset):
             left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
             for base, off in ((left, right), (right, left)):
                 if base is not None and off is not None and base.type == "identifier":
-                    yield _use("pointer-offset", n, _text(base), _candidates(off, size_macros))
+                    yield _use("pointer-offset", n, _text(base), _expanded_candidates(off, size_macros, macros))
         elif t in ("for_statement", "while_statement", "do_statement"):
             c = n.child_by_field_name("condition")
             for m in _walk(c) if c is not None else ():
                 op = m.child_by_field_name("operator") if m.type == "binary_expression" else None
                 if op is not None and _text(op) in ("<", "<=", ">", ">=", "!="):
-                    yield _use("loop-bound", m, None, _candidates(m, size_macros))
+                    yield _use("loop-bound", m, None, _expanded_candidates(m, size_macros, macros))
                     break
 
 
