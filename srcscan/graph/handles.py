@@ -5,6 +5,7 @@ the flow builder. Also callbacks: an API that calls back a function passed to it
 argument (queries/models [[callback]]) hands that argument to the callback's parameter."""
 from __future__ import annotations
 
+from ..extract.keys import function_keys
 from ..extract.records import Access, Assign, Call, Expr, Function
 from .access import _bare_name
 from .apimodels import SourceModel
@@ -76,22 +77,41 @@ class ConfigHandles:
 
     def _calls_of(self, fn: Function) -> list[tuple[Function, Call]]:
         """The direct calls of ``fn`` in the tree (by name, or as a method of the caller's class)."""
-        idx = self.__dict__.get("_calls_by_name")
-        if idx is None:
-            idx = self.__dict__["_calls_by_name"] = {}
-            for defs in self.p.functions.values():
-                for f in defs:
-                    for c in f.calls:
-                        if c.indirect is None:
-                            idx.setdefault(c.callee, []).append((f, c))
         short = fn.name.rsplit("::", 1)[-1]
         out = []
-        for f, c in idx.get(short, []) + (idx.get(fn.name, []) if short != fn.name else []):
+        for f, c in self._direct_calls(short) + (self._direct_calls(fn.name) if short != fn.name else []):
             if self.o.config.excludes_fn(f) or self.o.config.excludes(c.preproc):
                 continue
             if fn.key in (self.p.resolve_function(c.callee, f.file) or self.p.own_method(f, c.callee)):
                 out.append((f, c))
         return out
+
+    def _direct_calls(self, callee: str) -> list[tuple[Function, Call]]:
+        """Every direct call of the name ``callee`` in the tree, in function order. Only the
+        bodies of the functions whose demand-index keys (extract/keys.py, kept outside the
+        body) name that callee are read: the others stay encoded."""
+        by_key = self.__dict__.get("_callers_by_key")
+        if by_key is None:  # "c:<callee>" -> (ordinal, function) of the functions calling it
+            by_key, eager = {}, []
+            fns = (f for defs in self.p.functions.values() for f in defs)
+            for o, f in enumerate(fns):
+                ks = function_keys(f)
+                if ks is None:  # (keys not known before resolution: the body is read)
+                    eager.append((o, f))
+                    continue
+                for k in ks:
+                    if k[:2] == "c:":
+                        by_key.setdefault(k, []).append((o, f))
+            self.__dict__["_callers_by_key"] = by_key
+            self.__dict__["_callers_eager"] = eager
+            self.__dict__["_calls_by_name"] = {}
+        memo = self.__dict__["_calls_by_name"]
+        got = memo.get(callee)
+        if got is None:
+            got = memo[callee] = [(f, c) for _, f in sorted(by_key.get("c:" + callee, []) + self._callers_eager,
+                                                            key=lambda of: of[0])
+                                  for c in f.calls if c.indirect is None and c.callee == callee]
+        return got
 
     def _slots_of(self, key: str) -> list[str]:
         """Names of the function-pointer slots (fields) a function is stored in."""

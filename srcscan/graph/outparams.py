@@ -43,16 +43,22 @@ class OutParams:
         itself, or by passing the pointer on to a callee or a model that does."""
         memo = self.__dict__.setdefault("_wt_memo", {})
         if (key, i) not in memo:
-            memo[(key, i)] = self._writes_through_now(key, i, set())
+            seen: set = set()
+            got = memo[(key, i)] = self._writes_through_now(key, i, seen)
+            if not got:  # nothing the search reached writes: every pair on the way answers False
+                for pair in seen:
+                    memo.setdefault(pair, False)
         return memo[(key, i)]
 
     def _writes_through_now(self, key: str, i: int, seen: set) -> bool:
         """(``seen``: the (function, parameter) pairs on the way here; a False found while one
         of them was still open may be wrong, so only a True, or the answer of the outermost
-        question, is memoised: the answer does not depend on which function asked first.)"""
+        question, is memoised: the answer does not depend on which function asked first. A
+        False outermost answer explored all it reaches, so it holds for each pair it visited.)"""
         memo = self.__dict__["_wt_memo"]
-        if memo.get((key, i)):
-            return True
+        got = memo.get((key, i))
+        if got is not None:
+            return got
         if (key, i) in seen:
             return False
         seen.add((key, i))
@@ -77,13 +83,7 @@ class OutParams:
     def _passes_on_written(self, fn: Function, nm: str, seen: set) -> bool:
         """Whether ``fn`` hands pointer ``nm`` unchanged (or cast) to a call that writes what it
         points to: a model's out argument or destination, or a function of the tree doing so."""
-        for c in fn.calls:
-            if self.o.config.excludes(c.preproc):
-                continue
-            spots = [j for j, e in enumerate(c.args) if not e.calls and e.addr_of is None and len(e.reads) == 1
-                     and e.reads[0].root == nm and not e.reads[0].steps and not e.reads[0].deref]
-            if not spots:
-                continue
+        for c, spots in self._bare_args(fn).get(nm, ()):
             writes = self.model_writes(c)
             if any(j in writes for j in spots):
                 return True
@@ -92,3 +92,25 @@ class OutParams:
                     if any(self._writes_through_now(k, j, seen) for j in spots):
                         return True
         return False
+
+    def _bare_args(self, fn: Function) -> dict[str, list[tuple[Call, list[int]]]]:
+        """Name -> the calls of ``fn`` (not excluded by the configuration, in order) that are
+        handed that bare name, and at which argument positions: one pass over a function's
+        calls, however many of its pointers are asked about."""
+        memo = self.__dict__.setdefault("_bare_args_memo", {})
+        got = memo.get(id(fn))
+        if got is None or got[0] is not fn:
+            out: dict[str, list[tuple[Call, list[int]]]] = {}
+            for c in fn.calls:
+                if self.o.config.excludes(c.preproc):
+                    continue
+                at: dict[str, list[int]] = {}
+                for j, e in enumerate(c.args):
+                    if not e.calls and e.addr_of is None and len(e.reads) == 1:
+                        a = e.reads[0]
+                        if not a.steps and not a.deref:
+                            at.setdefault(a.root, []).append(j)
+                for nm, spots in at.items():
+                    out.setdefault(nm, []).append((c, spots))
+            got = memo[id(fn)] = (fn, out)
+        return got[1]

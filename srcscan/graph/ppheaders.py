@@ -24,10 +24,17 @@ class HeaderDefines:
         self.by_base: dict[str, list[str]] = defaultdict(list)
         for p in sorted(files):
             self.by_base[p.rsplit("/", 1)[-1]].append(p)
-        self._resolved: dict[tuple[str, str], str | None] = {}
+        self._resolved: dict[tuple[str, str], str | None] = {}  # (folder, include) -> header
+        self._of_file: dict[tuple[str, str], str | None] = {}  # (file, include) -> header
         self._values: dict[tuple[str, str], int | str | None] = {}
 
     def resolve(self, frm: str, target: str) -> str | None:
+        got = self._of_file.get((frm, target), self)  # (self: not asked yet)
+        if got is self:
+            got = self._of_file[(frm, target)] = self._resolve(frm, target)
+        return got
+
+    def _resolve(self, frm: str, target: str) -> str | None:
         key = (posixpath.dirname(frm), target)
         if key not in self._resolved:
             near = posixpath.normpath(posixpath.join(key[0], target))

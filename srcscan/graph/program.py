@@ -160,7 +160,15 @@ class Program:
                 and (a.root in self.typedefs or a.root in self.structs))
 
     def struct_of(self, typ: str | None) -> str | None:
-        """Follow typedefs from a declared type to a struct/union name we know."""
+        """Follow typedefs from a declared type to a struct/union name we know (memoised: the
+        program does not change once merged, and a build asks about the same few types often)."""
+        memo = self.__dict__.setdefault("_struct_of_memo", {})
+        got = memo.get(typ, memo)
+        if got is memo:
+            got = memo[typ] = self._struct_of(typ)
+        return got
+
+    def _struct_of(self, typ: str | None) -> str | None:
         t = _base_type(typ) if typ else None
         for _ in range(12):
             if t is None:
@@ -191,6 +199,13 @@ class Program:
         """Whether a declared type is a pointer (directly or through a typedef such as PVM)."""
         if not typ:
             return False
+        memo = self.__dict__.setdefault("_is_pointer_memo", {})
+        got = memo.get(typ)
+        if got is None:
+            got = memo[typ] = self._is_pointer(typ)
+        return got
+
+    def _is_pointer(self, typ: str) -> bool:
         if "*" in typ or typ.endswith("[]"):
             return True
         t = _base_type(typ)
