@@ -35,8 +35,7 @@ class BuildOptions:
 
 
 class FlowBuilder(Summaries, AccessResolver, LocalVersions, FieldVersions, UnionStorage, ConfigHandles, DeviceNodes,
-                  LocalObjects, StatusCodes,
-                  LibraryCalls, KeyedWrappers, OutParams, ParamObjects, ParamVersions):
+                  LocalObjects, StatusCodes, LibraryCalls, KeyedWrappers, OutParams, ParamObjects, ParamVersions):
     def __init__(self, program: Program, models: Models | None = None, options: BuildOptions | None = None):
         self.p = program
         self.m = models or load_models()
@@ -153,9 +152,8 @@ class FlowBuilder(Summaries, AccessResolver, LocalVersions, FieldVersions, Union
                           line=fn.line, ambiguous=False)
 
     def model_node(self, role: str, model: SourceModel | SinkModel, key: str, function: str) -> str:
-        """A source or sink; several model functions may make the same one (CFGMR3QueryU64 and
-        CFGMR3QueryU64Def): it is described by the first of them by name, whatever the order
-        functions are built in."""
+        """A source or sink; several model functions may make the same one (two config readers
+        of one key): it is described by the first of them by name, whatever the build order."""
         nid = f"{role}:{model.id}:{key}"
         if nid in self.g and function >= self.g.nodes[nid]["model"]["function"]:
             return nid
