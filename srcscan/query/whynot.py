@@ -313,7 +313,8 @@ def explain(analysis, cache, a: str, b: str, config: Config, control: bool = Tru
         return analysis.get_program() or Program(index(analysis.snapshot, cache, jobs)[0])
 
     if isinstance(g, DemandGraph):
-        ctx = ProgramContext(analysis.get_program(), g.b, g.b.m, config, control)
+        key = g.store.gkey if g.store is not None and cache is not None else ""  # (the excluded count is kept under it)
+        ctx = ProgramContext(analysis.get_program(), g.b, g.b.m, config, control, cache, key)
     else:
         blob = cache.get_blob(PREFIX + analysis.gkey) if cache is not None and analysis.gkey else None
         stored = None

@@ -19,6 +19,7 @@ from ..extract.records import Access, Call, Function
 from ..graph.program import Program
 
 PREFIX = "whynot:2:"  # blob name in the fact cache: PREFIX + graph key (bump when the record changes)
+EXCLUDED = "whynot-excluded:1:"  # the excluded count of a graph built on demand: EXCLUDED + its fragments' key
 
 
 def _roots(c: Call) -> list[str]:
@@ -101,10 +102,43 @@ def count_excluded(p: Program, config: Config) -> tuple[int, set[str]]:
     return n, names
 
 
-class ProgramContext:
-    """The reasons' facts read from the program (any graph: built whole or on demand)."""
+def _config_id(config: Config) -> list:
+    return [sorted(config.defines.items()), sorted(config.undefs), config.keep_if0, sorted(config.opaque)]
 
-    def __init__(self, p: Program, builder, models, config: Config, control: bool):
+
+def excluded_record(n: int, names: set[str], config: Config) -> bytes:
+    """``count_excluded``'s answer as stored in the fact cache (counting decodes every
+    function's body: seconds on a tree of ten thousand functions), with the configuration."""
+    doc = {"config": _config_id(config), "excluded": n, "excluded_names": sorted(names)}
+    return zlib.compress(json.dumps(doc, separators=(",", ":")).encode(), 1)
+
+
+def read_excluded(blob: bytes | None, config: Config) -> tuple[int, set[str]] | None:
+    """The count ``excluded_record`` stored, or None (none, damaged, another configuration)."""
+    if blob is None:
+        return None
+    try:
+        d = json.loads(zlib.decompress(blob))
+        n, names = d["excluded"], d["excluded_names"]
+        ok = d["config"] == json.loads(json.dumps(_config_id(config))) and type(n) is int \
+            and type(names) is list and all(type(x) is str for x in names)
+    except (zlib.error, TypeError, ValueError, KeyError, AttributeError, RecursionError):
+        return None
+    return (n, set(names)) if ok else None
+
+
+def keep_excluded(cache, key: str, p: Program, config: Config) -> None:
+    """Store the excluded count of a program under ``key`` unless it is there (a graph built
+    on demand: run when the cache closes, after the question is answered)."""
+    if read_excluded(cache.get_blob(EXCLUDED + key), config) is None:
+        cache.put_blob(EXCLUDED + key, excluded_record(*count_excluded(p, config.for_program(p)), config))
+
+
+class ProgramContext:
+    """The reasons' facts read from the program (any graph: built whole or on demand); the
+    excluded count is read from the fact cache when stored there (``cache`` and ``key``)."""
+
+    def __init__(self, p: Program, builder, models, config: Config, control: bool, cache=None, key: str = ""):
         if models is None:
             from ..graph.apimodels import load_models
 
@@ -113,8 +147,17 @@ class ProgramContext:
         self.p, self.b, self.models, self.config, self.control = p, builder, models, config, control
         self._excluded = None
         self._wide = None
+        self._cache, self._key, self._given = cache, key, config
 
     def _count(self):
+        if self._excluded is None and self._cache is not None and self._key:
+            self._excluded = read_excluded(self._cache.get_blob(EXCLUDED + self._key), self._given)
+            if self._excluded is None:
+                self._excluded = count_excluded(self.p, self.config)
+                try:
+                    self._cache.put_blob(EXCLUDED + self._key, excluded_record(*self._excluded, self._given))
+                except Exception:  # (the answer does not need it kept)
+                    pass
         if self._excluded is None:
             self._excluded = count_excluded(self.p, self.config)
         return self._excluded
