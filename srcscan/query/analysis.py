@@ -160,9 +160,6 @@ def analyse_demand(snapshot: Snapshot, cache: FactCache | None = None, jobs: int
     g = DemandGraph(FlowBuilder(program, options=options), store)
     if store is not None:
         cache.before_close.append(g.flush)
-        from .whynot_ctx import keep_excluded  # (why-not's count, made after the answer)
-
-        cache.before_close.append(lambda: keep_excluded(cache, store.gkey, program, config))
         if not st.rekeyed:  # (a file edited while it was read: its set-up is of other bytes)
             _keep_setup(cache, gkey, g, [w for f in facts.values() for w in skip_warnings(f)])
     st.seconds = time.perf_counter() - t0

@@ -127,13 +127,6 @@ def read_excluded(blob: bytes | None, config: Config) -> tuple[int, set[str]] | 
     return (n, set(names)) if ok else None
 
 
-def keep_excluded(cache, key: str, p: Program, config: Config) -> None:
-    """Store the excluded count of a program under ``key`` unless it is there (a graph built
-    on demand: run when the cache closes, after the question is answered)."""
-    if read_excluded(cache.get_blob(EXCLUDED + key), config) is None:
-        cache.put_blob(EXCLUDED + key, excluded_record(*count_excluded(p, config.for_program(p)), config))
-
-
 class ProgramContext:
     """The reasons' facts read from the program (any graph: built whole or on demand); the
     excluded count is read from the fact cache when stored there (``cache`` and ``key``)."""
