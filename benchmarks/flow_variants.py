@@ -61,8 +61,7 @@ def declared_names(path: Path) -> set[str]:
     m = load_models()
     modelled = (set(m.sources) | set(m.sinks) | set(m.propagators) | set(m.handles) | m.container_store
                 | m.container_load | set(m.slot_handles) | set(m.slot_sources) | {f.split(".")[1] for f in m.sink_fields}
-                | {f.split(".")[0] for f in m.sink_fields}
-                | {member for fill in m.slot_fills.values() for member in fill.values()})  # (szName: a device's name)
+                | {f.split(".")[0] for f in m.sink_fields})
     from srcscan.datafiles import load_toml
 
     status = load_toml("config.toml").get("status", {})  # status-code types and names are data too

@@ -12,7 +12,7 @@ import zlib
 from dataclasses import dataclass, field, is_dataclass
 
 FACTS_VERSION = 32  # bump when extraction changes; part of the cache key
-FLOW_VERSION = 96  # bump when graph building makes other nodes, edges or evidence; part of a cached graph's key
+FLOW_VERSION = 97  # bump when graph building makes other nodes, edges or evidence; part of a cached graph's key
 
 
 @dataclass(slots=True)

@@ -19,8 +19,6 @@ from .library import LibraryCalls
 from .wrappers import KeyedWrappers, _Keyed
 from .outparams import OutParams
 from .unions import UnionStorage
-from .devicenodes import DeviceNodes
-from .fieldversions import FieldVersions
 from .objects import LocalObjects
 from .pointees import ParamObjects
 from .pversions import ParamVersions
@@ -34,8 +32,8 @@ class BuildOptions:
     control: bool = True  # add control-dependence edges
 
 
-class FlowBuilder(Summaries, AccessResolver, LocalVersions, FieldVersions, UnionStorage, ConfigHandles, DeviceNodes,
-                  LocalObjects, StatusCodes, LibraryCalls, KeyedWrappers, OutParams, ParamObjects, ParamVersions):
+class FlowBuilder(Summaries, AccessResolver, LocalVersions, UnionStorage, ConfigHandles, LocalObjects, StatusCodes,
+                  LibraryCalls, KeyedWrappers, OutParams, ParamObjects, ParamVersions):
     def __init__(self, program: Program, models: Models | None = None, options: BuildOptions | None = None):
         self.p = program
         self.m = models or load_models()

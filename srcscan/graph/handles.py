@@ -41,7 +41,7 @@ class ConfigHandles:
                 h.parent_arg < len(c.args) else "/?"
             name = "?"
             if h.name_arg is not None and h.name_arg < len(c.args):
-                name = self.name_segment(fn, c.args[h.name_arg])
+                name = c.args[h.name_arg].string or c.args[h.name_arg].text
             return f"{parent}/{name}"
         if len(e.reads) == 1 and not e.reads[0].steps:
             var = e.reads[0].root
@@ -57,7 +57,6 @@ class ConfigHandles:
                         if pos == i:
                             if path in self.m.slot_fills:  # (the callback whose registration names it)
                                 self.__dict__["_slot_fn"] = (fn.key, path)
-                                return self.named_path(fn.key, path)  # that device's node (graph/devicenodes.py)
                             return path
                 return self._param_handle(fn, i, depth)
         return "/?"
@@ -134,7 +133,6 @@ class ConfigHandles:
         got = self.__dict__.pop("_slot_fn", None)
         if got is not None:
             self.name_registered(node, model, key, *got)
-            self.reader_links(fn, c, node, model, name, key, *got)
         if model.returns:
             results.append((node, "model", name, False))
         if model.out_arg is not None and model.out_arg < len(c.args):

@@ -72,7 +72,7 @@ class LocalVersions:
                     taken.add(t.root)
                 elif not cfg.excludes(c.preproc):
                     defs.setdefault(t.root, []).append(c)
-                    if i in writes or self.call_writes(fn, c, i, t.root):
+                    if i in writes:
                         strong.add(t.root)
         taken |= {n for n in defs if n not in strong}  # &x only to calls no model says write it
         for a in fn.assigns:
@@ -143,21 +143,9 @@ class LocalVersions:
         src, lib = m.sources.get(name), m.library.get(name)
         return {i for i in (src.out_arg if src else None, lib.to_arg if lib else None) if i is not None}
 
-    def call_writes(self, fn: Function, c: Call, i: int, root: str) -> bool:
-        """Whether call ``c`` replaces what its argument ``i`` (``&root``) points to: a model's
-        out argument or destination, or, for a local struct, a function of the tree that writes
-        what its parameter points to as a whole (``*p = ..``, or hands it to one that does)."""
-        if i in self.model_writes(c):
-            return True
-        if c.indirect is not None or self.aggregate(root, fn, fn.file) is None:
-            return False
-        return any(self._writes_through(k, i) for k in self.p.resolve_function(c.callee, fn.file))
-
     def written_at(self, fn: Function, c: Call, acc: Access) -> str | None:
         """The node a call writing through ``&acc`` writes: the version of a local it defines
-        (see local_defs; a local struct's field, graph/fieldversions.py), else the variable's node."""
-        if acc.steps and (v := self.field_defined_at(fn, acc, c)) is not None:
-            return v
+        (see local_defs), else the variable's node."""
         if not acc.steps and not acc.deref:
             for d in self.local_defs(fn).get(acc.root, ()):
                 if d.pos == (c.line, c.col):
@@ -176,7 +164,7 @@ class LocalVersions:
             if t is None or t.steps or t.deref or t.root not in self.local_defs(fn):
                 continue
             writes = self.model_writes(c) if writes is None else writes
-            if i not in writes and not self.call_writes(fn, c, i, t.root):
+            if i not in writes:
                 new = self.written_at(fn, c, t)
                 self._no_parts = True  # (a field stored before stays that field's: not the whole's)
                 try:
@@ -197,9 +185,7 @@ class LocalVersions:
 
     def def_node(self, fn: Function, a: Assign) -> str | None:
         """The node an assignment to a versioned local defines, or None when not versioned."""
-        if a.target.steps:
-            return self.field_defined_at(fn, a.target, a)
-        if a.target.deref:
+        if a.target.steps or a.target.deref:
             return None
         vs = self.local_defs(fn).get(a.target.root)
         if vs is None:
@@ -221,10 +207,6 @@ class LocalVersions:
                     out += self.parts_reaching(fn, acc.root, stmt, after)
                 return out
         n = self.var_node(acc, fn, file)
-        if fn is not None and acc.steps and n is not None and n.startswith("local:"):
-            got = self.field_reads(fn, n, acc.root, stmt)  # a local struct's field: its versions
-            if got is not None:
-                return got
         if n is not None and fn is not None and (self.g.nodes[n].get("pointee") or (
                 acc.steps and self.g.nodes[n].get("kind") == "local" and n in self.pobj_defs(fn))):
             return self.pobj_reaching(fn, n, stmt)  # per-call storage (graph/pversions.py)

@@ -47,36 +47,6 @@ class LocalObjects:
     def object_node(self, acc: Access, fn: Function | None, file: str) -> str | None:
         """The node of ``s.f.g`` on a local aggregate ``s`` (or of a by-value struct parameter's
         field: the parameter), or None when ``acc`` is not such an access."""
-        got = self.object_path(acc, fn, file)
-        if got is None or isinstance(got, str):
-            return got
-        nid, label, name, owner, decl = got
-        if nid in self.g:
-            return nid
-        n = self._node(nid, kind="local", label=label, name=name, owner=fn.key, file=fn.file,
-                       line=fn.local_lines.get(acc.root, fn.line), ambiguous=False)
-        if self.field_versions(fn, nid, acc.root) is not None:
-            return n  # one node per definition of the field (graph/fieldversions.py): their edges are theirs
-        whole = self.whole_writes(fn).get(acc.root)
-        if whole is not None:  # the variable is written as a whole (s = t, a call given &s): its parts too
-            # each version of it a statement defines, when it has several (readTd(&Td)); else the
-            # variable itself (when versioned, the variable's own node only collects the parts
-            # stored into it: a part stored is not every other part)
-            wholes = [self._version_node(fn, acc.root, d.node) for d in self.local_defs(fn).get(acc.root) or ()
-                      if d.node is not None] or [self.var_node(Access(acc.root), fn, file)]
-            for w in dict.fromkeys(wholes):
-                self._edge(w, n, "field-load", fn, whole, via=acc.root)
-        esc = self.escapes(fn).get(acc.root)
-        if esc is not None and owner is not None:  # reached through a pointer elsewhere: the type's field
-            shared = self.field_node(owner, name, decl)
-            self._edge(n, shared, "field-store", fn, esc, via=f"&{acc.root}")
-            self._edge(shared, n, "field-load", fn, esc, via=f"&{acc.root}")
-        return n
-
-    def object_path(self, acc: Access, fn: Function | None, file: str):
-        """What ``object_node`` names, without making it: None (not a local aggregate's part), a
-        node id (the variable or by-value parameter itself), or (node id, label, field name, owner
-        struct, field declaration) for a field of a local aggregate."""
         if fn is None or acc.deref or not acc.steps:
             return None
         steps, arr = acc.steps, acc.steps[0][0] == "[]"
@@ -110,7 +80,26 @@ class LocalObjects:
         if not path:
             return self.var_node(Access(acc.root), fn, file)
         nid = f"local:{fn.file}:{fn.name}:{acc.root}{'[]' if arr else ''}.{'.'.join(path)}"
-        return nid, f"{owner or '?'}.{path[-1]}", path[-1], owner, decl
+        if nid in self.g:
+            return nid
+        label = f"{owner or '?'}.{path[-1]}"
+        n = self._node(nid, kind="local", label=label, name=path[-1], owner=fn.key, file=fn.file,
+                       line=fn.local_lines.get(acc.root, fn.line), ambiguous=False)
+        whole = self.whole_writes(fn).get(acc.root)
+        if whole is not None:  # the variable is written as a whole (s = t, a call given &s): its parts too
+            # each version of it a statement defines, when it has several (readTd(&Td)); else the
+            # variable itself (when versioned, the variable's own node only collects the parts
+            # stored into it: a part stored is not every other part)
+            wholes = [self._version_node(fn, acc.root, d.node) for d in self.local_defs(fn).get(acc.root) or ()
+                      if d.node is not None] or [self.var_node(Access(acc.root), fn, file)]
+            for w in dict.fromkeys(wholes):
+                self._edge(w, n, "field-load", fn, whole, via=acc.root)
+        esc = self.escapes(fn).get(acc.root)
+        if esc is not None and owner is not None:  # reached through a pointer elsewhere: the type's field
+            shared = self.field_node(owner, path[-1], decl)
+            self._edge(n, shared, "field-store", fn, esc, via=f"&{acc.root}")
+            self._edge(shared, n, "field-load", fn, esc, via=f"&{acc.root}")
+        return n
 
     def part_stores(self, fn: Function) -> dict:
         """Fields stored into local aggregates of ``fn`` (``s.f = v``, ``a[i].f = v``): name ->
@@ -145,25 +134,17 @@ class LocalObjects:
         if not parts:
             return []
         if stmt is None:
-            return [n for p, _, t in parts if (n := self._part_node(fn, t, p)) is not None]
+            return [n for _, _, t in parts if (n := self.var_node(t, fn, fn.file)) is not None]
         pos = (stmt.line, stmt.col)
         loops = {g for g in ((g.kind, g.line, g.text) for g in stmt.guards) if g[0] in ("while", "for", "do")}
         out = []
         for p, guards, t in parts:
             if (after is not None and p <= after) or (p >= pos and not loops.intersection(guards)):
                 continue
-            n = self._part_node(fn, t, p)
+            n = self.var_node(t, fn, fn.file)
             if n is not None:
                 out.append(n)
         return list(dict.fromkeys(out))
-
-    def _part_node(self, fn: Function, t: Access, pos: tuple) -> str | None:
-        """The node the store into part ``t`` at ``pos`` defines (its version, when it has several)."""
-        n = self.var_node(t, fn, fn.file)
-        vs = self.__dict__.get("_fv_memo", {}).get((id(fn), n)) if n is not None else None
-        if vs is not None and vs[0] is not None and pos in vs[1]:
-            return self._fv_node(n, self.g.nodes[n], vs[1][pos])
-        return n
 
     def whole_writes(self, fn: Function) -> dict:
         """Local aggregates of ``fn`` written as a whole (``s = t``; ``&s``, or ``s`` by

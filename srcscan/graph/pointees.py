@@ -364,7 +364,6 @@ class ParamObjects:
             j = mine[next(r.root for r in self._roots(fn, arg))] if arg.addr_of is None else mine[arg.addr_of.root]
         for path, deps in sorted(paths.items()):
             dst = self._param_field(cdef, i, path)
-            back = None  # where what the callee stores goes, when not where the value came from
             wrote = {}  # the caller's object -> the version this call writes (graph/pversions.py)
             if j is not None:  # the caller's own parameter, passed on
                 o = self._caller_param_object(fn, j, prefix + path)
@@ -374,9 +373,8 @@ class ParamObjects:
                     wrote = {r: self.pobj_written(fn, o, c) for r in objs}
             elif arg.addr_of is not None and arg.addr_of.root in fn.locals and not arg.addr_of.deref:
                 t = arg.addr_of
-                acc = Access(t.root, [s for s in t.steps if s[0] != "[]"] + [(".", n) for n in path])
-                objs = self.read_nodes(acc, fn, fn.file)
-                back = self.field_defined_at(fn, acc, c)  # the version of a local's field this call defines
+                objs = self.read_nodes(Access(t.root, [s for s in t.steps if s[0] != "[]"] +
+                                              [(".", n) for n in path]), fn, fn.file)
             elif (arr := self._local_array(fn, arg)) is not None:  # a local array of them, by name
                 objs = self.read_nodes(Access(arr, [("[]", "")] + [(".", n) for n in path]), fn, fn.file)
             else:  # a buffer a local pointer holds, filled here: its contents; else: the type's field
@@ -397,7 +395,7 @@ class ParamObjects:
                     if path in ps:
                         self._edge(o, w, "summary", fn, c, via=callee.name, indirect=indirect)
                 if -2 in deps:  # stored through the parameter: back out to the object
-                    w = back or wrote.get(o, o)
+                    w = wrote.get(o, o)
                     for x in self.pobj_exits(cdef, i, path, dst):  # (the callee's own versions)
                         self._edge(x, w, "out", fn, c, via=callee.name, indirect=indirect)
                     for d in sorted(deps - {-1, -2}):

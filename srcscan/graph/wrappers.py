@@ -121,7 +121,7 @@ class KeyedWrappers:
         (a path under a callback's node, ``/Devices/ahci/0/Config/PortCount``, is spelled as
         that node's readers spell it: ``/Devices/<device>/<instance>/Config/PortCount``)."""
         model, first = self.m.source_ids[sink.joins]
-        return self.joined_nodes(fn, c, keyed, model, first)  # (a device's node by name: graph/devicenodes.py)
+        return self.model_node("source", model, self.as_slot_path(self._model_key(keyed, fn, c)), first)
 
     def as_slot_path(self, key: str) -> str:
         """``key`` with its leading segments replaced by the longest slot handle path they match
@@ -137,29 +137,6 @@ class KeyedWrappers:
             if m:
                 return path + key[m.end():]
         return key
-
-    def slot_match(self, key: str) -> tuple[str, str, dict[str, str]] | None:
-        """(the slot handle path ``key`` falls under, the rest of ``key``, the segments of
-        ``key`` at the placeholders that path fills from registrations), or None."""
-        pats = self.__dict__.get("_slot_groups")
-        if pats is None:
-            paths = sorted({p for rows in self.m.slot_handles.values() for _, p in rows}, key=len, reverse=True)
-            pats = self.__dict__["_slot_groups"] = []
-            for p in paths:
-                rx, names = "^", []
-                for t in re.split(r"(<[^<>/]*>)", p):
-                    if t.startswith("<"):
-                        rx += f"([^/]*)"
-                        names.append(t)
-                    else:
-                        rx += re.escape(t)
-                pats.append((re.compile(rx + "(?=/|$)"), p, names))
-        for pat, path, names in pats:
-            m = pat.match(key)
-            if m:
-                fills = self.m.slot_fills.get(path, {})
-                return path, key[m.end():], {n: m.group(i) for i, n in enumerate(names, 1) if n in fills}
-        return None
 
     def handle_defs(self, fn: Function, var: str) -> list[tuple[tuple[int, int], object, tuple | None]]:
         """Where handle variable ``var`` gets its node, in statement order: (position, statement,
@@ -196,42 +173,6 @@ class KeyedWrappers:
                     break
         return sorted(out, key=lambda d: d[0])
 
-    def reaching_handles(self, fn: Function, before: list, at, depth: int) -> str | None:
-        """The path of a handle set differently on several branches before ``at`` (``pDev =
-        pDevE1000`` in one case, ``pDev = pDevPCNet`` in another): the definitions from the last
-        one that always runs before ``at`` on, as one path whose last segment lists their names
-        (graph/devicenodes.py), or None when they are one definition or differ above it. The
-        definitions are those on the branches of the if or switch the nearest one is on."""
-        def key(stmt):
-            return tuple((g.kind, g.line, g.text) for g in stmt.guards)
-
-        use, near = key(at), key(before[-1][1])
-        k = 0
-        while k < min(len(use), len(near)) and use[k] == near[k]:
-            k += 1
-        if k == len(near):
-            return None  # the nearest definition always runs before the use
-        split = near[k]  # the branch it is on: the other branches of that if / switch
-        reach = [d for d in before
-                 if key(d[1])[:k] == near[:k] and len(key(d[1])) > k
-                 and (key(d[1])[k] == split or (split[0] == "case" == key(d[1])[k][0])
-                      or (split[0] in ("if", "else") and key(d[1])[k][0] in ("if", "else")
-                          and key(d[1])[k][1] == split[1]))]
-        if len(reach) < 2:
-            return None
-        paths = set()
-        saved = self._at
-        try:
-            for _, stmt, args in reach:
-                self._at = stmt
-                if args is None:
-                    paths.add(self._handle_path(fn, stmt.value, depth + 1))
-                else:
-                    paths.add(f"{self._handle_path(fn, stmt.args[args[0]], depth + 1)}/{self.name_segment(fn, stmt.args[args[1]])}")
-        finally:
-            self._at = saved
-        return self.merge_paths(paths)
-
     def handle_at(self, fn: Function, var: str, depth: int) -> str | None:
         """The path of handle variable ``var`` at the statement being built: from its last
         definition before it (else its first; with no statement, its last), None if none."""
@@ -241,10 +182,6 @@ class KeyedWrappers:
         at = self._at
         here = (at.line, at.col) if at is not None and getattr(at, "line", None) is not None else None
         before = [d for d in defs if here is not None and d[0] < here]
-        if len(before) > 1 and self.__dict__.get("_names_open"):  # (a joining sink's device node)
-            alts = self.reaching_handles(fn, before, at, depth)
-            if alts is not None:
-                return alts
         _, stmt, args = before[-1] if before else (defs[0] if here is not None else defs[-1])
         saved, self._at = self._at, stmt  # the parent handle as it was at that statement
         try:
@@ -252,6 +189,6 @@ class KeyedWrappers:
                 return self._handle_path(fn, stmt.value, depth + 1)
             parent, nm = args
             e = stmt.args[nm]
-            return f"{self._handle_path(fn, stmt.args[parent], depth + 1)}/{self.name_segment(fn, e)}"
+            return f"{self._handle_path(fn, stmt.args[parent], depth + 1)}/{e.string or e.text}"
         finally:
             self._at = saved

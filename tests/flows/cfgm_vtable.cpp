@@ -80,7 +80,7 @@ const DEVREG g_DevicePCNet = { "pcnet", pcnetConstruct };
 
 // flow here: Console::configConstructor#2 -> cfgm:/RamSize
 // flow here: Console::configConstructor#2 -> MMSTATE.cbRamBase
-// flow here: Console::configConstructor#3 -> cfgm:/Devices/pcnet/<instance>/Config/LineSpeed
+// flow here: Console::configConstructor#3 -> cfgm:/Devices/<device>/<instance>/Config/LineSpeed
 // flow here: Console::configConstructor#3 -> PCNETSTATE.u32LinkSpeed
 // no flow here: Console::configConstructor#4 -> PCNETSTATE.u32LinkSpeed
 // no flow here: Console::configConstructor#4 -> MMSTATE.cbRamBase
@@ -149,7 +149,7 @@ static int vgaConstruct(PPDMDEVINS pDevIns, int iInstance, PCFGMNODE pCfg)
 
 const DEVREG g_DeviceVga = { "vga", vgaConstruct };
 
-// flow here: Display::configAll#2 -> cfgm:/Devices/vga/<instance>/Config/MonitorCount
+// flow here: Display::configAll#2 -> cfgm:/Devices/<device>/<instance>/Config/MonitorCount
 // flow here: Display::configAll#2 -> VGASTATE.cMonitors
 // no flow here: Display::configAll#3 -> VGASTATE.cMonitors
 // no flow here: Display::configAll#3 -> cfgm:/A/Shared

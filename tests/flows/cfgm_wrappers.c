@@ -81,15 +81,7 @@ static int ahciConstruct(PPDMDEVINS pDevIns, int iInstance, PCFGMNODE pCfg)
 
 const DEVREG g_DeviceAHCI = { "ahci", ahciConstruct };
 
-/* (the controller's node is named by configDevices' parameter, which its one caller gives
-   "ahci": that device's key, graph/devicenodes.py) */
-int configStorage(PUVM pUVM, uint64_t cPorts)
-{
-    return configDevices(pUVM, "ahci", cPorts, 0);
-}
-
-// flow here: configDevices#2 -> cfgm:/Devices/ahci/<instance>/Config/PortCount
-// flow here: configStorage#1 -> AHCISTATE.cPortsImpl
+// flow here: configDevices#2 -> cfgm:/Devices/<device>/<instance>/Config/PortCount
 // flow here: configDevices#2 -> AHCISTATE.cPortsImpl
 // no flow here: configDevices#3 -> AHCISTATE.cPortsImpl
 // flow here: configDevices#3 -> cfgm:/Other/PortCount

@@ -1,9 +1,8 @@
 /* A device's configuration is /Devices/<device>/<instance>/Config: the fix advice of a key its
    constructor reads names the device from the registration the constructor is stored in (the
-   szName member, queries/models/cfgm.toml fill), and so does its key (the device's own node,
-   graph/devicenodes.py): two devices reading one key read two nodes. A driver's registration
-   (its constructor gets the LUN's node) does not name the device; a registration without a
-   name keeps <device>. tests/test_device_names.py checks the advice. */
+   szName member, queries/models/cfgm.toml fill). Two devices reading one key name both; a
+   driver's registration (its constructor gets the LUN's node) does not name the device; a
+   registration without a name keeps <device>. tests/test_device_names.py checks the advice. */
 typedef unsigned int uint32_t;
 typedef struct PDMDEVINS { void *pvInstanceData; } PDMDEVINS, *PPDMDEVINS;
 typedef struct CFGMNODE CFGMNODE, *PCFGMNODE;
@@ -46,7 +45,7 @@ const DEVREG g_DevicePCNet = { .u32Version = 1, .szName = "pcnet", .pfnConstruct
 const DEVREG g_DeviceAnon = { 1, 0, 0, anonConstruct };
 const DRVREG g_DrvNet = { 1, "IntNet", drvConstruct };
 
-// flow here: cfgm:/Devices/e1000/<instance>/Config/Mtu -> NETSTATE.cbMtu
-// flow here: cfgm:/Devices/pcnet/<instance>/Config/LinkUpDelay -> NETSTATE.cMsLinkUpDelay
+// flow here: cfgm:/Devices/<device>/<instance>/Config/Mtu -> NETSTATE.cbMtu
+// flow here: cfgm:/Devices/<device>/<instance>/Config/LinkUpDelay -> NETSTATE.cMsLinkUpDelay
 // flow here: cfgm:/Devices/<device>/<instance>/LUN#<n>/Config/LunDelay -> NETSTATE.uLunDelay
-// no flow here: cfgm:/Devices/e1000/<instance>/Config/Mtu -> NETSTATE.uQuirk
+// no flow here: cfgm:/Devices/<device>/<instance>/Config/Mtu -> NETSTATE.uQuirk

@@ -48,8 +48,6 @@ int leafSetup(uint32_t uFreq, uint32_t uSub, const LEAF *pFrom)
 // flow here: g_LeafAfter <- leafSetup#0 (uFreq)
 // no flow here: g_LeafBefore <- leafSetup#0 (uFreq)
 // no flow here: g_uTableSub <- leafSetup#0 (uFreq)
-/* Not yet: LEAF is one location (no array or list of it), so at each call handed &Leaf the
-   field stands for the type's field: uFreq, stored after leafGet, goes into LEAF.uEax at
-   leafInsert, which leafGet's read of pLeaf->uEax is (g_uAskedEax upstream; the listing does
-   not list it). Leaf's own field no longer carries it back (one node per definition,
-   local_field_defs.c). */
+/* Not yet: a local struct's field is one node for every definition, so uFreq, stored after
+   leafGet, still meets leafGet's view of uEax in the slice (g_uAskedEax upstream; the listing
+   does not list it). */
