@@ -246,8 +246,10 @@ def taint(analysis, program, cfg: TaintConfig | None = None, snapshot=None, cach
     # (one more slice from those fields, each path joined to the one that reached the struct)
     via: dict[str, list[tuple[str, dict]]] = {}
     for _ in range(3):
+        # (a field the slice already reaches keeps its own way there: made a join start, its
+        # join could lead back through itself and the way be lost)
         more = {f: o for f, o in _filled_fields(g, program, tree, starts, cfg).items()
-                if f not in by_node and f not in via}
+                if f not in by_node and f not in via and f not in tree}
         if not more:
             break
         via.update(more)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-TAINT_VERSION = 7  # bump when srcscan/query/taint*.py change what a taint answer holds
+TAINT_VERSION = 8  # bump when srcscan/query/taint*.py change what a taint answer holds
 
 
 def result_key(snapshot, cache, config) -> str:
