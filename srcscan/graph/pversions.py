@@ -73,6 +73,11 @@ class ParamVersions:
         def add(node, stmt, strong):
             raw.setdefault(node, {}).setdefault((stmt.line, stmt.col), (stmt, strong))
 
+        def add_param(i, path, stmt, strong):  # path ``path`` of what parameter ``i`` points to
+            node = f"param:{fn.key}#{i}*.{'.'.join(path)}"
+            keys[node] = (i, path)
+            add(node, stmt, strong)
+
         if aliases and called:
             for a in fn.assigns:
                 if a.target.root not in aliases or cfg.excludes(a.preproc):
@@ -80,9 +85,7 @@ class ParamVersions:
                 t = self.resolve_positional(a.target, fn, fn.file)
                 pp = self._pointee_path(t, fn, fn.file) if t is not None else None
                 if pp is not None:
-                    node = f"param:{fn.key}#{pp[0]}*.{'.'.join(pp[1])}"
-                    keys[node] = pp
-                    add(node, a, True)
+                    add_param(*pp, a, True)
         filled = self._filled(fn)
         for c in fn.calls:
             if c.indirect is not None or cfg.excludes(c.preproc) or self.p.is_cast(c):
@@ -98,9 +101,7 @@ class ParamVersions:
                         continue
                     callees = self._direct(fn, c) if callees is None else callees
                     if j in self.model_writes(c) or any(self._writes_through(k, j) for k in callees):
-                        node = f"param:{fn.key}#{pp[0]}*.{'.'.join(pp[1])}"
-                        keys[node] = pp
-                        add(node, c, False)
+                        add_param(*pp, c, False)
             for j, e in enumerate(c.args):
                 prefix = self._arg_prefix(fn, e, set(aliases)) if called else None
                 t = e.addr_of
@@ -126,9 +127,7 @@ class ParamVersions:
                         full = prefix + path
                         if not prefix and self._one_location(fn, i, full[0]):
                             continue
-                        node = f"param:{fn.key}#{i}*.{'.'.join(full)}"
-                        keys[node] = (i, full)
-                        add(node, c, False)
+                        add_param(i, full, c, False)
                     continue
                 for path in written:  # the caller's own object (as pointees.py pointee_args names it)
                     if local:
